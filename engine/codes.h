@@ -1,0 +1,91 @@
+// Result codes of market commands: `ok` or a rejection with a stable, machine-readable name.
+// A rejection is a reply value, never journaled and never an exception; the gateway maps each
+// code to an HTTP status or an error frame. Names are part of the public API: never rename one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace carebroker::engine {
+
+#define CAREBROKER_CODES(X)                                                                        \
+  X(ok)                                                                                            \
+  /* identity and idempotency */                                                                   \
+  X(request_id_missing)                                                                            \
+  X(request_id_reused)                                                                             \
+  /* configuration */                                                                              \
+  X(invalid_config)                                                                                \
+  X(unknown_category)                                                                              \
+  X(unknown_dps)                                                                                   \
+  X(unknown_lot)                                                                                   \
+  X(unknown_zone)                                                                                  \
+  X(unknown_tier)                                                                                  \
+  X(unknown_postcode_district)                                                                     \
+  X(invalid_date)                                                                                  \
+  X(clock_moved_backwards)                                                                         \
+  /* providers, locations and DPS membership */                                                    \
+  X(unknown_provider)                                                                              \
+  X(unknown_location)                                                                              \
+  X(provider_exists)                                                                               \
+  X(location_exists)                                                                               \
+  X(location_not_of_provider)                                                                      \
+  X(already_applied)                                                                               \
+  X(not_applied)                                                                                   \
+  X(not_under_assessment)                                                                          \
+  X(not_admitted)                                                                                  \
+  X(not_suspended)                                                                                 \
+  X(assessment_already_extended)                                                                   \
+  X(invalid_quality_input)                                                                         \
+  /* packages */                                                                                   \
+  X(unknown_package)                                                                               \
+  X(invalid_package)                                                                               \
+  X(no_route_for_package)                                                                          \
+  X(visit_pattern_mismatch)                                                                        \
+  X(package_not_open)                                                                              \
+  X(package_not_on_hold)                                                                           \
+  X(package_closed)                                                                                \
+  X(package_not_placed)                                                                            \
+  /* offers */                                                                                     \
+  X(not_broadcast_to_location)                                                                     \
+  X(location_excluded)                                                                             \
+  X(offer_after_close)                                                                             \
+  X(price_not_positive)                                                                            \
+  X(price_outside_rate_band)                                                                       \
+  X(price_above_package_ceiling)                                                                   \
+  X(must_meet_not_confirmed)                                                                       \
+  X(start_date_infeasible)                                                                         \
+  X(offer_exists)                                                                                  \
+  X(no_offer)                                                                                      \
+  X(not_shortlisted)                                                                               \
+  X(best_and_final_must_improve)                                                                   \
+  X(notes_too_long)                                                                                \
+  /* award */                                                                                      \
+  X(no_award_pending)                                                                              \
+  X(award_not_for_location)                                                                        \
+  X(not_abnormally_low)                                                                            \
+  X(decision_already_made)                                                                         \
+  X(reason_required)
+
+enum class Code : std::uint8_t {
+#define CAREBROKER_CODE_ENUM(name) name,
+  CAREBROKER_CODES(CAREBROKER_CODE_ENUM)
+#undef CAREBROKER_CODE_ENUM
+};
+
+/// The stable name of a code, e.g. "offer_after_close".
+std::string_view to_string(Code);
+
+/// A command's answer at the engine boundary: ok, or a rejection code with a specific detail
+/// that says what was wrong ("price 0 is not a positive number of pence").
+struct [[nodiscard]] Status {
+  Code code = Code::ok;
+  std::string detail;
+
+  bool ok() const { return code == Code::ok; }
+  bool operator==(const Status&) const = default;
+};
+
+inline Status reject(Code code, std::string detail) { return Status{code, std::move(detail)}; }
+
+}  // namespace carebroker::engine

@@ -1,0 +1,133 @@
+// A deterministic 64-bit digest of any market value: integers, enums, doubles (by bit pattern),
+// strings, optionals, vectors, variants, maps (in key order) and plain aggregates (field by
+// field, via Boost.PFR). Used for the market state digest (replay == original) and for the
+// payload hash behind idempotent request ids. FNV-1a over a length-prefixed encoding.
+// Pure; not thread-safe.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include <boost/pfr/core.hpp>
+
+namespace carebroker::engine {
+
+class Digest {
+ public:
+  void bytes(const void* data, std::size_t size) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) {
+      state_ ^= p[i];
+      state_ *= 0x100000001b3ULL;
+    }
+  }
+  void u64(std::uint64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
+    bytes(b, 8);
+  }
+  std::uint64_t value() const { return state_; }
+
+  template <typename T>
+  Digest& add(const T& v) {
+    add_value(*this, v);
+    return *this;
+  }
+
+ private:
+  std::uint64_t state_ = 0xcbf29ce484222325ULL;
+
+  template <typename T>
+  friend void add_value(Digest& d, const T& v);
+};
+
+template <typename T>
+struct is_vector : std::false_type {};
+template <typename T, typename A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <typename T>
+struct is_variant : std::false_type {};
+template <typename... T>
+struct is_variant<std::variant<T...>> : std::true_type {};
+template <typename T>
+struct is_ordered_map : std::false_type {};
+template <typename K, typename V, typename C, typename A>
+struct is_ordered_map<std::map<K, V, C, A>> : std::true_type {};
+template <typename T>
+struct is_unordered_map : std::false_type {};
+template <typename K, typename V, typename H, typename E, typename A>
+struct is_unordered_map<std::unordered_map<K, V, H, E, A>> : std::true_type {};
+template <typename T>
+struct is_pair : std::false_type {};
+template <typename A, typename B>
+struct is_pair<std::pair<A, B>> : std::true_type {};
+
+template <typename T>
+void add_value(Digest& d, const T& v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    d.u64(v ? 1 : 0);
+  } else if constexpr (std::is_enum_v<T>) {
+    d.u64(static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    d.u64(static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    d.u64(std::bit_cast<std::uint64_t>(static_cast<double>(v)));
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    d.u64(v.size());
+    d.bytes(v.data(), v.size());
+  } else if constexpr (is_optional<T>::value) {
+    d.u64(v.has_value() ? 1 : 0);
+    if (v) add_value(d, *v);
+  } else if constexpr (is_vector<T>::value) {
+    d.u64(v.size());
+    for (const auto& item : v) add_value(d, item);
+  } else if constexpr (is_pair<T>::value) {
+    add_value(d, v.first);
+    add_value(d, v.second);
+  } else if constexpr (is_variant<T>::value) {
+    d.u64(v.index());
+    std::visit([&](const auto& alt) { add_value(d, alt); }, v);
+  } else if constexpr (is_ordered_map<T>::value) {
+    d.u64(v.size());
+    for (const auto& [k, val] : v) {
+      add_value(d, k);
+      add_value(d, val);
+    }
+  } else if constexpr (is_unordered_map<T>::value) {
+    std::vector<const typename T::value_type*> items;
+    items.reserve(v.size());
+    for (const auto& item : v) items.push_back(&item);
+    std::sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    d.u64(v.size());
+    for (const auto* item : items) {
+      add_value(d, item->first);
+      add_value(d, item->second);
+    }
+  } else {
+    static_assert(std::is_aggregate_v<T>, "digest: add a case for this type");
+    boost::pfr::for_each_field(v, [&](const auto& field) { add_value(d, field); });
+  }
+}
+
+/// The digest of one value, e.g. a command's payload.
+template <typename T>
+std::uint64_t digest_of(const T& v) {
+  Digest d;
+  d.add(v);
+  return d.value();
+}
+
+}  // namespace carebroker::engine

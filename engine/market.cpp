@@ -1,0 +1,161 @@
+// Market: command dispatch, the clock and its deadlines, and look-ups.
+#include "engine/market.h"
+
+#include "engine/digest.h"
+#include "engine/market_emitter.h"
+
+#include <algorithm>
+
+namespace carebroker::engine {
+
+Market::Market() { calendar_.bank_holidays = {}; }
+
+Reply Market::execute(const Command& command, std::vector<Event>& out) {
+  Emitter emitter(*this, out);
+  return std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+}
+
+Reply Market::handle(const Tick& tick, Emitter& e) {
+  if (tick.now < now_)
+    return {reject(Code::clock_moved_backwards,
+                   "tick at " + std::to_string(tick.now) + " is before the market clock " +
+                       std::to_string(now_))};
+  if (tick.now == now_) return {};
+  e.emit(ClockAdvanced{tick.now});
+  // Fire every deadline that has passed, earliest first (package id breaks ties). Each firing
+  // moves or clears that package's deadline, so the loop ends.
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now_) {
+    on_deadline(deadlines_.begin()->second, e);
+  }
+  return {};
+}
+
+int Market::find_dps(std::string_view code) const {
+  for (std::size_t i = 0; i < dps_.size(); ++i)
+    if (dps_[i].code == code) return static_cast<int>(i);
+  return -1;
+}
+
+std::optional<LocationIndex> Market::find_location(std::string_view id) const {
+  auto it = location_by_id_.find(std::string(id));
+  if (it == location_by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+const Provider* Market::find_provider(std::string_view id) const {
+  auto it = provider_by_id_.find(std::string(id));
+  return it == provider_by_id_.end() ? nullptr : &providers_[it->second];
+}
+
+const Package* Market::find_package(PackageId id) const {
+  if (id == 0 || id > packages_.size()) return nullptr;
+  return &packages_[id - 1];
+}
+
+const PersonDetails* Market::person(PackageId id) const {
+  if (id == 0 || id > people_.size()) return nullptr;
+  return &people_[id - 1];
+}
+
+QualityScore Market::quality_of(LocationIndex loc, int dps) const {
+  return quality_score(locations_[loc].quality, dps_[dps].quality);
+}
+
+RiskRating Market::risk_of(LocationIndex loc, int dps) const {
+  const Location& l = locations_[loc];
+  return risk_rating(l.quality, provider_of(l).in_administration, dps_[dps].risk, now_);
+}
+
+std::uint64_t Market::digest() const {
+  Digest d;
+  d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
+  d.add(packages_).add(people_).add(requests_);
+  return d.value();
+}
+
+std::string_view command_name(const Command& c) {
+  static constexpr std::string_view kNames[] = {
+      "tick", "define_category", "configure_dps", "set_calendar", "register_provider",
+      "register_location", "set_provider_status", "apply_to_dps", "extend_assessment",
+      "admit_to_dps", "update_membership", "refuse_application", "suspend_membership",
+      "reinstate_membership", "exit_dps", "update_quality_inputs", "post_package", "hold_package",
+      "release_package", "cancel_package", "close_for_direct_payment", "decide_abnormally_low",
+      "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
+      "decline_award", "hand_back_package"};
+  static_assert(std::size(kNames) == std::variant_size_v<Command>);
+  return kNames[c.index()];
+}
+
+std::string_view event_name(const Event& e) {
+  static constexpr std::string_view kNames[] = {
+      "clock_advanced", "category_defined", "dps_configured", "calendar_set",
+      "provider_registered", "location_registered", "provider_status_changed",
+      "membership_changed", "quality_inputs_changed", "package_posted", "tier_opened",
+      "tier_ended", "package_unsourced", "package_held", "package_released", "package_cancelled",
+      "package_closed_for_direct_payment", "offer_placed", "offer_withdrawn", "window_closed",
+      "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
+      "award_accepted", "award_declined", "package_handed_back"};
+  static_assert(std::size(kNames) == std::variant_size_v<Event>);
+  return kNames[e.index()];
+}
+
+std::string_view to_string(MembershipStatus s) {
+  switch (s) {
+    case MembershipStatus::under_assessment: return "under_assessment";
+    case MembershipStatus::admitted: return "admitted";
+    case MembershipStatus::refused: return "refused";
+    case MembershipStatus::suspended: return "suspended";
+    case MembershipStatus::exited: return "exited";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(PackageStatus s) {
+  switch (s) {
+    case PackageStatus::open: return "open";
+    case PackageStatus::best_and_final: return "best_and_final";
+    case PackageStatus::evaluating: return "evaluating";
+    case PackageStatus::awaiting_decision: return "awaiting_decision";
+    case PackageStatus::award_pending: return "award_pending";
+    case PackageStatus::on_hold: return "on_hold";
+    case PackageStatus::placed: return "placed";
+    case PackageStatus::unsourced: return "unsourced";
+    case PackageStatus::cancelled: return "cancelled";
+    case PackageStatus::direct_payment: return "direct_payment";
+  }
+  return "unknown";
+}
+
+bool is_closed(PackageStatus s) {
+  return s == PackageStatus::placed || s == PackageStatus::unsourced ||
+         s == PackageStatus::cancelled || s == PackageStatus::direct_payment;
+}
+
+std::string_view to_string(AbnormallyLow a) {
+  switch (a) {
+    case AbnormallyLow::not_flagged: return "not_flagged";
+    case AbnormallyLow::pending: return "pending";
+    case AbnormallyLow::accepted: return "accepted";
+    case AbnormallyLow::rejected: return "rejected";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(ProviderStanding s) {
+  switch (s) {
+    case ProviderStanding::open: return "open";
+    case ProviderStanding::best_and_final: return "best_and_final";
+    case ProviderStanding::closed_for_bidding: return "closed_for_bidding";
+    case ProviderStanding::award_offered: return "award_offered";
+    case ProviderStanding::placed_with_you: return "placed_with_you";
+    case ProviderStanding::awarded_elsewhere: return "awarded_elsewhere";
+    case ProviderStanding::closed: return "closed";
+  }
+  return "unknown";
+}
+
+bool Package::was_invited(LocationIndex loc) const {
+  return std::binary_search(invited.begin(), invited.end(), loc);
+}
+
+}  // namespace carebroker::engine

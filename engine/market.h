@@ -1,0 +1,194 @@
+// The DPS care market as a pure, deterministic state machine.
+//
+//   execute(command) → validate against state → events (applied as they are emitted), or a
+//   rejection with a stable code and nothing changed.
+//   apply(event) is the only mutator: replaying the events into an empty Market rebuilds it,
+//   and digest() proves it.
+//
+// No clock (time comes from Tick), no randomness, no I/O, no threads. Owned and called by one
+// thread (the sequencer). Not thread-safe.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/calendar.h"
+#include "engine/codes.h"
+#include "engine/commands.h"
+#include "engine/config.h"
+#include "engine/eligibility.h"
+#include "engine/events.h"
+#include "engine/package.h"
+#include "engine/provider.h"
+#include "engine/quality.h"
+#include "engine/ranking.h"
+#include "engine/views.h"
+
+namespace carebroker::engine {
+
+/// A command's reply. `replayed` = the same request id and payload were seen before and this
+/// is the original reply again (no new events).
+struct Reply {
+  Status status;
+  PackageId package = 0;
+  bool replayed = false;
+  bool ok() const { return status.ok(); }
+};
+
+class Market {
+ public:
+  Market();
+
+  /// Runs one command. Events it causes are appended to `out` (and already applied).
+  /// REQUIRES: `out` is the caller's; nothing is appended on rejection.
+  Reply execute(const Command& command, std::vector<Event>& out);
+
+  /// Applies one event. The only way market state changes; used by execute and by replay.
+  void apply(const Event& event);
+
+  /// A digest of all market state: configuration, providers, locations, memberships, quality
+  /// inputs, packages, offers, awards, people, idempotency records and the clock.
+  std::uint64_t digest() const;
+
+  // ---- look-ups ----
+  UtcMillis now() const { return now_; }
+  const WorkingCalendar& calendar() const { return calendar_; }
+  const std::vector<Category>& categories() const { return categories_; }
+  const std::vector<std::string>& category_codes() const { return category_codes_; }
+  int find_dps(std::string_view code) const;
+  const DpsConfig& dps(int index) const { return dps_[index]; }
+  std::size_t dps_count() const { return dps_.size(); }
+  std::optional<LocationIndex> find_location(std::string_view id) const;
+  const Location& location(LocationIndex i) const { return locations_[i]; }
+  std::size_t location_count() const { return locations_.size(); }
+  const Provider* find_provider(std::string_view id) const;
+  const Provider& provider_of(const Location& l) const { return providers_[l.provider_index]; }
+  const Package* find_package(PackageId) const;
+  std::size_t package_count() const { return packages_.size(); }
+  const PersonDetails* person(PackageId) const;
+
+  // ---- judgements ----
+  QualityScore quality_of(LocationIndex, int dps) const;
+  RiskRating risk_of(LocationIndex, int dps) const;
+  /// Locations eligible for a broadcast, from the index (sorted).
+  std::vector<LocationIndex> eligible(const EligibilityQuery&) const;
+  /// Every location not broadcast for a package at its current step, with the rule that kept it out.
+  std::vector<Exclusion> exclusions(PackageId) const;
+  /// What a package asks of a location at a step of its route.
+  EligibilityQuery query_for(const Package&, int step) const;
+  /// The package's offers at its current step, ranked and explained.
+  Ranking ranking(PackageId) const;
+
+  // ---- views ----
+  /// What a location may see of a package; nullopt if the package was never broadcast to it.
+  std::optional<ProviderPackageView> provider_view(PackageId, std::string_view location) const;
+  std::optional<OfficerPackageView> officer_view(PackageId) const;
+  BroadcastView broadcast_view(const Package&) const;
+
+ private:
+  struct RequestRecord {
+    std::uint64_t payload_hash = 0;
+    PackageId package = 0;
+  };
+  class Emitter;
+
+  // Command handlers (market_registry.cpp, market_packages.cpp, market_offers.cpp).
+  Reply handle(const Tick&, Emitter&);
+  Reply handle(const DefineCategory&, Emitter&);
+  Reply handle(const ConfigureDps&, Emitter&);
+  Reply handle(const SetCalendar&, Emitter&);
+  Reply handle(const RegisterProvider&, Emitter&);
+  Reply handle(const RegisterLocation&, Emitter&);
+  Reply handle(const SetProviderStatus&, Emitter&);
+  Reply handle(const ApplyToDps&, Emitter&);
+  Reply handle(const ExtendAssessment&, Emitter&);
+  Reply handle(const AdmitToDps&, Emitter&);
+  Reply handle(const UpdateMembership&, Emitter&);
+  Reply handle(const RefuseApplication&, Emitter&);
+  Reply handle(const SuspendMembership&, Emitter&);
+  Reply handle(const ReinstateMembership&, Emitter&);
+  Reply handle(const ExitDps&, Emitter&);
+  Reply handle(const UpdateQualityInputs&, Emitter&);
+  Reply handle(const PostPackage&, Emitter&);
+  Reply handle(const HoldPackage&, Emitter&);
+  Reply handle(const ReleasePackage&, Emitter&);
+  Reply handle(const CancelPackage&, Emitter&);
+  Reply handle(const CloseForDirectPayment&, Emitter&);
+  Reply handle(const DecideAbnormallyLow&, Emitter&);
+  Reply handle(const AwardToPersonsChoice&, Emitter&);
+  Reply handle(const PlaceOffer&, Emitter&);
+  Reply handle(const AmendOffer&, Emitter&);
+  Reply handle(const WithdrawOffer&, Emitter&);
+  Reply handle(const AcceptAward&, Emitter&);
+  Reply handle(const DeclineAward&, Emitter&);
+  Reply handle(const HandBackPackage&, Emitter&);
+
+  // Shared validation.
+  Status membership_terms(const DpsConfig&, int dps, const std::vector<std::string>& lots,
+                          const std::vector<std::string>& categories,
+                          const std::vector<std::string>& zones, const std::string& tier,
+                          int capacity, Membership& into) const;
+  struct Membership_ref {
+    LocationIndex location;
+    int dps;
+    const Membership* membership;
+  };
+  Status find_membership(const std::string& location, const std::string& dps, Membership_ref&) const;
+  /// Resolves (provider, location, package) for a provider's command and checks request-id reuse.
+  struct ProviderRequest {
+    LocationIndex location = 0;
+    Package* package = nullptr;
+    RequestRef ref;
+  };
+  Status provider_request(const std::string& provider, const std::string& location,
+                          const std::string& request_id, PackageId, std::uint64_t payload_hash,
+                          ProviderRequest&, Reply& replayed) const;
+  Status offer_terms(const Package&, LocationIndex, Pence price, Date start, bool must_meet,
+                     const std::string& notes) const;
+  Reply place_or_amend(const std::string& provider, const std::string& location,
+                       const std::string& request_id, PackageId, Pence, Date, bool,
+                       const std::string& notes, bool amendment, std::uint64_t payload_hash,
+                       Emitter&);
+
+  // Life-cycle steps (market_packages.cpp); each emits events.
+  void open_step(const Package&, int step, Emitter&);
+  void conclude_window(const Package&, Emitter&);
+  void seek_award(const Package&, Emitter&);
+  void cascade(const Package&, std::string reason, Emitter&);
+  void on_deadline(PackageId, Emitter&);
+  UtcMillis window_close(const Package&) const;
+  UtcMillis acceptance_deadline(const Package&) const;
+  std::vector<RankingCandidate> ranking_candidates(const Package&) const;
+
+  // Apply helpers (market_apply.cpp).
+  void set_deadline(Package&, UtcMillis when);
+  void clear_deadline(Package&);
+  Package& package_mut(PackageId id) { return packages_[id - 1]; }
+  void remember_request(const RequestRef&, PackageId);
+
+  UtcMillis now_ = 0;
+  WorkingCalendar calendar_;
+  std::vector<Category> categories_;
+  std::vector<std::string> category_codes_;
+  std::vector<DpsConfig> dps_;
+  std::vector<Provider> providers_;
+  std::unordered_map<std::string, LocationIndex> provider_by_id_;
+  std::vector<Location> locations_;
+  std::unordered_map<std::string, LocationIndex> location_by_id_;
+  std::vector<Package> packages_;  // package id N at index N-1
+  std::vector<PersonDetails> people_;  // beside packages_, never in a broadcast
+  // provider id → request id → record
+  std::unordered_map<std::string, std::unordered_map<std::string, RequestRecord>> requests_;
+  // Derived (rebuilt by apply; not part of the digest beyond what it is derived from).
+  EligibilityIndex index_;
+  std::set<std::pair<UtcMillis, PackageId>> deadlines_;
+  std::vector<UtcMillis> deadline_of_;  // per package; 0 = none
+  mutable std::vector<LocationIndex> scratch_;
+};
+
+}  // namespace carebroker::engine

@@ -1,0 +1,265 @@
+// Market::apply — the only code that changes market state. Each event carries everything its
+// change needs, so replaying the journal rebuilds the market without re-deciding anything.
+#include <algorithm>
+#include <iterator>
+
+#include "engine/market.h"
+
+namespace carebroker::engine {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+}  // namespace
+
+void Market::set_deadline(Package& p, UtcMillis when) {
+  clear_deadline(p);
+  deadline_of_[p.id - 1] = when;
+  deadlines_.insert({when, p.id});
+}
+
+void Market::clear_deadline(Package& p) {
+  UtcMillis& current = deadline_of_[p.id - 1];
+  if (current != 0) deadlines_.erase({current, p.id});
+  current = 0;
+}
+
+void Market::remember_request(const RequestRef& ref, PackageId package) {
+  if (ref.request_id.empty()) return;
+  requests_[ref.provider][ref.request_id] = RequestRecord{ref.payload_hash, package};
+}
+
+void Market::apply(const Event& event) {
+  std::visit(
+      overloaded{
+          [&](const ClockAdvanced& e) { now_ = e.now; },
+          [&](const CategoryDefined& e) {
+            auto it = std::find(category_codes_.begin(), category_codes_.end(), e.category.code);
+            if (it != category_codes_.end()) {
+              categories_[it - category_codes_.begin()] = e.category;
+            } else {
+              categories_.push_back(e.category);
+              category_codes_.push_back(e.category.code);
+            }
+          },
+          [&](const DpsConfigured& e) {
+            int index = find_dps(e.config.code);
+            if (index < 0) {
+              dps_.push_back(e.config);
+              index = static_cast<int>(dps_.size()) - 1;
+            } else {
+              dps_[index] = e.config;
+            }
+            index_.reset_dps(index, e.config.tiers.size(), e.config.zones.size());
+            for (LocationIndex i = 0; i < locations_.size(); ++i)
+              if (const Membership* m = locations_[i].membership_of(index)) index_.update(i, *m);
+          },
+          [&](const CalendarSet& e) { calendar_ = e.calendar; },
+          [&](const ProviderRegistered& e) {
+            provider_by_id_[e.provider] = static_cast<LocationIndex>(providers_.size());
+            providers_.push_back(Provider{e.provider, e.name, false, false, {}, {}});
+          },
+          [&](const LocationRegistered& e) {
+            const LocationIndex index = static_cast<LocationIndex>(locations_.size());
+            const LocationIndex provider = provider_by_id_.at(e.provider);
+            Location loc;
+            loc.id = e.location;
+            loc.provider_id = e.provider;
+            loc.provider_index = provider;
+            loc.name = e.name;
+            loc.postcode = e.postcode;
+            loc.local_authority = e.local_authority;
+            locations_.push_back(std::move(loc));
+            location_by_id_[e.location] = index;
+            providers_[provider].locations.push_back(index);
+          },
+          [&](const ProviderStatusChanged& e) {
+            Provider& p = providers_[provider_by_id_.at(e.provider)];
+            p.in_administration = e.in_administration;
+            p.contract_terminated = e.contract_terminated;
+            p.status_reason = e.reason;
+          },
+          [&](const MembershipChanged& e) {
+            auto& memberships = locations_[e.location].memberships;
+            auto it = std::find_if(memberships.begin(), memberships.end(),
+                                   [&](const Membership& m) { return m.dps == e.membership.dps; });
+            if (it == memberships.end())
+              memberships.push_back(e.membership);
+            else
+              *it = e.membership;
+            index_.update(e.location, e.membership);
+          },
+          [&](const QualityInputsChanged& e) { locations_[e.location].quality = e.inputs; },
+          [&](const PackagePosted& e) {
+            Package p;
+            p.id = e.package;
+            p.spec = e.spec;
+            p.dps = e.dps;
+            p.lot = e.lot;
+            p.zone = e.zone;
+            p.route = e.route;
+            p.categories = e.categories;
+            p.urgency = e.urgency;
+            p.latest_start = e.latest_start;
+            p.posted_at = e.at;
+            p.status = PackageStatus::evaluating;
+            packages_.push_back(std::move(p));
+            people_.push_back(e.person);
+            deadline_of_.push_back(0);
+          },
+          [&](const TierOpened& e) {
+            Package& p = package_mut(e.package);
+            p.step = e.step;
+            p.round = 1;
+            p.status = PackageStatus::open;
+            p.opened_at = e.at;
+            p.closes_at = e.closes_at;
+            p.invited = e.invited;
+            std::vector<LocationIndex> merged;
+            merged.reserve(p.ever_invited.size() + e.invited.size());
+            std::set_union(p.ever_invited.begin(), p.ever_invited.end(), e.invited.begin(),
+                           e.invited.end(), std::back_inserter(merged));
+            p.ever_invited = std::move(merged);
+            p.offers.clear();
+            p.shortlist.clear();
+            p.has_award = false;
+            p.persons_choice = false;
+            p.award_reason.clear();
+            ++p.tiers_tried;
+            set_deadline(p, e.closes_at);
+          },
+          [&](const TierEnded& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::evaluating;
+            clear_deadline(p);
+          },
+          [&](const PackageUnsourced& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::unsourced;
+            p.closed_at = e.at;
+            clear_deadline(p);
+          },
+          [&](const PackageHeld& e) {
+            Package& p = package_mut(e.package);
+            p.held_from = p.status;
+            p.hold_remaining = std::max<UtcMillis>(0, p.closes_at - e.at);
+            p.status = PackageStatus::on_hold;
+            clear_deadline(p);
+          },
+          [&](const PackageReleased& e) {
+            Package& p = package_mut(e.package);
+            p.status = p.held_from;
+            p.closes_at = e.closes_at;
+            p.hold_remaining = 0;
+            set_deadline(p, e.closes_at);
+          },
+          [&](const PackageCancelled& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::cancelled;
+            p.closed_at = e.at;
+            clear_deadline(p);
+          },
+          [&](const PackageClosedForDirectPayment& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::direct_payment;
+            p.closed_at = e.at;
+            clear_deadline(p);
+          },
+          [&](const OfferPlaced& e) {
+            Package& p = package_mut(e.package);
+            Offer* o = p.offer_of(e.location);
+            if (!o) {
+              p.offers.push_back(Offer{});
+              o = &p.offers.back();
+              o->location = e.location;
+              o->placed_at = e.at;
+              o->version = 0;
+            }
+            o->price = e.price;
+            o->start_date = e.start_date;
+            o->must_meet_confirmed = e.must_meet_confirmed;
+            o->notes = e.notes;
+            o->amended_at = e.at;
+            o->withdrawn = false;
+            ++o->version;
+            o->abnormally_low = e.abnormally_low ? AbnormallyLow::pending : AbnormallyLow::not_flagged;
+            remember_request(e.request, e.package);
+          },
+          [&](const OfferWithdrawn& e) {
+            Package& p = package_mut(e.package);
+            if (Offer* o = p.offer_of(e.location)) {
+              o->withdrawn = true;
+              o->amended_at = e.at;
+            }
+            remember_request(e.request, e.package);
+          },
+          [&](const WindowClosed& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::evaluating;
+            clear_deadline(p);
+          },
+          [&](const ShortlistFormed& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::best_and_final;
+            p.round = 2;
+            p.shortlist = e.shortlist;
+            p.closes_at = e.closes_at;
+            set_deadline(p, e.closes_at);
+          },
+          [&](const AwardHeld& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::awaiting_decision;
+            p.award_location = e.location;
+            p.has_award = false;
+            clear_deadline(p);
+          },
+          [&](const AbnormallyLowDecided& e) {
+            Package& p = package_mut(e.package);
+            if (Offer* o = p.offer_of(e.location))
+              o->abnormally_low = e.accepted ? AbnormallyLow::accepted : AbnormallyLow::rejected;
+            if (p.status == PackageStatus::awaiting_decision) p.status = PackageStatus::evaluating;
+          },
+          [&](const AwardOffered& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::award_pending;
+            p.award_location = e.location;
+            p.has_award = true;
+            p.award_expires = e.expires_at;
+            p.persons_choice = e.persons_choice;
+            p.award_reason = e.reason;
+            set_deadline(p, e.expires_at);
+          },
+          [&](const AwardAccepted& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::placed;
+            p.closed_at = e.at;
+            clear_deadline(p);
+            remember_request(e.request, e.package);
+          },
+          [&](const AwardDeclined& e) {
+            Package& p = package_mut(e.package);
+            if (Offer* o = p.offer_of(e.location)) o->declined = true;
+            p.status = PackageStatus::evaluating;
+            p.has_award = false;
+            ++p.declines;
+            clear_deadline(p);
+            remember_request(e.request, e.package);
+          },
+          [&](const PackageHandedBack& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::evaluating;
+            p.has_award = false;
+            p.closed_at = 0;
+            ++p.hand_backs;
+            remember_request(e.request, e.package);
+          },
+      },
+      event);
+}
+
+}  // namespace carebroker::engine

@@ -1,0 +1,126 @@
+// Price/quality ranking with explanations.
+#include "engine/ranking.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace carebroker::engine {
+
+std::string format_pence(Pence p) {
+  char buf[32];
+  const char* sign = p < 0 ? "-" : "";
+  const Pence a = p < 0 ? -p : p;
+  std::snprintf(buf, sizeof buf, "%s£%lld.%02lld", sign, static_cast<long long>(a / 100),
+                static_cast<long long>(a % 100));
+  return buf;
+}
+
+namespace {
+
+std::string gate_failure(const RankingCandidate& c, const RankingPolicy& policy) {
+  if (!c.gate_failure.empty()) return c.gate_failure;
+  if (c.abnormally_low == AbnormallyLow::rejected)
+    return "rejected as abnormally low after the officer judged its explanation";
+  if (c.quality.score < policy.min_quality) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "quality %.2f is below the minimum %d", c.quality.score,
+                  policy.min_quality);
+    return buf;
+  }
+  if (policy.scheme == RankingScheme::quality_adjusted_price && c.quality.score <= 0)
+    return "quality 0: a quality-adjusted price is undefined";
+  return {};
+}
+
+void explain_split(RankedOffer& r, Pence lowest, const RankingPolicy& p) {
+  const double wp = p.price_weight_pct / 100.0;
+  const double wq = p.quality_weight_pct / 100.0;
+  const double price_ratio = static_cast<double>(lowest) / static_cast<double>(r.offer.price);
+  const double quality_ratio = r.offer.quality.score / 100.0;
+  const double price_part = wp * price_ratio;
+  const double quality_part = wq * quality_ratio;
+  r.score = price_part + quality_part;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "score = %.2f × lowest/price + %.2f × quality/100 = %.2f × %lld/%lld + %.2f × "
+                "%.2f/100 = %.2f × %.4f + %.2f × %.4f = %.4f + %.4f = %.4f",
+                wp, wq, wp, static_cast<long long>(lowest), static_cast<long long>(r.offer.price),
+                wq, r.offer.quality.score, wp, price_ratio, wq, quality_ratio, price_part,
+                quality_part, r.score);
+  r.explanation = buf;
+}
+
+void explain_quality_adjusted(RankedOffer& r) {
+  r.score = static_cast<double>(r.offer.price) * 100.0 / r.offer.quality.score;
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "quality-adjusted price = price × 100 / quality = %lld × 100 / %.2f = %.2f "
+                "(pence per quality point ×100; lowest wins)",
+                static_cast<long long>(r.offer.price), r.offer.quality.score, r.score);
+  r.explanation = buf;
+}
+
+}  // namespace
+
+Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolicy& policy) {
+  Ranking out;
+  out.scheme = policy.scheme;
+  out.offers.reserve(candidates.size());
+  for (auto& c : candidates) {
+    RankedOffer r;
+    r.not_acceptable_reason = gate_failure(c, policy);
+    r.acceptable = r.not_acceptable_reason.empty();
+    r.offer = std::move(c);
+    if (r.acceptable && (out.lowest == 0 || r.offer.price < out.lowest)) out.lowest = r.offer.price;
+    out.offers.push_back(std::move(r));
+  }
+  for (auto& r : out.offers) {
+    if (!r.acceptable) {
+      r.explanation = "not ranked: " + r.not_acceptable_reason;
+      continue;
+    }
+    if (policy.scheme == RankingScheme::price_quality_split)
+      explain_split(r, out.lowest, policy);
+    else
+      explain_quality_adjusted(r);
+  }
+  const bool high_wins = policy.scheme == RankingScheme::price_quality_split;
+  std::stable_sort(out.offers.begin(), out.offers.end(), [&](const RankedOffer& a, const RankedOffer& b) {
+    if (a.acceptable != b.acceptable) return a.acceptable;
+    if (a.acceptable && a.score != b.score) return high_wins ? a.score > b.score : a.score < b.score;
+    if (a.offer.amended_at != b.offer.amended_at) return a.offer.amended_at < b.offer.amended_at;
+    return a.offer.location_id < b.offer.location_id;
+  });
+  int rank = 0;
+  for (auto& r : out.offers) {
+    if (!r.acceptable) continue;
+    r.rank = ++rank;
+    r.explanation = "rank " + std::to_string(r.rank) + ": " + r.explanation + "; price " +
+                    format_pence(r.offer.price) + "; " + r.offer.quality.explain();
+    if (r.offer.abnormally_low == AbnormallyLow::pending)
+      r.explanation += "; flagged abnormally low, awaiting the officer's decision";
+    else if (r.offer.abnormally_low == AbnormallyLow::accepted)
+      r.explanation += "; flagged abnormally low, explanation accepted";
+    if (r.offer.declined) r.explanation += "; declined the award";
+  }
+  return out;
+}
+
+const RankedOffer* Ranking::next_for_award() const {
+  for (const auto& r : offers)
+    if (r.acceptable && !r.offer.declined) return &r;
+  return nullptr;
+}
+
+const RankedOffer* Ranking::find(LocationIndex loc) const {
+  for (const auto& r : offers)
+    if (r.offer.location == loc) return &r;
+  return nullptr;
+}
+
+int Ranking::acceptable_count() const {
+  return static_cast<int>(std::count_if(offers.begin(), offers.end(),
+                                        [](const RankedOffer& r) { return r.acceptable; }));
+}
+
+}  // namespace carebroker::engine

@@ -1,0 +1,55 @@
+// Ranking a package's offers on price weighted by quality, with a full explanation of every
+// rank (inputs, formula, arithmetic). Two schemes (DOMAIN.md): the price/quality split and the
+// quality-adjusted price. Ties break by the time of the offer's last amendment, then by
+// location ID. Pure; not thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/package.h"
+#include "engine/quality.h"
+#include "engine/types.h"
+
+namespace carebroker::engine {
+
+/// One offer as the ranking sees it. `gate_failure` is set by the caller for gates that depend
+/// on market state (withdrawn, location excluded now, outside today's rate band).
+struct RankingCandidate {
+  LocationIndex location = 0;
+  std::string location_id;
+  Pence price = 0;
+  UtcMillis amended_at = 0;
+  QualityScore quality;
+  AbnormallyLow abnormally_low = AbnormallyLow::not_flagged;
+  bool declined = false;
+  std::string gate_failure;
+};
+
+struct RankedOffer {
+  RankingCandidate offer;
+  bool acceptable = false;
+  std::string not_acceptable_reason;  ///< which gate it failed
+  double score = 0;                   ///< split: higher wins; quality-adjusted price: lower wins
+  int rank = 0;                       ///< 1-based among acceptable offers; 0 when not acceptable
+  std::string explanation;            ///< the formula with this offer's numbers
+};
+
+struct Ranking {
+  RankingScheme scheme = RankingScheme::price_quality_split;
+  Pence lowest = 0;  ///< lowest acceptable price (the split's `lowest`); 0 when none
+  std::vector<RankedOffer> offers;  ///< acceptable in rank order, then the rest
+
+  /// The best acceptable offer that has not declined the award; nullptr when none is left.
+  const RankedOffer* next_for_award() const;
+  const RankedOffer* find(LocationIndex) const;
+  int acceptable_count() const;
+};
+
+Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolicy& policy);
+
+/// "£28.50" for 2850.
+std::string format_pence(Pence);
+
+}  // namespace carebroker::engine
