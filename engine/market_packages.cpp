@@ -191,7 +191,7 @@ void Market::on_deadline(PackageId id, Emitter& e) {
       seek_award(p, e);
       return;
     case PackageStatus::award_pending:
-      e.emit(AwardDeclined{id, p.award_location, {}, now_, true,
+      e.emit(AwardDeclined{id, p.award_location, RequestRef{}, now_, true,
                            "no answer by " + format_london(p.award_expires)});
       seek_award(p, e);
       return;

@@ -1,0 +1,183 @@
+// Test helpers: a small home-care market (one DPS, three zones, three tiers, two routes) and
+// one-line helpers to admit locations, post packages, bid and move the clock, so tests read
+// like the rules of the market. Header-only; each test builds its own fixture.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "engine/market.h"
+
+namespace carebroker::testing {
+
+using namespace carebroker::engine;
+
+/// Monday 23 November 2026, 09:00 GMT: the fixture's start of time.
+inline const UtcMillis kMonday9am = london_to_utc(*parse_date("2026-11-23"), 9 * kMillisPerHour);
+inline const Date kMonday = *parse_date("2026-11-23");
+
+inline DpsConfig home_care_config() {
+  DpsConfig c;
+  c.code = "home-care";
+  c.name = "Home Care and Support";
+  c.council = "Test Council";
+  c.lots = {Lot{"hc", "Home care", Unit::hours, 1800, 4000, 3214}};
+  c.categories = {"older_people", "dementia", "learning_disability", "mental_health",
+                  "physical_disability"};
+  c.zones = {Zone{"north", "North", {"B23", "B44"}}, Zone{"central", "Central", {"B11", "B12"}},
+             Zone{"south", "South", {"B13", "B14"}}};
+  c.tiers = {"tier1", "tier2", "specialist"};
+  c.routes = {Route{"specialist", {"learning_disability", "mental_health"}, {"specialist", "tier2"}},
+              Route{"standard", {}, {"tier1", "tier2"}}};
+  return c;
+}
+
+struct LocationSpec {
+  std::string id;
+  std::string tier = "tier1";
+  std::vector<std::string> zones = {"south"};
+  std::vector<std::string> categories = {"older_people", "dementia", "physical_disability"};
+  CqcRating cqc = CqcRating::good;
+  PammsRating pamms = PammsRating::good;
+  int self_assessment = 75;
+  std::string provider;  ///< defaults to "P-" + id
+};
+
+struct MarketFixture {
+  Market market;
+  std::vector<Event> events;  ///< every event so far, in order
+  int next_request = 1;
+
+  explicit MarketFixture(DpsConfig config = home_care_config()) {
+    must(Tick{kMonday9am});
+    must(SetCalendar{england_and_wales_bank_holidays()});
+    for (const char* cat : {"older_people", "dementia", "learning_disability", "mental_health",
+                            "physical_disability", "autism"})
+      must(DefineCategory{{cat, cat}});
+    must(ConfigureDps{std::move(config)});
+  }
+
+  Reply run(const Command& c) { return market.execute(c, events); }
+
+  /// Runs a command that must succeed; fails the test with the rejection otherwise.
+  Reply must(const Command& c) {
+    Reply r = run(c);
+    INFO(command_name(c) << " rejected: " << to_string(r.status.code) << " — " << r.status.detail);
+    REQUIRE(r.ok());
+    return r;
+  }
+
+  std::string provider_of(const std::string& location) const {
+    const auto loc = market.find_location(location);
+    REQUIRE(loc);
+    return market.location(*loc).provider_id;
+  }
+
+  /// Registers, applies and admits a location with a quality profile.
+  void admit(const LocationSpec& s, const std::string& dps = "home-care") {
+    const std::string provider = s.provider.empty() ? "P-" + s.id : s.provider;
+    if (!market.find_provider(provider)) must(RegisterProvider{provider, provider + " Ltd"});
+    must(RegisterLocation{s.id, provider, s.id + " branch", "B13 9AA", "Birmingham"});
+    must(ApplyToDps{s.id, dps});
+    must(AdmitToDps{s.id, dps, {"hc"}, s.categories, s.zones, s.tier, 500});
+    UpdateQualityInputs q;
+    q.location = s.id;
+    q.cqc = s.cqc;
+    q.pamms = s.pamms;
+    q.self_assessment = s.self_assessment;
+    must(q);
+  }
+
+  static PackageSpec standard_package() {
+    PackageSpec s;
+    s.dps = "home-care";
+    s.lot = "hc";
+    s.categories = {"older_people"};
+    s.postcode_district = "B13";
+    s.quantity = 4 * 30 * 7;  // four 30-minute visits a day
+    s.visits = {4, 30, 7};
+    s.start_date = kMonday + 2;
+    s.needs = {"personal care", "medication prompts"};
+    s.outcomes = {"remain independent at home"};
+    s.officer = "officer-1";
+    return s;
+  }
+
+  PackageId post(PackageSpec spec = standard_package(),
+                 PersonDetails person = {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"}) {
+    return must(PostPackage{std::move(spec), std::move(person)}).package;
+  }
+
+  std::string request_id() { return "req-" + std::to_string(next_request++); }
+
+  Reply offer(const std::string& location, PackageId package, Pence price,
+              Date start = kMonday + 2) {
+    return run(PlaceOffer{provider_of(location), location, request_id(), package, price, start, true, ""});
+  }
+  Reply amend(const std::string& location, PackageId package, Pence price, Date start = kMonday + 2) {
+    return run(AmendOffer{provider_of(location), location, request_id(), package, price, start, true, ""});
+  }
+  Reply withdraw(const std::string& location, PackageId package) {
+    return run(WithdrawOffer{provider_of(location), location, request_id(), package});
+  }
+  Reply accept(const std::string& location, PackageId package) {
+    return run(AcceptAward{provider_of(location), location, request_id(), package});
+  }
+  Reply decline(const std::string& location, PackageId package) {
+    return run(DeclineAward{provider_of(location), location, request_id(), package, "no capacity"});
+  }
+
+  void advance(UtcMillis by) { must(Tick{market.now() + by}); }
+  /// Moves the clock just past the package's current deadline (window close or award expiry).
+  void pass_deadline(PackageId id) {
+    const Package& p = package(id);
+    const UtcMillis deadline = p.status == PackageStatus::award_pending ? p.award_expires : p.closes_at;
+    must(Tick{deadline});
+  }
+
+  const Package& package(PackageId id) const {
+    const Package* p = market.find_package(id);
+    REQUIRE(p);
+    return *p;
+  }
+  PackageStatus status(PackageId id) const { return package(id).status; }
+
+  std::string location_id(LocationIndex i) const { return market.location(i).id; }
+  /// Location ids a package is broadcast to at its current step.
+  std::vector<std::string> invited(PackageId id) const {
+    std::vector<std::string> out;
+    for (LocationIndex i : package(id).invited) out.push_back(location_id(i));
+    return out;
+  }
+  /// The location the award is currently offered to / placed with ("" when none).
+  std::string awarded(PackageId id) const {
+    const Package& p = package(id);
+    if (p.status != PackageStatus::award_pending && p.status != PackageStatus::placed) return "";
+    return location_id(p.award_location);
+  }
+  std::string tier(PackageId id) const { return market.broadcast_view(package(id)).tier; }
+  /// Location ids in rank order (acceptable offers only).
+  std::vector<std::string> rank_order(PackageId id) const {
+    std::vector<std::string> out;
+    for (const auto& r : market.ranking(id).offers)
+      if (r.acceptable) out.push_back(r.offer.location_id);
+    return out;
+  }
+  std::string exclusion_rule(PackageId id, const std::string& location) const {
+    for (const auto& x : market.exclusions(id))
+      if (location_id(x.location) == location) return x.rule;
+    return "";
+  }
+
+  /// Counts events of one type so far.
+  template <typename E>
+  int count() const {
+    int n = 0;
+    for (const auto& e : events) n += std::holds_alternative<E>(e) ? 1 : 0;
+    return n;
+  }
+};
+
+}  // namespace carebroker::testing
