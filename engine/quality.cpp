@@ -62,8 +62,10 @@ std::string QualityScore::explain() const {
   char buf[96];
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const auto& part = parts[i];
-    std::snprintf(buf, sizeof buf, "%s%.2f×%s %s %d%s", i ? " + " : "", part.weight_pct / 100.0,
-                  part.input.c_str(), part.rating.c_str(), part.points,
+    const bool numeric = part.rating == std::to_string(part.points);  // a score, not a rating
+    std::snprintf(buf, sizeof buf, "%s%.2f×%s %s%s%s%s", i ? " + " : "", part.weight_pct / 100.0,
+                  part.input.c_str(), part.rating.c_str(), numeric ? "" : " ",
+                  numeric ? "" : std::to_string(part.points).c_str(),
                   part.missing ? " (missing: neutral)" : "");
     out += buf;
   }
