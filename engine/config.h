@@ -103,6 +103,7 @@ struct WindowPolicy {
   int start_slack_days = 7;     ///< an offer may start up to this many days after the requested date
   int admission_working_days = 10;
   int admission_extended_working_days = 15;
+  int retain_closed_days = 90;  ///< a closed package leaves memory (stays in the store); 0 = never
   bool operator==(const WindowPolicy&) const = default;
 };
 

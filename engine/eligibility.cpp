@@ -31,16 +31,16 @@ PlacementBar placement_bar(const Location& loc, const Provider& provider, const 
   const bool red_bars = dps.risk.red_excludes_from_broadcast;
   const bool amber_bars = dps.risk.amber_excludes_from_broadcast;
   if (!red_bars && !amber_bars) return {};
+  // The common case — not barred — allocates nothing; reasons are built only for a bar.
+  const Rag rag = risk_level(loc.quality, provider.in_administration, dps.risk, now);
+  const bool red = rag == Rag::red && red_bars;
+  if (!red && !(rag != Rag::green && amber_bars)) return {};
+  PlacementBar bar{red ? "red" : "amber", ""};
+  if (!want_detail) return bar;
   const RiskRating rating = risk_rating(loc.quality, provider.in_administration, dps.risk, now);
-  auto detail = [&](const char* rag) {
-    if (!want_detail) return std::string();
-    std::string d = std::string("early-warning rating ") + rag + ": ";
-    for (std::size_t i = 0; i < rating.reasons.size(); ++i) d += (i ? "; " : "") + rating.reasons[i];
-    return d;
-  };
-  if (rating.rag == Rag::red && red_bars) return {"red", detail("Red")};
-  if (rating.rag != Rag::green && amber_bars) return {"amber", detail(rating.rag == Rag::red ? "Red" : "Amber")};
-  return {};
+  bar.detail = std::string("early-warning rating ") + (rag == Rag::red ? "Red" : "Amber") + ": ";
+  for (std::size_t i = 0; i < rating.reasons.size(); ++i) bar.detail += (i ? "; " : "") + rating.reasons[i];
+  return bar;
 }
 
 std::optional<Exclusion> exclusion_of(LocationIndex index, const Location& loc,

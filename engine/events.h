@@ -189,13 +189,23 @@ struct PackageHandedBack {
   bool operator==(const PackageHandedBack&) const = default;
 };
 
+/// A closed package leaves memory after the retention period; `archive` holds its final record
+/// (the Package and the PersonDetails, in the engine's binary encoding — see engine/serialize.h)
+/// so the store can keep it readable.
+struct PackageRetired {
+  PackageId package = 0;
+  UtcMillis at = 0;
+  std::string archive;
+  bool operator==(const PackageRetired&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
                  PackagePosted, TierOpened, TierEnded, PackageUnsourced, PackageHeld, PackageReleased,
                  PackageCancelled, PackageClosedForDirectPayment, OfferPlaced, OfferWithdrawn,
                  WindowClosed, ShortlistFormed, AwardHeld, AbnormallyLowDecided, AwardOffered,
-                 AwardAccepted, AwardDeclined, PackageHandedBack>;
+                 AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

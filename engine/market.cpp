@@ -27,6 +27,7 @@ Reply Market::handle(const Tick& tick, Emitter& e) {
   while (!deadlines_.empty() && deadlines_.begin()->first <= now_) {
     on_deadline(deadlines_.begin()->second, e);
   }
+  retire_closed(e);
   return {};
 }
 
@@ -48,7 +49,7 @@ const Provider* Market::find_provider(std::string_view id) const {
 }
 
 const Package* Market::find_package(PackageId id) const {
-  if (id == 0 || id > packages_.size()) return nullptr;
+  if (id == 0 || id > packages_.size() || packages_[id - 1].retired) return nullptr;
   return &packages_[id - 1];
 }
 
@@ -94,7 +95,7 @@ std::string_view event_name(const Event& e) {
       "tier_ended", "package_unsourced", "package_held", "package_released", "package_cancelled",
       "package_closed_for_direct_payment", "offer_placed", "offer_withdrawn", "window_closed",
       "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
-      "award_accepted", "award_declined", "package_handed_back"};
+      "award_accepted", "award_declined", "package_handed_back", "package_retired"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -71,6 +71,20 @@ class Market {
   const Package* find_package(PackageId) const;
   std::size_t package_count() const { return packages_.size(); }
   const PersonDetails* person(PackageId) const;
+  /// A retired package's final record, decoded from a PackageRetired archive.
+  struct ArchivedPackage {
+    Package package;
+    PersonDetails person;
+  };
+  static std::optional<ArchivedPackage> read_archive(std::string_view archive);
+  bool is_retired(PackageId id) const { return id >= 1 && id <= packages_.size() && packages_[id - 1].retired; }
+
+  // ---- snapshots ----
+  /// The market's state (not its derived indexes), for a snapshot.
+  std::string save_snapshot() const;
+  /// Loads a snapshot into this (fresh) market and rebuilds the derived indexes. Fails — and
+  /// leaves the market empty — when the snapshot is unreadable or from another build's format.
+  Status load_snapshot(std::string_view snapshot);
 
   // ---- judgements ----
   QualityScore quality_of(LocationIndex, int dps) const;
@@ -81,8 +95,8 @@ class Market {
   std::vector<Exclusion> exclusions(PackageId) const;
   /// What a package asks of a location at a step of its route.
   EligibilityQuery query_for(const Package&, int step) const;
-  /// The package's offers at its current step, ranked and explained.
-  Ranking ranking(PackageId) const;
+  /// The package's offers at its current step, ranked (and explained unless `explain` is false).
+  Ranking ranking(PackageId, bool explain = true) const;
 
   // ---- views ----
   /// What a location may see of a package; nullopt if the package was never broadcast to it.
@@ -170,6 +184,9 @@ class Market {
   void clear_deadline(Package&);
   Package& package_mut(PackageId id) { return packages_[id - 1]; }
   void remember_request(const RequestRef&, PackageId);
+  void mark_closed(Package&, PackageStatus, UtcMillis at);
+  void retire_closed(Emitter&);
+  void rebuild_derived();
 
   UtcMillis now_ = 0;
   WorkingCalendar calendar_;
@@ -188,6 +205,7 @@ class Market {
   EligibilityIndex index_;
   std::set<std::pair<UtcMillis, PackageId>> deadlines_;
   std::vector<UtcMillis> deadline_of_;  // per package; 0 = none
+  std::vector<std::set<std::pair<UtcMillis, PackageId>>> closed_;  // per DPS, by closing time
   mutable std::vector<LocationIndex> scratch_;
 };
 

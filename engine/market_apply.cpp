@@ -29,6 +29,13 @@ void Market::clear_deadline(Package& p) {
   current = 0;
 }
 
+void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
+  p.status = status;
+  p.closed_at = at;
+  clear_deadline(p);
+  closed_[p.dps].insert({at, p.id});
+}
+
 void Market::remember_request(const RequestRef& ref, PackageId package) {
   if (ref.request_id.empty()) return;
   requests_[ref.provider][ref.request_id] = RequestRecord{ref.payload_hash, package};
@@ -56,6 +63,7 @@ void Market::apply(const Event& event) {
               dps_[index] = e.config;
             }
             index_.reset_dps(index, e.config.tiers.size(), e.config.zones.size());
+            closed_.resize(dps_.size());
             for (LocationIndex i = 0; i < locations_.size(); ++i)
               if (const Membership* m = locations_[i].membership_of(index)) index_.update(i, *m);
           },
@@ -103,6 +111,8 @@ void Market::apply(const Event& event) {
             p.lot = e.lot;
             p.zone = e.zone;
             p.route = e.route;
+            if (const DpsConfig& config = dps_[e.dps]; config.mode == DistributionMode::cascade)
+              for (const auto& tier : config.routes[e.route].tiers) p.route_tiers.push_back(config.tier_index(tier));
             p.categories = e.categories;
             p.urgency = e.urgency;
             p.latest_start = e.latest_start;
@@ -139,10 +149,7 @@ void Market::apply(const Event& event) {
             clear_deadline(p);
           },
           [&](const PackageUnsourced& e) {
-            Package& p = package_mut(e.package);
-            p.status = PackageStatus::unsourced;
-            p.closed_at = e.at;
-            clear_deadline(p);
+            mark_closed(package_mut(e.package), PackageStatus::unsourced, e.at);
           },
           [&](const PackageHeld& e) {
             Package& p = package_mut(e.package);
@@ -159,16 +166,10 @@ void Market::apply(const Event& event) {
             set_deadline(p, e.closes_at);
           },
           [&](const PackageCancelled& e) {
-            Package& p = package_mut(e.package);
-            p.status = PackageStatus::cancelled;
-            p.closed_at = e.at;
-            clear_deadline(p);
+            mark_closed(package_mut(e.package), PackageStatus::cancelled, e.at);
           },
           [&](const PackageClosedForDirectPayment& e) {
-            Package& p = package_mut(e.package);
-            p.status = PackageStatus::direct_payment;
-            p.closed_at = e.at;
-            clear_deadline(p);
+            mark_closed(package_mut(e.package), PackageStatus::direct_payment, e.at);
           },
           [&](const OfferPlaced& e) {
             Package& p = package_mut(e.package);
@@ -235,10 +236,7 @@ void Market::apply(const Event& event) {
             set_deadline(p, e.expires_at);
           },
           [&](const AwardAccepted& e) {
-            Package& p = package_mut(e.package);
-            p.status = PackageStatus::placed;
-            p.closed_at = e.at;
-            clear_deadline(p);
+            mark_closed(package_mut(e.package), PackageStatus::placed, e.at);
             remember_request(e.request, e.package);
           },
           [&](const AwardDeclined& e) {
@@ -252,11 +250,25 @@ void Market::apply(const Event& event) {
           },
           [&](const PackageHandedBack& e) {
             Package& p = package_mut(e.package);
+            closed_[p.dps].erase({p.closed_at, p.id});
             p.status = PackageStatus::evaluating;
             p.has_award = false;
             p.closed_at = 0;
             ++p.hand_backs;
             remember_request(e.request, e.package);
+          },
+          [&](const PackageRetired& e) {
+            Package& p = package_mut(e.package);
+            closed_[p.dps].erase({p.closed_at, p.id});
+            clear_deadline(p);
+            Package retired;
+            retired.id = p.id;
+            retired.dps = p.dps;
+            retired.status = p.status;
+            retired.closed_at = p.closed_at;
+            retired.retired = true;
+            p = std::move(retired);
+            people_[e.package - 1] = PersonDetails{};
           },
       },
       event);

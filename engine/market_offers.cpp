@@ -14,12 +14,25 @@ constexpr std::size_t kMaxRequestId = 64;
 constexpr std::size_t kMaxNotes = 2000;
 constexpr Pence kMaxPrice = 100'000'00;  // £100,000: no unit of care costs more
 
-/// The payload behind a request id: the command without its id, tagged with its type.
+/// The payload behind a request id, tagged with the command's type. (The id itself is hashed
+/// too: within one id it is constant, so it cannot make two payloads look alike or different.)
+template <typename T, typename V>
+struct variant_index;
+template <typename T, typename... Ts>
+struct variant_index<T, std::variant<Ts...>> {
+  static constexpr std::size_t value = [] {
+    std::size_t i = 0;
+    (void)((std::is_same_v<T, Ts> ? false : (++i, true)) && ...);
+    return i;
+  }();
+};
+
 template <typename C>
 std::uint64_t payload_hash(const C& command) {
-  C copy = command;
-  copy.request_id.clear();
-  return digest_of(Command{std::move(copy)});
+  Digest d;
+  d.u64(variant_index<C, Command>::value);
+  d.add(command);
+  return d.value();
 }
 
 }  // namespace
@@ -167,6 +180,11 @@ Reply Market::handle(const WithdrawOffer& c, Emitter& e) {
   if (p.status != PackageStatus::open && p.status != PackageStatus::best_and_final)
     return {reject(Code::offer_after_close, "offers can no longer be withdrawn (" +
                                                 std::string(to_string(p.status)) + ")")};
+  if (p.status == PackageStatus::best_and_final &&
+      std::none_of(p.shortlist.begin(), p.shortlist.end(),
+                   [&](const ShortlistEntry& s) { return s.location == r.location; }))
+    return {reject(Code::not_shortlisted,
+                   "the window closed for offers not on the best-and-final shortlist")};
   const Offer* o = p.offer_of(r.location);
   if (!o || o->withdrawn) return {reject(Code::no_offer, c.location + " has no offer to withdraw")};
   e.emit(OfferWithdrawn{c.package, r.location, r.ref, now_});

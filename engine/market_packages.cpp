@@ -122,11 +122,8 @@ UtcMillis Market::acceptance_deadline(const Package& p) const {
 }
 
 EligibilityQuery Market::query_for(const Package& p, int step) const {
-  const DpsConfig& config = dps_[p.dps];
-  EligibilityQuery q{p.dps, p.lot, p.categories, p.zone, -1};
-  if (config.mode == DistributionMode::cascade)
-    q.tier = config.tier_index(config.routes[p.route].tiers[step]);
-  return q;
+  const bool all_at_once = p.route_tiers.empty();
+  return EligibilityQuery{p.dps, p.lot, p.categories, p.zone, all_at_once ? -1 : p.route_tiers[step]};
 }
 
 void Market::open_step(const Package& p, int step, Emitter& e) {
@@ -139,9 +136,7 @@ void Market::open_step(const Package& p, int step, Emitter& e) {
 void Market::cascade(const Package& p, std::string reason, Emitter& e) {
   const int step = p.step;
   e.emit(TierEnded{p.id, step, now_, std::move(reason)});
-  const DpsConfig& config = dps_[p.dps];
-  const bool last = config.mode == DistributionMode::all_at_once ||
-                    step + 1 >= static_cast<int>(config.routes[p.route].tiers.size());
+  const bool last = step + 1 >= static_cast<int>(p.route_tiers.size());
   if (last)
     e.emit(PackageUnsourced{p.id, now_});
   else
@@ -151,7 +146,7 @@ void Market::cascade(const Package& p, std::string reason, Emitter& e) {
 void Market::conclude_window(const Package& p, Emitter& e) {
   const RankingPolicy& policy = dps_[p.dps].ranking;
   if (policy.auction == AuctionFormat::best_and_final && p.round == 1) {
-    const Ranking r = ranking(p.id);
+    const Ranking r = ranking(p.id, false);
     if (r.acceptable_count() >= 2) {
       ShortlistFormed shortlist{p.id, now_, now_ + dps_[p.dps].windows.best_and_final_window, {}};
       for (const auto& offer : r.offers) {
@@ -166,7 +161,7 @@ void Market::conclude_window(const Package& p, Emitter& e) {
 }
 
 void Market::seek_award(const Package& p, Emitter& e) {
-  const Ranking r = ranking(p.id);
+  const Ranking r = ranking(p.id, false);
   const RankedOffer* next = r.next_for_award();
   if (!next) {
     cascade(p, r.acceptable_count() == 0 ? "no acceptable offer" : "every acceptable offer declined", e);

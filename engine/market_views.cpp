@@ -69,10 +69,10 @@ std::vector<RankingCandidate> Market::ranking_candidates(const Package& p) const
   return out;
 }
 
-Ranking Market::ranking(PackageId id) const {
+Ranking Market::ranking(PackageId id, bool explain) const {
   const Package* p = find_package(id);
   if (!p) return {};
-  return rank_offers(ranking_candidates(*p), dps_[p->dps].ranking);
+  return rank_offers(ranking_candidates(*p), dps_[p->dps].ranking, explain);
 }
 
 BroadcastView Market::broadcast_view(const Package& p) const {
@@ -96,8 +96,7 @@ BroadcastView Market::broadcast_view(const Package& p) const {
   v.urgency = p.urgency;
   v.funder = p.spec.funder;
   v.price_ceiling = p.spec.price_ceiling;
-  const auto& tiers = config.routes[p.route].tiers;
-  v.tier = config.mode == DistributionMode::all_at_once ? "all" : tiers[std::min<std::size_t>(p.step, tiers.size() - 1)];
+  v.tier = p.route_tiers.empty() ? "all" : config.tiers[p.route_tiers[std::min<std::size_t>(p.step, p.route_tiers.size() - 1)]];
   v.closes_at = p.closes_at;
   return v;
 }
@@ -144,7 +143,7 @@ std::optional<ProviderPackageView> Market::provider_view(PackageId id, std::stri
   if (v.standing == ProviderStanding::best_and_final) v.own_rank = shortlisted->rank;
   const bool after_award = p->status == PackageStatus::placed || p->status == PackageStatus::award_pending;
   if (after_award && v.own_offer) {
-    const Ranking r = ranking(id);
+    const Ranking r = ranking(id, false);
     if (const RankedOffer* mine_ranked = r.find(*loc); mine_ranked && mine_ranked->acceptable) {
       v.own_rank = mine_ranked->rank;
       v.own_score = mine_ranked->score;

@@ -99,6 +99,10 @@ struct Package {
   int zone = -1;
   CategoryMask categories = 0;
   int route = -1;
+  /// The route's tiers (indexes into the DPS's tiers) as they were when the package was posted,
+  /// so a later reconfiguration of the routes cannot move a package mid-competition. Empty when
+  /// the DPS distributes to everyone at once.
+  std::vector<int> route_tiers;
   Urgency urgency = Urgency::standard;  ///< effective urgency (standard or planned, or urgent)
   Date latest_start = 0;
   UtcMillis posted_at = 0;
@@ -123,6 +127,7 @@ struct Package {
   int declines = 0;
   int hand_backs = 0;
   UtcMillis closed_at = 0;
+  bool retired = false;  ///< closed long ago: in the store's archive, no longer in memory
   bool operator==(const Package&) const = default;
 
   const Offer* offer_of(LocationIndex loc) const {

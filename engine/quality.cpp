@@ -74,45 +74,65 @@ std::string QualityScore::explain() const {
   return out;
 }
 
-RiskRating risk_rating(const QualityInputs& in, bool in_administration, const RiskPolicy& p,
-                       UtcMillis now) {
-  RiskRating r;
-  std::vector<std::string> red, amber;
-  if (in.cqc == CqcRating::inadequate) red.push_back("CQC rating inadequate");
-  if (in.pamms == PammsRating::poor) red.push_back("PAMMS rating poor");
-  if (in.embargo)
-    red.push_back(in.embargo_reason.empty() ? "embargo on new placements"
-                                            : "embargo on new placements: " + in.embargo_reason);
-  if (in_administration) red.push_back("provider in administration");
-  if (in.default_notice) red.push_back("contract default notice in force");
-  if (in.unexpected_deaths_under_investigation > 0)
-    red.push_back("unexpected death under investigation");
+namespace {
 
-  if (in.cqc == CqcRating::requires_improvement) amber.push_back("CQC rating requires improvement");
+/// The early-warning rules, once. `red` / `amber` receive a reason only when non-null, so the
+/// broadcast path (both null) builds no strings.
+Rag evaluate_risk(const QualityInputs& in, bool in_administration, const RiskPolicy& p, UtcMillis now,
+                  std::vector<std::string>* red, std::vector<std::string>* amber) {
+  bool is_red = false, is_amber = false;
+  auto flag = [](bool& level, std::vector<std::string>* sink, auto&& reason) {
+    level = true;
+    if (sink) sink->push_back(reason());
+  };
+  if (in.cqc == CqcRating::inadequate) flag(is_red, red, [] { return std::string("CQC rating inadequate"); });
+  if (in.pamms == PammsRating::poor) flag(is_red, red, [] { return std::string("PAMMS rating poor"); });
+  if (in.embargo)
+    flag(is_red, red, [&] {
+      return in.embargo_reason.empty() ? std::string("embargo on new placements")
+                                       : "embargo on new placements: " + in.embargo_reason;
+    });
+  if (in_administration) flag(is_red, red, [] { return std::string("provider in administration"); });
+  if (in.default_notice) flag(is_red, red, [] { return std::string("contract default notice in force"); });
+  if (in.unexpected_deaths_under_investigation > 0)
+    flag(is_red, red, [] { return std::string("unexpected death under investigation"); });
+  if (is_red && !red) return Rag::red;  // nothing more to learn on the fast path
+
+  if (in.cqc == CqcRating::requires_improvement)
+    flag(is_amber, amber, [] { return std::string("CQC rating requires improvement"); });
   if (in.pamms == PammsRating::requires_improvement)
-    amber.push_back("PAMMS rating requires improvement");
+    flag(is_amber, amber, [] { return std::string("PAMMS rating requires improvement"); });
   if (in.fsa == FsaRating::r0 || in.fsa == FsaRating::r1 || in.fsa == FsaRating::r2)
-    amber.push_back("FSA hygiene rating " + std::string(to_string(in.fsa)));
+    flag(is_amber, amber, [&] { return "FSA hygiene rating " + std::string(to_string(in.fsa)); });
   const UtcMillis since = now - static_cast<UtcMillis>(p.lookback_days) * kMillisPerDay;
   if (auto n = count_since(in.safeguarding_decisions, since);
       n >= static_cast<std::size_t>(p.amber_safeguarding_decisions))
-    amber.push_back(std::to_string(n) + " safeguarding decisions in " +
-                    std::to_string(p.lookback_days) + " days");
+    flag(is_amber, amber, [&] {
+      return std::to_string(n) + " safeguarding decisions in " + std::to_string(p.lookback_days) + " days";
+    });
   if (auto n = count_since(in.substantiated_concerns, since);
       n >= static_cast<std::size_t>(p.amber_substantiated_concerns))
-    amber.push_back(std::to_string(n) + " substantiated concerns in " +
-                    std::to_string(p.lookback_days) + " days");
-  if (in.registered_manager_vacancy) amber.push_back("registered manager vacancy");
+    flag(is_amber, amber, [&] {
+      return std::to_string(n) + " substantiated concerns in " + std::to_string(p.lookback_days) + " days";
+    });
+  if (in.registered_manager_vacancy)
+    flag(is_amber, amber, [] { return std::string("registered manager vacancy"); });
+  return is_red ? Rag::red : is_amber ? Rag::amber : Rag::green;
+}
 
-  if (!red.empty()) {
-    r.rag = Rag::red;
-    r.reasons = std::move(red);
-    r.reasons.insert(r.reasons.end(), amber.begin(), amber.end());
-  } else if (!amber.empty()) {
-    r.rag = Rag::amber;
-    r.reasons = std::move(amber);
-  }
+}  // namespace
+
+RiskRating risk_rating(const QualityInputs& in, bool in_administration, const RiskPolicy& p,
+                       UtcMillis now) {
+  RiskRating r;
+  std::vector<std::string> amber;
+  r.rag = evaluate_risk(in, in_administration, p, now, &r.reasons, &amber);
+  if (r.rag != Rag::green) r.reasons.insert(r.reasons.end(), amber.begin(), amber.end());
   return r;
+}
+
+Rag risk_level(const QualityInputs& in, bool in_administration, const RiskPolicy& p, UtcMillis now) {
+  return evaluate_risk(in, in_administration, p, now, nullptr, nullptr);
 }
 
 }  // namespace carebroker::engine

@@ -40,7 +40,7 @@ struct QualityPart {
 };
 
 struct QualityScore {
-  double score = 0;  ///< 0..100
+  double score = 0;  ///< 0..100, always a whole number of hundredths (Σ points × weight% / 100)
   bool provisional = false;
   std::vector<QualityPart> parts;
   /// "quality = 0.40×PAMMS good 75 + 0.40×CQC none 50 (missing) + 0.20×self 80 = 66.00 (provisional)"
@@ -60,5 +60,7 @@ struct RiskRating {
 /// provider (an organisation-level fact).
 RiskRating risk_rating(const QualityInputs&, bool in_administration, const RiskPolicy&,
                        UtcMillis now);
+/// The same rules as risk_rating, without the reasons: allocates nothing (the broadcast path).
+Rag risk_level(const QualityInputs&, bool in_administration, const RiskPolicy&, UtcMillis now);
 
 }  // namespace carebroker::engine

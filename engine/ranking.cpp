@@ -2,6 +2,7 @@
 #include "engine/ranking.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace carebroker::engine {
@@ -32,7 +33,7 @@ std::string gate_failure(const RankingCandidate& c, const RankingPolicy& policy)
   return {};
 }
 
-void explain_split(RankedOffer& r, Pence lowest, const RankingPolicy& p) {
+void score_split(RankedOffer& r, Pence lowest, const RankingPolicy& p, bool text) {
   const double wp = p.price_weight_pct / 100.0;
   const double wq = p.quality_weight_pct / 100.0;
   const double price_ratio = static_cast<double>(lowest) / static_cast<double>(r.offer.price);
@@ -40,6 +41,7 @@ void explain_split(RankedOffer& r, Pence lowest, const RankingPolicy& p) {
   const double price_part = wp * price_ratio;
   const double quality_part = wq * quality_ratio;
   r.score = price_part + quality_part;
+  if (!text) return;
   char buf[320];
   std::snprintf(buf, sizeof buf,
                 "score = %.2f × lowest/price + %.2f × quality/100 = %.2f × %lld/%lld + %.2f × "
@@ -50,8 +52,9 @@ void explain_split(RankedOffer& r, Pence lowest, const RankingPolicy& p) {
   r.explanation = buf;
 }
 
-void explain_quality_adjusted(RankedOffer& r) {
+void score_quality_adjusted(RankedOffer& r, bool text) {
   r.score = static_cast<double>(r.offer.price) * 100.0 / r.offer.quality.score;
+  if (!text) return;
   char buf[200];
   std::snprintf(buf, sizeof buf,
                 "quality-adjusted price = price × 100 / quality = %lld × 100 / %.2f = %.2f "
@@ -62,7 +65,32 @@ void explain_quality_adjusted(RankedOffer& r) {
 
 }  // namespace
 
-Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolicy& policy) {
+namespace {
+
+/// Exact comparison of two acceptable offers' scores: -1 when a ranks above b, 1 below, 0 tie.
+/// With q = quality×100 (an integer): split score = (wp·lowest·10⁴ + wq·q·price) / (10⁶·price);
+/// quality-adjusted price = price × 10⁴ / q, lowest wins.
+int compare_scores(const RankedOffer& a, const RankedOffer& b, Pence lowest, const RankingPolicy& p) {
+  __extension__ typedef __int128 Wide;
+  const Wide pa = a.offer.price, pb = b.offer.price;
+  // Quality scores are whole hundredths (quality.h), so ×100 recovers them exactly.
+  const Wide qa = std::llround(a.offer.quality.score * 100), qb = std::llround(b.offer.quality.score * 100);
+  Wide left, right;  // compare a's score with b's, each scaled by the other's denominator
+  if (p.scheme == RankingScheme::price_quality_split) {
+    const Wide na = Wide(p.price_weight_pct) * lowest * 10000 + Wide(p.quality_weight_pct) * qa * pa;
+    const Wide nb = Wide(p.price_weight_pct) * lowest * 10000 + Wide(p.quality_weight_pct) * qb * pb;
+    left = na * pb;
+    right = nb * pa;
+    return left > right ? -1 : left < right ? 1 : 0;  // higher wins
+  }
+  left = pa * qb;
+  right = pb * qa;
+  return left < right ? -1 : left > right ? 1 : 0;  // lower wins
+}
+
+}  // namespace
+
+Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolicy& policy, bool explain) {
   Ranking out;
   out.scheme = policy.scheme;
   out.offers.reserve(candidates.size());
@@ -76,18 +104,18 @@ Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolic
   }
   for (auto& r : out.offers) {
     if (!r.acceptable) {
-      r.explanation = "not ranked: " + r.not_acceptable_reason;
+      if (explain) r.explanation = "not ranked: " + r.not_acceptable_reason;
       continue;
     }
     if (policy.scheme == RankingScheme::price_quality_split)
-      explain_split(r, out.lowest, policy);
+      score_split(r, out.lowest, policy, explain);
     else
-      explain_quality_adjusted(r);
+      score_quality_adjusted(r, explain);
   }
-  const bool high_wins = policy.scheme == RankingScheme::price_quality_split;
   std::stable_sort(out.offers.begin(), out.offers.end(), [&](const RankedOffer& a, const RankedOffer& b) {
     if (a.acceptable != b.acceptable) return a.acceptable;
-    if (a.acceptable && a.score != b.score) return high_wins ? a.score > b.score : a.score < b.score;
+    if (a.acceptable)
+      if (const int c = compare_scores(a, b, out.lowest, policy); c != 0) return c < 0;
     if (a.offer.amended_at != b.offer.amended_at) return a.offer.amended_at < b.offer.amended_at;
     return a.offer.location_id < b.offer.location_id;
   });
@@ -95,6 +123,7 @@ Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolic
   for (auto& r : out.offers) {
     if (!r.acceptable) continue;
     r.rank = ++rank;
+    if (!explain) continue;
     r.explanation = "rank " + std::to_string(r.rank) + ": " + r.explanation + "; price " +
                     format_pence(r.offer.price) + "; " + r.offer.quality.explain();
     if (r.offer.abnormally_low == AbnormallyLow::pending)

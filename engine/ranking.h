@@ -47,7 +47,10 @@ struct Ranking {
   int acceptable_count() const;
 };
 
-Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolicy& policy);
+/// Ranks offers. Order is decided in exact integer arithmetic (the printed scores are rounded);
+/// `explain` = false skips building the explanation strings (the award path needs only order).
+Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolicy& policy,
+                    bool explain = true);
 
 /// "£28.50" for 2850.
 std::string format_pence(Pence);

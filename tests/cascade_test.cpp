@@ -73,7 +73,7 @@ TEST_CASE("Tier 2 is not broadcast while Tier 1 has an acceptable offer", "[casc
   CHECK_FALSE(f.market.provider_view(id, "T2"));
 }
 
-TEST_CASE("a tier with no eligible location cascades at once", "[cascade]") {
+TEST_CASE("a package whose first tier has nobody eligible opens the next tier the moment it is posted", "[cascade]") {
   MarketFixture f;
   f.admit({.id = "N", .zones = {"north"}});  // Tier 1, but not in the South
   f.admit(tier2("T2"));

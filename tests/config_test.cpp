@@ -81,6 +81,9 @@ TEST_CASE("lot, zone and tier codes are unique", "[config]") {
   DpsConfig tiers = home_care_config();
   tiers.tiers.push_back("tier2");
   invalid(tiers, "duplicate tiers 'tier2'");
+  DpsConfig categories = home_care_config();
+  categories.categories.push_back("dementia");
+  invalid(categories, "duplicate categories 'dementia'");
   DpsConfig empty_code = home_care_config();
   empty_code.zones.push_back(Zone{"", "Nowhere", {"B98"}});
   invalid(empty_code, "empty code");
@@ -209,6 +212,36 @@ TEST_CASE("reconfiguring a DPS may not remove or reorder lots, zones or tiers", 
   refused(inserted_tier);
   CHECK(f.market.digest() == before);
   CHECK(f.market.dps(0) == home_care_config());
+}
+
+TEST_CASE("a reconfiguration cannot strand an open package on a route that no longer fits",
+          "[config]") {
+  // Packages hold their route and step by position, as enrolments hold lots, zones and tiers:
+  // a new configuration must be refused, or the open package must still be on its own route.
+  MarketFixture f;
+  f.admit({"T2", "tier2"});
+  const PackageId id = f.post();  // no tier-1 location: at once on tier 2 of the standard route
+  REQUIRE(f.package(id).step == 1);
+  DpsConfig changed = home_care_config();
+  SECTION("the specialist route is dropped, so the standard route moves up") {
+    changed.routes.erase(changed.routes.begin());
+  }
+  SECTION("the standard route is cut to tier 1 only") { changed.routes[1].tiers = {"tier1"}; }
+  SECTION("the routes swap places") { std::swap(changed.routes[0], changed.routes[1]); }
+  const Reply r = f.run(ConfigureDps{changed});
+  if (!r.ok()) {
+    CHECK(r.status.code == Code::invalid_config);
+    CHECK_FALSE(r.status.detail.empty());
+    return;
+  }
+  const Package& p = f.package(id);
+  const auto& routes = f.market.dps(0).routes;
+  REQUIRE(p.route >= 0);
+  REQUIRE(static_cast<std::size_t>(p.route) < routes.size());  // else every look-up reads past the end
+  REQUIRE(static_cast<std::size_t>(p.step) < routes[static_cast<std::size_t>(p.route)].tiers.size());
+  CHECK(routes[static_cast<std::size_t>(p.route)].name == "standard");
+  CHECK(f.tier(id) == "tier2");
+  CHECK(f.invited(id) == std::vector<std::string>{"T2"});
 }
 
 TEST_CASE("a new DPS code creates a second DPS", "[config]") {

@@ -1,6 +1,7 @@
 // The composite quality score (40% PAMMS + 40% CQC + 20% self-assessment by default) and the
 // Green/Amber/Red early-warning rating, with their explanations and the officer's inputs.
 #include <algorithm>
+#include <random>
 
 #include "market_fixture.h"
 
@@ -76,7 +77,7 @@ TEST_CASE("the quality explanation shows the arithmetic", "[quality]") {
   INFO(text);
   CHECK(text.find("0.40×PAMMS good 75") != std::string::npos);
   CHECK(text.find("0.40×CQC none 50") != std::string::npos);
-  CHECK(text.find("0.20×self-assessment 80 80") != std::string::npos);
+  CHECK(text.find("0.20×self-assessment 80") != std::string::npos);
   CHECK(text.find("= 66.00") != std::string::npos);
   CHECK(text.find("provisional") != std::string::npos);
 
@@ -200,6 +201,12 @@ TEST_CASE("one safeguarding decision, or two more than 90 days apart, is not Amb
   strict.amber_safeguarding_decisions = 1;
   q.safeguarding_decisions = {day0};
   CHECK(risk_rating(q, false, strict, day0).rag == Rag::amber);
+  RiskPolicy short_memory;
+  short_memory.lookback_days = 30;
+  q.safeguarding_decisions = {day0, day0 + 20 * kDay};
+  CHECK(risk_rating(q, false, short_memory, day0 + 20 * kDay).rag == Rag::amber);
+  CHECK(risk_rating(q, false, short_memory, day0 + 31 * kDay).rag == Rag::green);
+  CHECK(rate(q, false, day0 + 31 * kDay).rag == Rag::amber);  // still within the default 90 days
 }
 
 TEST_CASE("Red outranks Amber and the reasons list both", "[risk]") {
@@ -245,6 +252,41 @@ TEST_CASE("a provider in administration makes every one of its locations Red", "
   CHECK(f.market.risk_of(*f.market.find_location("A"), 0).rag == Rag::red);
   CHECK(f.market.risk_of(*f.market.find_location("B"), 0).rag == Rag::red);
   CHECK(f.market.risk_of(*f.market.find_location("C"), 0).rag == Rag::green);
+}
+
+TEST_CASE("the broadcast's quick risk level agrees with the explained rating", "[risk]") {
+  std::mt19937 rng(90);
+  auto roll = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  const UtcMillis now = kMonday9am + 400 * kDay;
+  for (int i = 0; i < 2000; ++i) {
+    QualityInputs q;
+    q.cqc = static_cast<CqcRating>(roll(5));
+    q.pamms = static_cast<PammsRating>(roll(5));
+    q.fsa = static_cast<FsaRating>(roll(8));
+    q.embargo = roll(20) == 0;
+    q.default_notice = roll(20) == 0;
+    q.unexpected_deaths_under_investigation = roll(30) == 0 ? 1 : 0;
+    q.registered_manager_vacancy = roll(10) == 0;
+    for (int n = roll(4); n > 0; --n) q.safeguarding_decisions.push_back(now - roll(200) * kDay);
+    for (int n = roll(4); n > 0; --n) q.substantiated_concerns.push_back(now - roll(200) * kDay);
+    const bool administration = roll(20) == 0;
+    auto recent = [&](const std::vector<UtcMillis>& when) {
+      return std::count_if(when.begin(), when.end(), [&](UtcMillis t) { return t >= now - 90 * kDay; });
+    };
+    const bool red = q.cqc == CqcRating::inadequate || q.pamms == PammsRating::poor || q.embargo ||
+                     administration || q.default_notice || q.unexpected_deaths_under_investigation > 0;
+    const bool amber = q.cqc == CqcRating::requires_improvement ||
+                       q.pamms == PammsRating::requires_improvement || q.fsa == FsaRating::r0 ||
+                       q.fsa == FsaRating::r1 || q.fsa == FsaRating::r2 ||
+                       recent(q.safeguarding_decisions) >= 2 || recent(q.substantiated_concerns) >= 2 ||
+                       q.registered_manager_vacancy;
+    const Rag expected = red ? Rag::red : amber ? Rag::amber : Rag::green;
+    const RiskRating full = risk_rating(q, administration, RiskPolicy{}, now);
+    INFO("case " << i);
+    REQUIRE(full.rag == expected);
+    REQUIRE(risk_level(q, administration, RiskPolicy{}, now) == expected);
+    REQUIRE(full.reasons.empty() == (expected == Rag::green));
+  }
 }
 
 // ---- officers' inputs ----

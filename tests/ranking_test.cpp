@@ -218,6 +218,32 @@ TEST_CASE("ties break by the time of the last amendment, then by location id", "
   }
 }
 
+// An exact tie that floating point does not see. Lowest 2736.
+//   X £27.36, quality 40: 0.4 × 2736/2736 + 0.6 × 0.40 = 0.4   + 0.24  = 0.64
+//   Y £36.00, quality 56: 0.4 × 2736/3600 + 0.6 × 0.56 = 0.304 + 0.336 = 0.64
+// Both explanations print 0.6400; the rule says the earlier amendment (X) ranks first.
+TEST_CASE("offers whose scores are equal in exact arithmetic tie, whatever rounding says", "[ranking]") {
+  SECTION("directly") {
+    const Ranking r = rank_offers(
+        {candidate(0, "Y", 3600, 56, 200), candidate(1, "X", 2736, 40, 100)}, RankingPolicy{});
+    CHECK(ranked(r, "X").explanation.find("= 0.6400;") != std::string::npos);
+    CHECK(ranked(r, "Y").explanation.find("= 0.6400;") != std::string::npos);
+    CHECK(order(r) == std::vector<std::string>{"X", "Y"});
+  }
+  SECTION("through the market") {
+    MarketFixture f;
+    f.admit(q40("X"));
+    f.admit({.id = "Y", .cqc = CqcRating::requires_improvement, .pamms = PammsRating::good,
+             .self_assessment = 50});  // 0.4×75 + 0.4×40 + 0.2×50 = 56
+    REQUIRE(quality(f, "Y") == 56.0);
+    const PackageId id = f.post();
+    REQUIRE(f.offer("X", id, 2736).ok());
+    f.advance(kMillisPerHour);
+    REQUIRE(f.offer("Y", id, 3600).ok());
+    CHECK(f.rank_order(id) == std::vector<std::string>{"X", "Y"});
+  }
+}
+
 TEST_CASE("`lowest` is taken over acceptable offers that are not withdrawn", "[ranking]") {
   MarketFixture f;
   f.admit(q75("A"));

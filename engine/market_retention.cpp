@@ -1,0 +1,104 @@
+// Market: retention and snapshots. Closed packages leave memory after the DPS's retention
+// period (their final record travels in the PackageRetired event to the store's archive); a
+// snapshot saves the market's state and loading one rebuilds every derived index.
+#include <algorithm>
+
+#include "engine/market.h"
+#include "engine/market_emitter.h"
+#include "engine/serialize.h"
+
+namespace carebroker::engine {
+namespace {
+
+constexpr std::string_view kSnapshotTag = "carebroker-market-snapshot";
+
+/// Changes whenever a state struct gains or loses a field, so a snapshot written by another
+/// build's layout is refused rather than misread (the store then replays the journal).
+std::uint64_t layout_fingerprint() {
+  using boost::pfr::tuple_size_v;
+  std::uint64_t f = 1;
+  for (std::size_t n : {tuple_size_v<Package>, tuple_size_v<PackageSpec>, tuple_size_v<Offer>,
+                        tuple_size_v<Location>, tuple_size_v<Membership>, tuple_size_v<QualityInputs>,
+                        tuple_size_v<Provider>, tuple_size_v<DpsConfig>, tuple_size_v<Lot>,
+                        tuple_size_v<RankingPolicy>, tuple_size_v<QualityPolicy>,
+                        tuple_size_v<RiskPolicy>, tuple_size_v<WindowPolicy>, tuple_size_v<PersonDetails>})
+    f = f * 131 + n;
+  return f;
+}
+
+}  // namespace
+
+void Market::retire_closed(Emitter& e) {
+  for (std::size_t d = 0; d < closed_.size(); ++d) {
+    const int days = dps_[d].windows.retain_closed_days;
+    if (days <= 0) continue;
+    const UtcMillis keep = static_cast<UtcMillis>(days) * kMillisPerDay;
+    while (!closed_[d].empty() && closed_[d].begin()->first + keep <= now_) {
+      const PackageId id = closed_[d].begin()->second;
+      Encoder archive;
+      archive.add(packages_[id - 1]).add(people_[id - 1]);
+      e.emit(PackageRetired{id, now_, archive.take()});
+    }
+  }
+}
+
+std::optional<Market::ArchivedPackage> Market::read_archive(std::string_view bytes) {
+  ArchivedPackage out;
+  Decoder d(bytes);
+  if (!d.get(out.package) || !d.get(out.person) || !d.done()) return std::nullopt;
+  return out;
+}
+
+std::string Market::save_snapshot() const {
+  Encoder e;
+  e.add(std::string(kSnapshotTag)).add(layout_fingerprint());
+  e.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
+  e.add(packages_).add(people_).add(requests_);
+  return e.take();
+}
+
+Status Market::load_snapshot(std::string_view bytes) {
+  Decoder d(bytes);
+  std::string tag;
+  std::uint64_t fingerprint = 0;
+  if (!d.get(tag) || tag != kSnapshotTag) return reject(Code::invalid_config, "not a market snapshot");
+  if (!d.get(fingerprint) || fingerprint != layout_fingerprint())
+    return reject(Code::invalid_config, "the snapshot was written by a build with another state layout");
+  const bool ok = d.get(now_) && d.get(calendar_) && d.get(categories_) && d.get(dps_) &&
+                  d.get(providers_) && d.get(locations_) && d.get(packages_) && d.get(people_) &&
+                  d.get(requests_) && d.done();
+  if (!ok || packages_.size() != people_.size()) {
+    *this = Market();
+    return reject(Code::invalid_config, "unreadable snapshot: " + (d.error().empty() ? std::string("trailing bytes") : d.error()));
+  }
+  rebuild_derived();
+  return {};
+}
+
+void Market::rebuild_derived() {
+  category_codes_.clear();
+  for (const auto& c : categories_) category_codes_.push_back(c.code);
+  provider_by_id_.clear();
+  for (LocationIndex i = 0; i < providers_.size(); ++i) provider_by_id_[providers_[i].id] = i;
+  location_by_id_.clear();
+  for (LocationIndex i = 0; i < locations_.size(); ++i) location_by_id_[locations_[i].id] = i;
+  index_ = EligibilityIndex();
+  closed_.assign(dps_.size(), {});
+  for (std::size_t d = 0; d < dps_.size(); ++d) index_.reset_dps(static_cast<int>(d), dps_[d].tiers.size(), dps_[d].zones.size());
+  for (LocationIndex i = 0; i < locations_.size(); ++i)
+    for (const auto& m : locations_[i].memberships) index_.update(i, m);
+  deadlines_.clear();
+  deadline_of_.assign(packages_.size(), 0);
+  for (auto& p : packages_) {
+    if (p.retired) continue;
+    switch (p.status) {
+      case PackageStatus::open:
+      case PackageStatus::best_and_final: set_deadline(p, p.closes_at); break;
+      case PackageStatus::award_pending: set_deadline(p, p.award_expires); break;
+      default: break;
+    }
+    if (is_closed(p.status)) closed_[p.dps].insert({p.closed_at, p.id});
+  }
+}
+
+}  // namespace carebroker::engine
