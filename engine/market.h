@@ -57,6 +57,9 @@ class Market {
 
   // ---- look-ups ----
   UtcMillis now() const { return now_; }
+  /// The earliest pending deadline (window close, award expiry, retention), 0 when none: the
+  /// sequencer ticks the clock when it is due.
+  UtcMillis next_deadline() const;
   const WorkingCalendar& calendar() const { return calendar_; }
   const std::vector<Category>& categories() const { return categories_; }
   const std::vector<std::string>& category_codes() const { return category_codes_; }

@@ -28,6 +28,17 @@ std::uint64_t layout_fingerprint() {
 
 }  // namespace
 
+UtcMillis Market::next_deadline() const {
+  UtcMillis next = deadlines_.empty() ? 0 : deadlines_.begin()->first;
+  for (std::size_t d = 0; d < closed_.size(); ++d) {
+    const int days = dps_[d].windows.retain_closed_days;
+    if (days <= 0 || closed_[d].empty()) continue;
+    const UtcMillis due = closed_[d].begin()->first + static_cast<UtcMillis>(days) * kMillisPerDay;
+    if (next == 0 || due < next) next = due;
+  }
+  return next;
+}
+
 void Market::retire_closed(Emitter& e) {
   for (std::size_t d = 0; d < closed_.size(); ++d) {
     const int days = dps_[d].windows.retain_closed_days;

@@ -1,0 +1,51 @@
+// Snapshot + journal replay.
+#include "engine/sequencer/recovery.h"
+
+#include <cstdio>
+
+#include "engine/codec/event_codec.h"
+
+namespace carebroker::sequencer {
+
+using store::StoreCode;
+using store::StoreStatus;
+
+StoreStatus recover_market(store::Journal& journal, engine::Market& market, Recovered& info, SnapshotUse use) {
+  info = Recovered{};
+  if (use == SnapshotUse::latest) {
+    std::optional<store::Snapshot> snapshot;
+    if (auto s = journal.latest_snapshot(snapshot); !s.ok()) return s;
+    if (snapshot) {
+      if (const auto loaded = market.load_snapshot(snapshot->state); !loaded.ok()) {
+        // Snapshots are a cache: one from another build's layout is ignored, the journal replayed.
+        info.note = "snapshot at " + std::to_string(snapshot->seq) + " not used: " + loaded.detail;
+        market = engine::Market();
+      } else if (market.digest() != snapshot->digest) {
+        return store::store_error(StoreCode::corruption,
+                                  "snapshot at sequence " + std::to_string(snapshot->seq) +
+                                      " does not reproduce its recorded digest");
+      } else {
+        info.from_snapshot = true;
+        info.snapshot_seq = snapshot->seq;
+        info.last_seq = snapshot->seq;
+      }
+    }
+  }
+  return journal.replay(info.last_seq, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
+    codec::DecodedBatch batch = codec::decode_batch(payload);
+    if (!batch.error.empty())
+      return store::store_error(StoreCode::corruption,
+                                "journal batch at sequence " + std::to_string(first) + ": " + batch.error);
+    if (batch.first_seq != first || batch.last_seq != last)
+      return store::store_error(StoreCode::corruption, "journal batch at sequence " + std::to_string(first) +
+                                                           " holds events " + std::to_string(batch.first_seq) +
+                                                           ".." + std::to_string(batch.last_seq));
+    for (const auto& e : batch.events) market.apply(e);
+    info.last_seq = last;
+    info.events_replayed += batch.events.size();
+    ++info.batches_replayed;
+    return StoreStatus{};
+  });
+}
+
+}  // namespace carebroker::sequencer

@@ -1,0 +1,261 @@
+// The sequencer and its persister.
+#include "engine/sequencer/sequencer.h"
+
+#include <cstdio>
+
+#include "engine/codec/event_codec.h"
+
+namespace carebroker::sequencer {
+
+using engine::Command;
+using engine::Event;
+
+Sequencer::Sequencer(store::Journal& journal, Clock& clock, SequencerOptions options)
+    : journal_(journal), clock_(clock), options_(options) {}
+
+Sequencer::~Sequencer() { stop(); }
+
+store::StoreStatus Sequencer::start() {
+  if (auto s = recover_market(journal_, market_, recovered_); !s.ok()) return s;
+  next_seq_ = recovered_.last_seq + 1;
+  durable_seq_ = recovered_.last_seq;
+  events_since_snapshot_ = recovered_.events_replayed;
+  started_ = true;
+  persister_thread_ = std::thread([this] { run_persister(); });
+  sequencer_thread_ = std::thread([this] { run_sequencer(); });
+  return {};
+}
+
+bool Sequencer::submit(Command command, Completion done) {
+  {
+    std::lock_guard lock(in_mutex_);
+    if (stopping_ || !started_ || incoming_.size() >= options_.queue_capacity) return false;
+    incoming_.push_back(Item{std::move(command), std::move(done), {}});
+  }
+  in_cv_.notify_one();
+  return true;
+}
+
+bool Sequencer::submit_read(Read read, std::function<void(bool)> done) {
+  {
+    std::lock_guard lock(in_mutex_);
+    if (stopping_ || !started_ || incoming_.size() >= options_.queue_capacity) return false;
+    incoming_.push_back(Item{std::move(read), {}, std::move(done)});
+  }
+  in_cv_.notify_one();
+  return true;
+}
+
+void Sequencer::stop() {
+  if (!started_) return;
+  {
+    std::lock_guard lock(in_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  in_cv_.notify_all();
+  sequencer_thread_.join();
+  {
+    std::lock_guard lock(out_mutex_);
+    persister_stop_ = true;
+  }
+  out_cv_.notify_all();
+  persister_thread_.join();
+}
+
+SequencerStats Sequencer::stats() const {
+  SequencerStats s;
+  {
+    std::lock_guard lock(stats_mutex_);
+    s = stats_;
+  }
+  s.durable_seq = durable_seq_.load();
+  return s;
+}
+
+void Sequencer::run_sequencer() {
+  for (;;) {
+    std::deque<Item> items;
+    bool stopping = false;
+    {
+      std::unique_lock lock(in_mutex_);
+      in_cv_.wait_for(lock, std::chrono::milliseconds(options_.idle_tick_ms),
+                      [&] { return stopping_ || !incoming_.empty(); });
+      stopping = stopping_;
+      const std::size_t take = std::min(incoming_.size(), options_.max_batch_commands);
+      for (std::size_t i = 0; i < take; ++i) {
+        items.push_back(std::move(incoming_.front()));
+        incoming_.pop_front();
+      }
+      if (!incoming_.empty()) stopping = false;  // drain everything before stopping
+    }
+    {
+      std::unique_lock lock(out_mutex_);
+      if (persist_failed_) {
+        lock.unlock();
+        rebuild_after_failure();
+      }
+    }
+    const engine::UtcMillis now = std::max(clock_.now(), market_.now());
+    const engine::UtcMillis due = market_.next_deadline();
+    const bool tick = now > market_.now() && (!items.empty() || (due != 0 && due <= now));
+    if (tick) items.push_front(Item{Command{engine::Tick{now}}, {}, {}});
+    if (!items.empty()) execute_batch(items);
+    if (stopping) break;
+  }
+  // A clean stop: a snapshot of the final state.
+  if (events_since_snapshot_ > 0) {
+    Prepared last;
+    last.batch.first_seq = next_seq_;
+    last.batch.last_seq = next_seq_ - 1;
+    last.snapshot = store::Snapshot{next_seq_ - 1, market_.digest(), market_.save_snapshot()};
+    hand_over(std::move(last));
+  }
+}
+
+void Sequencer::execute_batch(std::deque<Item>& items) {
+  Prepared p;
+  p.batch.first_seq = next_seq_;
+  for (auto& item : items) {
+    if (auto* read = std::get_if<Read>(&item.work)) {
+      (*read)(market_);
+      if (item.on_read) p.reads_done.push_back(std::move(item.on_read));
+      continue;
+    }
+    const std::size_t before = p.events.size();
+    CommandResult result;
+    result.reply = market_.execute(std::get<Command>(item.work), p.events);
+    if (p.events.size() > before) {
+      result.first_seq = p.batch.first_seq + before;
+      result.last_seq = p.batch.first_seq + p.events.size() - 1;
+    }
+    if (item.on_command) p.results.emplace_back(std::move(item.on_command), std::move(result));
+  }
+  p.batch.last_seq = p.batch.first_seq + p.events.size() - 1;
+  if (!p.events.empty()) {
+    p.batch.payload = codec::encode_batch(p.batch.first_seq, p.events);
+    for (const auto& e : p.events)
+      if (const auto* retired = std::get_if<engine::PackageRetired>(&e))
+        p.batch.archive.emplace_back(retired->package, retired->archive);
+    next_seq_ = p.batch.last_seq + 1;
+    events_since_snapshot_ += p.events.size();
+    if (options_.snapshot_every_events > 0 && events_since_snapshot_ >= options_.snapshot_every_events) {
+      p.snapshot = store::Snapshot{p.batch.last_seq, market_.digest(), market_.save_snapshot()};
+      events_since_snapshot_ = 0;
+    }
+  }
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats_.commands += p.results.size();
+    std::lock_guard in_lock(in_mutex_);
+    stats_.queue_depth = incoming_.size();
+  }
+  hand_over(std::move(p));
+}
+
+void Sequencer::hand_over(Prepared&& prepared) {
+  std::unique_lock lock(out_mutex_);
+  // At most two batches in flight: one syncing, one waiting. Meanwhile commands accumulate and
+  // the next batch grows (group commit).
+  out_cv_.wait(lock, [&] { return in_flight_ < 2; });
+  pending_.push_back(std::move(prepared));
+  ++in_flight_;
+  lock.unlock();
+  out_cv_.notify_all();
+}
+
+void Sequencer::fail(Prepared& p, const std::string& why) {
+  for (auto& [done, result] : p.results) {
+    result.durable = false;
+    result.failure = why;
+    result.first_seq = result.last_seq = 0;
+    done(std::move(result));
+  }
+  for (auto& done : p.reads_done) done(false);
+}
+
+void Sequencer::run_persister() {
+  for (;;) {
+    Prepared p;
+    bool failed = false;
+    std::string why;
+    {
+      std::unique_lock lock(out_mutex_);
+      out_cv_.wait(lock, [&] { return persister_stop_ || !pending_.empty(); });
+      if (pending_.empty()) return;  // stopping, and everything is done
+      p = std::move(pending_.front());
+      pending_.pop_front();
+      failed = persist_failed_;
+      why = failure_;
+    }
+    const bool has_events = p.batch.last_seq >= p.batch.first_seq;
+    if (!failed && has_events) {
+      if (auto s = journal_.append(p.batch); !s.ok()) {
+        failed = true;
+        why = std::string("the journal could not be written (") + store::to_string(s.code) + "): " + s.message;
+        std::fprintf(stderr, "carebroker: batch %llu..%llu failed to persist: %s\n",
+                     static_cast<unsigned long long>(p.batch.first_seq),
+                     static_cast<unsigned long long>(p.batch.last_seq), s.message.c_str());
+        std::lock_guard lock(out_mutex_);
+        persist_failed_ = true;
+        failure_ = why;
+      }
+    }
+    if (failed) {
+      fail(p, why);
+      std::lock_guard lock(stats_mutex_);
+      ++stats_.failed_batches;
+    } else {
+      if (has_events) durable_seq_ = p.batch.last_seq;
+      if (p.snapshot) {
+        if (auto s = journal_.put_snapshot(*p.snapshot); !s.ok())
+          std::fprintf(stderr, "carebroker: snapshot at %llu not written: %s\n",
+                       static_cast<unsigned long long>(p.snapshot->seq), s.message.c_str());
+        else {
+          std::lock_guard lock(stats_mutex_);
+          ++stats_.snapshots;
+        }
+      }
+      if (has_events && listener_) listener_(p.batch.first_seq, p.batch.last_seq, p.events);
+      for (auto& [done, result] : p.results) done(std::move(result));
+      for (auto& done : p.reads_done) done(true);
+      std::lock_guard lock(stats_mutex_);
+      if (has_events) {
+        ++stats_.batches;
+        stats_.events += p.events.size();
+      }
+    }
+    {
+      std::lock_guard lock(out_mutex_);
+      --in_flight_;
+    }
+    out_cv_.notify_all();
+  }
+}
+
+void Sequencer::rebuild_after_failure() {
+  {
+    std::unique_lock lock(out_mutex_);
+    out_cv_.wait(lock, [&] { return in_flight_ == 0; });  // every batch after the failure is failed
+  }
+  if (auto s = journal_.resume(); !s.ok())
+    std::fprintf(stderr, "carebroker: the store has not recovered yet: %s\n", s.message.c_str());
+  market_ = engine::Market();
+  Recovered info;
+  if (auto s = recover_market(journal_, market_, info); !s.ok()) {
+    // The journal cannot be read back: nothing can be trusted. Stop taking work.
+    std::fprintf(stderr, "carebroker: FATAL: cannot rebuild the market from the journal: %s\n", s.message.c_str());
+    std::abort();
+  }
+  next_seq_ = info.last_seq + 1;
+  events_since_snapshot_ = info.events_replayed;
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.rebuilds;
+  }
+  std::lock_guard lock(out_mutex_);
+  persist_failed_ = false;
+  failure_.clear();
+}
+
+}  // namespace carebroker::sequencer

@@ -1,0 +1,140 @@
+// The sequencer: the one thread that owns the market. It takes the waiting commands as a
+// batch, runs each through the market rules, encodes the batch's events and hands them to the
+// persister thread, which appends them to the journal in one synced write and only then
+// releases the batch's replies (and the batch to the listener, for broadcasts). While batch N
+// syncs, the sequencer computes batch N+1 (at most two batches in flight).
+//
+// If a batch fails to persist, its commands — and those of any later batch already computed on
+// top of it — are failed, never acknowledged, and the sequencer rebuilds the market from the
+// journal (snapshot + replay) before it takes more. Queries run on the sequencer thread in
+// order with commands and are released with the batch they ran in, so nothing not yet durable
+// is ever visible. Snapshots are written every N events and at a clean stop.
+//
+// Thread-safety: submit*, durable_seq and stats may be called from any thread; completions and
+// the listener run on the persister thread and must not block.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "engine/market.h"
+#include "engine/sequencer/clock.h"
+#include "engine/sequencer/recovery.h"
+#include "engine/store/journal.h"
+
+namespace carebroker::sequencer {
+
+struct SequencerOptions {
+  std::size_t max_batch_commands = 1024;
+  std::size_t queue_capacity = 100'000;        ///< submissions beyond this are refused
+  std::uint64_t snapshot_every_events = 500'000;  ///< 0 = only at a clean stop
+  engine::UtcMillis idle_tick_ms = 50;         ///< how often an idle sequencer looks at deadlines
+};
+
+struct CommandResult {
+  engine::Reply reply;
+  std::uint64_t first_seq = 0;  ///< the command's events, when it caused any
+  std::uint64_t last_seq = 0;
+  bool durable = true;          ///< false: the batch failed to persist; the command did not happen
+  std::string failure;
+};
+
+using Completion = std::function<void(CommandResult&&)>;
+using Read = std::function<void(const engine::Market&)>;
+using BatchListener =
+    std::function<void(std::uint64_t first_seq, std::uint64_t last_seq, const std::vector<engine::Event>&)>;
+
+struct SequencerStats {
+  std::uint64_t batches = 0, commands = 0, events = 0, failed_batches = 0, rebuilds = 0, snapshots = 0;
+  std::uint64_t durable_seq = 0;
+  std::size_t queue_depth = 0;
+};
+
+class Sequencer {
+ public:
+  Sequencer(store::Journal& journal, Clock& clock, SequencerOptions options = {});
+  ~Sequencer();
+  Sequencer(const Sequencer&) = delete;
+  Sequencer& operator=(const Sequencer&) = delete;
+
+  /// Must be called before start().
+  void set_listener(BatchListener listener) { listener_ = std::move(listener); }
+  /// Recovers the market from the journal, then starts the two threads.
+  store::StoreStatus start();
+  /// How start() recovered.
+  const Recovered& recovered() const { return recovered_; }
+  /// Queues a command. false = the queue is full or the sequencer stopped (refuse; never buffer).
+  bool submit(engine::Command command, Completion done);
+  /// Queues a read of the market; `done(true)` runs once everything the read saw is durable, or
+  /// `done(false)` when a batch it saw failed to persist (discard what the read produced).
+  bool submit_read(Read read, std::function<void(bool durable)> done);
+  /// Processes what is queued, persists it, writes a snapshot and stops the threads.
+  void stop();
+
+  std::uint64_t durable_seq() const { return durable_seq_.load(); }
+  SequencerStats stats() const;
+
+ private:
+  struct Item {
+    std::variant<engine::Command, Read> work;
+    Completion on_command;
+    std::function<void(bool)> on_read;
+  };
+  struct Prepared {
+    store::BatchToAppend batch;  // last_seq < first_seq when it holds no events
+    std::vector<engine::Event> events;
+    std::vector<std::pair<Completion, CommandResult>> results;
+    std::vector<std::function<void(bool)>> reads_done;
+    std::optional<store::Snapshot> snapshot;
+  };
+
+  void run_sequencer();
+  void run_persister();
+  void execute_batch(std::deque<Item>& items);
+  void hand_over(Prepared&& prepared);
+  void rebuild_after_failure();
+  void fail(Prepared& prepared, const std::string& why);
+
+  store::Journal& journal_;
+  Clock& clock_;
+  SequencerOptions options_;
+  BatchListener listener_;
+  Recovered recovered_;
+
+  // Owned by the sequencer thread.
+  engine::Market market_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t events_since_snapshot_ = 0;
+
+  std::mutex in_mutex_;
+  std::condition_variable in_cv_;
+  std::deque<Item> incoming_;  // guarded by in_mutex_
+  bool stopping_ = false;      // guarded by in_mutex_
+
+  std::mutex out_mutex_;
+  std::condition_variable out_cv_;
+  std::deque<Prepared> pending_;  // guarded by out_mutex_
+  int in_flight_ = 0;             // guarded by out_mutex_: pending + being persisted
+  bool persist_failed_ = false;   // guarded by out_mutex_
+  std::string failure_;           // guarded by out_mutex_
+  bool persister_stop_ = false;   // guarded by out_mutex_
+
+  std::atomic<std::uint64_t> durable_seq_{0};
+  mutable std::mutex stats_mutex_;
+  SequencerStats stats_;  // guarded by stats_mutex_
+
+  std::thread sequencer_thread_;
+  std::thread persister_thread_;
+  bool started_ = false;
+};
+
+}  // namespace carebroker::sequencer

@@ -1,0 +1,78 @@
+// Batch framing and CRC32C.
+#include "engine/store/batch_frame.h"
+
+#include <boost/crc.hpp>
+
+namespace carebroker::store {
+namespace {
+
+void put_le(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+std::uint64_t get_le(std::string_view in, std::size_t at, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[at + i])) << (8 * i);
+  return v;
+}
+constexpr std::size_t kHeader = 4 + 8 + 8;
+
+}  // namespace
+
+const char* to_string(StoreCode c) {
+  switch (c) {
+    case StoreCode::ok: return "ok";
+    case StoreCode::io_error: return "io_error";
+    case StoreCode::disk_full: return "disk_full";
+    case StoreCode::corruption: return "corruption";
+    case StoreCode::sequence_gap: return "sequence_gap";
+    case StoreCode::not_found: return "not_found";
+    case StoreCode::invalid_argument: return "invalid_argument";
+    case StoreCode::unsupported: return "unsupported";
+  }
+  return "unknown";
+}
+
+std::uint32_t crc32c(std::string_view data) {
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+  crc.process_bytes(data.data(), data.size());
+  return crc.checksum();
+}
+
+std::string sequence_key(std::uint64_t seq) {
+  std::string key(8, '\0');
+  for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(seq >> (8 * (7 - i)));
+  return key;
+}
+
+bool parse_sequence_key(std::string_view key, std::uint64_t& seq) {
+  if (key.size() != 8) return false;
+  seq = 0;
+  for (int i = 0; i < 8; ++i) seq = (seq << 8) | static_cast<unsigned char>(key[i]);
+  return true;
+}
+
+std::string frame_batch(std::uint64_t first_seq, std::uint64_t last_seq, std::string_view payload) {
+  std::string body;
+  body.reserve(16 + payload.size());
+  put_le(body, first_seq, 8);
+  put_le(body, last_seq, 8);
+  body.append(payload);
+  std::string out;
+  out.reserve(4 + body.size());
+  put_le(out, crc32c(body), 4);
+  out.append(body);
+  return out;
+}
+
+StoreStatus unframe_batch(std::string_view value, UnframedBatch& out) {
+  if (value.size() < kHeader) return store_error(StoreCode::corruption, "batch shorter than its header");
+  const auto stored = static_cast<std::uint32_t>(get_le(value, 0, 4));
+  if (crc32c(value.substr(4)) != stored) return store_error(StoreCode::corruption, "batch checksum mismatch");
+  out.first_seq = get_le(value, 4, 8);
+  out.last_seq = get_le(value, 12, 8);
+  out.payload = value.substr(kHeader);
+  if (out.last_seq < out.first_seq) return store_error(StoreCode::corruption, "batch sequence range is reversed");
+  return {};
+}
+
+}  // namespace carebroker::store

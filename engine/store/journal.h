@@ -1,0 +1,65 @@
+// The journal: the durable, ordered record of the market's event batches, plus snapshots and
+// the archive of retired packages. A narrow interface of our own: RocksDB is one implementation
+// (rocksdb_journal.h), an in-memory one serves tests (memory_journal.h). Batches are opaque
+// payloads here (the codec encodes events); the journal frames each with its sequence range and
+// a CRC32C of our own, and verifies both when it reads them back.
+// One writer (the sequencer's persister thread) and, at start-up, one reader; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/store/store_status.h"
+
+namespace carebroker::store {
+
+/// One batch of events as the sequencer hands it over: the global sequence numbers of its first
+/// and last event, the encoded events, and archive records of packages retired in it.
+struct BatchToAppend {
+  std::uint64_t first_seq = 0;
+  std::uint64_t last_seq = 0;
+  std::string payload;
+  std::vector<std::pair<std::uint64_t, std::string>> archive;  ///< package id → final record
+};
+
+struct Snapshot {
+  std::uint64_t seq = 0;     ///< the state after this event
+  std::uint64_t digest = 0;  ///< Market::digest() of that state
+  std::string state;         ///< Market::save_snapshot()
+};
+
+/// Called for each batch read back, in order; returning an error stops the replay with it.
+using BatchVisitor =
+    std::function<StoreStatus(std::uint64_t first_seq, std::uint64_t last_seq, std::string_view payload)>;
+
+class Journal {
+ public:
+  virtual ~Journal() = default;
+
+  /// Appends one batch (and its archive records) atomically and, unless the journal was opened
+  /// unsafe, durably. REQUIRES: batch.first_seq == last_seq() + 1 and last_seq >= first_seq.
+  virtual StoreStatus append(const BatchToAppend& batch) = 0;
+  /// The last sequence number on disk (0 when empty).
+  virtual std::uint64_t last_seq() const = 0;
+  /// Visits every batch whose events come after `after`, verifying each batch's checksum and
+  /// that sequence numbers continue without a gap; the first problem stops the replay with an
+  /// error naming its sequence number.
+  virtual StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) = 0;
+
+  virtual StoreStatus put_snapshot(const Snapshot&) = 0;
+  /// The most recent snapshot, if any (a corrupt one is reported, not returned).
+  virtual StoreStatus latest_snapshot(std::optional<Snapshot>& out) = 0;
+
+  /// A retired package's final record; not_found when there is none.
+  virtual StoreStatus archived_package(std::uint64_t package, std::string& out) = 0;
+
+  /// After a failed append (e.g. a full disk): try to return to service. ok when appends may
+  /// be tried again.
+  virtual StoreStatus resume() = 0;
+};
+
+}  // namespace carebroker::store

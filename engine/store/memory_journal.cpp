@@ -1,0 +1,58 @@
+// The in-memory journal.
+#include "engine/store/memory_journal.h"
+
+#include "engine/store/batch_frame.h"
+#include "engine/store/replay_check.h"
+
+namespace carebroker::store {
+
+StoreStatus MemoryJournal::append(const BatchToAppend& batch) {
+  if (failures_left_ > 0) {
+    --failures_left_;
+    return store_error(failure_code_, "injected append failure");
+  }
+  if (batch.first_seq != last_seq_ + 1 || batch.last_seq < batch.first_seq)
+    return store_error(StoreCode::invalid_argument, "batch does not follow the journal");
+  batches_[batch.first_seq] = frame_batch(batch.first_seq, batch.last_seq, batch.payload);
+  for (const auto& [id, record] : batch.archive) archive_[id] = record;
+  last_seq_ = batch.last_seq;
+  ++appends_;
+  return {};
+}
+
+StoreStatus MemoryJournal::replay(std::uint64_t after, const BatchVisitor& visit) {
+  ReplayCheck check(after);
+  for (auto it = batches_.upper_bound(after); it != batches_.end(); ++it) {
+    UnframedBatch b;
+    if (auto s = check.next(it->first, it->second, b); !s.ok()) return s;
+    if (auto s = visit(b.first_seq, b.last_seq, b.payload); !s.ok()) return s;
+  }
+  return {};
+}
+
+StoreStatus MemoryJournal::put_snapshot(const Snapshot& s) {
+  snapshots_[s.seq] = s;
+  return {};
+}
+
+StoreStatus MemoryJournal::latest_snapshot(std::optional<Snapshot>& out) {
+  out.reset();
+  if (!snapshots_.empty()) out = snapshots_.rbegin()->second;
+  return {};
+}
+
+StoreStatus MemoryJournal::archived_package(std::uint64_t package, std::string& out) {
+  auto it = archive_.find(package);
+  if (it == archive_.end()) return store_error(StoreCode::not_found, "no archived package " + std::to_string(package));
+  out = it->second;
+  return {};
+}
+
+StoreStatus MemoryJournal::resume() { return {}; }
+
+void MemoryJournal::corrupt_batch(std::uint64_t first_seq) {
+  auto it = batches_.find(first_seq);
+  if (it != batches_.end() && it->second.size() > 24) it->second[24] = static_cast<char>(it->second[24] ^ 0x5a);
+}
+
+}  // namespace carebroker::store

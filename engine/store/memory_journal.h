@@ -1,0 +1,45 @@
+// An in-memory Journal for tests (LevelDB's in-memory Env, for our journal), with fault
+// injection: the next N appends can be made to fail with a chosen code, and stored batches can
+// be damaged to test corruption handling. Not thread-safe.
+#pragma once
+
+#include <map>
+
+#include "engine/store/journal.h"
+
+namespace carebroker::store {
+
+class MemoryJournal final : public Journal {
+ public:
+  StoreStatus append(const BatchToAppend& batch) override;
+  std::uint64_t last_seq() const override { return last_seq_; }
+  StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) override;
+  StoreStatus put_snapshot(const Snapshot&) override;
+  StoreStatus latest_snapshot(std::optional<Snapshot>& out) override;
+  StoreStatus archived_package(std::uint64_t package, std::string& out) override;
+  StoreStatus resume() override;
+
+  // ---- fault injection ----
+  /// The next `count` appends fail with `code` (and write nothing).
+  void fail_appends(int count, StoreCode code) {
+    failures_left_ = count;
+    failure_code_ = code;
+  }
+  /// Flips one byte of the framed batch starting at `first_seq`.
+  void corrupt_batch(std::uint64_t first_seq);
+  /// Removes the batch starting at `first_seq`, leaving a gap.
+  void drop_batch(std::uint64_t first_seq) { batches_.erase(first_seq); }
+  std::size_t batch_count() const { return batches_.size(); }
+  int appends() const { return appends_; }
+
+ private:
+  std::map<std::uint64_t, std::string> batches_;  // first_seq → framed batch
+  std::map<std::uint64_t, Snapshot> snapshots_;
+  std::map<std::uint64_t, std::string> archive_;
+  std::uint64_t last_seq_ = 0;
+  int failures_left_ = 0;
+  StoreCode failure_code_ = StoreCode::io_error;
+  int appends_ = 0;
+};
+
+}  // namespace carebroker::store
