@@ -38,6 +38,8 @@ int weekday(Date d) {
 
 std::optional<Date> parse_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;  // YYYY-MM-DD digits only: no signs
   int y = 0;
   unsigned m = 0, d = 0;
   auto num = [&](std::size_t pos, std::size_t len, auto& out) {

@@ -618,8 +618,8 @@ std::string printable(std::string_view bytes) {
 }  // namespace
 
 std::string encode_batch(std::uint64_t first_seq, const std::vector<engine::Event>& events) {
-  // ~100 bytes is a typical offer; the builder grows by doubling beyond the estimate.
-  Builder b(1024 + 128 * events.size());
+  // An offer is ~160 bytes (two 36-character ids); the builder doubles beyond the estimate.
+  Builder b(1024 + 192 * events.size());
   std::vector<Offset<fb::EventRecord>> records;
   records.reserve(events.size());
   for (const engine::Event& e : events) records.push_back(encode_record(b, e));
