@@ -183,8 +183,8 @@ std::vector<Event> round_trip(const std::vector<Event>& events, std::uint64_t fi
 
 /// A seeded, busy session on the fixture market: admissions and membership changes, quality
 /// and provider status, packages posted, held, released, cancelled; offers placed, amended and
-/// withdrawn; ticks through windows, awards accepted, declined and handed back; 30 quiet days.
-/// Some commands are rejected, as in life.
+/// withdrawn; ticks through windows, awards accepted, declined and handed back; then quiet days
+/// until closed packages are retired. Some commands are rejected, as in life.
 MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
   std::mt19937 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
@@ -209,9 +209,11 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     std::vector<PackageId> live;
     for (PackageId id = 1; id <= posted; ++id)
       if (const Package* lp = f.market.find_package(id); lp && !is_closed(lp->status)) live.push_back(id);
-    const PackageId pkg = !live.empty() && pick(6) != 0 ? live[pick(static_cast<int>(live.size()))]
-                          : posted == 0                ? 1
-                                                       : 1 + static_cast<PackageId>(pick(static_cast<int>(posted)));
+    PackageId pkg = 1;
+    if (!live.empty() && pick(6) != 0)
+      pkg = live[pick(static_cast<int>(live.size()))];
+    else if (posted > 0)
+      pkg = 1 + static_cast<PackageId>(pick(static_cast<int>(posted)));
     std::string loc = "L" + std::to_string(pick(locations));
     if (const Package* p = f.market.find_package(pkg); p && pick(5) != 0) {
       if ((p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) && pick(2) == 0)
@@ -373,8 +375,8 @@ TEST_CASE("a big batch: tens of thousands of events and hundreds of postcode dis
   for (auto& zone : config.zones)
     for (int i = 0; i < 300; ++i) zone.postcode_districts.push_back(zone.code + std::to_string(i));
   std::vector<Event> events = {DpsConfigured{config}};
-  // 3 tables per offer (record, offer, request): more than the Verifier's default cap allows
-  // would be 333,334 offers; the codec scales its cap with the batch size instead.
+  // At 3 tables an offer (record, offer, request) the Verifier's default cap of a million tables
+  // would refuse a batch of ~333,000 offers; the codec's cap scales with the batch's size.
   for (int i = 0; i < 40'000; ++i)
     events.push_back(OfferPlaced{static_cast<PackageId>(1 + i % 500), static_cast<LocationIndex>(i % 300),
                                  request(std::to_string(i)), 2000 + i % 2000, kMonday + 2, true,

@@ -40,7 +40,7 @@ StoreStatus RocksJournal::open(const RocksJournalOptions& o, std::unique_ptr<Roc
   std::unique_ptr<RocksJournal> j(new RocksJournal());
   j->sync_ = o.sync;
   rocksdb::DBOptions db;
-  db.create_if_missing = true;
+  db.create_if_missing = o.create_if_missing;
   db.create_missing_column_families = true;
   db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db.paranoid_checks = true;

@@ -33,6 +33,8 @@ struct RocksJournalOptions {
   std::shared_ptr<rocksdb::FileSystem> file_system;
   /// Keep the WAL (not memtables flushed to files) at close — for power-cut tests.
   bool avoid_flush_during_shutdown = false;
+  /// false = refuse to open a directory that holds no store (tools that inspect one).
+  bool create_if_missing = true;
 };
 
 class RocksJournal final : public Journal {
