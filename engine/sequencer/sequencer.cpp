@@ -1,6 +1,7 @@
 // The sequencer and its persister.
 #include "engine/sequencer/sequencer.h"
 
+#include <chrono>
 #include <cstdio>
 
 #include "engine/codec/event_codec.h"
@@ -139,6 +140,7 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
         p.batch.archive.emplace_back(retired->package, retired->archive);
     next_seq_ = p.batch.last_seq + 1;
     events_since_snapshot_ += p.events.size();
+    if (projector_) p.projected = projector_(p.events, market_);
     if (options_.snapshot_every_events > 0 && events_since_snapshot_ >= options_.snapshot_every_events) {
       p.snapshot = store::Snapshot{p.batch.last_seq, market_.digest(), market_.save_snapshot()};
       events_since_snapshot_ = 0;
@@ -190,7 +192,14 @@ void Sequencer::run_persister() {
     }
     const bool has_events = p.batch.last_seq >= p.batch.first_seq;
     if (!failed && has_events) {
-      if (auto s = journal_.append(p.batch); !s.ok()) {
+      const auto started = std::chrono::steady_clock::now();
+      const store::StoreStatus s = journal_.append(p.batch);
+      if (s.ok() && commit_observer_)
+        commit_observer_(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                        std::chrono::steady_clock::now() - started)
+                                                        .count()),
+                         p.events.size());
+      if (!s.ok()) {
         failed = true;
         why = std::string("the journal could not be written (") + store::to_string(s.code) + "): " + s.message;
         std::fprintf(stderr, "carebroker: batch %llu..%llu failed to persist: %s\n",
@@ -216,7 +225,7 @@ void Sequencer::run_persister() {
           ++stats_.snapshots;
         }
       }
-      if (has_events && listener_) listener_(p.batch.first_seq, p.batch.last_seq, p.events);
+      if (has_events && listener_) listener_(p.batch.first_seq, p.batch.last_seq, p.events, p.projected);
       for (auto& [done, result] : p.results) done(std::move(result));
       for (auto& done : p.reads_done) done(true);
       std::lock_guard lock(stats_mutex_);

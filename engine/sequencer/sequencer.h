@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -50,8 +51,12 @@ struct CommandResult {
 
 using Completion = std::function<void(CommandResult&&)>;
 using Read = std::function<void(const engine::Market&)>;
-using BatchListener =
-    std::function<void(std::uint64_t first_seq, std::uint64_t last_seq, const std::vector<engine::Event>&)>;
+/// Runs on the sequencer thread after each batch, with the batch's events and the market as
+/// they leave it: turns events into whatever the gateway will send (notifications). Its result
+/// is handed to the listener once the batch is durable — never before, never if it fails.
+using Projector = std::function<std::shared_ptr<const void>(const std::vector<engine::Event>&, const engine::Market&)>;
+using BatchListener = std::function<void(std::uint64_t first_seq, std::uint64_t last_seq,
+                                         const std::vector<engine::Event>&, const std::shared_ptr<const void>& projected)>;
 
 struct SequencerStats {
   std::uint64_t batches = 0, commands = 0, events = 0, failed_batches = 0, rebuilds = 0, snapshots = 0;
@@ -68,6 +73,11 @@ class Sequencer {
 
   /// Must be called before start().
   void set_listener(BatchListener listener) { listener_ = std::move(listener); }
+  void set_projector(Projector projector) { projector_ = std::move(projector); }
+  /// Told the duration of every successful journal append (microseconds) and its event count.
+  void set_commit_observer(std::function<void(std::uint64_t micros, std::size_t events)> observer) {
+    commit_observer_ = std::move(observer);
+  }
   /// Recovers the market from the journal, then starts the two threads.
   store::StoreStatus start();
   /// How start() recovered.
@@ -95,6 +105,7 @@ class Sequencer {
     std::vector<std::pair<Completion, CommandResult>> results;
     std::vector<std::function<void(bool)>> reads_done;
     std::optional<store::Snapshot> snapshot;
+    std::shared_ptr<const void> projected;
   };
 
   void run_sequencer();
@@ -108,6 +119,8 @@ class Sequencer {
   Clock& clock_;
   SequencerOptions options_;
   BatchListener listener_;
+  Projector projector_;
+  std::function<void(std::uint64_t, std::size_t)> commit_observer_;
   Recovered recovered_;
 
   // Owned by the sequencer thread.

@@ -1,0 +1,33 @@
+// Plain HTTP request and response values, so request handling is a free function of values
+// (Beast's examples: "the session only moves bytes") and can be tested without sockets.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace carebroker::gateway {
+
+struct HttpRequest {
+  std::string method;  ///< "GET", "POST", …
+  std::string target;  ///< path and query, e.g. "/api/v1/packages?status=open"
+  std::string authorization;  ///< the Authorization header, verbatim
+  std::string content_type;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Completes a request; may be called from any thread (the session marshals to its strand).
+using Respond = std::function<void(HttpResponse)>;
+
+/// A JSON error body with the stable machine-readable code: {"error":{"code":…,"detail":…}}.
+HttpResponse error_response(int status, std::string_view code, std::string_view detail);
+
+}  // namespace carebroker::gateway

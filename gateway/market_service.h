@@ -1,0 +1,28 @@
+// What request handlers (REST and WebSocket) need of the market: run a command, read the
+// market, back the store up. The server's implementation wraps the sequencer; tests use an
+// in-process one. Callbacks run on the sequencer's persister thread (or the caller's, in
+// tests): handlers must not block in them and must marshal back to their own strand.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "engine/market.h"
+#include "engine/sequencer/sequencer.h"
+
+namespace carebroker::gateway {
+
+class MarketService {
+ public:
+  virtual ~MarketService() = default;
+  /// Runs a command; `done` gets its reply once durable (or durable=false if it failed to persist).
+  /// Returns false when the command queue is full (tell the client to retry: 503).
+  virtual bool execute(engine::Command command, sequencer::Completion done) = 0;
+  /// Runs `read` with the market on the sequencer thread; `done(durable)` after everything it
+  /// saw is durable.
+  virtual bool read(sequencer::Read read, std::function<void(bool durable)> done) = 0;
+  /// An online, consistent backup of the store into `dir`; empty string on success, else why.
+  virtual std::string backup(const std::string& dir) = 0;
+};
+
+}  // namespace carebroker::gateway

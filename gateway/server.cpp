@@ -1,0 +1,265 @@
+// The listener and the HTTP sessions (Beast's advanced server, by the book): a strand per
+// connection, one request at a time, body and header limits, timeouts, keep-alive; requests
+// are handled by the free function handle_rest and answered on the session's strand.
+#include "gateway/server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "gateway/http_types.h"
+#include "gateway/rest/router.h"
+#include "gateway/websocket_session.h"
+
+namespace carebroker::gateway {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::string_view mime_type(std::string_view path) {
+  const auto dot = path.rfind('.');
+  const std::string_view ext = dot == std::string_view::npos ? "" : path.substr(dot);
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript";
+  if (ext == ".css") return "text/css";
+  if (ext == ".json") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".fbs" || ext == ".md") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+/// A static file of the web portal, or nullopt. Refuses anything outside `root`.
+std::optional<HttpResponse> static_file(const std::string& root, std::string_view target) {
+  if (root.empty()) return std::nullopt;
+  std::string path(target.substr(0, target.find('?')));
+  if (path == "/") path = "/index.html";
+  if (path.find("..") != std::string::npos || path.find('\0') != std::string::npos) return std::nullopt;
+  const std::filesystem::path file = std::filesystem::path(root) / path.substr(1);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream body;
+  body << in.rdbuf();
+  HttpResponse r;
+  r.content_type = std::string(mime_type(path));
+  r.body = body.str();
+  return r;
+}
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, ServerContext& context) : stream_(std::move(socket)), context_(context) {
+    ++context_.metrics.http_connections;
+  }
+  ~HttpSession() { --context_.metrics.http_connections; }
+
+  void run() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::read, shared_from_this()));
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(context_.limits.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(context_.limits.max_header_bytes));
+    stream_.expires_after(context_.limits.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted)
+      return close();
+    if (ec == http::error::body_limit) {
+      keep_alive_ = false;
+      return send(error_response(413, "body_too_large",
+                                 "request bodies are limited to " + std::to_string(context_.limits.max_body_bytes) + " bytes"));
+    }
+    if (ec == http::error::header_limit) {
+      keep_alive_ = false;
+      return send(error_response(431, "headers_too_large", "request headers are too large"));
+    }
+    if (ec) {
+      keep_alive_ = false;
+      return send(error_response(400, "malformed_http", ec.message()));
+    }
+    auto request = parser_->release();
+    keep_alive_ = request.keep_alive();
+    version_ = request.version();
+    if (beast::websocket::is_upgrade(request)) {
+      if (request.target() != "/ws") return send(error_response(404, "not_found", "WebSocket endpoint is /ws"));
+      stream_.expires_never();
+      start_websocket_session(stream_.release_socket(), std::move(request), context_);
+      return;
+    }
+    const std::string target(request.target());
+    method_ = std::string(request.method_string());
+    if (request.method() == http::verb::get && target == "/metrics") {
+      HttpResponse r;
+      r.content_type = "text/plain; version=0.0.4";
+      r.body = context_.metrics.prometheus(context_.extra_metrics ? context_.extra_metrics() : std::string());
+      return send(std::move(r));
+    }
+    if (request.method() == http::verb::get && target == "/readyz") {
+      const bool ready = !context_.ready || context_.ready();
+      return send(ready ? HttpResponse{200, "application/json", "{\"ready\":true}", {}}
+                        : error_response(503, "not_ready", "the market is still recovering"));
+    }
+    if (request.method() == http::verb::get && target.rfind("/api/", 0) != 0 && target != "/healthz")
+      if (auto file = static_file(context_.static_dir, target)) return send(std::move(*file));
+    HttpRequest r;
+    r.method = method_;
+    r.target = target;
+    r.authorization = std::string(request[http::field::authorization]);
+    r.content_type = std::string(request[http::field::content_type]);
+    r.body = std::move(request.body());
+    handle_rest(r, context_.tokens, context_.market,
+                [self = shared_from_this()](HttpResponse response) {
+                  net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+                    self->send(std::move(response));
+                  });
+                });
+  }
+
+  void send(HttpResponse r) {
+    context_.metrics.count_http(method_, r.status);
+    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_);
+    response->set(http::field::server, "carebroker");
+    response->set(http::field::content_type, r.content_type);
+    response->set(http::field::cache_control, "no-store");
+    for (auto& [name, value] : r.headers) response->set(name, value);
+    response->keep_alive(keep_alive_);
+    response->body() = std::move(r.body);
+    response->prepare_payload();
+    stream_.expires_after(context_.limits.idle_timeout);
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+                        if (ec || !self->keep_alive_) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  ServerContext& context_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+  std::string method_ = "GET";
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, ServerContext& context) : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(context) {}
+
+  bool open(const tcp::endpoint& endpoint, std::string& error) {
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) error = "cannot listen on " + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) +
+                    ": " + ec.message();
+    return !ec;
+  }
+  unsigned short port() const { return acceptor_.local_endpoint().port(); }
+  void run() { accept(); }
+  void stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ec;
+      self->acceptor_.close(ec);
+    });
+  }
+
+ private:
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      const auto open = static_cast<std::size_t>(context_.metrics.http_connections.load() +
+                                                 context_.metrics.ws_connections.load());
+      if (open >= context_.limits.max_connections) {
+        beast::error_code ignored;
+        socket.close(ignored);  // over the connection limit: refuse at once
+      } else {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<HttpSession>(std::move(socket), context_)->run();
+      }
+    }
+    accept();
+  }
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  ServerContext& context_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerContext& c, std::string a, unsigned short p, int t)
+      : context(c), address(std::move(a)), port(p), threads(std::max(1, t)), ioc(threads) {}
+  ServerContext& context;
+  std::string address;
+  unsigned short port;
+  int threads;
+  net::io_context ioc;
+  std::shared_ptr<Listener> listener;
+  std::vector<std::thread> workers;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+};
+
+Server::Server(ServerContext& context, std::string address, unsigned short port, int threads)
+    : impl_(std::make_unique<Impl>(context, std::move(address), port, threads)) {}
+
+Server::~Server() { stop(); }
+
+bool Server::start(std::string& error) {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(impl_->address, ec);
+  if (ec) {
+    error = "bad listen address " + impl_->address;
+    return false;
+  }
+  impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->context);
+  if (!impl_->listener->open(tcp::endpoint(address, impl_->port), error)) return false;
+  impl_->listener->run();
+  impl_->work.emplace(impl_->ioc.get_executor());
+  for (int i = 0; i < impl_->threads; ++i) impl_->workers.emplace_back([this] { impl_->ioc.run(); });
+  return true;
+}
+
+unsigned short Server::port() const { return impl_->listener ? impl_->listener->port() : 0; }
+
+void Server::stop() {
+  if (!impl_ || impl_->workers.empty()) return;
+  impl_->listener->stop();
+  impl_->work.reset();
+  impl_->ioc.stop();
+  for (auto& t : impl_->workers) t.join();
+  impl_->workers.clear();
+}
+
+}  // namespace carebroker::gateway

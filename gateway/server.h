@@ -1,0 +1,61 @@
+// The network server: Boost.Beast HTTP (REST, health, metrics) and the providers' WebSocket,
+// on an io_context with N threads and a strand per connection. This header hides Beast
+// (pimpl) so only server.cpp and websocket_session.cpp pay its compile time.
+// start/stop from one controlling thread; handlers run on the I/O threads.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gateway/auth.h"
+#include "gateway/market_service.h"
+#include "gateway/metrics.h"
+
+namespace carebroker::gateway {
+namespace protocol {
+class ProviderStreams;
+}
+
+struct ServerLimits {
+  std::size_t max_body_bytes = 1 << 20;        ///< REST request bodies
+  std::size_t max_header_bytes = 16 << 10;
+  std::size_t max_connections = 10'000;        ///< HTTP + WebSocket
+  std::size_t max_frame_bytes = 16 << 10;      ///< client WebSocket frames (before any Verifier)
+  std::size_t outbound_queue_bytes = 1 << 20;  ///< per WebSocket; a client that stops reading is cut off
+  double ws_messages_per_second = 1000;        ///< per connection, token bucket
+  double ws_burst = 2000;
+  std::chrono::seconds handshake_timeout{5};   ///< TCP+HTTP upgrade, and the Hello after it
+  std::chrono::seconds idle_timeout{60};       ///< HTTP keep-alive and WebSocket (pings keep it open)
+};
+
+struct ServerContext {
+  TokenStore& tokens;
+  MarketService& market;
+  protocol::ProviderStreams& streams;
+  Metrics& metrics;
+  ServerLimits limits;
+  std::function<std::string()> extra_metrics;  ///< appended to /metrics (sequencer gauges)
+  std::function<bool()> ready;                 ///< /readyz
+  std::string static_dir;                      ///< web portal files served at / (empty = none)
+};
+
+class Server {
+ public:
+  Server(ServerContext& context, std::string address, unsigned short port, int threads);
+  ~Server();
+  /// Binds and starts the I/O threads; false with a reason when it cannot listen.
+  bool start(std::string& error);
+  /// The bound port (useful with port 0 in tests).
+  unsigned short port() const;
+  /// Stops accepting, closes connections and joins the threads.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace carebroker::gateway

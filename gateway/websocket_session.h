@@ -1,0 +1,21 @@
+// The providers' WebSocket session (internal to the server): one per connection, on its own
+// strand. Authenticates the first message (Hello with a bearer token), subscribes to the
+// provider's notification stream (resuming after the last number the client saw, or sending a
+// snapshot), turns frames into market commands and acknowledges them once durable. Outbound
+// frames wait in a bounded queue; a client whose queue overflows is closed with a reason.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "gateway/server.h"
+
+namespace carebroker::gateway {
+
+void start_websocket_session(boost::asio::ip::tcp::socket socket,
+                             boost::beast::http::request<boost::beast::http::string_body> upgrade,
+                             ServerContext& context);
+
+}  // namespace carebroker::gateway
