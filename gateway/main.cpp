@@ -31,6 +31,7 @@ bool run_all(sequencer::Sequencer& s, const std::vector<engine::Command>& comman
   std::vector<std::future<sequencer::CommandResult>> results;
   results.reserve(commands.size());
   for (const auto& c : commands) {
+    if (std::holds_alternative<engine::Tick>(c)) continue;  // the sequencer's clock keeps the time
     auto promise = std::make_shared<std::promise<sequencer::CommandResult>>();
     results.push_back(promise->get_future());
     while (!s.submit(c, [promise](sequencer::CommandResult&& r) { promise->set_value(std::move(r)); }))
@@ -39,7 +40,7 @@ bool run_all(sequencer::Sequencer& s, const std::vector<engine::Command>& comman
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto r = results[i].get();
     if (!r.durable || !r.reply.ok()) {
-      error = std::string(engine::command_name(commands[i])) + ": " +
+      error = "command " + std::to_string(i) + ": " +
               (r.durable ? std::string(engine::to_string(r.reply.status.code)) + " " + r.reply.status.detail : r.failure);
       return false;
     }

@@ -1,0 +1,107 @@
+// Engine rejection codes → HTTP statuses, and the JSON error body. No Boost.JSON here: the
+// WebSocket side links this too, and the error body is two strings.
+#include "gateway/error_codes.h"
+
+#include "gateway/http_types.h"
+
+namespace carebroker::gateway {
+
+int http_status(engine::Code code) {
+  using engine::Code;
+  // No default: a new code fails to compile cleanly (-Wswitch) until it is given a status here.
+  switch (code) {
+    case Code::ok: return 200;
+
+    case Code::unknown_category:
+    case Code::unknown_dps:
+    case Code::unknown_lot:
+    case Code::unknown_zone:
+    case Code::unknown_tier:
+    case Code::unknown_postcode_district:
+    case Code::unknown_provider:
+    case Code::unknown_location:
+    case Code::unknown_package: return 404;
+
+    case Code::location_not_of_provider:
+    case Code::not_broadcast_to_location:
+    case Code::location_excluded:
+    case Code::not_shortlisted:
+    case Code::award_not_for_location: return 403;
+
+    case Code::request_id_reused:
+    case Code::clock_moved_backwards:
+    case Code::provider_exists:
+    case Code::location_exists:
+    case Code::already_applied:
+    case Code::not_applied:
+    case Code::not_under_assessment:
+    case Code::not_admitted:
+    case Code::not_suspended:
+    case Code::assessment_already_extended:
+    case Code::package_not_open:
+    case Code::package_not_on_hold:
+    case Code::package_closed:
+    case Code::package_not_placed:
+    case Code::offer_after_close:
+    case Code::offer_exists:
+    case Code::no_offer:
+    case Code::no_award_pending:
+    case Code::not_abnormally_low:
+    case Code::decision_already_made: return 409;
+
+    case Code::request_id_missing:
+    case Code::invalid_config:
+    case Code::invalid_date:
+    case Code::invalid_quality_input:
+    case Code::invalid_package:
+    case Code::no_route_for_package:
+    case Code::visit_pattern_mismatch:
+    case Code::price_not_positive:
+    case Code::price_outside_rate_band:
+    case Code::price_above_package_ceiling:
+    case Code::must_meet_not_confirmed:
+    case Code::start_date_infeasible:
+    case Code::best_and_final_must_improve:
+    case Code::notes_too_long:
+    case Code::reason_required: return 422;
+  }
+  return 500;
+}
+
+std::string json_quote(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(ch);  // UTF-8 passes through unchanged
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+HttpResponse error_response(int status, std::string_view code, std::string_view detail) {
+  HttpResponse r;
+  r.status = status;
+  r.body = "{\"error\":{\"code\":" + json_quote(code) + ",\"detail\":" + json_quote(detail) + "}}";
+  return r;
+}
+
+}  // namespace carebroker::gateway

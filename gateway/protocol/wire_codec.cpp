@@ -1,0 +1,508 @@
+// The provider WebSocket protocol's codec: client frames in, server frames out (wire_codec.h).
+#include "gateway/protocol/wire_codec.h"
+
+#include <flatbuffers/idl.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "engine/calendar.h"
+#include "engine/codes.h"
+#include "schemas/wire_generated.h"
+
+namespace carebroker::gateway::protocol {
+
+extern const std::string_view kWireSchemaText;  // wire_schema_text.cpp, generated from wire.fbs
+
+namespace {
+
+namespace fb = flatbuffers;
+namespace w = carebroker::wire;
+
+// ---------------------------------------------------------------------------------------------
+// The schema parser: one per thread and direction (Parser::ParseJson mutates the parser).
+
+std::unique_ptr<fb::Parser> load_schema(const char* root, bool for_output) {
+  fb::IDLOptions opts;
+  opts.strict_json = true;                       // field names quoted, in and out
+  opts.skip_unexpected_fields_in_json = false;   // an unknown field is an error
+  if (for_output) {
+    opts.indent_step = -1;                       // one line
+    opts.output_default_scalars_in_json = true;  // "replayed": false, not an absent field
+  }
+  auto parser = std::make_unique<fb::Parser>(opts);
+  const std::string text(kWireSchemaText);
+  if (!parser->Parse(text.c_str()) || !parser->SetRootType(root))
+    throw std::logic_error("the embedded schemas/wire.fbs does not load: " + parser->error_);
+  return parser;
+}
+
+fb::Parser& client_parser() {
+  thread_local const std::unique_ptr<fb::Parser> parser = load_schema("ClientFrame", false);
+  return *parser;
+}
+
+fb::Parser& server_printer() {
+  thread_local const std::unique_ptr<fb::Parser> parser = load_schema("ServerFrame", true);
+  return *parser;
+}
+
+// ---------------------------------------------------------------------------------------------
+// UTF-8: client strings must be UTF-8 (JSON text is; a binary frame's may not be); strings the
+// server sends are made UTF-8 (invalid bytes become U+FFFD) so the JSON text can always be made.
+
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  std::uint32_t cp = 0;
+  if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1Fu; }
+  else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0Fu; }
+  else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07u; }
+  else return 0;
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3Fu);
+  }
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string as_utf8(std::string_view s) {
+  if (valid_utf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inbound.
+
+ProtocolError refuse(std::string_view code, std::string detail, std::string request_id = {}) {
+  return ProtocolError{std::string(code), std::move(detail), std::move(request_id)};
+}
+
+/// FlatBuffers' JSON parser turns "2850" into 2850 and refuses 28.5 with a message that does not
+/// name the field, so before parsing, every "price" member's raw value is checked: it must be a
+/// JSON integer. A scanner that knows strings and escapes, so "price" inside a string is ignored.
+std::optional<ProtocolError> check_json_prices(std::string_view json) {
+  std::size_t i = 0;
+  const std::size_t n = json.size();
+  const auto skip_ws = [&](std::size_t k) {
+    while (k < n && (json[k] == ' ' || json[k] == '\t' || json[k] == '\n' || json[k] == '\r')) ++k;
+    return k;
+  };
+  while (i < n) {
+    if (json[i] != '"') {
+      ++i;
+      continue;
+    }
+    // A string: find its end, remembering whether it is exactly "price" (no escapes).
+    const std::size_t start = ++i;
+    bool escaped = false;
+    while (i < n && json[i] != '"') {
+      if (json[i] == '\\') {
+        escaped = true;
+        ++i;
+      }
+      ++i;
+    }
+    if (i >= n) return std::nullopt;  // unterminated: the parser says so
+    const std::string_view text = json.substr(start, i - start);
+    ++i;
+    const std::size_t colon = skip_ws(i);
+    if (escaped || text != "price" || colon >= n || json[colon] != ':') continue;
+    const std::size_t v = skip_ws(colon + 1);
+    std::size_t end = v;
+    while (end < n && json[end] != ',' && json[end] != '}' && json[end] != ']' && json[end] != ' ' &&
+           json[end] != '\t' && json[end] != '\n' && json[end] != '\r' && json[end] != '/')
+      ++end;
+    const std::string_view token = json.substr(v, end - v);
+    const bool negative = !token.empty() && token[0] == '-';
+    const std::string_view digits = negative ? token.substr(1) : token;
+    const bool integer = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos &&
+                         (digits.size() == 1 || digits[0] != '0');
+    if (!integer)
+      return refuse(codes::price_not_whole_pence,
+                    "price must be a whole number of pence written as a JSON integer (2850 for £28.50); got " +
+                        std::string(token.substr(0, 40)));
+    engine::Pence value = 0;
+    const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+    if (ec == std::errc::result_out_of_range || ptr != token.data() + token.size())
+      return negative ? refuse(engine::to_string(engine::Code::price_not_positive), "price must be a positive number of pence")
+                      : refuse(engine::to_string(engine::Code::price_outside_rate_band),
+                               "price " + std::string(token.substr(0, 40)) + " does not fit any rate band");
+  }
+  return std::nullopt;
+}
+
+std::string str(const fb::String* s) { return s ? s->str() : std::string(); }
+
+/// Every string of a verified frame must be UTF-8 (JSON is by construction; binary may not be).
+bool strings_ok(std::initializer_list<const fb::String*> strings) {
+  for (const fb::String* s : strings)
+    if (s && !valid_utf8(s->string_view())) return false;
+  return true;
+}
+
+template <typename T>
+std::optional<ProtocolError> command_basics(const T* m, std::string& request_id) {
+  request_id = str(m->request_id());
+  if (request_id.empty())
+    return refuse(engine::to_string(engine::Code::request_id_missing), "request_id is required (1..64 characters)");
+  return std::nullopt;
+}
+
+template <typename Command, typename T>
+ClientRequest offer_command(const T* m, const std::string& provider) {
+  std::string request_id;
+  if (!strings_ok({m->request_id(), m->location(), m->start_date(), m->notes()}))
+    return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (auto e = command_basics(m, request_id)) return *e;
+  if (m->price() <= 0)
+    return refuse(engine::to_string(engine::Code::price_not_positive),
+                  "price " + std::to_string(m->price()) + " is not a positive number of pence", request_id);
+  const std::string start = str(m->start_date());
+  const auto date = engine::parse_date(start);
+  if (!date)
+    return refuse(engine::to_string(engine::Code::invalid_date),
+                  "start_date must be a calendar date YYYY-MM-DD; got \"" + as_utf8(start.substr(0, 40)) + "\"",
+                  request_id);
+  Command c;
+  c.provider = provider;
+  c.location = str(m->location());
+  c.request_id = std::move(request_id);
+  c.package = m->package();
+  c.price = m->price();
+  c.start_date = *date;
+  c.must_meet_confirmed = m->must_meet_confirmed();
+  c.notes = str(m->notes());
+  return engine::Command{std::move(c)};
+}
+
+template <typename Command, typename T>
+ClientRequest package_command(const T* m, const std::string& provider) {
+  std::string request_id;
+  if (!strings_ok({m->request_id(), m->location()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (auto e = command_basics(m, request_id)) return *e;
+  Command c;
+  c.provider = provider;
+  c.location = str(m->location());
+  c.request_id = std::move(request_id);
+  c.package = m->package();
+  return engine::Command{std::move(c)};
+}
+
+template <typename Command, typename T>
+ClientRequest reasoned_command(const T* m, const std::string& provider) {
+  if (!strings_ok({m->reason()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  ClientRequest r = package_command<Command>(m, provider);
+  if (auto* c = std::get_if<engine::Command>(&r)) std::get<Command>(*c).reason = str(m->reason());
+  return r;
+}
+
+/// The shared path: a verified ClientFrame → a request. `bytes` is 8-byte aligned.
+ClientRequest decode_verified(const std::uint8_t* bytes, std::size_t size, const std::string& provider) {
+  if (size < 8) return refuse(codes::malformed_frame, "a binary frame is a FlatBuffer of at least 8 bytes");
+  if (!fb::BufferHasIdentifier(bytes, kWireIdentifier.data()))
+    return refuse(codes::malformed_frame, "not a carebroker wire frame (file identifier \"CBW1\" expected)");
+  fb::Verifier::Options options;
+  options.max_depth = 8;    // ClientFrame → message → strings
+  options.max_tables = 16;  // a client frame has two tables
+  fb::Verifier verifier(bytes, size, options);
+  if (!w::VerifyClientFrameBuffer(verifier))
+    return refuse(codes::malformed_frame, "the FlatBuffer does not verify against schemas/wire.fbs (ClientFrame)");
+  const w::ClientFrame* frame = w::GetClientFrame(bytes);
+  switch (frame->message_type()) {
+    case w::ClientMessage::Hello: {
+      const w::Hello* m = frame->message_as_Hello();
+      if (!m) break;
+      if (!strings_ok({m->token(), m->stream_epoch()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+      return HelloRequest{str(m->token()), m->resume_after(), str(m->stream_epoch())};
+    }
+    case w::ClientMessage::PlaceOffer:
+      if (const auto* m = frame->message_as_PlaceOffer()) return offer_command<engine::PlaceOffer>(m, provider);
+      break;
+    case w::ClientMessage::AmendOffer:
+      if (const auto* m = frame->message_as_AmendOffer()) return offer_command<engine::AmendOffer>(m, provider);
+      break;
+    case w::ClientMessage::WithdrawOffer:
+      if (const auto* m = frame->message_as_WithdrawOffer()) return package_command<engine::WithdrawOffer>(m, provider);
+      break;
+    case w::ClientMessage::AcceptAward:
+      if (const auto* m = frame->message_as_AcceptAward()) return package_command<engine::AcceptAward>(m, provider);
+      break;
+    case w::ClientMessage::DeclineAward:
+      if (const auto* m = frame->message_as_DeclineAward()) return reasoned_command<engine::DeclineAward>(m, provider);
+      break;
+    case w::ClientMessage::HandBack:
+      if (const auto* m = frame->message_as_HandBack()) return reasoned_command<engine::HandBackPackage>(m, provider);
+      break;
+    case w::ClientMessage::Ping:
+      if (const auto* m = frame->message_as_Ping()) return PingRequest{m->nonce()};
+      break;
+    case w::ClientMessage::NONE:
+      return refuse(codes::malformed_frame, "the frame carries no message (message_type and message are required)");
+  }
+  // A union type this server does not know (the Verifier lets future members through), or a
+  // type with no table.
+  return refuse(codes::malformed_frame, "unknown or empty message type " +
+                                            std::to_string(static_cast<int>(frame->message_type())));
+}
+
+/// The Verifier checks alignment relative to the buffer's start, and accessors read scalars in
+/// place, so the buffer itself must be 8-byte aligned (a WebSocket library's buffer need not be).
+ClientRequest decode_bytes(std::string_view bytes, const std::string& provider) {
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(std::uint64_t) == 0)
+    return decode_verified(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), provider);
+  thread_local std::vector<std::uint64_t> aligned;
+  aligned.assign((bytes.size() + 7) / 8, 0);
+  std::memcpy(aligned.data(), bytes.data(), bytes.size());
+  return decode_verified(reinterpret_cast<const std::uint8_t*>(aligned.data()), bytes.size(), provider);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbound.
+
+constexpr std::size_t kInitialBuilderBytes = 512;
+
+template <typename Build>
+Outbound finish(w::ServerMessage type, fb::FlatBufferBuilder& b, Build message) {
+  const auto frame = w::CreateServerFrame(b, type, message.Union());
+  b.Finish(frame, kWireIdentifier.data());
+  return std::make_shared<OutboundMessage>(b.Release());
+}
+
+fb::Offset<fb::String> text(fb::FlatBufferBuilder& b, std::string_view s) { return b.CreateString(as_utf8(s)); }
+
+fb::Offset<fb::Vector<fb::Offset<fb::String>>> texts(fb::FlatBufferBuilder& b, const std::vector<std::string>& list) {
+  std::vector<fb::Offset<fb::String>> items;
+  items.reserve(list.size());
+  for (const auto& s : list) items.push_back(text(b, s));
+  return b.CreateVector(items);
+}
+
+std::string date_text(engine::Date d) { return d == 0 ? std::string() : engine::format_date(d); }
+
+fb::Offset<w::PackageBroadcast> broadcast_table(fb::FlatBufferBuilder& b, const engine::BroadcastView& v,
+                                                const std::string& location) {
+  const auto loc = text(b, location), dps = text(b, v.dps), lot = text(b, v.lot), zone = text(b, v.zone),
+             district = text(b, v.postcode_district), start = text(b, date_text(v.start_date)),
+             latest = text(b, date_text(v.latest_start)), tier = text(b, v.tier);
+  const auto categories = texts(b, v.categories), needs = texts(b, v.needs), outcomes = texts(b, v.outcomes),
+             must_meet = texts(b, v.must_meet);
+  w::PackageBroadcastBuilder t(b);
+  t.add_location(loc);
+  t.add_package(v.package);
+  t.add_dps(dps);
+  t.add_lot(lot);
+  t.add_categories(categories);
+  t.add_zone(zone);
+  t.add_postcode_district(district);
+  t.add_unit(static_cast<w::Unit>(v.unit));
+  t.add_quantity(v.quantity);
+  t.add_visits_per_day(v.visits.visits_per_day);
+  t.add_minutes_per_visit(v.visits.minutes_per_visit);
+  t.add_days_per_week(v.visits.days_per_week);
+  t.add_double_handed(v.double_handed);
+  t.add_start_date(start);
+  t.add_latest_start(latest);
+  t.add_needs(needs);
+  t.add_outcomes(outcomes);
+  t.add_must_meet(must_meet);
+  t.add_urgency(static_cast<w::Urgency>(v.urgency));
+  t.add_funder(static_cast<w::Funder>(v.funder));
+  t.add_price_ceiling(v.price_ceiling);
+  t.add_tier(tier);
+  t.add_closes_at(v.closes_at);
+  return t.Finish();
+}
+
+fb::Offset<w::PackageUpdate> update_table(fb::FlatBufferBuilder& b, const StandingUpdate& u) {
+  const auto loc = text(b, u.location), reason = text(b, u.reason);
+  const double score = u.own_score && std::isfinite(*u.own_score) ? *u.own_score : 0.0;
+  return w::CreatePackageUpdate(b, loc, u.package, static_cast<w::Standing>(u.standing), u.own_rank.value_or(0),
+                                score, u.closes_at, reason);
+}
+
+// The wire enums mirror the engine's, value for value.
+static_assert(static_cast<int>(w::Unit::sessions) == static_cast<int>(engine::Unit::sessions));
+static_assert(static_cast<int>(w::Urgency::planned) == static_cast<int>(engine::Urgency::planned));
+static_assert(static_cast<int>(w::Funder::self_funder) == static_cast<int>(engine::Funder::self_funder));
+static_assert(static_cast<int>(w::Standing::closed) == static_cast<int>(engine::ProviderStanding::closed));
+static_assert(static_cast<int>(w::Standing::awarded_elsewhere) ==
+              static_cast<int>(engine::ProviderStanding::awarded_elsewhere));
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+ClientRequest decode_client_frame(std::string_view frame, bool binary, const std::string& provider) {
+  if (frame.size() > kMaxClientFrame)
+    return refuse(codes::frame_too_large, "frames are limited to " + std::to_string(kMaxClientFrame) + " bytes; got " +
+                                              std::to_string(frame.size()));
+  if (frame.empty()) return refuse(codes::malformed_frame, "empty frame");
+  if (binary) return decode_bytes(frame, provider);
+  const std::size_t first = frame.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || frame[first] != '{')
+    return refuse(codes::malformed_frame, "a text frame is one JSON object of schemas/wire.fbs (ClientFrame)");
+  if (frame.find('\0') != std::string_view::npos) return refuse(codes::malformed_frame, "NUL byte in a text frame");
+  if (auto e = check_json_prices(frame)) return *e;
+  fb::Parser& parser = client_parser();
+  thread_local std::string terminated;  // the parser wants a NUL-terminated string
+  terminated.assign(frame);
+  if (!parser.ParseJson(terminated.c_str())) {
+    std::string why = parser.error_;
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return refuse(codes::malformed_frame, "invalid JSON for schemas/wire.fbs ClientFrame: " + as_utf8(why));
+  }
+  // The same verified path as a binary frame: the parser's FlatBuffer is checked, not trusted.
+  return decode_bytes({reinterpret_cast<const char*>(parser.builder_.GetBufferPointer()), parser.builder_.GetSize()},
+                      provider);
+}
+
+std::string_view wire_schema_text() { return kWireSchemaText; }
+
+std::string_view request_id_of(const engine::Command& command) {
+  return std::visit(
+      [](const auto& c) -> std::string_view {
+        if constexpr (requires { c.request_id; })
+          return c.request_id;
+        else
+          return {};
+      },
+      command);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+OutboundMessage::OutboundMessage(fb::DetachedBuffer buffer) : buffer_(std::move(buffer)) {}
+
+std::string_view OutboundMessage::body(bool binary) const {
+  if (binary) return {reinterpret_cast<const char*>(buffer_.data()), buffer_.size()};
+  std::call_once(json_once_, [this] {
+    std::string out;
+    if (!fb::GenerateText(server_printer(), buffer_.data(), &out))
+      // Unreachable: every string the builders write is UTF-8. Never send half a JSON text.
+      out = R"({"message_type":"Error","message":{"code":"internal","detail":"frame not printable"}})";
+    json_ = std::move(out);
+  });
+  return json_;
+}
+
+std::string OutboundMessage::prefix(std::uint64_t seq, bool binary) {
+  if (binary) {
+    std::string p(kBinaryPrefixBytes, '\0');
+    for (std::size_t i = 0; i < kBinaryPrefixBytes; ++i) p[i] = static_cast<char>((seq >> (8 * i)) & 0xFF);
+    return p;
+  }
+  return "{\"seq\":" + std::to_string(seq) + ",\"frame\":";
+}
+
+std::string_view OutboundMessage::suffix(bool binary) { return binary ? std::string_view() : std::string_view("}"); }
+
+std::string OutboundMessage::frame(std::uint64_t seq, bool binary) const {
+  std::string out = prefix(seq, binary);
+  out += body(binary);
+  out += suffix(binary);
+  return out;
+}
+
+std::string_view OutboundMessage::type_name() const {
+  const auto* frame = fb::GetRoot<w::ServerFrame>(buffer_.data());
+  return w::EnumNameServerMessage(frame->message_type());
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Outbound make_welcome(const std::string& provider, const std::vector<std::string>& locations,
+                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto p = text(b, provider);
+  const auto l = texts(b, locations);
+  const auto e = text(b, stream_epoch);
+  return finish(w::ServerMessage::Welcome, b, w::CreateWelcome(b, p, l, e, resumed, last_seq));
+}
+
+Outbound make_ack(const std::string& request_id, engine::PackageId package, bool replayed) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto r = text(b, request_id);
+  return finish(w::ServerMessage::Ack, b, w::CreateAck(b, r, package, replayed));
+}
+
+Outbound make_error(std::string_view code, std::string_view detail, std::string_view request_id) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto r = text(b, request_id), c = text(b, code), d = text(b, detail);
+  return finish(w::ServerMessage::Error, b, w::CreateError(b, r, c, d));
+}
+
+Outbound make_error(const ProtocolError& error) { return make_error(error.code, error.detail, error.request_id); }
+
+Outbound make_broadcast(const engine::BroadcastView& view, const std::string& location) {
+  fb::FlatBufferBuilder b(1024);
+  return finish(w::ServerMessage::PackageBroadcast, b, broadcast_table(b, view, location));
+}
+
+Outbound make_update(const StandingUpdate& update) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  return finish(w::ServerMessage::PackageUpdate, b, update_table(b, update));
+}
+
+Outbound make_award_offered(const std::string& location, engine::PackageId package, engine::UtcMillis expires_at) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto l = text(b, location);
+  return finish(w::ServerMessage::AwardOffered, b, w::CreateAwardOffered(b, l, package, expires_at));
+}
+
+Outbound make_person_details(const std::string& location, engine::PackageId package,
+                             const engine::PersonDetails& person) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto l = text(b, location), name = text(b, person.name), address = text(b, person.address),
+             postcode = text(b, person.postcode), ref = text(b, person.case_reference);
+  return finish(w::ServerMessage::PersonDetails, b, w::CreatePersonDetails(b, l, package, name, address, postcode, ref));
+}
+
+Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates) {
+  fb::FlatBufferBuilder b(1024 + 700 * packages.size());
+  std::vector<fb::Offset<w::PackageBroadcast>> broadcasts;
+  broadcasts.reserve(packages.size());
+  for (const auto& p : packages) broadcasts.push_back(broadcast_table(b, p.view, p.location));
+  std::vector<fb::Offset<w::PackageUpdate>> standing;
+  standing.reserve(updates.size());
+  for (const auto& u : updates) standing.push_back(update_table(b, u));
+  const auto pv = b.CreateVector(broadcasts);
+  const auto uv = b.CreateVector(standing);
+  return finish(w::ServerMessage::Snapshot, b, w::CreateSnapshot(b, pv, uv));
+}
+
+Outbound make_pong(std::uint64_t nonce) {
+  fb::FlatBufferBuilder b(64);
+  return finish(w::ServerMessage::Pong, b, w::CreatePong(b, nonce));
+}
+
+}  // namespace carebroker::gateway::protocol

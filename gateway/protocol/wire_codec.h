@@ -1,0 +1,164 @@
+// The provider WebSocket protocol's codec (schemas/wire.fbs, docs/websocket-protocol.md).
+//
+// Inbound: decode_client_frame turns one WebSocket frame — FlatBuffers (binary) or FlatBuffers'
+// JSON of the same schema (text) — into a ClientRequest: a Hello, a market command with the
+// provider taken from the authenticated principal (never from the frame), a Ping, or a
+// ProtocolError with a stable code. Both encodings meet the same checks: the size cap first,
+// then the FlatBuffers Verifier (JSON is parsed into a FlatBuffer and verified like any binary
+// frame), then the field rules (request id, date, whole pence).
+//
+// Outbound: an OutboundMessage is one server message encoded once — a FlatBuffer, and lazily its
+// JSON text — and shared by every recipient (STYLE.md habit 6). The per-recipient stream number
+// is not in the shared body; the frame on the wire is prefix(seq) + body + suffix:
+//   binary  [8-byte little-endian seq][ServerFrame FlatBuffer, identifier "CBW1"]
+//   JSON    {"seq":N,"frame":<ServerFrame as FlatBuffers JSON>}
+// so a server writes the three parts with one scatter-gather write and never re-encodes.
+//
+// Threading: decode_client_frame and the builders may run on any thread (each thread keeps its
+// own schema parser). An OutboundMessage is immutable once shared, except for its lazily built
+// JSON text, which is built once under std::call_once: share it freely between threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <flatbuffers/detached_buffer.h>
+
+#include "engine/commands.h"
+#include "engine/views.h"
+
+namespace carebroker::gateway::protocol {
+
+/// The largest client frame accepted; anything longer is refused before it is parsed.
+inline constexpr std::size_t kMaxClientFrame = 16 * 1024;
+/// The FlatBuffers file identifier of both directions' frames.
+inline constexpr std::string_view kWireIdentifier = "CBW1";
+/// Bytes of the binary frame prefix (the little-endian stream number).
+inline constexpr std::size_t kBinaryPrefixBytes = 8;
+
+/// Gateway error codes (beside the engine's codes, engine/codes.h). Stable names: never rename.
+namespace codes {
+inline constexpr std::string_view malformed_frame = "malformed_frame";      ///< not a valid frame of the schema
+inline constexpr std::string_view frame_too_large = "frame_too_large";      ///< over kMaxClientFrame
+inline constexpr std::string_view unauthenticated = "unauthenticated";      ///< no Hello yet, or a bad token
+inline constexpr std::string_view already_authenticated = "already_authenticated";  ///< a second Hello
+inline constexpr std::string_view not_your_location = "not_your_location";  ///< a location of another provider
+inline constexpr std::string_view rate_limited = "rate_limited";            ///< too many frames; slow down
+inline constexpr std::string_view price_not_whole_pence = "price_not_whole_pence";  ///< 28.5, "2850", 1e3
+inline constexpr std::string_view busy = "busy";                ///< the market's queue is full: retry later
+inline constexpr std::string_view not_durable = "not_durable";  ///< could not be written: it did not happen; retry
+}  // namespace codes
+
+struct HelloRequest {
+  std::string token;
+  std::uint64_t resume_after = 0;
+  std::string stream_epoch;
+};
+
+struct PingRequest {
+  std::uint64_t nonce = 0;
+};
+
+/// A frame the gateway refuses before it reaches the market. `code` is a gateway code (above) or
+/// an engine code name (request_id_missing, invalid_date, price_not_positive,
+/// price_outside_rate_band); `request_id` is the frame's, when it could be read.
+struct ProtocolError {
+  std::string code;
+  std::string detail;
+  std::string request_id;
+};
+
+/// What one client frame asks for. The Command is always one of PlaceOffer, AmendOffer,
+/// WithdrawOffer, AcceptAward, DeclineAward or HandBackPackage, with `provider` filled in.
+using ClientRequest = std::variant<HelloRequest, engine::Command, PingRequest, ProtocolError>;
+
+/// Decodes one client frame. `binary`: a WebSocket binary frame (FlatBuffers) rather than a text
+/// frame (JSON). `provider`: the authenticated principal's provider id, put into every command
+/// (empty before the Hello: the caller refuses commands until then).
+ClientRequest decode_client_frame(std::string_view frame, bool binary, const std::string& provider);
+
+/// The text of schemas/wire.fbs this build was compiled from (vendors may be served it).
+std::string_view wire_schema_text();
+
+/// The request id a command carries ("" for other commands).
+std::string_view request_id_of(const engine::Command&);
+
+/// One server message, encoded once and shared by all its recipients.
+class OutboundMessage {
+ public:
+  /// `buffer`: a finished FlatBuffer whose root is a wire ServerFrame (identifier "CBW1"), as the
+  /// make_* builders produce.
+  explicit OutboundMessage(flatbuffers::DetachedBuffer buffer);
+  OutboundMessage(const OutboundMessage&) = delete;
+  OutboundMessage& operator=(const OutboundMessage&) = delete;
+
+  /// The shared body: the FlatBuffer bytes (binary) or its JSON text (built on first use).
+  std::string_view body(bool binary) const;
+  /// The per-recipient part before the body: 8 bytes of little-endian `seq` (binary), or
+  /// `{"seq":N,"frame":` (JSON). seq 0 = a reply that is not part of the stream.
+  static std::string prefix(std::uint64_t seq, bool binary);
+  /// The part after the body: nothing (binary) or `}` (JSON).
+  static std::string_view suffix(bool binary);
+  /// prefix + body + suffix in one string (tests, and servers that do not scatter-gather).
+  std::string frame(std::uint64_t seq, bool binary) const;
+
+  /// The ServerMessage member's name, e.g. "PackageBroadcast" (metrics, logs, tests).
+  std::string_view type_name() const;
+  /// The projection (sequencer batch) this notification came from, 1, 2, …; 0 for a reply.
+  /// ProviderStreams uses it to line a snapshot up with the stream (see provider_streams.h).
+  std::uint64_t batch() const { return batch_; }
+  /// REQUIRES: the message is not yet shared (the projector stamps it right after building).
+  void set_batch(std::uint64_t batch) { batch_ = batch; }
+
+ private:
+  flatbuffers::DetachedBuffer buffer_;
+  std::uint64_t batch_ = 0;
+  mutable std::once_flag json_once_;
+  mutable std::string json_;  // written once under json_once_
+};
+
+using Outbound = std::shared_ptr<OutboundMessage>;
+
+/// A package as broadcast to one location (one of the provider's locations that was invited).
+struct LocatedBroadcast {
+  std::string location;
+  engine::BroadcastView view;
+};
+
+/// A package's standing for one location. own_rank / own_score are given only when the rules
+/// allow (best-and-final: own rank; after the award: own rank and score) — never another's.
+struct StandingUpdate {
+  std::string location;
+  engine::PackageId package = 0;
+  engine::ProviderStanding standing = engine::ProviderStanding::open;
+  std::optional<int> own_rank;
+  std::optional<double> own_score;
+  engine::UtcMillis closes_at = 0;
+  std::string reason;
+};
+
+// ---- builders: each returns one encoded message (JSON built lazily) ----
+Outbound make_welcome(const std::string& provider, const std::vector<std::string>& locations,
+                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq);
+Outbound make_ack(const std::string& request_id, engine::PackageId package, bool replayed);
+Outbound make_error(std::string_view code, std::string_view detail, std::string_view request_id = {});
+/// An error frame for a ProtocolError (the same code, detail and request id).
+Outbound make_error(const ProtocolError& error);
+/// The anonymised package for one invited location: never the person's name or address.
+Outbound make_broadcast(const engine::BroadcastView& view, const std::string& location);
+Outbound make_update(const StandingUpdate& update);
+Outbound make_award_offered(const std::string& location, engine::PackageId package, engine::UtcMillis expires_at);
+/// Only ever for the location that accepted the award (projector.h decides).
+Outbound make_person_details(const std::string& location, engine::PackageId package,
+                             const engine::PersonDetails& person);
+Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates);
+Outbound make_pong(std::uint64_t nonce);
+
+}  // namespace carebroker::gateway::protocol

@@ -1,0 +1,72 @@
+// JSON ⇄ engine values for the REST API. Requests: strict conversions of request bodies into
+// commands' values (DPS configuration, categories, packages and the person, quality-input
+// patches, membership terms), problems returned as JsonStatus values. Responses: the officer's
+// package view with every explanation, package and location list rows, location detail (quality
+// score and RAG, from Market::quality_of / risk_of) and DPS configuration. Field names follow
+// schemas/journal.fbs; money is integer pence, durations milliseconds, dates "YYYY-MM-DD",
+// instants ISO-8601 UTC plus a Europe/London display string.
+//
+// Called by the REST router: request conversions on the I/O thread; response conversions inside
+// a MarketService read, on the sequencer thread (they read the Market). Pure functions; the
+// Market they read must not change meanwhile (the sequencer guarantees it).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/commands.h"
+#include "engine/market.h"
+#include "gateway/rest/json_reader.h"
+
+namespace carebroker::gateway::rest {
+
+// ---- requests: JSON → engine values ----
+
+/// A whole DPS configuration; absent policies and fields take the documented defaults
+/// (engine/config.h). `code` may be absent (the router fills it from the path).
+JsonStatus dps_config_from_json(const json::value&, engine::DpsConfig&);
+/// {code, name}.
+JsonStatus category_from_json(const json::value&, engine::Category&);
+/// The package spec fields plus "person": {name, address, postcode, case_reference}. The officer
+/// is not a field: the router fills it from the caller's token.
+JsonStatus package_from_json(const json::value&, engine::PackageSpec&, engine::PersonDetails&);
+/// The UpdateQualityInputs patch (the location comes from the path); absent fields stay as they
+/// are. self_assessment -1 clears it.
+JsonStatus quality_patch_from_json(const json::value&, engine::UpdateQualityInputs&);
+
+/// An enrolment: lots, categories, zones, tier and capacity (and the DPS, when `with_dps`).
+struct MembershipTerms {
+  std::string dps;
+  std::vector<std::string> lots, categories, zones;
+  std::string tier;
+  int capacity = 0;
+};
+JsonStatus membership_terms_from_json(const json::value&, bool with_dps, MembershipTerms&);
+
+// ---- responses: engine values → JSON ----
+
+/// "2026-11-23T09:00:00.000Z"; "" for 0.
+std::string iso_utc(engine::UtcMillis);
+/// Adds `key` (ISO-8601 UTC) and `key`_london ("2026-11-23 09:00 GMT"); both null when 0.
+void put_time(json::object&, std::string_view key, engine::UtcMillis);
+
+json::object dps_config_json(const engine::DpsConfig&);
+/// The officer's view: the package, status, tier, closes_at, person, the ranking with every
+/// offer's explanation, exclusions with rule and detail, invited locations, shortlist, award.
+json::object officer_package_json(const engine::Market&, const engine::OfficerPackageView&);
+/// One row of the package list.
+json::object package_row_json(const engine::Market&, const engine::Package&);
+/// One row of the location list; with `dps` >= 0 it carries that membership, quality and RAG.
+json::object location_row_json(const engine::Market&, engine::LocationIndex, int dps);
+/// A location with its provider, quality inputs and, per DPS, membership, quality score (with
+/// explanation and provisional flag) and RAG with reasons.
+json::object location_detail_json(const engine::Market&, engine::LocationIndex);
+
+/// Compact JSON text, with numbers as people write them ("66.5", not Boost's "6.65E1").
+std::string to_text(const json::value&);
+
+/// Stable names of every value of the enums the API filters on.
+const std::vector<engine::PackageStatus>& all_package_statuses();
+const std::vector<engine::MembershipStatus>& all_membership_statuses();
+
+}  // namespace carebroker::gateway::rest

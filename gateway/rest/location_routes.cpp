@@ -1,0 +1,176 @@
+// REST routes for locations: registration, the list and the detail view, the admission life
+// cycle (apply, extend, admit, change terms, refuse, suspend, reinstate, exit) and quality inputs.
+#include "gateway/error_codes.h"
+#include "gateway/rest/route_context.h"
+
+namespace carebroker::gateway::rest {
+namespace {
+
+using namespace carebroker::engine;
+
+void ok_with_location(RestContext& ctx, Command c, int status, std::string dps = {}) {
+  run_command(ctx, std::move(c), status, [location = ctx.param("id"), dps](const Reply&, json::object& body) {
+    body["location"] = location;
+    if (!dps.empty()) body["dps"] = dps;
+  });
+}
+
+/// {dps} or {dps, reason}: the body of most membership steps.
+bool read_dps_reason(RestContext& ctx, std::string& dps, std::string* reason) {
+  return read_body(ctx, [&](ObjectReader& r) {
+    r.text("dps", dps, Need::required);
+    if (reason) r.text("reason", *reason, Need::required, kMaxTextChars);
+  });
+}
+
+bool parse_rag(std::string_view s, Rag& out) {
+  for (Rag r : {Rag::green, Rag::amber, Rag::red})
+    if (to_string(r) == s) {
+      out = r;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+void post_location(RestContext& ctx) {
+  RegisterLocation c;
+  if (!read_body(ctx, [&](ObjectReader& r) {
+        r.text("id", c.location, Need::required);
+        r.text("provider", c.provider, Need::required);
+        r.text("name", c.name, Need::required);
+        r.text("postcode", c.postcode, Need::optional, 16);
+        r.text("local_authority", c.local_authority, Need::optional);
+      }))
+    return;
+  const std::string id = c.location;
+  run_command(ctx, std::move(c), 201, [id](const Reply&, json::object& body) { body["location"] = id; });
+}
+
+void list_locations(RestContext& ctx) {
+  Page page;
+  if (JsonStatus s = read_page(ctx, page); !s.ok()) return reply_error(ctx.respond, s);
+  auto filter = [&](std::string_view name) { const std::string* v = ctx.query_value(name); return v ? *v : std::string(); };
+  const std::string dps = filter("dps"), tier = filter("tier"), zone = filter("zone"), rag_text = filter("rag"),
+                    status_text = filter("status"), provider = filter("provider");
+  if (dps.empty() && !(tier.empty() && zone.empty() && rag_text.empty() && status_text.empty()))
+    return reply_error(ctx.respond, input_error(422, "invalid_query", "filters tier, zone, rag and status need dps"));
+  Rag rag = Rag::green;
+  if (!rag_text.empty() && !parse_rag(rag_text, rag))
+    return reply_error(ctx.respond, input_error(422, "invalid_query", "rag must be green, amber or red"));
+  MembershipStatus status = MembershipStatus::admitted;
+  if (!status_text.empty()) {
+    bool found = false;
+    for (MembershipStatus s : all_membership_statuses())
+      if (to_string(s) == status_text) {
+        status = s;
+        found = true;
+      }
+    if (!found)
+      return reply_error(ctx.respond, input_error(422, "invalid_query", "status '" + status_text + "' is not a membership status"));
+  }
+  run_read(ctx, [=](const Market& m) {
+    int d = -1, tier_index = -1, zone_index = -1;
+    if (!dps.empty()) {
+      d = m.find_dps(dps);
+      if (d < 0) return error_response(422, "invalid_query", "no DPS '" + dps + "'");
+      if (!tier.empty() && (tier_index = m.dps(d).tier_index(tier)) < 0)
+        return error_response(422, "invalid_query", "no tier '" + tier + "' in " + dps);
+      if (!zone.empty() && (zone_index = m.dps(d).zone_index(zone)) < 0)
+        return error_response(422, "invalid_query", "no zone '" + zone + "' in " + dps);
+    }
+    json::array items;
+    std::size_t total = 0;
+    for (LocationIndex i = 0; i < m.location_count(); ++i) {
+      const Location& l = m.location(i);
+      if (!provider.empty() && l.provider_id != provider) continue;
+      if (d >= 0) {
+        const Membership* mem = l.membership_of(d);
+        if (!mem) continue;
+        if (!status_text.empty() && mem->status != status) continue;
+        if (tier_index >= 0 && mem->tier != tier_index) continue;
+        if (zone_index >= 0 && !((mem->zones >> zone_index) & 1U)) continue;
+        if (!rag_text.empty() && m.risk_of(i, d).rag != rag) continue;
+      }
+      if (total++ < page.first() || items.size() >= static_cast<std::size_t>(page.size)) continue;
+      items.push_back(location_row_json(m, i, d));
+    }
+    return json_response(200, page_json(std::move(items), total, page));
+  });
+}
+
+void get_location(RestContext& ctx) {
+  run_read(ctx, [id = ctx.param("id")](const Market& m) {
+    const auto loc = m.find_location(id);
+    if (!loc) return error_response(404, "unknown_location", "no location " + id);
+    return json_response(200, location_detail_json(m, *loc));
+  });
+}
+
+void post_application(RestContext& ctx) {
+  ApplyToDps c{ctx.param("id"), {}};
+  if (!read_dps_reason(ctx, c.dps, nullptr)) return;
+  std::string dps = c.dps;
+  ok_with_location(ctx, std::move(c), 201, std::move(dps));
+}
+
+void post_assessment_extension(RestContext& ctx) {
+  ExtendAssessment c{ctx.param("id"), {}};
+  if (!read_dps_reason(ctx, c.dps, nullptr)) return;
+  std::string dps = c.dps;
+  ok_with_location(ctx, std::move(c), 200, std::move(dps));
+}
+
+void post_admission(RestContext& ctx) {
+  MembershipTerms t;
+  if (JsonStatus s = membership_terms_from_json(ctx.body, true, t); !s.ok()) return reply_error(ctx.respond, s);
+  std::string dps = t.dps;
+  ok_with_location(ctx, AdmitToDps{ctx.param("id"), t.dps, t.lots, t.categories, t.zones, t.tier, t.capacity}, 200,
+                   std::move(dps));
+}
+
+void put_membership(RestContext& ctx) {
+  MembershipTerms t;
+  if (JsonStatus s = membership_terms_from_json(ctx.body, false, t); !s.ok()) return reply_error(ctx.respond, s);
+  ok_with_location(ctx,
+                   UpdateMembership{ctx.param("id"), ctx.param("dps"), t.lots, t.categories, t.zones, t.tier, t.capacity},
+                   200, ctx.param("dps"));
+}
+
+void post_refusal(RestContext& ctx) {
+  RefuseApplication c{ctx.param("id"), {}, {}};
+  if (!read_dps_reason(ctx, c.dps, &c.reason)) return;
+  std::string dps = c.dps;
+  ok_with_location(ctx, std::move(c), 200, std::move(dps));
+}
+
+void post_suspension(RestContext& ctx) {
+  SuspendMembership c{ctx.param("id"), {}, {}};
+  if (!read_dps_reason(ctx, c.dps, &c.reason)) return;
+  std::string dps = c.dps;
+  ok_with_location(ctx, std::move(c), 200, std::move(dps));
+}
+
+void post_reinstatement(RestContext& ctx) {
+  ReinstateMembership c{ctx.param("id"), {}};
+  if (!read_dps_reason(ctx, c.dps, nullptr)) return;
+  std::string dps = c.dps;
+  ok_with_location(ctx, std::move(c), 200, std::move(dps));
+}
+
+void post_exit(RestContext& ctx) {
+  ExitDps c{ctx.param("id"), {}, {}};
+  if (!read_dps_reason(ctx, c.dps, &c.reason)) return;
+  std::string dps = c.dps;
+  ok_with_location(ctx, std::move(c), 200, std::move(dps));
+}
+
+void patch_quality(RestContext& ctx) {
+  UpdateQualityInputs c;
+  if (JsonStatus s = quality_patch_from_json(ctx.body, c); !s.ok()) return reply_error(ctx.respond, s);
+  c.location = ctx.param("id");
+  ok_with_location(ctx, std::move(c), 200);
+}
+
+}  // namespace carebroker::gateway::rest

@@ -1,0 +1,145 @@
+// REST routes for care packages: post, list, the officer's view, and the officer's actions
+// (hold, release, cancel, direct payment, abnormally-low decisions, the person's own choice).
+// The officer recorded on each is the caller's token name, never a body field.
+#include <charconv>
+
+#include "gateway/error_codes.h"
+#include "gateway/rest/route_context.h"
+
+namespace carebroker::gateway::rest {
+namespace {
+
+using namespace carebroker::engine;
+
+/// The {id} of /packages/{id}; false (and a 404 sent) when it is not a package number.
+bool package_id(RestContext& ctx, PackageId& id) {
+  const std::string& text = ctx.param("id");
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec == std::errc() && end == text.data() + text.size() && id > 0) return true;
+  ctx.respond(error_response(404, "unknown_package", "no package " + text));
+  return false;
+}
+
+void run_package_command(RestContext& ctx, Command c) {
+  run_command(ctx, std::move(c), 200, [](const Reply& reply, json::object& body) { body["package"] = reply.package; });
+}
+
+}  // namespace
+
+void post_package(RestContext& ctx) {
+  PostPackage c;
+  if (JsonStatus s = package_from_json(ctx.body, c.spec, c.person); !s.ok()) return reply_error(ctx.respond, s);
+  c.spec.officer = ctx.principal.name;
+  run_command_with(ctx, std::move(c), [](const Reply& reply) {
+    HttpResponse response = json_response(201, json::object{{"ok", true}, {"package", reply.package}});
+    response.headers.emplace_back("Location", "/api/v1/packages/" + std::to_string(reply.package));
+    return response;
+  });
+}
+
+void list_packages(RestContext& ctx) {
+  Page page;
+  if (JsonStatus s = read_page(ctx, page); !s.ok()) return reply_error(ctx.respond, s);
+  auto filter = [&](std::string_view name) { const std::string* v = ctx.query_value(name); return v ? *v : std::string(); };
+  const std::string status_text = filter("status"), dps = filter("dps"), zone = filter("zone"), officer = filter("officer");
+  PackageStatus status = PackageStatus::open;
+  if (!status_text.empty()) {
+    bool found = false;
+    for (PackageStatus s : all_package_statuses())
+      if (to_string(s) == status_text) {
+        status = s;
+        found = true;
+      }
+    if (!found)
+      return reply_error(ctx.respond, input_error(422, "invalid_query", "status '" + status_text + "' is not a package status"));
+  }
+  if (!zone.empty() && dps.empty())
+    return reply_error(ctx.respond, input_error(422, "invalid_query", "filter zone needs dps"));
+  run_read(ctx, [=](const Market& m) {
+    int d = -1, z = -1;
+    if (!dps.empty() && (d = m.find_dps(dps)) < 0) return error_response(422, "invalid_query", "no DPS '" + dps + "'");
+    if (!zone.empty() && (z = m.dps(d).zone_index(zone)) < 0)
+      return error_response(422, "invalid_query", "no zone '" + zone + "' in " + dps);
+    json::array items;
+    std::size_t total = 0;
+    for (PackageId id = 1; id <= m.package_count(); ++id) {
+      const Package* p = m.find_package(id);
+      if (!p) continue;  // retired to the archive
+      if (!status_text.empty() && p->status != status) continue;
+      if (d >= 0 && p->dps != d) continue;
+      if (z >= 0 && p->zone != z) continue;
+      if (!officer.empty() && p->spec.officer != officer) continue;
+      if (total++ < page.first() || items.size() >= static_cast<std::size_t>(page.size)) continue;
+      items.push_back(package_row_json(m, *p));
+    }
+    return json_response(200, page_json(std::move(items), total, page));
+  });
+}
+
+void get_package(RestContext& ctx) {
+  PackageId id = 0;
+  if (!package_id(ctx, id)) return;
+  run_read(ctx, [id](const Market& m) {
+    const auto view = m.officer_view(id);
+    if (!view)
+      return error_response(404, "unknown_package",
+                            m.is_retired(id) ? "package " + std::to_string(id) + " is closed and retired to the archive"
+                                             : "no package " + std::to_string(id));
+    return json_response(200, officer_package_json(m, *view));
+  });
+}
+
+void post_hold(RestContext& ctx) {
+  HoldPackage c;
+  if (!package_id(ctx, c.package)) return;
+  if (!read_body(ctx, [&](ObjectReader& r) { r.text("reason", c.reason, Need::required, kMaxTextChars); })) return;
+  run_package_command(ctx, std::move(c));
+}
+
+void post_release(RestContext& ctx) {
+  ReleasePackage c;
+  if (!package_id(ctx, c.package)) return;
+  if (!read_body(ctx, [](ObjectReader&) {})) return;
+  run_package_command(ctx, c);
+}
+
+void post_cancel(RestContext& ctx) {
+  CancelPackage c;
+  if (!package_id(ctx, c.package)) return;
+  if (!read_body(ctx, [&](ObjectReader& r) { r.text("reason", c.reason, Need::required, kMaxTextChars); })) return;
+  run_package_command(ctx, std::move(c));
+}
+
+void post_direct_payment(RestContext& ctx) {
+  CloseForDirectPayment c;
+  if (!package_id(ctx, c.package)) return;
+  if (!read_body(ctx, [](ObjectReader&) {})) return;
+  run_package_command(ctx, c);
+}
+
+void post_abnormally_low_decision(RestContext& ctx) {
+  DecideAbnormallyLow c;
+  if (!package_id(ctx, c.package)) return;
+  if (!read_body(ctx, [&](ObjectReader& r) {
+        r.text("location", c.location, Need::required);
+        r.boolean("accept", c.accept, Need::required);
+        r.text("reason", c.reason, Need::required, kMaxTextChars);
+      }))
+    return;
+  c.officer = ctx.principal.name;
+  run_package_command(ctx, std::move(c));
+}
+
+void post_persons_choice(RestContext& ctx) {
+  AwardToPersonsChoice c;
+  if (!package_id(ctx, c.package)) return;
+  if (!read_body(ctx, [&](ObjectReader& r) {
+        r.text("location", c.location, Need::required);
+        r.text("reason", c.reason, Need::required, kMaxTextChars);
+      }))
+    return;
+  c.officer = ctx.principal.name;
+  run_package_command(ctx, std::move(c));
+}
+
+}  // namespace carebroker::gateway::rest

@@ -1,0 +1,96 @@
+// What a REST route handler gets (the request, the caller, path and query parameters, the parsed
+// body) and the shared ways to answer: run a command, run a read, reply JSON or an error.
+// Internal to gateway/rest (router.cpp, location_routes.cpp, package_routes.cpp).
+// A RestContext lives for one synchronous call of a handler on the I/O thread; callbacks given
+// to MarketService capture only values (never the context).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/rest/json_convert.h"
+#include "gateway/rest/router.h"
+
+namespace carebroker::gateway::rest {
+
+struct RestContext {
+  const HttpRequest& request;
+  TokenStore& tokens;
+  MarketService& market;
+  Respond respond;
+  Principal principal;  ///< the caller (default for unauthenticated routes)
+  std::vector<std::pair<std::string, std::string>> params;  ///< from the path template
+  std::vector<std::pair<std::string, std::string>> query;
+  json::value body;  ///< the parsed body ({} when empty or for GET)
+
+  const std::string& param(std::string_view name) const;
+  /// The query parameter's value; nullptr when absent.
+  const std::string* query_value(std::string_view name) const;
+};
+
+HttpResponse json_response(int status, const json::value& body);
+void reply_error(const Respond&, const JsonStatus&);
+
+/// Runs a command. Rejected → its http_status and code; not persisted → 503 store_unavailable;
+/// queue full → 503 overloaded; ok → `success_status` with {"ok":true} plus what `fill` adds.
+void run_command(RestContext&, engine::Command, int success_status,
+                 std::function<void(const engine::Reply&, json::object&)> fill = {});
+/// The same, with the whole success response built by `success`.
+void run_command_with(RestContext&, engine::Command, std::function<HttpResponse(const engine::Reply&)> success);
+/// Runs `read` with the market on the sequencer thread and replies what it built once everything
+/// it saw is durable (503 not_durable otherwise).
+void run_read(RestContext&, std::function<HttpResponse(const engine::Market&)> read);
+
+/// ?page= and ?page_size=.
+struct Page {
+  int page = 1;
+  int size = kDefaultPageSize;
+  std::size_t first() const { return static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(size); }
+};
+JsonStatus read_page(const RestContext&, Page&);
+/// {"items":[…], "page", "page_size", "total"}.
+json::object page_json(json::array items, std::size_t total, const Page&);
+
+/// Reads a body of plain fields with `read`, then refuses unknown fields; replies the error and
+/// returns false when the body is wrong.
+bool read_body(RestContext&, const std::function<void(ObjectReader&)>& read);
+
+// Handlers (one per route).
+void get_healthz(RestContext&);
+void get_readyz(RestContext&);
+void post_token(RestContext&);
+void list_dps(RestContext&);
+void get_dps(RestContext&);
+void put_dps(RestContext&);
+void post_category(RestContext&);
+void put_calendar(RestContext&);
+void post_provider(RestContext&);
+void put_provider_status(RestContext&);
+void post_backup(RestContext&);
+
+void post_location(RestContext&);
+void list_locations(RestContext&);
+void get_location(RestContext&);
+void post_application(RestContext&);
+void post_assessment_extension(RestContext&);
+void post_admission(RestContext&);
+void put_membership(RestContext&);
+void post_refusal(RestContext&);
+void post_suspension(RestContext&);
+void post_reinstatement(RestContext&);
+void post_exit(RestContext&);
+void patch_quality(RestContext&);
+
+void post_package(RestContext&);
+void list_packages(RestContext&);
+void get_package(RestContext&);
+void post_hold(RestContext&);
+void post_release(RestContext&);
+void post_cancel(RestContext&);
+void post_direct_payment(RestContext&);
+void post_abnormally_low_decision(RestContext&);
+void post_persons_choice(RestContext&);
+
+}  // namespace carebroker::gateway::rest

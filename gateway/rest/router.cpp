@@ -1,0 +1,430 @@
+// The REST route table and dispatch (path templates, authentication, roles, query and body
+// parsing), the shared reply helpers, and the system, configuration and provider routes.
+#include "gateway/rest/router.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "gateway/error_codes.h"
+#include "gateway/rest/route_context.h"
+
+namespace carebroker::gateway {
+namespace rest {
+namespace {
+
+using engine::Command;
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+int hex_value(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
+
+/// Percent-decodes; `plus_is_space` for query strings. False on a broken escape.
+bool decode(std::string_view in, bool plus_is_space, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size() || !is_hex(in[i + 1]) || !is_hex(in[i + 2])) return false;
+      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(plus_is_space && c == '+' ? ' ' : c);
+    }
+  }
+  return true;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = s.find(sep, start);
+    out.push_back(s.substr(start, end - start));
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
+}
+
+/// Matches decoded path segments against a template; fills the {name} parameters.
+bool match(std::string_view pattern, const std::vector<std::string>& segments,
+           std::vector<std::pair<std::string, std::string>>& params) {
+  const auto parts = split(pattern.substr(1), '/');
+  if (parts.size() != segments.size()) return false;
+  params.clear();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].size() > 2 && parts[i].front() == '{' && parts[i].back() == '}') {
+      if (segments[i].empty()) return false;
+      params.emplace_back(std::string(parts[i].substr(1, parts[i].size() - 2)), segments[i]);
+    } else if (parts[i] != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Empty, or application/json with any parameters ("application/json; charset=utf-8").
+bool json_content_type(std::string_view type) {
+  std::string media(type.substr(0, type.find(';')));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  std::transform(media.begin(), media.end(), media.begin(), [](char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  });
+  return type.empty() || media == "application/json";
+}
+
+HttpResponse with_header(HttpResponse r, std::string name, std::string value) {
+  r.headers.emplace_back(std::move(name), std::move(value));
+  return r;
+}
+
+HttpResponse overloaded() {
+  return with_header(error_response(503, "overloaded", "the market is busy: retry shortly"), "Retry-After", "1");
+}
+
+}  // namespace
+
+// ---- context and reply helpers ----
+
+const std::string& RestContext::param(std::string_view name) const {
+  static const std::string none;
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return none;
+}
+
+const std::string* RestContext::query_value(std::string_view name) const {
+  for (const auto& [k, v] : query)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+HttpResponse json_response(int status, const json::value& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = to_text(body);
+  return r;
+}
+
+void reply_error(const Respond& respond, const JsonStatus& s) { respond(error_response(s.http, s.code, s.detail)); }
+
+void run_command_with(RestContext& ctx, Command command, std::function<HttpResponse(const engine::Reply&)> success) {
+  Respond respond = ctx.respond;
+  const bool queued =
+      ctx.market.execute(std::move(command), [respond, success = std::move(success)](sequencer::CommandResult&& r) {
+        if (!r.durable)
+          return respond(error_response(503, "store_unavailable",
+                                        "the change could not be saved, so it did not happen: retry shortly"));
+        if (!r.reply.ok())
+          return respond(error_response(http_status(r.reply.status.code), engine::to_string(r.reply.status.code),
+                                        r.reply.status.detail));
+        respond(success(r.reply));
+      });
+  if (!queued) respond(overloaded());
+}
+
+void run_command(RestContext& ctx, Command command, int success_status,
+                 std::function<void(const engine::Reply&, json::object&)> fill) {
+  run_command_with(ctx, std::move(command), [success_status, fill = std::move(fill)](const engine::Reply& reply) {
+    json::object body{{"ok", true}};
+    if (fill) fill(reply, body);
+    return json_response(success_status, body);
+  });
+}
+
+void run_read(RestContext& ctx, std::function<HttpResponse(const engine::Market&)> read) {
+  auto result = std::make_shared<HttpResponse>();
+  Respond respond = ctx.respond;
+  const bool queued = ctx.market.read([result, read = std::move(read)](const engine::Market& m) { *result = read(m); },
+                                      [result, respond](bool durable) {
+                                        if (!durable)
+                                          return respond(error_response(
+                                              503, "not_durable", "the market could not confirm what it read: retry shortly"));
+                                        respond(std::move(*result));
+                                      });
+  if (!queued) respond(overloaded());
+}
+
+JsonStatus read_page(const RestContext& ctx, Page& page) {
+  auto number = [&](std::string_view name, int& out, int max) -> JsonStatus {
+    const std::string* v = ctx.query_value(name);
+    if (!v) return {};
+    int n = 0;
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > max)
+      return input_error(422, "invalid_query", "query parameter '" + std::string(name) + "' must be 1.." + std::to_string(max));
+    out = n;
+    return {};
+  };
+  if (JsonStatus s = number("page", page.page, 1'000'000); !s.ok()) return s;
+  return number("page_size", page.size, kMaxPageSize);
+}
+
+json::object page_json(json::array items, std::size_t total, const Page& page) {
+  return {{"items", std::move(items)}, {"page", page.page}, {"page_size", page.size}, {"total", total}};
+}
+
+bool read_body(RestContext& ctx, const std::function<void(ObjectReader&)>& read) {
+  JsonStatus status;
+  ObjectReader r(ctx.body, "", status);
+  read(r);
+  r.finish();
+  if (status.ok()) return true;
+  reply_error(ctx.respond, status);
+  return false;
+}
+
+// ---- system ----
+
+void get_healthz(RestContext& ctx) {
+  HttpResponse r;
+  r.content_type = "text/plain";
+  r.body = "ok";
+  ctx.respond(std::move(r));
+}
+
+void get_readyz(RestContext& ctx) {
+  run_read(ctx, [](const engine::Market&) { return json_response(200, json::object{{"ready", true}}); });
+}
+
+void post_token(RestContext& ctx) {
+  Principal who;
+  std::string provider;
+  if (!read_body(ctx, [&](ObjectReader& r) {
+        r.choice("role", who.role, Need::required, {Role::admin, Role::officer, Role::compliance, Role::provider});
+        r.text("provider", provider, Need::optional);
+        r.text("name", who.name, Need::required);
+      }))
+    return;
+  if (who.name.empty()) return reply_error(ctx.respond, input_error(422, "invalid_value", "field 'name' must not be empty"));
+  if ((who.role == Role::provider) != !provider.empty())
+    return reply_error(ctx.respond, input_error(422, "invalid_value",
+                                                who.role == Role::provider
+                                                    ? "field 'provider' is required for role provider"
+                                                    : "field 'provider' is only for role provider"));
+  who.subject = provider;
+  TokenStore* tokens = &ctx.tokens;
+  auto issue = [tokens](const Principal& p, const Respond& respond) {
+    std::string error;
+    const auto token = tokens->issue(p, error);
+    if (!token) return respond(error_response(500, "token_store_failed", error));
+    json::object body{{"token", *token}, {"role", to_string(p.role)}, {"name", p.name}};
+    body["provider"] = p.subject.empty() ? json::value(nullptr) : json::value(p.subject);
+    respond(json_response(201, body));
+  };
+  if (who.role != Role::provider) return issue(who, ctx.respond);
+  auto known = std::make_shared<bool>(false);
+  Respond respond = ctx.respond;
+  const bool queued = ctx.market.read(
+      [known, provider](const engine::Market& m) { *known = m.find_provider(provider) != nullptr; },
+      [known, who, respond, issue](bool durable) {
+        if (!durable) return respond(error_response(503, "not_durable", "the market could not confirm the provider: retry"));
+        if (!*known) return respond(error_response(404, "unknown_provider", "no provider " + who.subject));
+        issue(who, respond);
+      });
+  if (!queued) respond(overloaded());
+}
+
+void post_backup(RestContext& ctx) {
+  std::string to;
+  if (!read_body(ctx, [&](ObjectReader& r) { r.text("to", to, Need::required, kMaxTextChars); })) return;
+  if (to.empty()) return reply_error(ctx.respond, input_error(422, "invalid_value", "field 'to' must not be empty"));
+  if (std::string error = ctx.market.backup(to); !error.empty())
+    return ctx.respond(error_response(500, "backup_failed", error));
+  ctx.respond(json_response(200, json::object{{"ok", true}, {"to", to}}));
+}
+
+// ---- configuration ----
+
+void list_dps(RestContext& ctx) {
+  Page page;
+  if (JsonStatus s = read_page(ctx, page); !s.ok()) return reply_error(ctx.respond, s);
+  run_read(ctx, [page](const engine::Market& m) {
+    json::array items;
+    for (std::size_t i = page.first(); i < m.dps_count() && items.size() < static_cast<std::size_t>(page.size); ++i)
+      items.push_back(dps_config_json(m.dps(static_cast<int>(i))));
+    return json_response(200, page_json(std::move(items), m.dps_count(), page));
+  });
+}
+
+void get_dps(RestContext& ctx) {
+  run_read(ctx, [code = ctx.param("code")](const engine::Market& m) {
+    const int d = m.find_dps(code);
+    if (d < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    return json_response(200, dps_config_json(m.dps(d)));
+  });
+}
+
+void put_dps(RestContext& ctx) {
+  engine::DpsConfig config;
+  if (JsonStatus s = dps_config_from_json(ctx.body, config); !s.ok()) return reply_error(ctx.respond, s);
+  const std::string& code = ctx.param("code");
+  if (config.code.empty()) config.code = code;
+  if (config.code != code)
+    return reply_error(ctx.respond, input_error(422, "path_mismatch",
+                                                "the body's code '" + config.code + "' is not the path's '" + code + "'"));
+  run_command(ctx, engine::ConfigureDps{std::move(config)}, 200,
+              [code](const engine::Reply&, json::object& body) { body["dps"] = code; });
+}
+
+void post_category(RestContext& ctx) {
+  engine::Category category;
+  if (JsonStatus s = category_from_json(ctx.body, category); !s.ok()) return reply_error(ctx.respond, s);
+  const std::string code = category.code;
+  run_command(ctx, engine::DefineCategory{std::move(category)}, 201,
+              [code](const engine::Reply&, json::object& body) { body["category"] = code; });
+}
+
+void put_calendar(RestContext& ctx) {
+  engine::SetCalendar c;
+  if (!read_body(ctx, [&](ObjectReader& r) { r.dates("bank_holidays", c.bank_holidays, Need::required); })) return;
+  run_command(ctx, std::move(c), 200);
+}
+
+// ---- providers ----
+
+void post_provider(RestContext& ctx) {
+  engine::RegisterProvider c;
+  if (!read_body(ctx, [&](ObjectReader& r) {
+        r.text("id", c.provider, Need::required);
+        r.text("name", c.name, Need::required);
+      }))
+    return;
+  const std::string id = c.provider;
+  run_command(ctx, std::move(c), 201, [id](const engine::Reply&, json::object& body) { body["provider"] = id; });
+}
+
+void put_provider_status(RestContext& ctx) {
+  engine::SetProviderStatus c;
+  c.provider = ctx.param("id");
+  if (!read_body(ctx, [&](ObjectReader& r) {
+        r.boolean("in_administration", c.in_administration, Need::required);
+        r.boolean("contract_terminated", c.contract_terminated, Need::required);
+        r.text("reason", c.reason, Need::optional, kMaxTextChars);
+      }))
+    return;
+  run_command(ctx, std::move(c), 200);
+}
+
+}  // namespace rest
+
+// ---- the table ----
+
+const std::vector<RouteInfo>& rest_routes() {
+  using namespace rest;
+  constexpr Role admin = Role::admin, officer = Role::officer, compliance = Role::compliance,
+                 provider = Role::provider;
+  const std::vector<std::string_view> paged = {"page", "page_size"};
+  static const std::vector<RouteInfo> routes = {
+      {"GET", "/healthz", {}, "Liveness: the process answers", {}, get_healthz},
+      {"GET", "/readyz", {}, "Readiness: the market answers a read", {}, get_readyz},
+      {"POST", "/api/v1/tokens", {admin}, "Issue a bearer token for a role (and provider)", {}, post_token},
+      {"GET", "/api/v1/dps", {admin, officer, compliance, provider}, "List DPS configurations", paged, list_dps},
+      {"GET", "/api/v1/dps/{code}", {admin, officer, compliance, provider}, "A DPS's configuration", {}, get_dps},
+      {"PUT", "/api/v1/dps/{code}", {admin}, "Create or reconfigure a DPS", {}, put_dps},
+      {"POST", "/api/v1/categories", {admin}, "Define (or rename) a category of care", {}, post_category},
+      {"PUT", "/api/v1/calendar", {admin}, "Set the bank holidays of the working-day calendar", {}, put_calendar},
+      {"POST", "/api/v1/providers", {admin, compliance}, "Register a provider (organisation)", {}, post_provider},
+      {"PUT", "/api/v1/providers/{id}/status", {compliance}, "Set a provider's administration / termination status", {}, put_provider_status},
+      {"POST", "/api/v1/locations", {admin, compliance}, "Register a location (CQC service) of a provider", {}, post_location},
+      {"GET", "/api/v1/locations", {admin, officer, compliance}, "List locations, optionally within one DPS",
+       {"dps", "tier", "zone", "rag", "status", "provider", "page", "page_size"}, list_locations},
+      {"GET", "/api/v1/locations/{id}", {admin, officer, compliance}, "A location with memberships, quality and RAG", {}, get_location},
+      {"POST", "/api/v1/locations/{id}/applications", {admin, compliance}, "Record an application to a DPS", {}, post_application},
+      {"POST", "/api/v1/locations/{id}/assessment-extensions", {admin, compliance}, "Extend an assessment to 15 working days", {}, post_assessment_extension},
+      {"POST", "/api/v1/locations/{id}/admissions", {admin, compliance}, "Admit an application with its enrolment terms", {}, post_admission},
+      {"PUT", "/api/v1/locations/{id}/memberships/{dps}", {admin, compliance}, "Change an admitted location's enrolment terms", {}, put_membership},
+      {"POST", "/api/v1/locations/{id}/refusals", {admin, compliance}, "Refuse an application, with a reason", {}, post_refusal},
+      {"POST", "/api/v1/locations/{id}/suspensions", {admin, compliance}, "Suspend a membership, with a reason", {}, post_suspension},
+      {"POST", "/api/v1/locations/{id}/reinstatements", {admin, compliance}, "Reinstate a suspended membership", {}, post_reinstatement},
+      {"POST", "/api/v1/locations/{id}/exits", {admin, compliance}, "Exit a location from a DPS, with a reason", {}, post_exit},
+      {"PATCH", "/api/v1/locations/{id}/quality", {compliance}, "Patch a location's quality and risk inputs", {}, patch_quality},
+      {"POST", "/api/v1/packages", {officer}, "Post a care package (starts its mini-competition)", {}, post_package},
+      {"GET", "/api/v1/packages", {officer, compliance}, "List packages", {"status", "dps", "zone", "officer", "page", "page_size"}, list_packages},
+      {"GET", "/api/v1/packages/{id}", {officer, compliance}, "The officer's view of a package, with every explanation", {}, get_package},
+      {"POST", "/api/v1/packages/{id}/hold", {officer}, "Hold a package's window", {}, post_hold},
+      {"POST", "/api/v1/packages/{id}/release", {officer}, "Release a held package", {}, post_release},
+      {"POST", "/api/v1/packages/{id}/cancel", {officer}, "Cancel a package", {}, post_cancel},
+      {"POST", "/api/v1/packages/{id}/direct-payment", {officer}, "Close a package for a direct payment", {}, post_direct_payment},
+      {"POST", "/api/v1/packages/{id}/abnormally-low-decisions", {officer}, "Accept or reject an abnormally low offer's explanation", {}, post_abnormally_low_decision},
+      {"POST", "/api/v1/packages/{id}/persons-choice", {officer}, "Award to the person's own choice of location", {}, post_persons_choice},
+      {"POST", "/api/v1/admin/backups", {admin}, "Back the store up online into a directory", {}, post_backup},
+  };
+  return routes;
+}
+
+// ---- dispatch ----
+
+void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& market, Respond respond) {
+  using rest::input_error;
+  if (request.body.size() > kMaxRestBodyBytes)
+    return respond(error_response(413, "body_too_large", "the body is larger than " + std::to_string(kMaxRestBodyBytes) + " bytes"));
+  const std::string_view target = request.target;
+  const std::size_t question = target.find('?');
+  const std::string_view path = target.substr(0, question);
+  const std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  if (path.empty() || path.front() != '/') return respond(error_response(400, "malformed_target", "the target must start with '/'"));
+  std::vector<std::string> segments;
+  for (std::string_view raw : rest::split(path.substr(1), '/')) {
+    std::string decoded;
+    if (!rest::decode(raw, false, decoded)) return respond(error_response(400, "malformed_target", "a broken %-escape in the path"));
+    segments.push_back(std::move(decoded));
+  }
+
+  const RouteInfo* route = nullptr;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string allowed;
+  for (const RouteInfo& r : rest_routes()) {
+    std::vector<std::pair<std::string, std::string>> p;
+    if (!rest::match(r.path, segments, p)) continue;
+    if (r.method == request.method) {
+      route = &r;
+      params = std::move(p);
+      break;
+    }
+    allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
+  }
+  if (!route && allowed.empty())
+    return respond(error_response(404, "not_found", "no route " + std::string(path)));
+  if (!route)
+    return respond(rest::with_header(error_response(405, "method_not_allowed", request.method + " is not allowed here; use " + allowed),
+                                     "Allow", allowed));
+
+  rest::RestContext ctx{request, tokens, market, respond, {}, std::move(params), {}, rest::json::object()};
+  if (!route->roles.empty()) {
+    const std::string_view token = TokenStore::bearer(request.authorization);
+    const auto who = token.empty() ? std::nullopt : tokens.authenticate(token);
+    if (!who)
+      return respond(rest::with_header(
+          error_response(401, "unauthenticated", token.empty() ? "send Authorization: Bearer <token>" : "the token is not known"),
+          "WWW-Authenticate", "Bearer"));
+    if (std::find(route->roles.begin(), route->roles.end(), who->role) == route->roles.end())
+      return respond(error_response(403, "forbidden", "role " + std::string(to_string(who->role)) + " may not " +
+                                                          request.method + " " + std::string(route->path)));
+    ctx.principal = *who;
+  }
+
+  if (!query.empty()) {
+    for (std::string_view pair : rest::split(query, '&')) {
+      if (pair.empty()) continue;
+      const std::size_t eq = pair.find('=');
+      std::string key, value;
+      if (!rest::decode(pair.substr(0, eq), true, key) ||
+          !rest::decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true, value))
+        return respond(error_response(400, "malformed_target", "a broken %-escape in the query"));
+      if (std::find(route->query.begin(), route->query.end(), key) == route->query.end())
+        return rest::reply_error(respond, input_error(422, "invalid_query", "unknown query parameter '" + key + "'"));
+      if (ctx.query_value(key))
+        return rest::reply_error(respond, input_error(422, "invalid_query", "query parameter '" + key + "' is given twice"));
+      ctx.query.emplace_back(std::move(key), std::move(value));
+    }
+  }
+
+  if (request.method != "GET") {
+    if (!request.body.empty() && !rest::json_content_type(request.content_type))
+      return respond(error_response(415, "unsupported_media_type", "send the body as application/json"));
+    if (rest::JsonStatus s = rest::parse_body(request.body, ctx.body); !s.ok()) return rest::reply_error(respond, s);
+  }
+  route->handler(ctx);
+}
+
+}  // namespace carebroker::gateway

@@ -1,0 +1,323 @@
+// The providers' WebSocket session. One per connection, on its own strand (Beast's examples:
+// shared_from_this in every handler, one read and one write in flight, a bounded queue of our
+// own behind the write). See docs/websocket-protocol.md for the messages.
+#include "gateway/websocket_session.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <array>
+#include <chrono>
+#include <deque>
+
+#include "gateway/protocol/projector.h"
+#include "gateway/protocol/provider_streams.h"
+#include "gateway/protocol/wire_codec.h"
+
+namespace carebroker::gateway {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+using protocol::Outbound;
+using Message = protocol::ProviderStreams::Message;
+
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(tcp::socket&& socket, ServerContext& context)
+      : ws_(std::move(socket)), context_(context), hello_timer_(ws_.get_executor()) {
+    ++context_.metrics.ws_connections;
+    tokens_ = context_.limits.ws_burst;
+  }
+  ~WebSocketSession() {
+    if (subscription_ != 0) context_.streams.unsubscribe(subscription_);
+    --context_.metrics.ws_connections;
+  }
+
+  void run(beast::http::request<beast::http::string_body> upgrade) {
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(beast::http::field::server, "carebroker"); }));
+    ws_.read_message_max(context_.limits.max_frame_bytes);
+    ws_.auto_fragment(false);
+    beast::get_lowest_layer(ws_).expires_after(context_.limits.handshake_timeout);
+    ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
+    if (ec) return;
+    // The Hello must arrive within the handshake timeout.
+    hello_timer_.expires_after(context_.limits.handshake_timeout);
+    hello_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
+      if (!e && self->provider_.empty()) self->close_with(websocket::close_code::policy_error, "no Hello in time");
+    });
+    read();
+  }
+
+  void read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+      if (ec == websocket::error::message_too_big) {
+        ++context_.metrics.protocol_errors;
+        close_with(websocket::close_code::too_big, "frame_too_large");
+      }
+      return;  // closed, timed out or failed: the session ends when the last handler lets go
+    }
+    ++context_.metrics.ws_messages_in;
+    const bool binary = ws_.got_binary();
+    const std::string frame = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    if (!take_token()) {
+      ++context_.metrics.rate_limited;
+      enqueue(0, protocol::make_error(protocol::codes::rate_limited, "slow down: too many frames per second"));
+    } else {
+      handle(frame, binary);
+    }
+    if (!closing_) read();
+  }
+
+  bool take_token() {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - last_refill_).count();
+    last_refill_ = now;
+    tokens_ = std::min(context_.limits.ws_burst, tokens_ + elapsed * context_.limits.ws_messages_per_second);
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+
+  void handle(const std::string& frame, bool binary) {
+    protocol::ClientRequest request = protocol::decode_client_frame(frame, binary, provider_);
+    if (auto* error = std::get_if<protocol::ProtocolError>(&request)) {
+      ++context_.metrics.protocol_errors;
+      enqueue(0, protocol::make_error(*error));
+      return;
+    }
+    if (auto* hello = std::get_if<protocol::HelloRequest>(&request)) return on_hello(*hello, binary);
+    if (provider_.empty()) {
+      ++context_.metrics.protocol_errors;
+      enqueue(0, protocol::make_error(protocol::codes::unauthenticated, "send a Hello with your token first"));
+      return;
+    }
+    if (auto* ping = std::get_if<protocol::PingRequest>(&request)) {
+      enqueue(0, protocol::make_pong(ping->nonce));
+      return;
+    }
+    auto& command = std::get<engine::Command>(request);
+    const std::string request_id(protocol::request_id_of(command));
+    std::weak_ptr<WebSocketSession> weak = shared_from_this();
+    auto executor = ws_.get_executor();
+    const bool queued = context_.market.execute(
+        std::move(command), [weak, executor, request_id](sequencer::CommandResult&& result) {
+          Outbound reply;
+          if (!result.durable)
+            reply = protocol::make_error(protocol::codes::not_durable, result.failure, request_id);
+          else if (result.reply.ok())
+            reply = protocol::make_ack(request_id, result.reply.package, result.reply.replayed);
+          else
+            reply = protocol::make_error(engine::to_string(result.reply.status.code), result.reply.status.detail,
+                                         request_id);
+          net::post(executor, [weak, reply = std::move(reply)]() mutable {
+            if (auto self = weak.lock()) self->enqueue(0, std::move(reply));
+          });
+        });
+    if (!queued) enqueue(0, protocol::make_error(protocol::codes::busy, "the market is busy: retry shortly", request_id));
+  }
+
+  void on_hello(const protocol::HelloRequest& hello, bool binary) {
+    if (!provider_.empty() || attaching_) {
+      enqueue(0, protocol::make_error(protocol::codes::already_authenticated, "this connection is already authenticated"));
+      return;
+    }
+    const auto who = context_.tokens.authenticate(hello.token);
+    if (!who || who->role != Role::provider || who->subject.empty()) {
+      ++context_.metrics.protocol_errors;
+      enqueue(0, protocol::make_error(protocol::codes::unauthenticated,
+                                      who ? "this WebSocket is for providers: use a provider token" : "unknown token"));
+      close_after_flush_ = true;
+      return;
+    }
+    binary_ = binary;  // replies follow the encoding of the Hello
+    attaching_ = true;
+    attach(who->subject, hello, 2);
+  }
+
+  /// Reads the provider's locations and a snapshot on the sequencer thread, then attaches to the
+  /// stream: resuming when the client's epoch and position are still in the history, else with
+  /// the snapshot. `tries` bounds retakes when the stream moved past a snapshot's position.
+  void attach(const std::string& provider, const protocol::HelloRequest& hello, int tries) {
+    struct Taken {
+      protocol::ProviderSnapshot snapshot;
+      std::vector<std::string> locations;
+    };
+    auto taken = std::make_shared<Taken>();
+    std::weak_ptr<WebSocketSession> weak = shared_from_this();
+    auto executor = ws_.get_executor();
+    const bool queued = context_.market.read(
+        [taken, provider](const engine::Market& market) {
+          taken->snapshot = protocol::snapshot_for(market, provider);
+          taken->locations = protocol::locations_of(market, provider);
+        },
+        [weak, executor, taken, provider, hello, tries](bool durable) {
+          net::post(executor, [weak, taken, provider, hello, tries, durable] {
+            auto self = weak.lock();
+            if (!self) return;
+            if (!durable && tries > 0) return self->attach(provider, hello, tries - 1);
+            self->attached(provider, hello, *taken, tries);
+          });
+        });
+    if (!queued) {
+      attaching_ = false;
+      enqueue(0, protocol::make_error(protocol::codes::busy, "the market is busy: retry the Hello shortly"));
+    }
+  }
+
+  template <typename Taken>
+  void attached(const std::string& provider, const protocol::HelloRequest& hello, const Taken& taken, int tries) {
+    std::weak_ptr<WebSocketSession> weak = shared_from_this();
+    auto executor = ws_.get_executor();
+    auto live = [weak, executor](std::uint64_t seq, const Message& message) {
+      net::post(executor, [weak, seq, message] {
+        if (auto self = weak.lock()) self->enqueue(seq, message);
+      });
+    };
+    auto& streams = context_.streams;
+    if (auto resumed = streams.resume(provider, hello.stream_epoch, hello.resume_after, live)) {
+      finish_attach(provider, *resumed, true, taken.locations, nullptr);
+      return;
+    }
+    if (auto fresh = streams.after_snapshot(provider, taken.snapshot.batch, live)) {
+      finish_attach(provider, *fresh, false, taken.locations, taken.snapshot.message);
+      return;
+    }
+    if (tries > 0) return attach(provider, hello, tries - 1);
+    attaching_ = false;
+    enqueue(0, protocol::make_error(protocol::codes::busy, "the stream moved on while attaching: send the Hello again"));
+  }
+
+  void finish_attach(const std::string& provider, const protocol::ProviderStreams::Attachment& attachment, bool resumed,
+                     const std::vector<std::string>& locations, const Message& snapshot) {
+    hello_timer_.cancel();
+    provider_ = provider;
+    attaching_ = false;
+    subscription_ = attachment.subscription;
+    last_seq_ = attachment.position;
+    enqueue(0, protocol::make_welcome(provider, locations, context_.streams.stream_epoch(), resumed, attachment.position));
+    if (snapshot) push(attachment.position, snapshot);
+    for (const auto& entry : attachment.backlog) enqueue(entry.seq, entry.message);
+  }
+
+  // ---- outbound: a bounded queue, one write in flight ----
+  struct Frame {
+    std::string prefix;
+    Message message;
+    std::size_t bytes = 0;
+  };
+
+  void enqueue(std::uint64_t seq, Message message) {
+    if (closing_ || !message) return;
+    if (seq != 0) {
+      if (seq <= last_seq_) return;  // already delivered (a live message the backlog also held)
+      last_seq_ = seq;
+    }
+    push(seq, std::move(message));
+  }
+
+  /// Queues a frame without the stream-order check (the snapshot carries the position it
+  /// stands for, which is not a new message).
+  void push(std::uint64_t seq, Message message) {
+    Frame f{protocol::OutboundMessage::prefix(seq, binary_), std::move(message), 0};
+    f.bytes = f.prefix.size() + f.message->body(binary_).size() + protocol::OutboundMessage::suffix(binary_).size();
+    if (queued_bytes_ + f.bytes > context_.limits.outbound_queue_bytes) {
+      ++context_.metrics.slow_consumers_closed;
+      return cut_off();
+    }
+    queued_bytes_ += f.bytes;
+    queue_.push_back(std::move(f));
+    write();
+  }
+
+  void write() {
+    if (writing_ || queue_.empty()) return;
+    writing_ = true;
+    const Frame& f = queue_.front();
+    ws_.binary(binary_);
+    const std::string_view body = f.message->body(binary_);
+    const std::string_view suffix = protocol::OutboundMessage::suffix(binary_);
+    std::array<net::const_buffer, 3> buffers{net::buffer(f.prefix), net::buffer(body.data(), body.size()),
+                                             net::buffer(suffix.data(), suffix.size())};
+    ws_.async_write(buffers, beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) return;
+    queued_bytes_ -= queue_.front().bytes;
+    queue_.pop_front();
+    ++context_.metrics.ws_frames_out;
+    if (queue_.empty() && close_after_flush_) return close_with(websocket::close_code::policy_error, "unauthenticated");
+    write();
+  }
+
+  /// A client whose queue is full is cut off. If no write is in flight it gets a close frame
+  /// with the reason; if it has stopped reading altogether, its TCP connection is closed.
+  void cut_off() {
+    if (closing_) return;
+    queue_.clear();
+    queued_bytes_ = 0;
+    if (!writing_) return close_with(websocket::close_code::policy_error, "outbound queue full");
+    closing_ = true;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  void close_with(websocket::close_code code, const char* reason) {
+    if (closing_) return;
+    closing_ = true;
+    hello_timer_.cancel();
+    if (writing_) {  // a close frame cannot overtake a write in flight: drop the connection
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+      return;
+    }
+    ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code) {});
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  ServerContext& context_;
+  beast::flat_buffer buffer_;
+  net::steady_timer hello_timer_;
+  std::string provider_;  // set once the Hello is accepted
+  bool attaching_ = false;
+  bool binary_ = false;
+  std::uint64_t subscription_ = 0;
+  std::uint64_t last_seq_ = 0;
+  std::deque<Frame> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool close_after_flush_ = false;
+  double tokens_ = 0;
+  std::chrono::steady_clock::time_point last_refill_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+void start_websocket_session(tcp::socket socket, beast::http::request<beast::http::string_body> upgrade,
+                             ServerContext& context) {
+  std::make_shared<WebSocketSession>(std::move(socket), context)->run(std::move(upgrade));
+}
+
+}  // namespace carebroker::gateway

@@ -1,0 +1,72 @@
+// A MarketService for tests: owns an engine::Market and runs every command and read at once on
+// the calling thread, calling completions immediately (durable). Switches simulate a store that
+// fails to persist (the command does not happen, durable=false; reads report durable=false) and
+// a full queue (execute/read return false). Tests also reach the market directly (run/market),
+// e.g. to place offers, which come from providers over WebSocket in production.
+// Header-only; single-threaded, not thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/market.h"
+#include "gateway/market_service.h"
+
+namespace carebroker::testing {
+
+class InlineMarketService final : public gateway::MarketService {
+ public:
+  bool execute(engine::Command command, sequencer::Completion done) override {
+    ++commands_;
+    if (overloaded) return false;
+    sequencer::CommandResult result;
+    if (fail_writes) {
+      // The sequencer would run it, fail to persist, and rebuild the market without it.
+      result.durable = false;
+      result.failure = "simulated write failure";
+      done(std::move(result));
+      return true;
+    }
+    const std::size_t before = events_.size();
+    result.reply = market_.execute(command, events_);
+    if (events_.size() > before) {
+      result.first_seq = before + 1;
+      result.last_seq = events_.size();
+    }
+    done(std::move(result));
+    return true;
+  }
+
+  bool read(sequencer::Read read, std::function<void(bool durable)> done) override {
+    ++reads_;
+    if (overloaded) return false;
+    read(market_);
+    done(!fail_writes);
+    return true;
+  }
+
+  std::string backup(const std::string& dir) override {
+    if (fail_writes) return "simulated backup failure";
+    backups.push_back(dir);
+    return {};
+  }
+
+  /// Runs a command directly on the market (no REST), as the sequencer would.
+  engine::Reply run(const engine::Command& command) { return market_.execute(command, events_); }
+  const engine::Market& market() const { return market_; }
+  const std::vector<engine::Event>& events() const { return events_; }
+  int commands() const { return commands_; }
+  int reads() const { return reads_; }
+
+  bool fail_writes = false;  ///< commands: durable=false and no effect; reads: done(false)
+  bool overloaded = false;   ///< execute and read refuse (queue full)
+  std::vector<std::string> backups;
+
+ private:
+  engine::Market market_;
+  std::vector<engine::Event> events_;
+  int commands_ = 0;
+  int reads_ = 0;
+};
+
+}  // namespace carebroker::testing

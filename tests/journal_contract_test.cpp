@@ -1,0 +1,483 @@
+// The journal's contract, one suite run over both implementations (as exchange-core runs one
+// suite over its two journals): MemoryJournal and RocksJournal in a fresh temporary directory.
+// Append and replay round trip, appends that do not follow the journal, replay from the middle,
+// last_seq, snapshots, the archive of retired packages, and recovery of a realistic market
+// session to the same digest. Where the RocksDB journal can be closed and reopened, every
+// check is repeated after a reopen (for the in-memory journal, reopen() does nothing).
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/codec/event_codec.h"
+#include "engine/sequencer/recovery.h"
+#include "engine/store/memory_journal.h"
+#include "engine/store/rocksdb_journal.h"
+#include "market_fixture.h"
+
+using namespace carebroker::testing;
+using carebroker::codec::encode_batch;
+using carebroker::sequencer::recover_market;
+using carebroker::sequencer::Recovered;
+using carebroker::sequencer::SnapshotUse;
+using carebroker::store::BatchToAppend;
+using carebroker::store::Journal;
+using carebroker::store::MemoryJournal;
+using carebroker::store::RocksJournal;
+using carebroker::store::RocksJournalOptions;
+using carebroker::store::Snapshot;
+using carebroker::store::StoreCode;
+using carebroker::store::StoreStatus;
+
+namespace fs = std::filesystem;
+
+#define REQUIRE_STORE_OK(expr)                                                                     \
+  do {                                                                                             \
+    const StoreStatus status_ = (expr);                                                            \
+    INFO(#expr << " → " << carebroker::store::to_string(status_.code) << ": " << status_.message); \
+    REQUIRE(status_.ok());                                                                         \
+  } while (false)
+
+namespace {
+
+std::string code(const StoreStatus& s) { return carebroker::store::to_string(s.code); }
+
+/// A fresh, uniquely named directory under the system's temporary directory, removed (with
+/// everything in it) when the test is done.
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& tag) {
+    static std::atomic<int> counter{0};
+    path = fs::temp_directory_path() /
+           ("carebroker-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+struct MemoryHarness {
+  static constexpr const char* kName = "memory";
+  MemoryJournal memory;
+  Journal& journal() { return memory; }
+  void reopen() {}  // nothing to reopen: the state is the object
+};
+
+struct RocksHarness {
+  static constexpr const char* kName = "rocksdb";
+  TempDir dir{"contract"};  // declared first: destroyed after the journal is closed
+  std::unique_ptr<RocksJournal> rocks;
+  RocksHarness() { open(); }
+  Journal& journal() { return *rocks; }
+  void open() {
+    RocksJournalOptions o;
+    o.path = dir.path.string();
+    REQUIRE_STORE_OK(RocksJournal::open(o, rocks));
+  }
+  void reopen() {
+    rocks.reset();
+    open();
+  }
+};
+
+/// A recognisable opaque payload for a batch (the journal does not look inside).
+std::string payload_for(std::uint64_t first, std::uint64_t last) {
+  std::string p = "events " + std::to_string(first) + ".." + std::to_string(last) + " ";
+  std::mt19937 rng(static_cast<unsigned>(first * 7919 + last));
+  const std::size_t extra = 8 + rng() % 120;
+  for (std::size_t i = 0; i < extra; ++i) p.push_back(static_cast<char>(rng() % 256));  // binary, zeros too
+  return p;
+}
+
+BatchToAppend opaque(std::uint64_t first, std::uint64_t last) {
+  return BatchToAppend{first, last, payload_for(first, last), {}};
+}
+
+struct Seen {
+  std::uint64_t first = 0, last = 0;
+  std::string payload;
+  bool operator==(const Seen&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Seen& s) {
+  return os << "[" << s.first << ".." << s.last << ", " << s.payload.size() << " bytes]";
+}
+
+StoreStatus replay_all(Journal& j, std::uint64_t after, std::vector<Seen>& out) {
+  out.clear();
+  return j.replay(after, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
+    out.push_back(Seen{first, last, std::string(payload)});
+    return StoreStatus{};
+  });
+}
+
+std::vector<Seen> expected(const std::vector<BatchToAppend>& batches, std::uint64_t after = 0) {
+  std::vector<Seen> out;
+  for (const auto& b : batches)
+    if (b.first_seq > after) out.push_back(Seen{b.first_seq, b.last_seq, b.payload});
+  return out;
+}
+
+/// Batches of 1, 4, 1, 7, 2, … events with consecutive sequence numbers from 1.
+std::vector<BatchToAppend> opaque_batches(int count) {
+  std::vector<BatchToAppend> out;
+  std::uint64_t seq = 1;
+  for (int i = 0; i < count; ++i) {
+    const std::uint64_t size = 1 + static_cast<std::uint64_t>(i * 5 % 8);
+    out.push_back(opaque(seq, seq + size - 1));
+    seq += size;
+  }
+  return out;
+}
+
+/// A seeded, busy session on the fixture market: admissions, packages, offers, amendments,
+/// withdrawals, ticks through windows, awards accepted and declined, cancellations, quality
+/// changes — then quiet days until closed packages are retired (PackageRetired, with archives).
+void market_session(MarketFixture& f, unsigned seed, int steps) {
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const std::vector<std::string> zones = {"north", "central", "south"};
+  const std::vector<std::string> tiers = {"tier1", "tier2", "specialist"};
+  const std::vector<std::string> districts = {"B23", "B44", "B11", "B12", "B13", "B14"};
+  const int locations = 14;
+  for (int i = 0; i < locations; ++i) {
+    const int zone = pick(3);
+    LocationSpec s{"L" + std::to_string(i), tiers[pick(3)], {zones[zone], zones[(zone + 1 + pick(2)) % 3]}};
+    s.categories = {"older_people", "dementia", "learning_disability"};
+    s.cqc = static_cast<CqcRating>(1 + pick(3));
+    s.self_assessment = pick(101);
+    s.provider = "P" + std::to_string(i % 5);
+    f.admit(s);
+  }
+  for (int step = 0; step < steps; ++step) {
+    const int roll = pick(100);
+    const PackageId posted = f.market.package_count();
+    std::vector<PackageId> live;
+    for (PackageId id = 1; id <= posted; ++id)
+      if (const Package* lp = f.market.find_package(id); lp && !is_closed(lp->status)) live.push_back(id);
+    PackageId pkg = 1;
+    if (!live.empty() && pick(6) != 0)
+      pkg = live[pick(static_cast<int>(live.size()))];
+    else if (posted > 0)
+      pkg = 1 + static_cast<PackageId>(pick(static_cast<int>(posted)));
+    std::string loc = "L" + std::to_string(pick(locations));
+    if (const Package* p = f.market.find_package(pkg); p && pick(5) != 0) {
+      if ((p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) && pick(3) != 0)
+        loc = f.location_id(p->award_location);
+      else if (!p->invited.empty())
+        loc = f.location_id(p->invited[pick(static_cast<int>(p->invited.size()))]);
+    }
+    const std::string provider = f.provider_of(loc);
+    const std::string rid = "r" + std::to_string(step);
+    const Package* p = f.market.find_package(pkg);
+    const Date start = p ? p->spec.start_date : kMonday;
+    if (roll < 10) {
+      PackageSpec s = MarketFixture::standard_package();
+      s.postcode_district = districts[pick(6)];
+      s.categories = {pick(4) == 0 ? "learning_disability" : "older_people"};
+      s.urgency = pick(3) == 0 ? Urgency::urgent : Urgency::standard;
+      s.start_date = london_date(f.market.now()) + 2 + pick(5);
+      (void)f.run(PostPackage{s, {"Person " + rid, "Addr", "B1 1AA", rid}});
+    } else if (roll < 48) {
+      (void)f.run(PlaceOffer{provider, loc, rid, pkg, 2600 + pick(1300), start, true, pick(3) ? "" : "notes"});
+    } else if (roll < 54) {
+      (void)f.run(AmendOffer{provider, loc, rid, pkg, 2500 + pick(1300), start + 1, true, ""});
+    } else if (roll < 58) {
+      (void)f.run(WithdrawOffer{provider, loc, rid, pkg});
+    } else if (roll < 76) {
+      (void)f.run(Tick{f.market.now() + (1 + pick(8)) * kMillisPerHour});
+    } else if (roll < 90) {
+      (void)f.run(AcceptAward{provider, loc, rid, pkg});
+    } else if (roll < 94) {
+      (void)f.run(DeclineAward{provider, loc, rid, pkg, "full"});
+    } else if (roll < 96) {
+      (void)f.run(CancelPackage{pkg, "moved"});
+    } else {
+      UpdateQualityInputs q;
+      q.location = loc;
+      q.self_assessment = pick(101);
+      (void)f.run(q);
+    }
+  }
+  (void)f.run(Tick{f.market.now() + (f.market.dps(0).windows.retain_closed_days + 10) * kMillisPerDay});
+}
+
+/// The session's events chunked into batches of 1–40 events with consecutive sequence numbers
+/// from 1, each encoded with the codec and carrying the archives of packages retired in it —
+/// as the sequencer hands them to the journal.
+std::vector<BatchToAppend> journal_batches(const std::vector<Event>& events, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<BatchToAppend> out;
+  std::size_t at = 0;
+  while (at < events.size()) {
+    const std::size_t n = std::min<std::size_t>(1 + rng() % 40, events.size() - at);
+    const std::vector<Event> chunk(events.begin() + static_cast<long>(at), events.begin() + static_cast<long>(at + n));
+    BatchToAppend b;
+    b.first_seq = at + 1;
+    b.last_seq = at + n;
+    b.payload = encode_batch(b.first_seq, chunk);
+    for (const auto& e : chunk)
+      if (const auto* retired = std::get_if<PackageRetired>(&e)) b.archive.emplace_back(retired->package, retired->archive);
+    out.push_back(std::move(b));
+    at += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("journal contract: an empty journal has no batches, no snapshot and last_seq 0",
+                   "[store][contract]", MemoryHarness, RocksHarness) {
+  TestType h;
+  INFO(TestType::kName);
+  for (int pass = 0; pass < 2; ++pass) {
+    CHECK(h.journal().last_seq() == 0);
+    std::vector<Seen> seen;
+    REQUIRE_STORE_OK(replay_all(h.journal(), 0, seen));
+    CHECK(seen.empty());
+    std::optional<Snapshot> snap;
+    REQUIRE_STORE_OK(h.journal().latest_snapshot(snap));
+    CHECK_FALSE(snap.has_value());
+    h.reopen();
+  }
+}
+
+TEMPLATE_TEST_CASE("journal contract: appended batches replay in order with their exact payloads",
+                   "[store][contract]", MemoryHarness, RocksHarness) {
+  TestType h;
+  INFO(TestType::kName);
+  const auto batches = opaque_batches(40);
+  for (const auto& b : batches) {
+    REQUIRE_STORE_OK(h.journal().append(b));
+    CHECK(h.journal().last_seq() == b.last_seq);
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("pass " << pass << " (1 = after reopening)");
+    CHECK(h.journal().last_seq() == batches.back().last_seq);
+    std::vector<Seen> seen;
+    REQUIRE_STORE_OK(replay_all(h.journal(), 0, seen));
+    CHECK(seen == expected(batches));
+    h.reopen();
+  }
+  // The journal continues after a reopen.
+  const auto next = opaque(batches.back().last_seq + 1, batches.back().last_seq + 3);
+  REQUIRE_STORE_OK(h.journal().append(next));
+  CHECK(h.journal().last_seq() == next.last_seq);
+  std::vector<Seen> seen;
+  REQUIRE_STORE_OK(replay_all(h.journal(), 0, seen));
+  REQUIRE(seen.size() == batches.size() + 1);
+  CHECK(seen.back() == Seen{next.first_seq, next.last_seq, next.payload});
+}
+
+TEMPLATE_TEST_CASE("journal contract: an append that does not follow the journal is refused and writes nothing",
+                   "[store][contract]", MemoryHarness, RocksHarness) {
+  TestType h;
+  INFO(TestType::kName);
+  Journal& j = h.journal();
+  // The journal starts at sequence 1.
+  CHECK(code(j.append(opaque(2, 2))) == "invalid_argument");
+  CHECK(code(j.append(opaque(0, 0))) == "invalid_argument");
+  CHECK(j.last_seq() == 0);
+  REQUIRE_STORE_OK(j.append(opaque(1, 3)));
+
+  BatchToAppend with_archive = opaque(5, 6);  // a gap: 4 is missing
+  with_archive.archive = {{77, "retired package 77"}};
+  CHECK(code(j.append(with_archive)) == "invalid_argument");
+  CHECK(code(j.append(opaque(3, 4))) == "invalid_argument");  // overlaps 1..3
+  CHECK(code(j.append(opaque(1, 3))) == "invalid_argument");  // a repeat
+  CHECK(code(j.append(opaque(4, 3))) == "invalid_argument");  // reversed range
+  CHECK(code(j.append(opaque(2, 2))) == "invalid_argument");  // in the past
+
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("pass " << pass);
+    CHECK(h.journal().last_seq() == 3);
+    std::vector<Seen> seen;
+    REQUIRE_STORE_OK(replay_all(h.journal(), 0, seen));
+    CHECK(seen == std::vector<Seen>{{1, 3, payload_for(1, 3)}});
+    std::string record;
+    CHECK(code(h.journal().archived_package(77, record)) == "not_found");  // the refused batch's archive
+    h.reopen();
+  }
+  REQUIRE_STORE_OK(h.journal().append(opaque(4, 4)));  // the right next batch is still taken
+  CHECK(h.journal().last_seq() == 4);
+}
+
+TEMPLATE_TEST_CASE("journal contract: replay(after) starts with the batch after `after`",
+                   "[store][contract]", MemoryHarness, RocksHarness) {
+  TestType h;
+  INFO(TestType::kName);
+  const auto batches = opaque_batches(25);  // batch boundaries at 1, 5, 6, 13, 15, …
+  for (const auto& b : batches) REQUIRE_STORE_OK(h.journal().append(b));
+  h.reopen();
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    const std::uint64_t after = batches[i].last_seq;  // every batch boundary
+    INFO("after " << after);
+    std::vector<Seen> seen;
+    REQUIRE_STORE_OK(replay_all(h.journal(), after, seen));
+    CHECK(seen == expected(batches, after));
+  }
+  // Beyond the end: nothing, and no error.
+  std::vector<Seen> seen;
+  REQUIRE_STORE_OK(replay_all(h.journal(), batches.back().last_seq + 1000, seen));
+  CHECK(seen.empty());
+
+  // `after` inside a batch (not a boundary the journal knows): the replay must not silently
+  // skip the rest of that batch's events — either it visits the batch or it reports an error.
+  const BatchToAppend& multi = batches[1];
+  REQUIRE(multi.last_seq > multi.first_seq);
+  const StoreStatus s = replay_all(h.journal(), multi.first_seq, seen);
+  INFO("replay(" << multi.first_seq << ") inside batch " << multi.first_seq << ".." << multi.last_seq << " → "
+                 << code(s) << ": " << s.message);
+  if (s.ok()) {
+    REQUIRE_FALSE(seen.empty());
+    CHECK(seen.front().first == multi.first_seq);
+  } else {
+    CHECK(code(s) == "sequence_gap");
+    CHECK(seen.empty());
+  }
+}
+
+TEMPLATE_TEST_CASE("journal contract: a visitor's error stops the replay and is returned",
+                   "[store][contract]", MemoryHarness, RocksHarness) {
+  TestType h;
+  INFO(TestType::kName);
+  const auto batches = opaque_batches(10);
+  for (const auto& b : batches) REQUIRE_STORE_OK(h.journal().append(b));
+  int visits = 0;
+  const StoreStatus s = h.journal().replay(0, [&](std::uint64_t, std::uint64_t, std::string_view) {
+    return ++visits == 3 ? carebroker::store::store_error(StoreCode::corruption, "visitor says no") : StoreStatus{};
+  });
+  CHECK(visits == 3);
+  CHECK(code(s) == "corruption");
+  CHECK(s.message == "visitor says no");
+}
+
+TEMPLATE_TEST_CASE("journal contract: the latest of several snapshots is returned whole",
+                   "[store][contract]", MemoryHarness, RocksHarness) {
+  TestType h;
+  INFO(TestType::kName);
+  for (const auto& b : opaque_batches(12)) REQUIRE_STORE_OK(h.journal().append(b));
+  auto state = [](std::uint64_t seq) {
+    std::string s = "state at " + std::to_string(seq);
+    s.push_back('\0');
+    s.append(std::string(300 + seq, static_cast<char>(0xA0 + seq % 16)));
+    return s;
+  };
+  const std::vector<std::uint64_t> at = {5, 13, 21, 40};
+  for (std::uint64_t seq : at) {
+    REQUIRE_STORE_OK(h.journal().put_snapshot(Snapshot{seq, 0x1234'5678'9abc'0000ULL + seq, state(seq)}));
+    for (int pass = 0; pass < 2; ++pass) {
+      INFO("after the snapshot at " << seq << ", pass " << pass);
+      std::optional<Snapshot> latest;
+      REQUIRE_STORE_OK(h.journal().latest_snapshot(latest));
+      REQUIRE(latest.has_value());
+      CHECK(latest->seq == seq);
+      CHECK(latest->digest == 0x1234'5678'9abc'0000ULL + seq);
+      CHECK(latest->state == state(seq));
+      h.reopen();
+    }
+  }
+  // A snapshot with an empty state round-trips too.
+  REQUIRE_STORE_OK(h.journal().put_snapshot(Snapshot{44, 0, ""}));
+  std::optional<Snapshot> latest;
+  REQUIRE_STORE_OK(h.journal().latest_snapshot(latest));
+  REQUIRE(latest.has_value());
+  CHECK(latest->seq == 44);
+  CHECK(latest->digest == 0);
+  CHECK(latest->state.empty());
+}
+
+TEMPLATE_TEST_CASE("journal contract: archive records are written with their batch; missing ones are not_found",
+                   "[store][contract]", MemoryHarness, RocksHarness) {
+  TestType h;
+  INFO(TestType::kName);
+  BatchToAppend a = opaque(1, 4);
+  a.archive = {{7, "package 7, final record"}, {300, std::string("binary\0record", 13)}};
+  BatchToAppend b = opaque(5, 5);
+  b.archive = {{1ULL << 40, "a big package id"}};
+  REQUIRE_STORE_OK(h.journal().append(a));
+  REQUIRE_STORE_OK(h.journal().append(b));
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("pass " << pass);
+    std::string record;
+    REQUIRE_STORE_OK(h.journal().archived_package(7, record));
+    CHECK(record == "package 7, final record");
+    REQUIRE_STORE_OK(h.journal().archived_package(300, record));
+    CHECK(record == std::string("binary\0record", 13));
+    REQUIRE_STORE_OK(h.journal().archived_package(1ULL << 40, record));
+    CHECK(record == "a big package id");
+    for (std::uint64_t missing : {0ULL, 1ULL, 6ULL, 8ULL, 299ULL, 301ULL}) {
+      const StoreStatus s = h.journal().archived_package(missing, record);
+      INFO("package " << missing << ": " << s.message);
+      CHECK(code(s) == "not_found");
+    }
+    h.reopen();
+  }
+}
+
+TEMPLATE_TEST_CASE("journal contract: a realistic market session recovers to the same digest",
+                   "[store][contract]", MemoryHarness, RocksHarness) {
+  TestType h;
+  INFO(TestType::kName);
+  MarketFixture f;
+  market_session(f, 20261123u, 450);
+  INFO(f.events.size() << " events");
+  REQUIRE(f.events.size() > 400);
+  CHECK(f.count<OfferPlaced>() > 30);
+  CHECK(f.count<AwardAccepted>() > 0);
+  REQUIRE(f.count<PackageRetired>() > 0);
+
+  const auto batches = journal_batches(f.events, 17u);
+  for (const auto& b : batches) REQUIRE_STORE_OK(h.journal().append(b));
+  CHECK(h.journal().last_seq() == f.events.size());
+
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("pass " << pass << " (1 = after reopening)");
+    Market market;
+    Recovered info;
+    REQUIRE_STORE_OK(recover_market(h.journal(), market, info));
+    CHECK(market.digest() == f.market.digest());
+    CHECK(info.last_seq == f.events.size());
+    CHECK(info.events_replayed == f.events.size());
+    CHECK(info.batches_replayed == batches.size());
+    CHECK_FALSE(info.from_snapshot);
+    CHECK(market.now() == f.market.now());
+
+    // Every retired package's final record is in the archive, and reads back as a package.
+    int archived = 0;
+    for (const auto& e : f.events)
+      if (const auto* retired = std::get_if<PackageRetired>(&e)) {
+        INFO("package " << retired->package);
+        std::string record;
+        REQUIRE_STORE_OK(h.journal().archived_package(retired->package, record));
+        CHECK(record == retired->archive);
+        const auto decoded = Market::read_archive(record);
+        REQUIRE(decoded.has_value());
+        CHECK(decoded->package.id == retired->package);
+        CHECK(market.is_retired(retired->package));
+        ++archived;
+      }
+    CHECK(archived == f.count<PackageRetired>());
+    h.reopen();
+  }
+
+  // The recovered market keeps working exactly like the original.
+  Market market;
+  Recovered info;
+  REQUIRE_STORE_OK(recover_market(h.journal(), market, info));
+  std::vector<Event> a, b;
+  const Command more = Tick{f.market.now() + 3 * kMillisPerDay};
+  (void)f.market.execute(more, a);
+  (void)market.execute(more, b);
+  CHECK(a == b);
+  CHECK(market.digest() == f.market.digest());
+}

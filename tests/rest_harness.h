@@ -1,0 +1,154 @@
+// Test helpers for the REST API: an in-process market service, an in-memory token store with
+// one token per role, `call` to drive handle_rest with a request and get its one response, and
+// the setup of a small home-care market by REST. Header-only; each test builds its own harness.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+
+#include "gateway/auth.h"
+#include "gateway/rest/json_convert.h"
+#include "gateway/rest/router.h"
+#include "inline_market_service.h"
+#include "market_fixture.h"
+
+namespace carebroker::testing {
+
+namespace json = boost::json;
+using gateway::HttpRequest;
+using gateway::HttpResponse;
+using gateway::Role;
+
+/// The home-care DPS of market_fixture.h (home_care_config()), as an administrator sends it.
+inline const char* const kHomeCareJson = R"({
+  "name": "Home Care and Support", "council": "Test Council",
+  "lots": [{"code": "hc", "name": "Home care", "unit": "hours", "rate_min": 1800, "rate_max": 4000, "fair_cost": 3214}],
+  "categories": ["older_people", "dementia", "learning_disability", "mental_health", "physical_disability"],
+  "zones": [{"code": "north", "name": "North", "postcode_districts": ["B23", "B44"]},
+            {"code": "central", "name": "Central", "postcode_districts": ["B11", "B12"]},
+            {"code": "south", "name": "South", "postcode_districts": ["B13", "B14"]}],
+  "tiers": ["tier1", "tier2", "specialist"],
+  "routes": [{"name": "specialist", "when_any_category": ["learning_disability", "mental_health"], "tiers": ["specialist", "tier2"]},
+             {"name": "standard", "tiers": ["tier1", "tier2"]}]
+})";
+
+/// A standard package: four 30-minute visits a day in B13 from Wednesday 25 November 2026.
+inline const char* const kPackageJson = R"({
+  "dps": "home-care", "lot": "hc", "categories": ["older_people"], "postcode_district": "B13",
+  "quantity": 840, "visits": {"visits_per_day": 4, "minutes_per_visit": 30, "days_per_week": 7},
+  "start_date": "2026-11-25", "needs": ["personal care", "medication prompts"],
+  "outcomes": ["remain independent at home"],
+  "person": {"name": "Ada Example", "address": "1 Test Street", "postcode": "B13 9ZZ", "case_reference": "CASE-1"}
+})";
+
+struct RestHarness {
+  InlineMarketService service;
+  gateway::TokenStore tokens;
+  std::string admin, officer, compliance, provider;  ///< bearer tokens, one per role
+  int next_request = 1;
+
+  RestHarness() {
+    std::string error;
+    REQUIRE(tokens.open("", error));
+    admin = issue(Role::admin, "admin-1");
+    officer = issue(Role::officer, "brokerage-officer-1");
+    compliance = issue(Role::compliance, "compliance-1");
+    REQUIRE(service.run(engine::Tick{kMonday9am}).ok());
+  }
+
+  std::string issue(Role role, std::string name, std::string subject = "") {
+    std::string error;
+    const auto token = tokens.issue(gateway::Principal{role, std::move(subject), std::move(name)}, error);
+    REQUIRE(token);
+    return *token;
+  }
+
+  const std::string& token_for(Role role) const {
+    switch (role) {
+      case Role::admin: return admin;
+      case Role::officer: return officer;
+      case Role::compliance: return compliance;
+      case Role::provider: break;
+    }
+    return provider;
+  }
+
+  /// Sends one request; checks that exactly one response came back.
+  HttpResponse call(std::string method, std::string target, const std::string& token, std::string body = "",
+                    std::string content_type = "application/json") {
+    HttpRequest request{std::move(method), std::move(target), token.empty() ? "" : "Bearer " + token,
+                        std::move(content_type), std::move(body)};
+    std::optional<HttpResponse> out;
+    int responses = 0;
+    gateway::handle_rest(request, tokens, service, [&](HttpResponse r) {
+      out = std::move(r);
+      ++responses;
+    });
+    REQUIRE(responses == 1);
+    return *out;
+  }
+
+  /// The same, requiring `status`; returns the parsed JSON body.
+  json::value must(int status, std::string method, std::string target, const std::string& token, std::string body = "") {
+    const HttpResponse r = call(method, target, token, std::move(body));
+    INFO(method << " " << target << " → " << r.status << " " << r.body);
+    REQUIRE(r.status == status);
+    return parse(r);
+  }
+
+  static json::value parse(const HttpResponse& r) {
+    REQUIRE(r.content_type == "application/json");
+    boost::system::error_code ec;
+    json::value v = json::parse(r.body, ec);
+    INFO(r.body);
+    REQUIRE(!ec);
+    return v;
+  }
+  static std::string error_code(const HttpResponse& r) {
+    const json::value v = parse(r);
+    const auto* e = v.is_object() ? v.as_object().if_contains("error") : nullptr;
+    return e && e->is_object() ? std::string(e->as_object().at("code").as_string()) : std::string();
+  }
+
+  /// Calendar, categories, the home-care DPS, and locations admitted by REST (tier 1, south).
+  void configure_market() {
+    must(200, "PUT", "/api/v1/calendar", admin, R"({"bank_holidays": ["2026-12-25", "2026-12-28"]})");
+    for (const char* c : {"older_people", "dementia", "learning_disability", "mental_health", "physical_disability", "autism"})
+      must(201, "POST", "/api/v1/categories", admin, std::string(R"({"code": ")") + c + R"(", "name": ")" + c + "\"}");
+    must(200, "PUT", "/api/v1/dps/home-care", admin, kHomeCareJson);
+  }
+
+  void admit(const std::string& id, const std::string& cqc = "good", const std::string& pamms = "good",
+             int self_assessment = 75) {
+    must(201, "POST", "/api/v1/providers", compliance, R"({"id": "P-)" + id + R"(", "name": "Provider )" + id + "\"}");
+    must(201, "POST", "/api/v1/locations", compliance,
+         R"({"id": ")" + id + R"(", "provider": "P-)" + id + R"(", "name": ")" + id + R"( branch", "postcode": "B13 9AA", "local_authority": "Birmingham"})");
+    must(201, "POST", "/api/v1/locations/" + id + "/applications", compliance, R"({"dps": "home-care"})");
+    must(200, "POST", "/api/v1/locations/" + id + "/admissions", compliance,
+         R"({"dps": "home-care", "lots": ["hc"], "categories": ["older_people", "dementia", "physical_disability"], "zones": ["south"], "tier": "tier1", "capacity": 500})");
+    must(200, "PATCH", "/api/v1/locations/" + id + "/quality", compliance,
+         R"({"cqc": ")" + cqc + R"(", "pamms": ")" + pamms + R"(", "self_assessment": )" + std::to_string(self_assessment) + "}");
+  }
+
+  engine::Reply offer(const std::string& location, engine::PackageId package, engine::Pence price) {
+    return service.run(engine::PlaceOffer{"P-" + location, location, "req-" + std::to_string(next_request++), package,
+                                          price, kMonday + 2, true, ""});
+  }
+  engine::Reply accept(const std::string& location, engine::PackageId package) {
+    return service.run(engine::AcceptAward{"P-" + location, location, "req-" + std::to_string(next_request++), package});
+  }
+  /// Moves the clock to the package's current deadline (window close or award expiry).
+  void pass_deadline(engine::PackageId id) {
+    const engine::Package* p = service.market().find_package(id);
+    REQUIRE(p);
+    const engine::UtcMillis at = p->status == engine::PackageStatus::award_pending ? p->award_expires : p->closes_at;
+    REQUIRE(service.run(engine::Tick{at}).ok());
+  }
+};
+
+inline const json::object& as_object(const json::value& v) { return v.as_object(); }
+inline std::string str(const json::value& v) { return std::string(v.as_string()); }
+
+}  // namespace carebroker::testing
