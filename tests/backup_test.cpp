@@ -179,16 +179,16 @@ bool names_number(const std::string& text, std::uint64_t n) {
 struct Session {
   MarketFixture f;
   std::vector<BatchToAppend> batches;
-  Session() {
+  explicit Session(std::size_t max_batch) {
     market_session(f, 31337u, 500);
-    batches = journal_batches(f.events, 99u, 8);
+    batches = journal_batches(f.events, 99u, max_batch);
   }
 };
 
 }  // namespace
 
 TEST_CASE("a backup taken while appends continue restores to the market at the backup point", "[store][backup]") {
-  Session s;
+  Session s(8);  // many small batches: the appends go on while the backup is taken
   const auto& events = s.f.events;
   const auto& batches = s.batches;
   INFO(events.size() << " events in " << batches.size() << " batches");
@@ -398,7 +398,7 @@ struct RocksKind {
 
 TEMPLATE_TEST_CASE("recovery from the latest snapshot and from the journal alone give the same market",
                    "[store][snapshot]", MemoryKind, RocksKind) {
-  Session s;
+  Session s(24);
   const auto& events = s.f.events;
   const auto& batches = s.batches;
   TestType k;

@@ -12,13 +12,11 @@
 
 #include <atomic>
 #include <cctype>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -149,6 +147,14 @@ void write_into_wal(const fs::path& dir, const std::vector<BatchToAppend>& batch
   for (const auto& b : batches) REQUIRE_STORE_OK(j->append(b));
 }
 
+/// A journal left with `batches` in its WAL only, written once and copied for each variant of a
+/// test (copying is cheaper than 30 more synced appends).
+struct WalTemplate {
+  TempDir dir{"wal-template"};
+  explicit WalTemplate(const std::vector<BatchToAppend>& batches) { write_into_wal(dir.path, batches); }
+  void copy_to(const fs::path& target) const { fs::copy(dir.path, target, fs::copy_options::recursive); }
+};
+
 /// The newest write-ahead log file (NNNNNN.log, the highest number) in `dir`.
 fs::path newest_wal(const fs::path& dir) {
   fs::path best;
@@ -211,10 +217,11 @@ void check_recovers_to_all_but_last(const fs::path& dir, const std::vector<Batch
 TEST_CASE("a torn tail — the last WAL record cut short — is dropped back to the last complete batch",
           "[store][faults]") {
   const auto batches = batches_from(1, 30);
+  const WalTemplate wal_template(batches);
   for (std::uintmax_t cut : {1u, 3u, 8u, 20u}) {
     INFO("cut " << cut << " bytes off the WAL");
     TempDir dir("torn-tail");
-    write_into_wal(dir.path, batches);
+    wal_template.copy_to(dir.path);
     const fs::path wal = newest_wal(dir.path);
     const std::uintmax_t size = fs::file_size(wal);
     INFO(wal.filename().string() << ", " << size << " bytes");
@@ -245,10 +252,11 @@ TEST_CASE("junk after the last complete WAL record (a torn write of a record nev
       {"64 seeded random bytes", random_bytes(64)},
       {"4 KiB of seeded random bytes", random_bytes(4096)},
   };
+  const WalTemplate wal_template(batches);
   for (const auto& junk : junks) {
     INFO("appended to the WAL: " << junk.what);
     TempDir dir("wal-junk");
-    write_into_wal(dir.path, batches);
+    wal_template.copy_to(dir.path);
     const fs::path wal = newest_wal(dir.path);
     write_file(wal, read_file(wal) + junk.bytes);
     std::unique_ptr<RocksJournal> j;
@@ -291,10 +299,11 @@ TEST_CASE("a torn last WAL record whose missing bytes are junk is dropped back t
       {"cut 5 bytes, then 200 zeros", 5, std::string(200, '\0')},
       {"cut 5 bytes, then 64 random bytes", 5, random_bytes(64)},
   };
+  const WalTemplate wal_template(batches);
   for (const auto& tear : tears) {
     INFO(tear.what);
     TempDir dir("torn-junk");
-    write_into_wal(dir.path, batches);
+    wal_template.copy_to(dir.path);
     const fs::path wal = newest_wal(dir.path);
     std::string bytes = read_file(wal);
     bytes.resize(bytes.size() - tear.cut);
@@ -305,10 +314,11 @@ TEST_CASE("a torn last WAL record whose missing bytes are junk is dropped back t
 
 TEST_CASE("corruption in the middle of the WAL refuses to open, with a corruption error", "[store][faults]") {
   const auto batches = batches_from(1, 30);
+  const WalTemplate wal_template(batches);
   // Bytes flipped at several places in the middle of the log (never in the last record).
   for (double where : {0.3, 0.5, 0.7}) {
     TempDir dir("wal-middle");
-    write_into_wal(dir.path, batches);
+    wal_template.copy_to(dir.path);
     const fs::path wal = newest_wal(dir.path);
     std::string bytes = read_file(wal);
     const std::size_t at = static_cast<std::size_t>(static_cast<double>(bytes.size()) * where);
@@ -512,21 +522,14 @@ TEST_CASE("a full disk fails the append with disk_full; after space is freed res
 
     ffs->set_disk_full(false);
     // The requirement: once space is freed, resume() returns the store to service.
-    const auto freed = std::chrono::steady_clock::now();
     const StoreStatus resumed = j->resume();
     INFO("resume() after space was freed → " << code(resumed) << ": " << resumed.message);
     CHECK(resumed.ok());
     if (!resumed.ok()) {
-      // RocksDB's own background recovery from a full disk (SstFileManager, retrying every
-      // 5 s) may hold the store; wait for it so the rest of the requirement is still checked.
-      StoreStatus later = resumed;
-      while (!later.ok() && std::chrono::steady_clock::now() - freed < std::chrono::seconds(12)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        later = j->resume();
-      }
-      const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - freed);
-      INFO("resume() succeeded only after " << waited.count() << " ms: " << code(later) << ": " << later.message);
-      REQUIRE(later.ok());
+      // Not back in service: restart the store (as an operator would) so that the rest of the
+      // requirement — nothing acknowledged lost, nothing half-applied — is still checked.
+      j.reset();
+      j = open_journal(dir.path, true, ffs);
     }
     CHECK(j->last_seq() == acknowledged);
     std::vector<Seen> seen;

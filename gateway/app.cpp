@@ -1,0 +1,143 @@
+// Composition of the server.
+#include "gateway/app.h"
+
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "engine/sequencer/sequencer.h"
+#include "engine/store/rocksdb_journal.h"
+#include "gateway/protocol/projector.h"
+#include "gateway/protocol/provider_streams.h"
+#include "gateway/sequencer_service.h"
+
+namespace carebroker::gateway {
+
+struct App::Impl {
+  AppOptions options;
+  std::unique_ptr<store::RocksJournal> journal;
+  sequencer::SystemClock system_clock;
+  std::unique_ptr<sequencer::Sequencer> sequencer;
+  Metrics metrics;
+  protocol::ProviderStreams streams;
+  TokenStore tokens;
+  std::unique_ptr<SequencerService> service;
+  std::unique_ptr<ServerContext> context;
+  std::unique_ptr<Server> server;
+  double recovery_ms = 0;
+  bool first_start = false;
+};
+
+namespace {
+
+/// Runs commands through the sequencer and waits for each to be durable; false on the first failure.
+bool run_all(sequencer::Sequencer& s, const std::vector<engine::Command>& commands, std::string& error) {
+  std::vector<std::future<sequencer::CommandResult>> results;
+  results.reserve(commands.size());
+  for (const auto& c : commands) {
+    if (std::holds_alternative<engine::Tick>(c)) continue;  // the sequencer's clock keeps the time
+    auto promise = std::make_shared<std::promise<sequencer::CommandResult>>();
+    results.push_back(promise->get_future());
+    while (!s.submit(c, [promise](sequencer::CommandResult&& r) { promise->set_value(std::move(r)); }))
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto r = results[i].get();
+    if (!r.durable || !r.reply.ok()) {
+      error = "first-start command " + std::to_string(i) + ": " +
+              (r.durable ? std::string(engine::to_string(r.reply.status.code)) + " " + r.reply.status.detail : r.failure);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+App::App() : impl_(std::make_unique<Impl>()) {}
+App::~App() { stop(); }
+
+bool App::start(const AppOptions& options, std::string& error) {
+  auto& m = *impl_;
+  m.options = options;
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    error = "cannot create " + options.data_dir + ": " + ec.message();
+    return false;
+  }
+  store::RocksJournalOptions journal_options;
+  journal_options.path = options.data_dir + "/journal";
+  journal_options.sync = options.sync;
+  if (auto s = store::RocksJournal::open(journal_options, m.journal); !s.ok()) {
+    error = "cannot open the journal: " + s.message;
+    return false;
+  }
+  sequencer::SequencerOptions so;
+  so.snapshot_every_events = options.snapshot_every;
+  sequencer::Clock& clock = options.clock ? *options.clock : m.system_clock;
+  m.sequencer = std::make_unique<sequencer::Sequencer>(*m.journal, clock, so);
+  m.sequencer->set_projector([](const std::vector<engine::Event>& events, const engine::Market& market) {
+    return std::static_pointer_cast<const void>(protocol::project(events, market));
+  });
+  m.sequencer->set_listener([&m](std::uint64_t, std::uint64_t, const std::vector<engine::Event>&,
+                                 const std::shared_ptr<const void>& projected) {
+    if (!projected) return;
+    const auto& notifications = *std::static_pointer_cast<const protocol::Notifications>(projected);
+    for (const auto& n : notifications) m.streams.publish(n.provider, n.message);
+    m.metrics.broadcasts += notifications.size();
+  });
+  m.sequencer->set_commit_observer([&m](std::uint64_t micros, std::size_t) { m.metrics.journal_commit.record_us(micros); });
+  const auto started = std::chrono::steady_clock::now();
+  if (auto s = m.sequencer->start(); !s.ok()) {
+    error = "cannot recover the market from " + journal_options.path + ": " + s.message;
+    return false;
+  }
+  m.recovery_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  m.first_start = m.sequencer->recovered().last_seq == 0;
+  if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;
+  if (m.first_start && !options.first_start.empty() && !run_all(*m.sequencer, options.first_start, error)) return false;
+
+  m.service = std::make_unique<SequencerService>(*m.sequencer, *m.journal, m.metrics);
+  m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
+  m.context->ready = [] { return true; };
+  m.context->extra_metrics = [&m] {
+    const auto s = m.sequencer->stats();
+    std::string out;
+    auto line = [&](const char* name, const char* type, unsigned long long v) {
+      out += std::string("# TYPE ") + name + " " + type + "\n" + name + " " + std::to_string(v) + "\n";
+    };
+    line("carebroker_sequencer_queue_depth", "gauge", s.queue_depth);
+    line("carebroker_journal_durable_sequence", "gauge", s.durable_seq);
+    line("carebroker_journal_batches_total", "counter", s.batches);
+    line("carebroker_journal_events_total", "counter", s.events);
+    line("carebroker_journal_failed_batches_total", "counter", s.failed_batches);
+    line("carebroker_snapshots_total", "counter", s.snapshots);
+    return out;
+  };
+  m.server = std::make_unique<Server>(*m.context, options.address, options.port, options.threads);
+  return m.server->start(error);
+}
+
+void App::stop() {
+  if (!impl_) return;
+  if (impl_->server) impl_->server->stop();
+  if (impl_->sequencer) impl_->sequencer->stop();
+}
+
+unsigned short App::port() const { return impl_->server ? impl_->server->port() : 0; }
+TokenStore& App::tokens() { return impl_->tokens; }
+std::optional<std::string> App::issue_token(const Principal& who, std::string& error) {
+  return impl_->tokens.issue(who, error);
+}
+sequencer::Sequencer& App::sequencer() { return *impl_->sequencer; }
+Metrics& App::metrics() { return impl_->metrics; }
+bool App::first_start() const { return impl_->first_start; }
+std::string App::recovery_summary() const {
+  const auto& r = impl_->sequencer->recovered();
+  return "recovered " + std::to_string(r.last_seq) + " events (" +
+         (r.from_snapshot ? "snapshot at " + std::to_string(r.snapshot_seq) + " + journal" : std::string("journal")) +
+         ") in " + std::to_string(static_cast<long long>(impl_->recovery_ms)) + " ms" + (r.note.empty() ? "" : "; " + r.note);
+}
+
+}  // namespace carebroker::gateway

@@ -1,0 +1,61 @@
+// The whole server as one object: the RocksDB journal, the sequencer (with the notification
+// projector and the provider streams), the token store and the network server, composed and
+// started in the right order and stopped cleanly. Used by main() and by the integration tests,
+// which run the real server in-process on an ephemeral port. start/stop from one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/commands.h"
+#include "gateway/auth.h"
+#include "gateway/server.h"
+
+namespace carebroker::sequencer {
+class Sequencer;
+class Clock;
+}  // namespace carebroker::sequencer
+
+namespace carebroker::gateway {
+
+struct AppOptions {
+  std::string data_dir;             ///< journal in data_dir/journal, tokens in data_dir/tokens
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;       ///< 0 = any free port
+  int threads = 1;
+  bool sync = true;                 ///< false = unsafe, simulations only
+  std::uint64_t snapshot_every = 500'000;
+  ServerLimits limits;
+  std::string web_dir;              ///< static portal files ("" = none)
+  /// Commands run once, on first start (an empty journal): e.g. the demonstration market.
+  std::vector<engine::Command> first_start;
+  /// A clock to use instead of the system clock (tests); not owned.
+  sequencer::Clock* clock = nullptr;
+};
+
+class App {
+ public:
+  App();
+  ~App();
+  /// Opens the store, recovers the market, runs `first_start` if the journal was empty, and
+  /// starts listening. Returns false with a reason.
+  bool start(const AppOptions& options, std::string& error);
+  void stop();
+
+  unsigned short port() const;
+  TokenStore& tokens();
+  /// Issues a token (e.g. the first admin's); the token, or nullopt with `error`.
+  std::optional<std::string> issue_token(const Principal& who, std::string& error);
+  sequencer::Sequencer& sequencer();
+  Metrics& metrics();
+  /// How the market was recovered, for the start-up log.
+  std::string recovery_summary() const;
+  bool first_start() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace carebroker::gateway
