@@ -209,17 +209,19 @@ TEST_CASE("a backup taken while appends continue restores to the market at the b
 
   // A second thread keeps appending (no Catch assertions off the test's thread).
   std::atomic<std::size_t> appended{head};
+  std::atomic<bool> writer_done{false};
   std::string writer_error;
   std::thread writer([&] {
     for (std::size_t i = head; i < batches.size(); ++i) {
       if (const StoreStatus st = j->append(batches[i]); !st.ok()) {
         writer_error = "append " + std::to_string(batches[i].first_seq) + ": " + st.message;
-        return;
+        break;
       }
       appended.store(i + 1);
     }
+    writer_done.store(true);
   });
-  while (appended.load() < head + 10 && appended.load() < batches.size()) std::this_thread::yield();
+  while (appended.load() < head + 10 && !writer_done.load()) std::this_thread::yield();
   const std::size_t before = appended.load();  // batches acknowledged before the backup began
   const StoreStatus backed_up = j->backup(backup_dir.string());
   const std::size_t after = appended.load();  // ... and by the time it was done

@@ -396,7 +396,7 @@ TEMPLATE_TEST_CASE("journal contract: the latest of several snapshots is returne
   CHECK(latest->state.empty());
 }
 
-TEMPLATE_TEST_CASE("journal contract: archive records are written with their batch; missing ones are not_found",
+TEMPLATE_TEST_CASE("journal contract: archive records are written with their batch, and a missing one is not_found",
                    "[store][contract]", MemoryHarness, RocksHarness) {
   TestType h;
   INFO(TestType::kName);
