@@ -1,6 +1,7 @@
 // The journal under faults — the decisions behind "a crash loses nothing acknowledged":
-//  - a torn tail (the last WAL record incomplete, or junk after it) is dropped back to the last
-//    complete batch, and the journal carries on from there;
+//  - a torn tail (the last WAL record cut short, or junk after the last record) is dropped back
+//    to the last complete batch, and the journal carries on from there; a last record whose
+//    missing bytes are junk refuses to open, like corruption in the middle (decided below);
 //  - corruption in the middle of the WAL refuses to open (kTolerateCorruptedTailRecords);
 //  - a batch failing our CRC, or a sequence gap, stops the replay with an error naming the
 //    sequence number — never a silent truncation (both journals);
@@ -244,10 +245,13 @@ TEST_CASE("junk after the last complete WAL record (a torn write of a record nev
     const char* what;
     std::string bytes;
   };
+  // A record header (checksum, length 300, type FULL) of which only 40 bytes of body arrive.
+  std::string torn_header = random_bytes(4);
+  torn_header += std::string("\x2c\x01\x01", 3);
+  torn_header += random_bytes(40);
   const std::vector<Junk> junks = {
       {"zeros, as in preallocated space", std::string(200, '\0')},
-      // A record header (checksum, length 300, type FULL) of which only 40 bytes of body arrive.
-      {"a record header promising more bytes than follow", random_bytes(4) + std::string("\x2c\x01\x01", 3) + random_bytes(40)},
+      {"a record header promising more bytes than follow", torn_header},
       {"5 random bytes (shorter than a record header)", random_bytes(5)},
       {"64 seeded random bytes", random_bytes(64)},
       {"4 KiB of seeded random bytes", random_bytes(4096)},
@@ -272,16 +276,13 @@ TEST_CASE("junk after the last complete WAL record (a torn write of a record nev
   }
 }
 
-// The issue's decision: "a torn tail (the last batch incomplete) is dropped back to the last
-// complete batch". Here the last record is incomplete and the bytes it is missing are junk
-// (zeros from a page that never reached the disk, or garbage), rather than simply absent.
-// RocksDB's kTolerateCorruptedTailRecords only tolerates a record cut short by the end of the
-// file; a final record failing its checksum is reported like corruption in the middle, and the
-// store refuses to open ("Corruption: checksum mismatch"). Nothing acknowledged is lost either
-// way (the torn record was never synced), but start-up needs an operator. Marked !mayfail
-// until the store decides (see the report): the test states the requirement as written.
-TEST_CASE("a torn last WAL record whose missing bytes are junk is dropped back to the last complete batch",
-          "[store][faults][!mayfail]") {
+// Decided: a last record cut short by the end of the file is a torn tail and is dropped (above);
+// a last record whose missing bytes are junk (zeros or garbage) fails its checksum exactly like
+// corruption in the middle, and the store cannot tell the two apart without guessing, so it
+// refuses to open and leaves the log untouched for an operator (never a silent truncation).
+// Nothing acknowledged is at risk: the damaged record was never synced, so never acknowledged.
+TEST_CASE("a torn last WAL record filled with junk refuses to open and leaves the log as it was",
+          "[store][faults]") {
   const auto batches = batches_from(1, 30);
   std::mt19937 rng(77u);
   auto random_bytes = [&](int n) {
@@ -308,7 +309,14 @@ TEST_CASE("a torn last WAL record whose missing bytes are junk is dropped back t
     std::string bytes = read_file(wal);
     bytes.resize(bytes.size() - tear.cut);
     write_file(wal, bytes + tear.junk);
-    check_recovers_to_all_but_last(dir.path, batches);
+    std::unique_ptr<RocksJournal> j;
+    RocksJournalOptions o;
+    o.path = dir.path.string();
+    const StoreStatus opened = RocksJournal::open(o, j);
+    INFO("open → " << code(opened) << ": " << opened.message);
+    CHECK_FALSE(opened.ok());
+    CHECK(code(opened) == "corruption");
+    CHECK(read_file(wal) == bytes + tear.junk);
   }
 }
 

@@ -369,12 +369,19 @@ TEST_CASE("a binary frame with another file identifier is refused", "[wire]") {
   CHECK(code_of(decode_binary(bytes)) == "malformed_frame");
 }
 
-TEST_CASE("a binary frame whose strings are not UTF-8 is refused", "[wire]") {
+TEST_CASE("a frame whose strings are not UTF-8 is refused", "[wire]") {
   flatbuffers::FlatBufferBuilder b;
   const auto offer = w::CreatePlaceOfferDirect(b, "r1", "L-\xff", 7, 2850, "2026-11-25", true, "");
   b.Finish(w::CreateClientFrame(b, w::ClientMessage::PlaceOffer, offer.Union()), w::ClientFrameIdentifier());
   CHECK(code_of(decode_binary({reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()})) ==
         "malformed_frame");
+  const auto offer_with_notes = [](const std::string& notes) {
+    return R"({"message_type":"PlaceOffer","message":{"request_id":"r1","package":7,"price":2850,"start_date":"2026-11-25","notes":")" +
+           notes + "\"}}";
+  };
+  CHECK(code_of(decode_json(offer_with_notes("caf\xe9"))) == "malformed_frame");  // Latin-1, not UTF-8
+  CHECK(command<engine::PlaceOffer>(decode_json(offer_with_notes("caf\xc3\xa9"))).notes == "caf\xc3\xa9");
+  CHECK(command<engine::PlaceOffer>(decode_json(offer_with_notes("caf\\u00e9"))).notes == "caf\xc3\xa9");
 }
 
 TEST_CASE("a command without a request id is refused with request_id_missing", "[wire]") {

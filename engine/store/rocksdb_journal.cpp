@@ -2,6 +2,7 @@
 #include "engine/store/rocksdb_journal.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -36,9 +37,30 @@ std::string frame_snapshot(const Snapshot& s) {
 
 }  // namespace
 
+/// Background error recovery is ours to drive (resume()): RocksDB's own automatic recovery
+/// races with it and, tried while the disk is still full, turns the error unrecoverable.
+class NoAutoRecovery final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
 StoreStatus RocksJournal::open(const RocksJournalOptions& o, std::unique_ptr<RocksJournal>& out) {
   std::unique_ptr<RocksJournal> j(new RocksJournal());
+  j->options_ = o;
   j->sync_ = o.sync;
+  if (o.file_system) j->env_ = rocksdb::NewCompositeEnv(o.file_system);
+  if (auto s = j->open_db(); !s.ok()) return s;
+  if (!o.sync)
+    std::fprintf(stderr, "carebroker: WARNING: journal %s opened UNSAFE (sync off): a crash can lose "
+                         "acknowledged commands. Use only for simulations.\n", o.path.c_str());
+  out = std::move(j);
+  return {};
+}
+
+StoreStatus RocksJournal::open_db() {
+  const RocksJournalOptions& o = options_;
   rocksdb::DBOptions db;
   db.create_if_missing = o.create_if_missing;
   db.create_missing_column_families = true;
@@ -47,37 +69,40 @@ StoreStatus RocksJournal::open(const RocksJournalOptions& o, std::unique_ptr<Roc
   db.avoid_flush_during_shutdown = o.avoid_flush_during_shutdown;
   db.max_background_jobs = 2;
   db.keep_log_file_num = 4;
-  if (o.file_system) {
-    j->env_ = rocksdb::NewCompositeEnv(o.file_system);
-    db.env = j->env_.get();
-  }
+  db.listeners.push_back(std::make_shared<NoAutoRecovery>());
+  if (env_) db.env = env_.get();
   rocksdb::ColumnFamilyOptions cf;
   cf.write_buffer_size = 64 << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf}, {"journal", cf}, {"snapshots", cf}, {"archive", cf}, {"meta", cf}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  if (auto s = from_rocks(rocksdb::DB::Open(db, o.path, families, &handles, &j->db_), "open " + o.path); !s.ok())
+  if (auto s = from_rocks(rocksdb::DB::Open(db, o.path, families, &handles, &db_), "open " + o.path); !s.ok()) {
+    db_ = nullptr;
     return s;
-  j->default_ = handles[0];
-  j->journal_ = handles[1];
-  j->snapshots_ = handles[2];
-  j->archive_ = handles[3];
-  j->meta_ = handles[4];
-  if (!o.sync)
-    std::fprintf(stderr, "carebroker: WARNING: journal %s opened UNSAFE (sync off): a crash can lose "
-                         "acknowledged commands. Use only for simulations.\n", o.path.c_str());
-  if (auto s = j->load_last_seq(); !s.ok()) return s;
-  out = std::move(j);
-  return {};
+  }
+  default_ = handles[0];
+  journal_ = handles[1];
+  snapshots_ = handles[2];
+  archive_ = handles[3];
+  meta_ = handles[4];
+  return load_last_seq();
 }
 
-RocksJournal::~RocksJournal() {
+void RocksJournal::close_db() {
   if (!db_) return;
   for (auto* h : {default_, journal_, snapshots_, archive_, meta_})
     if (h) (void)db_->DestroyColumnFamilyHandle(h);
+  default_ = journal_ = snapshots_ = archive_ = meta_ = nullptr;
   (void)db_->Close();
   delete db_;
+  db_ = nullptr;
 }
+
+StoreStatus RocksJournal::not_open() const {
+  return store_error(StoreCode::io_error, "the store " + options_.path + " is closed after a failure: resume() it");
+}
+
+RocksJournal::~RocksJournal() { close_db(); }
 
 StoreStatus RocksJournal::load_last_seq() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), journal_));
@@ -94,6 +119,7 @@ StoreStatus RocksJournal::load_last_seq() {
 }
 
 StoreStatus RocksJournal::append(const BatchToAppend& batch) {
+  if (!db_) return not_open();
   if (batch.first_seq != last_seq_ + 1 || batch.last_seq < batch.first_seq)
     return store_error(StoreCode::invalid_argument,
                        "batch " + std::to_string(batch.first_seq) + " does not follow " + std::to_string(last_seq_));
@@ -110,6 +136,7 @@ StoreStatus RocksJournal::append(const BatchToAppend& batch) {
 }
 
 StoreStatus RocksJournal::replay(std::uint64_t after, const BatchVisitor& visit) {
+  if (!db_) return not_open();
   rocksdb::ReadOptions r;
   r.verify_checksums = true;
   r.fill_cache = false;
@@ -128,6 +155,7 @@ StoreStatus RocksJournal::replay(std::uint64_t after, const BatchVisitor& visit)
 }
 
 StoreStatus RocksJournal::put_snapshot(const Snapshot& snap) {
+  if (!db_) return not_open();
   rocksdb::WriteBatch wb;
   wb.Put(snapshots_, sequence_key(snap.seq), frame_snapshot(snap));
   // Keep the newest two: delete everything older than the previous one.
@@ -143,6 +171,7 @@ StoreStatus RocksJournal::put_snapshot(const Snapshot& snap) {
 }
 
 StoreStatus RocksJournal::latest_snapshot(std::optional<Snapshot>& out) {
+  if (!db_) return not_open();
   out.reset();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), snapshots_));
   it->SeekToLast();
@@ -160,14 +189,25 @@ StoreStatus RocksJournal::latest_snapshot(std::optional<Snapshot>& out) {
 }
 
 StoreStatus RocksJournal::archived_package(std::uint64_t package, std::string& out) {
+  if (!db_) return not_open();
   const auto s = db_->Get(rocksdb::ReadOptions(), archive_, sequence_key(package), &out);
   if (s.IsNotFound()) return store_error(StoreCode::not_found, "no archived package " + std::to_string(package));
   return from_rocks(s, "read archived package " + std::to_string(package));
 }
 
-StoreStatus RocksJournal::resume() { return from_rocks(db_->Resume(), "resume the store"); }
+StoreStatus RocksJournal::resume() {
+  if (db_) {
+    const rocksdb::Status s = db_->Resume();
+    if (s.ok()) return {};
+    // An error RocksDB will not resume from (e.g. after a full disk): close and reopen. The WAL
+    // and files on disk hold everything acknowledged; reopening recovers exactly that.
+    close_db();
+  }
+  return open_db();
+}
 
 StoreStatus RocksJournal::backup(const std::string& dir) {
+  if (!db_) return not_open();
   rocksdb::Checkpoint* raw = nullptr;
   if (auto s = from_rocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint"); !s.ok()) return s;
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
@@ -186,7 +226,10 @@ StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::stri
     fs::copy(backup_dir, probe, fs::copy_options::recursive, ec);
     if (ec) return store_error(StoreCode::io_error, "copy " + backup_dir + ": " + ec.message());
     std::unique_ptr<RocksJournal> j;
-    StoreStatus s = open(RocksJournalOptions{probe}, j);
+    RocksJournalOptions probe_options;
+    probe_options.path = probe;
+    probe_options.create_if_missing = false;  // an empty or foreign directory is not a backup
+    StoreStatus s = open(probe_options, j);
     if (s.ok()) s = j->replay(0, [](std::uint64_t, std::uint64_t, std::string_view) { return StoreStatus{}; });
     j.reset();
     if (!s.ok()) {
@@ -200,12 +243,14 @@ StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::stri
 }
 
 StoreStatus RocksJournal::debug_put_raw(std::uint64_t key_seq, std::string_view value) {
+  if (!db_) return not_open();
   rocksdb::WriteOptions w;
   w.sync = true;
   return from_rocks(db_->Put(w, journal_, sequence_key(key_seq), slice(value)), "debug put");
 }
 
 StoreStatus RocksJournal::debug_delete(std::uint64_t key_seq) {
+  if (!db_) return not_open();
   rocksdb::WriteOptions w;
   w.sync = true;
   return from_rocks(db_->Delete(w, journal_, sequence_key(key_seq)), "debug delete");

@@ -63,8 +63,12 @@ class RocksJournal final : public Journal {
 
  private:
   RocksJournal() = default;
+  StoreStatus open_db();
+  void close_db();
   StoreStatus load_last_seq();
+  StoreStatus not_open() const;
 
+  RocksJournalOptions options_;
   std::unique_ptr<rocksdb::Env> env_;
   rocksdb::DB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* default_ = nullptr;

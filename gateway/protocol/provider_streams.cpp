@@ -19,6 +19,7 @@ ProviderStreams::ProviderStreams(std::size_t history, std::string epoch)
     : history_(std::max<std::size_t>(history, 1)), epoch_(epoch.empty() ? random_stream_epoch() : std::move(epoch)) {}
 
 std::uint64_t ProviderStreams::publish(const std::string& provider, Message message) {
+  if (!message) return 0;
   std::lock_guard lock(mutex_);
   Stream& stream = streams_[provider];
   const std::uint64_t seq = ++stream.last_seq;

@@ -67,7 +67,7 @@ class ProviderStreams {
   const std::string& stream_epoch() const { return epoch_; }
 
   /// Appends a message to the provider's stream, delivers it to the provider's subscribers and
-  /// returns its number (1 for the provider's first).
+  /// returns its number (1 for the provider's first). A null message is ignored (returns 0).
   std::uint64_t publish(const std::string& provider, Message message);
 
   /// The provider's newest number (0 when nothing was ever published to it).
