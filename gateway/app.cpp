@@ -115,7 +115,7 @@ bool App::start(const AppOptions& options, std::string& error) {
     line("carebroker_snapshots_total", "counter", s.snapshots);
     return out;
   };
-  m.server = std::make_unique<Server>(*m.context, options.address, options.port, options.threads);
+  m.server = std::make_unique<Server>(*m.context, options.address, options.port, options.threads, options.tls);
   return m.server->start(error);
 }
 

@@ -28,6 +28,7 @@ struct AppOptions {
   std::uint64_t snapshot_every = 500'000;
   ServerLimits limits;
   std::string web_dir;              ///< static portal files ("" = none)
+  TlsFiles tls;                     ///< certificate and key: every connection is TLS
   /// Commands run once, on first start (an empty journal): e.g. the demonstration market.
   std::vector<engine::Command> first_start;
   /// A clock to use instead of the system clock (tests); not owned.

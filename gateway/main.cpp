@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
       "bytes queued for one WebSocket before it is cut off")(
       "max-connections", po::value(&l.max_connections)->default_value(l.max_connections), "open connections at most")(
       "ws-rate", po::value(&rate)->default_value(rate), "WebSocket messages per second per connection")(
+      "tls-cert", po::value(&o.tls.certificate_chain), "TLS certificate chain (PEM); with --tls-key, serve https/wss only")(
+      "tls-key", po::value(&o.tls.private_key), "TLS private key (PEM)")(
       "unsafe-no-sync", po::bool_switch(&unsafe), "DANGER: do not sync the journal (simulations only)");
   po::variables_map vm;
   try {
@@ -109,8 +111,8 @@ int main(int argc, char** argv) {
         issue("provider " + id, {gateway::Role::provider, id, "demo provider " + id});
     }
   }
-  std::printf("carebroker: listening — open http://%s:%u/  (REST under /api/v1, providers' WebSocket at /ws)\n",
-              o.address.c_str(), static_cast<unsigned>(app.port()));
+  std::printf("carebroker: listening — open %s://%s:%u/  (REST under /api/v1, providers' WebSocket at /ws)\n",
+              o.tls.enabled() ? "https" : "http", o.address.c_str(), static_cast<unsigned>(app.port()));
   std::fflush(stdout);
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

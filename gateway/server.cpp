@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <filesystem>
@@ -28,6 +29,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+namespace ssl = net::ssl;
 
 namespace {
 
@@ -62,24 +64,47 @@ std::optional<HttpResponse> static_file(const std::string& root, std::string_vie
   return r;
 }
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+/// One HTTP connection, over plain TCP (Stream = beast::tcp_stream) or TLS (TlsStream).
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+  using std::enable_shared_from_this<HttpSession<Stream>>::shared_from_this;
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  HttpSession(tcp::socket&& socket, ServerContext& context) : stream_(std::move(socket)), context_(context) {
+  HttpSession(tcp::socket&& socket, ServerContext& context, ssl::context* tls)
+      : stream_(make_stream(std::move(socket), tls)), context_(context) {
     ++context_.metrics.http_connections;
   }
   ~HttpSession() { --context_.metrics.http_connections; }
 
   void run() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::read, shared_from_this()));
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kTls) {
+        beast::get_lowest_layer(self->stream_).expires_after(self->context_.limits.handshake_timeout);
+        self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+          if (!ec) self->read();
+        });
+      } else {
+        self->read();
+      }
+    });
   }
 
  private:
+  static Stream make_stream(tcp::socket&& socket, ssl::context* tls) {
+    if constexpr (kTls)
+      return Stream(std::move(socket), *tls);
+    else
+      return Stream(std::move(socket));
+  }
+
   void read() {
     parser_.emplace();
     parser_->body_limit(context_.limits.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(context_.limits.max_header_bytes));
-    stream_.expires_after(context_.limits.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+    beast::get_lowest_layer(stream_).expires_after(context_.limits.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession<Stream>::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -103,8 +128,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     version_ = request.version();
     if (beast::websocket::is_upgrade(request)) {
       if (request.target() != "/ws") return send(error_response(404, "not_found", "WebSocket endpoint is /ws"));
-      stream_.expires_never();
-      start_websocket_session(stream_.release_socket(), std::move(request), context_);
+      beast::get_lowest_layer(stream_).expires_never();
+      if constexpr (kTls)
+        start_websocket_session(std::move(stream_), std::move(request), context_);
+      else
+        start_websocket_session(stream_.release_socket(), std::move(request), context_);
       return;
     }
     const std::string target(request.target());
@@ -146,7 +174,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     response->keep_alive(keep_alive_);
     response->body() = std::move(r.body);
     response->prepare_payload();
-    stream_.expires_after(context_.limits.idle_timeout);
+    beast::get_lowest_layer(stream_).expires_after(context_.limits.idle_timeout);
     http::async_write(stream_, *response,
                       [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
                         if (ec || !self->keep_alive_) return self->close();
@@ -155,11 +183,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   ServerContext& context_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -170,7 +203,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, ServerContext& context) : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(context) {}
+  Listener(net::io_context& ioc, ServerContext& context, ssl::context* tls)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(context), tls_(tls) {}
 
   bool open(const tcp::endpoint& endpoint, std::string& error) {
     beast::error_code ec;
@@ -205,7 +239,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
         socket.close(ignored);  // over the connection limit: refuse at once
       } else {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<HttpSession>(std::move(socket), context_)->run();
+        if (tls_)
+          std::make_shared<HttpSession<TlsStream>>(std::move(socket), context_, tls_)->run();
+        else
+          std::make_shared<HttpSession<beast::tcp_stream>>(std::move(socket), context_, nullptr)->run();
       }
     }
     accept();
@@ -214,13 +251,14 @@ class Listener : public std::enable_shared_from_this<Listener> {
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   ServerContext& context_;
+  ssl::context* tls_;
 };
 
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerContext& c, std::string a, unsigned short p, int t)
-      : context(c), address(std::move(a)), port(p), threads(std::max(1, t)), ioc(threads) {}
+  Impl(ServerContext& c, std::string a, unsigned short p, int t, TlsFiles f)
+      : context(c), address(std::move(a)), port(p), threads(std::max(1, t)), ioc(threads), tls_files(std::move(f)) {}
   ServerContext& context;
   std::string address;
   unsigned short port;
@@ -229,10 +267,12 @@ struct Server::Impl {
   std::shared_ptr<Listener> listener;
   std::vector<std::thread> workers;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  TlsFiles tls_files;
+  std::unique_ptr<ssl::context> tls;
 };
 
-Server::Server(ServerContext& context, std::string address, unsigned short port, int threads)
-    : impl_(std::make_unique<Impl>(context, std::move(address), port, threads)) {}
+Server::Server(ServerContext& context, std::string address, unsigned short port, int threads, TlsFiles tls)
+    : impl_(std::make_unique<Impl>(context, std::move(address), port, threads, std::move(tls))) {}
 
 Server::~Server() { stop(); }
 
@@ -243,7 +283,22 @@ bool Server::start(std::string& error) {
     error = "bad listen address " + impl_->address;
     return false;
   }
-  impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->context);
+  if (impl_->tls_files.enabled()) {
+    if (impl_->tls_files.certificate_chain.empty() || impl_->tls_files.private_key.empty()) {
+      error = "TLS needs both a certificate chain and a private key";
+      return false;
+    }
+    impl_->tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+    impl_->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    impl_->tls->use_certificate_chain_file(impl_->tls_files.certificate_chain, ec);
+    if (!ec) impl_->tls->use_private_key_file(impl_->tls_files.private_key, ssl::context::pem, ec);
+    if (ec) {
+      error = "cannot load the TLS certificate or key: " + ec.message();
+      return false;
+    }
+  }
+  impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->context, impl_->tls.get());
   if (!impl_->listener->open(tcp::endpoint(address, impl_->port), error)) return false;
   impl_->listener->run();
   impl_->work.emplace(impl_->ioc.get_executor());

@@ -31,6 +31,14 @@ struct ServerLimits {
   std::chrono::seconds idle_timeout{60};       ///< HTTP keep-alive and WebSocket (pings keep it open)
 };
 
+/// TLS: PEM certificate chain and private key files. Both empty = plain TCP (e.g. behind a
+/// TLS-terminating proxy); both set = every connection is TLS.
+struct TlsFiles {
+  std::string certificate_chain;
+  std::string private_key;
+  bool enabled() const { return !certificate_chain.empty() || !private_key.empty(); }
+};
+
 struct ServerContext {
   TokenStore& tokens;
   MarketService& market;
@@ -44,7 +52,7 @@ struct ServerContext {
 
 class Server {
  public:
-  Server(ServerContext& context, std::string address, unsigned short port, int threads);
+  Server(ServerContext& context, std::string address, unsigned short port, int threads, TlsFiles tls = {});
   ~Server();
   /// Binds and starts the I/O threads; false with a reason when it cannot listen.
   bool start(std::string& error);

@@ -6,7 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <array>
 #include <chrono>
@@ -28,10 +30,13 @@ namespace {
 using protocol::Outbound;
 using Message = protocol::ProviderStreams::Message;
 
-class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+template <class NextLayer>
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<NextLayer>> {
+  using std::enable_shared_from_this<WebSocketSession<NextLayer>>::shared_from_this;
+
  public:
-  WebSocketSession(tcp::socket&& socket, ServerContext& context)
-      : ws_(std::move(socket)), context_(context), hello_timer_(ws_.get_executor()) {
+  WebSocketSession(NextLayer&& next, ServerContext& context)
+      : ws_(std::move(next)), context_(context), hello_timer_(ws_.get_executor()) {
     ++context_.metrics.ws_connections;
     tokens_ = context_.limits.ws_burst;
   }
@@ -47,7 +52,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     ws_.read_message_max(context_.limits.max_frame_bytes);
     ws_.auto_fragment(false);
     beast::get_lowest_layer(ws_).expires_after(context_.limits.handshake_timeout);
-    ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+    ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession<NextLayer>::on_accept, shared_from_this()));
   }
 
  private:
@@ -63,7 +68,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   }
 
   void read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+    ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession<NextLayer>::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -116,7 +121,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     }
     auto& command = std::get<engine::Command>(request);
     const std::string request_id(protocol::request_id_of(command));
-    std::weak_ptr<WebSocketSession> weak = shared_from_this();
+    std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     auto executor = ws_.get_executor();
     const bool queued = context_.market.execute(
         std::move(command), [weak, executor, request_id](sequencer::CommandResult&& result) {
@@ -162,7 +167,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
       std::vector<std::string> locations;
     };
     auto taken = std::make_shared<Taken>();
-    std::weak_ptr<WebSocketSession> weak = shared_from_this();
+    std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     auto executor = ws_.get_executor();
     const bool queued = context_.market.read(
         [taken, provider](const engine::Market& market) {
@@ -185,7 +190,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
   template <typename Taken>
   void attached(const std::string& provider, const protocol::HelloRequest& hello, const Taken& taken, int tries) {
-    std::weak_ptr<WebSocketSession> weak = shared_from_this();
+    std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     auto executor = ws_.get_executor();
     auto live = [weak, executor](std::uint64_t seq, const Message& message) {
       net::post(executor, [weak, seq, message] {
@@ -257,7 +262,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     const std::string_view suffix = protocol::OutboundMessage::suffix(binary_);
     std::array<net::const_buffer, 3> buffers{net::buffer(f.prefix), net::buffer(body.data(), body.size()),
                                              net::buffer(suffix.data(), suffix.size())};
-    ws_.async_write(buffers, beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+    ws_.async_write(buffers, beast::bind_front_handler(&WebSocketSession<NextLayer>::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -295,7 +300,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code) {});
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<NextLayer> ws_;
   ServerContext& context_;
   beast::flat_buffer buffer_;
   net::steady_timer hello_timer_;
@@ -317,7 +322,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
 void start_websocket_session(tcp::socket socket, beast::http::request<beast::http::string_body> upgrade,
                              ServerContext& context) {
-  std::make_shared<WebSocketSession>(std::move(socket), context)->run(std::move(upgrade));
+  std::make_shared<WebSocketSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), context)
+      ->run(std::move(upgrade));
+}
+
+void start_websocket_session(TlsStream stream, beast::http::request<beast::http::string_body> upgrade,
+                             ServerContext& context) {
+  std::make_shared<WebSocketSession<TlsStream>>(std::move(stream), context)->run(std::move(upgrade));
 }
 
 }  // namespace carebroker::gateway

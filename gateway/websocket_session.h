@@ -9,13 +9,20 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include "gateway/server.h"
 
 namespace carebroker::gateway {
 
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
 void start_websocket_session(boost::asio::ip::tcp::socket socket,
                              boost::beast::http::request<boost::beast::http::string_body> upgrade,
+                             ServerContext& context);
+/// The same over TLS: the handshake is done; the stream moves into the WebSocket.
+void start_websocket_session(TlsStream stream, boost::beast::http::request<boost::beast::http::string_body> upgrade,
                              ServerContext& context);
 
 }  // namespace carebroker::gateway

@@ -9,7 +9,8 @@
 //   (d) nothing is half-applied: every journal batch decodes and replays cleanly, and each
 //       restart recovered at least everything acknowledged before the kill.
 // CAREBROKER_CRASH_KILLS=N sets the number of kills (default 10; scripts/crash-test runs 100),
-// CAREBROKER_CRASH_SEED the seed. Prints "lost acknowledgements: N".
+// CAREBROKER_CRASH_SEED the seed; CAREBROKER_CRASH_KEEP=1 keeps the data directory. Prints
+// "lost acknowledgements: N".
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -327,6 +328,10 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command", "[cr
   CHECK(awards > 0);
 
   journal.reset();
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  if (std::getenv("CAREBROKER_CRASH_KEEP")) {
+    std::printf("crash test data kept in %s\n", dir.c_str());
+  } else {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
 }

@@ -3,17 +3,31 @@
 // the next frame with a timeout. Beast lives only in gateway_client.cpp (pimpl), so the tests
 // that use this header compile fast.
 //
+// Also TestServer: the real server (gateway::App) started in-process on an ephemeral port with a
+// temporary data directory, a ManualClock and a small home-care market built by its first-start
+// commands (market_fixture.h's DPS), for the [gateway] and [node] tests.
+//
 // Threading: a WsClient is used by one thread at a time; http_request is a free function.
 // Timeouts: every call waits at most its timeout; a WebSocket read that times out ends that
 // connection (a Beast stream cannot be used after a cancelled read), so to check that "nothing
 // else arrived", send a Ping and expect the Pong to be the next frame.
 #pragma once
 
+#include <stdlib.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "engine/sequencer/clock.h"
+#include "engine/sequencer/sequencer.h"
+#include "gateway/app.h"
+#include "market_fixture.h"
 
 namespace carebroker::testing {
 
@@ -77,6 +91,96 @@ class WsClient {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The real server, in-process.
+
+struct TestServerOptions {
+  gateway::ServerLimits limits;
+  bool sync = true;  ///< the journal syncs every batch (false: faster, for load-shaped tests)
+  /// Admitted to home-care with their quality inputs. Default: A and B (tier 1, south: invited
+  /// to B13 packages), N (tier 1, north: never invited to them), each its own provider P-<id>.
+  std::vector<LocationSpec> locations = {LocationSpec{"A"}, LocationSpec{"B"}, LocationSpec{"N", "tier1", {"north"}}};
+};
+
+/// The first-start commands: calendar, categories, the home-care DPS, and the admitted locations.
+inline std::vector<engine::Command> small_market(const std::vector<LocationSpec>& locations) {
+  using namespace carebroker::engine;
+  std::vector<Command> out;
+  out.push_back(SetCalendar{england_and_wales_bank_holidays()});
+  for (const char* c : {"older_people", "dementia", "learning_disability", "mental_health", "physical_disability", "autism"})
+    out.push_back(DefineCategory{{c, c}});
+  out.push_back(ConfigureDps{home_care_config()});
+  std::vector<std::string> providers;
+  for (const auto& s : locations) {
+    const std::string provider = s.provider.empty() ? "P-" + s.id : s.provider;
+    if (std::find(providers.begin(), providers.end(), provider) == providers.end()) {
+      providers.push_back(provider);
+      out.push_back(RegisterProvider{provider, provider + " Ltd"});
+    }
+    out.push_back(RegisterLocation{s.id, provider, s.id + " branch", "B13 9AA", "Birmingham"});
+    out.push_back(ApplyToDps{s.id, "home-care"});
+    out.push_back(AdmitToDps{s.id, "home-care", {"hc"}, s.categories, s.zones, s.tier, 500});
+    UpdateQualityInputs q;
+    q.location = s.id;
+    q.cqc = s.cqc;
+    q.pamms = s.pamms;
+    q.self_assessment = s.self_assessment;
+    out.push_back(q);
+  }
+  return out;
+}
+
+class TestServer {
+ public:
+  explicit TestServer(TestServerOptions options = {}) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "carebroker-gateway-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    dir_ = pattern;
+    gateway::AppOptions o;
+    o.data_dir = dir_;
+    o.port = 0;
+    o.threads = 1;
+    o.sync = options.sync;
+    o.limits = options.limits;
+    o.first_start = small_market(options.locations);
+    o.clock = &clock_;
+    std::string error;
+    const bool started = app_.start(o, error);
+    INFO("App::start: " << error);
+    REQUIRE(started);
+    REQUIRE(app_.port() != 0);
+  }
+  ~TestServer() {
+    app_.stop();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  unsigned short port() const { return app_.port(); }
+  gateway::App& app() { return app_; }
+  /// The sequencer's clock: it ticks by itself once a deadline is due on it.
+  sequencer::ManualClock& clock() { return clock_; }
+  /// The journal's durable sequence: moves only when events are written.
+  std::uint64_t durable_seq() { return app_.sequencer().durable_seq(); }
+
+  /// A bearer token: officers and admins by name; a provider's for provider id `provider`.
+  std::string token(gateway::Role role, const std::string& provider = "") {
+    std::string error;
+    const std::string name = provider.empty() ? std::string(gateway::to_string(role)) + "-1" : "rostering-" + provider;
+    const auto t = app_.issue_token(gateway::Principal{role, provider, name}, error);
+    INFO(error);
+    REQUIRE(t);
+    return *t;
+  }
+
+ private:
+  std::string dir_;
+  sequencer::ManualClock clock_{kMonday9am};
+  gateway::App app_;  // after the clock: stopped and destroyed first
 };
 
 }  // namespace carebroker::testing

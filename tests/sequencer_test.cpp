@@ -368,6 +368,35 @@ TEST_CASE("sequencer: a read sees the commands before it and is released once th
   CHECK(journal_at_read_done >= offer_last_seq);
 }
 
+TEST_CASE("sequencer: replies to reads and commands in one batch are released in submission order",
+          "[sequencer]") {
+  Rig rig;
+  rig.start_with_market();
+  const PackageId p = rig.post();
+
+  std::mutex m;
+  std::vector<std::string> released;  // in the order the persister released them
+  std::promise<void> all_done;
+  auto note = [&](const std::string& what) {
+    std::lock_guard lock(m);
+    released.push_back(what);
+    if (released.size() == 3) all_done.set_value();
+  };
+  // Hold the sequencer so that the command, the read and the command form one batch.
+  Gate gate;
+  REQUIRE(rig.seq.submit_read(gate.read(), {}));
+  REQUIRE(gate.wait_entered());
+  REQUIRE(rig.seq.submit(offer_command(0, p, "ord-a"), [&](CommandResult&&) { note("command A"); }));
+  REQUIRE(rig.seq.submit_read([](const Market&) {}, [&](bool) { note("read R"); }));
+  REQUIRE(rig.seq.submit(offer_command(1, p, "ord-b"), [&](CommandResult&&) { note("command B"); }));
+  gate.release();
+  auto f = all_done.get_future();
+  REQUIRE(f.wait_for(kTimeout) == std::future_status::ready);
+  std::lock_guard lock(m);
+  // A client that sends a query and then a command expects their answers in that order.
+  CHECK(released == std::vector<std::string>{"command A", "read R", "command B"});
+}
+
 TEST_CASE("sequencer: the next batch is computed while one is being persisted", "[sequencer]") {
   // While batch N is held in the journal, the sequencer runs batch N+1 (its read runs), but
   // nothing of N or N+1 is released.

@@ -1,0 +1,915 @@
+// End to end through the real server: gateway::App on an ephemeral port with a RocksDB journal
+// in a temporary directory, a ManualClock, and real clients — HTTP for the officer, WebSocket
+// for providers (one speaking JSON text frames, one FlatBuffers binary frames).
+//
+//   - a whole mini-competition: post → broadcast (only to the eligible) → sealed offers with
+//     idempotent acks → the window closes on the clock → award → accept → the person's details
+//     to the winner only → the officer's explanations;
+//   - reconnect without loss (resume after the last seq seen) and the snapshot otherwise;
+//   - every kind of bad input on every WebSocket entry point and through REST: each gets its own
+//     code, the server stays up, and the journal does not move;
+//   - a slow consumer is cut off while a provider that reads gets everything.
+//
+// Nothing here asserts on timing: every wait is a read with a generous timeout.
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+#include <flatbuffers/idl.h>
+
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gateway/metrics.h"
+#include "gateway/protocol/wire_codec.h"
+#include "gateway_client.h"
+#include "schemas/wire_generated.h"
+
+namespace {
+
+namespace json = boost::json;
+namespace w = carebroker::wire;
+using carebroker::gateway::Role;
+using namespace carebroker::testing;
+
+constexpr carebroker::engine::UtcMillis kHour = 3'600'000;
+
+// ---- the officer's side: REST ----
+
+/// A standard B13 package (invites A and B, never N) with a one-hour window; `extra` adds
+/// members (", \"needs\": [...]").
+std::string package_json(const std::string& extra = {}) {
+  return R"({"dps": "home-care", "lot": "hc", "categories": ["older_people"], "postcode_district": "B13",
+    "quantity": 840, "visits": {"visits_per_day": 4, "minutes_per_visit": 30, "days_per_week": 7},
+    "start_date": "2026-11-25", "needs": ["personal care", "medication prompts"],
+    "outcomes": ["remain independent at home"], "window": 3600000,
+    "person": {"name": "Ada Example", "address": "1 Test Street", "postcode": "B13 9ZZ", "case_reference": "CASE-1"})" +
+         extra + "}";
+}
+
+bool mentions_person(std::string_view bytes) {
+  for (std::string_view s : {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"})
+    if (bytes.find(s) != std::string_view::npos) return true;
+  return false;
+}
+
+json::value parse_json(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  INFO(text);
+  REQUIRE(!ec);
+  return v;
+}
+
+json::value must_http(TestServer& server, int status, std::string_view method, std::string_view target,
+                      const std::string& token, const std::string& body = {}) {
+  const HttpResult r = http_request(server.port(), method, target, token, body);
+  INFO(method << " " << target << " → " << r.status << " " << r.body.substr(0, 400) << r.error);
+  REQUIRE(r.status == status);
+  REQUIRE(r.content_type == "application/json");
+  return parse_json(r.body);
+}
+
+std::uint64_t post_package(TestServer& server, const std::string& officer, const std::string& body = package_json()) {
+  const json::value v = must_http(server, 201, "POST", "/api/v1/packages", officer, body);
+  return v.at("package").to_number<std::uint64_t>();
+}
+
+std::string rest_error_code(const HttpResult& r) {
+  INFO(r.status << " " << r.body << r.error);
+  const json::value v = parse_json(r.body);
+  return std::string(v.at("error").at("code").as_string());
+}
+
+// ---- the provider's side: client frames in both encodings ----
+
+std::string client_json(std::string_view type, json::object message) {
+  return json::serialize(json::object{{"message_type", type}, {"message", std::move(message)}});
+}
+
+template <typename Build>
+std::string client_fb(w::ClientMessage type, Build build) {
+  flatbuffers::FlatBufferBuilder b;
+  const auto message = build(b);
+  b.Finish(w::CreateClientFrame(b, type, message.Union()), "CBW1");
+  return {reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()};
+}
+
+struct Offer {
+  std::string request_id;
+  std::string location;
+  std::uint64_t package = 0;
+  std::int64_t price = 0;
+  std::string start_date = "2026-11-25";
+  bool must_meet = true;
+  std::string notes;
+};
+
+/// The same client message as a JSON text frame and as a FlatBuffers binary frame.
+struct Both {
+  std::string json;
+  std::string binary;
+};
+
+Both hello_frame(const std::string& token, std::uint64_t resume_after, const std::string& epoch) {
+  return {client_json("Hello", {{"token", token}, {"resume_after", resume_after}, {"stream_epoch", epoch}}),
+          client_fb(w::ClientMessage::Hello, [&](flatbuffers::FlatBufferBuilder& b) {
+            return w::CreateHelloDirect(b, token.c_str(), resume_after, epoch.c_str());
+          })};
+}
+
+Both offer_frame(const Offer& o, bool amend = false) {
+  json::object m{{"request_id", o.request_id}, {"location", o.location},     {"package", o.package},
+                 {"price", o.price},           {"start_date", o.start_date}, {"must_meet_confirmed", o.must_meet},
+                 {"notes", o.notes}};
+  if (amend)
+    return {client_json("AmendOffer", std::move(m)), client_fb(w::ClientMessage::AmendOffer, [&](auto& b) {
+              return w::CreateAmendOfferDirect(b, o.request_id.c_str(), o.location.c_str(), o.package, o.price,
+                                               o.start_date.c_str(), o.must_meet, o.notes.c_str());
+            })};
+  return {client_json("PlaceOffer", std::move(m)), client_fb(w::ClientMessage::PlaceOffer, [&](auto& b) {
+            return w::CreatePlaceOfferDirect(b, o.request_id.c_str(), o.location.c_str(), o.package, o.price,
+                                             o.start_date.c_str(), o.must_meet, o.notes.c_str());
+          })};
+}
+
+Both accept_frame(const std::string& request_id, const std::string& location, std::uint64_t package) {
+  return {client_json("AcceptAward", {{"request_id", request_id}, {"location", location}, {"package", package}}),
+          client_fb(w::ClientMessage::AcceptAward, [&](auto& b) {
+            return w::CreateAcceptAwardDirect(b, request_id.c_str(), location.c_str(), package);
+          })};
+}
+
+Both ping_frame(std::uint64_t nonce) {
+  return {client_json("Ping", {{"nonce", nonce}}),
+          client_fb(w::ClientMessage::Ping, [&](auto& b) { return w::CreatePing(b, nonce); })};
+}
+
+// ---- server frames: both encodings read into one shape ----
+
+/// One server frame: its stream number, its ServerMessage type and the message's fields (the
+/// binary form is verified, then printed with the schema, so both encodings read alike).
+struct Msg {
+  std::uint64_t seq = 0;
+  std::string type;
+  json::object m;
+  std::string raw;  ///< the frame's bytes as received
+
+  std::string text(std::string_view key) const {
+    const json::value* v = m.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  }
+  std::int64_t number(std::string_view key) const {
+    const json::value* v = m.if_contains(key);
+    if (!v) return 0;
+    if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
+    return v->is_int64() ? v->as_int64() : 0;
+  }
+  bool flag(std::string_view key) const {
+    const json::value* v = m.if_contains(key);
+    return v && v->is_bool() && v->as_bool();
+  }
+  std::string describe() const { return type + " seq " + std::to_string(seq) + " " + json::serialize(m).substr(0, 400); }
+};
+
+flatbuffers::Parser& server_frame_printer() {
+  static flatbuffers::Parser* parser = [] {
+    flatbuffers::IDLOptions opts;
+    opts.strict_json = true;
+    opts.indent_step = -1;
+    opts.output_default_scalars_in_json = true;
+    auto* p = new flatbuffers::Parser(opts);
+    const std::string schema(carebroker::gateway::protocol::wire_schema_text());
+    if (!p->Parse(schema.c_str()) || !p->SetRootType("ServerFrame")) throw std::logic_error(p->error_);
+    return p;
+  }();
+  return *parser;
+}
+
+Msg decode(const WsFrame& f, bool binary) {
+  INFO(f.describe());
+  REQUIRE(f.is_message());
+  REQUIRE((f.kind == WsFrame::Kind::binary) == binary);
+  Msg out;
+  out.raw = f.data;
+  json::value frame;
+  if (binary) {
+    REQUIRE(f.data.size() >= 8 + 8);
+    for (int i = 7; i >= 0; --i) out.seq = (out.seq << 8) | static_cast<unsigned char>(f.data[static_cast<std::size_t>(i)]);
+    const std::string_view body = std::string_view(f.data).substr(8);
+    std::vector<std::uint64_t> aligned((body.size() + 7) / 8);
+    std::memcpy(aligned.data(), body.data(), body.size());
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(aligned.data());
+    flatbuffers::Verifier verifier(bytes, body.size());
+    REQUIRE(verifier.VerifyBuffer<w::ServerFrame>("CBW1"));
+    const w::ServerFrame* typed = flatbuffers::GetRoot<w::ServerFrame>(bytes);
+    std::string text;
+    REQUIRE(flatbuffers::GenerateText(server_frame_printer(), bytes, &text));
+    frame = parse_json(text);
+    REQUIRE(std::string(w::EnumNameServerMessage(typed->message_type())) ==
+            std::string(frame.at("message_type").as_string()));
+  } else {
+    const json::value envelope = parse_json(f.data);
+    REQUIRE(envelope.is_object());
+    REQUIRE(envelope.as_object().size() == 2);
+    out.seq = envelope.at("seq").to_number<std::uint64_t>();
+    frame = envelope.at("frame");
+  }
+  out.type = std::string(frame.at("message_type").as_string());
+  out.m = frame.at("message").as_object();
+  return out;
+}
+
+/// A provider's connection, in one encoding. Checks the stream numbering of every frame: 0 for
+/// replies, and for notifications exactly one more than the last seen (a Snapshot sets it).
+class Provider {
+ public:
+  Provider(TestServer& server, std::string token, bool binary)
+      : server_(server), token_(std::move(token)), binary_(binary) {}
+
+  /// Connects and says Hello; returns the Welcome. Unless the Welcome says resumed, reads the
+  /// Snapshot that follows it into `snapshot`.
+  Msg hello(std::uint64_t resume_after = 0, const std::string& epoch = {}, WsClient::Options options = {}) {
+    connect(options);
+    send(hello_frame(token_, resume_after, epoch));
+    Msg welcome = next();
+    INFO(welcome.describe());
+    REQUIRE(welcome.type == "Welcome");
+    REQUIRE(welcome.seq == 0);
+    epoch_ = welcome.text("stream_epoch");
+    REQUIRE(!epoch_.empty());
+    if (welcome.flag("resumed")) {
+      last_seq_ = resume_after;
+    } else {
+      snapshot = next();
+      INFO(snapshot.describe());
+      REQUIRE(snapshot.type == "Snapshot");
+    }
+    return welcome;
+  }
+
+  void connect(WsClient::Options options = {}) {
+    std::string error;
+    const bool connected = ws_.connect(server_.port(), error, options);
+    INFO("connect: " << error);
+    REQUIRE(connected);
+  }
+
+  void send(const Both& frame) {
+    const bool sent = binary_ ? ws_.send_binary(frame.binary) : ws_.send_text(frame.json);
+    INFO(ws_.last_error());
+    REQUIRE(sent);
+  }
+  void send_raw(std::string_view bytes, bool binary) {
+    const bool sent = binary ? ws_.send_binary(bytes) : ws_.send_text(bytes);
+    INFO(ws_.last_error());
+    REQUIRE(sent);
+  }
+
+  Msg next() {
+    const WsFrame f = ws_.read();
+    Msg m = decode(f, binary_);
+    INFO(m.describe());
+    if (m.type == "Snapshot") {
+      last_seq_ = m.seq;
+    } else if (m.seq != 0) {
+      CHECK(m.seq == last_seq_ + 1);
+      last_seq_ = m.seq;
+    }
+    seen.push_back(m);
+    return m;
+  }
+
+  Msg expect(std::string_view type) {
+    Msg m = next();
+    INFO("expected " << type << ", got " << m.describe());
+    REQUIRE(m.type == type);
+    return m;
+  }
+
+  /// The reply to a request that was refused: an Error with `code` (and the request id).
+  void expect_error(std::string_view code, std::string_view request_id = {}) {
+    Msg m = expect("Error");
+    INFO(m.describe());
+    CHECK(m.seq == 0);
+    CHECK(m.text("code") == code);
+    CHECK(!m.text("detail").empty());
+    if (!request_id.empty()) CHECK(m.text("request_id") == request_id);
+  }
+
+  Msg expect_ack(std::string_view request_id, std::uint64_t package, bool replayed = false) {
+    Msg m = expect("Ack");
+    INFO(m.describe());
+    CHECK(m.seq == 0);
+    CHECK(m.text("request_id") == request_id);
+    CHECK(static_cast<std::uint64_t>(m.number("package")) == package);
+    CHECK(m.m.contains("replayed"));
+    CHECK(m.flag("replayed") == replayed);
+    return m;
+  }
+
+  /// Nothing else is waiting for this client: a Ping's Pong is the very next frame.
+  void expect_quiet() {
+    const std::uint64_t nonce = ++nonce_;
+    send(ping_frame(nonce));
+    Msg m = expect("Pong");
+    CHECK(static_cast<std::uint64_t>(m.number("nonce")) == nonce);
+  }
+
+  /// The connection ends (a close frame, or the TCP connection dropped) before `max_frames`
+  /// more frames; returns how it ended.
+  WsFrame expect_closed(int max_frames = 10) {
+    for (int i = 0; i < max_frames; ++i) {
+      WsFrame f = ws_.read();
+      if (f.is_message()) continue;
+      INFO(f.describe());
+      REQUIRE(f.kind != WsFrame::Kind::timeout);
+      return f;
+    }
+    FAIL("the connection stayed open");
+    return {};
+  }
+
+  void place(const Offer& o) { send(offer_frame(o)); }
+  void accept(const std::string& request_id, const std::string& location, std::uint64_t package) {
+    send(accept_frame(request_id, location, package));
+  }
+  void drop() { ws_.drop(); }
+  void close() { ws_.close(); }
+
+  WsClient& ws() { return ws_; }
+  const std::string& epoch() const { return epoch_; }
+  std::uint64_t last_seq() const { return last_seq_; }
+  bool binary() const { return binary_; }
+
+  Msg snapshot;
+  std::vector<Msg> seen;
+
+ private:
+  TestServer& server_;
+  std::string token_;
+  bool binary_;
+  WsClient ws_;
+  std::string epoch_;
+  std::uint64_t last_seq_ = 0;
+  std::uint64_t nonce_ = 0;
+};
+
+std::vector<std::uint64_t> packages_in_snapshot(const Msg& snapshot) {
+  std::vector<std::uint64_t> out;
+  for (const auto& p : snapshot.m.at("packages").as_array()) out.push_back(p.at("package").to_number<std::uint64_t>());
+  return out;
+}
+
+}  // namespace
+
+// =============================================================================================
+
+TEST_CASE("a whole mini-competition: REST posting, both WebSocket encodings, award, accept, explanations",
+          "[gateway]") {
+  TestServer server;
+  const std::string officer = server.token(Role::officer);
+  Provider a(server, server.token(Role::provider, "P-A"), false);  // a web portal: JSON
+  Provider b(server, server.token(Role::provider, "P-B"), true);   // rostering software: FlatBuffers
+  Provider n(server, server.token(Role::provider, "P-N"), false);  // north only: never invited
+
+  for (Provider* p : {&a, &b, &n}) {
+    const Msg welcome = p->hello();
+    CHECK_FALSE(welcome.flag("resumed"));
+    CHECK(packages_in_snapshot(p->snapshot).empty());
+  }
+  CHECK(a.seen.front().text("provider") == "P-A");
+  CHECK(a.seen.front().m.at("locations").as_array() == json::array{"A"});
+  CHECK(b.seen.front().m.at("locations").as_array() == json::array{"B"});
+
+  // The officer posts; A and B are invited, each with its own location and no person details.
+  const std::uint64_t package = post_package(server, officer);
+  for (Provider* p : {&a, &b}) {
+    const Msg broadcast = p->expect("PackageBroadcast");
+    INFO(broadcast.describe());
+    CHECK(broadcast.seq == 1);
+    CHECK(static_cast<std::uint64_t>(broadcast.number("package")) == package);
+    CHECK(broadcast.text("location") == (p == &a ? "A" : "B"));
+    CHECK(broadcast.text("dps") == "home-care");
+    CHECK(broadcast.text("zone") == "south");
+    CHECK(broadcast.text("postcode_district") == "B13");
+    CHECK(broadcast.text("tier") == "tier1");
+    CHECK(broadcast.text("start_date") == "2026-11-25");
+    CHECK(broadcast.number("quantity") == 840);
+    CHECK(broadcast.number("closes_at") > 0);
+    CHECK_FALSE(mentions_person(broadcast.raw));
+  }
+  {  // The FlatBuffers client reads it with the generated accessors too.
+    const std::string_view body = std::string_view(b.seen.back().raw).substr(8);
+    std::vector<std::uint64_t> aligned((body.size() + 7) / 8);
+    std::memcpy(aligned.data(), body.data(), body.size());
+    const auto* frame = flatbuffers::GetRoot<w::ServerFrame>(aligned.data());
+    const w::PackageBroadcast* typed = frame->message_as_PackageBroadcast();
+    REQUIRE(typed);
+    CHECK(typed->package() == package);
+    CHECK(typed->location()->str() == "B");
+    CHECK(typed->unit() == w::Unit::hours);
+    CHECK(typed->visits_per_day() == 4);
+  }
+
+  // Sealed offers, acknowledged once durable; a retry of the same request is replayed.
+  a.place({"a-1", "A", package, 3100});
+  a.expect_ack("a-1", package);
+  b.place({"b-1", "B", package, 2900, "2026-11-25", true, "two carers, same team"});
+  b.expect_ack("b-1", package);
+  b.place({"b-1", "B", package, 2900, "2026-11-25", true, "two carers, same team"});
+  b.expect_ack("b-1", package, true);
+  a.place({"a-1", "A", package, 3100});
+  a.expect_ack("a-1", package, true);
+
+  // The window closes on the clock: the sequencer ticks by itself once the deadline is due.
+  server.clock().advance(kHour + 1000);
+  const Msg closed_b = b.expect("PackageUpdate");
+  CHECK(closed_b.text("standing") == "closed_for_bidding");
+  const Msg award = b.expect("AwardOffered");
+  CHECK(award.text("location") == "B");
+  CHECK(static_cast<std::uint64_t>(award.number("package")) == package);
+  CHECK(award.number("expires_at") > 0);
+  const Msg closed_a = a.expect("PackageUpdate");
+  CHECK(closed_a.text("standing") == "closed_for_bidding");
+
+  // The winner accepts: its Ack, its placement and — only now, only to it — the person.
+  b.accept("b-2", "B", package);
+  std::map<std::string, Msg> got;
+  for (int i = 0; i < 3; ++i) {
+    Msg m = b.next();
+    got.emplace(m.type, m);
+  }
+  REQUIRE(got.count("Ack"));
+  CHECK(got.at("Ack").text("request_id") == "b-2");
+  REQUIRE(got.count("PackageUpdate"));
+  CHECK(got.at("PackageUpdate").text("standing") == "placed_with_you");
+  CHECK(got.at("PackageUpdate").number("own_rank") == 1);
+  REQUIRE(got.count("PersonDetails"));
+  const Msg& person = got.at("PersonDetails");
+  CHECK(person.text("location") == "B");
+  CHECK(person.text("name") == "Ada Example");
+  CHECK(person.text("address") == "1 Test Street");
+  CHECK(person.text("postcode") == "B13 9ZZ");
+  CHECK(person.text("case_reference") == "CASE-1");
+
+  // The loser hears it was awarded elsewhere, with its own rank — and never the person.
+  const Msg elsewhere = a.expect("PackageUpdate");
+  CHECK(elsewhere.text("standing") == "awarded_elsewhere");
+  CHECK(elsewhere.number("own_rank") == 2);
+  a.expect_quiet();
+  b.expect_quiet();
+  for (const Msg& m : a.seen) CHECK_FALSE(mentions_person(m.raw));
+
+  // The provider whose location is not eligible received nothing but its Welcome and Snapshot.
+  n.expect_quiet();
+  CHECK(n.seen.size() == 3);
+
+  // The officer sees every offer with its explanation.
+  const json::value view = must_http(server, 200, "GET", "/api/v1/packages/" + std::to_string(package), officer);
+  INFO(json::serialize(view));
+  CHECK(view.at("status").as_string() == "placed");
+  CHECK(view.at("person").at("name").as_string() == "Ada Example");
+  const auto& offers = view.at("ranking").at("offers").as_array();
+  REQUIRE(offers.size() == 2);
+  std::map<std::string, json::object> by_location;
+  for (const auto& o : offers) by_location[std::string(o.at("location").as_string())] = o.as_object();
+  REQUIRE(by_location.count("A"));
+  REQUIRE(by_location.count("B"));
+  CHECK(by_location["B"].at("rank").to_number<int>() == 1);
+  CHECK(by_location["B"].at("price").to_number<std::int64_t>() == 2900);
+  CHECK(by_location["B"].at("notes").as_string() == "two carers, same team");
+  CHECK(by_location["A"].at("rank").to_number<int>() == 2);
+  CHECK(by_location["A"].at("price").to_number<std::int64_t>() == 3100);
+  for (auto& [location, o] : by_location) {
+    INFO(location);
+    CHECK_FALSE(o.at("explanation").as_string().empty());
+    CHECK(o.at("acceptable").as_bool());
+  }
+  const auto& excluded = view.at("exclusions").as_array();
+  bool n_excluded = false;
+  for (const auto& x : excluded)
+    if (x.at("location").as_string() == "N") n_excluded = x.at("rule").as_string() == "zone";
+  CHECK(n_excluded);
+}
+
+TEST_CASE("a provider that reconnects resumes after the last frame it saw, without loss; otherwise a snapshot",
+          "[gateway]") {
+  TestServer server;
+  const std::string officer = server.token(Role::officer);
+  const std::string token_a = server.token(Role::provider, "P-A"), token_b = server.token(Role::provider, "P-B");
+  Provider a(server, token_a, false);
+  Provider b(server, token_b, true);
+  a.hello();
+  b.hello();
+  const std::string epoch = b.epoch();
+  CHECK(a.epoch() == epoch);
+
+  const std::uint64_t p1 = post_package(server, officer);
+  CHECK(a.expect("PackageBroadcast").number("package") == static_cast<std::int64_t>(p1));
+  CHECK(b.expect("PackageBroadcast").number("package") == static_cast<std::int64_t>(p1));
+  const std::uint64_t seen_a = a.last_seq(), seen_b = b.last_seq();
+  REQUIRE(seen_b == 1);
+
+  // Both vanish (A closes politely, B's connection just drops); meanwhile the market moves on.
+  a.close();
+  b.drop();
+  const std::uint64_t p2 = post_package(server, officer);
+  const std::uint64_t p3 = post_package(server, officer);
+  must_http(server, 200, "POST", "/api/v1/packages/" + std::to_string(p1) + "/cancel", officer,
+            R"({"reason": "the person went into hospital"})");
+
+  // They come back with the last seq they saw and the epoch: exactly the missed frames, in order.
+  for (auto* p : {&a, &b}) {
+    Provider back(server, p == &a ? token_a : token_b, p->binary());
+    const Msg welcome = back.hello(p == &a ? seen_a : seen_b, epoch);
+    INFO((p == &a ? "A (JSON)" : "B (FlatBuffers)"));
+    CHECK(welcome.flag("resumed"));
+    CHECK(welcome.text("stream_epoch") == epoch);
+    const std::uint64_t from = p == &a ? seen_a : seen_b;
+    const Msg m2 = back.expect("PackageBroadcast");
+    CHECK(m2.seq == from + 1);
+    CHECK(static_cast<std::uint64_t>(m2.number("package")) == p2);
+    const Msg m3 = back.expect("PackageBroadcast");
+    CHECK(m3.seq == from + 2);
+    CHECK(static_cast<std::uint64_t>(m3.number("package")) == p3);
+    const Msg m4 = back.expect("PackageUpdate");
+    CHECK(m4.seq == from + 3);
+    CHECK(static_cast<std::uint64_t>(m4.number("package")) == p1);
+    CHECK(m4.text("standing") == "closed");
+    back.expect_quiet();  // nothing twice, nothing more
+    back.close();
+  }
+
+  // A wrong epoch (another server run's numbering) gets a snapshot of what is live instead.
+  {
+    Provider again(server, token_b, true);
+    const Msg welcome = again.hello(seen_b, "not-this-epoch");
+    CHECK_FALSE(welcome.flag("resumed"));
+    const auto live = packages_in_snapshot(again.snapshot);
+    CHECK(std::set<std::uint64_t>(live.begin(), live.end()) == std::set<std::uint64_t>{p2, p3});
+    CHECK(again.snapshot.seq == 4);
+    again.expect_quiet();
+  }
+  // So does a position beyond the stream's newest number.
+  {
+    Provider ahead(server, token_a, false);
+    const Msg welcome = ahead.hello(999, epoch);
+    CHECK_FALSE(welcome.flag("resumed"));
+    CHECK(packages_in_snapshot(ahead.snapshot).size() == 2);
+    ahead.expect_quiet();
+  }
+}
+
+TEST_CASE("bad input on every WebSocket entry point gets its own code; the server stays up and the journal does not move",
+          "[gateway]") {
+  TestServer server;
+  const std::string officer = server.token(Role::officer);
+  Provider a(server, server.token(Role::provider, "P-A"), false);
+  Provider b(server, server.token(Role::provider, "P-B"), true);
+  Provider n(server, server.token(Role::provider, "P-N"), false);
+  a.hello();
+  b.hello();
+  n.hello();
+
+  // Setup: package `closed` has its window closed (award offered to B); package `open` is open
+  // with A's offer "a-1". From here on the clock stands still, so only accepted requests can
+  // move the journal.
+  const std::uint64_t closed = post_package(server, officer);
+  a.expect("PackageBroadcast");
+  b.expect("PackageBroadcast");
+  b.place({"b-1", "B", closed, 2900});
+  b.expect_ack("b-1", closed);
+  server.clock().advance(kHour + 1000);
+  b.expect("PackageUpdate");
+  b.expect("AwardOffered");
+  a.expect("PackageUpdate");
+  const std::uint64_t open = post_package(server, officer);
+  a.expect("PackageBroadcast");
+  b.expect("PackageBroadcast");
+  a.place({"a-1", "A", open, 3000});
+  a.expect_ack("a-1", open);
+
+  const std::uint64_t journal = server.durable_seq();
+
+  SECTION("JSON text frames") {
+    const std::string good_tail = R"(,"start_date":"2026-11-25","must_meet_confirmed":true}})";
+    const auto place = [&](const std::string& fields) {
+      return R"({"message_type":"PlaceOffer","message":{)" + fields + "}}";
+    };
+    const std::string pkg = std::to_string(open);
+    struct Case {
+      const char* what;
+      std::string frame;
+      const char* code;
+      const char* request_id;
+    };
+    const std::vector<Case> cases = {
+        {"not JSON", "hello server", "malformed_frame", ""},
+        {"truncated JSON", R"({"message_type":"PlaceOffer","message":{"request_id":"x")", "malformed_frame", ""},
+        {"a JSON array", "[1, 2, 3]", "malformed_frame", ""},
+        {"an empty object", "{}", "malformed_frame", ""},
+        {"no message", R"({"message_type":"PlaceOffer"})", "malformed_frame", ""},
+        {"an unknown message type", R"({"message_type":"Bid","message":{"price":1}})", "malformed_frame", ""},
+        {"an unknown field", place(R"("request_id":"j1","location":"A","package":)" + pkg +
+                                   R"(,"price":3000,"start_date":"2026-11-25","colour":"blue")"),
+         "malformed_frame", ""},
+        {"package as a string", place(R"("request_id":"j2","location":"A","package":"seven","price":3000)") + good_tail,
+         "malformed_frame", ""},
+        {"location as a number", place(R"("request_id":"j3","location":7,"package":)" + pkg + R"(,"price":3000)") + good_tail,
+         "malformed_frame", ""},
+        {"a negative package", place(R"("request_id":"j4","location":"A","package":-1,"price":3000)") + good_tail,
+         "malformed_frame", ""},
+        {"no request id", place(R"("location":"A","package":)" + pkg + R"(,"price":3000,"start_date":"2026-11-25")"),
+         "request_id_missing", ""},
+        {"no start date", place(R"("request_id":"j5","location":"A","package":)" + pkg + R"(,"price":3000)"),
+         "invalid_date", "j5"},
+        {"a start date that is no date", place(R"("request_id":"j6","location":"A","package":)" + pkg +
+                                               R"(,"price":3000,"start_date":"2026-02-30")"),
+         "invalid_date", "j6"},
+        {"price zero", place(R"("request_id":"j7","location":"A","package":)" + pkg + R"(,"price":0)") + good_tail,
+         "price_not_positive", "j7"},
+        {"a negative price", place(R"("request_id":"j8","location":"A","package":)" + pkg + R"(,"price":-2850)") + good_tail,
+         "price_not_positive", "j8"},
+        {"a fractional price", place(R"("request_id":"j9","location":"A","package":)" + pkg + R"(,"price":28.5)") + good_tail,
+         "price_not_whole_pence", ""},
+        {"a price in exponent form", place(R"("request_id":"j10","location":"A","package":)" + pkg + R"(,"price":2.85e3)") + good_tail,
+         "price_not_whole_pence", ""},
+        {"a price as a string", place(R"("request_id":"j11","location":"A","package":)" + pkg + R"(,"price":"2850")") + good_tail,
+         "price_not_whole_pence", ""},
+        {"a price beyond 64 bits", place(R"("request_id":"j12","location":"A","package":)" + pkg +
+                                         R"(,"price":99999999999999999999)") + good_tail,
+         "price_outside_rate_band", ""},
+        {"a huge price", place(R"("request_id":"j13","location":"A","package":)" + pkg + R"(,"price":1000000000000)") + good_tail,
+         "price_outside_rate_band", "j13"},
+        {"a price below the rate band", place(R"("request_id":"j14","location":"A","package":)" + pkg + R"(,"price":100)") + good_tail,
+         "price_outside_rate_band", "j14"},
+        {"another provider's location", place(R"("request_id":"j15","location":"B","package":)" + pkg + R"(,"price":3000)") + good_tail,
+         "location_not_of_provider", "j15"},
+        {"an unknown location", place(R"("request_id":"j16","location":"ZZ","package":)" + pkg + R"(,"price":3000)") + good_tail,
+         "unknown_location", "j16"},
+        {"an unknown package", place(R"("request_id":"j17","location":"A","package":999,"price":3000)") + good_tail,
+         "unknown_package", "j17"},
+        {"an offer after close", place(R"("request_id":"j18","location":"A","package":)" + std::to_string(closed) +
+                                       R"(,"price":3000)") + good_tail,
+         "offer_after_close", "j18"},
+        {"a second offer (amend instead)", place(R"("request_id":"j19","location":"A","package":)" + pkg + R"(,"price":2990)") + good_tail,
+         "offer_exists", "j19"},
+        {"a request id reused for another payload", place(R"("request_id":"a-1","location":"A","package":)" + pkg +
+                                                          R"(,"price":3050)") + good_tail,
+         "request_id_reused", "a-1"},
+        {"an amendment after close", R"({"message_type":"AmendOffer","message":{"request_id":"j20","location":"A","package":)" +
+                                        std::to_string(closed) + R"(,"price":3000,"start_date":"2026-11-25"}})",
+         "offer_after_close", "j20"},
+        {"accepting an award that is not yours", R"({"message_type":"AcceptAward","message":{"request_id":"j21","location":"A","package":)" +
+                                                     std::to_string(closed) + "}}",
+         "award_not_for_location", "j21"},
+        {"a second Hello", client_json("Hello", {{"token", "whatever"}}), "already_authenticated", ""},
+    };
+    for (const auto& c : cases) {
+      INFO(c.what << ": " << c.frame);
+      a.send_raw(c.frame, false);
+      a.expect_error(c.code, c.request_id);
+    }
+    // A binary frame on the JSON connection is read as a FlatBuffer: JSON bytes are not one.
+    a.send_raw(offer_frame({"j22", "A", open, 3000}).json, true);
+    a.expect_error("malformed_frame");
+    // The same request and payload again is the original answer, replayed (no new event).
+    a.place({"a-1", "A", open, 3000});
+    a.expect_ack("a-1", open, true);
+    // The provider that was never invited cannot bid.
+    n.place({"n-1", "N", open, 3000});
+    n.expect_error("not_broadcast_to_location", "n-1");
+  }
+
+  SECTION("FlatBuffers binary frames") {
+    const Both valid = offer_frame({"f-1", "B", open, 2900});
+    struct Case {
+      const char* what;
+      std::string frame;
+      const char* code;
+      const char* request_id;
+    };
+    std::string bad_identifier = valid.binary;
+    std::memcpy(bad_identifier.data() + 4, "XXXX", 4);
+    std::string bad_root = valid.binary;
+    bad_root[0] = '\x7f';  // the root offset points outside the buffer
+    bad_root[1] = '\x7f';
+    std::string bad_vtable = valid.binary;
+    for (std::size_t i = 8; i + 4 < bad_vtable.size() && i < 40; ++i) bad_vtable[i] = '\xff';
+    const std::vector<Case> cases = {
+        {"four bytes", std::string("CBW1"), "malformed_frame", ""},
+        {"truncated to half", valid.binary.substr(0, valid.binary.size() / 2), "malformed_frame", ""},
+        {"truncated by one byte", valid.binary.substr(0, valid.binary.size() - 1), "malformed_frame", ""},
+        {"another file identifier", bad_identifier, "malformed_frame", ""},
+        {"a root offset out of bounds", bad_root, "malformed_frame", ""},
+        {"garbage tables", bad_vtable, "malformed_frame", ""},
+        {"JSON in a binary frame", valid.json, "malformed_frame", ""},
+        {"no message", client_fb(w::ClientMessage::NONE, [](auto& b) { return w::CreatePing(b, 1); }),
+         "malformed_frame", ""},
+        {"no request id", client_fb(w::ClientMessage::PlaceOffer, [&](auto& b) {
+           return w::CreatePlaceOfferDirect(b, nullptr, "B", open, 2900, "2026-11-25", true, "");
+         }),
+         "request_id_missing", ""},
+        {"price zero", offer_frame({"f-2", "B", open, 0}).binary, "price_not_positive", "f-2"},
+        {"a negative price", offer_frame({"f-3", "B", open, -1}).binary, "price_not_positive", "f-3"},
+        {"the largest price", offer_frame({"f-4", "B", open, std::numeric_limits<std::int64_t>::max()}).binary,
+         "price_outside_rate_band", "f-4"},
+        {"another provider's location", offer_frame({"f-5", "A", open, 2900}).binary, "location_not_of_provider", "f-5"},
+        {"an unknown package", offer_frame({"f-6", "B", 424242, 2900}).binary, "unknown_package", "f-6"},
+        {"an offer after close", offer_frame({"f-7", "B", closed, 2900}).binary, "offer_after_close", "f-7"},
+        {"a bad date", offer_frame({"f-8", "B", open, 2900, "25/11/2026"}).binary, "invalid_date", "f-8"},
+        {"a request id reused for another payload", offer_frame({"b-1", "B", open, 2900}).binary, "request_id_reused", "b-1"},
+    };
+    for (const auto& c : cases) {
+      INFO(c.what);
+      b.send_raw(c.frame, true);
+      b.expect_error(c.code, c.request_id);
+    }
+    // A text frame on the binary connection is JSON: a FlatBuffer is not.
+    b.send_raw(valid.binary, false);
+    b.expect_error("malformed_frame");
+  }
+
+  SECTION("no Hello, a bad token, an officer's token") {
+    {  // A command before the Hello is refused, and the connection may still say Hello.
+      Provider early(server, server.token(Role::provider, "P-A"), false);
+      early.connect();
+      early.place({"e-1", "A", open, 3000});
+      early.expect_error("unauthenticated");
+      early.send(ping_frame(5));
+      early.expect_error("unauthenticated");
+      early.send(hello_frame(server.token(Role::provider, "P-A"), 0, ""));
+      CHECK(early.expect("Welcome").text("provider") == "P-A");
+    }
+    for (const auto& [what, token] : std::vector<std::pair<std::string, std::string>>{
+             {"an unknown token", std::string(64, 'a')},
+             {"an empty token", ""},
+             {"an officer's token", officer},
+             {"an admin's token", server.token(Role::admin)}}) {
+      INFO(what);
+      for (bool binary : {false, true}) {
+        Provider intruder(server, token, binary);
+        intruder.connect();
+        intruder.send(hello_frame(token, 0, ""));
+        intruder.expect_error("unauthenticated");
+        const WsFrame end = intruder.expect_closed();
+        CHECK(end.kind != WsFrame::Kind::timeout);
+      }
+    }
+  }
+
+  SECTION("an oversized frame") {
+    const std::size_t limit = carebroker::gateway::ServerLimits{}.max_frame_bytes;
+    for (bool binary : {false, true}) {
+      Provider big(server, server.token(Role::provider, "P-A"), binary);
+      big.hello();
+      Offer o{"big-1", "A", open, 3000};
+      o.notes = std::string(limit + 100, 'x');
+      const Both frame = offer_frame(o);
+      big.send_raw(binary ? frame.binary : frame.json, binary);
+      // Either refused with frame_too_large, or the connection closed with 1009 (message too big).
+      const WsFrame f = big.ws().read();
+      INFO(f.describe());
+      if (f.is_message()) {
+        const Msg m = decode(f, binary);
+        CHECK(m.type == "Error");
+        CHECK(m.text("code") == "frame_too_large");
+      } else {
+        REQUIRE(f.kind == WsFrame::Kind::closed);
+        CHECK(f.close_code == 1009);
+      }
+    }
+    // Under the limit, notes that are too long are refused by the market's rule instead.
+    Provider fits(server, server.token(Role::provider, "P-A"), false);
+    fits.hello();
+    Offer o{"big-2", "A", open, 3000};
+    o.notes = std::string(2001, 'x');
+    fits.send(offer_frame(o, true));
+    fits.expect_error("notes_too_long", "big-2");
+  }
+
+  SECTION("REST through the real HTTP server") {
+    const HttpResult too_big =
+        http_request(server.port(), "POST", "/api/v1/packages", officer,
+                     package_json(R"(, "padding": ")" + std::string(carebroker::gateway::ServerLimits{}.max_body_bytes, 'x') + "\""));
+    CHECK(too_big.status == 413);
+    CHECK(rest_error_code(too_big) == "body_too_large");
+    const HttpResult anonymous = http_request(server.port(), "POST", "/api/v1/packages", "", package_json());
+    CHECK(anonymous.status == 401);
+    CHECK(rest_error_code(anonymous) == "unauthenticated");
+    const HttpResult unknown = http_request(server.port(), "POST", "/api/v1/packages", std::string(64, 'f'), package_json());
+    CHECK(unknown.status == 401);
+    CHECK(rest_error_code(unknown) == "unauthenticated");
+    const HttpResult provider = http_request(server.port(), "POST", "/api/v1/packages",
+                                             server.token(Role::provider, "P-A"), package_json());
+    CHECK(provider.status == 403);
+    CHECK(rest_error_code(provider) == "forbidden");
+    const HttpResult not_admin = http_request(server.port(), "POST", "/api/v1/categories", officer,
+                                              R"({"code": "x", "name": "x"})");
+    CHECK(not_admin.status == 403);
+    CHECK(rest_error_code(not_admin) == "forbidden");
+    const HttpResult broken = http_request(server.port(), "POST", "/api/v1/packages", officer, "{\"dps\": ");
+    CHECK(broken.status == 400);
+    CHECK(rest_error_code(broken) == "malformed_json");
+    const HttpResult health = http_request(server.port(), "GET", "/healthz");
+    CHECK(health.status == 200);
+  }
+
+  // Nothing refused was journaled, and the server still serves: both connections answer, and a
+  // valid request is accepted (and only that moves the journal).
+  CHECK(server.durable_seq() == journal);
+  a.expect_quiet();
+  b.expect_quiet();
+  b.place({"b-ok", "B", open, 2950});
+  b.expect_ack("b-ok", open);
+  CHECK(server.durable_seq() > journal);
+}
+
+TEST_CASE("a frame over the codec's limit but within the socket's is refused with frame_too_large", "[gateway]") {
+  TestServerOptions options;
+  options.limits.max_frame_bytes = 64 << 10;  // the socket lets it through; the codec refuses it
+  TestServer server(options);
+  Provider a(server, server.token(Role::provider, "P-A"), false);
+  a.hello();
+  const std::uint64_t journal = server.durable_seq();
+  Offer o{"big-1", "A", 1, 3000};
+  o.notes = std::string(carebroker::gateway::protocol::kMaxClientFrame + 1, 'x');
+  a.place(o);
+  a.expect_error("frame_too_large");
+  a.expect_quiet();
+  CHECK(server.durable_seq() == journal);
+}
+
+TEST_CASE("a provider that stops reading is cut off; one that reads gets every message", "[gateway]") {
+  TestServerOptions options;
+  options.limits.outbound_queue_bytes = 64 << 10;
+  TestServer server(options);
+  const std::string officer = server.token(Role::officer);
+  auto& metrics = server.app().metrics();
+
+  Provider slow(server, server.token(Role::provider, "P-A"), false);
+  Provider reader(server, server.token(Role::provider, "P-B"), true);
+  // The slow client says Hello and never reads again (and keeps a small kernel buffer).
+  slow.connect(WsClient::Options{16 << 10});
+  slow.send(hello_frame(server.token(Role::provider, "P-A"), 0, ""));
+  reader.hello();
+
+  // Big broadcasts (needs, outcomes and must-meet at their limits: ~30 KB each) until the slow
+  // client's queue overflows; the reader reads each one as it comes.
+  std::string lists;
+  for (const char* key : {"needs", "outcomes", "must_meet"}) {
+    lists += std::string(", \"") + key + "\": [";
+    for (int i = 0; i < 50; ++i) lists += (i ? ",\"" : "\"") + std::string(195, static_cast<char>('a' + i % 26)) + "\"";
+    lists += "]";
+  }
+  std::string body = package_json();
+  for (const char* key : {"\"needs\": [\"personal care\", \"medication prompts\"],",
+                          "\"outcomes\": [\"remain independent at home\"],"}) {
+    const auto at = body.find(key);
+    REQUIRE(at != std::string::npos);
+    body.erase(at, std::strlen(key));
+  }
+  body = body.substr(0, body.size() - 1) + lists + "}";
+
+  const std::uint64_t closed_before = metrics.slow_consumers_closed.load();
+  std::vector<std::uint64_t> posted;
+  constexpr int kMaxPackages = 1500;  // ~45 MB: far beyond any kernel buffer
+  while (metrics.slow_consumers_closed.load() == closed_before && posted.size() < kMaxPackages) {
+    posted.push_back(post_package(server, officer, body));
+    const Msg m = reader.expect("PackageBroadcast");
+    REQUIRE(static_cast<std::uint64_t>(m.number("package")) == posted.back());
+  }
+  INFO(posted.size() << " packages posted");
+  REQUIRE(metrics.slow_consumers_closed.load() == closed_before + 1);
+
+  // The reader is unaffected: more messages keep coming, every one in order (Provider checks
+  // that each seq is the last + 1).
+  for (int i = 0; i < 3; ++i) {
+    posted.push_back(post_package(server, officer, body));
+    const Msg m = reader.expect("PackageBroadcast");
+    CHECK(static_cast<std::uint64_t>(m.number("package")) == posted.back());
+  }
+  reader.expect_quiet();
+  CHECK(reader.last_seq() == posted.size());
+  std::size_t broadcasts = 0;
+  for (const Msg& m : reader.seen) broadcasts += m.type == "PackageBroadcast" ? 1 : 0;
+  CHECK(broadcasts == posted.size());
+
+  // The slow client's connection is closed: what its kernel buffers held, then the end.
+  int frames = 0;
+  WsFrame end;
+  for (;;) {
+    end = slow.ws().read();
+    if (!end.is_message()) break;
+    ++frames;
+    REQUIRE(frames <= static_cast<int>(posted.size()) + 2);
+  }
+  INFO(frames << " frames were still in the kernel's buffers; then " << end.describe());
+  CHECK(end.kind != WsFrame::Kind::timeout);
+  CHECK(frames < static_cast<int>(posted.size()) + 2);  // Welcome + Snapshot + every broadcast never all arrived
+  CHECK(metrics.slow_consumers_closed.load() == closed_before + 1);
+}
