@@ -129,7 +129,7 @@ struct WsClient::Impl {
 WsClient::WsClient() : impl_(std::make_unique<Impl>()) {}
 WsClient::~WsClient() { drop(); }
 
-bool WsClient::connect(unsigned short port, std::string& error, Options options, std::chrono::milliseconds timeout) {
+bool WsClient::connect(unsigned short port, std::string& error, WsOptions options, std::chrono::milliseconds timeout) {
   auto& m = *impl_;
   m.ws.reset();
   m.buffer.clear();
@@ -154,6 +154,9 @@ bool WsClient::connect(unsigned short port, std::string& error, Options options,
   }
   m.ws->read_message_max(64u << 20);
   m.ws->auto_fragment(false);  // one message = one frame, so an oversized frame is one frame
+  // Mask a whole frame at once, so it leaves in one write: a server that refuses an oversized
+  // frame from its header cannot fail the rest of the write (and the close frame stays readable).
+  m.ws->write_buffer_bytes(256u << 10);
   m.ws->set_option(websocket::stream_base::decorator(
       [](websocket::request_type& req) { req.set(http::field::user_agent, "carebroker-tests"); }));
   m.lowest().expires_after(timeout);
@@ -193,7 +196,9 @@ WsFrame WsClient::read(std::chrono::milliseconds timeout) {
     m.buffer.consume(m.buffer.size());
     return frame;
   }
-  if (ec == websocket::error::closed) {
+  // The server's close frame was read (possibly followed by a failure to answer it, when the
+  // server dropped the connection at once): report the close and its code.
+  if (ec == websocket::error::closed || m.ws->reason().code != websocket::close_code::none) {
     frame.kind = WsFrame::Kind::closed;
     frame.close_code = static_cast<int>(m.ws->reason().code);
     frame.reason = std::string(m.ws->reason().reason.c_str());

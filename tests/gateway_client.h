@@ -60,21 +60,21 @@ struct WsFrame {
   std::string describe() const;
 };
 
+struct WsOptions {
+  /// SO_RCVBUF set before connecting (0 = the system's default): a client that never reads
+  /// then holds little in its own kernel buffer.
+  int receive_buffer_bytes = 0;
+};
+
 class WsClient {
  public:
-  struct Options {
-    /// SO_RCVBUF set before connecting (0 = the system's default): a client that never reads
-    /// then holds little in its own kernel buffer.
-    int receive_buffer_bytes = 0;
-  };
-
   WsClient();
   ~WsClient();
   WsClient(const WsClient&) = delete;
   WsClient& operator=(const WsClient&) = delete;
 
   /// Connects to 127.0.0.1:`port` and upgrades GET /ws. False with `error` on failure.
-  bool connect(unsigned short port, std::string& error, Options options = {},
+  bool connect(unsigned short port, std::string& error, WsOptions options = {},
                std::chrono::milliseconds timeout = kNetTimeout);
   /// Sends one frame; false when the connection has failed (see last_error()).
   bool send_text(std::string_view text, std::chrono::milliseconds timeout = kNetTimeout);

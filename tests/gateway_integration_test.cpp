@@ -98,7 +98,7 @@ std::string client_fb(w::ClientMessage type, Build build) {
   return {reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()};
 }
 
-struct Offer {
+struct OfferArgs {
   std::string request_id;
   std::string location;
   std::uint64_t package = 0;
@@ -121,7 +121,7 @@ Both hello_frame(const std::string& token, std::uint64_t resume_after, const std
           })};
 }
 
-Both offer_frame(const Offer& o, bool amend = false) {
+Both offer_frame(const OfferArgs& o, bool amend = false) {
   json::object m{{"request_id", o.request_id}, {"location", o.location},     {"package", o.package},
                  {"price", o.price},           {"start_date", o.start_date}, {"must_meet_confirmed", o.must_meet},
                  {"notes", o.notes}};
@@ -189,10 +189,13 @@ flatbuffers::Parser& server_frame_printer() {
   return *parser;
 }
 
-Msg decode(const WsFrame& f, bool binary) {
+/// Decodes a server frame in the encoding it came in; `binary` is the encoding the client
+/// spoke, which every reply must follow.
+Msg decode(const WsFrame& f, bool binary_client) {
   INFO(f.describe());
   REQUIRE(f.is_message());
-  REQUIRE((f.kind == WsFrame::Kind::binary) == binary);
+  CHECK((f.kind == WsFrame::Kind::binary) == binary_client);
+  const bool binary = f.kind == WsFrame::Kind::binary;
   Msg out;
   out.raw = f.data;
   json::value frame;
@@ -225,14 +228,14 @@ Msg decode(const WsFrame& f, bool binary) {
 
 /// A provider's connection, in one encoding. Checks the stream numbering of every frame: 0 for
 /// replies, and for notifications exactly one more than the last seen (a Snapshot sets it).
-class Provider {
+class ProviderClient {
  public:
-  Provider(TestServer& server, std::string token, bool binary)
+  ProviderClient(TestServer& server, std::string token, bool binary)
       : server_(server), token_(std::move(token)), binary_(binary) {}
 
   /// Connects and says Hello; returns the Welcome. Unless the Welcome says resumed, reads the
   /// Snapshot that follows it into `snapshot`.
-  Msg hello(std::uint64_t resume_after = 0, const std::string& epoch = {}, WsClient::Options options = {}) {
+  Msg hello(std::uint64_t resume_after = 0, const std::string& epoch = {}, WsOptions options = {}) {
     connect(options);
     send(hello_frame(token_, resume_after, epoch));
     Msg welcome = next();
@@ -251,7 +254,7 @@ class Provider {
     return welcome;
   }
 
-  void connect(WsClient::Options options = {}) {
+  void connect(WsOptions options = {}) {
     std::string error;
     const bool connected = ws_.connect(server_.port(), error, options);
     INFO("connect: " << error);
@@ -333,7 +336,7 @@ class Provider {
     return {};
   }
 
-  void place(const Offer& o) { send(offer_frame(o)); }
+  void place(const OfferArgs& o) { send(offer_frame(o)); }
   void accept(const std::string& request_id, const std::string& location, std::uint64_t package) {
     send(accept_frame(request_id, location, package));
   }
@@ -372,11 +375,11 @@ TEST_CASE("a whole mini-competition: REST posting, both WebSocket encodings, awa
           "[gateway]") {
   TestServer server;
   const std::string officer = server.token(Role::officer);
-  Provider a(server, server.token(Role::provider, "P-A"), false);  // a web portal: JSON
-  Provider b(server, server.token(Role::provider, "P-B"), true);   // rostering software: FlatBuffers
-  Provider n(server, server.token(Role::provider, "P-N"), false);  // north only: never invited
+  ProviderClient a(server, server.token(Role::provider, "P-A"), false);  // a web portal: JSON
+  ProviderClient b(server, server.token(Role::provider, "P-B"), true);   // rostering software: FlatBuffers
+  ProviderClient n(server, server.token(Role::provider, "P-N"), false);  // north only: never invited
 
-  for (Provider* p : {&a, &b, &n}) {
+  for (ProviderClient* p : {&a, &b, &n}) {
     const Msg welcome = p->hello();
     CHECK_FALSE(welcome.flag("resumed"));
     CHECK(packages_in_snapshot(p->snapshot).empty());
@@ -387,7 +390,7 @@ TEST_CASE("a whole mini-competition: REST posting, both WebSocket encodings, awa
 
   // The officer posts; A and B are invited, each with its own location and no person details.
   const std::uint64_t package = post_package(server, officer);
-  for (Provider* p : {&a, &b}) {
+  for (ProviderClient* p : {&a, &b}) {
     const Msg broadcast = p->expect("PackageBroadcast");
     INFO(broadcast.describe());
     CHECK(broadcast.seq == 1);
@@ -501,8 +504,8 @@ TEST_CASE("a provider that reconnects resumes after the last frame it saw, witho
   TestServer server;
   const std::string officer = server.token(Role::officer);
   const std::string token_a = server.token(Role::provider, "P-A"), token_b = server.token(Role::provider, "P-B");
-  Provider a(server, token_a, false);
-  Provider b(server, token_b, true);
+  ProviderClient a(server, token_a, false);
+  ProviderClient b(server, token_b, true);
   a.hello();
   b.hello();
   const std::string epoch = b.epoch();
@@ -524,7 +527,7 @@ TEST_CASE("a provider that reconnects resumes after the last frame it saw, witho
 
   // They come back with the last seq they saw and the epoch: exactly the missed frames, in order.
   for (auto* p : {&a, &b}) {
-    Provider back(server, p == &a ? token_a : token_b, p->binary());
+    ProviderClient back(server, p == &a ? token_a : token_b, p->binary());
     const Msg welcome = back.hello(p == &a ? seen_a : seen_b, epoch);
     INFO((p == &a ? "A (JSON)" : "B (FlatBuffers)"));
     CHECK(welcome.flag("resumed"));
@@ -546,7 +549,7 @@ TEST_CASE("a provider that reconnects resumes after the last frame it saw, witho
 
   // A wrong epoch (another server run's numbering) gets a snapshot of what is live instead.
   {
-    Provider again(server, token_b, true);
+    ProviderClient again(server, token_b, true);
     const Msg welcome = again.hello(seen_b, "not-this-epoch");
     CHECK_FALSE(welcome.flag("resumed"));
     const auto live = packages_in_snapshot(again.snapshot);
@@ -556,7 +559,7 @@ TEST_CASE("a provider that reconnects resumes after the last frame it saw, witho
   }
   // So does a position beyond the stream's newest number.
   {
-    Provider ahead(server, token_a, false);
+    ProviderClient ahead(server, token_a, false);
     const Msg welcome = ahead.hello(999, epoch);
     CHECK_FALSE(welcome.flag("resumed"));
     CHECK(packages_in_snapshot(ahead.snapshot).size() == 2);
@@ -568,9 +571,9 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
           "[gateway]") {
   TestServer server;
   const std::string officer = server.token(Role::officer);
-  Provider a(server, server.token(Role::provider, "P-A"), false);
-  Provider b(server, server.token(Role::provider, "P-B"), true);
-  Provider n(server, server.token(Role::provider, "P-N"), false);
+  ProviderClient a(server, server.token(Role::provider, "P-A"), false);
+  ProviderClient b(server, server.token(Role::provider, "P-B"), true);
+  ProviderClient n(server, server.token(Role::provider, "P-N"), false);
   a.hello();
   b.hello();
   n.hello();
@@ -596,9 +599,12 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
   const std::uint64_t journal = server.durable_seq();
 
   SECTION("JSON text frames") {
-    const std::string good_tail = R"(,"start_date":"2026-11-25","must_meet_confirmed":true}})";
+    const std::string good_tail = R"(,"start_date":"2026-11-25","must_meet_confirmed":true)";
     const auto place = [&](const std::string& fields) {
       return R"({"message_type":"PlaceOffer","message":{)" + fields + "}}";
+    };
+    const auto amend = [&](const std::string& fields) {
+      return R"({"message_type":"AmendOffer","message":{)" + fields + "}}";
     };
     const std::string pkg = std::to_string(open);
     struct Case {
@@ -617,11 +623,11 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
         {"an unknown field", place(R"("request_id":"j1","location":"A","package":)" + pkg +
                                    R"(,"price":3000,"start_date":"2026-11-25","colour":"blue")"),
          "malformed_frame", ""},
-        {"package as a string", place(R"("request_id":"j2","location":"A","package":"seven","price":3000)") + good_tail,
+        {"package as a string", place(R"("request_id":"j2","location":"A","package":"seven","price":3000)" + good_tail),
          "malformed_frame", ""},
-        {"location as a number", place(R"("request_id":"j3","location":7,"package":)" + pkg + R"(,"price":3000)") + good_tail,
+        {"location as a number", place(R"("request_id":"j3","location":7,"package":)" + pkg + R"(,"price":3000)" + good_tail),
          "malformed_frame", ""},
-        {"a negative package", place(R"("request_id":"j4","location":"A","package":-1,"price":3000)") + good_tail,
+        {"a negative package", place(R"("request_id":"j4","location":"A","package":-1,"price":3000)" + good_tail),
          "malformed_frame", ""},
         {"no request id", place(R"("location":"A","package":)" + pkg + R"(,"price":3000,"start_date":"2026-11-25")"),
          "request_id_missing", ""},
@@ -630,36 +636,36 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
         {"a start date that is no date", place(R"("request_id":"j6","location":"A","package":)" + pkg +
                                                R"(,"price":3000,"start_date":"2026-02-30")"),
          "invalid_date", "j6"},
-        {"price zero", place(R"("request_id":"j7","location":"A","package":)" + pkg + R"(,"price":0)") + good_tail,
+        {"price zero", place(R"("request_id":"j7","location":"A","package":)" + pkg + R"(,"price":0)" + good_tail),
          "price_not_positive", "j7"},
-        {"a negative price", place(R"("request_id":"j8","location":"A","package":)" + pkg + R"(,"price":-2850)") + good_tail,
+        {"a negative price", place(R"("request_id":"j8","location":"A","package":)" + pkg + R"(,"price":-2850)" + good_tail),
          "price_not_positive", "j8"},
-        {"a fractional price", place(R"("request_id":"j9","location":"A","package":)" + pkg + R"(,"price":28.5)") + good_tail,
+        {"a fractional price", place(R"("request_id":"j9","location":"A","package":)" + pkg + R"(,"price":28.5)" + good_tail),
          "price_not_whole_pence", ""},
-        {"a price in exponent form", place(R"("request_id":"j10","location":"A","package":)" + pkg + R"(,"price":2.85e3)") + good_tail,
+        {"a price in exponent form", place(R"("request_id":"j10","location":"A","package":)" + pkg + R"(,"price":2.85e3)" + good_tail),
          "price_not_whole_pence", ""},
-        {"a price as a string", place(R"("request_id":"j11","location":"A","package":)" + pkg + R"(,"price":"2850")") + good_tail,
+        {"a price as a string", place(R"("request_id":"j11","location":"A","package":)" + pkg + R"(,"price":"2850")" + good_tail),
          "price_not_whole_pence", ""},
         {"a price beyond 64 bits", place(R"("request_id":"j12","location":"A","package":)" + pkg +
-                                         R"(,"price":99999999999999999999)") + good_tail,
+                                         R"(,"price":99999999999999999999)" + good_tail),
          "price_outside_rate_band", ""},
-        {"a huge price", place(R"("request_id":"j13","location":"A","package":)" + pkg + R"(,"price":1000000000000)") + good_tail,
+        {"a huge price (amending)", amend(R"("request_id":"j13","location":"A","package":)" + pkg + R"(,"price":1000000000000)" + good_tail),
          "price_outside_rate_band", "j13"},
-        {"a price below the rate band", place(R"("request_id":"j14","location":"A","package":)" + pkg + R"(,"price":100)") + good_tail,
+        {"a price below the rate band (amending)", amend(R"("request_id":"j14","location":"A","package":)" + pkg + R"(,"price":100)" + good_tail),
          "price_outside_rate_band", "j14"},
-        {"another provider's location", place(R"("request_id":"j15","location":"B","package":)" + pkg + R"(,"price":3000)") + good_tail,
+        {"another provider's location", place(R"("request_id":"j15","location":"B","package":)" + pkg + R"(,"price":3000)" + good_tail),
          "location_not_of_provider", "j15"},
-        {"an unknown location", place(R"("request_id":"j16","location":"ZZ","package":)" + pkg + R"(,"price":3000)") + good_tail,
+        {"an unknown location", place(R"("request_id":"j16","location":"ZZ","package":)" + pkg + R"(,"price":3000)" + good_tail),
          "unknown_location", "j16"},
-        {"an unknown package", place(R"("request_id":"j17","location":"A","package":999,"price":3000)") + good_tail,
+        {"an unknown package", place(R"("request_id":"j17","location":"A","package":999,"price":3000)" + good_tail),
          "unknown_package", "j17"},
         {"an offer after close", place(R"("request_id":"j18","location":"A","package":)" + std::to_string(closed) +
-                                       R"(,"price":3000)") + good_tail,
+                                       R"(,"price":3000)" + good_tail),
          "offer_after_close", "j18"},
-        {"a second offer (amend instead)", place(R"("request_id":"j19","location":"A","package":)" + pkg + R"(,"price":2990)") + good_tail,
+        {"a second offer (amend instead)", place(R"("request_id":"j19","location":"A","package":)" + pkg + R"(,"price":2990)" + good_tail),
          "offer_exists", "j19"},
         {"a request id reused for another payload", place(R"("request_id":"a-1","location":"A","package":)" + pkg +
-                                                          R"(,"price":3050)") + good_tail,
+                                                          R"(,"price":3050)" + good_tail),
          "request_id_reused", "a-1"},
         {"an amendment after close", R"({"message_type":"AmendOffer","message":{"request_id":"j20","location":"A","package":)" +
                                         std::to_string(closed) + R"(,"price":3000,"start_date":"2026-11-25"}})",
@@ -708,10 +714,10 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
         {"a root offset out of bounds", bad_root, "malformed_frame", ""},
         {"garbage tables", bad_vtable, "malformed_frame", ""},
         {"JSON in a binary frame", valid.json, "malformed_frame", ""},
-        {"no message", client_fb(w::ClientMessage::NONE, [](auto& b) { return w::CreatePing(b, 1); }),
+        {"no message", client_fb(w::ClientMessage::NONE, [](auto& fbb) { return w::CreatePing(fbb, 1); }),
          "malformed_frame", ""},
-        {"no request id", client_fb(w::ClientMessage::PlaceOffer, [&](auto& b) {
-           return w::CreatePlaceOfferDirect(b, nullptr, "B", open, 2900, "2026-11-25", true, "");
+        {"no request id", client_fb(w::ClientMessage::PlaceOffer, [&](auto& fbb) {
+           return w::CreatePlaceOfferDirect(fbb, nullptr, "B", open, 2900, "2026-11-25", true, "");
          }),
          "request_id_missing", ""},
         {"price zero", offer_frame({"f-2", "B", open, 0}).binary, "price_not_positive", "f-2"},
@@ -736,7 +742,7 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
 
   SECTION("no Hello, a bad token, an officer's token") {
     {  // A command before the Hello is refused, and the connection may still say Hello.
-      Provider early(server, server.token(Role::provider, "P-A"), false);
+      ProviderClient early(server, server.token(Role::provider, "P-A"), false);
       early.connect();
       early.place({"e-1", "A", open, 3000});
       early.expect_error("unauthenticated");
@@ -752,7 +758,7 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
              {"an admin's token", server.token(Role::admin)}}) {
       INFO(what);
       for (bool binary : {false, true}) {
-        Provider intruder(server, token, binary);
+        ProviderClient intruder(server, token, binary);
         intruder.connect();
         intruder.send(hello_frame(token, 0, ""));
         intruder.expect_error("unauthenticated");
@@ -765,9 +771,9 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
   SECTION("an oversized frame") {
     const std::size_t limit = carebroker::gateway::ServerLimits{}.max_frame_bytes;
     for (bool binary : {false, true}) {
-      Provider big(server, server.token(Role::provider, "P-A"), binary);
+      ProviderClient big(server, server.token(Role::provider, "P-A"), binary);
       big.hello();
-      Offer o{"big-1", "A", open, 3000};
+      OfferArgs o{"big-1", "A", open, 3000};
       o.notes = std::string(limit + 100, 'x');
       const Both frame = offer_frame(o);
       big.send_raw(binary ? frame.binary : frame.json, binary);
@@ -784,9 +790,9 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
       }
     }
     // Under the limit, notes that are too long are refused by the market's rule instead.
-    Provider fits(server, server.token(Role::provider, "P-A"), false);
+    ProviderClient fits(server, server.token(Role::provider, "P-A"), false);
     fits.hello();
-    Offer o{"big-2", "A", open, 3000};
+    OfferArgs o{"big-2", "A", open, 3000};
     o.notes = std::string(2001, 'x');
     fits.send(offer_frame(o, true));
     fits.expect_error("notes_too_long", "big-2");
@@ -833,10 +839,10 @@ TEST_CASE("a frame over the codec's limit but within the socket's is refused wit
   TestServerOptions options;
   options.limits.max_frame_bytes = 64 << 10;  // the socket lets it through; the codec refuses it
   TestServer server(options);
-  Provider a(server, server.token(Role::provider, "P-A"), false);
+  ProviderClient a(server, server.token(Role::provider, "P-A"), false);
   a.hello();
   const std::uint64_t journal = server.durable_seq();
-  Offer o{"big-1", "A", 1, 3000};
+  OfferArgs o{"big-1", "A", 1, 3000};
   o.notes = std::string(carebroker::gateway::protocol::kMaxClientFrame + 1, 'x');
   a.place(o);
   a.expect_error("frame_too_large");
@@ -851,10 +857,10 @@ TEST_CASE("a provider that stops reading is cut off; one that reads gets every m
   const std::string officer = server.token(Role::officer);
   auto& metrics = server.app().metrics();
 
-  Provider slow(server, server.token(Role::provider, "P-A"), false);
-  Provider reader(server, server.token(Role::provider, "P-B"), true);
+  ProviderClient slow(server, server.token(Role::provider, "P-A"), false);
+  ProviderClient reader(server, server.token(Role::provider, "P-B"), true);
   // The slow client says Hello and never reads again (and keeps a small kernel buffer).
-  slow.connect(WsClient::Options{16 << 10});
+  slow.connect(WsOptions{16 << 10});
   slow.send(hello_frame(server.token(Role::provider, "P-A"), 0, ""));
   reader.hello();
 
@@ -886,7 +892,7 @@ TEST_CASE("a provider that stops reading is cut off; one that reads gets every m
   INFO(posted.size() << " packages posted");
   REQUIRE(metrics.slow_consumers_closed.load() == closed_before + 1);
 
-  // The reader is unaffected: more messages keep coming, every one in order (Provider checks
+  // The reader is unaffected: more messages keep coming, every one in order (ProviderClient checks
   // that each seq is the last + 1).
   for (int i = 0; i < 3; ++i) {
     posted.push_back(post_package(server, officer, body));

@@ -268,7 +268,7 @@ struct Rig {
 
 }  // namespace
 
-TEST_CASE("sequencer: completions come after the batch is in the journal, in submission order", "[sequencer]") {
+TEST_CASE("sequencer: completions come after the batch is in the journal and in submission order", "[sequencer]") {
   Rig rig;
   rig.start_with_market();
   std::vector<PackageId> packages;
@@ -442,7 +442,7 @@ TEST_CASE("sequencer: the next batch is computed while one is being persisted", 
   seq.stop();
 }
 
-TEST_CASE("sequencer: group commit — many commands, far fewer appends", "[sequencer]") {
+TEST_CASE("sequencer: group commit turns many commands into few appends", "[sequencer]") {
   Rig rig;
   rig.start_with_market(4);
   const int appends_before = rig.journal.appends();
@@ -502,7 +502,7 @@ TEST_CASE("sequencer: group commit without holding the sequencer still batches u
   CHECK(firsts.size() == kCommands);
 }
 
-TEST_CASE("sequencer: a failed append fails exactly its batch; the market is rebuilt from the journal",
+TEST_CASE("sequencer: a failed append fails exactly its batch and the market is rebuilt from the journal",
           "[sequencer]") {
   Rig rig;
   rig.start_with_market(8);
@@ -622,7 +622,7 @@ TEST_CASE("sequencer: a batch computed on top of a failed one fails too", "[sequ
   CHECK(recovered_digest(memory, SnapshotUse::latest) == recovered_digest(memory, SnapshotUse::none));
 }
 
-TEST_CASE("sequencer: under load, a failed append loses no acknowledged command", "[sequencer]") {
+TEST_CASE("sequencer: under load a failed append loses no acknowledged command", "[sequencer]") {
   Rig rig;
   rig.start_with_market(8);
   std::vector<PackageId> packages;
@@ -731,7 +731,7 @@ TEST_CASE("sequencer: deadlines fire without commands", "[sequencer]") {
   CHECK(recovered_digest(rig.journal, SnapshotUse::none) == recovered_digest(rig.journal, SnapshotUse::latest));
 }
 
-TEST_CASE("sequencer: a clean stop writes a snapshot; a new sequencer recovers from it", "[sequencer]") {
+TEST_CASE("sequencer: a clean stop writes a snapshot and a new sequencer recovers from it", "[sequencer]") {
   MemoryJournal journal;
   ManualClock clock(kMonday9am);
   std::uint64_t digest = 0, last_seq = 0;

@@ -163,7 +163,8 @@ std::optional<ProtocolError> check_json_prices(std::string_view json) {
 
 std::string str(const fb::String* s) { return s ? s->str() : std::string(); }
 
-/// Every string of a verified frame must be UTF-8 (JSON is by construction; binary may not be).
+/// Every string of a verified frame must be UTF-8 (the JSON parser passes raw bytes through, and a
+/// binary frame may hold anything).
 bool strings_ok(std::initializer_list<const fb::String*> strings) {
   for (const fb::String* s : strings)
     if (s && !valid_utf8(s->string_view())) return false;
