@@ -187,6 +187,7 @@ class Market {
   void clear_deadline(Package&);
   Package& package_mut(PackageId id) { return packages_[id - 1]; }
   void remember_request(const RequestRef&, PackageId);
+  static std::string request_key(std::string_view provider, std::string_view request_id);
   void mark_closed(Package&, PackageStatus, UtcMillis at);
   void retire_closed(Emitter&);
   void rebuild_derived();
@@ -202,8 +203,11 @@ class Market {
   std::unordered_map<std::string, LocationIndex> location_by_id_;
   std::vector<Package> packages_;  // package id N at index N-1
   std::vector<PersonDetails> people_;  // beside packages_, never in a broadcast
-  // provider id → request id → record
-  std::unordered_map<std::string, std::unordered_map<std::string, RequestRecord>> requests_;
+  // request_key(provider, request id) → record. A package's records leave with it when it
+  // retires (the idempotency window is the package's life in memory).
+  std::unordered_map<std::string, RequestRecord> requests_;
+  // Derived from requests_: each package's record keys, to drop them when it retires.
+  std::unordered_map<PackageId, std::vector<std::string>> request_keys_of_;
   // Derived (rebuilt by apply; not part of the digest beyond what it is derived from).
   EligibilityIndex index_;
   std::set<std::pair<UtcMillis, PackageId>> deadlines_;

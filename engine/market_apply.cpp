@@ -29,6 +29,14 @@ void Market::clear_deadline(Package& p) {
   current = 0;
 }
 
+std::string Market::request_key(std::string_view provider, std::string_view request_id) {
+  std::string key;
+  key.reserve(provider.size() + 1 + request_id.size());
+  key.append(provider).push_back('\n');  // never inside an id: ids are validated printable
+  key.append(request_id);
+  return key;
+}
+
 void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
   p.status = status;
   p.closed_at = at;
@@ -38,7 +46,10 @@ void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
 
 void Market::remember_request(const RequestRef& ref, PackageId package) {
   if (ref.request_id.empty()) return;
-  requests_[ref.provider][ref.request_id] = RequestRecord{ref.payload_hash, package};
+  std::string key = request_key(ref.provider, ref.request_id);
+  auto [it, inserted] = requests_.try_emplace(key, RequestRecord{ref.payload_hash, package});
+  if (!inserted) return;
+  request_keys_of_[package].push_back(std::move(key));
 }
 
 void Market::apply(const Event& event) {
@@ -261,6 +272,10 @@ void Market::apply(const Event& event) {
             Package& p = package_mut(e.package);
             closed_[p.dps].erase({p.closed_at, p.id});
             clear_deadline(p);
+            if (auto keys = request_keys_of_.find(p.id); keys != request_keys_of_.end()) {
+              for (const auto& key : keys->second) requests_.erase(key);
+              request_keys_of_.erase(keys);
+            }
             Package retired;
             retired.id = p.id;
             retired.dps = p.dps;

@@ -40,17 +40,15 @@ std::uint64_t payload_hash(const C& command) {
 Status Market::provider_request(const std::string& provider, const std::string& location,
                                 const std::string& request_id, PackageId package,
                                 std::uint64_t hash, ProviderRequest& out, Reply& replayed) const {
-  if (request_id.empty() || request_id.size() > kMaxRequestId)
-    return reject(Code::request_id_missing, "a request id of 1..64 characters is required");
+  if (request_id.empty() || request_id.size() > kMaxRequestId ||
+      std::any_of(request_id.begin(), request_id.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
+    return reject(Code::request_id_missing, "a request id of 1..64 printable characters (no spaces) is required");
   if (!find_provider(provider)) return reject(Code::unknown_provider, "no provider " + provider);
-  if (auto by_provider = requests_.find(provider); by_provider != requests_.end()) {
-    if (auto seen = by_provider->second.find(request_id); seen != by_provider->second.end()) {
-      if (seen->second.payload_hash != hash)
-        return reject(Code::request_id_reused,
-                      "request id " + request_id + " was already used for a different request");
-      replayed = Reply{Status{}, seen->second.package, true};
-      return {};
-    }
+  if (auto seen = requests_.find(request_key(provider, request_id)); seen != requests_.end()) {
+    if (seen->second.payload_hash != hash)
+      return reject(Code::request_id_reused, "request id " + request_id + " was already used for a different request");
+    replayed = Reply{Status{}, seen->second.package, true};
+    return {};
   }
   const auto loc = find_location(location);
   if (!loc) return reject(Code::unknown_location, "no location " + location);

@@ -98,6 +98,8 @@ void Market::rebuild_derived() {
   for (std::size_t d = 0; d < dps_.size(); ++d) index_.reset_dps(static_cast<int>(d), dps_[d].tiers.size(), dps_[d].zones.size());
   for (LocationIndex i = 0; i < locations_.size(); ++i)
     for (const auto& m : locations_[i].memberships) index_.update(i, m);
+  request_keys_of_.clear();
+  for (const auto& [key, record] : requests_) request_keys_of_[record.package].push_back(key);
   deadlines_.clear();
   deadline_of_.assign(packages_.size(), 0);
   for (auto& p : packages_) {

@@ -103,6 +103,16 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   }
 
   void handle(const std::string& frame, bool binary) {
+    if (provider_.empty() && !attaching_) binary_ = binary;  // until the Hello, answer in the frame's encoding
+    if (attaching_) {
+      // A client may pipeline commands right behind its Hello: they wait for the attach.
+      if (held_.size() >= kMaxHeldFrames) {
+        enqueue(0, protocol::make_error(protocol::codes::busy, "wait for the Welcome before sending more"));
+        return;
+      }
+      held_.emplace_back(frame, binary);
+      return;
+    }
     protocol::ClientRequest request = protocol::decode_client_frame(frame, binary, provider_);
     if (auto* error = std::get_if<protocol::ProtocolError>(&request)) {
       ++context_.metrics.protocol_errors;
@@ -185,6 +195,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     if (!queued) {
       attaching_ = false;
       enqueue(0, protocol::make_error(protocol::codes::busy, "the market is busy: retry the Hello shortly"));
+      release_held();
     }
   }
 
@@ -209,6 +220,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     if (tries > 0) return attach(provider, hello, tries - 1);
     attaching_ = false;
     enqueue(0, protocol::make_error(protocol::codes::busy, "the stream moved on while attaching: send the Hello again"));
+    release_held();
   }
 
   void finish_attach(const std::string& provider, const protocol::ProviderStreams::Attachment& attachment, bool resumed,
@@ -221,6 +233,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     enqueue(0, protocol::make_welcome(provider, locations, context_.streams.stream_epoch(), resumed, attachment.position));
     if (snapshot) push(attachment.position, snapshot);
     for (const auto& entry : attachment.backlog) enqueue(entry.seq, entry.message);
+    release_held();
+  }
+
+  void release_held() {
+    auto held = std::move(held_);
+    held_.clear();
+    for (const auto& [frame, binary] : held) handle(frame, binary);
   }
 
   // ---- outbound: a bounded queue, one write in flight ----
@@ -309,6 +328,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   bool binary_ = false;
   std::uint64_t subscription_ = 0;
   std::uint64_t last_seq_ = 0;
+  static constexpr std::size_t kMaxHeldFrames = 64;
+  std::deque<std::pair<std::string, bool>> held_;  // frames that arrived while attaching
   std::deque<Frame> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;

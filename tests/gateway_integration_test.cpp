@@ -741,8 +741,9 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
   }
 
   SECTION("no Hello, a bad token, an officer's token") {
-    {  // A command before the Hello is refused, and the connection may still say Hello.
-      ProviderClient early(server, server.token(Role::provider, "P-A"), false);
+    for (bool binary : {false, true}) {  // A command before the Hello is refused; a Hello may follow.
+      INFO((binary ? "FlatBuffers" : "JSON"));
+      ProviderClient early(server, server.token(Role::provider, "P-A"), binary);
       early.connect();
       early.place({"e-1", "A", open, 3000});
       early.expect_error("unauthenticated");
@@ -750,6 +751,18 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
       early.expect_error("unauthenticated");
       early.send(hello_frame(server.token(Role::provider, "P-A"), 0, ""));
       CHECK(early.expect("Welcome").text("provider") == "P-A");
+    }
+    for (bool binary : {false, true}) {  // Pipelined: commands, then the Hello, sent without waiting.
+      INFO("pipelined, " << (binary ? "FlatBuffers" : "JSON"));
+      ProviderClient eager(server, server.token(Role::provider, "P-A"), binary);
+      eager.connect();
+      constexpr int kEarly = 20;
+      for (int i = 0; i < kEarly; ++i) eager.place({"p-" + std::to_string(i), "A", open, 3000});
+      eager.send(hello_frame(server.token(Role::provider, "P-A"), 0, ""));
+      for (int i = 0; i < kEarly; ++i) eager.expect_error("unauthenticated");
+      CHECK(eager.expect("Welcome").text("provider") == "P-A");
+      eager.expect("Snapshot");
+      eager.expect_quiet();
     }
     for (const auto& [what, token] : std::vector<std::pair<std::string, std::string>>{
              {"an unknown token", std::string(64, 'a')},
@@ -763,7 +776,8 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
         intruder.send(hello_frame(token, 0, ""));
         intruder.expect_error("unauthenticated");
         const WsFrame end = intruder.expect_closed();
-        CHECK(end.kind != WsFrame::Kind::timeout);
+        CHECK(end.kind == WsFrame::Kind::closed);
+        CHECK(end.close_code == 1008);  // policy violation
       }
     }
   }
@@ -835,18 +849,29 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
   CHECK(server.durable_seq() > journal);
 }
 
-TEST_CASE("a frame over the codec's limit but within the socket's is refused with frame_too_large", "[gateway]") {
+TEST_CASE("server limits: a frame over the codec's limit is refused, a connection that never says Hello is closed",
+          "[gateway]") {
   TestServerOptions options;
-  options.limits.max_frame_bytes = 64 << 10;  // the socket lets it through; the codec refuses it
+  options.limits.max_frame_bytes = 64 << 10;  // the socket lets the frame through; the codec refuses it
+  options.limits.handshake_timeout = std::chrono::seconds(1);
   TestServer server(options);
-  ProviderClient a(server, server.token(Role::provider, "P-A"), false);
-  a.hello();
   const std::uint64_t journal = server.durable_seq();
-  OfferArgs o{"big-1", "A", 1, 3000};
-  o.notes = std::string(carebroker::gateway::protocol::kMaxClientFrame + 1, 'x');
-  a.place(o);
-  a.expect_error("frame_too_large");
-  a.expect_quiet();
+
+  for (bool binary : {false, true}) {
+    ProviderClient a(server, server.token(Role::provider, "P-A"), binary);
+    a.hello();
+    OfferArgs o{"big-1", "A", 1, 3000};
+    o.notes = std::string(carebroker::gateway::protocol::kMaxClientFrame + 1, 'x');
+    a.place(o);
+    a.expect_error("frame_too_large");
+    a.expect_quiet();
+  }
+
+  ProviderClient silent(server, server.token(Role::provider, "P-A"), false);
+  silent.connect();
+  const WsFrame end = silent.expect_closed(1);  // nothing is sent before the close
+  CHECK(end.kind == WsFrame::Kind::closed);
+  CHECK(end.close_code == 1008);
   CHECK(server.durable_seq() == journal);
 }
 

@@ -15,6 +15,7 @@
 
 #include "engine/codec/event_codec.h"
 #include "engine/sequencer/recovery.h"
+#include "engine/store/batch_frame.h"
 #include "engine/store/memory_journal.h"
 #include "engine/store/rocksdb_journal.h"
 #include "market_fixture.h"
@@ -480,4 +481,17 @@ TEMPLATE_TEST_CASE("journal contract: a realistic market session recovers to the
   (void)market.execute(more, b);
   CHECK(a == b);
   CHECK(market.digest() == f.market.digest());
+}
+
+TEST_CASE("the hardware CRC32C agrees with the table-driven one and with the standard check value",
+          "[store]") {
+  // RFC 3720 (iSCSI) check value: CRC32C("123456789") = 0xE3069283.
+  CHECK(carebroker::store::crc32c("123456789") == 0xE3069283u);
+  CHECK(carebroker::store::crc32c_reference("123456789") == 0xE3069283u);
+  std::string data;
+  for (int size = 0; size < 300; ++size) {
+    INFO("size " << size);
+    CHECK(carebroker::store::crc32c(data) == carebroker::store::crc32c_reference(data));
+    data.push_back(static_cast<char>(size * 37 + 11));
+  }
 }

@@ -120,7 +120,7 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
   for (auto& item : items) {
     if (auto* read = std::get_if<Read>(&item.work)) {
       (*read)(market_);
-      if (item.on_read) p.reads_done.push_back(std::move(item.on_read));
+      if (item.on_read) p.releases.push_back({{}, {}, std::move(item.on_read)});
       continue;
     }
     const std::size_t before = p.events.size();
@@ -130,7 +130,7 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
       result.first_seq = p.batch.first_seq + before;
       result.last_seq = p.batch.first_seq + p.events.size() - 1;
     }
-    if (item.on_command) p.results.emplace_back(std::move(item.on_command), std::move(result));
+    if (item.on_command) p.releases.push_back({std::move(item.on_command), std::move(result), {}});
   }
   p.batch.last_seq = p.batch.first_seq + p.events.size() - 1;
   if (!p.events.empty()) {
@@ -148,7 +148,7 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
   }
   {
     std::lock_guard lock(stats_mutex_);
-    stats_.commands += p.results.size();
+    stats_.commands += p.releases.size();
     std::lock_guard in_lock(in_mutex_);
     stats_.queue_depth = incoming_.size();
   }
@@ -167,13 +167,16 @@ void Sequencer::hand_over(Prepared&& prepared) {
 }
 
 void Sequencer::fail(Prepared& p, const std::string& why) {
-  for (auto& [done, result] : p.results) {
-    result.durable = false;
-    result.failure = why;
-    result.first_seq = result.last_seq = 0;
-    done(std::move(result));
+  for (auto& r : p.releases) {
+    if (r.on_read) {
+      r.on_read(false);
+      continue;
+    }
+    r.result.durable = false;
+    r.result.failure = why;
+    r.result.first_seq = r.result.last_seq = 0;
+    r.on_command(std::move(r.result));
   }
-  for (auto& done : p.reads_done) done(false);
 }
 
 void Sequencer::run_persister() {
@@ -226,8 +229,12 @@ void Sequencer::run_persister() {
         }
       }
       if (has_events && listener_) listener_(p.batch.first_seq, p.batch.last_seq, p.events, p.projected);
-      for (auto& [done, result] : p.results) done(std::move(result));
-      for (auto& done : p.reads_done) done(true);
+      for (auto& r : p.releases) {
+        if (r.on_read)
+          r.on_read(true);
+        else
+          r.on_command(std::move(r.result));
+      }
       std::lock_guard lock(stats_mutex_);
       if (has_events) {
         ++stats_.batches;
@@ -247,8 +254,25 @@ void Sequencer::rebuild_after_failure() {
     std::unique_lock lock(out_mutex_);
     out_cv_.wait(lock, [&] { return in_flight_ == 0; });  // every batch after the failure is failed
   }
-  if (auto s = journal_.resume(); !s.ok())
-    std::fprintf(stderr, "carebroker: the store has not recovered yet: %s\n", s.message.c_str());
+  // Until the store is back (e.g. space freed on a full disk), every command is failed — never
+  // queued without limit, never acknowledged — and the store is retried twice a second.
+  for (;;) {
+    const store::StoreStatus s = journal_.resume();
+    if (s.ok()) break;
+    std::fprintf(stderr, "carebroker: the store is unavailable, retrying: %s\n", s.message.c_str());
+    std::deque<Item> refused;
+    {
+      std::unique_lock lock(in_mutex_);
+      in_cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; });
+      refused.swap(incoming_);
+      if (stopping_ && refused.empty()) return;
+    }
+    Prepared failed;
+    for (auto& item : refused)
+      if (item.on_command || item.on_read)
+        failed.releases.push_back({std::move(item.on_command), {}, std::move(item.on_read)});
+    fail(failed, "the store is unavailable: " + s.message);
+  }
   market_ = engine::Market();
   Recovered info;
   if (auto s = recover_market(journal_, market_, info); !s.ok()) {

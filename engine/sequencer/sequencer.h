@@ -102,8 +102,13 @@ class Sequencer {
   struct Prepared {
     store::BatchToAppend batch;  // last_seq < first_seq when it holds no events
     std::vector<engine::Event> events;
-    std::vector<std::pair<Completion, CommandResult>> results;
-    std::vector<std::function<void(bool)>> reads_done;
+    /// What to release, in submission order: a command's completion with its result, or a read's.
+    struct Release {
+      Completion on_command;
+      CommandResult result;
+      std::function<void(bool)> on_read;
+    };
+    std::vector<Release> releases;
     std::optional<store::Snapshot> snapshot;
     std::shared_ptr<const void> projected;
   };

@@ -27,6 +27,9 @@ struct UnframedBatch {
 /// Checks the CRC and the header; the payload views into `value`.
 StoreStatus unframe_batch(std::string_view value, UnframedBatch& out);
 
+/// CRC32C (Castagnoli): the SSE4.2 instruction where the CPU has it, else a table.
 std::uint32_t crc32c(std::string_view data);
+/// The table-driven CRC32C, to test the fast one against.
+std::uint32_t crc32c_reference(std::string_view data);
 
 }  // namespace carebroker::store

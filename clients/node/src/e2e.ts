@@ -1,0 +1,117 @@
+// End-to-end check of a running carebroker server, as a vendor would run it against a test
+// market: an officer posts a package over REST; the provider's FlatBuffers (binary) WebSocket
+// receives its broadcast; the provider places an offer and gets its Ack, then retries the same
+// request and gets the same answer marked replayed. Exit 0 on success; non-zero with a message
+// on any failure.
+//
+// Environment:
+//   CAREBROKER_URL             http://host:port of the server (the WebSocket is ws://host:port/ws)
+//   CAREBROKER_PROVIDER_TOKEN  a provider's bearer token (one of its locations must be invited)
+//   CAREBROKER_OFFICER_TOKEN   an officer's bearer token (posts the package)
+//   CAREBROKER_PACKAGE_JSON    optional: the package to post (default: home care in B13)
+//   CAREBROKER_PRICE           optional: the offer's price in pence per hour (default 2900)
+//   CAREBROKER_ENCODING        optional: binary (default) or json
+import { CarebrokerClient, Encoding, ProtocolError, ServerMessage } from './client';
+
+const TIMEOUT_MS = 10_000;
+
+const DEFAULT_PACKAGE = {
+  dps: 'home-care',
+  lot: 'hc',
+  categories: ['older_people'],
+  postcode_district: 'B13',
+  quantity: 840,
+  visits: { visits_per_day: 4, minutes_per_visit: 30, days_per_week: 7 },
+  start_date: '2026-11-25',
+  needs: ['personal care', 'medication prompts'],
+  outcomes: ['remain independent at home'],
+  person: { name: 'Ada Example', address: '1 Test Street', postcode: 'B13 9ZZ', case_reference: 'CASE-1' },
+};
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`set ${name}`);
+  return v;
+}
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`check failed: ${what}`);
+}
+
+async function postPackage(base: string, officerToken: string, body: string): Promise<number> {
+  const response = await fetch(`${base}/api/v1/packages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${officerToken}`, 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST /api/v1/packages → ${response.status} ${text}`);
+  const reply = JSON.parse(text);
+  check(Number.isSafeInteger(reply.package) && reply.package > 0, `a package number in ${text}`);
+  return reply.package;
+}
+
+async function main(): Promise<void> {
+  const base = env('CAREBROKER_URL').replace(/\/+$/, '');
+  const providerToken = env('CAREBROKER_PROVIDER_TOKEN');
+  const officerToken = env('CAREBROKER_OFFICER_TOKEN');
+  const packageBody = process.env.CAREBROKER_PACKAGE_JSON ?? JSON.stringify(DEFAULT_PACKAGE);
+  const price = Number(process.env.CAREBROKER_PRICE ?? '2900');
+  const encoding = (process.env.CAREBROKER_ENCODING ?? 'binary') as Encoding;
+  check(encoding === 'binary' || encoding === 'json', 'CAREBROKER_ENCODING is binary or json');
+
+  const wsUrl = `${base.replace(/^http/, 'ws')}/ws`;
+  const client = await CarebrokerClient.connect({ url: wsUrl, token: providerToken, encoding, timeoutMs: TIMEOUT_MS });
+  const w = client.welcome;
+  console.log(`connected to ${wsUrl} (${encoding}) as ${w.provider}, locations ${w.locations.join(', ')}; ` +
+              `stream ${w.stream_epoch} at ${w.last_seq}, resumed ${w.resumed}`);
+
+  const packageId = await postPackage(base, officerToken, packageBody);
+  console.log(`officer posted package ${packageId}`);
+
+  const broadcast: ServerMessage = await client.waitFor(
+    (m) => m.type === 'PackageBroadcast' && m.message.package === packageId, TIMEOUT_MS);
+  const b = broadcast.message;
+  console.log(`broadcast #${broadcast.seq}: package ${b.package} to ${b.location}: ${b.quantity} ${b.unit} ` +
+              `in ${b.zone} (${b.postcode_district}), ${b.categories.join('/')}, from ${b.start_date}, tier ${b.tier}, ` +
+              `closes ${new Date(b.closes_at).toISOString()}`);
+  check(broadcast.seq > 0, 'a broadcast is numbered in the stream');
+  check(w.locations.includes(b.location), `the broadcast names one of our locations (${b.location})`);
+  check(!JSON.stringify(b).includes(DEFAULT_PACKAGE.person.name), 'the broadcast carries no person');
+
+  const requestId = `e2e-${packageId}-${Date.now()}`;
+  const offer = {
+    requestId, location: b.location, package: packageId, price, startDate: b.start_date,
+    mustMeetConfirmed: true, notes: 'offered by the Node.js reference client',
+  };
+  const ack = await client.placeOffer(offer);
+  console.log(`ack: ${JSON.stringify(ack)}`);
+  check(ack.request_id === requestId && ack.package === packageId && ack.replayed === false, 'the Ack answers the offer');
+
+  const again = await client.placeOffer(offer);
+  console.log(`retry: ${JSON.stringify(again)}`);
+  check(again.request_id === requestId && again.replayed === true, 'a retry with the same request id is replayed');
+
+  await client.ping();
+  client.close();
+  console.log('e2e ok');
+}
+
+const deadline = setTimeout(() => {
+  console.error('e2e failed: did not finish within 30 s');
+  process.exit(3);
+}, 30_000);
+
+main().then(
+  () => {
+    clearTimeout(deadline);
+    process.exit(0);
+  },
+  (e: unknown) => {
+    clearTimeout(deadline);
+    const why = e instanceof ProtocolError ? `server refused: ${e.code} (${e.detail})` : String((e as Error)?.stack ?? e);
+    console.error(`e2e failed: ${why}`);
+    process.exit(1);
+  },
+);
