@@ -1,6 +1,7 @@
 // The sequencer and its persister.
 #include "engine/sequencer/sequencer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -148,7 +149,8 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
   }
   {
     std::lock_guard lock(stats_mutex_);
-    stats_.commands += p.releases.size();
+    stats_.commands += static_cast<std::uint64_t>(
+        std::count_if(p.releases.begin(), p.releases.end(), [](const Prepared::Release& r) { return !r.on_read; }));
     std::lock_guard in_lock(in_mutex_);
     stats_.queue_depth = incoming_.size();
   }
