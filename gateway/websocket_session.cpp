@@ -247,6 +247,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     std::string prefix;
     Message message;
     std::size_t bytes = 0;
+    bool binary = false;  // the encoding the prefix was made for (binary_ may change before the write)
   };
 
   void enqueue(std::uint64_t seq, Message message) {
@@ -261,7 +262,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   /// Queues a frame without the stream-order check (the snapshot carries the position it
   /// stands for, which is not a new message).
   void push(std::uint64_t seq, Message message) {
-    Frame f{protocol::OutboundMessage::prefix(seq, binary_), std::move(message), 0};
+    Frame f{protocol::OutboundMessage::prefix(seq, binary_), std::move(message), 0, binary_};
     f.bytes = f.prefix.size() + f.message->body(binary_).size() + protocol::OutboundMessage::suffix(binary_).size();
     if (queued_bytes_ + f.bytes > context_.limits.outbound_queue_bytes) {
       ++context_.metrics.slow_consumers_closed;
@@ -276,9 +277,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     if (writing_ || queue_.empty()) return;
     writing_ = true;
     const Frame& f = queue_.front();
-    ws_.binary(binary_);
-    const std::string_view body = f.message->body(binary_);
-    const std::string_view suffix = protocol::OutboundMessage::suffix(binary_);
+    ws_.binary(f.binary);
+    const std::string_view body = f.message->body(f.binary);
+    const std::string_view suffix = protocol::OutboundMessage::suffix(f.binary);
     std::array<net::const_buffer, 3> buffers{net::buffer(f.prefix), net::buffer(body.data(), body.size()),
                                              net::buffer(suffix.data(), suffix.size())};
     ws_.async_write(buffers, beast::bind_front_handler(&WebSocketSession<NextLayer>::on_write, shared_from_this()));

@@ -35,7 +35,19 @@ void run(net::io_context& ioc) {
 std::string WsFrame::describe() const {
   switch (kind) {
     case Kind::text: return "text frame: " + data.substr(0, 300);
-    case Kind::binary: return "binary frame of " + std::to_string(data.size()) + " bytes";
+    case Kind::binary: {
+      std::string head;  // the first bytes, printable ones as they are
+      for (std::size_t i = 0; i < data.size() && i < 32; ++i) {
+        const auto c = static_cast<unsigned char>(data[i]);
+        if (c >= 0x20 && c < 0x7f) {
+          head += static_cast<char>(c);
+        } else {
+          static const char* const hex = "0123456789abcdef";
+          head += std::string("\\x") + hex[c >> 4] + hex[c & 15];
+        }
+      }
+      return "binary frame of " + std::to_string(data.size()) + " bytes: " + head + (data.size() > 32 ? "…" : "");
+    }
     case Kind::closed: return "closed " + std::to_string(close_code) + " " + reason;
     case Kind::timeout: return "timeout";
     case Kind::error: return "error: " + reason;

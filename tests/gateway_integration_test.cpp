@@ -226,6 +226,21 @@ Msg decode(const WsFrame& f, bool binary_client) {
   return out;
 }
 
+/// Whether a server frame is whole: a JSON envelope, or [seq][ServerFrame] that verifies.
+bool well_formed(const WsFrame& f) {
+  if (f.kind == WsFrame::Kind::text) {
+    boost::system::error_code ec;
+    const json::value v = json::parse(f.data, ec);
+    return !ec && v.is_object() && v.as_object().contains("seq") && v.as_object().contains("frame");
+  }
+  if (f.kind != WsFrame::Kind::binary || f.data.size() < 16) return false;
+  const std::string_view body = std::string_view(f.data).substr(8);
+  std::vector<std::uint64_t> aligned((body.size() + 7) / 8);
+  std::memcpy(aligned.data(), body.data(), body.size());
+  flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(aligned.data()), body.size());
+  return verifier.VerifyBuffer<w::ServerFrame>("CBW1");
+}
+
 /// A provider's connection, in one encoding. Checks the stream numbering of every frame: 0 for
 /// replies, and for notifications exactly one more than the last seen (a Snapshot sets it).
 class ProviderClient {
@@ -779,6 +794,31 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
         CHECK(end.kind == WsFrame::Kind::closed);
         CHECK(end.close_code == 1008);  // policy violation
       }
+    }
+    {  // Pipelined before any Hello, alternating encodings: every reply is a whole frame in the
+       // encoding of the frame it answers (the connection has none yet), whatever the timing.
+      ProviderClient mixed(server, server.token(Role::provider, "P-A"), false);
+      mixed.connect();
+      constexpr int kFrames = 600;
+      const Both bad = offer_frame({"m-1", "A", open, 3000});
+      for (int i = 0; i < kFrames; ++i) mixed.send_raw(i % 2 ? bad.binary : bad.json, i % 2 == 1);
+      int bad_replies = 0;
+      std::string first_bad;
+      for (int i = 0; i < kFrames; ++i) {
+        const WsFrame f = mixed.ws().read();
+        INFO("reply " << i << ": " << f.describe());
+        REQUIRE(f.is_message());
+        if ((f.kind == WsFrame::Kind::binary) != (i % 2 == 1) || !well_formed(f)) {
+          if (bad_replies++ == 0) first_bad = "reply " + std::to_string(i) + ": " + f.describe();
+          continue;
+        }
+        const Msg m = decode(f, f.kind == WsFrame::Kind::binary);
+        CHECK(m.type == "Error");
+        CHECK(m.text("code") == "unauthenticated");
+      }
+      INFO(bad_replies << " of " << kFrames << " replies were not whole frames in their request's encoding; the first: "
+                       << first_bad);
+      CHECK(bad_replies == 0);
     }
   }
 

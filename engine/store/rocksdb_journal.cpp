@@ -1,6 +1,7 @@
 // The RocksDB journal.
 #include "engine/store/rocksdb_journal.h"
 
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/listener.h>
 #include <rocksdb/env.h>
@@ -73,6 +74,10 @@ StoreStatus RocksJournal::open_db() {
   if (env_) db.env = env_.get();
   rocksdb::ColumnFamilyOptions cf;
   cf.write_buffer_size = 64 << 20;
+  // LZ4 where this RocksDB has it: the journal is read back at every start, and LZ4 decompresses
+  // several times faster than the default Snappy for about the same size on our batches.
+  for (const auto supported : rocksdb::GetSupportedCompressions())
+    if (supported == rocksdb::kLZ4Compression) cf.compression = rocksdb::kLZ4Compression;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf}, {"journal", cf}, {"snapshots", cf}, {"archive", cf}, {"meta", cf}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
