@@ -84,15 +84,17 @@ void add_value(Digest& d, const T& v) {
       add_value(d, val);
     }
   } else if constexpr (is_unordered_map<T>::value) {
-    std::vector<const typename T::value_type*> items;
-    items.reserve(v.size());
-    for (const auto& item : v) items.push_back(&item);
-    std::sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->first < b->first; });
-    d.u64(v.size());
-    for (const auto* item : items) {
-      add_value(d, item->first);
-      add_value(d, item->second);
+    // Order-independent: the sum of each entry's own digest (a multiset hash), so a big map is
+    // digested without sorting it.
+    std::uint64_t sum = 0;
+    for (const auto& [key, value] : v) {
+      Digest entry;
+      add_value(entry, key);
+      add_value(entry, value);
+      sum += entry.value();
     }
+    d.u64(v.size());
+    d.u64(sum);
   } else {
     static_assert(std::is_aggregate_v<T>, "digest: add a case for this type");
     boost::pfr::for_each_field(v, [&](const auto& field) { add_value(d, field); });

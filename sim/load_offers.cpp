@@ -49,6 +49,7 @@ struct Options {
   double warmup_s = 2, duration_s = 10;
   std::string data = "/tmp/carebroker-load";
   bool sync = true;
+  std::uint64_t snapshot_every = 500'000;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -107,6 +108,7 @@ std::vector<engine::Command> synthetic_market(const Options& o, engine::UtcMilli
   a.data_dir = o.data;
   a.port = 0;
   a.sync = o.sync;
+  a.snapshot_every = o.snapshot_every;
   a.limits.ws_messages_per_second = 1e9;  // the load is the point
   a.limits.ws_burst = 1e9;
   a.limits.outbound_queue_bytes = 64 << 20;
@@ -166,7 +168,7 @@ struct Shared {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(net::io_context& ioc, Shared& shared, int index, std::string token)
-      : ws_(net::make_strand(ioc)), timer_(ws_.get_executor()), shared_(shared), index_(index),
+      : ws_(ioc), shared_(shared), index_(index),
         token_(std::move(token)) {}
 
   void start(const tcp::endpoint& endpoint, std::function<void()> on_ready) {
@@ -186,38 +188,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  /// Open loop: requests at `period` intervals from `first`.
+  /// Open loop: requests at `period` intervals from `first`, sent by pace() (one shared pacer
+  /// for all connections, so the client spends its CPU on sending, not on timer wake-ups).
   void run_open_loop(Clock::time_point first, Clock::duration period) {
     next_ = first;
     period_ = period;
-    schedule();
+  }
+  /// Sends every request whose intended time has passed (the intended time is what we measure from).
+  void pace(Clock::time_point now) {
+    if (stopped_) return;
+    while (next_ <= now) {
+      send_offer(next_);
+      next_ += period_;
+    }
   }
   /// Closed loop: keep `inflight` outstanding.
   void run_closed_loop(int inflight) {
     closed_loop_ = true;
     for (int i = 0; i < inflight; ++i) send_offer(Clock::now());
   }
-  void stop() {
-    stopped_ = true;
-    timer_.cancel();
-  }
+  void stop() { stopped_ = true; }
 
  private:
-  void schedule() {
-    if (stopped_) return;
-    timer_.expires_at(next_);
-    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec || self->stopped_) return;
-      // Send everything whose intended time has passed (the intended time is what we measure from).
-      const auto now = Clock::now();
-      while (self->next_ <= now) {
-        self->send_offer(self->next_);
-        self->next_ += self->period_;
-      }
-      self->schedule();
-    });
-  }
-
   void send_offer(Clock::time_point intended) {
     const std::uint64_t n = next_request_++;
     const int package = static_cast<int>(n % static_cast<std::uint64_t>(shared_.options.packages)) + 1;
@@ -321,7 +313,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   websocket::stream<beast::tcp_stream> ws_;
-  net::steady_timer timer_;
   Shared& shared_;
   int index_;
   std::string token_;
@@ -352,6 +343,7 @@ int main(int argc, char** argv) {
       "warmup", po::value(&o.warmup_s)->default_value(o.warmup_s), "seconds before measuring")(
       "duration", po::value(&o.duration_s)->default_value(o.duration_s), "seconds measured")(
       "data", po::value(&o.data)->default_value(o.data), "the server's data directory (wiped)")(
+      "snapshot-every", po::value(&o.snapshot_every)->default_value(o.snapshot_every), "the server's snapshot interval, events")(
       "unsafe-no-sync", po::bool_switch(&unsafe), "journal without fsync (to compare)");
   po::variables_map vm;
   try {
@@ -419,10 +411,22 @@ int main(int argc, char** argv) {
       connections[static_cast<std::size_t>(i)]->run_closed_loop(o.inflight);
     }
   }
+  // The pacer: every 200 µs, each connection sends what is due (open loop only).
+  net::steady_timer pacer(ioc);
+  std::function<void()> pace = [&] {
+    const auto now = Clock::now();
+    for (auto& c : connections) c->pace(now);
+    pacer.expires_after(std::chrono::microseconds(200));
+    pacer.async_wait([&](beast::error_code ec) {
+      if (!ec) pace();
+    });
+  };
+  if (o.rate > 0) pace();
   net::steady_timer end(ioc);
   end.expires_at(shared.measure_until + std::chrono::seconds(1));  // a second to collect late acks
   end.async_wait([&](beast::error_code) {
     for (auto& c : connections) c->stop();
+    pacer.cancel();
     ioc.stop();
   });
   ioc.run();

@@ -143,8 +143,12 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
     events_since_snapshot_ += p.events.size();
     if (projector_) p.projected = projector_(p.events, market_);
     if (options_.snapshot_every_events > 0 && events_since_snapshot_ >= options_.snapshot_every_events) {
+      const auto started = std::chrono::steady_clock::now();
       p.snapshot = store::Snapshot{p.batch.last_seq, market_.digest(), market_.save_snapshot()};
       events_since_snapshot_ = 0;
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+      std::fprintf(stderr, "carebroker: snapshot at %llu: %zu bytes in %lld ms\n",
+                   static_cast<unsigned long long>(p.batch.last_seq), p.snapshot->state.size(), static_cast<long long>(ms));
     }
   }
   {
@@ -221,6 +225,14 @@ void Sequencer::run_persister() {
       ++stats_.failed_batches;
     } else {
       if (has_events) durable_seq_ = p.batch.last_seq;
+      if (has_events && listener_) listener_(p.batch.first_seq, p.batch.last_seq, p.events, p.projected);
+      for (auto& r : p.releases) {
+        if (r.on_read)
+          r.on_read(true);
+        else
+          r.on_command(std::move(r.result));
+      }
+      // The snapshot after the replies: writing it delays the next batch, not this one's acks.
       if (p.snapshot) {
         if (auto s = journal_.put_snapshot(*p.snapshot); !s.ok())
           std::fprintf(stderr, "carebroker: snapshot at %llu not written: %s\n",
@@ -230,13 +242,7 @@ void Sequencer::run_persister() {
           ++stats_.snapshots;
         }
       }
-      if (has_events && listener_) listener_(p.batch.first_seq, p.batch.last_seq, p.events, p.projected);
-      for (auto& r : p.releases) {
-        if (r.on_read)
-          r.on_read(true);
-        else
-          r.on_command(std::move(r.result));
-      }
+
       std::lock_guard lock(stats_mutex_);
       if (has_events) {
         ++stats_.batches;
