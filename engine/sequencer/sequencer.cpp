@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
+
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstdio>
 
 #include "engine/codec/event_codec.h"
@@ -24,6 +27,7 @@ store::StoreStatus Sequencer::start() {
   events_since_snapshot_ = recovered_.events_replayed;
   started_ = true;
   persister_thread_ = std::thread([this] { run_persister(); });
+  snapshot_thread_ = std::thread([this] { run_snapshot_writer(); });
   sequencer_thread_ = std::thread([this] { run_sequencer(); });
   return {};
 }
@@ -63,6 +67,12 @@ void Sequencer::stop() {
   }
   out_cv_.notify_all();
   persister_thread_.join();
+  {
+    std::lock_guard lock(snapshot_mutex_);
+    snapshot_writer_stop_ = true;
+  }
+  snapshot_cv_.notify_all();
+  snapshot_thread_.join();
 }
 
 SequencerStats Sequencer::stats() const {
@@ -143,12 +153,9 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
     events_since_snapshot_ += p.events.size();
     if (projector_) p.projected = projector_(p.events, market_);
     if (options_.snapshot_every_events > 0 && events_since_snapshot_ >= options_.snapshot_every_events) {
-      const auto started = std::chrono::steady_clock::now();
-      p.snapshot = store::Snapshot{p.batch.last_seq, market_.digest(), market_.save_snapshot()};
       events_since_snapshot_ = 0;
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-      std::fprintf(stderr, "carebroker: snapshot at %llu: %zu bytes in %lld ms\n",
-                   static_cast<unsigned long long>(p.batch.last_seq), p.snapshot->state.size(), static_cast<long long>(ms));
+      if (options_.fork_snapshots) p.forked = fork_snapshot(p.batch.last_seq);
+      if (!p.forked) p.snapshot = store::Snapshot{p.batch.last_seq, market_.digest(), market_.save_snapshot()};
     }
   }
   {
@@ -219,6 +226,11 @@ void Sequencer::run_persister() {
         failure_ = why;
       }
     }
+    if (p.forked) {
+      std::lock_guard lock(snapshot_mutex_);
+      forked_.emplace_back(*p.forked, !failed);  // a failed batch's snapshot is reaped, not written
+      snapshot_cv_.notify_one();
+    }
     if (failed) {
       fail(p, why);
       std::lock_guard lock(stats_mutex_);
@@ -233,15 +245,7 @@ void Sequencer::run_persister() {
           r.on_command(std::move(r.result));
       }
       // The snapshot after the replies: writing it delays the next batch, not this one's acks.
-      if (p.snapshot) {
-        if (auto s = journal_.put_snapshot(*p.snapshot); !s.ok())
-          std::fprintf(stderr, "carebroker: snapshot at %llu not written: %s\n",
-                       static_cast<unsigned long long>(p.snapshot->seq), s.message.c_str());
-        else {
-          std::lock_guard lock(stats_mutex_);
-          ++stats_.snapshots;
-        }
-      }
+      if (p.snapshot) write_snapshot(*p.snapshot);
 
       std::lock_guard lock(stats_mutex_);
       if (has_events) {
@@ -257,11 +261,86 @@ void Sequencer::run_persister() {
   }
 }
 
+void Sequencer::write_snapshot(const store::Snapshot& snapshot) {
+  std::lock_guard journal_lock(journal_mutex_);
+  if (auto s = journal_.put_snapshot(snapshot); !s.ok()) {
+    std::fprintf(stderr, "carebroker: snapshot at %llu not written: %s\n",
+                 static_cast<unsigned long long>(snapshot.seq), s.message.c_str());
+    return;
+  }
+  std::lock_guard lock(stats_mutex_);
+  ++stats_.snapshots;
+}
+
+std::optional<Sequencer::Prepared::Forked> Sequencer::fork_snapshot(std::uint64_t seq) {
+  int fds[2];
+  if (pipe(fds) != 0) return std::nullopt;
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return std::nullopt;
+  }
+  if (pid == 0) {
+    // The child: a copy-on-write image of the market at `seq`. It only serialises and writes;
+    // it takes no lock another thread could have held (glibc's malloc is fork-safe).
+    close(fds[0]);
+    const std::uint64_t digest = market_.digest();
+    std::string out(8, '\0');
+    for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>(digest >> (8 * i));
+    out += market_.save_snapshot();
+    const char* p = out.data();
+    std::size_t left = out.size();
+    while (left > 0) {
+      const ssize_t n = write(fds[1], p, left);
+      if (n <= 0) _exit(1);
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  return Prepared::Forked{pid, fds[0], seq};
+}
+
+void Sequencer::run_snapshot_writer() {
+  for (;;) {
+    std::pair<Prepared::Forked, bool> job;
+    {
+      std::unique_lock lock(snapshot_mutex_);
+      snapshot_cv_.wait(lock, [&] { return snapshot_writer_stop_ || !forked_.empty(); });
+      if (forked_.empty()) return;
+      job = forked_.front();
+      forked_.pop_front();
+    }
+    auto& [forked, write_it] = job;
+    std::string bytes;
+    std::vector<char> chunk(1 << 16);
+    for (ssize_t n; (n = read(forked.fd, chunk.data(), chunk.size())) > 0;) bytes.append(chunk.data(), static_cast<std::size_t>(n));
+    close(forked.fd);
+    int status = 0;
+    waitpid(forked.pid, &status, 0);
+    if (!write_it) continue;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.size() < 8) {
+      std::fprintf(stderr, "carebroker: the snapshot child for %llu failed; no snapshot written\n",
+                   static_cast<unsigned long long>(forked.seq));
+      continue;
+    }
+    store::Snapshot snapshot;
+    snapshot.seq = forked.seq;
+    for (int i = 0; i < 8; ++i)
+      snapshot.digest |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)])) << (8 * i);
+    snapshot.state = bytes.substr(8);
+    write_snapshot(snapshot);
+  }
+}
+
 void Sequencer::rebuild_after_failure() {
   {
     std::unique_lock lock(out_mutex_);
     out_cv_.wait(lock, [&] { return in_flight_ == 0; });  // every batch after the failure is failed
   }
+  std::lock_guard journal_lock(journal_mutex_);  // no snapshot is written while the store is rebuilt
   // Until the store is back (e.g. space freed on a full disk), every command is failed — never
   // queued without limit, never acknowledged — and the store is retried twice a second.
   for (;;) {

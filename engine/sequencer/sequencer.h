@@ -38,6 +38,9 @@ struct SequencerOptions {
   std::size_t max_batch_commands = 1024;
   std::size_t queue_capacity = 100'000;        ///< submissions beyond this are refused
   std::uint64_t snapshot_every_events = 500'000;  ///< 0 = only at a clean stop
+  /// Take periodic snapshots in a forked child (a copy-on-write image of the market), so the
+  /// sequencer pauses only for the fork, not for serialising the whole state. false = inline.
+  bool fork_snapshots = true;
   engine::UtcMillis idle_tick_ms = 50;         ///< how often an idle sequencer looks at deadlines
 };
 
@@ -110,6 +113,12 @@ class Sequencer {
     };
     std::vector<Release> releases;
     std::optional<store::Snapshot> snapshot;
+    struct Forked {
+      int pid = -1;
+      int fd = -1;  ///< the child writes digest (8 bytes, little-endian) then the state
+      std::uint64_t seq = 0;
+    };
+    std::optional<Forked> forked;
     std::shared_ptr<const void> projected;
   };
 
@@ -118,6 +127,11 @@ class Sequencer {
   void execute_batch(std::deque<Item>& items);
   void hand_over(Prepared&& prepared);
   void rebuild_after_failure();
+  void run_snapshot_writer();
+  /// Forks a child that serialises the market; returns nullopt (and the caller snapshots inline)
+  /// when fork is not possible.
+  std::optional<Prepared::Forked> fork_snapshot(std::uint64_t seq);
+  void write_snapshot(const store::Snapshot& snapshot);
   void fail(Prepared& prepared, const std::string& why);
 
   store::Journal& journal_;
@@ -150,8 +164,15 @@ class Sequencer {
   mutable std::mutex stats_mutex_;
   SequencerStats stats_;  // guarded by stats_mutex_
 
+  std::mutex snapshot_mutex_;
+  std::condition_variable snapshot_cv_;
+  std::deque<std::pair<Prepared::Forked, bool /* write it */>> forked_;  // guarded by snapshot_mutex_
+  bool snapshot_writer_stop_ = false;                                       // guarded by snapshot_mutex_
+  std::mutex journal_mutex_;  // held to write a snapshot, and to resume/rebuild the journal
+
   std::thread sequencer_thread_;
   std::thread persister_thread_;
+  std::thread snapshot_thread_;
   bool started_ = false;
 };
 

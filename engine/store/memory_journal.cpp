@@ -7,6 +7,7 @@
 namespace carebroker::store {
 
 StoreStatus MemoryJournal::append(const BatchToAppend& batch) {
+  std::lock_guard lock(mutex_);
   if (failures_left_ > 0) {
     --failures_left_;
     return store_error(failure_code_, "injected append failure");
@@ -21,6 +22,7 @@ StoreStatus MemoryJournal::append(const BatchToAppend& batch) {
 }
 
 StoreStatus MemoryJournal::replay(std::uint64_t after, const BatchVisitor& visit) {
+  std::lock_guard lock(mutex_);
   ReplayCheck check(after);
   for (auto it = batches_.upper_bound(after); it != batches_.end(); ++it) {
     UnframedBatch b;
@@ -31,17 +33,20 @@ StoreStatus MemoryJournal::replay(std::uint64_t after, const BatchVisitor& visit
 }
 
 StoreStatus MemoryJournal::put_snapshot(const Snapshot& s) {
+  std::lock_guard lock(mutex_);
   snapshots_[s.seq] = s;
   return {};
 }
 
 StoreStatus MemoryJournal::latest_snapshot(std::optional<Snapshot>& out) {
+  std::lock_guard lock(mutex_);
   out.reset();
   if (!snapshots_.empty()) out = snapshots_.rbegin()->second;
   return {};
 }
 
 StoreStatus MemoryJournal::archived_package(std::uint64_t package, std::string& out) {
+  std::lock_guard lock(mutex_);
   auto it = archive_.find(package);
   if (it == archive_.end()) return store_error(StoreCode::not_found, "no archived package " + std::to_string(package));
   out = it->second;
@@ -51,6 +56,7 @@ StoreStatus MemoryJournal::archived_package(std::uint64_t package, std::string& 
 StoreStatus MemoryJournal::resume() { return {}; }
 
 void MemoryJournal::corrupt_batch(std::uint64_t first_seq) {
+  std::lock_guard lock(mutex_);
   auto it = batches_.find(first_seq);
   if (it != batches_.end() && it->second.size() > 24) it->second[24] = static_cast<char>(it->second[24] ^ 0x5a);
 }

@@ -1,9 +1,10 @@
 // An in-memory Journal for tests (LevelDB's in-memory Env, for our journal), with fault
 // injection: the next N appends can be made to fail with a chosen code, and stored batches can
-// be damaged to test corruption handling. Not thread-safe.
+// be damaged to test corruption handling. Thread-safe (one mutex), like RocksDB.
 #pragma once
 
 #include <map>
+#include <mutex>
 
 #include "engine/store/journal.h"
 
@@ -12,7 +13,10 @@ namespace carebroker::store {
 class MemoryJournal final : public Journal {
  public:
   StoreStatus append(const BatchToAppend& batch) override;
-  std::uint64_t last_seq() const override { return last_seq_; }
+  std::uint64_t last_seq() const override {
+    std::lock_guard lock(mutex_);
+    return last_seq_;
+  }
   StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) override;
   StoreStatus put_snapshot(const Snapshot&) override;
   StoreStatus latest_snapshot(std::optional<Snapshot>& out) override;
@@ -22,17 +26,28 @@ class MemoryJournal final : public Journal {
   // ---- fault injection ----
   /// The next `count` appends fail with `code` (and write nothing).
   void fail_appends(int count, StoreCode code) {
+    std::lock_guard lock(mutex_);
     failures_left_ = count;
     failure_code_ = code;
   }
   /// Flips one byte of the framed batch starting at `first_seq`.
   void corrupt_batch(std::uint64_t first_seq);
   /// Removes the batch starting at `first_seq`, leaving a gap.
-  void drop_batch(std::uint64_t first_seq) { batches_.erase(first_seq); }
-  std::size_t batch_count() const { return batches_.size(); }
-  int appends() const { return appends_; }
+  void drop_batch(std::uint64_t first_seq) {
+    std::lock_guard lock(mutex_);
+    batches_.erase(first_seq);
+  }
+  std::size_t batch_count() const {
+    std::lock_guard lock(mutex_);
+    return batches_.size();
+  }
+  int appends() const {
+    std::lock_guard lock(mutex_);
+    return appends_;
+  }
 
  private:
+  mutable std::mutex mutex_;
   std::map<std::uint64_t, std::string> batches_;  // first_seq → framed batch
   std::map<std::uint64_t, Snapshot> snapshots_;
   std::map<std::uint64_t, std::string> archive_;
