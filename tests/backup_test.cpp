@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "store_test_support.h"
 #include "engine/codec/event_codec.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/batch_frame.h"
@@ -40,34 +41,9 @@ using carebroker::store::Snapshot;
 using carebroker::store::StoreStatus;
 
 namespace fs = std::filesystem;
-
-#define REQUIRE_STORE_OK(expr)                                                                     \
-  do {                                                                                             \
-    const StoreStatus status_ = (expr);                                                            \
-    INFO(#expr << " → " << carebroker::store::to_string(status_.code) << ": " << status_.message); \
-    REQUIRE(status_.ok());                                                                         \
-  } while (false)
+using namespace carebroker::testing::store_support;
 
 namespace {
-
-std::string code(const StoreStatus& s) { return carebroker::store::to_string(s.code); }
-
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("carebroker-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
 std::unique_ptr<RocksJournal> open_journal(const fs::path& dir) {
   RocksJournalOptions o;

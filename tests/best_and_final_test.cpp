@@ -10,16 +10,6 @@ using Catch::Detail::Approx;
 
 namespace {
 
-void expect_rejected(MarketFixture& f, const Command& c, Code code) {
-  const std::uint64_t digest = f.market.digest();
-  const std::size_t events = f.events.size();
-  const Reply r = f.run(c);
-  INFO(command_name(c) << " → " << to_string(r.status.code) << " — " << r.status.detail);
-  CHECK(std::string(to_string(r.status.code)) == std::string(to_string(code)));
-  CHECK(f.market.digest() == digest);
-  CHECK(f.events.size() == events);
-}
-
 DpsConfig best_and_final(int shortlist_size) {
   DpsConfig c = home_care_config();
   c.ranking.auction = AuctionFormat::best_and_final;

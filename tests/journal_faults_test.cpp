@@ -22,6 +22,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "store_test_support.h"
 #include "engine/store/batch_frame.h"
 #include "engine/store/fault_fs.h"
 #include "engine/store/memory_journal.h"
@@ -39,34 +40,9 @@ using carebroker::store::StoreCode;
 using carebroker::store::StoreStatus;
 
 namespace fs = std::filesystem;
-
-#define REQUIRE_STORE_OK(expr)                                                                     \
-  do {                                                                                             \
-    const StoreStatus status_ = (expr);                                                            \
-    INFO(#expr << " → " << carebroker::store::to_string(status_.code) << ": " << status_.message); \
-    REQUIRE(status_.ok());                                                                         \
-  } while (false)
+using namespace carebroker::testing::store_support;
 
 namespace {
-
-std::string code(const StoreStatus& s) { return carebroker::store::to_string(s.code); }
-
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("carebroker-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
 /// A recognisable, seeded, partly binary payload (the journal does not look inside).
 std::string payload_for(std::uint64_t first, std::uint64_t last) {

@@ -180,4 +180,17 @@ struct MarketFixture {
   }
 };
 
+/// Runs a command that must be refused with `code`, and checks that nothing changed: no event,
+/// the same digest, and not a replay of an earlier reply.
+inline void expect_rejected(MarketFixture& f, const Command& c, Code code) {
+  const std::uint64_t digest = f.market.digest();
+  const std::size_t events = f.events.size();
+  const Reply r = f.run(c);
+  INFO(command_name(c) << " → " << to_string(r.status.code) << " — " << r.status.detail);
+  CHECK(std::string(to_string(r.status.code)) == std::string(to_string(code)));
+  CHECK_FALSE(r.replayed);
+  CHECK(f.market.digest() == digest);
+  CHECK(f.events.size() == events);
+}
+
 }  // namespace carebroker::testing

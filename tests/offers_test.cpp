@@ -9,18 +9,6 @@ using namespace carebroker::testing;
 
 namespace {
 
-/// Runs a command that must be refused with `code`, and checks that nothing changed.
-void expect_rejected(MarketFixture& f, const Command& c, Code code) {
-  const std::uint64_t digest = f.market.digest();
-  const std::size_t events = f.events.size();
-  const Reply r = f.run(c);
-  INFO(command_name(c) << " → " << to_string(r.status.code) << " — " << r.status.detail);
-  CHECK(std::string(to_string(r.status.code)) == std::string(to_string(code)));
-  CHECK_FALSE(r.replayed);
-  CHECK(f.market.digest() == digest);
-  CHECK(f.events.size() == events);
-}
-
 PlaceOffer place(const std::string& location, PackageId id, Pence price, const std::string& rid,
                  Date start = kMonday + 2) {
   return PlaceOffer{"P-" + location, location, rid, id, price, start, true, ""};

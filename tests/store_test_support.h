@@ -1,0 +1,45 @@
+// Helpers shared by the store tests: a temporary directory removed after the test, the name of
+// a store code, and REQUIRE_STORE_OK to stop a test on a store error with its message.
+#pragma once
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "engine/store/store_status.h"
+
+#define REQUIRE_STORE_OK(expr)                                                                     \
+  do {                                                                                             \
+    const carebroker::store::StoreStatus status_ = (expr);                                         \
+    INFO(#expr << " → " << carebroker::store::to_string(status_.code) << ": " << status_.message); \
+    REQUIRE(status_.ok());                                                                         \
+  } while (false)
+
+namespace carebroker::testing::store_support {
+
+inline std::string code(const store::StoreStatus& s) { return store::to_string(s.code); }
+
+/// A fresh, uniquely named directory under the system's temporary directory, removed (with
+/// everything in it) when the test is done.
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(const std::string& tag) {
+    static std::atomic<int> counter{0};
+    path = std::filesystem::temp_directory_path() /
+           ("carebroker-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+}  // namespace carebroker::testing::store_support
