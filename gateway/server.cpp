@@ -127,7 +127,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     keep_alive_ = request.keep_alive();
     version_ = request.version();
     if (beast::websocket::is_upgrade(request)) {
-      if (request.target() != "/ws") return send(error_response(404, "not_found", "WebSocket endpoint is /ws"));
+      if (request.target() != kWebSocketPath) return send(error_response(404, "not_found", "WebSocket endpoint is /ws"));
       beast::get_lowest_layer(stream_).expires_never();
       if constexpr (kTls)
         start_websocket_session(std::move(stream_), std::move(request), context_);
@@ -137,7 +137,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
     const std::string target(request.target());
     method_ = std::string(request.method_string());
-    if (request.method() == http::verb::get && target == "/metrics") {
+    if (request.method() == http::verb::get && target == kMetricsPath) {
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4";
       r.body = context_.metrics.prometheus(context_.extra_metrics ? context_.extra_metrics() : std::string());

@@ -4,7 +4,9 @@
 // start/stop from one controlling thread; handlers run on the I/O threads.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <string_view>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -18,6 +20,12 @@ namespace carebroker::gateway {
 namespace protocol {
 class ProviderStreams;
 }
+
+/// Paths the server answers itself, outside the REST router (all GET). docs/openapi.json
+/// documents them too; a test checks it.
+inline constexpr std::string_view kMetricsPath = "/metrics";
+inline constexpr std::string_view kWebSocketPath = "/ws";
+inline constexpr std::array<std::string_view, 2> kServerPaths = {kMetricsPath, kWebSocketPath};
 
 struct ServerLimits {
   std::size_t max_body_bytes = 1 << 20;        ///< REST request bodies

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "gateway/server.h"
 #include "gateway/error_codes.h"
 #include "rest_harness.h"
 
@@ -313,6 +314,13 @@ TEST_CASE("every route in the table is in docs/openapi.json, with the same roles
       CHECK(responses.contains("401"));
       CHECK(responses.contains("403"));
     }
+  }
+  for (std::string_view served : carebroker::gateway::kServerPaths) {  // answered by the server itself
+    INFO("GET " << served);
+    const json::value* path = paths.if_contains(served);
+    REQUIRE(path);
+    CHECK(path->as_object().contains("get"));
+    in_table.insert("get " + std::string(served));
   }
   for (const auto& [path, ops] : paths)
     for (const auto& [method, op] : ops.as_object()) {
