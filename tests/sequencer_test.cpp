@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -785,6 +786,11 @@ TEST_CASE("sequencer: periodic snapshots are taken and recovery from them matche
   for (int i = 0; i < 60; ++i) posts.push_back(post_command(i));
   must_all(seq, journal, posts);
   const std::uint64_t live = market_digest(seq);
+  // Periodic snapshots are serialised in a forked child and written once their batch is
+  // durable, after the replies: wait (bounded) for the first to land.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (seq.stats().snapshots < 1 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   CHECK(seq.stats().snapshots >= 1);
   // Quiescent (the clock does not move): recovery may read the journal.
   std::optional<store::Snapshot> snapshot;
