@@ -206,8 +206,9 @@ class Market {
   // request_key(provider, request id) → record. A package's records leave with it when it
   // retires (the idempotency window is the package's life in memory).
   std::unordered_map<std::string, RequestRecord> requests_;
-  // Derived from requests_: each package's record keys, to drop them when it retires.
-  std::unordered_map<PackageId, std::vector<std::string>> request_keys_of_;
+  // Derived from requests_: each package's record keys (views of the keys stored in the map's
+  // nodes, whose addresses never change), to drop them when it retires.
+  std::unordered_map<PackageId, std::vector<std::string_view>> request_keys_of_;
   // Derived (rebuilt by apply; not part of the digest beyond what it is derived from).
   EligibilityIndex index_;
   std::set<std::pair<UtcMillis, PackageId>> deadlines_;

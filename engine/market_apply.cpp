@@ -46,10 +46,9 @@ void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
 
 void Market::remember_request(const RequestRef& ref, PackageId package) {
   if (ref.request_id.empty()) return;
-  std::string key = request_key(ref.provider, ref.request_id);
-  auto [it, inserted] = requests_.try_emplace(key, RequestRecord{ref.payload_hash, package});
-  if (!inserted) return;
-  request_keys_of_[package].push_back(std::move(key));
+  auto [it, inserted] =
+      requests_.try_emplace(request_key(ref.provider, ref.request_id), RequestRecord{ref.payload_hash, package});
+  if (inserted) request_keys_of_[package].push_back(it->first);
 }
 
 void Market::apply(const Event& event) {
@@ -273,7 +272,7 @@ void Market::apply(const Event& event) {
             closed_[p.dps].erase({p.closed_at, p.id});
             clear_deadline(p);
             if (auto keys = request_keys_of_.find(p.id); keys != request_keys_of_.end()) {
-              for (const auto& key : keys->second) requests_.erase(key);
+              for (const auto key : keys->second) requests_.erase(std::string(key));
               request_keys_of_.erase(keys);
             }
             Package retired;

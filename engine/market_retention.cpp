@@ -99,7 +99,7 @@ void Market::rebuild_derived() {
   for (LocationIndex i = 0; i < locations_.size(); ++i)
     for (const auto& m : locations_[i].memberships) index_.update(i, m);
   request_keys_of_.clear();
-  for (const auto& [key, record] : requests_) request_keys_of_[record.package].push_back(key);
+  for (const auto& [key, record] : requests_) request_keys_of_[record.package].push_back(key);  // views of the nodes' keys
   deadlines_.clear();
   deadline_of_.assign(packages_.size(), 0);
   for (auto& p : packages_) {
