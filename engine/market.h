@@ -82,6 +82,10 @@ class Market {
   static std::optional<ArchivedPackage> read_archive(std::string_view archive);
   bool is_retired(PackageId id) const { return id >= 1 && id <= packages_.size() && packages_[id - 1].retired; }
 
+  /// Before replaying about `events` events: sizes the hash tables once instead of growing them
+  /// step by step. An optimisation only; state is unchanged.
+  void reserve_for_replay(std::uint64_t events);
+
   // ---- snapshots ----
   /// The market's state (not its derived indexes), for a snapshot.
   std::string save_snapshot() const;

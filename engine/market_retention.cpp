@@ -28,6 +28,13 @@ std::uint64_t layout_fingerprint() {
 
 }  // namespace
 
+void Market::reserve_for_replay(std::uint64_t events) {
+  // Provider requests are most of a busy journal's events; each may leave one record. Capped so
+  // a huge journal cannot make us allocate more than 64 MiB of buckets up front.
+  constexpr std::uint64_t kMostReserved = 8'000'000;
+  requests_.reserve(requests_.size() + static_cast<std::size_t>(std::min(events, kMostReserved)));
+}
+
 UtcMillis Market::next_deadline() const {
   UtcMillis next = deadlines_.empty() ? 0 : deadlines_.begin()->first;
   for (std::size_t d = 0; d < closed_.size(); ++d) {

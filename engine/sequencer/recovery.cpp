@@ -31,6 +31,7 @@ StoreStatus recover_market(store::Journal& journal, engine::Market& market, Reco
       }
     }
   }
+  if (journal.last_seq() > info.last_seq) market.reserve_for_replay(journal.last_seq() - info.last_seq);
   return journal.replay(info.last_seq, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
     codec::DecodedBatch batch = codec::decode_batch(payload);
     if (!batch.error.empty())
