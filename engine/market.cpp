@@ -8,7 +8,7 @@
 
 namespace carebroker::engine {
 
-Market::Market() { calendar_.bank_holidays = {}; }
+Market::Market() = default;
 
 Reply Market::execute(const Command& command, std::vector<Event>& out) {
   Emitter emitter(*this, out);

@@ -77,24 +77,6 @@ BatchToAppend opaque(std::uint64_t first, std::uint64_t last) {
   return BatchToAppend{first, last, payload_for(first, last), {}};
 }
 
-struct Seen {
-  std::uint64_t first = 0, last = 0;
-  std::string payload;
-  bool operator==(const Seen&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const Seen& s) {
-  return os << "[" << s.first << ".." << s.last << ", " << s.payload.size() << " bytes]";
-}
-
-StoreStatus replay_all(Journal& j, std::uint64_t after, std::vector<Seen>& out) {
-  out.clear();
-  return j.replay(after, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
-    out.push_back(Seen{first, last, std::string(payload)});
-    return StoreStatus{};
-  });
-}
-
 std::vector<Seen> expected(const std::vector<BatchToAppend>& batches, std::uint64_t after = 0) {
   std::vector<Seen> out;
   for (const auto& b : batches)

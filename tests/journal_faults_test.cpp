@@ -68,24 +68,6 @@ std::vector<BatchToAppend> batches_from(std::uint64_t first, int count) {
   return out;
 }
 
-struct Seen {
-  std::uint64_t first = 0, last = 0;
-  std::string payload;
-  bool operator==(const Seen&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const Seen& s) {
-  return os << "[" << s.first << ".." << s.last << ", " << s.payload.size() << " bytes]";
-}
-
-StoreStatus replay_all(Journal& j, std::uint64_t after, std::vector<Seen>& out) {
-  out.clear();
-  return j.replay(after, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
-    out.push_back(Seen{first, last, std::string(payload)});
-    return StoreStatus{};
-  });
-}
-
 std::vector<Seen> seen_of(const std::vector<BatchToAppend>& batches, std::size_t count) {
   std::vector<Seen> out;
   for (std::size_t i = 0; i < count && i < batches.size(); ++i)

@@ -1,15 +1,20 @@
 // Helpers shared by the store tests: a temporary directory removed after the test, the name of
-// a store code, and REQUIRE_STORE_OK to stop a test on a store error with its message.
+// a store code, REQUIRE_STORE_OK to stop a test on a store error with its message, and a replay
+// that records what it saw.
 #pragma once
 
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <ostream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "engine/store/journal.h"
 #include "engine/store/store_status.h"
 
 #define REQUIRE_STORE_OK(expr)                                                                     \
@@ -41,5 +46,25 @@ struct TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 };
+
+/// One batch as a replay saw it.
+struct Seen {
+  std::uint64_t first = 0, last = 0;
+  std::string payload;
+  bool operator==(const Seen&) const = default;
+};
+
+inline std::ostream& operator<<(std::ostream& os, const Seen& s) {
+  return os << "[" << s.first << ".." << s.last << ", " << s.payload.size() << " bytes]";
+}
+
+/// Replays the journal after `after` into `out`, batch by batch.
+inline store::StoreStatus replay_all(store::Journal& j, std::uint64_t after, std::vector<Seen>& out) {
+  out.clear();
+  return j.replay(after, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
+    out.push_back(Seen{first, last, std::string(payload)});
+    return store::StoreStatus{};
+  });
+}
 
 }  // namespace carebroker::testing::store_support
