@@ -1,6 +1,7 @@
 // Composition of the server.
 #include "gateway/app.h"
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -26,6 +27,7 @@ struct App::Impl {
   std::unique_ptr<Server> server;
   double recovery_ms = 0;
   bool first_start = false;
+  std::atomic<bool> ready{false};  // recovered and first-start commands done
 };
 
 namespace {
@@ -88,19 +90,19 @@ bool App::start(const AppOptions& options, std::string& error) {
     m.metrics.broadcasts += notifications.size();
   });
   m.sequencer->set_commit_observer([&m](std::uint64_t micros, std::size_t) { m.metrics.journal_commit.record_us(micros); });
-  const auto started = std::chrono::steady_clock::now();
-  if (auto s = m.sequencer->start(); !s.ok()) {
-    error = "cannot recover the market from " + journal_options.path + ": " + s.message;
-    return false;
-  }
-  m.recovery_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  m.first_start = m.sequencer->recovered().last_seq == 0;
   if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;
-  if (m.first_start && !options.first_start.empty() && !run_all(*m.sequencer, options.first_start, error)) return false;
 
+  // The server listens before the market is recovered: /healthz answers, /readyz says why it is
+  // not ready, and every command or read is refused (503) until recovery and the first-start
+  // commands are done.
   m.service = std::make_unique<SequencerService>(*m.sequencer, *m.journal, m.metrics);
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
-  m.context->ready = [] { return true; };
+  m.context->private_dirs = {options.data_dir};
+  m.context->ready = [&m] { return m.ready.load() && m.sequencer->store_writable(); };
+  m.context->ready_detail = [&m] {
+    return !m.ready.load() ? std::string("the market is still being recovered from the journal")
+                           : std::string("the store cannot write (e.g. the disk is full): commands are refused until it can");
+  };
   m.context->extra_metrics = [&m] {
     const auto s = m.sequencer->stats();
     std::string out;
@@ -113,10 +115,22 @@ bool App::start(const AppOptions& options, std::string& error) {
     line("carebroker_journal_events_total", "counter", s.events);
     line("carebroker_journal_failed_batches_total", "counter", s.failed_batches);
     line("carebroker_snapshots_total", "counter", s.snapshots);
+    line("carebroker_ready", "gauge", m.context->ready() ? 1 : 0);
     return out;
   };
   m.server = std::make_unique<Server>(*m.context, options.address, options.port, options.threads, options.tls);
-  return m.server->start(error);
+  if (!m.server->start(error)) return false;
+
+  const auto started = std::chrono::steady_clock::now();
+  if (auto s = m.sequencer->start(); !s.ok()) {
+    error = "cannot recover the market from " + journal_options.path + ": " + s.message;
+    return false;
+  }
+  m.recovery_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  m.first_start = m.sequencer->recovered().last_seq == 0;
+  if (m.first_start && !options.first_start.empty() && !run_all(*m.sequencer, options.first_start, error)) return false;
+  m.ready = true;
+  return true;
 }
 
 void App::stop() {

@@ -15,6 +15,7 @@ struct HttpRequest {
   std::string authorization;  ///< the Authorization header, verbatim
   std::string content_type;
   std::string body;
+  std::string idempotency_key = {};  ///< the Idempotency-Key header, verbatim ("" = none)
 };
 
 struct HttpResponse {

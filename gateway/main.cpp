@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <iostream>
 
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
       "outbound-queue", po::value(&l.outbound_queue_bytes)->default_value(l.outbound_queue_bytes),
       "bytes queued for one WebSocket before it is cut off")(
       "max-connections", po::value(&l.max_connections)->default_value(l.max_connections), "open connections at most")(
+      "max-connections-per-address", po::value(&l.max_connections_per_address)->default_value(l.max_connections_per_address),
+      "open connections at most from one client address")(
       "ws-rate", po::value(&rate)->default_value(rate), "WebSocket messages per second per connection")(
       "tls-cert", po::value(&o.tls.certificate_chain), "TLS certificate chain (PEM); with --tls-key, serve https/wss only")(
       "tls-key", po::value(&o.tls.private_key), "TLS private key (PEM)")(
@@ -66,6 +69,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   l.ws_messages_per_second = rate;
+  if (!vm["web"].defaulted() || std::filesystem::is_directory(o.web_dir)) {
+    // an explicit --web must exist (the server says so and stops if it does not)
+  } else {
+    o.web_dir.clear();  // no portal built here: serve the API only
+  }
   l.ws_burst = 2 * rate;
   o.sync = !unsafe;
   sequencer::SystemClock clock;

@@ -58,6 +58,8 @@ std::string Metrics::prometheus(const std::string& extra) const {
         static_cast<long long>(protocol_errors.load()), "counter");
   gauge("carebroker_rate_limited_total", "Frames refused by the per-connection rate limit.",
         static_cast<long long>(rate_limited.load()), "counter");
+  gauge("carebroker_connections_refused_total", "Connections refused over the total or per-address limit.",
+        static_cast<long long>(connections_refused.load()), "counter");
   {
     std::lock_guard lock(mutex_);
     out += "# HELP carebroker_commands_total Market commands by type and result.\n# TYPE carebroker_commands_total counter\n";

@@ -36,6 +36,7 @@ class Metrics {
   std::atomic<std::uint64_t> slow_consumers_closed{0};
   std::atomic<std::uint64_t> protocol_errors{0};
   std::atomic<std::uint64_t> rate_limited{0};
+  std::atomic<std::uint64_t> connections_refused{0};  ///< over the total or per-address limit
   LatencyHistogram command_latency;  ///< submit → durable reply
   LatencyHistogram journal_commit;   ///< one synced journal append
 

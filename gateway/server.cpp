@@ -14,12 +14,12 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
+#include "gateway/connection_slots.h"
 #include "gateway/http_types.h"
+#include "gateway/static_files.h"
 #include "gateway/rest/router.h"
 #include "gateway/websocket_session.h"
 
@@ -33,46 +33,22 @@ namespace ssl = net::ssl;
 
 namespace {
 
-std::string_view mime_type(std::string_view path) {
-  const auto dot = path.rfind('.');
-  const std::string_view ext = dot == std::string_view::npos ? "" : path.substr(dot);
-  if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js" || ext == ".mjs") return "text/javascript";
-  if (ext == ".css") return "text/css";
-  if (ext == ".json") return "application/json";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".png") return "image/png";
-  if (ext == ".fbs" || ext == ".md") return "text/plain; charset=utf-8";
-  return "application/octet-stream";
-}
-
-/// A static file of the web portal, or nullopt. Refuses anything outside `root`.
-std::optional<HttpResponse> static_file(const std::string& root, std::string_view target) {
-  if (root.empty()) return std::nullopt;
-  std::string path(target.substr(0, target.find('?')));
-  if (path == "/") path = "/index.html";
-  if (path.find("..") != std::string::npos || path.find('\0') != std::string::npos) return std::nullopt;
-  const std::filesystem::path file = std::filesystem::path(root) / path.substr(1);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream body;
-  body << in.rdbuf();
-  HttpResponse r;
-  r.content_type = std::string(mime_type(path));
-  r.body = body.str();
-  return r;
-}
-
 /// One HTTP connection, over plain TCP (Stream = beast::tcp_stream) or TLS (TlsStream).
+/// Deadlines: from accept to the end of the first request (TLS handshake included) — and so to a
+/// WebSocket upgrade — the handshake timeout; between later keep-alive requests, the idle timeout.
 template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   using std::enable_shared_from_this<HttpSession<Stream>>::shared_from_this;
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
  public:
-  HttpSession(tcp::socket&& socket, ServerContext& context, ssl::context* tls)
-      : stream_(make_stream(std::move(socket), tls)), context_(context) {
+  HttpSession(tcp::socket&& socket, ServerContext& context, ssl::context* tls, const StaticRoot* web,
+              ConnectionSlots::Slot slot)
+      : stream_(make_stream(std::move(socket), tls)),
+        context_(context),
+        web_(web),
+        slot_(std::move(slot)),
+        deadline_(std::chrono::steady_clock::now() + context.limits.handshake_timeout) {
     ++context_.metrics.http_connections;
   }
   ~HttpSession() { --context_.metrics.http_connections; }
@@ -80,7 +56,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if constexpr (kTls) {
-        beast::get_lowest_layer(self->stream_).expires_after(self->context_.limits.handshake_timeout);
+        beast::get_lowest_layer(self->stream_).expires_at(self->deadline_);
         self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
           if (!ec) self->read();
         });
@@ -102,7 +78,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     parser_.emplace();
     parser_->body_limit(context_.limits.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(context_.limits.max_header_bytes));
-    beast::get_lowest_layer(stream_).expires_after(context_.limits.idle_timeout);
+    if (requests_ == 0)
+      beast::get_lowest_layer(stream_).expires_at(deadline_);
+    else
+      beast::get_lowest_layer(stream_).expires_after(context_.limits.idle_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession<Stream>::on_read, shared_from_this()));
   }
@@ -110,6 +89,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted)
       return close();
+    ++requests_;
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
       return send(error_response(413, "body_too_large",
@@ -128,33 +108,42 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     version_ = request.version();
     if (beast::websocket::is_upgrade(request)) {
       if (request.target() != kWebSocketPath) return send(error_response(404, "not_found", "WebSocket endpoint is /ws"));
-      beast::get_lowest_layer(stream_).expires_never();
+      // The upgrade must complete by the connection's handshake deadline (a later request on a
+      // kept-alive connection gets a fresh one).
+      const auto deadline = requests_ == 1 ? deadline_ : std::chrono::steady_clock::now() + context_.limits.handshake_timeout;
       if constexpr (kTls)
-        start_websocket_session(std::move(stream_), std::move(request), context_);
+        start_websocket_session(std::move(stream_), std::move(request), context_, std::move(slot_), deadline);
       else
-        start_websocket_session(stream_.release_socket(), std::move(request), context_);
+        start_websocket_session(stream_.release_socket(), std::move(request), context_, std::move(slot_), deadline);
       return;
     }
     const std::string target(request.target());
     method_ = std::string(request.method_string());
-    if (request.method() == http::verb::get && target == kMetricsPath) {
-      HttpResponse r;
-      r.content_type = "text/plain; version=0.0.4";
-      r.body = context_.metrics.prometheus(context_.extra_metrics ? context_.extra_metrics() : std::string());
-      return send(std::move(r));
-    }
-    if (request.method() == http::verb::get && target == "/readyz") {
+    const std::string_view path = std::string_view(target).substr(0, target.find('?'));
+    const bool get = request.method() == http::verb::get || request.method() == http::verb::head;
+    head_ = request.method() == http::verb::head;
+    if (get && path == kMetricsPath) return metrics(request[http::field::authorization]);
+    if (get && path == "/readyz") {
       const bool ready = !context_.ready || context_.ready();
       return send(ready ? HttpResponse{200, "application/json", "{\"ready\":true}", {}}
-                        : error_response(503, "not_ready", "the market is still recovering"));
+                        : error_response(503, "not_ready", context_.ready_detail ? context_.ready_detail() : "not ready"));
     }
-    if (request.method() == http::verb::get && target.rfind("/api/", 0) != 0 && target != "/healthz")
-      if (auto file = static_file(context_.static_dir, target)) return send(std::move(*file));
+    if (get && path.rfind("/api/", 0) != 0 && path != "/healthz") {
+      if (web_) {
+        StaticLookup found = web_->find(target);
+        if (found.file) return send_file(std::move(*found.file));
+        if (found.status != 404) return send(error_response(found.status, found.code, found.detail));
+      } else if (target.find("//") != std::string::npos || target.find("..") != std::string::npos) {
+        // No portal here; a path that tries to escape still gets the same answer as with one.
+        return send(error_response(400, "invalid_path", "the path may hold only plain names"));
+      }
+    }
     HttpRequest r;
     r.method = method_;
     r.target = target;
     r.authorization = std::string(request[http::field::authorization]);
     r.content_type = std::string(request[http::field::content_type]);
+    r.idempotency_key = std::string(request["Idempotency-Key"]);
     r.body = std::move(request.body());
     handle_rest(r, context_.tokens, context_.market,
                 [self = shared_from_this()](HttpResponse response) {
@@ -164,27 +153,78 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                 });
   }
 
+  /// /metrics: Prometheus text for an admin token (it reveals market volume).
+  void metrics(std::string_view authorization) {
+    const std::string_view token = TokenStore::bearer(authorization);
+    const auto who = token.empty() ? std::nullopt : context_.tokens.authenticate(token);
+    if (!who) {
+      HttpResponse r = error_response(401, "unauthenticated",
+                                      token.empty() ? "send Authorization: Bearer <token>" : "the token is not known");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return send(std::move(r));
+    }
+    if (!may_read_metrics(who->role))
+      return send(error_response(403, "forbidden", "role " + std::string(to_string(who->role)) + " may not read /metrics"));
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = context_.metrics.prometheus(context_.extra_metrics ? context_.extra_metrics() : std::string());
+    send(std::move(r));
+  }
+
+  template <class Body>
+  void prepare(http::response<Body>& response, int status, std::string_view content_type) {
+    context_.metrics.count_http(method_, status);
+    response.result(static_cast<http::status>(status));
+    response.version(version_);
+    response.set(http::field::server, "carebroker");
+    response.set(http::field::content_type, content_type);
+    response.set("X-Content-Type-Options", "nosniff");
+    response.keep_alive(keep_alive_);
+  }
+
   void send(HttpResponse r) {
-    context_.metrics.count_http(method_, r.status);
-    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_);
-    response->set(http::field::server, "carebroker");
-    response->set(http::field::content_type, r.content_type);
+    auto response = std::make_shared<http::response<http::string_body>>();
+    prepare(*response, r.status, r.content_type);
     response->set(http::field::cache_control, "no-store");
     for (auto& [name, value] : r.headers) response->set(name, value);
-    response->keep_alive(keep_alive_);
     response->body() = std::move(r.body);
     response->prepare_payload();
+    if (head_) response->body().clear();  // Content-Length stays that of the GET
+    write(response);
+  }
+
+  /// A static file, streamed from disk (never read whole into memory).
+  void send_file(StaticFile file) {
+    http::file_body::value_type body;
+    beast::error_code ec;
+    body.open(file.path.c_str(), beast::file_mode::scan, ec);
+    if (ec) return send(error_response(404, "not_found", "no such file"));
+    auto response = std::make_shared<http::response<http::file_body>>();
+    prepare(*response, 200, file.content_type);
+    response->set(http::field::cache_control, "no-cache");
+    response->body() = std::move(body);
+    response->prepare_payload();
+    if (head_) {
+      auto empty = std::make_shared<http::response<http::empty_body>>();
+      prepare(*empty, 200, file.content_type);
+      empty->content_length(file.size);
+      return write(empty);
+    }
+    write(response);
+  }
+
+  template <class Message>
+  void write(const std::shared_ptr<Message>& response) {
     beast::get_lowest_layer(stream_).expires_after(context_.limits.idle_timeout);
-    http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
-                        if (ec || !self->keep_alive_) return self->close();
-                        self->read();
-                      });
+    http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+      if (ec || !self->keep_alive_) return self->close();
+      self->read();
+    });
   }
 
   void close() {
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
       stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
     } else {
       beast::error_code ec;
@@ -195,16 +235,26 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   ServerContext& context_;
+  const StaticRoot* web_;
+  ConnectionSlots::Slot slot_;  // moves to the WebSocket session on an upgrade
+  std::chrono::steady_clock::time_point deadline_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t requests_ = 0;
   bool keep_alive_ = false;
+  bool head_ = false;
   unsigned version_ = 11;
   std::string method_ = "GET";
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, ServerContext& context, ssl::context* tls)
-      : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(context), tls_(tls) {}
+  Listener(net::io_context& ioc, ServerContext& context, ssl::context* tls, const StaticRoot* web)
+      : ioc_(ioc),
+        acceptor_(net::make_strand(ioc)),
+        context_(context),
+        tls_(tls),
+        web_(web),
+        slots_(context.limits.max_connections, context.limits.max_connections_per_address) {}
 
   bool open(const tcp::endpoint& endpoint, std::string& error) {
     beast::error_code ec;
@@ -232,17 +282,20 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
-      const auto open = static_cast<std::size_t>(context_.metrics.http_connections.load() +
-                                                 context_.metrics.ws_connections.load());
-      if (open >= context_.limits.max_connections) {
+      const auto peer = socket.remote_endpoint(ec);
+      ConnectionSlots::Refusal why{};
+      auto slot = ec ? std::nullopt : slots_.take(peer.address().to_string(), why);
+      if (!slot) {
+        ++context_.metrics.connections_refused;
         beast::error_code ignored;
-        socket.close(ignored);  // over the connection limit: refuse at once
+        socket.close(ignored);  // over a connection limit: refuse at once
       } else {
         socket.set_option(tcp::no_delay(true), ec);
         if (tls_)
-          std::make_shared<HttpSession<TlsStream>>(std::move(socket), context_, tls_)->run();
+          std::make_shared<HttpSession<TlsStream>>(std::move(socket), context_, tls_, web_, std::move(*slot))->run();
         else
-          std::make_shared<HttpSession<beast::tcp_stream>>(std::move(socket), context_, nullptr)->run();
+          std::make_shared<HttpSession<beast::tcp_stream>>(std::move(socket), context_, nullptr, web_, std::move(*slot))
+              ->run();
       }
     }
     accept();
@@ -252,6 +305,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   tcp::acceptor acceptor_;
   ServerContext& context_;
   ssl::context* tls_;
+  const StaticRoot* web_;
+  ConnectionSlots slots_;
 };
 
 }  // namespace
@@ -269,6 +324,7 @@ struct Server::Impl {
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   TlsFiles tls_files;
   std::unique_ptr<ssl::context> tls;
+  std::optional<StaticRoot> web;
 };
 
 Server::Server(ServerContext& context, std::string address, unsigned short port, int threads, TlsFiles tls)
@@ -298,7 +354,13 @@ bool Server::start(std::string& error) {
       return false;
     }
   }
-  impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->context, impl_->tls.get());
+  if (!impl_->context.static_dir.empty()) {
+    std::vector<std::filesystem::path> forbidden(impl_->context.private_dirs.begin(), impl_->context.private_dirs.end());
+    impl_->web = StaticRoot::open(impl_->context.static_dir, forbidden, error);
+    if (!impl_->web) return false;
+  }
+  impl_->listener =
+      std::make_shared<Listener>(impl_->ioc, impl_->context, impl_->tls.get(), impl_->web ? &*impl_->web : nullptr);
   if (!impl_->listener->open(tcp::endpoint(address, impl_->port), error)) return false;
   impl_->listener->run();
   impl_->work.emplace(impl_->ioc.get_executor());

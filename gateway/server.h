@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway/auth.h"
 #include "gateway/market_service.h"
@@ -31,12 +32,15 @@ struct ServerLimits {
   std::size_t max_body_bytes = 1 << 20;        ///< REST request bodies
   std::size_t max_header_bytes = 16 << 10;
   std::size_t max_connections = 10'000;        ///< HTTP + WebSocket
+  std::size_t max_connections_per_address = 128;  ///< from one client address (idle sockets cannot lock others out)
   std::size_t max_frame_bytes = 16 << 10;      ///< client WebSocket frames (before any Verifier)
   std::size_t outbound_queue_bytes = 1 << 20;  ///< per WebSocket; a client that stops reading is cut off
   double ws_messages_per_second = 1000;        ///< per connection, token bucket
   double ws_burst = 2000;
-  std::chrono::seconds handshake_timeout{5};   ///< TCP+HTTP upgrade, and the Hello after it
-  std::chrono::seconds idle_timeout{60};       ///< HTTP keep-alive and WebSocket (pings keep it open)
+  /// From accept to the end of the first HTTP request or the WebSocket upgrade (TLS included);
+  /// then again for the Hello; and the longest a closing WebSocket waits for the client's close.
+  std::chrono::milliseconds handshake_timeout{5000};
+  std::chrono::milliseconds idle_timeout{60000};  ///< HTTP keep-alive and WebSocket (pings keep it open)
 };
 
 /// TLS: PEM certificate chain and private key files. Both empty = plain TCP (e.g. behind a
@@ -56,7 +60,12 @@ struct ServerContext {
   std::function<std::string()> extra_metrics;  ///< appended to /metrics (sequencer gauges)
   std::function<bool()> ready;                 ///< /readyz
   std::string static_dir;                      ///< web portal files served at / (empty = none)
+  std::vector<std::string> private_dirs = {};  ///< never served, and never inside static_dir (the data directory)
+  std::function<std::string()> ready_detail = {};  ///< why /readyz says no
 };
+
+/// Who may read /metrics (it reveals market volume): admins.
+inline bool may_read_metrics(Role role) { return role == Role::admin; }
 
 class Server {
  public:

@@ -1,6 +1,7 @@
 // The providers' WebSocket session. One per connection, on its own strand (Beast's examples:
-// shared_from_this in every handler, one read and one write in flight, a bounded queue of our
-// own behind the write). See docs/websocket-protocol.md for the messages.
+// shared_from_this in every handler, one read and one write in flight, a queue of our own
+// behind the write, whose ownership rules are written beside it below). See
+// docs/websocket-protocol.md for the messages.
 #include "gateway/websocket_session.h"
 
 #include <boost/asio/post.hpp>
@@ -35,8 +36,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   using std::enable_shared_from_this<WebSocketSession<NextLayer>>::shared_from_this;
 
  public:
-  WebSocketSession(NextLayer&& next, ServerContext& context)
-      : ws_(std::move(next)), context_(context), hello_timer_(ws_.get_executor()) {
+  WebSocketSession(NextLayer&& next, ServerContext& context, ConnectionSlots::Slot slot)
+      : ws_(std::move(next)),
+        context_(context),
+        slot_(std::move(slot)),
+        hello_timer_(ws_.get_executor()),
+        close_timer_(ws_.get_executor()) {
     ++context_.metrics.ws_connections;
     tokens_ = context_.limits.ws_burst;
   }
@@ -45,13 +50,16 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     --context_.metrics.ws_connections;
   }
 
-  void run(beast::http::request<beast::http::string_body> upgrade) {
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  void run(beast::http::request<beast::http::string_body> upgrade, std::chrono::steady_clock::time_point deadline) {
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.handshake_timeout = context_.limits.handshake_timeout;  // Beast also bounds the closing handshake by it
+    timeouts.idle_timeout = context_.limits.idle_timeout;
+    ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "carebroker"); }));
     ws_.read_message_max(context_.limits.max_frame_bytes);
     ws_.auto_fragment(false);
-    beast::get_lowest_layer(ws_).expires_after(context_.limits.handshake_timeout);
+    beast::get_lowest_layer(ws_).expires_at(deadline);  // accept → upgrade within the handshake timeout
     ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession<NextLayer>::on_accept, shared_from_this()));
   }
 
@@ -210,11 +218,11 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     };
     auto& streams = context_.streams;
     if (auto resumed = streams.resume(provider, hello.stream_epoch, hello.resume_after, live)) {
-      finish_attach(provider, *resumed, true, taken.locations, nullptr);
+      finish_attach(provider, *resumed, true, taken.locations, {});
       return;
     }
     if (auto fresh = streams.after_snapshot(provider, taken.snapshot.batch, live)) {
-      finish_attach(provider, *fresh, false, taken.locations, taken.snapshot.message);
+      finish_attach(provider, *fresh, false, taken.locations, taken.snapshot.pages);
       return;
     }
     if (tries > 0) return attach(provider, hello, tries - 1);
@@ -223,16 +231,18 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     release_held();
   }
 
+  /// The Welcome, then the snapshot's pages or the resume's backlog as catch-up frames (see the
+  /// outbound queue below), then whatever the client pipelined behind its Hello.
   void finish_attach(const std::string& provider, const protocol::ProviderStreams::Attachment& attachment, bool resumed,
-                     const std::vector<std::string>& locations, const Message& snapshot) {
+                     const std::vector<std::string>& locations, const std::vector<Message>& snapshot_pages) {
     hello_timer_.cancel();
     provider_ = provider;
     attaching_ = false;
     subscription_ = attachment.subscription;
     last_seq_ = attachment.position;
     enqueue(0, protocol::make_welcome(provider, locations, context_.streams.stream_epoch(), resumed, attachment.position));
-    if (snapshot) push(attachment.position, snapshot);
-    for (const auto& entry : attachment.backlog) enqueue(entry.seq, entry.message);
+    for (const auto& page : snapshot_pages) push(attachment.position, page, Kind::catch_up);
+    for (const auto& entry : attachment.backlog) enqueue(entry.seq, entry.message, Kind::catch_up);
     release_held();
   }
 
@@ -242,39 +252,54 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     for (const auto& [frame, binary] : held) handle(frame, binary);
   }
 
-  // ---- outbound: a bounded queue, one write in flight ----
+  // ---- outbound ----
+  // queue_ holds every frame not yet written, in stream order, written one frame at a time.
+  // OWNERSHIP: from async_write until on_write (writing_), the front frame belongs to the write in
+  // flight — Beast's buffers point into its prefix and its shared message — so only on_write
+  // removes it: a cut-off drops the frames behind it, a close waits for it or drops the TCP
+  // connection (the write then completes with an error, and the frame is released after it).
+  // LIMIT: live frames (notifications and replies as the market produces them) count against
+  // outbound_queue_bytes; a client that falls that far behind is cut off. Catch-up frames (a
+  // snapshot's pages, a resume's backlog) do not: they are bounded by what the market holds for
+  // the provider, the backlog is shared with the stream's history, and they go out at the pace
+  // the client reads, so a provider eligible for thousands of packages connects normally.
+  enum class Kind : std::uint8_t { live, catch_up };
   struct Frame {
     std::string prefix;
     Message message;
     std::size_t bytes = 0;
     bool binary = false;  // the encoding the prefix was made for (binary_ may change before the write)
+    Kind kind = Kind::live;
   };
 
-  void enqueue(std::uint64_t seq, Message message) {
+  void enqueue(std::uint64_t seq, Message message, Kind kind = Kind::live) {
     if (closing_ || !message) return;
     if (seq != 0) {
       if (seq <= last_seq_) return;  // already delivered (a live message the backlog also held)
       last_seq_ = seq;
     }
-    push(seq, std::move(message));
+    push(seq, std::move(message), kind);
   }
 
-  /// Queues a frame without the stream-order check (the snapshot carries the position it
+  /// Queues a frame without the stream-order check (a snapshot page carries the position it
   /// stands for, which is not a new message).
-  void push(std::uint64_t seq, Message message) {
-    Frame f{protocol::OutboundMessage::prefix(seq, binary_), std::move(message), 0, binary_};
+  void push(std::uint64_t seq, Message message, Kind kind) {
+    if (closing_) return;
+    Frame f{protocol::OutboundMessage::prefix(seq, binary_), std::move(message), 0, binary_, kind};
     f.bytes = f.prefix.size() + f.message->body(binary_).size() + protocol::OutboundMessage::suffix(binary_).size();
-    if (queued_bytes_ + f.bytes > context_.limits.outbound_queue_bytes) {
-      ++context_.metrics.slow_consumers_closed;
-      return cut_off();
+    if (kind == Kind::live) {
+      if (live_bytes_ + f.bytes > context_.limits.outbound_queue_bytes) {
+        ++context_.metrics.slow_consumers_closed;
+        return cut_off();
+      }
+      live_bytes_ += f.bytes;
     }
-    queued_bytes_ += f.bytes;
     queue_.push_back(std::move(f));
     write();
   }
 
   void write() {
-    if (writing_ || queue_.empty()) return;
+    if (writing_ || closing_ || queue_.empty()) return;
     writing_ = true;
     const Frame& f = queue_.front();
     ws_.binary(f.binary);
@@ -287,43 +312,72 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
 
   void on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
-    if (ec) return;
-    queued_bytes_ -= queue_.front().bytes;
+    // The write is over: its frame is ours again.
+    const Frame& done = queue_.front();
+    if (done.kind == Kind::live) live_bytes_ -= done.bytes;
     queue_.pop_front();
+    if (ec) return;  // the connection failed or was dropped: the session ends with its last handler
     ++context_.metrics.ws_frames_out;
+    if (close_pending_) return start_close();
+    if (closing_) return;
     if (queue_.empty() && close_after_flush_) return close_with(websocket::close_code::policy_error, "unauthenticated");
     write();
   }
 
-  /// A client whose queue is full is cut off. If no write is in flight it gets a close frame
-  /// with the reason; if it has stopped reading altogether, its TCP connection is closed.
+  /// Drops every queued frame except the one being written.
+  void drop_unwritten() {
+    queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+    live_bytes_ = writing_ && queue_.front().kind == Kind::live ? queue_.front().bytes : 0;
+  }
+
+  /// A client whose live backlog is full is cut off. If no write is in flight it gets a close
+  /// frame with the reason; if one is (it has stopped reading), its TCP connection is closed.
   void cut_off() {
     if (closing_) return;
-    queue_.clear();
-    queued_bytes_ = 0;
     if (!writing_) return close_with(websocket::close_code::policy_error, "outbound queue full");
     closing_ = true;
+    hello_timer_.cancel();
+    drop_unwritten();
+    drop_connection();
+  }
+
+  /// Sends a close frame once the write in flight (if any) is done; the TCP connection is closed
+  /// after the handshake timeout whatever the client does.
+  void close_with(websocket::close_code code, const char* reason) {
+    if (closing_) return;
+    closing_ = true;
+    hello_timer_.cancel();
+    close_reason_ = websocket::close_reason(code, reason);
+    drop_unwritten();
+    close_timer_.expires_after(context_.limits.handshake_timeout);
+    close_timer_.async_wait([weak = std::weak_ptr<WebSocketSession<NextLayer>>(shared_from_this())](beast::error_code e) {
+      if (auto self = weak.lock(); self && !e) self->drop_connection();
+    });
+    if (writing_)
+      close_pending_ = true;
+    else
+      start_close();
+  }
+
+  void start_close() {
+    close_pending_ = false;
+    ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->close_timer_.cancel(); });
+  }
+
+  void drop_connection() {
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).socket().close(ignored);
   }
 
-  void close_with(websocket::close_code code, const char* reason) {
-    if (closing_) return;
-    closing_ = true;
-    hello_timer_.cancel();
-    if (writing_) {  // a close frame cannot overtake a write in flight: drop the connection
-      beast::error_code ignored;
-      beast::get_lowest_layer(ws_).socket().close(ignored);
-      return;
-    }
-    ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code) {});
-  }
-
   websocket::stream<NextLayer> ws_;
   ServerContext& context_;
+  ConnectionSlots::Slot slot_;
   beast::flat_buffer buffer_;
   net::steady_timer hello_timer_;
+  net::steady_timer close_timer_;
+  websocket::close_reason close_reason_;
+  bool close_pending_ = false;  // a close frame waits for the write in flight
   std::string provider_;  // set once the Hello is accepted
   bool attaching_ = false;
   bool binary_ = false;
@@ -332,7 +386,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   static constexpr std::size_t kMaxHeldFrames = 64;
   std::deque<std::pair<std::string, bool>> held_;  // frames that arrived while attaching
   std::deque<Frame> queue_;
-  std::size_t queued_bytes_ = 0;
+  std::size_t live_bytes_ = 0;  // bytes of the live frames in queue_
   bool writing_ = false;
   bool closing_ = false;
   bool close_after_flush_ = false;
@@ -343,14 +397,17 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
 }  // namespace
 
 void start_websocket_session(tcp::socket socket, beast::http::request<beast::http::string_body> upgrade,
-                             ServerContext& context) {
-  std::make_shared<WebSocketSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), context)
-      ->run(std::move(upgrade));
+                             ServerContext& context, ConnectionSlots::Slot slot,
+                             std::chrono::steady_clock::time_point deadline) {
+  std::make_shared<WebSocketSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), context, std::move(slot))
+      ->run(std::move(upgrade), deadline);
 }
 
 void start_websocket_session(TlsStream stream, beast::http::request<beast::http::string_body> upgrade,
-                             ServerContext& context) {
-  std::make_shared<WebSocketSession<TlsStream>>(std::move(stream), context)->run(std::move(upgrade));
+                             ServerContext& context, ConnectionSlots::Slot slot,
+                             std::chrono::steady_clock::time_point deadline) {
+  std::make_shared<WebSocketSession<TlsStream>>(std::move(stream), context, std::move(slot))
+      ->run(std::move(upgrade), deadline);
 }
 
 }  // namespace carebroker::gateway

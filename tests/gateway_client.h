@@ -19,6 +19,8 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <future>
+#include <thread>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -102,6 +104,7 @@ struct TestServerOptions {
   /// Admitted to home-care with their quality inputs. Default: A and B (tier 1, south: invited
   /// to B13 packages), N (tier 1, north: never invited to them), each its own provider P-<id>.
   std::vector<LocationSpec> locations = {LocationSpec{"A"}, LocationSpec{"B"}, LocationSpec{"N", "tier1", {"north"}}};
+  std::string web_dir;  ///< static portal files ("" = none)
 };
 
 /// The first-start commands: calendar, categories, the home-care DPS, and the admitted locations.
@@ -146,6 +149,7 @@ class TestServer {
     o.limits = options.limits;
     o.first_start = small_market(options.locations);
     o.clock = &clock_;
+    o.web_dir = options.web_dir;
     std::string error;
     const bool started = app_.start(o, error);
     INFO("App::start: " << error);
@@ -166,6 +170,29 @@ class TestServer {
   sequencer::ManualClock& clock() { return clock_; }
   /// The journal's durable sequence: moves only when events are written.
   std::uint64_t durable_seq() { return app_.sequencer().durable_seq(); }
+  const std::string& data_dir() const { return dir_; }
+
+  /// Runs commands straight through the sequencer (faster than REST for bulk set-up) and waits
+  /// until each is durable; every one must succeed. Returns their replies in order.
+  std::vector<engine::Reply> run(const std::vector<engine::Command>& commands) {
+    std::vector<std::future<sequencer::CommandResult>> results;
+    results.reserve(commands.size());
+    for (const auto& c : commands) {
+      auto promise = std::make_shared<std::promise<sequencer::CommandResult>>();
+      results.push_back(promise->get_future());
+      while (!app_.sequencer().submit(c, [promise](sequencer::CommandResult&& r) { promise->set_value(std::move(r)); }))
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::vector<engine::Reply> replies;
+    for (auto& f : results) {
+      sequencer::CommandResult r = f.get();
+      INFO(r.failure << " " << engine::to_string(r.reply.status.code) << " " << r.reply.status.detail);
+      REQUIRE(r.durable);
+      REQUIRE(r.reply.ok());
+      replies.push_back(std::move(r.reply));
+    }
+    return replies;
+  }
 
   /// A bearer token: officers and admins by name; a provider's for provider id `provider`.
   std::string token(gateway::Role role, const std::string& provider = "") {

@@ -704,8 +704,11 @@ TEST_CASE("a snapshot shows a provider its live packages and standing, never the
 
   const ProviderSnapshot snap = snapshot_for(f.market, "P-A");
   CHECK(snap.batch == projected_batches());
-  const auto* s = verified(*snap.message)->message_as_Snapshot();
+  REQUIRE(snap.pages.size() == 1);
+  const auto* s = verified(*snap.pages.front())->message_as_Snapshot();
   REQUIRE(s);
+  CHECK(s->page() == 1);
+  CHECK(s->pages() == 1);
   // Both locations of P-A were invited to both packages; the first package is open for both,
   // the second is offered to A and closed for bidding at A2.
   std::map<std::pair<std::string, engine::PackageId>, w::Standing> standing;
@@ -717,10 +720,14 @@ TEST_CASE("a snapshot shows a provider its live packages and standing, never the
   CHECK(standing[{"A2", offered}] == w::Standing::closed_for_bidding);
   CHECK(s->packages()->size() == 4);
   for (const auto* b : *s->packages()) CHECK(f.provider_of(b->location()->str()) == "P-A");
-  CHECK_FALSE(mentions_person(std::string(snap.message->body(false))));
+  CHECK_FALSE(mentions_person(std::string(snap.pages.front()->body(false))));
 
-  CHECK(verified(*snapshot_for(f.market, "P-N").message)->message_as_Snapshot()->updates()->size() == 0);
-  CHECK(verified(*snapshot_for(f.market, "nobody").message)->message_as_Snapshot()->updates()->size() == 0);
+  // Nothing live: one empty page.
+  for (const char* who : {"P-N", "nobody"}) {
+    const auto empty = snapshot_for(f.market, who);
+    REQUIRE(empty.pages.size() == 1);
+    CHECK(verified(*empty.pages.front())->message_as_Snapshot()->updates()->size() == 0);
+  }
   CHECK(locations_of(f.market, "P-A") == std::vector<std::string>{"A", "A2"});
 }
 
@@ -813,6 +820,41 @@ TEST_CASE("resume needs this run's epoch and a number still in the history", "[w
   CHECK(attached->backlog[0].seq == 4);
   streams.publish("P-A", numbered(6, 6));
   CHECK(live == std::vector<std::uint64_t>{6});  // nothing missed, nothing twice
+}
+
+TEST_CASE("a snapshot comes in pages that each stay small, numbered 1..n, holding every package once", "[wire]") {
+  engine::BroadcastView v;
+  v.dps = "home-care";
+  v.lot = "hc";
+  v.needs = {"personal care", "medication prompts"};
+  std::vector<LocatedBroadcast> packages;
+  std::vector<StandingUpdate> updates;
+  for (engine::PackageId id = 1; id <= 5000; ++id) {
+    v.package = id;
+    packages.push_back({"L-" + std::to_string(id % 3), v});
+    updates.push_back({"L-" + std::to_string(id % 3), id, engine::ProviderStanding::open, {}, {}, 5, ""});
+  }
+  // One package with a very long need is alone on its page.
+  packages[100].view.needs.assign(40, std::string(2000, 'n'));
+  const auto pages = make_snapshot_pages(packages, updates);
+  REQUIRE(pages.size() > 5000 / kSnapshotPagePackages);
+  std::set<engine::PackageId> seen;
+  std::uint32_t expected_page = 1;
+  for (const auto& page : pages) {
+    const auto* s = verified(*page)->message_as_Snapshot();
+    REQUIRE(s);
+    CHECK(s->page() == expected_page++);
+    CHECK(s->pages() == pages.size());
+    CHECK(s->packages()->size() == s->updates()->size());
+    CHECK(s->packages()->size() <= kSnapshotPagePackages);
+    if (s->packages()->size() > 1) CHECK(page->body(true).size() < 2 * kSnapshotPageBytes);
+    for (std::size_t i = 0; i < s->packages()->size(); ++i) {
+      CHECK(s->packages()->Get(static_cast<flatbuffers::uoffset_t>(i))->package() ==
+            s->updates()->Get(static_cast<flatbuffers::uoffset_t>(i))->package());
+      CHECK(seen.insert(s->packages()->Get(static_cast<flatbuffers::uoffset_t>(i))->package()).second);
+    }
+  }
+  CHECK(seen.size() == 5000);
 }
 
 TEST_CASE("a snapshot lines up with the stream by the batch it was taken after", "[wire]") {

@@ -224,6 +224,7 @@ void Sequencer::run_persister() {
         std::lock_guard lock(out_mutex_);
         persist_failed_ = true;
         failure_ = why;
+        store_writable_ = false;
       }
     }
     if (p.forked) {
@@ -376,6 +377,7 @@ void Sequencer::rebuild_after_failure() {
   std::lock_guard lock(out_mutex_);
   persist_failed_ = false;
   failure_.clear();
+  store_writable_ = true;
 }
 
 }  // namespace carebroker::sequencer

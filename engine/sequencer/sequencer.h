@@ -94,6 +94,8 @@ class Sequencer {
   void stop();
 
   std::uint64_t durable_seq() const { return durable_seq_.load(); }
+  /// False from a failed append until the store is back and the market rebuilt (e.g. a full disk).
+  bool store_writable() const { return store_writable_.load(); }
   SequencerStats stats() const;
 
  private:
@@ -161,6 +163,7 @@ class Sequencer {
   bool persister_stop_ = false;   // guarded by out_mutex_
 
   std::atomic<std::uint64_t> durable_seq_{0};
+  std::atomic<bool> store_writable_{true};
   mutable std::mutex stats_mutex_;
   SequencerStats stats_;  // guarded by stats_mutex_
 

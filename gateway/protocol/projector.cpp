@@ -279,7 +279,7 @@ ProviderSnapshot snapshot_for(const engine::Market& market, const std::string& p
       packages.push_back({location, std::move(view->package)});
     }
   }
-  snapshot.message = make_snapshot(packages, updates);
+  for (auto& page : make_snapshot_pages(packages, updates)) snapshot.pages.push_back(std::move(page));
   return snapshot;
 }
 

@@ -53,10 +53,10 @@ std::shared_ptr<const Notifications> project(const std::vector<engine::Event>& e
 std::uint64_t projected_batches();
 
 /// A provider's snapshot: every package live for one of its locations (open, best-and-final,
-/// closed for bidding, award offered to it) with its standing, and the projected batch it is
+/// closed for bidding, award offered to it) with its standing, in pages, and the projected batch it is
 /// consistent with: it reflects every notification of batches ≤ `batch` (and none later).
 struct ProviderSnapshot {
-  std::shared_ptr<const OutboundMessage> message;
+  std::vector<std::shared_ptr<const OutboundMessage>> pages;  ///< make_snapshot_pages: at least one
   std::uint64_t batch = 0;
 };
 

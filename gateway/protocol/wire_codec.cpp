@@ -3,6 +3,7 @@
 
 #include <flatbuffers/idl.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -488,7 +489,8 @@ Outbound make_person_details(const std::string& location, engine::PackageId pack
   return finish(w::ServerMessage::PersonDetails, b, w::CreatePersonDetails(b, l, package, name, address, postcode, ref));
 }
 
-Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates) {
+Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates,
+                       std::uint32_t page, std::uint32_t pages) {
   fb::FlatBufferBuilder b(1024 + 700 * packages.size());
   std::vector<fb::Offset<w::PackageBroadcast>> broadcasts;
   broadcasts.reserve(packages.size());
@@ -498,7 +500,49 @@ Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std:
   for (const auto& u : updates) standing.push_back(update_table(b, u));
   const auto pv = b.CreateVector(broadcasts);
   const auto uv = b.CreateVector(standing);
-  return finish(w::ServerMessage::Snapshot, b, w::CreateSnapshot(b, pv, uv));
+  return finish(w::ServerMessage::Snapshot, b, w::CreateSnapshot(b, pv, uv, page, pages));
+}
+
+namespace {
+/// About how many bytes a package takes in a snapshot page (its strings plus the fixed fields).
+std::size_t estimated_bytes(const LocatedBroadcast& p) {
+  const engine::BroadcastView& v = p.view;
+  std::size_t n = 256 + p.location.size() + v.dps.size() + v.lot.size() + v.zone.size() + v.postcode_district.size() +
+                  v.tier.size();
+  for (const auto* list : {&v.categories, &v.needs, &v.outcomes, &v.must_meet})
+    for (const auto& s : *list) n += s.size() + 8;
+  return n;
+}
+}  // namespace
+
+std::vector<Outbound> make_snapshot_pages(const std::vector<LocatedBroadcast>& packages,
+                                          const std::vector<StandingUpdate>& updates, std::size_t per_page) {
+  per_page = std::max<std::size_t>(per_page, 1);
+  // Where each page starts: at most per_page packages and about kSnapshotPageBytes a page (a
+  // package larger than that has a page of its own).
+  std::vector<std::size_t> starts{0};
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < packages.size(); ++i) {
+    const std::size_t n = estimated_bytes(packages[i]);
+    if (i > starts.back() && (i - starts.back() == per_page || bytes + n > kSnapshotPageBytes)) {
+      starts.push_back(i);
+      bytes = 0;
+    }
+    bytes += n;
+  }
+  const auto pages = static_cast<std::uint32_t>(starts.size());
+  std::vector<Outbound> out;
+  out.reserve(pages);
+  for (std::uint32_t page = 0; page < pages; ++page) {
+    const std::size_t from = starts[page];
+    const std::size_t to = page + 1 < pages ? starts[page + 1] : std::max(packages.size(), updates.size());
+    const auto slice = [&](const auto& all) {
+      const std::size_t a = std::min(from, all.size()), b = std::min(to, all.size());
+      return std::vector(all.begin() + static_cast<std::ptrdiff_t>(a), all.begin() + static_cast<std::ptrdiff_t>(b));
+    };
+    out.push_back(make_snapshot(slice(packages), slice(updates), page + 1, pages));
+  }
+  return out;
 }
 
 Outbound make_pong(std::uint64_t nonce) {

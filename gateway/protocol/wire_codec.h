@@ -158,7 +158,19 @@ Outbound make_award_offered(const std::string& location, engine::PackageId packa
 /// Only ever for the location that accepted the award (projector.h decides).
 Outbound make_person_details(const std::string& location, engine::PackageId package,
                              const engine::PersonDetails& person);
-Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates);
+/// A snapshot page holds at most this many packages, and about this many bytes of them (a
+/// package larger than that alone has a page of its own): pages stay far below any connection's
+/// outbound limit however many packages a provider is eligible for.
+inline constexpr std::size_t kSnapshotPagePackages = 64;
+inline constexpr std::size_t kSnapshotPageBytes = 48 * 1024;
+/// A snapshot as its pages (at least one, empty when nothing is live), each a Snapshot message. `packages[i]` and `updates[i]`
+/// describe the same package and location.
+std::vector<Outbound> make_snapshot_pages(const std::vector<LocatedBroadcast>& packages,
+                                          const std::vector<StandingUpdate>& updates,
+                                          std::size_t per_page = kSnapshotPagePackages);
+/// One page (page `page` of `pages`) of a snapshot.
+Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates,
+                       std::uint32_t page = 1, std::uint32_t pages = 1);
 Outbound make_pong(std::uint64_t nonce);
 
 }  // namespace carebroker::gateway::protocol

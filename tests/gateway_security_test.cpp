@@ -1,0 +1,404 @@
+// The server as an attacker or a careless client finds it (issue 7), each defect as the rule the
+// server now keeps:
+//   - a provider eligible for thousands of packages connects, gets its snapshot in pages and
+//     resumes a long backlog, with the default limits; clients that stop reading while a write is
+//     in flight are cut off and the server stays up (this file also runs under AddressSanitizer);
+//   - static files come only from inside the web root, whatever the path's spelling;
+//   - connection slots cannot be held: accept → upgrade within the handshake timeout, a closing
+//     WebSocket is dropped when the client ignores the close, and one address has a cap;
+//   - /metrics needs an admin token; /readyz says whether the store can write.
+// Nothing here asserts a duration: every wait is bounded far above what the rule allows, and the
+// limits under test are set far below those bounds.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/store/memory_journal.h"
+#include "gateway/static_files.h"
+#include "provider_client.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using carebroker::gateway::Role;
+using namespace carebroker::testing;
+using namespace carebroker::testing::gateway_support;
+using carebroker::engine::Command;
+using carebroker::engine::PackageId;
+
+/// `n` standard B13 packages (open for two working days on the test clock), optionally with
+/// big lists so that each broadcast is about 30 KB.
+std::vector<Command> packages(int n, bool big = false) {
+  std::vector<Command> out;
+  auto spec = MarketFixture::standard_package();
+  if (big)
+    for (auto* list : {&spec.needs, &spec.outcomes, &spec.must_meet}) {
+      list->clear();
+      for (int i = 0; i < 50; ++i) list->push_back(std::string(195, static_cast<char>('a' + i % 26)));
+    }
+  for (int i = 0; i < n; ++i)
+    out.push_back(carebroker::engine::PostPackage{spec, {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"}});
+  return out;
+}
+
+// ---- raw TCP, for clients that misbehave below HTTP ----
+
+/// A connected TCP socket to the server, or -1.
+int connect_raw(unsigned short port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void send_raw(int fd, std::string_view bytes) { REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size())); }
+
+/// Reads (and throws away) until the server ends the connection, for at most `seconds`:
+/// true when it ended it (EOF or reset), false when the wait ran out with it still open.
+bool server_hangs_up_within(int fd, int seconds) {
+  timeval tv{seconds, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n == 0) return true;
+    if (n < 0) return errno == ECONNRESET;
+  }
+}
+
+const char* kUpgrade =
+    "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+}  // namespace
+
+// =============================================================================================
+// Defect 1: a snapshot or a backlog bigger than a connection's queue; a cut-off under a write.
+
+TEST_CASE("a provider eligible for 5,000 open packages connects, gets its snapshot in pages, and resumes a long backlog",
+          "[gateway][security]") {
+  TestServerOptions options;  // the default limits: a 1 MiB outbound queue
+  options.sync = false;
+  options.locations = {LocationSpec{"A"}, LocationSpec{"A2", "tier1", {"south"}, {"older_people"}, carebroker::engine::CqcRating::good,
+                                                       carebroker::engine::PammsRating::good, 75, "P-A"},
+                       LocationSpec{"B"}};
+  TestServer server(options);
+  server.run(packages(5000));
+  auto& metrics = server.app().metrics();
+
+  // JSON (the larger encoding): two locations × 5,000 packages is about 8 MB of snapshot.
+  ProviderClient json_client(server, server.token(Role::provider, "P-A"), false);
+  json_client.hello();
+  CHECK(json_client.snapshot_pages > 1);
+  const auto live = packages_in_snapshot(json_client.snapshot);
+  CHECK(live.size() == 10'000);
+  CHECK(std::set<std::uint64_t>(live.begin(), live.end()).size() == 5000);
+  CHECK(json_client.snapshot.m.at("updates").as_array().size() == 10'000);
+  json_client.expect_quiet();
+  const std::uint64_t position = json_client.last_seq();
+  const std::string epoch = json_client.epoch();
+  json_client.close();
+
+  // Binary at the same time as another provider's.
+  ProviderClient binary_client(server, server.token(Role::provider, "P-B"), true);
+  binary_client.hello();
+  CHECK(packages_in_snapshot(binary_client.snapshot).size() == 5000);
+
+  // While P-A is away, 900 more packages: 1,800 messages to resume (about 1.4 MB of JSON, more
+  // than the whole outbound queue).
+  server.run(packages(900));
+  ProviderClient resumed(server, server.token(Role::provider, "P-A"), false);
+  const Msg welcome = resumed.hello(position, epoch);
+  REQUIRE(welcome.flag("resumed"));
+  for (int i = 0; i < 1800; ++i) resumed.expect("PackageBroadcast");  // each numbered last + 1
+  resumed.expect_quiet();
+  CHECK(resumed.last_seq() == position + 1800);
+  CHECK(metrics.slow_consumers_closed.load() == 0);
+}
+
+TEST_CASE("clients that stop reading while their write is in flight are cut off; the server stays up for everyone else",
+          "[gateway][security]") {
+  TestServerOptions options;
+  options.sync = false;
+  options.limits.outbound_queue_bytes = 64 << 10;
+  TestServer server(options);
+  auto& metrics = server.app().metrics();
+
+  // Twenty providers' connections (A's and B's tokens) say Hello with a small kernel buffer and
+  // never read again.
+  constexpr int kSilent = 20;
+  std::vector<std::unique_ptr<ProviderClient>> silent;
+  for (int i = 0; i < kSilent; ++i) {
+    const std::string provider = i % 2 ? "P-A" : "P-B";
+    silent.push_back(std::make_unique<ProviderClient>(server, server.token(Role::provider, provider), i % 3 == 0));
+    silent.back()->connect(WsOptions{8 << 10});
+    silent.back()->send(hello_frame(server.token(Role::provider, provider), 0, ""));
+  }
+  // ~30 KB broadcasts until every one of them has been cut off (bounded far above need).
+  int posted = 0;
+  while (metrics.slow_consumers_closed.load() < kSilent && posted < 2000) {
+    server.run(packages(20, true));
+    posted += 20;
+  }
+  INFO(posted << " packages posted");
+  CHECK(metrics.slow_consumers_closed.load() == kSilent);
+
+  // The server is up: a new provider connects, gets everything live in its snapshot, and works.
+  ProviderClient reader(server, server.token(Role::provider, "P-A"), false);
+  reader.hello();
+  CHECK(packages_in_snapshot(reader.snapshot).size() == static_cast<std::size_t>(posted));
+  server.run(packages(1));
+  reader.expect("PackageBroadcast");
+  reader.expect_quiet();
+  for (auto& c : silent) c->expect_closed(10'000);
+}
+
+// =============================================================================================
+// Defect 2: static files only from inside the web root.
+
+TEST_CASE("a static file is served only from inside the web root, however the path is spelt", "[gateway][security][static]") {
+  const fs::path top = fs::temp_directory_path() / ("carebroker-web-" + std::to_string(::getpid()));
+  fs::remove_all(top);
+  const fs::path root = top / "web";
+  fs::create_directories(root / "sub");
+  fs::create_directories(top / "secret");
+  std::ofstream(root / "index.html") << "<h1>portal</h1>";
+  std::ofstream(root / "app.js") << "console.log(1)";
+  std::ofstream(root / "sub" / "page.html") << "page";
+  std::ofstream(root / ".hidden") << "hidden";
+  std::ofstream(top / "secret" / "passwd") << "root:x:0:0";
+  fs::create_symlink(top / "secret" / "passwd", root / "out");
+  fs::create_symlink(top / "secret", root / "escape");
+  fs::create_symlink(root / "index.html", root / "inside");
+  { std::ofstream(root / "big.bin"); }
+  fs::resize_file(root / "big.bin", carebroker::gateway::kMaxStaticFileBytes + 1);
+
+  std::string error;
+  const auto web = carebroker::gateway::StaticRoot::open(root, {top / "data"}, error);
+  INFO(error);
+  REQUIRE(web);
+
+  SECTION("plain names inside the root are served") {
+    for (const auto& [target, file] : std::vector<std::pair<std::string, std::string>>{
+             {"/", "index.html"}, {"/index.html", "index.html"}, {"/app.js?v=2", "app.js"},
+             {"/sub/page.html", "page.html"}, {"/sub/", "index.html"}, {"/inside", "index.html"},
+             {"/%61pp.js", "app.js"}}) {
+      INFO(target);
+      const auto found = web->find(target);
+      if (file == "index.html" && target == "/sub/") {
+        CHECK_FALSE(found.file);  // sub/ has no index.html
+        continue;
+      }
+      REQUIRE(found.file);
+      CHECK(found.file->path.filename() == file);
+    }
+    CHECK(web->find("/app.js").file->content_type == "text/javascript; charset=utf-8");
+  }
+  SECTION("every escape form is refused as an invalid path") {
+    for (const char* target :
+         {"//etc/passwd", "/../secret/passwd", "/sub/../../secret/passwd", "/%2e%2e/secret/passwd",
+          "/%2E%2E%2Fsecret%2Fpasswd", "/..%2fsecret%2fpasswd", "/%2fetc%2fpasswd", "/.%2e/secret/passwd",
+          "/%2e/index.html", "/./index.html", "/sub/./page.html", "/..\\secret\\passwd", "/%5c..%5csecret%5cpasswd",
+          "/sub%2f..%2f..%2fsecret%2fpasswd", "/index.html%00.png", "/%00", "/.hidden", "/%2ehidden",
+          "/a%0d%0aSet-Cookie:%20x", "/a%09b", "/a%7fb", "etc/passwd", "", "/%zz", "/%2", "/sub//page.html",
+          "/C:%5cWindows"}) {
+      INFO("target: " << target);
+      const auto found = web->find(target);
+      CHECK_FALSE(found.file);
+      CHECK(found.status == 400);
+      CHECK(found.code == "invalid_path");
+    }
+  }
+  SECTION("symlinks out of the root, missing files and files over the cap are not found") {
+    for (const char* target : {"/out", "/escape/passwd", "/big.bin", "/missing.js", "/%252e%252e/secret/passwd", "/sub"}) {
+      INFO("target: " << target);
+      const auto found = web->find(target);
+      CHECK_FALSE(found.file);
+      CHECK(found.status == 404);
+    }
+  }
+  SECTION("a web root and the data directory may not contain each other") {
+    CHECK_FALSE(carebroker::gateway::StaticRoot::open(top, {top / "secret"}, error));
+    CHECK(error.find("must not contain") != std::string::npos);
+    CHECK_FALSE(carebroker::gateway::StaticRoot::open(root / "sub", {root}, error));
+    CHECK_FALSE(carebroker::gateway::StaticRoot::open(top / "nowhere", {}, error));
+  }
+  fs::remove_all(top);
+}
+
+TEST_CASE("the server serves its portal files and nothing else, and starts without a web root", "[gateway][security][static]") {
+  const fs::path web = fs::temp_directory_path() / ("carebroker-portal-" + std::to_string(::getpid()));
+  fs::remove_all(web);
+  fs::create_directories(web);
+  std::ofstream(web / "index.html") << "<h1>portal</h1>";
+  const std::string big(3 << 20, 'x');  // streamed, not read whole
+  std::ofstream(web / "big.js") << big;
+
+  const char* escapes[] = {"//etc/passwd", "//proc/self/environ", "/../../../../etc/passwd",
+                           "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2f..%2fetc%2fpasswd"};
+  {
+    TestServerOptions options;
+    options.web_dir = web.string();
+    TestServer server(options);
+    const HttpResult index = http_request(server.port(), "GET", "/");
+    CHECK(index.status == 200);
+    CHECK(index.body == "<h1>portal</h1>");
+    CHECK(index.content_type == "text/html; charset=utf-8");
+    const HttpResult streamed = http_request(server.port(), "GET", "/big.js");
+    CHECK(streamed.status == 200);
+    CHECK(streamed.body == big);
+    for (const char* target : escapes) {
+      const HttpResult r = http_request(server.port(), "GET", target);
+      INFO(target << " → " << r.status << " " << r.body.substr(0, 200));
+      CHECK(r.status == 400);
+      CHECK(rest_error_code(r) == "invalid_path");
+    }
+    // The journal's files are never reachable through the portal.
+    CHECK(http_request(server.port(), "GET", "/journal/CURRENT").status == 404);
+  }
+  {
+    TestServer server;  // no web root at all: the API still works
+    CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+    CHECK(http_request(server.port(), "GET", "/api/v1/dps", server.token(Role::officer)).status == 200);
+    for (const char* target : escapes) CHECK(http_request(server.port(), "GET", target).status != 200);
+    CHECK(http_request(server.port(), "GET", "/").status == 404);
+  }
+  fs::remove_all(web);
+}
+
+TEST_CASE("a server whose web root would expose its data directory refuses to start", "[gateway][security][static]") {
+  const fs::path top = fs::temp_directory_path() / ("carebroker-exposed-" + std::to_string(::getpid()));
+  fs::remove_all(top);
+  fs::create_directories(top);
+  carebroker::gateway::App app;
+  carebroker::gateway::AppOptions o;
+  o.data_dir = (top / "data").string();
+  o.web_dir = top.string();
+  o.port = 0;
+  std::string error;
+  CHECK_FALSE(app.start(o, error));
+  CHECK(error.find("must not contain") != std::string::npos);
+  app.stop();
+  fs::remove_all(top);
+}
+
+// =============================================================================================
+// Defect 4: connection slots.
+
+TEST_CASE("a connection that sends nothing, or half a request, is closed at the handshake timeout", "[gateway][security]") {
+  TestServerOptions options;
+  options.limits.handshake_timeout = std::chrono::milliseconds(300);
+  options.limits.idle_timeout = std::chrono::hours(1);
+  TestServer server(options);
+  const int silent = connect_raw(server.port());
+  const int half = connect_raw(server.port());
+  REQUIRE(silent >= 0);
+  REQUIRE(half >= 0);
+  send_raw(half, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  CHECK(server_hangs_up_within(silent, 20));
+  CHECK(server_hangs_up_within(half, 20));
+  ::close(silent);
+  ::close(half);
+  // A whole request is answered, and the connection then stays for keep-alive.
+  CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+}
+
+TEST_CASE("a WebSocket that never says Hello and ignores the close frame is dropped soon after", "[gateway][security]") {
+  TestServerOptions options;
+  options.limits.handshake_timeout = std::chrono::milliseconds(300);
+  options.limits.idle_timeout = std::chrono::hours(1);
+  TestServer server(options);
+  const int fd = connect_raw(server.port());
+  REQUIRE(fd >= 0);
+  send_raw(fd, kUpgrade);
+  // The 101, then a close frame after the Hello timeout, which this client never answers.
+  CHECK(server_hangs_up_within(fd, 20));
+  ::close(fd);
+}
+
+TEST_CASE("one client address cannot hold more than its share of connections", "[gateway][security]") {
+  TestServerOptions options;
+  options.limits.max_connections_per_address = 4;
+  options.limits.handshake_timeout = std::chrono::seconds(60);
+  TestServer server(options);
+  auto& metrics = server.app().metrics();
+  std::vector<int> idle;
+  for (int i = 0; i < 4; ++i) idle.push_back(connect_raw(server.port()));
+  for (int fd : idle) REQUIRE(fd >= 0);
+  // The fifth is refused at once: closed before it can send anything.
+  const int fifth = connect_raw(server.port());
+  REQUIRE(fifth >= 0);
+  CHECK(server_hangs_up_within(fifth, 20));
+  ::close(fifth);
+  CHECK(metrics.connections_refused.load() >= 1);
+  // Once one of the four goes, its slot is free again.
+  ::close(idle.back());
+  idle.pop_back();
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    status = http_request(server.port(), "GET", "/healthz").status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(status == 200);
+  for (int fd : idle) ::close(fd);
+}
+
+// =============================================================================================
+// Defect 9: /metrics and /readyz.
+
+TEST_CASE("/metrics needs an admin token; /readyz says ready once recovered", "[gateway][security]") {
+  TestServer server;
+  const HttpResult anonymous = http_request(server.port(), "GET", "/metrics");
+  CHECK(anonymous.status == 401);
+  CHECK(rest_error_code(anonymous) == "unauthenticated");
+  CHECK(http_request(server.port(), "GET", "/metrics", "not-a-token").status == 401);
+  for (Role role : {Role::officer, Role::compliance}) {
+    const HttpResult r = http_request(server.port(), "GET", "/metrics", server.token(role));
+    CHECK(r.status == 403);
+    CHECK(rest_error_code(r) == "forbidden");
+  }
+  const HttpResult provider = http_request(server.port(), "GET", "/metrics", server.token(Role::provider, "P-A"));
+  CHECK(provider.status == 403);
+  const HttpResult admin = http_request(server.port(), "GET", "/metrics", server.token(Role::admin));
+  CHECK(admin.status == 200);
+  CHECK(admin.body.find("carebroker_ready 1") != std::string::npos);
+  CHECK(admin.body.find("carebroker_connections_refused_total") != std::string::npos);
+  const HttpResult ready = http_request(server.port(), "GET", "/readyz");
+  CHECK(ready.status == 200);
+}
+
+TEST_CASE("the sequencer reports the store unwritable from a failed append until it is rebuilt", "[gateway][security][sequencer]") {
+  carebroker::store::MemoryJournal journal;
+  carebroker::sequencer::ManualClock clock(kMonday9am);
+  carebroker::sequencer::Sequencer sequencer(journal, clock);
+  REQUIRE(sequencer.start().ok());
+  CHECK(sequencer.store_writable());
+  journal.fail_appends(1, carebroker::store::StoreCode::io_error);
+  std::promise<bool> writable_at_failure;
+  REQUIRE(sequencer.submit(carebroker::engine::SetCalendar{carebroker::engine::england_and_wales_bank_holidays()},
+                           [&](carebroker::sequencer::CommandResult&& r) {
+                             CHECK_FALSE(r.durable);
+                             writable_at_failure.set_value(sequencer.store_writable());
+                           }));
+  CHECK_FALSE(writable_at_failure.get_future().get());
+  // The next command runs on the rebuilt market, and the store is writable again.
+  std::promise<bool> ok;
+  REQUIRE(sequencer.submit(carebroker::engine::SetCalendar{carebroker::engine::england_and_wales_bank_holidays()},
+                           [&](carebroker::sequencer::CommandResult&& r) { ok.set_value(r.durable); }));
+  CHECK(ok.get_future().get());
+  CHECK(sequencer.store_writable());
+  sequencer.stop();
+}
