@@ -248,13 +248,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, ServerContext& context, ssl::context* tls, const StaticRoot* web)
-      : ioc_(ioc),
-        acceptor_(net::make_strand(ioc)),
-        context_(context),
-        tls_(tls),
-        web_(web),
-        slots_(context.limits.max_connections, context.limits.max_connections_per_address) {}
+  Listener(net::io_context& ioc, ServerContext& context, ssl::context* tls, const StaticRoot* web, ConnectionSlots& slots)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(context), tls_(tls), web_(web), slots_(slots) {}
 
   bool open(const tcp::endpoint& endpoint, std::string& error) {
     beast::error_code ec;
@@ -306,25 +301,34 @@ class Listener : public std::enable_shared_from_this<Listener> {
   ServerContext& context_;
   ssl::context* tls_;
   const StaticRoot* web_;
-  ConnectionSlots slots_;
+  ConnectionSlots& slots_;
 };
 
 }  // namespace
 
 struct Server::Impl {
   Impl(ServerContext& c, std::string a, unsigned short p, int t, TlsFiles f)
-      : context(c), address(std::move(a)), port(p), threads(std::max(1, t)), ioc(threads), tls_files(std::move(f)) {}
+      : context(c),
+        address(std::move(a)),
+        port(p),
+        threads(std::max(1, t)),
+        tls_files(std::move(f)),
+        slots(c.limits.max_connections, c.limits.max_connections_per_address),
+        ioc(threads) {}
   ServerContext& context;
   std::string address;
   unsigned short port;
   int threads;
+  TlsFiles tls_files;
+  // What sessions refer to is declared before ioc, so it outlives the sessions the io_context
+  // destroys (with their pending handlers) when it goes.
+  std::unique_ptr<ssl::context> tls;
+  std::optional<StaticRoot> web;
+  ConnectionSlots slots;
   net::io_context ioc;
   std::shared_ptr<Listener> listener;
   std::vector<std::thread> workers;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
-  TlsFiles tls_files;
-  std::unique_ptr<ssl::context> tls;
-  std::optional<StaticRoot> web;
 };
 
 Server::Server(ServerContext& context, std::string address, unsigned short port, int threads, TlsFiles tls)
@@ -360,7 +364,8 @@ bool Server::start(std::string& error) {
     if (!impl_->web) return false;
   }
   impl_->listener =
-      std::make_shared<Listener>(impl_->ioc, impl_->context, impl_->tls.get(), impl_->web ? &*impl_->web : nullptr);
+      std::make_shared<Listener>(impl_->ioc, impl_->context, impl_->tls.get(), impl_->web ? &*impl_->web : nullptr,
+                                 impl_->slots);
   if (!impl_->listener->open(tcp::endpoint(address, impl_->port), error)) return false;
   impl_->listener->run();
   impl_->work.emplace(impl_->ioc.get_executor());

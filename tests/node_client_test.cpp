@@ -38,7 +38,7 @@ struct ProgramResult {
 
 /// Runs `argv` with the current environment plus `extra` ("NAME=value"), collecting its output;
 /// kills it after `deadline`.
-ProgramResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& extra,
+[[maybe_unused]] ProgramResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& extra,
                           std::chrono::seconds deadline) {
   ProgramResult result;
   std::vector<std::string> env_strings;

@@ -316,7 +316,7 @@ const std::vector<RouteInfo>& rest_routes() {
   const std::vector<std::string_view> paged = {"page", "page_size"};
   static const std::vector<RouteInfo> routes = {
       {"GET", "/healthz", {}, "Liveness: the process answers", {}, get_healthz},
-      {"GET", "/readyz", {}, "Readiness: the market answers a read", {}, get_readyz},
+      {"GET", "/readyz", {}, "Readiness: the market is recovered from the journal and the store can write (503 not_ready while recovering, or while the store cannot write, e.g. a full disk)", {}, get_readyz},
       {"POST", "/api/v1/tokens", {admin}, "Issue a bearer token for a role (and provider)", {}, post_token},
       {"GET", "/api/v1/dps", {admin, officer, compliance, provider}, "List DPS configurations", paged, list_dps},
       {"GET", "/api/v1/dps/{code}", {admin, officer, compliance, provider}, "A DPS's configuration", {}, get_dps},

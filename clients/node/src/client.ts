@@ -233,7 +233,8 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
       for (let i = 0; i < m.packagesLength(); ++i) packages.push(broadcastObject(m.packages(i)!));
       const updates: Record<string, any>[] = [];
       for (let i = 0; i < m.updatesLength(); ++i) updates.push(updateObject(m.updates(i)!));
-      message = { packages, updates };
+      // A snapshot comes in pages 1..pages (docs/websocket-protocol.md#snapshot).
+      message = { packages, updates, page: m.page(), pages: m.pages() };
       break;
     }
     case ServerMessageType.Pong: {
