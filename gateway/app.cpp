@@ -1,15 +1,19 @@
 // Composition of the server.
 #include "gateway/app.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <future>
 #include <thread>
 
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
+#include "gateway/backup_target.h"
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
 #include "gateway/sequencer_service.h"
+#include "gateway/text_checks.h"
 
 namespace carebroker::gateway {
 
@@ -52,6 +56,16 @@ bool run_all(sequencer::Sequencer& s, const std::vector<engine::Command>& comman
   return true;
 }
 
+/// Creates `dir` (and its parents) if missing and makes it 0700, whatever it was.
+bool private_directory(const std::string& dir, std::string& error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) error = "cannot create " + dir + " as a private directory: " + ec.message();
+  return !ec;
+}
+
 }  // namespace
 
 App::App() : impl_(std::make_unique<Impl>()) {}
@@ -60,14 +74,17 @@ App::~App() { stop(); }
 bool App::start(const AppOptions& options, std::string& error) {
   auto& m = *impl_;
   m.options = options;
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  if (ec) {
-    error = "cannot create " + options.data_dir + ": " + ec.message();
+  ::umask(077);  // every file the server (and RocksDB) creates is the owner's alone
+  const std::string journal_dir = options.data_dir + "/journal";
+  const std::string backup_dir = options.backup_dir.empty() ? options.data_dir + "/backups" : options.backup_dir;
+  for (const std::string& dir : {options.data_dir, journal_dir, backup_dir})
+    if (!private_directory(dir, error)) return false;
+  if (std::string problem = backup_dir_problem(options.data_dir, journal_dir, backup_dir); !problem.empty()) {
+    error = problem;
     return false;
   }
   store::RocksJournalOptions journal_options;
-  journal_options.path = options.data_dir + "/journal";
+  journal_options.path = journal_dir;
   journal_options.sync = options.sync;
   if (auto s = store::RocksJournal::open(journal_options, m.journal); !s.ok()) {
     error = "cannot open the journal: " + s.message;
@@ -98,7 +115,8 @@ bool App::start(const AppOptions& options, std::string& error) {
   if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;
   if (m.first_start && !options.first_start.empty() && !run_all(*m.sequencer, options.first_start, error)) return false;
 
-  m.service = std::make_unique<SequencerService>(*m.sequencer, *m.journal, m.metrics);
+  m.service = std::make_unique<SequencerService>(*m.sequencer, *m.journal, m.metrics,
+                                                 std::filesystem::canonical(backup_dir));
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
   m.context->ready = [] { return true; };
   m.context->extra_metrics = [&m] {
@@ -128,6 +146,11 @@ void App::stop() {
 unsigned short App::port() const { return impl_->server ? impl_->server->port() : 0; }
 TokenStore& App::tokens() { return impl_->tokens; }
 std::optional<std::string> App::issue_token(const Principal& who, std::string& error) {
+  for (const auto& [field, value] : {std::pair{"name", &who.name}, std::pair{"subject", &who.subject}})
+    if (std::string problem = text_problem(*value, TextForm::line, kMaxTokenNameChars); !problem.empty()) {
+      error = std::string("a token's ") + field + " " + problem;
+      return std::nullopt;
+    }
   return impl_->tokens.issue(who, error);
 }
 sequencer::Sequencer& App::sequencer() { return *impl_->sequencer; }

@@ -4,6 +4,7 @@
 // tests): handlers must not block in them and must marshal back to their own strand.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -11,6 +12,14 @@
 #include "engine/sequencer/sequencer.h"
 
 namespace carebroker::gateway {
+
+/// What became of a backup request.
+struct BackupOutcome {
+  enum class Result : std::uint8_t { made, exists, failed };
+  Result result = Result::failed;
+  std::string path;    ///< the backup's full path (made, exists)
+  std::string detail;  ///< why it failed
+};
 
 class MarketService {
  public:
@@ -21,8 +30,9 @@ class MarketService {
   /// Runs `read` with the market on the sequencer thread; `done(durable)` after everything it
   /// saw is durable.
   virtual bool read(sequencer::Read read, std::function<void(bool durable)> done) = 0;
-  /// An online, consistent backup of the store into `dir`; empty string on success, else why.
-  virtual std::string backup(const std::string& dir) = 0;
+  /// An online, consistent backup of the store into the backup directory's child `name`
+  /// (already checked by backup_name_problem). Blocks until the checkpoint is written.
+  virtual BackupOutcome backup(const std::string& name) = 0;
 };
 
 }  // namespace carebroker::gateway

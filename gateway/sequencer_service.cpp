@@ -24,9 +24,19 @@ bool SequencerService::read(sequencer::Read read, std::function<void(bool)> done
   return sequencer_.submit_read(std::move(read), std::move(done));
 }
 
-std::string SequencerService::backup(const std::string& dir) {
-  const store::StoreStatus s = journal_.backup(dir);
-  return s.ok() ? std::string() : s.message;
+BackupOutcome SequencerService::backup(const std::string& name) {
+  std::lock_guard lock(backup_mutex_);
+  BackupOutcome out;
+  out.path = (backup_dir_ / name).string();
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(out.path, ec))) {
+    out.result = BackupOutcome::Result::exists;
+    return out;
+  }
+  const store::StoreStatus s = journal_.backup(out.path);
+  out.result = s.ok() ? BackupOutcome::Result::made : BackupOutcome::Result::failed;
+  out.detail = s.message;
+  return out;
 }
 
 }  // namespace carebroker::gateway
