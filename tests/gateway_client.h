@@ -161,6 +161,8 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   unsigned short port() const { return app_.port(); }
+  /// The temporary data directory (journal, tokens, backups).
+  const std::string& data_dir() const { return dir_; }
   gateway::App& app() { return app_; }
   /// The sequencer's clock: it ticks by itself once a deadline is due on it.
   sequencer::ManualClock& clock() { return clock_; }
