@@ -83,6 +83,7 @@ bool App::start(const AppOptions& options, std::string& error) {
     error = problem;
     return false;
   }
+  if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;  // a bad record stops the start
   store::RocksJournalOptions journal_options;
   journal_options.path = journal_dir;
   journal_options.sync = options.sync;
@@ -112,7 +113,6 @@ bool App::start(const AppOptions& options, std::string& error) {
   }
   m.recovery_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   m.first_start = m.sequencer->recovered().last_seq == 0;
-  if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;
   if (m.first_start && !options.first_start.empty() && !run_all(*m.sequencer, options.first_start, error)) return false;
 
   m.service = std::make_unique<SequencerService>(*m.sequencer, *m.journal, m.metrics,

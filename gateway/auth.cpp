@@ -56,7 +56,8 @@ std::string printable(std::string_view s) {
 }
 
 bool is_hash(std::string_view s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return s.size() == 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 /// One record: a JSON object {hash, role, subject, name} (or, in the first format, the four
@@ -171,6 +172,9 @@ bool TokenStore::open(const std::string& path, std::string& error) {
     error = path + ": cannot read the tokens file";
     return false;
   }
+  std::error_code ec;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, ec);  // 0600, even if it is refused below
   std::string line;
   int number = 0;
   bool first_format = false;
@@ -179,7 +183,8 @@ bool TokenStore::open(const std::string& path, std::string& error) {
     std::string why;
     if (number == 1 && line.rfind(kTokensHeaderWord, 0) != 0) first_format = true;
     if (number == 1 && !first_format) {
-      if (line != kTokensHeader) why = "unsupported tokens file header '" + printable(line) + "' (expected '" + std::string(kTokensHeader) + "')";
+      if (line != kTokensHeader)
+        why = "unsupported tokens file header '" + printable(line) + "' (expected '" + std::string(kTokensHeader) + "')";
     } else {
       Entry e;
       if (read_record(line, first_format, e.hash, e.who, why)) entries_.push_back(std::move(e));
@@ -195,9 +200,6 @@ bool TokenStore::open(const std::string& path, std::string& error) {
     entries_.clear();
     return false;
   }
-  std::error_code ec;
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace, ec);
   if (first_format && !save(error)) {  // migrate: the next reader sees only the escaped format
     error = "cannot rewrite the tokens file in the current format: " + error;
     entries_.clear();
