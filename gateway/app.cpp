@@ -139,6 +139,7 @@ bool App::start(const AppOptions& options, std::string& error) {
 
 void App::stop() {
   if (!impl_) return;
+  if (impl_->service) impl_->service->wait_for_backups();  // they answer through the server
   if (impl_->server) impl_->server->stop();
   if (impl_->sequencer) impl_->sequencer->stop();
 }

@@ -1,7 +1,7 @@
 // What request handlers (REST and WebSocket) need of the market: run a command, read the
 // market, back the store up. The server's implementation wraps the sequencer; tests use an
-// in-process one. Callbacks run on the sequencer's persister thread (or the caller's, in
-// tests): handlers must not block in them and must marshal back to their own strand.
+// in-process one. Callbacks run on the sequencer's persister thread or a backup thread (or the
+// caller's, in tests): handlers must not block in them and must marshal back to their own strand.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +31,9 @@ class MarketService {
   /// saw is durable.
   virtual bool read(sequencer::Read read, std::function<void(bool durable)> done) = 0;
   /// An online, consistent backup of the store into the backup directory's child `name`
-  /// (already checked by backup_name_problem). Blocks until the checkpoint is written.
-  virtual BackupOutcome backup(const std::string& name) = 0;
+  /// (already checked by backup_name_problem). `done` gets the outcome once the checkpoint is
+  /// written — on another thread in the server, so the caller's thread is not held meanwhile.
+  virtual void backup(const std::string& name, std::function<void(BackupOutcome)> done) = 0;
 };
 
 }  // namespace carebroker::gateway

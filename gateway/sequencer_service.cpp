@@ -1,6 +1,7 @@
 // The sequencer-backed MarketService.
 #include "gateway/sequencer_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace carebroker::gateway {
@@ -24,7 +25,23 @@ bool SequencerService::read(sequencer::Read read, std::function<void(bool)> done
   return sequencer_.submit_read(std::move(read), std::move(done));
 }
 
-BackupOutcome SequencerService::backup(const std::string& name) {
+void SequencerService::wait_for_backups() {
+  std::lock_guard lock(running_mutex_);
+  for (auto& f : running_) f.wait();
+  running_.clear();
+}
+
+void SequencerService::backup(const std::string& name, std::function<void(BackupOutcome)> done) {
+  std::lock_guard lock(running_mutex_);
+  running_.erase(std::remove_if(running_.begin(), running_.end(),
+                                [](const std::future<void>& f) {
+                                  return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+                                }),
+                 running_.end());
+  running_.push_back(std::async(std::launch::async, [this, name, done = std::move(done)] { done(backup_now(name)); }));
+}
+
+BackupOutcome SequencerService::backup_now(const std::string& name) {
   std::lock_guard lock(backup_mutex_);
   BackupOutcome out;
   out.path = (backup_dir_ / name).string();

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <future>
 #include <mutex>
+#include <vector>
 
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
@@ -22,15 +24,22 @@ class SequencerService final : public MarketService {
 
   bool execute(engine::Command command, sequencer::Completion done) override;
   bool read(sequencer::Read read, std::function<void(bool durable)> done) override;
-  /// Refuses a name that exists already (backup_exists); one backup at a time.
-  BackupOutcome backup(const std::string& name) override;
+  /// Runs the checkpoint on a thread of its own (the I/O thread is not held); refuses a name
+  /// that exists already (backup_exists); one checkpoint at a time.
+  void backup(const std::string& name, std::function<void(BackupOutcome)> done) override;
+  /// Waits for the backups still running (their `done` has been called when it returns).
+  void wait_for_backups();
+  ~SequencerService() override { wait_for_backups(); }
 
  private:
   sequencer::Sequencer& sequencer_;
   store::RocksJournal& journal_;
   Metrics& metrics_;
   const std::filesystem::path backup_dir_;
-  std::mutex backup_mutex_;  // one backup at a time, so "exists?" and "create" do not race
+  std::mutex backup_mutex_;  // one checkpoint at a time, so "exists?" and "create" do not race
+  std::mutex running_mutex_;
+  std::vector<std::future<void>> running_;  // guarded by running_mutex_; finished ones pruned
+  BackupOutcome backup_now(const std::string& name);
 };
 
 }  // namespace carebroker::gateway

@@ -8,10 +8,12 @@
 //    the backup opens and replays to the server's market;
 //  - the server refuses to start with a backup directory inside the journal or containing the
 //    data directory (compared as canonical paths, so a symbolic link does not hide it);
-//  - nothing the server or the store tool writes is readable by group or others.
+//  - nothing the server or the store tool writes is readable by group or others;
+//  - two requests for the same name at once make one backup (the other is backup_exists).
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <string>
@@ -232,4 +234,19 @@ TEST_CASE("a store backup and a restore are private, whatever the umask", "[stor
     INFO(dir << ": " << loose.size() << " loose, e.g. " << (loose.empty() ? "" : loose.front()));
     CHECK(loose.empty());
   }
+}
+
+TEST_CASE("two backups of the same name at once: one is made, the other is backup_exists", "[gateway][backup]") {
+  TestServer server(TestServerOptions{{}, true, {LocationSpec{"A"}}});
+  const std::string admin = server.token(carebroker::gateway::Role::admin);
+  auto post = [&] {
+    return http_request(server.port(), "POST", "/api/v1/admin/backups", admin, R"({"name": "same"})").status;
+  };
+  auto first = std::async(std::launch::async, post);
+  auto second = std::async(std::launch::async, post);
+  std::vector<int> statuses = {first.get(), second.get()};
+  std::sort(statuses.begin(), statuses.end());
+  CHECK(statuses == std::vector<int>{201, 409});
+  // The server kept answering while it took them, and still does.
+  CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
 }

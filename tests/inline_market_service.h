@@ -46,14 +46,14 @@ class InlineMarketService final : public gateway::MarketService {
     return true;
   }
 
-  /// Records the name; a name backed up before is backup_exists.
-  gateway::BackupOutcome backup(const std::string& name) override {
+  /// Records the name and answers at once; a name backed up before is backup_exists.
+  void backup(const std::string& name, std::function<void(gateway::BackupOutcome)> done) override {
     using Result = gateway::BackupOutcome::Result;
     const std::string path = "/backups/" + name;
-    if (fail_writes) return {Result::failed, path, "simulated backup failure"};
-    if (std::find(backups.begin(), backups.end(), name) != backups.end()) return {Result::exists, path, {}};
+    if (fail_writes) return done({Result::failed, path, "simulated backup failure"});
+    if (std::find(backups.begin(), backups.end(), name) != backups.end()) return done({Result::exists, path, {}});
     backups.push_back(name);
-    return {Result::made, path, {}};
+    done({Result::made, path, {}});
   }
 
   /// Runs a command directly on the market (no REST), as the sequencer would.

@@ -231,15 +231,16 @@ void post_backup(RestContext& ctx) {
   if (!read_body(ctx, [&](ObjectReader& r) { r.raw_text("name", name, Need::required); })) return;
   if (std::string problem = backup_name_problem(name); !problem.empty())
     return reply_error(ctx.respond, input_error(422, "invalid_backup_name", "field 'name': " + problem));
-  const BackupOutcome made = ctx.market.backup(name);
-  switch (made.result) {
-    case BackupOutcome::Result::made:
-      return ctx.respond(json_response(201, json::object{{"ok", true}, {"name", name}, {"path", made.path}}));
-    case BackupOutcome::Result::exists:
-      return ctx.respond(error_response(409, "backup_exists", "a backup named " + name + " exists already: " + made.path));
-    case BackupOutcome::Result::failed: break;
-  }
-  ctx.respond(error_response(500, "backup_failed", made.detail));
+  ctx.market.backup(name, [name, respond = ctx.respond](BackupOutcome made) {
+    switch (made.result) {
+      case BackupOutcome::Result::made:
+        return respond(json_response(201, json::object{{"ok", true}, {"name", name}, {"path", made.path}}));
+      case BackupOutcome::Result::exists:
+        return respond(error_response(409, "backup_exists", "a backup named " + name + " exists already: " + made.path));
+      case BackupOutcome::Result::failed: break;
+    }
+    respond(error_response(500, "backup_failed", made.detail));
+  });
 }
 
 // ---- configuration ----
