@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <system_error>
 
 namespace carebroker::gateway {
 
@@ -38,7 +39,11 @@ void SequencerService::backup(const std::string& name, std::function<void(Backup
                                   return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
                                 }),
                  running_.end());
-  running_.push_back(std::async(std::launch::async, [this, name, done = std::move(done)] { done(backup_now(name)); }));
+  try {
+    running_.push_back(std::async(std::launch::async, [this, name, done] { done(backup_now(name)); }));
+  } catch (const std::system_error& e) {  // no thread to be had
+    done(BackupOutcome{BackupOutcome::Result::failed, {}, std::string("cannot start the backup: ") + e.what()});
+  }
 }
 
 BackupOutcome SequencerService::backup_now(const std::string& name) {
