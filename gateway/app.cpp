@@ -1,6 +1,8 @@
 // Composition of the server.
 #include "gateway/app.h"
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <filesystem>
 #include <future>
@@ -8,9 +10,11 @@
 
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
+#include "gateway/backup_target.h"
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
 #include "gateway/sequencer_service.h"
+#include "gateway/text_checks.h"
 
 namespace carebroker::gateway {
 
@@ -54,6 +58,16 @@ bool run_all(sequencer::Sequencer& s, const std::vector<engine::Command>& comman
   return true;
 }
 
+/// Creates `dir` (and its parents) if missing and makes it 0700, whatever it was.
+bool private_directory(const std::string& dir, std::string& error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) error = "cannot create " + dir + " as a private directory: " + ec.message();
+  return !ec;
+}
+
 }  // namespace
 
 App::App() : impl_(std::make_unique<Impl>()) {}
@@ -62,14 +76,18 @@ App::~App() { stop(); }
 bool App::start(const AppOptions& options, std::string& error) {
   auto& m = *impl_;
   m.options = options;
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  if (ec) {
-    error = "cannot create " + options.data_dir + ": " + ec.message();
+  ::umask(077);  // every file the server (and RocksDB) creates is the owner's alone
+  const std::string journal_dir = options.data_dir + "/journal";
+  const std::string backup_dir = options.backup_dir.empty() ? options.data_dir + "/backups" : options.backup_dir;
+  for (const std::string& dir : {options.data_dir, journal_dir, backup_dir})
+    if (!private_directory(dir, error)) return false;
+  if (std::string problem = backup_dir_problem(options.data_dir, journal_dir, backup_dir); !problem.empty()) {
+    error = problem;
     return false;
   }
+  if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;  // a bad record stops the start
   store::RocksJournalOptions journal_options;
-  journal_options.path = options.data_dir + "/journal";
+  journal_options.path = journal_dir;
   journal_options.sync = options.sync;
   if (auto s = store::RocksJournal::open(journal_options, m.journal); !s.ok()) {
     error = "cannot open the journal: " + s.message;
@@ -90,14 +108,13 @@ bool App::start(const AppOptions& options, std::string& error) {
     m.metrics.broadcasts += notifications.size();
   });
   m.sequencer->set_commit_observer([&m](std::uint64_t micros, std::size_t) { m.metrics.journal_commit.record_us(micros); });
-  if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;
-
   // The server listens before the market is recovered: /healthz answers, /readyz says why it is
   // not ready, and every command or read is refused (503) until recovery and the first-start
   // commands are done.
-  m.service = std::make_unique<SequencerService>(*m.sequencer, *m.journal, m.metrics);
+  m.service = std::make_unique<SequencerService>(*m.sequencer, *m.journal, m.metrics,
+                                                 std::filesystem::canonical(backup_dir));
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
-  m.context->private_dirs = {options.data_dir};
+  m.context->private_dirs = {options.data_dir, backup_dir};
   m.context->ready = [&m] { return m.ready.load() && m.sequencer->store_writable(); };
   m.context->ready_detail = [&m] {
     return !m.ready.load() ? std::string("the market is still being recovered from the journal")
@@ -135,6 +152,7 @@ bool App::start(const AppOptions& options, std::string& error) {
 
 void App::stop() {
   if (!impl_) return;
+  if (impl_->service) impl_->service->wait_for_backups();  // they answer through the server
   if (impl_->server) impl_->server->stop();
   if (impl_->sequencer) impl_->sequencer->stop();
 }
@@ -142,6 +160,11 @@ void App::stop() {
 unsigned short App::port() const { return impl_->server ? impl_->server->port() : 0; }
 TokenStore& App::tokens() { return impl_->tokens; }
 std::optional<std::string> App::issue_token(const Principal& who, std::string& error) {
+  for (const auto& [field, value] : {std::pair{"name", &who.name}, std::pair{"subject", &who.subject}})
+    if (std::string problem = text_problem(*value, TextForm::line, kMaxTokenNameChars); !problem.empty()) {
+      error = std::string("a token's ") + field + " " + problem;
+      return std::nullopt;
+    }
   return impl_->tokens.issue(who, error);
 }
 sequencer::Sequencer& App::sequencer() { return *impl_->sequencer; }

@@ -21,6 +21,9 @@ namespace carebroker::gateway {
 
 struct AppOptions {
   std::string data_dir;             ///< journal in data_dir/journal, tokens in data_dir/tokens
+  /// Online backups go only into children of this directory ("" = data_dir/backups). It must
+  /// not be inside the journal, nor contain the data directory: start() refuses otherwise.
+  std::string backup_dir;
   std::string address = "127.0.0.1";
   unsigned short port = 8080;       ///< 0 = any free port
   int threads = 1;
@@ -40,13 +43,15 @@ class App {
   App();
   ~App();
   /// Opens the store, recovers the market, runs `first_start` if the journal was empty, and
-  /// starts listening. Returns false with a reason.
+  /// starts listening. Returns false with a reason. Sets the process's umask to 077 and makes
+  /// the data, journal and backup directories 0700: everything the server writes is private.
   bool start(const AppOptions& options, std::string& error);
   void stop();
 
   unsigned short port() const;
   TokenStore& tokens();
-  /// Issues a token (e.g. the first admin's); the token, or nullopt with `error`.
+  /// Issues a token (e.g. the first admin's); the token, or nullopt with `error`. The name and
+  /// subject must be single-line text (gateway/text_checks.h).
   std::optional<std::string> issue_token(const Principal& who, std::string& error);
   sequencer::Sequencer& sequencer();
   Metrics& metrics();

@@ -5,15 +5,26 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <boost/json.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "gateway/text_checks.h"
 
 namespace carebroker::gateway {
 namespace {
+
+namespace json = boost::json;
 
 std::string hex(const unsigned char* p, std::size_t n) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -24,6 +35,95 @@ std::string hex(const unsigned char* p, std::size_t n) {
     out.push_back(digits[p[i] & 15]);
   }
   return out;
+}
+
+constexpr std::string_view kTokensHeaderWord = "carebroker-tokens";
+constexpr std::string_view kTokensHeader = "carebroker-tokens 2";
+
+/// `s` for an error message: control characters and non-ASCII bytes as \xNN, at most 80 bytes.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s.substr(0, 80)) {
+    if (c >= 0x20 && c < 0x7F) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x";
+      out.push_back("0123456789abcdef"[c >> 4]);
+      out.push_back("0123456789abcdef"[c & 15]);
+    }
+  }
+  return s.size() > 80 ? out + "…" : out;
+}
+
+bool is_hash(std::string_view s) {
+  return s.size() == 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+/// One record: a JSON object {hash, role, subject, name} (or, in the first format, the four
+/// fields separated by tabs). False with `why` when it is not a well-formed record.
+bool read_record(const std::string& line, bool first_format, std::string& hash, Principal& who, std::string& why) {
+  std::string role;
+  if (first_format) {
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1)
+      fields.push_back(line.substr(start, tab - start));
+    fields.push_back(line.substr(start));
+    if (fields.size() != 4) {
+      why = "not a token record: expected 4 tab-separated fields (hash, role, subject, name), found " +
+            std::to_string(fields.size());
+      return false;
+    }
+    hash = fields[0];
+    role = fields[1];
+    who.subject = fields[2];
+    who.name = fields[3];
+  } else {
+    boost::system::error_code ec;
+    const json::value v = json::parse(line, ec);
+    const json::object* o = ec ? nullptr : v.if_object();
+    if (!o) {
+      why = "not a token record: not a JSON object";
+      return false;
+    }
+    for (const auto& kv : *o)
+      if (kv.key() != "hash" && kv.key() != "role" && kv.key() != "subject" && kv.key() != "name") {
+        why = "not a token record: unknown field '" + printable(kv.key()) + "'";
+        return false;
+      }
+    for (const auto& [key, out] : {std::pair{"hash", &hash}, std::pair{"role", &role},
+                                   std::pair{"subject", &who.subject}, std::pair{"name", &who.name}}) {
+      const json::value* f = o->if_contains(key);
+      if (!f || !f->is_string()) {
+        why = std::string("not a token record: field '") + key + "' must be a string";
+        return false;
+      }
+      out->assign(f->get_string().data(), f->get_string().size());
+    }
+  }
+  if (!is_hash(hash)) {
+    why = "not a token record: the hash is not 64 lowercase hex digits";
+    return false;
+  }
+  if (!parse(role, who.role)) {
+    why = "not a token record: unknown role '" + printable(role) + "'";
+    return false;
+  }
+  if ((who.role == Role::provider) == who.subject.empty()) {
+    why = who.role == Role::provider ? "not a token record: a provider token without its provider"
+                                     : "not a token record: a subject on a token that is not a provider's";
+    return false;
+  }
+  for (const auto& [field, value] : {std::pair{"subject", &who.subject}, std::pair{"name", &who.name}})
+    // The escaped format keeps any text safe, but the first format's fields end at a tab or a
+    // line break: there a control character means the record was forged or damaged.
+    if (first_format)
+      if (std::string problem = text_problem(*value, TextForm::line, kMaxTokenNameChars); !problem.empty()) {
+        why = std::string("not a token record: the ") + field + " " + problem;
+        return false;
+      }
+  return true;
 }
 
 }  // namespace
@@ -64,29 +164,46 @@ bool TokenStore::open(const std::string& path, std::string& error) {
   std::lock_guard lock(mutex_);
   path_ = path;
   entries_.clear();
-  std::ifstream in(path);
-  if (!in) return true;  // no file yet: no tokens
+  if (path.empty()) return true;  // in memory (tests)
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec) && !ec) return true;  // no file yet: no tokens
+    error = path + ": cannot read the tokens file";
+    return false;
+  }
+  std::error_code ec;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, ec);  // 0600, even if it is refused below
   std::string line;
   int number = 0;
+  bool first_format = false;
   while (std::getline(in, line)) {
     ++number;
-    if (line.empty()) continue;
-    std::istringstream fields(line);
-    std::string hash, role, subject, name;
-    std::getline(fields, hash, '\t');
-    std::getline(fields, role, '\t');
-    std::getline(fields, subject, '\t');
-    std::getline(fields, name);
-    Entry e;
-    e.hash = hash;
-    e.who.subject = subject;
-    e.who.name = name;
-    if (hash.size() != 64 || !parse(role, e.who.role)) {
-      error = path + ":" + std::to_string(number) + ": not a token record";
+    std::string why;
+    if (number == 1 && line.rfind(kTokensHeaderWord, 0) != 0) first_format = true;
+    if (number == 1 && !first_format) {
+      if (line != kTokensHeader)
+        why = "unsupported tokens file header '" + printable(line) + "' (expected '" + std::string(kTokensHeader) + "')";
+    } else {
+      Entry e;
+      if (read_record(line, first_format, e.hash, e.who, why)) entries_.push_back(std::move(e));
+    }
+    if (!why.empty()) {
+      error = path + ":" + std::to_string(number) + ": " + why;
       entries_.clear();
       return false;
     }
-    entries_.push_back(std::move(e));
+  }
+  if (in.bad()) {
+    error = path + ": cannot read the tokens file";
+    entries_.clear();
+    return false;
+  }
+  if (first_format && !save(error)) {  // migrate: the next reader sees only the escaped format
+    error = "cannot rewrite the tokens file in the current format: " + error;
+    entries_.clear();
+    return false;
   }
   return true;
 }
@@ -124,28 +241,47 @@ std::optional<Principal> TokenStore::authenticate(std::string_view token) const 
 
 bool TokenStore::save(std::string& error) const {
   if (path_.empty()) return true;  // in-memory (tests)
+  std::string text = std::string(kTokensHeader) + "\n";
+  for (const auto& e : entries_) {
+    json::object record;
+    record["hash"] = e.hash;
+    record["role"] = to_string(e.who.role);
+    record["subject"] = e.who.subject;
+    record["name"] = e.who.name;
+    text += json::serialize(record);  // escapes every control character: one record, one line
+    text += '\n';
+  }
+  // Written 0600 from its first byte, made durable, then renamed over the old file.
   const std::string temp = path_ + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    for (const auto& e : entries_)
-      out << e.hash << '\t' << to_string(e.who.role) << '\t' << e.who.subject << '\t' << e.who.name << '\n';
-    out.flush();
-    if (!out) {
-      error = "cannot write " + temp;
-      return false;
-    }
-  }
-  if (FILE* f = std::fopen(temp.c_str(), "r+")) {  // make it durable before it replaces the old file
-    fflush(f);
-    (void)fsync(fileno(f));
-    std::fclose(f);
-  }
-  std::error_code ec;
-  std::filesystem::permissions(temp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
-  std::filesystem::rename(temp, path_, ec);
-  if (ec) {
-    error = "cannot replace " + path_ + ": " + ec.message();
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    error = "cannot write " + temp + ": " + std::strerror(errno);
     return false;
+  }
+  bool ok = ::fchmod(fd, 0600) == 0;
+  for (std::size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  const int saved_errno = errno;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok) {
+    error = "cannot write " + temp + ": " + std::strerror(saved_errno);
+    ::unlink(temp.c_str());
+    return false;
+  }
+  if (::rename(temp.c_str(), path_.c_str()) != 0) {
+    error = "cannot replace " + path_ + ": " + std::strerror(errno);
+    ::unlink(temp.c_str());
+    return false;
+  }
+  const std::string dir = std::filesystem::path(path_).parent_path().string();
+  if (const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    (void)::fsync(dfd);  // the rename itself survives a crash
+    ::close(dfd);
   }
   return true;
 }

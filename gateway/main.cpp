@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 
 #include <pthread.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstdio>
@@ -19,6 +20,7 @@
 using namespace carebroker;
 
 int main(int argc, char** argv) {
+  ::umask(077);  // the journal, tokens and backups are the server user's alone (0700 / 0600)
   // SIGINT/SIGTERM are blocked in every thread and taken with sigwait at the end of main.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -38,7 +40,10 @@ int main(int argc, char** argv) {
   options.add_options()("help,h", "show this help")("config", po::value<std::string>(), "read options from this file (key = value)")(
       "listen", po::value(&o.address)->default_value(o.address), "address to listen on")(
       "port", po::value(&o.port)->default_value(o.port), "port (0 = any free port)")(
-      "data", po::value(&o.data_dir)->default_value(o.data_dir), "data directory (journal, tokens)")(
+      "data", po::value(&o.data_dir)->default_value(o.data_dir), "data directory (journal, tokens), made 0700")(
+      "backup-dir", po::value(&o.backup_dir),
+      "online backups (POST /api/v1/admin/backups {\"name\": N}) go only to <backup-dir>/N; default <data>/backups; "
+      "must not be inside <data>/journal nor contain <data>")(
       "threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")(
       "demo", po::bool_switch(&demo), "on first start, load the demonstration market (CQC data)")(
       "demo-data", po::value(&demo_data)->default_value(demo_data), "where the demonstration data lives")(
@@ -98,6 +103,7 @@ int main(int argc, char** argv) {
     std::printf("carebroker: first start — these tokens are shown once; keep them safe:\n");
     auto issue = [&](const std::string& what, gateway::Principal who) {
       if (auto token = app.issue_token(who, error)) std::printf("  %-40s %s\n", what.c_str(), token->c_str());
+      else std::fprintf(stderr, "carebroker: no token for %s: %s\n", what.c_str(), error.c_str());
     };
     issue("admin", {gateway::Role::admin, "", "admin"});
     if (demo) {

@@ -1,9 +1,10 @@
 // What request handlers (REST and WebSocket) need of the market: run a command, read the
 // market, back the store up. The server's implementation wraps the sequencer; tests use an
-// in-process one. Callbacks run on the sequencer's persister thread (or the caller's, in
-// tests): handlers must not block in them and must marshal back to their own strand.
+// in-process one. Callbacks run on the sequencer's persister thread or a backup thread (or the
+// caller's, in tests): handlers must not block in them and must marshal back to their own strand.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -11,6 +12,14 @@
 #include "engine/sequencer/sequencer.h"
 
 namespace carebroker::gateway {
+
+/// What became of a backup request.
+struct BackupOutcome {
+  enum class Result : std::uint8_t { made, exists, failed };
+  Result result = Result::failed;
+  std::string path;    ///< the backup's full path (made, exists)
+  std::string detail;  ///< why it failed
+};
 
 class MarketService {
  public:
@@ -21,8 +30,10 @@ class MarketService {
   /// Runs `read` with the market on the sequencer thread; `done(durable)` after everything it
   /// saw is durable.
   virtual bool read(sequencer::Read read, std::function<void(bool durable)> done) = 0;
-  /// An online, consistent backup of the store into `dir`; empty string on success, else why.
-  virtual std::string backup(const std::string& dir) = 0;
+  /// An online, consistent backup of the store into the backup directory's child `name`
+  /// (already checked by backup_name_problem). `done` gets the outcome once the checkpoint is
+  /// written — on another thread in the server, so the caller's thread is not held meanwhile.
+  virtual void backup(const std::string& name, std::function<void(BackupOutcome)> done) = 0;
 };
 
 }  // namespace carebroker::gateway

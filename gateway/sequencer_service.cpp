@@ -1,7 +1,9 @@
 // The sequencer-backed MarketService.
 #include "gateway/sequencer_service.h"
 
+#include <algorithm>
 #include <chrono>
+#include <system_error>
 
 namespace carebroker::gateway {
 
@@ -24,9 +26,39 @@ bool SequencerService::read(sequencer::Read read, std::function<void(bool)> done
   return sequencer_.submit_read(std::move(read), std::move(done));
 }
 
-std::string SequencerService::backup(const std::string& dir) {
-  const store::StoreStatus s = journal_.backup(dir);
-  return s.ok() ? std::string() : s.message;
+void SequencerService::wait_for_backups() {
+  std::lock_guard lock(running_mutex_);
+  for (auto& f : running_) f.wait();
+  running_.clear();
+}
+
+void SequencerService::backup(const std::string& name, std::function<void(BackupOutcome)> done) {
+  std::lock_guard lock(running_mutex_);
+  running_.erase(std::remove_if(running_.begin(), running_.end(),
+                                [](const std::future<void>& f) {
+                                  return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+                                }),
+                 running_.end());
+  try {
+    running_.push_back(std::async(std::launch::async, [this, name, done] { done(backup_now(name)); }));
+  } catch (const std::system_error& e) {  // no thread to be had
+    done(BackupOutcome{BackupOutcome::Result::failed, {}, std::string("cannot start the backup: ") + e.what()});
+  }
+}
+
+BackupOutcome SequencerService::backup_now(const std::string& name) {
+  std::lock_guard lock(backup_mutex_);
+  BackupOutcome out;
+  out.path = (backup_dir_ / name).string();
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(out.path, ec))) {
+    out.result = BackupOutcome::Result::exists;
+    return out;
+  }
+  const store::StoreStatus s = journal_.backup(out.path);
+  out.result = s.ok() ? BackupOutcome::Result::made : BackupOutcome::Result::failed;
+  out.detail = s.message;
+  return out;
 }
 
 }  // namespace carebroker::gateway

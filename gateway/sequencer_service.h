@@ -1,7 +1,12 @@
 // The server's MarketService: commands and reads go to the sequencer; backups to the RocksDB
-// journal (a checkpoint is safe while the sequencer writes). Counts commands by type and
-// result and times them from submission to durable reply. Thread-safe.
+// journal (a checkpoint is safe while the sequencer writes), into the backup directory. Counts
+// commands by type and result and times them from submission to durable reply. Thread-safe.
 #pragma once
+
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <vector>
 
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
@@ -12,17 +17,29 @@ namespace carebroker::gateway {
 
 class SequencerService final : public MarketService {
  public:
-  SequencerService(sequencer::Sequencer& sequencer, store::RocksJournal& journal, Metrics& metrics)
-      : sequencer_(sequencer), journal_(journal), metrics_(metrics) {}
+  /// Backups go into children of `backup_dir` (an existing directory, checked by App::start).
+  SequencerService(sequencer::Sequencer& sequencer, store::RocksJournal& journal, Metrics& metrics,
+                   std::filesystem::path backup_dir)
+      : sequencer_(sequencer), journal_(journal), metrics_(metrics), backup_dir_(std::move(backup_dir)) {}
 
   bool execute(engine::Command command, sequencer::Completion done) override;
   bool read(sequencer::Read read, std::function<void(bool durable)> done) override;
-  std::string backup(const std::string& dir) override;
+  /// Runs the checkpoint on a thread of its own (the I/O thread is not held); refuses a name
+  /// that exists already (backup_exists); one checkpoint at a time.
+  void backup(const std::string& name, std::function<void(BackupOutcome)> done) override;
+  /// Waits for the backups still running (their `done` has been called when it returns).
+  void wait_for_backups();
+  ~SequencerService() override { wait_for_backups(); }
 
  private:
   sequencer::Sequencer& sequencer_;
   store::RocksJournal& journal_;
   Metrics& metrics_;
+  const std::filesystem::path backup_dir_;
+  std::mutex backup_mutex_;  // one checkpoint at a time, so "exists?" and "create" do not race
+  std::mutex running_mutex_;
+  std::vector<std::future<void>> running_;  // guarded by running_mutex_; finished ones pruned
+  BackupOutcome backup_now(const std::string& name);
 };
 
 }  // namespace carebroker::gateway

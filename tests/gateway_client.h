@@ -165,12 +165,13 @@ class TestServer {
   TestServer& operator=(const TestServer&) = delete;
 
   unsigned short port() const { return app_.port(); }
+  /// The temporary data directory (journal, tokens, backups).
+  const std::string& data_dir() const { return dir_; }
   gateway::App& app() { return app_; }
   /// The sequencer's clock: it ticks by itself once a deadline is due on it.
   sequencer::ManualClock& clock() { return clock_; }
   /// The journal's durable sequence: moves only when events are written.
   std::uint64_t durable_seq() { return app_.sequencer().durable_seq(); }
-  const std::string& data_dir() const { return dir_; }
 
   /// Runs commands straight through the sequencer (faster than REST for bulk set-up) and waits
   /// until each is durable; every one must succeed. Returns their replies in order.

@@ -283,9 +283,10 @@ TEST_CASE("every body route refuses its own wrong types, missing fields and mark
       {"POST", "/api/v1/packages/1/persons-choice", m.officer, R"({"location": "A"})", 422, "missing_field", "field 'reason' is required"},
       {"POST", "/api/v1/packages/1/persons-choice", m.officer, R"({"location": "NOPE", "reason": "x"})", 404, "unknown_location", ""},
       // backups
-      {"POST", "/api/v1/admin/backups", m.admin, R"({})", 422, "missing_field", "field 'to' is required"},
-      {"POST", "/api/v1/admin/backups", m.admin, R"({"to": 5})", 422, "wrong_type", "field 'to' must be a string"},
-      {"POST", "/api/v1/admin/backups", m.admin, R"({"to": ""})", 422, "invalid_value", "field 'to' must not be empty"},
+      {"POST", "/api/v1/admin/backups", m.admin, R"({})", 422, "missing_field", "field 'name' is required"},
+      {"POST", "/api/v1/admin/backups", m.admin, R"({"name": 5})", 422, "wrong_type", "field 'name' must be a string"},
+      {"POST", "/api/v1/admin/backups", m.admin, R"({"name": ""})", 422, "invalid_backup_name", "must not be empty"},
+      {"POST", "/api/v1/admin/backups", m.admin, R"({"to": "/backups/x"})", 422, "unknown_field", "unknown field 'to'"},
   };
   for (const auto& c : cases) m.refused(c.method, c.target, c.token, c.body, c.status, c.code, c.detail);
   CHECK(m.service.backups.empty());

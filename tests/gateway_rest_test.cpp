@@ -260,7 +260,7 @@ TEST_CASE("a failed write answers 503 and changes nothing; a full queue answers 
   CHECK(read.status == 503);
   CHECK(RestHarness::error_code(read) == "not_durable");
   CHECK(h.call("GET", "/readyz", "").status == 503);
-  CHECK(h.call("POST", "/api/v1/admin/backups", h.admin, R"({"to": "/backups/x"})").status == 500);
+  CHECK(h.call("POST", "/api/v1/admin/backups", h.admin, R"({"name": "x"})").status == 500);
   h.service.fail_writes = false;
   h.service.overloaded = true;
   const auto busy = h.call("POST", "/api/v1/packages", h.officer, kPackageJson);
@@ -272,8 +272,8 @@ TEST_CASE("a failed write answers 503 and changes nothing; a full queue answers 
   CHECK(h.service.market().digest() == digest);
   CHECK(h.call("GET", "/healthz", "").body == "ok");
   CHECK(h.must(200, "GET", "/readyz", "").at("ready").as_bool());
-  h.must(200, "POST", "/api/v1/admin/backups", h.admin, R"({"to": "/backups/2026-11-23"})");
-  CHECK(h.service.backups == std::vector<std::string>{"/backups/2026-11-23"});
+  h.must(201, "POST", "/api/v1/admin/backups", h.admin, R"({"name": "2026-11-23"})");
+  CHECK(h.service.backups == std::vector<std::string>{"2026-11-23"});
 }
 
 TEST_CASE("every route in the table is in docs/openapi.json, with the same roles and parameters", "[rest]") {

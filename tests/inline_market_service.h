@@ -6,6 +6,7 @@
 // Header-only; single-threaded, not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -45,10 +46,14 @@ class InlineMarketService final : public gateway::MarketService {
     return true;
   }
 
-  std::string backup(const std::string& dir) override {
-    if (fail_writes) return "simulated backup failure";
-    backups.push_back(dir);
-    return {};
+  /// Records the name and answers at once; a name backed up before is backup_exists.
+  void backup(const std::string& name, std::function<void(gateway::BackupOutcome)> done) override {
+    using Result = gateway::BackupOutcome::Result;
+    const std::string path = "/backups/" + name;
+    if (fail_writes) return done({Result::failed, path, "simulated backup failure"});
+    if (std::find(backups.begin(), backups.end(), name) != backups.end()) return done({Result::exists, path, {}});
+    backups.push_back(name);
+    done({Result::made, path, {}});
   }
 
   /// Runs a command directly on the market (no REST), as the sequencer would.
@@ -60,7 +65,7 @@ class InlineMarketService final : public gateway::MarketService {
 
   bool fail_writes = false;  ///< commands: durable=false and no effect; reads: done(false)
   bool overloaded = false;   ///< execute and read refuse (queue full)
-  std::vector<std::string> backups;
+  std::vector<std::string> backups;  ///< the names backed up, in order
 
  private:
   engine::Market market_;

@@ -384,6 +384,47 @@ TEST_CASE("a frame whose strings are not UTF-8 is refused", "[wire]") {
   CHECK(command<engine::PlaceOffer>(decode_json(offer_with_notes("caf\\u00e9"))).notes == "caf\xc3\xa9");
 }
 
+TEST_CASE("a request id or location with a control character is refused; notes and reasons keep only tabs and line breaks",
+          "[wire]") {
+  std::vector<int> controls;
+  for (int c = 0; c < 0x20; ++c) controls.push_back(c);
+  controls.push_back(0x7F);
+  for (int c = 0x80; c <= 0x9F; ++c) controls.push_back(c);
+  const auto encode = [](int c) {
+    return c < 0x80 ? std::string(1, static_cast<char>(c)) : std::string{'\xc2', static_cast<char>(c)};
+  };
+  const auto offer = [](const std::string& request_id, const std::string& location, const std::string& notes) {
+    flatbuffers::FlatBufferBuilder b;
+    const auto o = w::CreatePlaceOffer(b, b.CreateString(request_id), b.CreateString(location), 7, 2850,
+                                       b.CreateString("2026-11-25"), true, b.CreateString(notes));
+    b.Finish(w::CreateClientFrame(b, w::ClientMessage::PlaceOffer, o.Union()), w::ClientFrameIdentifier());
+    return decode_binary({reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()});
+  };
+  const auto hand_back = [](const std::string& reason) {
+    flatbuffers::FlatBufferBuilder b;
+    const auto h = w::CreateHandBack(b, b.CreateString("r1"), b.CreateString("L-1"), 7, b.CreateString(reason));
+    b.Finish(w::CreateClientFrame(b, w::ClientMessage::HandBack, h.Union()), w::ClientFrameIdentifier());
+    return decode_binary({reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()});
+  };
+  const auto detail_of = [](const ClientRequest& r) {
+    const auto* e = std::get_if<ProtocolError>(&r);
+    return e ? e->detail : std::string();
+  };
+  for (int c : controls) {
+    const std::string x = encode(c);
+    INFO("code point " << c);
+    for (const auto& [field, r] : {std::pair{"request_id", offer("r" + x, "L-1", "")},
+                                   std::pair{"location", offer("r1", "L-1" + x, "")}}) {
+      CHECK(code_of(r) == "malformed_frame");
+      CHECK(detail_of(r).find(std::string("field '") + field + "' contains a control character") == 0);
+    }
+    const bool line_break_or_tab = c == '\t' || c == '\n' || c == '\r';
+    CHECK(code_of(offer("r1", "L-1", "see" + x + "you")) == (line_break_or_tab ? "accepted" : "malformed_frame"));
+    CHECK(code_of(hand_back("staff" + x + "left")) == (line_break_or_tab ? "accepted" : "malformed_frame"));
+  }
+  CHECK(command<engine::PlaceOffer>(offer("r1", "L-1", "line one\nline two")).notes == "line one\nline two");
+}
+
 TEST_CASE("a command without a request id is refused with request_id_missing", "[wire]") {
   for (const std::string& json : {
            std::string(R"({"message_type":"PlaceOffer","message":{"location":"L-1","package":7,"price":2850,"start_date":"2026-11-25"}})"),

@@ -1,12 +1,15 @@
 // carebroker-store: offline tools for a carebroker data directory.
 //   verify  --data DIR            open the journal, recover the market (snapshot + replay) and
 //                                 check it against a full replay; print what is there
-//   backup  --data DIR --to DIR   a consistent copy (RocksDB checkpoint) of a store not in use;
-//                                 a running server backs itself up online (see the README)
+//   backup  --data DIR --to DIR   a consistent copy (RocksDB checkpoint) of a store not in use,
+//                                 private (0700 / 0600); a running server backs itself up
+//                                 online (see the README)
 //   restore --from DIR --data DIR verify a backup, then put it in place as a new data directory
 //   archived --data DIR --package N   print a retired package's archived record
 // Exit status: 0 ok, 1 the store is damaged or the operation failed, 2 bad arguments.
 #include <boost/program_options.hpp>
+
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <iostream>
@@ -58,6 +61,7 @@ int verify(const std::string& data) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ::umask(077);  // a backup or a restored store is private: directories 0700, files 0600
   namespace po = boost::program_options;
   std::string command, data, to, from;
   std::uint64_t package = 0;

@@ -36,6 +36,37 @@ std::string frame_snapshot(const Snapshot& s) {
   return frame_batch(s.seq, s.seq, digest + s.state);
 }
 
+/// The store's files are the owner's alone: `dir` and every directory under it 0700, every
+/// file 0600. Hard-linked checkpoint files share their inode with the live store's, which is
+/// private too. (The server also sets umask 077, so RocksDB creates its files 0600.)
+StoreStatus make_private(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const fs::file_status st = it->symlink_status(ec);
+    if (ec) break;
+    if (fs::is_directory(st)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::replace, ec);
+    else if (fs::is_regular_file(st))
+      fs::permissions(it->path(), fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+    if (ec) break;
+  }
+  if (ec) return store_error(StoreCode::io_error, "make " + dir + " private (0700/0600): " + ec.message());
+  return {};
+}
+
+/// The store's directory is 0700 (created so when missing and `create`); its files are 0600
+/// by the server's umask 077.
+StoreStatus private_directory(const std::string& dir, bool create) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (create) fs::create_directories(dir, ec);
+  if (!ec && fs::is_directory(dir, ec)) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return store_error(StoreCode::io_error, "make " + dir + " a private directory (0700): " + ec.message());
+  return {};
+}
+
 }  // namespace
 
 /// Background error recovery is ours to drive (resume()): RocksDB's own automatic recovery
@@ -81,6 +112,7 @@ StoreStatus RocksJournal::open_db() {
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf}, {"journal", cf}, {"snapshots", cf}, {"archive", cf}, {"meta", cf}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  if (auto s = private_directory(o.path, o.create_if_missing); !s.ok()) return s;
   if (auto s = from_rocks(rocksdb::DB::Open(db, o.path, families, &handles, &db_), "open " + o.path); !s.ok()) {
     db_ = nullptr;
     return s;
@@ -223,7 +255,8 @@ StoreStatus RocksJournal::backup(const std::string& dir) {
   rocksdb::Checkpoint* raw = nullptr;
   if (auto s = from_rocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint"); !s.ok()) return s;
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  return from_rocks(checkpoint->CreateCheckpoint(dir), "back up to " + dir);
+  if (auto s = from_rocks(checkpoint->CreateCheckpoint(dir), "back up to " + dir); !s.ok()) return s;
+  return make_private(dir);
 }
 
 StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::string& data_dir) {
@@ -251,7 +284,7 @@ StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::stri
     fs::rename(probe, data_dir, ec);
     if (ec) return store_error(StoreCode::io_error, "move into " + data_dir + ": " + ec.message());
   }
-  return {};
+  return make_private(data_dir);
 }
 
 StoreStatus RocksJournal::debug_put_raw(std::uint64_t key_seq, std::string_view value) {

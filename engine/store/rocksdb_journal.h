@@ -51,10 +51,11 @@ class RocksJournal final : public Journal {
   StoreStatus resume() override;
 
   /// An online, consistent copy of the whole store in `dir` (which must not exist), taken with
-  /// a RocksDB checkpoint (hard links where possible). Safe while appends continue.
+  /// a RocksDB checkpoint (hard links where possible). Safe while appends continue. The copy is
+  /// private: its directory 0700, its files 0600 (as open() makes the store's own).
   StoreStatus backup(const std::string& dir);
   /// Restores a backup made by backup() into `data_dir` (which must not exist), after checking
-  /// that the backup opens and its journal replays cleanly.
+  /// that the backup opens and its journal replays cleanly; the result is 0700/0600.
   static StoreStatus restore(const std::string& backup_dir, const std::string& data_dir);
 
   // ---- test hooks: damage the journal to test corruption handling ----

@@ -7,10 +7,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "engine/calendar.h"
 #include "engine/codes.h"
+#include "gateway/text_checks.h"
 #include "schemas/wire_generated.h"
 
 namespace carebroker::gateway::protocol {
@@ -172,6 +174,23 @@ bool strings_ok(std::initializer_list<const fb::String*> strings) {
   return true;
 }
 
+/// A string of a command that reaches the journal: identifiers are one line, notes and reasons
+/// free text (gateway/text_checks.h); the engine checks the lengths.
+struct TextField {
+  const char* name;
+  const fb::String* value;
+  TextForm form;
+};
+
+std::optional<ProtocolError> texts_ok(std::initializer_list<TextField> fields) {
+  for (const TextField& f : fields)
+    if (f.value)
+      if (std::string problem = text_problem(f.value->string_view(), f.form, std::numeric_limits<std::size_t>::max());
+          !problem.empty())
+        return refuse(codes::malformed_frame, std::string("field '") + f.name + "' " + problem);
+  return std::nullopt;
+}
+
 template <typename T>
 std::optional<ProtocolError> command_basics(const T* m, std::string& request_id) {
   request_id = str(m->request_id());
@@ -185,6 +204,10 @@ ClientRequest offer_command(const T* m, const std::string& provider) {
   std::string request_id;
   if (!strings_ok({m->request_id(), m->location(), m->start_date(), m->notes()}))
     return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (auto e = texts_ok({{"request_id", m->request_id(), TextForm::line},
+                         {"location", m->location(), TextForm::line},
+                         {"notes", m->notes(), TextForm::free}}))
+    return *e;
   if (auto e = command_basics(m, request_id)) return *e;
   if (m->price() <= 0)
     return refuse(engine::to_string(engine::Code::price_not_positive),
@@ -211,6 +234,8 @@ template <typename Command, typename T>
 ClientRequest package_command(const T* m, const std::string& provider) {
   std::string request_id;
   if (!strings_ok({m->request_id(), m->location()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (auto e = texts_ok({{"request_id", m->request_id(), TextForm::line}, {"location", m->location(), TextForm::line}}))
+    return *e;
   if (auto e = command_basics(m, request_id)) return *e;
   Command c;
   c.provider = provider;
@@ -223,6 +248,7 @@ ClientRequest package_command(const T* m, const std::string& provider) {
 template <typename Command, typename T>
 ClientRequest reasoned_command(const T* m, const std::string& provider) {
   if (!strings_ok({m->reason()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (auto e = texts_ok({{"reason", m->reason(), TextForm::free}})) return *e;
   ClientRequest r = package_command<Command>(m, provider);
   if (auto* c = std::get_if<engine::Command>(&r)) std::get<Command>(*c).reason = str(m->reason());
   return r;

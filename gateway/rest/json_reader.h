@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/types.h"
+#include "gateway/text_checks.h"
 
 namespace carebroker::gateway::rest {
 
@@ -60,7 +61,11 @@ class ObjectReader {
   /// The full name of a field for messages, e.g. "ranking.min_quality".
   std::string name(std::string_view key) const { return where_ + std::string(key); }
 
+  /// A name or an identifier: valid UTF-8, one line (no control character: C0, DEL or C1), at
+  /// most `max_chars` code points. Anything else is 422 invalid_value naming the field.
   void text(std::string_view key, std::string& out, Need, std::size_t max_chars = kMaxCodeChars);
+  /// Free text (notes, reasons, addresses): as text(), but tabs and line breaks are allowed.
+  void free_text(std::string_view key, std::string& out, Need, std::size_t max_chars = kMaxTextChars);
   void integer(std::string_view key, int& out, Need, int min, int max);
   void integer(std::string_view key, std::int64_t& out, Need, std::int64_t min, std::int64_t max);
   /// Integer pence, 0..kMaxPence: no fraction, no string, no negative.
@@ -69,6 +74,9 @@ class ObjectReader {
   /// "YYYY-MM-DD".
   void date(std::string_view key, engine::Date& out, Need);
   void dates(std::string_view key, std::vector<engine::Date>& out, Need);
+  /// A string taken as it is, for a caller that applies a stricter rule of its own (backup names).
+  void raw_text(std::string_view key, std::string& out, Need);
+  /// A list of names or identifiers, each checked as text() does.
   void texts(std::string_view key, std::vector<std::string>& out, Need,
              std::size_t max_items = kMaxListItems, std::size_t max_chars = kMaxCodeChars);
   /// One of the enum's stable names (as printed by to_string).
@@ -100,6 +108,7 @@ class ObjectReader {
 
  private:
   const json::value* field(std::string_view key, Need need);
+  void read_text(std::string_view key, std::string& out, Need, std::size_t max_chars, TextForm form);
 
   const json::object* object_ = nullptr;
   std::string where_;

@@ -64,14 +64,29 @@ const json::value* ObjectReader::field(std::string_view key, Need need) {
   return &it->value();
 }
 
-void ObjectReader::text(std::string_view key, std::string& out, Need need, std::size_t max_chars) {
+void ObjectReader::read_text(std::string_view key, std::string& out, Need need, std::size_t max_chars, TextForm form) {
   const json::value* v = field(key, need);
   if (!v) return;
   if (!v->is_string()) return wrong_type(key, "a string");
   const json::string& s = v->get_string();
-  if (s.size() > max_chars)
-    return fail(422, "invalid_value", "field '" + name(key) + "' is longer than " + std::to_string(max_chars) + " characters");
+  if (std::string problem = text_problem(s, form, max_chars); !problem.empty())
+    return fail(422, "invalid_value", "field '" + name(key) + "' " + problem);
   out.assign(s.data(), s.size());
+}
+
+void ObjectReader::text(std::string_view key, std::string& out, Need need, std::size_t max_chars) {
+  read_text(key, out, need, max_chars, TextForm::line);
+}
+
+void ObjectReader::raw_text(std::string_view key, std::string& out, Need need) {
+  const json::value* v = field(key, need);
+  if (!v) return;
+  if (!v->is_string()) return wrong_type(key, "a string");
+  out.assign(v->get_string().data(), v->get_string().size());
+}
+
+void ObjectReader::free_text(std::string_view key, std::string& out, Need need, std::size_t max_chars) {
+  read_text(key, out, need, max_chars, TextForm::free);
 }
 
 void ObjectReader::integer(std::string_view key, std::int64_t& out, Need need, std::int64_t min,
@@ -172,8 +187,8 @@ void ObjectReader::texts(std::string_view key, std::vector<std::string>& out, Ne
     const json::value& v = (*a)[i];
     const std::string item = name(key) + "[" + std::to_string(i) + "]";
     if (!v.is_string()) return fail(422, "wrong_type", "field '" + item + "' must be a string");
-    if (v.get_string().size() > max_chars)
-      return fail(422, "invalid_value", "field '" + item + "' is longer than " + std::to_string(max_chars) + " characters");
+    if (std::string problem = text_problem(v.get_string(), TextForm::line, max_chars); !problem.empty())
+      return fail(422, "invalid_value", "field '" + item + "' " + problem);
     out.emplace_back(v.get_string().data(), v.get_string().size());
   }
 }
@@ -362,7 +377,7 @@ JsonStatus package_from_json(const json::value& v, engine::PackageSpec& s, engin
   if (const json::value* p = r.object("person", Need::required)) {
     ObjectReader pr(*p, "person.", status);
     pr.text("name", person.name, Need::required);
-    pr.text("address", person.address, Need::optional, kMaxTextChars);
+    pr.free_text("address", person.address, Need::optional);
     pr.text("postcode", person.postcode, Need::optional, 16);
     pr.text("case_reference", person.case_reference, Need::optional);
     pr.finish();
@@ -404,7 +419,7 @@ JsonStatus quality_patch_from_json(const json::value& v, engine::UpdateQualityIn
                   FsaRating::r3, FsaRating::r4, FsaRating::r5, FsaRating::awaiting);
   optional_int("self_assessment", q.self_assessment, -1, 100);
   optional_bool("embargo", q.embargo);
-  r.text("embargo_reason", q.embargo_reason, Need::optional, kMaxTextChars);
+  r.free_text("embargo_reason", q.embargo_reason, Need::optional);
   optional_bool("default_notice", q.default_notice);
   optional_int("unexpected_deaths_under_investigation", q.unexpected_deaths_under_investigation, 0, 1000);
   optional_bool("registered_manager_vacancy", q.registered_manager_vacancy);

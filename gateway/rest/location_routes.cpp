@@ -19,7 +19,7 @@ void ok_with_location(RestContext& ctx, Command c, int status, std::string dps =
 bool read_dps_reason(RestContext& ctx, std::string& dps, std::string* reason) {
   return read_body(ctx, [&](ObjectReader& r) {
     r.text("dps", dps, Need::required);
-    if (reason) r.text("reason", *reason, Need::required, kMaxTextChars);
+    if (reason) r.free_text("reason", *reason, Need::required);
   });
 }
 

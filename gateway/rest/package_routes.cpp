@@ -92,7 +92,7 @@ void get_package(RestContext& ctx) {
 void post_hold(RestContext& ctx) {
   HoldPackage c;
   if (!package_id(ctx, c.package)) return;
-  if (!read_body(ctx, [&](ObjectReader& r) { r.text("reason", c.reason, Need::required, kMaxTextChars); })) return;
+  if (!read_body(ctx, [&](ObjectReader& r) { r.free_text("reason", c.reason, Need::required); })) return;
   run_package_command(ctx, std::move(c));
 }
 
@@ -106,7 +106,7 @@ void post_release(RestContext& ctx) {
 void post_cancel(RestContext& ctx) {
   CancelPackage c;
   if (!package_id(ctx, c.package)) return;
-  if (!read_body(ctx, [&](ObjectReader& r) { r.text("reason", c.reason, Need::required, kMaxTextChars); })) return;
+  if (!read_body(ctx, [&](ObjectReader& r) { r.free_text("reason", c.reason, Need::required); })) return;
   run_package_command(ctx, std::move(c));
 }
 
@@ -123,7 +123,7 @@ void post_abnormally_low_decision(RestContext& ctx) {
   if (!read_body(ctx, [&](ObjectReader& r) {
         r.text("location", c.location, Need::required);
         r.boolean("accept", c.accept, Need::required);
-        r.text("reason", c.reason, Need::required, kMaxTextChars);
+        r.free_text("reason", c.reason, Need::required);
       }))
     return;
   c.officer = ctx.principal.name;
@@ -135,7 +135,7 @@ void post_persons_choice(RestContext& ctx) {
   if (!package_id(ctx, c.package)) return;
   if (!read_body(ctx, [&](ObjectReader& r) {
         r.text("location", c.location, Need::required);
-        r.text("reason", c.reason, Need::required, kMaxTextChars);
+        r.free_text("reason", c.reason, Need::required);
       }))
     return;
   c.officer = ctx.principal.name;

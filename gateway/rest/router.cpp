@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "gateway/backup_target.h"
 #include "gateway/error_codes.h"
 #include "gateway/rest/route_context.h"
 
@@ -225,12 +226,21 @@ void post_token(RestContext& ctx) {
 }
 
 void post_backup(RestContext& ctx) {
-  std::string to;
-  if (!read_body(ctx, [&](ObjectReader& r) { r.text("to", to, Need::required, kMaxTextChars); })) return;
-  if (to.empty()) return reply_error(ctx.respond, input_error(422, "invalid_value", "field 'to' must not be empty"));
-  if (std::string error = ctx.market.backup(to); !error.empty())
-    return ctx.respond(error_response(500, "backup_failed", error));
-  ctx.respond(json_response(200, json::object{{"ok", true}, {"to", to}}));
+  std::string name;
+  // Taken raw: backup_name_problem is stricter than text(), and every bad name is invalid_backup_name.
+  if (!read_body(ctx, [&](ObjectReader& r) { r.raw_text("name", name, Need::required); })) return;
+  if (std::string problem = backup_name_problem(name); !problem.empty())
+    return reply_error(ctx.respond, input_error(422, "invalid_backup_name", "field 'name': " + problem));
+  ctx.market.backup(name, [name, respond = ctx.respond](BackupOutcome made) {
+    switch (made.result) {
+      case BackupOutcome::Result::made:
+        return respond(json_response(201, json::object{{"ok", true}, {"name", name}, {"path", made.path}}));
+      case BackupOutcome::Result::exists:
+        return respond(error_response(409, "backup_exists", "a backup named " + name + " exists already: " + made.path));
+      case BackupOutcome::Result::failed: break;
+    }
+    respond(error_response(500, "backup_failed", made.detail));
+  });
 }
 
 // ---- configuration ----
@@ -299,7 +309,7 @@ void put_provider_status(RestContext& ctx) {
   if (!read_body(ctx, [&](ObjectReader& r) {
         r.boolean("in_administration", c.in_administration, Need::required);
         r.boolean("contract_terminated", c.contract_terminated, Need::required);
-        r.text("reason", c.reason, Need::optional, kMaxTextChars);
+        r.free_text("reason", c.reason, Need::optional);
       }))
     return;
   run_command(ctx, std::move(c), 200);
@@ -347,7 +357,7 @@ const std::vector<RouteInfo>& rest_routes() {
       {"POST", "/api/v1/packages/{id}/direct-payment", {officer}, "Close a package for a direct payment", {}, post_direct_payment},
       {"POST", "/api/v1/packages/{id}/abnormally-low-decisions", {officer}, "Accept or reject an abnormally low offer's explanation", {}, post_abnormally_low_decision},
       {"POST", "/api/v1/packages/{id}/persons-choice", {officer}, "Award to the person's own choice of location", {}, post_persons_choice},
-      {"POST", "/api/v1/admin/backups", {admin}, "Back the store up online into a directory", {}, post_backup},
+      {"POST", "/api/v1/admin/backups", {admin}, "Back the store up online into a named directory under the backup directory", {}, post_backup},
   };
   return routes;
 }
@@ -367,6 +377,8 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
   for (std::string_view raw : rest::split(path.substr(1), '/')) {
     std::string decoded;
     if (!rest::decode(raw, false, decoded)) return respond(error_response(400, "malformed_target", "a broken %-escape in the path"));
+    if (std::string problem = text_problem(decoded, TextForm::line, rest::kMaxCodeChars); !problem.empty())
+      return respond(error_response(400, "malformed_target", "a path segment " + problem));
     segments.push_back(std::move(decoded));
   }
 
@@ -411,6 +423,8 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
       if (!rest::decode(pair.substr(0, eq), true, key) ||
           !rest::decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true, value))
         return respond(error_response(400, "malformed_target", "a broken %-escape in the query"));
+      if (std::string problem = text_problem(value, TextForm::line, rest::kMaxCodeChars); !problem.empty())
+        return rest::reply_error(respond, input_error(422, "invalid_query", "query parameter '" + key + "' " + problem));
       if (std::find(route->query.begin(), route->query.end(), key) == route->query.end())
         return rest::reply_error(respond, input_error(422, "invalid_query", "unknown query parameter '" + key + "'"));
       if (ctx.query_value(key))
