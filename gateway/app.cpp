@@ -11,6 +11,7 @@
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
 #include "gateway/backup_target.h"
+#include "engine/replica/replica_thread.h"
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
 #include "gateway/sequencer_service.h"
@@ -25,6 +26,14 @@ struct App::Impl {
   std::unique_ptr<sequencer::Sequencer> sequencer;
   Metrics metrics;
   protocol::ProviderStreams streams;
+  // The read side (after what they publish to, so they stop first).
+  protocol::Projector projector{[this](std::shared_ptr<const protocol::Notifications> notifications) {
+    for (const auto& n : *notifications) streams.publish(n.provider, n.message);
+    metrics.broadcasts += notifications->size();
+  }};
+  replica::ReplicaThread publisher{"publisher", &projector};
+  replica::ReplicaThread reader{"reader"};
+  std::string replica_error;  // set by the recovered hook
   TokenStore tokens;
   std::unique_ptr<SequencerService> service;
   std::unique_ptr<ServerContext> context;
@@ -96,22 +105,24 @@ bool App::start(const AppOptions& options, std::string& error) {
   sequencer::SequencerOptions so;
   so.snapshot_every_events = options.snapshot_every;
   sequencer::Clock& clock = options.clock ? *options.clock : m.system_clock;
+  so.digest_every_batch = options.check_replicas_every_batch;
   m.sequencer = std::make_unique<sequencer::Sequencer>(*m.journal, clock, so);
-  m.sequencer->set_projector([](const std::vector<engine::Event>& events, const engine::Market& market) {
-    return std::static_pointer_cast<const void>(protocol::project(events, market));
+  // The read side: durable batches → the publisher replica (projects notifications, exactly,
+  // and publishes them to the provider streams) → the reader replica (REST reads, snapshots).
+  // Neither ever holds up the writer, the persister or an acknowledgement.
+  m.sequencer->set_recovered_hook([&m](const engine::Market& market, std::uint64_t seq) {
+    const std::string state = market.save_snapshot();
+    m.replica_error = m.publisher.start(state, seq);
+    if (m.replica_error.empty()) m.replica_error = m.reader.start(state, seq);
   });
-  m.sequencer->set_listener([&m](std::uint64_t, std::uint64_t, const std::vector<engine::Event>&,
-                                 const std::shared_ptr<const void>& projected) {
-    if (!projected) return;
-    const auto& notifications = *std::static_pointer_cast<const protocol::Notifications>(projected);
-    for (const auto& n : notifications) m.streams.publish(n.provider, n.message);
-    m.metrics.broadcasts += notifications.size();
-  });
+  m.publisher.set_downstream([&m](const replica::DurableBatch& batch) { m.reader.push(batch); });
+  m.sequencer->set_listener([&m](const replica::DurableBatch& batch) { m.publisher.push(batch); });
+  m.sequencer->set_snapshot_observer([&m](std::uint64_t seq, std::uint64_t digest) { m.reader.expect_digest(seq, digest); });
   m.sequencer->set_commit_observer([&m](std::uint64_t micros, std::size_t) { m.metrics.journal_commit.record_us(micros); });
   // The server listens before the market is recovered: /healthz answers, /readyz says why it is
   // not ready, and every command or read is refused (503) until recovery and the first-start
   // commands are done.
-  m.service = std::make_unique<SequencerService>(*m.sequencer, *m.journal, m.metrics,
+  m.service = std::make_unique<SequencerService>(*m.sequencer, m.reader, *m.journal, m.metrics,
                                                  std::filesystem::canonical(backup_dir));
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
   m.context->private_dirs = {options.data_dir, backup_dir};
@@ -133,6 +144,9 @@ bool App::start(const AppOptions& options, std::string& error) {
     line("carebroker_journal_failed_batches_total", "counter", s.failed_batches);
     line("carebroker_snapshots_total", "counter", s.snapshots);
     line("carebroker_ready", "gauge", m.context->ready() ? 1 : 0);
+    line("carebroker_replica_applied_sequence{replica=\"publisher\"}", "gauge", m.publisher.applied_seq());
+    line("carebroker_replica_applied_sequence{replica=\"reader\"}", "gauge", m.reader.applied_seq());
+    line("carebroker_replica_divergences_total", "counter", m.publisher.divergences() + m.reader.divergences());
     return out;
   };
   m.server = std::make_unique<Server>(*m.context, options.address, options.port, options.threads, options.tls);
@@ -141,6 +155,10 @@ bool App::start(const AppOptions& options, std::string& error) {
   const auto started = std::chrono::steady_clock::now();
   if (auto s = m.sequencer->start(); !s.ok()) {
     error = "cannot recover the market from " + journal_options.path + ": " + s.message;
+    return false;
+  }
+  if (!m.replica_error.empty()) {
+    error = m.replica_error;
     return false;
   }
   m.recovery_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -155,6 +173,8 @@ void App::stop() {
   if (impl_->service) impl_->service->wait_for_backups();  // they answer through the server
   if (impl_->server) impl_->server->stop();
   if (impl_->sequencer) impl_->sequencer->stop();
+  impl_->publisher.stop();  // after the writer: every durable batch reaches the replicas
+  impl_->reader.stop();
 }
 
 unsigned short App::port() const { return impl_->server ? impl_->server->port() : 0; }
@@ -168,6 +188,7 @@ std::optional<std::string> App::issue_token(const Principal& who, std::string& e
   return impl_->tokens.issue(who, error);
 }
 sequencer::Sequencer& App::sequencer() { return *impl_->sequencer; }
+std::uint64_t App::replica_divergences() const { return impl_->publisher.divergences() + impl_->reader.divergences(); }
 Metrics& App::metrics() { return impl_->metrics; }
 bool App::first_start() const { return impl_->first_start; }
 std::string App::recovery_summary() const {

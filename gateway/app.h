@@ -36,6 +36,9 @@ struct AppOptions {
   std::vector<engine::Command> first_start;
   /// A clock to use instead of the system clock (tests); not owned.
   sequencer::Clock* clock = nullptr;
+  /// The writer computes its digest after every batch and each replica checks it reaches the
+  /// same (a live determinism check, for tests: it costs a walk of the whole state per batch).
+  bool check_replicas_every_batch = false;
 };
 
 class App {
@@ -54,6 +57,8 @@ class App {
   /// subject must be single-line text (gateway/text_checks.h).
   std::optional<std::string> issue_token(const Principal& who, std::string& error);
   sequencer::Sequencer& sequencer();
+  /// Batches after which a replica's digest differed from the writer's (0 in a healthy server).
+  std::uint64_t replica_divergences() const;
   Metrics& metrics();
   /// How the market was recovered, for the start-up log.
   std::string recovery_summary() const;

@@ -1,6 +1,6 @@
 // What request handlers (REST and WebSocket) need of the market: run a command, read the
-// market, back the store up. The server's implementation wraps the sequencer; tests use an
-// in-process one. Callbacks run on the sequencer's persister thread or a backup thread (or the
+// market, back the store up. The server's implementation sends commands to the sequencer and
+// reads to a replica (never to the writer); tests use an in-process one. Callbacks run on the sequencer's persister thread or a backup thread (or the
 // caller's, in tests): handlers must not block in them and must marshal back to their own strand.
 #pragma once
 
@@ -27,9 +27,13 @@ class MarketService {
   /// Runs a command; `done` gets its reply once durable (or durable=false if it failed to persist).
   /// Returns false when the command queue is full (tell the client to retry: 503).
   virtual bool execute(engine::Command command, sequencer::Completion done) = 0;
-  /// Runs `read` with the market on the sequencer thread; `done(durable)` after everything it
-  /// saw is durable.
-  virtual bool read(sequencer::Read read, std::function<void(bool durable)> done) = 0;
+  /// A read of the market as it stood after event `applied_seq` (a replica's state: durable).
+  using Read = std::function<void(const engine::Market&, std::uint64_t applied_seq)>;
+  /// Runs `read` on a replica once it has every event acknowledged before this call (a client
+  /// reads its own writes), then `done(durable)` — false only when what it saw cannot be
+  /// trusted (the caller discards what the read produced). Returns false when reads are queued
+  /// beyond the limit (tell the client to retry: 503).
+  virtual bool read(Read read, std::function<void(bool durable)> done) = 0;
   /// An online, consistent backup of the store into the backup directory's child `name`
   /// (already checked by backup_name_problem). `done` gets the outcome once the checkpoint is
   /// written — on another thread in the server, so the caller's thread is not held meanwhile.

@@ -22,8 +22,14 @@ bool SequencerService::execute(engine::Command command, sequencer::Completion do
   return queued;
 }
 
-bool SequencerService::read(sequencer::Read read, std::function<void(bool)> done) {
-  return sequencer_.submit_read(std::move(read), std::move(done));
+bool SequencerService::read(Read read, std::function<void(bool)> done) {
+  // Every command acknowledged so far is at or below durable_seq: waiting for it is reading
+  // one's own writes.
+  return reader_.submit_read(sequencer_.durable_seq(),
+                             [read = std::move(read), done = std::move(done)](const engine::Market& m, std::uint64_t seq) {
+                               read(m, seq);
+                               if (done) done(true);
+                             });
 }
 
 void SequencerService::wait_for_backups() {

@@ -1,4 +1,5 @@
-// The server's MarketService: commands and reads go to the sequencer; backups to the RocksDB
+// The server's MarketService: commands go to the sequencer, reads to the reader replica (after
+// the sequence number durable when the read was asked for); backups to the RocksDB
 // journal (a checkpoint is safe while the sequencer writes), into the backup directory. Counts
 // commands by type and result and times them from submission to durable reply. Thread-safe.
 #pragma once
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "engine/replica/replica_thread.h"
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
 #include "gateway/market_service.h"
@@ -18,12 +20,16 @@ namespace carebroker::gateway {
 class SequencerService final : public MarketService {
  public:
   /// Backups go into children of `backup_dir` (an existing directory, checked by App::start).
-  SequencerService(sequencer::Sequencer& sequencer, store::RocksJournal& journal, Metrics& metrics,
-                   std::filesystem::path backup_dir)
-      : sequencer_(sequencer), journal_(journal), metrics_(metrics), backup_dir_(std::move(backup_dir)) {}
+  SequencerService(sequencer::Sequencer& sequencer, replica::ReplicaThread& reader, store::RocksJournal& journal,
+                   Metrics& metrics, std::filesystem::path backup_dir)
+      : sequencer_(sequencer),
+        reader_(reader),
+        journal_(journal),
+        metrics_(metrics),
+        backup_dir_(std::move(backup_dir)) {}
 
   bool execute(engine::Command command, sequencer::Completion done) override;
-  bool read(sequencer::Read read, std::function<void(bool durable)> done) override;
+  bool read(Read read, std::function<void(bool durable)> done) override;
   /// Runs the checkpoint on a thread of its own (the I/O thread is not held); refuses a name
   /// that exists already (backup_exists); one checkpoint at a time.
   void backup(const std::string& name, std::function<void(BackupOutcome)> done) override;
@@ -33,6 +39,7 @@ class SequencerService final : public MarketService {
 
  private:
   sequencer::Sequencer& sequencer_;
+  replica::ReplicaThread& reader_;
   store::RocksJournal& journal_;
   Metrics& metrics_;
   const std::filesystem::path backup_dir_;

@@ -176,7 +176,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     attach(who->subject, hello, 2);
   }
 
-  /// Reads the provider's locations and a snapshot on the sequencer thread, then attaches to the
+  /// Reads the provider's locations and a snapshot on a replica, then attaches to the
   /// stream: resuming when the client's epoch and position are still in the history, else with
   /// the snapshot. `tries` bounds retakes when the stream moved past a snapshot's position.
   void attach(const std::string& provider, const protocol::HelloRequest& hello, int tries) {
@@ -188,8 +188,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     auto executor = ws_.get_executor();
     const bool queued = context_.market.read(
-        [taken, provider](const engine::Market& market) {
-          taken->snapshot = protocol::snapshot_for(market, provider);
+        [taken, provider](const engine::Market& market, std::uint64_t applied_seq) {
+          taken->snapshot = protocol::snapshot_for(market, provider, applied_seq);
           taken->locations = protocol::locations_of(market, provider);
         },
         [weak, executor, taken, provider, hello, tries](bool durable) {

@@ -38,10 +38,10 @@ class InlineMarketService final : public gateway::MarketService {
     return true;
   }
 
-  bool read(sequencer::Read read, std::function<void(bool durable)> done) override {
+  bool read(Read read, std::function<void(bool durable)> done) override {
     ++reads_;
     if (overloaded) return false;
-    read(market_);
+    read(market_, events_.size());
     done(!fail_writes);
     return true;
   }

@@ -686,9 +686,9 @@ TEST_CASE("sequencer: deadlines fire without commands", "[sequencer]") {
   std::mutex m;
   std::condition_variable cv;
   std::vector<std::string> seen;  // event names, from the listener (persister thread)
-  rig.seq.set_listener([&](std::uint64_t, std::uint64_t, const std::vector<Event>& events, const auto&...) {
+  rig.seq.set_listener([&](const carebroker::replica::DurableBatch& batch) {
     std::lock_guard lock(m);
-    for (const auto& e : events) seen.emplace_back(event_name(e));
+    for (const auto& e : *batch.events) seen.emplace_back(event_name(e));
     cv.notify_all();
   });
   rig.start_with_market(4);

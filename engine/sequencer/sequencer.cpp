@@ -25,6 +25,7 @@ store::StoreStatus Sequencer::start() {
   next_seq_ = recovered_.last_seq + 1;
   durable_seq_ = recovered_.last_seq;
   events_since_snapshot_ = recovered_.events_replayed;
+  if (recovered_hook_) recovered_hook_(market_, recovered_.last_seq);
   started_ = true;
   persister_thread_ = std::thread([this] { run_persister(); });
   snapshot_thread_ = std::thread([this] { run_snapshot_writer(); });
@@ -151,7 +152,7 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
         p.batch.archive.emplace_back(retired->package, retired->archive);
     next_seq_ = p.batch.last_seq + 1;
     events_since_snapshot_ += p.events.size();
-    if (projector_) p.projected = projector_(p.events, market_);
+    if (options_.digest_every_batch) p.digest = market_.digest();
     if (options_.snapshot_every_events > 0 && events_since_snapshot_ >= options_.snapshot_every_events) {
       events_since_snapshot_ = 0;
       if (options_.fork_snapshots) p.forked = fork_snapshot(p.batch.last_seq);
@@ -207,6 +208,7 @@ void Sequencer::run_persister() {
       why = failure_;
     }
     const bool has_events = p.batch.last_seq >= p.batch.first_seq;
+    const std::size_t event_count = p.events.size();  // the events move to the listener
     if (!failed && has_events) {
       const auto started = std::chrono::steady_clock::now();
       const store::StoreStatus s = journal_.append(p.batch);
@@ -238,20 +240,25 @@ void Sequencer::run_persister() {
       ++stats_.failed_batches;
     } else {
       if (has_events) durable_seq_ = p.batch.last_seq;
-      if (has_events && listener_) listener_(p.batch.first_seq, p.batch.last_seq, p.events, p.projected);
+      // Replies first: nothing stands between a durable batch and its acknowledgements. Then the
+      // batch goes to the replicas, which project its notifications and answer reads.
       for (auto& r : p.releases) {
         if (r.on_read)
           r.on_read(true);
         else
           r.on_command(std::move(r.result));
       }
+      if (has_events && listener_)
+        listener_(replica::DurableBatch{p.batch.first_seq, p.batch.last_seq,
+                                        std::make_shared<const std::vector<Event>>(std::move(p.events)), p.digest,
+                                        p.forked || p.snapshot});
       // The snapshot after the replies: writing it delays the next batch, not this one's acks.
       if (p.snapshot) write_snapshot(*p.snapshot);
 
       std::lock_guard lock(stats_mutex_);
       if (has_events) {
         ++stats_.batches;
-        stats_.events += p.events.size();
+        stats_.events += event_count;
       }
     }
     {
@@ -269,6 +276,7 @@ void Sequencer::write_snapshot(const store::Snapshot& snapshot) {
                  static_cast<unsigned long long>(snapshot.seq), s.message.c_str());
     return;
   }
+  if (snapshot_observer_) snapshot_observer_(snapshot.seq, snapshot.digest);
   std::lock_guard lock(stats_mutex_);
   ++stats_.snapshots;
 }

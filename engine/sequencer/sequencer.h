@@ -6,9 +6,12 @@
 //
 // If a batch fails to persist, its commands — and those of any later batch already computed on
 // top of it — are failed, never acknowledged, and the sequencer rebuilds the market from the
-// journal (snapshot + replay) before it takes more. Queries run on the sequencer thread in
-// order with commands and are released with the batch they ran in, so nothing not yet durable
-// is ever visible. Snapshots are written every N events and at a clean stop.
+// journal (snapshot + replay) before it takes more. Each durable batch goes to the listener (the
+// replicas: engine/replica), after its replies are released; the writer itself only executes
+// and encodes — it projects nothing and answers no query for the server. (submit_read remains
+// for tests and tools: such a read runs on the writer in order with commands and is released
+// with its batch, so nothing not yet durable is ever visible.) Snapshots are written every N
+// events and at a clean stop.
 //
 // Thread-safety: submit*, durable_seq and stats may be called from any thread; completions and
 // the listener run on the persister thread and must not block.
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "engine/market.h"
+#include "engine/replica/durable_batch.h"
 #include "engine/sequencer/clock.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/journal.h"
@@ -42,6 +46,9 @@ struct SequencerOptions {
   /// sequencer pauses only for the fork, not for serialising the whole state. false = inline.
   bool fork_snapshots = true;
   engine::UtcMillis idle_tick_ms = 50;         ///< how often an idle sequencer looks at deadlines
+  /// Compute the writer's state digest after every batch and pass it with the batch, so each
+  /// replica checks it reaches the same state (tests: a live determinism check; costly).
+  bool digest_every_batch = false;
 };
 
 struct CommandResult {
@@ -54,12 +61,12 @@ struct CommandResult {
 
 using Completion = std::function<void(CommandResult&&)>;
 using Read = std::function<void(const engine::Market&)>;
-/// Runs on the sequencer thread after each batch, with the batch's events and the market as
-/// they leave it: turns events into whatever the gateway will send (notifications). Its result
-/// is handed to the listener once the batch is durable — never before, never if it fails.
-using Projector = std::function<std::shared_ptr<const void>(const std::vector<engine::Event>&, const engine::Market&)>;
-using BatchListener = std::function<void(std::uint64_t first_seq, std::uint64_t last_seq,
-                                         const std::vector<engine::Event>&, const std::shared_ptr<const void>& projected)>;
+/// Given each batch once it is durable — never before, never if it fails — on the persister
+/// thread, after the batch's replies: the replicas' feed. Must not block.
+using BatchListener = std::function<void(const replica::DurableBatch&)>;
+/// Called once on start(), after recovery and before any command runs, with the recovered market
+/// and its last sequence number: replicas start from it.
+using RecoveredHook = std::function<void(const engine::Market&, std::uint64_t last_seq)>;
 
 struct SequencerStats {
   std::uint64_t batches = 0, commands = 0, events = 0, failed_batches = 0, rebuilds = 0, snapshots = 0;
@@ -76,7 +83,12 @@ class Sequencer {
 
   /// Must be called before start().
   void set_listener(BatchListener listener) { listener_ = std::move(listener); }
-  void set_projector(Projector projector) { projector_ = std::move(projector); }
+  void set_recovered_hook(RecoveredHook hook) { recovered_hook_ = std::move(hook); }
+  /// Told the digest of every snapshot written (on the snapshot thread), so that the replicas'
+  /// digests at the same sequence number can be compared with it.
+  void set_snapshot_observer(std::function<void(std::uint64_t seq, std::uint64_t digest)> observer) {
+    snapshot_observer_ = std::move(observer);
+  }
   /// Told the duration of every successful journal append (microseconds) and its event count.
   void set_commit_observer(std::function<void(std::uint64_t micros, std::size_t events)> observer) {
     commit_observer_ = std::move(observer);
@@ -121,7 +133,7 @@ class Sequencer {
       std::uint64_t seq = 0;
     };
     std::optional<Forked> forked;
-    std::shared_ptr<const void> projected;
+    std::uint64_t digest = 0;  ///< the writer's digest after the batch (digest_every_batch)
   };
 
   void run_sequencer();
@@ -140,7 +152,8 @@ class Sequencer {
   Clock& clock_;
   SequencerOptions options_;
   BatchListener listener_;
-  Projector projector_;
+  RecoveredHook recovered_hook_;
+  std::function<void(std::uint64_t, std::uint64_t)> snapshot_observer_;
   std::function<void(std::uint64_t, std::size_t)> commit_observer_;
   Recovered recovered_;
 

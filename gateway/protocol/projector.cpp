@@ -2,7 +2,7 @@
 #include "gateway/protocol/projector.h"
 
 #include <algorithm>
-#include <atomic>
+#include <stdexcept>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -13,8 +13,6 @@ namespace {
 using engine::LocationIndex;
 using engine::PackageId;
 using engine::ProviderStanding;
-
-std::atomic<std::uint64_t> g_batches{0};
 
 template <class... Ts>
 struct overloaded : Ts... {
@@ -41,34 +39,29 @@ std::string tier_name(const engine::Market& market, const engine::Package& p, in
   return market.dps(p.dps).tiers[p.route_tiers[at]];
 }
 
-/// Projects one batch. Follows the events in order; for each package it knows who was invited
-/// at the moment of each event (see invited_at).
-class BatchProjection {
+}  // namespace
+
+/// One batch's projection: each event with the market exactly as it left it.
+class Projector::Batch {
  public:
-  BatchProjection(const std::vector<engine::Event>& events, const engine::Market& market, std::uint64_t batch)
-      : events_(events), market_(market), batch_(batch) {
-    for (std::size_t i = 0; i < events_.size(); ++i)
-      if (const auto* opened = std::get_if<engine::TierOpened>(&events_[i])) {
-        first_open_.try_emplace(opened->package, i);
-        last_open_[opened->package] = i;
-      }
+  explicit Batch(std::uint64_t batch) : batch_(batch) {}
+
+  void on_event(const engine::Event& event, const engine::Market& market) {
+    market_ = &market;
+    std::visit([this](const auto& e) { on(e); }, event);
   }
 
-  Notifications run() {
-    for (i_ = 0; i_ < events_.size(); ++i_) std::visit([this](const auto& e) { on(e); }, events_[i_]);
-    return std::move(out_);
-  }
+  Notifications take() { return std::move(out_); }
 
  private:
   // ---- events that tell providers something ----
 
   void on(const engine::TierOpened& e) {
-    open_now_[e.package] = &e.invited;
     const engine::Package* p = live(e.package);
     if (!p) return;
     // The package's description is fixed at posting; the tier and the window are this step's.
-    engine::BroadcastView view = market_.broadcast_view(*p);
-    view.tier = tier_name(market_, *p, e.step);
+    engine::BroadcastView view = market().broadcast_view(*p);
+    view.tier = tier_name(market(), *p, e.step);
     view.closes_at = e.closes_at;
     for (LocationIndex l : e.invited) send(l, make_broadcast(view, location_id(l)));
   }
@@ -80,13 +73,13 @@ class BatchProjection {
   }
 
   void on(const engine::WindowClosed& e) {
-    for (LocationIndex l : invited_at(e.package))
+    for (LocationIndex l : invited(e.package))
       update(l, e.package, ProviderStanding::closed_for_bidding, 0, "bidding closed; evaluation under way");
   }
 
   void on(const engine::TierEnded& e) {
     const std::string reason = e.reason == "no acceptable offer" ? "no acceptable offer" : "cascaded";
-    for (LocationIndex l : invited_at(e.package, e.step)) closed(l, e.package, reason);
+    for (LocationIndex l : invited(e.package)) closed(l, e.package, reason);
   }
 
   void on(const engine::AwardOffered& e) {
@@ -101,13 +94,9 @@ class BatchProjection {
   void on(const engine::AwardAccepted& e) {
     const engine::Package* p = live(e.package);
     if (!p) return;
-    // Own rank and score after the award, when the offers ranked are still this award's.
-    const bool ranks_valid = !opened_after(e.package) && p->status == engine::PackageStatus::placed &&
-                             p->award_location == e.location;
-    engine::Ranking ranking;
-    if (ranks_valid) ranking = market_.ranking(e.package, false);
+    // Own rank and score after the award: the ranking of the offers this award came from.
+    const engine::Ranking ranking = market().ranking(e.package, false);
     const auto own = [&](LocationIndex l, std::optional<int>& rank, std::optional<double>& score) {
-      if (!ranks_valid) return;
       if (const engine::RankedOffer* r = ranking.find(l); r && r->acceptable) {
         rank = r->rank;
         score = r->score;
@@ -119,7 +108,7 @@ class BatchProjection {
       own(e.location, rank, score);
       send(e.location, make_update({location_id(e.location), e.package, ProviderStanding::placed_with_you, rank,
                                     score, 0, "you accepted the award"}));
-      if (const engine::PersonDetails* person = market_.person(e.package))
+      if (const engine::PersonDetails* person = market().person(e.package))
         send(e.location, make_person_details(location_id(e.location), e.package, *person));
     }
     for (LocationIndex l : p->ever_invited) {
@@ -133,31 +122,30 @@ class BatchProjection {
   }
 
   void on(const engine::PackageCancelled& e) {
-    for (LocationIndex l : invited_at(e.package)) closed(l, e.package, "cancelled");
+    for (LocationIndex l : invited(e.package)) closed(l, e.package, "cancelled");
   }
   void on(const engine::PackageUnsourced& e) {
-    for (LocationIndex l : invited_at(e.package)) closed(l, e.package, "unsourced");
+    for (LocationIndex l : invited(e.package)) closed(l, e.package, "unsourced");
   }
   void on(const engine::PackageClosedForDirectPayment& e) {
-    for (LocationIndex l : invited_at(e.package)) closed(l, e.package, "closed for a direct payment");
+    for (LocationIndex l : invited(e.package)) closed(l, e.package, "closed for a direct payment");
   }
 
   void on(const engine::PackageHeld& e) {
-    for (LocationIndex l : invited_at(e.package))
+    for (LocationIndex l : invited(e.package))
       update(l, e.package, ProviderStanding::closed_for_bidding, 0, "on hold");
   }
 
   void on(const engine::PackageReleased& e) {
     const engine::Package* p = live(e.package);
-    if (!p || opened_after(e.package)) return;  // superseded by a new tier in this batch
+    if (!p) return;
     if (p->held_from == engine::PackageStatus::best_and_final) {
       for (const auto& entry : p->shortlist)
         update(entry.location, e.package, ProviderStanding::best_and_final, e.closes_at, "released from hold",
                entry.rank);
       return;
     }
-    for (LocationIndex l : invited_at(e.package))
-      update(l, e.package, ProviderStanding::open, e.closes_at, "released from hold");
+    for (LocationIndex l : p->invited) update(l, e.package, ProviderStanding::open, e.closes_at, "released from hold");
   }
 
   void on(const engine::PackageHandedBack& e) { closed(e.location, e.package, "handed back"); }
@@ -167,47 +155,25 @@ class BatchProjection {
 
   // ---- helpers ----
 
+  const engine::Market& market() const { return *market_; }
+
   /// The package, unless it left memory (retired): nothing more is said about it then.
   const engine::Package* live(PackageId id) const {
-    const engine::Package* p = market_.find_package(id);
+    const engine::Package* p = market().find_package(id);
     return p && !p->retired ? p : nullptr;
   }
 
-  bool opened_after(PackageId id) const {
-    const auto it = last_open_.find(id);
-    return it != last_open_.end() && it->second > i_;
-  }
-
-  /// Who was invited to the package's current step when event i_ happened. Exact whenever the
-  /// batch opens no later step of the package (a package's invited list changes only at
-  /// TierOpened, so the market's end state still holds it). When a step opened later in this
-  /// batch replaced the list, it is rebuilt from everyone ever invited, limited to the tier of
-  /// the step that was open (`step`, else the step of the next TierEnded) — exact unless a
-  /// location's tier changed during the competition.
-  std::vector<LocationIndex> invited_at(PackageId id, int step = -1) const {
-    if (const auto it = open_now_.find(id); it != open_now_.end()) return *it->second;
+  /// Who is invited to the package's current step, as of this event.
+  std::vector<LocationIndex> invited(PackageId id) const {
     const engine::Package* p = live(id);
-    if (!p) return {};
-    if (!first_open_.contains(id)) return p->invited;
-    if (step < 0)
-      for (std::size_t k = i_; k < first_open_.at(id) && step < 0; ++k)
-        if (const auto* ended = std::get_if<engine::TierEnded>(&events_[k]); ended && ended->package == id)
-          step = ended->step;
-    if (step < 0 || p->route_tiers.empty() || static_cast<std::size_t>(step) >= p->route_tiers.size())
-      return p->ever_invited;
-    const int tier = p->route_tiers[static_cast<std::size_t>(step)];
-    std::vector<LocationIndex> out;
-    for (LocationIndex l : p->ever_invited)
-      if (const engine::Membership* m = market_.location(l).membership_of(p->dps); m && m->tier == tier)
-        out.push_back(l);
-    return out;
+    return p ? p->invited : std::vector<LocationIndex>{};
   }
 
-  const std::string& location_id(LocationIndex l) const { return market_.location(l).id; }
+  const std::string& location_id(LocationIndex l) const { return market().location(l).id; }
 
   void send(LocationIndex l, Outbound message) {
     message->set_batch(batch_);
-    out_.push_back({market_.location(l).provider_id, std::move(message)});
+    out_.push_back({market().location(l).provider_id, std::move(message)});
   }
 
   void update(LocationIndex l, PackageId package, ProviderStanding standing, engine::UtcMillis closes_at,
@@ -222,28 +188,34 @@ class BatchProjection {
     update(l, package, ProviderStanding::closed, 0, std::move(reason));
   }
 
-  const std::vector<engine::Event>& events_;
-  const engine::Market& market_;
   const std::uint64_t batch_;
-  std::size_t i_ = 0;
-  std::unordered_map<PackageId, std::size_t> first_open_, last_open_;
-  std::unordered_map<PackageId, const std::vector<LocationIndex>*> open_now_;
+  const engine::Market* market_ = nullptr;
   std::set<std::pair<PackageId, LocationIndex>> closed_sent_;
   Notifications out_;
 };
 
-}  // namespace
+Projector::Projector(Sink sink) : sink_(std::move(sink)) {}
+Projector::~Projector() = default;
 
-std::shared_ptr<const Notifications> project(const std::vector<engine::Event>& events, const engine::Market& market) {
-  const std::uint64_t batch = g_batches.fetch_add(1, std::memory_order_relaxed) + 1;
-  const bool relevant = std::any_of(events.begin(), events.end(), [](const engine::Event& e) { return package_of(e) != 0; });
-  if (!relevant) return nullptr;
-  Notifications out = BatchProjection(events, market, batch).run();
-  if (out.empty()) return nullptr;
-  return std::make_shared<const Notifications>(std::move(out));
+void Projector::batch_begins(const replica::DurableBatch& batch) { batch_ = std::make_unique<Batch>(batch.last_seq); }
+
+void Projector::event_applied(const engine::Event& event, const engine::Market& after) {
+  if (batch_ && package_of(event) != 0) batch_->on_event(event, after);
 }
 
-std::uint64_t projected_batches() { return g_batches.load(std::memory_order_relaxed); }
+void Projector::batch_applied(const replica::DurableBatch&, const engine::Market&) {
+  if (!batch_) return;
+  Notifications out = batch_->take();
+  batch_.reset();
+  if (!out.empty()) sink_(std::make_shared<const Notifications>(std::move(out)));
+}
+
+std::shared_ptr<const Notifications> project(replica::Replica& replica, const replica::DurableBatch& batch) {
+  std::shared_ptr<const Notifications> heard;
+  Projector projector([&](std::shared_ptr<const Notifications> n) { heard = std::move(n); });
+  if (std::string error = replica.apply(batch, &projector); !error.empty()) throw std::logic_error(error);
+  return heard;
+}
 
 std::vector<std::string> locations_of(const engine::Market& market, const std::string& provider) {
   std::vector<std::string> out;
@@ -252,9 +224,9 @@ std::vector<std::string> locations_of(const engine::Market& market, const std::s
   return out;
 }
 
-ProviderSnapshot snapshot_for(const engine::Market& market, const std::string& provider) {
+ProviderSnapshot snapshot_for(const engine::Market& market, const std::string& provider, std::uint64_t applied_seq) {
   ProviderSnapshot snapshot;
-  snapshot.batch = projected_batches();
+  snapshot.batch = applied_seq;
   std::vector<LocatedBroadcast> packages;
   std::vector<StandingUpdate> updates;
   const engine::Provider* who = market.find_provider(provider);

@@ -1,5 +1,5 @@
 // Who hears what: turns a batch of the market's events into the messages each provider's stream
-// receives (the sequencer's Projector hook), and builds a provider's snapshot.
+// receives (observing the publisher's replica), and builds a provider's snapshot.
 //
 //   TierOpened        → PackageBroadcast to each invited location (one message per location)
 //   ShortlistFormed   → PackageUpdate best_and_final with its own rank, to each shortlisted location
@@ -20,19 +20,22 @@
 // score; the person's details go only to the location that accepted the award; officers' free
 // text (cancellation, hold reasons) is never forwarded.
 //
-// The market is as it stands at the END of the batch; each event says what happened in order, so
-// the projector follows the events (a package may open, close and cascade within one batch).
+// Exact by construction: the projector runs on a replica (engine/replica) as its observer and
+// sees every event with the market exactly as that event left it — who was invited is the
+// package's invited list at that moment (recorded in TierOpened), never a guess.
 //
-// Threading: project() and snapshot_for() run on the sequencer thread (the market's owner):
-// project() as the sequencer's Projector, snapshot_for() inside a MarketService read.
+// Threading: a Projector belongs to the replica thread it observes (the publisher);
+// snapshot_for() runs inside a read on a replica.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/market.h"
+#include "engine/replica/replica.h"
 #include "gateway/protocol/wire_codec.h"
 
 namespace carebroker::gateway::protocol {
@@ -44,27 +47,43 @@ struct Notification {
 };
 using Notifications = std::vector<Notification>;
 
-/// The notifications of one batch, in event order (so in order for each provider); nullptr when
-/// the batch tells no provider anything. Every message is stamped with the batch's number
-/// (OutboundMessage::batch()), counted from 1 by this process.
-std::shared_ptr<const Notifications> project(const std::vector<engine::Event>& events, const engine::Market& market);
+/// Turns each durable batch into its notifications, event by event, as the observer of the
+/// replica that applies it. At the end of each batch that told anyone anything, `sink` gets the
+/// batch's notifications in event order (so in order for each provider); every message is
+/// stamped with the batch's number: the journal sequence number of its last event.
+class Projector final : public replica::ReplicaObserver {
+ public:
+  using Sink = std::function<void(std::shared_ptr<const Notifications>)>;
+  explicit Projector(Sink sink);
+  ~Projector() override;
 
-/// How many batches project() has numbered so far (sequencer thread).
-std::uint64_t projected_batches();
+  void batch_begins(const replica::DurableBatch&) override;
+  void event_applied(const engine::Event&, const engine::Market& after) override;
+  void batch_applied(const replica::DurableBatch&, const engine::Market&) override;
+
+ private:
+  class Batch;
+  Sink sink_;
+  std::unique_ptr<Batch> batch_;
+};
+
+/// Applies `batch` to `replica` (at the batch's start) with a Projector watching, and returns the
+/// batch's notifications (nullptr when it told no one anything). For tests and tools.
+std::shared_ptr<const Notifications> project(replica::Replica& replica, const replica::DurableBatch& batch);
 
 /// A provider's snapshot: every package live for one of its locations (open, best-and-final,
-/// closed for bidding, award offered to it) with its standing, in pages, and the projected batch it is
+/// closed for bidding, award offered to it) with its standing, in pages, and the batch it is
 /// consistent with: it reflects every notification of batches ≤ `batch` (and none later).
 struct ProviderSnapshot {
   std::vector<std::shared_ptr<const OutboundMessage>> pages;  ///< make_snapshot_pages: at least one
   std::uint64_t batch = 0;
 };
 
-/// REQUIRES: on the sequencer thread (inside a MarketService read). An unknown provider gets an
-/// empty snapshot.
-ProviderSnapshot snapshot_for(const engine::Market& market, const std::string& provider);
+/// `applied_seq`: the sequence number the market stands at (a replica read's). An unknown
+/// provider gets an empty snapshot.
+ProviderSnapshot snapshot_for(const engine::Market& market, const std::string& provider, std::uint64_t applied_seq);
 
-/// The location ids of a provider, for the Welcome (sequencer thread).
+/// The location ids of a provider, for the Welcome.
 std::vector<std::string> locations_of(const engine::Market& market, const std::string& provider);
 
 }  // namespace carebroker::gateway::protocol

@@ -10,12 +10,13 @@
 //
 // Sessions attach atomically, so no message falls between a replay (or a snapshot) and the live
 // feed: resume() hands back the missed messages and registers the callback under one lock;
-// after_snapshot() does the same for a snapshot taken on the sequencer thread at projected batch B:
+// after_snapshot() does the same for a snapshot taken on a replica at batch B (its applied sequence):
 // it finds the stream position the snapshot stands for (the last message of a batch ≤ B) and
-// hands back the later messages already published.
+// hands back the later messages already published. (The replica that takes snapshots is fed by
+// the publisher's, so every batch ≤ B is published by then.)
 //
-// Threading: thread-safe. publish() runs on the sequencer's persister thread (the batch
-// listener); subscribe/resume/replay/unsubscribe on I/O threads. One mutex guards everything.
+// Threading: thread-safe. publish() runs on the publisher replica's thread (app.cpp);
+// subscribe/resume/replay/unsubscribe on I/O threads. One mutex guards everything.
 // Callbacks run on the publishing thread WITH that mutex held, in stream order: they must only
 // hand the message on (post it to the session's strand) — never block, never call back into
 // ProviderStreams. A message seq ≤ one already delivered never arrives.

@@ -7,7 +7,7 @@
 // instants ISO-8601 UTC plus a Europe/London display string.
 //
 // Called by the REST router: request conversions on the I/O thread; response conversions inside
-// a MarketService read, on the sequencer thread (they read the Market). Pure functions; the
+// a MarketService read, on a replica's thread (they read the Market). Pure functions; the
 // Market they read must not change meanwhile (the sequencer guarantees it).
 #pragma once
 

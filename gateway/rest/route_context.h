@@ -39,7 +39,7 @@ void run_command(RestContext&, engine::Command, int success_status,
                  std::function<void(const engine::Reply&, json::object&)> fill = {});
 /// The same, with the whole success response built by `success`.
 void run_command_with(RestContext&, engine::Command, std::function<HttpResponse(const engine::Reply&)> success);
-/// Runs `read` with the market on the sequencer thread and replies what it built once everything
+/// Runs `read` with the market on a replica (never the writer) and replies what it built once everything
 /// it saw is durable (503 not_durable otherwise).
 void run_read(RestContext&, std::function<HttpResponse(const engine::Market&)> read);
 

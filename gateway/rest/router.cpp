@@ -135,7 +135,7 @@ void run_command(RestContext& ctx, Command command, int success_status,
 void run_read(RestContext& ctx, std::function<HttpResponse(const engine::Market&)> read) {
   auto result = std::make_shared<HttpResponse>();
   Respond respond = ctx.respond;
-  const bool queued = ctx.market.read([result, read = std::move(read)](const engine::Market& m) { *result = read(m); },
+  const bool queued = ctx.market.read([result, read = std::move(read)](const engine::Market& m, std::uint64_t) { *result = read(m); },
                                       [result, respond](bool durable) {
                                         if (!durable)
                                           return respond(error_response(
@@ -216,7 +216,7 @@ void post_token(RestContext& ctx) {
   auto known = std::make_shared<bool>(false);
   Respond respond = ctx.respond;
   const bool queued = ctx.market.read(
-      [known, provider](const engine::Market& m) { *known = m.find_provider(provider) != nullptr; },
+      [known, provider](const engine::Market& m, std::uint64_t) { *known = m.find_provider(provider) != nullptr; },
       [known, who, respond, issue](bool durable) {
         if (!durable) return respond(error_response(503, "not_durable", "the market could not confirm the provider: retry"));
         if (!*known) return respond(error_response(404, "unknown_provider", "no provider " + who.subject));
