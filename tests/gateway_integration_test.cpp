@@ -17,6 +17,7 @@
 #include <flatbuffers/idl.h>
 
 #include <cstring>
+#include <future>
 #include <limits>
 #include <map>
 #include <set>
@@ -580,6 +581,40 @@ TEST_CASE("a provider that reconnects resumes after the last frame it saw, witho
     CHECK(packages_in_snapshot(ahead.snapshot).size() == 2);
     ahead.expect_quiet();
   }
+}
+
+TEST_CASE("authenticated REST reads never write to the journal, however the clock moves", "[gateway][rest]") {
+  // Regression (issue 7, defect 6): every read journaled a ClockAdvanced with a synced append.
+  TestServer server;
+  const std::string officer = server.token(Role::officer);
+  const std::uint64_t first = post_package(server, officer);
+  const std::uint64_t durable = server.durable_seq();
+  const auto appends = server.app().sequencer().stats().batches;
+  for (int i = 0; i < 300; ++i) {
+    server.clock().advance(1000);  // well inside the package's one-hour window
+    const std::string target = i % 2 == 0 ? "/api/v1/dps" : "/api/v1/packages/" + std::to_string(first);
+    const HttpResult r = http_request(server.port(), "GET", target, officer);
+    INFO(target << " → " << r.status << " " << r.error);
+    REQUIRE(r.status == 200);
+  }
+  CHECK(server.durable_seq() == durable);
+  CHECK(server.app().sequencer().stats().batches == appends);
+
+  // A command after the reads happens at the current time.
+  const carebroker::engine::UtcMillis now = server.clock().now();
+  const std::uint64_t second = post_package(server, officer);
+  CHECK(server.durable_seq() > durable);
+  auto market_now = std::make_shared<std::promise<std::pair<carebroker::engine::UtcMillis, carebroker::engine::UtcMillis>>>();
+  REQUIRE(server.app().sequencer().submit_read(
+      [market_now, second](const carebroker::engine::Market& m) {
+        market_now->set_value({m.now(), m.find_package(second)->posted_at});
+      },
+      {}));
+  auto f = market_now->get_future();
+  REQUIRE(f.wait_for(kNetTimeout) == std::future_status::ready);
+  const auto [market_time, posted_at] = f.get();
+  CHECK(market_time == now);
+  CHECK(posted_at == now);
 }
 
 TEST_CASE("bad input on every WebSocket entry point gets its own code; the server stays up and the journal does not move",

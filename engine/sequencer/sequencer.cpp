@@ -108,9 +108,14 @@ void Sequencer::run_sequencer() {
         rebuild_after_failure();
       }
     }
+    // Time is journaled only when it matters: with a command (which happens "now") or when a
+    // deadline is due. A batch of reads alone writes nothing — a read never costs a synced
+    // append; it sees the market as of the last tick, which is the state it is released with.
     const engine::UtcMillis now = std::max(clock_.now(), market_.now());
     const engine::UtcMillis due = market_.next_deadline();
-    const bool tick = now > market_.now() && (!items.empty() || (due != 0 && due <= now));
+    const bool has_command = std::any_of(items.begin(), items.end(),
+                                         [](const Item& i) { return std::holds_alternative<Command>(i.work); });
+    const bool tick = now > market_.now() && (has_command || (due != 0 && due <= now));
     if (tick) items.push_front(Item{Command{engine::Tick{now}}, {}, {}});
     if (!items.empty()) execute_batch(items);
     if (stopping) break;

@@ -8,7 +8,8 @@
 // top of it — are failed, never acknowledged, and the sequencer rebuilds the market from the
 // journal (snapshot + replay) before it takes more. Queries run on the sequencer thread in
 // order with commands and are released with the batch they ran in, so nothing not yet durable
-// is ever visible. Snapshots are written every N events and at a clean stop.
+// is ever visible. Time is journaled (a Tick) only in a batch that holds a command or when a
+// deadline is due: reads alone never write. Snapshots are written every N events and at a clean stop.
 //
 // Thread-safety: submit*, durable_seq and stats may be called from any thread; completions and
 // the listener run on the persister thread and must not block.
