@@ -15,7 +15,7 @@ class SequencerService final : public MarketService {
   SequencerService(sequencer::Sequencer& sequencer, store::RocksJournal& journal, Metrics& metrics)
       : sequencer_(sequencer), journal_(journal), metrics_(metrics) {}
 
-  bool execute(engine::Command command, sequencer::Completion done) override;
+  bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) override;
   bool read(sequencer::Read read, std::function<void(bool durable)> done) override;
   std::string backup(const std::string& dir) override;
 

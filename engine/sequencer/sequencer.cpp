@@ -32,11 +32,11 @@ store::StoreStatus Sequencer::start() {
   return {};
 }
 
-bool Sequencer::submit(Command command, Completion done) {
+bool Sequencer::submit(Command command, Completion done, engine::CommandKey key) {
   {
     std::lock_guard lock(in_mutex_);
     if (stopping_ || !started_ || incoming_.size() >= options_.queue_capacity) return false;
-    incoming_.push_back(Item{std::move(command), std::move(done), {}});
+    incoming_.push_back(Item{std::move(command), std::move(done), {}, std::move(key)});
   }
   in_cv_.notify_one();
   return true;
@@ -141,7 +141,7 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
     }
     const std::size_t before = p.events.size();
     CommandResult result;
-    result.reply = market_.execute(std::get<Command>(item.work), p.events);
+    result.reply = market_.execute(std::get<Command>(item.work), p.events, item.key);
     if (p.events.size() > before) {
       result.first_seq = p.batch.first_seq + before;
       result.last_seq = p.batch.first_seq + p.events.size() - 1;

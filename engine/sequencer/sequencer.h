@@ -87,7 +87,8 @@ class Sequencer {
   /// How start() recovered.
   const Recovered& recovered() const { return recovered_; }
   /// Queues a command. false = the queue is full or the sequencer stopped (refuse; never buffer).
-  bool submit(engine::Command command, Completion done);
+  /// `key`: the caller and its idempotency key, for a keyed command (Market::execute).
+  bool submit(engine::Command command, Completion done, engine::CommandKey key = {});
   /// Queues a read of the market; `done(true)` runs once everything the read saw is durable, or
   /// `done(false)` when a batch it saw failed to persist (discard what the read produced).
   bool submit_read(Read read, std::function<void(bool durable)> done);
@@ -102,6 +103,7 @@ class Sequencer {
     std::variant<engine::Command, Read> work;
     Completion on_command;
     std::function<void(bool)> on_read;
+    engine::CommandKey key;
   };
   struct Prepared {
     store::BatchToAppend batch;  // last_seq < first_seq when it holds no events
