@@ -25,8 +25,9 @@ class MarketService {
  public:
   virtual ~MarketService() = default;
   /// Runs a command; `done` gets its reply once durable (or durable=false if it failed to persist).
+  /// `key`: the caller and its Idempotency-Key (empty key: not keyed; see engine::CommandKey).
   /// Returns false when the command queue is full (tell the client to retry: 503).
-  virtual bool execute(engine::Command command, sequencer::Completion done) = 0;
+  virtual bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) = 0;
   /// Runs `read` with the market on the sequencer thread; `done(durable)` after everything it
   /// saw is durable.
   virtual bool read(sequencer::Read read, std::function<void(bool durable)> done) = 0;

@@ -22,7 +22,7 @@ class SequencerService final : public MarketService {
                    std::filesystem::path backup_dir)
       : sequencer_(sequencer), journal_(journal), metrics_(metrics), backup_dir_(std::move(backup_dir)) {}
 
-  bool execute(engine::Command command, sequencer::Completion done) override;
+  bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) override;
   bool read(sequencer::Read read, std::function<void(bool durable)> done) override;
   /// Runs the checkpoint on a thread of its own (the I/O thread is not held); refuses a name
   /// that exists already (backup_exists); one checkpoint at a time.

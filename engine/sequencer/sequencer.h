@@ -8,7 +8,8 @@
 // top of it — are failed, never acknowledged, and the sequencer rebuilds the market from the
 // journal (snapshot + replay) before it takes more. Queries run on the sequencer thread in
 // order with commands and are released with the batch they ran in, so nothing not yet durable
-// is ever visible. Snapshots are written every N events and at a clean stop.
+// is ever visible. Time is journaled (a Tick) only in a batch that holds a command or when a
+// deadline is due: reads alone never write. Snapshots are written every N events and at a clean stop.
 //
 // Thread-safety: submit*, durable_seq and stats may be called from any thread; completions and
 // the listener run on the persister thread and must not block.
@@ -86,7 +87,8 @@ class Sequencer {
   /// How start() recovered.
   const Recovered& recovered() const { return recovered_; }
   /// Queues a command. false = the queue is full or the sequencer stopped (refuse; never buffer).
-  bool submit(engine::Command command, Completion done);
+  /// `key`: the caller and its idempotency key, for a keyed command (Market::execute).
+  bool submit(engine::Command command, Completion done, engine::CommandKey key = {});
   /// Queues a read of the market; `done(true)` runs once everything the read saw is durable, or
   /// `done(false)` when a batch it saw failed to persist (discard what the read produced).
   bool submit_read(Read read, std::function<void(bool durable)> done);
@@ -103,6 +105,7 @@ class Sequencer {
     std::variant<engine::Command, Read> work;
     Completion on_command;
     std::function<void(bool)> on_read;
+    engine::CommandKey key;
   };
   struct Prepared {
     store::BatchToAppend batch;  // last_seq < first_seq when it holds no events
