@@ -65,7 +65,9 @@ namespace carebroker::engine {
   X(award_not_for_location)                                                                        \
   X(not_abnormally_low)                                                                            \
   X(decision_already_made)                                                                         \
-  X(reason_required)
+  X(reason_required)                                                                               \
+  /* identity and idempotency (appended: REST Idempotency-Key) */                                  \
+  X(invalid_idempotency_key)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

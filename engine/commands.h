@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -120,6 +121,17 @@ using Command =
                  UpdateQualityInputs, PostPackage, HoldPackage, ReleasePackage, CancelPackage,
                  CloseForDirectPayment, DecideAbnormallyLow, AwardToPersonsChoice, PlaceOffer,
                  AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage>;
+
+/// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
+/// command run with a key is answered once; the same caller, key and payload again get the
+/// original reply (replayed, no new events); the same caller and key with another payload are
+/// refused (request_id_reused). Keys are scoped per caller. An empty key = not keyed.
+struct CommandKey {
+  std::string caller;  ///< the authenticated principal, e.g. "officer:brokerage-officer-1"
+  std::string key;     ///< 1..64 printable ASCII characters without spaces (as request ids)
+};
+/// 1..64 characters, each printable ASCII and not a space (0x21..0x7e).
+bool valid_command_key(std::string_view key);
 
 /// The stable name of a command's type, e.g. "place_offer" (for metrics and logs).
 std::string_view command_name(const Command&);

@@ -199,13 +199,25 @@ struct PackageRetired {
   bool operator==(const PackageRetired&) const = default;
 };
 
+/// A keyed command (engine/commands.h CommandKey) succeeded: what a retry with the same caller,
+/// key and payload is answered. Emitted after the command's own events. Kept while `package` is
+/// in memory when `expires_at` is 0 (a package-scoped command), else until the market clock
+/// reaches `expires_at`.
+struct CommandKeyRecorded {
+  std::string caller, key;
+  std::uint64_t payload_hash = 0;
+  PackageId package = 0;  ///< the reply's package (0 = none)
+  UtcMillis expires_at = 0;
+  bool operator==(const CommandKeyRecorded&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
                  PackagePosted, TierOpened, TierEnded, PackageUnsourced, PackageHeld, PackageReleased,
                  PackageCancelled, PackageClosedForDirectPayment, OfferPlaced, OfferWithdrawn,
                  WindowClosed, ShortlistFormed, AwardHeld, AbnormallyLowDecided, AwardOffered,
-                 AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired>;
+                 AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

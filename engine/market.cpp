@@ -10,9 +10,36 @@ namespace carebroker::engine {
 
 Market::Market() = default;
 
-Reply Market::execute(const Command& command, std::vector<Event>& out) {
+bool valid_command_key(std::string_view key) {
+  return !key.empty() && key.size() <= 64 &&
+         std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+}
+
+Reply Market::execute(const Command& command, std::vector<Event>& out, const CommandKey& key) {
   Emitter emitter(*this, out);
-  return std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+  if (key.key.empty()) return std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+  if (!valid_command_key(key.key))
+    return {reject(Code::invalid_idempotency_key,
+                   "an idempotency key is 1..64 printable ASCII characters without spaces")};
+  // The payload is the command itself, as parsed (its type and every field): the same request
+  // written with other spacing or member order is the same payload.
+  Digest payload;
+  payload.add(command);
+  const std::uint64_t hash = payload.value();
+  const std::string record_key = request_key(key.caller, key.key);
+  if (auto seen = command_keys_.find(record_key); seen != command_keys_.end()) {
+    if (seen->second.payload_hash != hash)
+      return {reject(Code::request_id_reused,
+                     "idempotency key " + key.key + " was already used for a different request")};
+    return Reply{Status{}, seen->second.package, true};
+  }
+  Reply reply = std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+  if (!reply.ok()) return reply;
+  // A command about a package keeps its key while the package is in memory; others for a while.
+  const bool package_scoped = reply.package != 0 && find_package(reply.package) != nullptr;
+  emitter.emit(CommandKeyRecorded{key.caller, key.key, hash, reply.package,
+                                  package_scoped ? 0 : now_ + kKeyedCommandRetentionDays * kMillisPerDay});
+  return reply;
 }
 
 Reply Market::handle(const Tick& tick, Emitter& e) {
@@ -70,7 +97,7 @@ RiskRating Market::risk_of(LocationIndex loc, int dps) const {
 std::uint64_t Market::digest() const {
   Digest d;
   d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  d.add(packages_).add(people_).add(requests_);
+  d.add(packages_).add(people_).add(requests_).add(command_keys_);
   return d.value();
 }
 
@@ -95,7 +122,8 @@ std::string_view event_name(const Event& e) {
       "tier_ended", "package_unsourced", "package_held", "package_released", "package_cancelled",
       "package_closed_for_direct_payment", "offer_placed", "offer_withdrawn", "window_closed",
       "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
-      "award_accepted", "award_declined", "package_handed_back", "package_retired"};
+      "award_accepted", "award_declined", "package_handed_back", "package_retired",
+      "command_key_recorded"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -46,7 +46,17 @@ class Market {
 
   /// Runs one command. Events it causes are appended to `out` (and already applied).
   /// REQUIRES: `out` is the caller's; nothing is appended on rejection.
-  Reply execute(const Command& command, std::vector<Event>& out);
+  /// With a key (REST's Idempotency-Key; see CommandKey): a caller's key already used with the
+  /// same payload gets the original reply, `replayed`, and nothing happens; with another payload
+  /// it is refused (request_id_reused). A keyed command that succeeds also emits a
+  /// CommandKeyRecorded. An invalid key is refused (invalid_idempotency_key).
+  Reply execute(const Command& command, std::vector<Event>& out, const CommandKey& key = {});
+
+  /// How long a keyed command's record is kept when the command is not about a package
+  /// (configuration, providers, locations, memberships), by the market clock: as long as a
+  /// closed package stays in memory by default. A package's commands keep theirs, like provider
+  /// request ids, for the package's life in memory.
+  static constexpr int kKeyedCommandRetentionDays = 90;
 
   /// Applies one event. The only way market state changes; used by execute and by replay.
   void apply(const Event& event);
@@ -115,6 +125,13 @@ class Market {
   struct RequestRecord {
     std::uint64_t payload_hash = 0;
     PackageId package = 0;
+  };
+  /// A keyed command's outcome (CommandKeyRecorded): its payload and reply's package; kept with
+  /// its package when expires_at is 0, else until the clock reaches expires_at.
+  struct CommandKeyRecord {
+    std::uint64_t payload_hash = 0;
+    PackageId package = 0;
+    UtcMillis expires_at = 0;
   };
   class Emitter;
 
@@ -191,6 +208,8 @@ class Market {
   void clear_deadline(Package&);
   Package& package_mut(PackageId id) { return packages_[id - 1]; }
   void remember_request(const RequestRef&, PackageId);
+  void remember_command_key(const CommandKeyRecorded&);
+  void expire_command_keys();
   static std::string request_key(std::string_view provider, std::string_view request_id);
   void mark_closed(Package&, PackageStatus, UtcMillis at);
   void retire_closed(Emitter&);
@@ -213,6 +232,12 @@ class Market {
   // Derived from requests_: each package's record keys (views of the keys stored in the map's
   // nodes, whose addresses never change), to drop them when it retires.
   std::unordered_map<PackageId, std::vector<std::string_view>> request_keys_of_;
+  // request_key(caller, Idempotency-Key) → a keyed command's record (REST commands).
+  std::unordered_map<std::string, CommandKeyRecord> command_keys_;
+  // Derived from command_keys_ (views of the map's keys): package-scoped keys by package, and
+  // the others by expiry.
+  std::unordered_map<PackageId, std::vector<std::string_view>> command_keys_of_;
+  std::set<std::pair<UtcMillis, std::string_view>> command_key_expiry_;
   // Derived (rebuilt by apply; not part of the digest beyond what it is derived from).
   EligibilityIndex index_;
   std::set<std::pair<UtcMillis, PackageId>> deadlines_;

@@ -51,10 +51,31 @@ void Market::remember_request(const RequestRef& ref, PackageId package) {
   if (inserted) request_keys_of_[package].push_back(it->first);
 }
 
+void Market::remember_command_key(const CommandKeyRecorded& e) {
+  auto [it, inserted] = command_keys_.try_emplace(request_key(e.caller, e.key),
+                                                  CommandKeyRecord{e.payload_hash, e.package, e.expires_at});
+  if (!inserted) return;
+  if (e.expires_at == 0)
+    command_keys_of_[e.package].push_back(it->first);
+  else
+    command_key_expiry_.insert({e.expires_at, it->first});
+}
+
+void Market::expire_command_keys() {
+  while (!command_key_expiry_.empty() && command_key_expiry_.begin()->first <= now_) {
+    const std::string key(command_key_expiry_.begin()->second);  // a view of the node's key
+    command_key_expiry_.erase(command_key_expiry_.begin());
+    command_keys_.erase(key);
+  }
+}
+
 void Market::apply(const Event& event) {
   std::visit(
       overloaded{
-          [&](const ClockAdvanced& e) { now_ = e.now; },
+          [&](const ClockAdvanced& e) {
+            now_ = e.now;
+            expire_command_keys();
+          },
           [&](const CategoryDefined& e) {
             auto it = std::find(category_codes_.begin(), category_codes_.end(), e.category.code);
             if (it != category_codes_.end()) {
@@ -275,6 +296,10 @@ void Market::apply(const Event& event) {
               for (const auto key : keys->second) requests_.erase(std::string(key));
               request_keys_of_.erase(keys);
             }
+            if (auto keys = command_keys_of_.find(p.id); keys != command_keys_of_.end()) {
+              for (const auto key : keys->second) command_keys_.erase(std::string(key));
+              command_keys_of_.erase(keys);
+            }
             Package retired;
             retired.id = p.id;
             retired.dps = p.dps;
@@ -284,6 +309,7 @@ void Market::apply(const Event& event) {
             p = std::move(retired);
             people_[e.package - 1] = PersonDetails{};
           },
+          [&](const CommandKeyRecorded& e) { remember_command_key(e); },
       },
       event);
 }

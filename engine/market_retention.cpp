@@ -16,7 +16,9 @@ constexpr std::string_view kSnapshotTag = "carebroker-market-snapshot";
 /// build's layout is refused rather than misread (the store then replays the journal).
 std::uint64_t layout_fingerprint() {
   using boost::pfr::tuple_size_v;
-  std::uint64_t f = 1;
+  // The number of state members a snapshot holds (now_ … command_keys_), then the structs.
+  constexpr std::uint64_t kStateMembers = 10;
+  std::uint64_t f = 1 + kStateMembers * 7919;
   for (std::size_t n : {tuple_size_v<Package>, tuple_size_v<PackageSpec>, tuple_size_v<Offer>,
                         tuple_size_v<Location>, tuple_size_v<Membership>, tuple_size_v<QualityInputs>,
                         tuple_size_v<Provider>, tuple_size_v<DpsConfig>, tuple_size_v<Lot>,
@@ -71,7 +73,7 @@ std::string Market::save_snapshot() const {
   Encoder e;
   e.add(std::string(kSnapshotTag)).add(layout_fingerprint());
   e.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  e.add(packages_).add(people_).add(requests_);
+  e.add(packages_).add(people_).add(requests_).add(command_keys_);
   return e.take();
 }
 
@@ -84,7 +86,7 @@ Status Market::load_snapshot(std::string_view bytes) {
     return reject(Code::invalid_config, "the snapshot was written by a build with another state layout");
   const bool ok = d.get(now_) && d.get(calendar_) && d.get(categories_) && d.get(dps_) &&
                   d.get(providers_) && d.get(locations_) && d.get(packages_) && d.get(people_) &&
-                  d.get(requests_) && d.done();
+                  d.get(requests_) && d.get(command_keys_) && d.done();
   if (!ok || packages_.size() != people_.size()) {
     *this = Market();
     return reject(Code::invalid_config, "unreadable snapshot: " + (d.error().empty() ? std::string("trailing bytes") : d.error()));
@@ -107,6 +109,14 @@ void Market::rebuild_derived() {
     for (const auto& m : locations_[i].memberships) index_.update(i, m);
   request_keys_of_.clear();
   for (const auto& [key, record] : requests_) request_keys_of_[record.package].push_back(key);  // views of the nodes' keys
+  command_keys_of_.clear();
+  command_key_expiry_.clear();
+  for (const auto& [key, record] : command_keys_) {  // views of the nodes' keys
+    if (record.expires_at == 0)
+      command_keys_of_[record.package].push_back(key);
+    else
+      command_key_expiry_.insert({record.expires_at, key});
+  }
   deadlines_.clear();
   deadline_of_.assign(packages_.size(), 0);
   for (auto& p : packages_) {

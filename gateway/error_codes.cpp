@@ -50,6 +50,7 @@ int http_status(engine::Code code) {
     case Code::decision_already_made: return 409;
 
     case Code::request_id_missing:
+    case Code::invalid_idempotency_key:
     case Code::invalid_config:
     case Code::invalid_date:
     case Code::invalid_quality_input:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,7 +16,9 @@ struct HttpRequest {
   std::string authorization;  ///< the Authorization header, verbatim
   std::string content_type;
   std::string body;
-  std::string idempotency_key = {};  ///< the Idempotency-Key header, verbatim ("" = none)
+  /// The Idempotency-Key header; nullopt when absent. Repeated headers are joined with ", "
+  /// (RFC 9110 field-line combination), which is not a valid key.
+  std::optional<std::string> idempotency_key;
 };
 
 struct HttpResponse {

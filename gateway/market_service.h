@@ -25,8 +25,9 @@ class MarketService {
  public:
   virtual ~MarketService() = default;
   /// Runs a command; `done` gets its reply once durable (or durable=false if it failed to persist).
+  /// `key`: the caller and its Idempotency-Key (empty key: not keyed; see engine::CommandKey).
   /// Returns false when the command queue is full (tell the client to retry: 503).
-  virtual bool execute(engine::Command command, sequencer::Completion done) = 0;
+  virtual bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) = 0;
   /// A read of the market as it stood after event `applied_seq` (a replica's state: durable).
   using Read = std::function<void(const engine::Market&, std::uint64_t applied_seq)>;
   /// Runs `read` on a replica once it has every event acknowledged before this call (a client

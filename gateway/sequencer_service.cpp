@@ -7,7 +7,7 @@
 
 namespace carebroker::gateway {
 
-bool SequencerService::execute(engine::Command command, sequencer::Completion done) {
+bool SequencerService::execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) {
   const std::string_view type = engine::command_name(command);
   const auto submitted = std::chrono::steady_clock::now();
   const bool queued = sequencer_.submit(
@@ -17,7 +17,8 @@ bool SequencerService::execute(engine::Command command, sequencer::Completion do
         metrics_.count_command(type, !result.durable ? std::string_view("not_durable")
                                                      : engine::to_string(result.reply.status.code));
         done(std::move(result));
-      });
+      },
+      std::move(key));
   if (!queued) metrics_.count_command(type, "overloaded");
   return queued;
 }

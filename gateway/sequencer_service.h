@@ -28,7 +28,7 @@ class SequencerService final : public MarketService {
         metrics_(metrics),
         backup_dir_(std::move(backup_dir)) {}
 
-  bool execute(engine::Command command, sequencer::Completion done) override;
+  bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) override;
   bool read(Read read, std::function<void(bool durable)> done) override;
   /// Runs the checkpoint on a thread of its own (the I/O thread is not held); refuses a name
   /// that exists already (backup_exists); one checkpoint at a time.

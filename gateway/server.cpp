@@ -143,7 +143,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     r.target = target;
     r.authorization = std::string(request[http::field::authorization]);
     r.content_type = std::string(request[http::field::content_type]);
-    r.idempotency_key = std::string(request["Idempotency-Key"]);
+    for (auto range = request.equal_range("Idempotency-Key"); range.first != range.second; ++range.first) {
+      const std::string_view value = range.first->value();
+      r.idempotency_key = r.idempotency_key ? *r.idempotency_key + ", " + std::string(value) : std::string(value);
+    }
     r.body = std::move(request.body());
     handle_rest(r, context_.tokens, context_.market,
                 [self = shared_from_this()](HttpResponse response) {

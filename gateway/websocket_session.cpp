@@ -142,7 +142,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     auto executor = ws_.get_executor();
     const bool queued = context_.market.execute(
-        std::move(command), [weak, executor, request_id](sequencer::CommandResult&& result) {
+        std::move(command), {}, [weak, executor, request_id](sequencer::CommandResult&& result) {
           Outbound reply;
           if (!result.durable)
             reply = protocol::make_error(protocol::codes::not_durable, result.failure, request_id);

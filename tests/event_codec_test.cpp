@@ -128,6 +128,7 @@ std::vector<Event> every_event() {
       AwardDeclined{47, 11, request("d"), t + 25, true, "lapsed"},
       PackageHandedBack{48, 12, request("e"), t + 26, "staff shortage"},
       PackageRetired{49, t + 27, archive},
+      CommandKeyRecorded{"officer:brokerage-officer-1", "3f1c-key", 0xfedcba9876543210ull, 50, t + 28},
   };
 }
 
@@ -231,7 +232,13 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
       s.categories = {pick(4) == 0 ? "learning_disability" : "older_people"};
       s.urgency = pick(3) == 0 ? Urgency::urgent : Urgency::standard;
       s.start_date = london_date(f.market.now()) + 2 + pick(5);
-      (void)f.run(PostPackage{s, {"Person " + rid, "Addr", "B1 1AA", rid}});
+      const PostPackage post{s, {"Person " + rid, "Addr", "B1 1AA", rid}};
+      if (pick(2) == 0) {
+        (void)f.run(post);
+      } else {  // posted by REST with an Idempotency-Key, sometimes retried
+        (void)f.run(post, "officer:o" + std::to_string(pick(2)), "k-" + rid);
+        if (pick(2) == 0) (void)f.run(post, "officer:o0", "k-" + rid);
+      }
     } else if (roll < 42) {
       (void)f.run(PlaceOffer{provider, loc, rid, pkg, 2600 + pick(1300), start, true, pick(3) ? "" : "notes"});
     } else if (roll < 50) {

@@ -56,7 +56,8 @@ std::string WsFrame::describe() const {
 }
 
 HttpResult http_request(unsigned short port, std::string_view method, std::string_view target, std::string_view token,
-                        std::string_view body, std::chrono::milliseconds timeout) {
+                        std::string_view body, std::chrono::milliseconds timeout,
+                        const std::vector<std::pair<std::string, std::string>>& headers) {
   HttpResult out;
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
@@ -73,6 +74,7 @@ HttpResult http_request(unsigned short port, std::string_view method, std::strin
   request.set(http::field::user_agent, "carebroker-tests");
   if (!token.empty()) request.set(http::field::authorization, "Bearer " + std::string(token));
   if (!body.empty()) request.set(http::field::content_type, "application/json");
+  for (const auto& [name, value] : headers) request.insert(name, value);
   request.body() = std::string(body);
   request.keep_alive(false);
   request.prepare_payload();
@@ -95,6 +97,7 @@ HttpResult http_request(unsigned short port, std::string_view method, std::strin
   out.status = static_cast<int>(response.result_int());
   out.body = response.body();
   out.content_type = std::string(response[http::field::content_type]);
+  out.location = std::string(response[http::field::location]);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   return out;

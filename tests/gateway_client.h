@@ -39,15 +39,18 @@ struct HttpResult {
   int status = 0;            ///< 0: no response (see error)
   std::string body;
   std::string content_type;
+  std::string location;      ///< the Location header, if any
   std::string error;         ///< why there was no response (connect, write or read failure)
 };
 
 /// Sends one HTTP/1.1 request to 127.0.0.1:`port` on a fresh connection and reads the response.
 /// `token`, when not empty, goes in "Authorization: Bearer …"; a body is sent as application/json.
 /// If the server answers before it has read the whole body (413), the answer is still read.
+/// `headers` are added as given (e.g. {"Idempotency-Key", "k-1"}).
 HttpResult http_request(unsigned short port, std::string_view method, std::string_view target,
                         std::string_view token = {}, std::string_view body = {},
-                        std::chrono::milliseconds timeout = kNetTimeout);
+                        std::chrono::milliseconds timeout = kNetTimeout,
+                        const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 /// One thing a WebSocket read returned.
 struct WsFrame {
@@ -141,37 +144,39 @@ class TestServer {
     std::string pattern = (std::filesystem::temp_directory_path() / "carebroker-gateway-XXXXXX").string();
     REQUIRE(mkdtemp(pattern.data()) != nullptr);
     dir_ = pattern;
-    gateway::AppOptions o;
-    o.data_dir = dir_;
-    o.port = 0;
-    o.threads = 1;
-    o.sync = options.sync;
-    o.limits = options.limits;
-    o.first_start = small_market(options.locations);
-    o.clock = &clock_;
-    o.web_dir = options.web_dir;
-    std::string error;
-    const bool started = app_.start(o, error);
-    INFO("App::start: " << error);
-    REQUIRE(started);
-    REQUIRE(app_.port() != 0);
+    options_.data_dir = dir_;
+    options_.port = 0;
+    options_.threads = 1;
+    options_.sync = options.sync;
+    options_.limits = options.limits;
+    options_.first_start = small_market(options.locations);
+    options_.clock = &clock_;
+    options_.web_dir = options.web_dir;
+    start();
   }
   ~TestServer() {
-    app_.stop();
+    app_->stop();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
+  }
+  /// Stops the server and starts a new one on the same data directory (journal and tokens): a
+  /// restart, recovering the market from the journal. The port changes.
+  void restart() {
+    app_->stop();
+    app_ = std::make_unique<gateway::App>();
+    start();
   }
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
-  unsigned short port() const { return app_.port(); }
+  unsigned short port() const { return app_->port(); }
   /// The temporary data directory (journal, tokens, backups).
   const std::string& data_dir() const { return dir_; }
-  gateway::App& app() { return app_; }
+  gateway::App& app() { return *app_; }
   /// The sequencer's clock: it ticks by itself once a deadline is due on it.
   sequencer::ManualClock& clock() { return clock_; }
   /// The journal's durable sequence: moves only when events are written.
-  std::uint64_t durable_seq() { return app_.sequencer().durable_seq(); }
+  std::uint64_t durable_seq() { return app_->sequencer().durable_seq(); }
 
   /// Runs commands straight through the sequencer (faster than REST for bulk set-up) and waits
   /// until each is durable; every one must succeed. Returns their replies in order.
@@ -181,7 +186,7 @@ class TestServer {
     for (const auto& c : commands) {
       auto promise = std::make_shared<std::promise<sequencer::CommandResult>>();
       results.push_back(promise->get_future());
-      while (!app_.sequencer().submit(c, [promise](sequencer::CommandResult&& r) { promise->set_value(std::move(r)); }))
+      while (!app_->sequencer().submit(c, [promise](sequencer::CommandResult&& r) { promise->set_value(std::move(r)); }))
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     std::vector<engine::Reply> replies;
@@ -199,16 +204,25 @@ class TestServer {
   std::string token(gateway::Role role, const std::string& provider = "") {
     std::string error;
     const std::string name = provider.empty() ? std::string(gateway::to_string(role)) + "-1" : "rostering-" + provider;
-    const auto t = app_.issue_token(gateway::Principal{role, provider, name}, error);
+    const auto t = app_->issue_token(gateway::Principal{role, provider, name}, error);
     INFO(error);
     REQUIRE(t);
     return *t;
   }
 
  private:
+  void start() {
+    std::string error;
+    const bool started = app_->start(options_, error);
+    INFO("App::start: " << error);
+    REQUIRE(started);
+    REQUIRE(app_->port() != 0);
+  }
+
   std::string dir_;
   sequencer::ManualClock clock_{kMonday9am};
-  gateway::App app_;  // after the clock: stopped and destroyed first
+  gateway::AppOptions options_;
+  std::unique_ptr<gateway::App> app_ = std::make_unique<gateway::App>();  // after the clock: destroyed first
 };
 
 }  // namespace carebroker::testing

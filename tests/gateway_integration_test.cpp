@@ -17,6 +17,7 @@
 #include <flatbuffers/idl.h>
 
 #include <cstring>
+#include <future>
 #include <limits>
 #include <map>
 #include <set>
@@ -237,6 +238,43 @@ TEST_CASE("a provider that reconnects resumes after the last frame it saw, witho
   }
 }
 
+TEST_CASE("authenticated REST reads never write to the journal, however the clock moves", "[gateway][rest]") {
+  // Regression (issue 7, defect 6): every read journaled a ClockAdvanced with a synced append.
+  TestServer server;
+  const std::string officer = server.token(Role::officer);
+  const std::uint64_t first = post_package(server, officer);
+  // One read first: the persister counts a batch after releasing its replies, and before it
+  // releases the next batch's, so the count is settled once this answer is back.
+  REQUIRE(http_request(server.port(), "GET", "/api/v1/dps", officer).status == 200);
+  const std::uint64_t durable = server.durable_seq();
+  const auto appends = server.app().sequencer().stats().batches;
+  for (int i = 0; i < 300; ++i) {
+    server.clock().advance(1000);  // well inside the package's one-hour window
+    const std::string target = i % 2 == 0 ? "/api/v1/dps" : "/api/v1/packages/" + std::to_string(first);
+    const HttpResult r = http_request(server.port(), "GET", target, officer);
+    INFO(target << " → " << r.status << " " << r.error);
+    REQUIRE(r.status == 200);
+  }
+  CHECK(server.durable_seq() == durable);
+  CHECK(server.app().sequencer().stats().batches == appends);
+
+  // A command after the reads happens at the current time.
+  const carebroker::engine::UtcMillis now = server.clock().now();
+  const std::uint64_t second = post_package(server, officer);
+  CHECK(server.durable_seq() > durable);
+  auto market_now = std::make_shared<std::promise<std::pair<carebroker::engine::UtcMillis, carebroker::engine::UtcMillis>>>();
+  REQUIRE(server.app().sequencer().submit_read(
+      [market_now, second](const carebroker::engine::Market& m) {
+        market_now->set_value({m.now(), m.find_package(second)->posted_at});
+      },
+      {}));
+  auto f = market_now->get_future();
+  REQUIRE(f.wait_for(kNetTimeout) == std::future_status::ready);
+  const auto [market_time, posted_at] = f.get();
+  CHECK(market_time == now);
+  CHECK(posted_at == now);
+}
+
 TEST_CASE("bad input on every WebSocket entry point gets its own code; the server stays up and the journal does not move",
           "[gateway]") {
   TestServer server;
@@ -311,14 +349,25 @@ TEST_CASE("bad input on every WebSocket entry point gets its own code; the serve
         {"a negative price", place(R"("request_id":"j8","location":"A","package":)" + pkg + R"(,"price":-2850)" + good_tail),
          "price_not_positive", "j8"},
         {"a fractional price", place(R"("request_id":"j9","location":"A","package":)" + pkg + R"(,"price":28.5)" + good_tail),
-         "price_not_whole_pence", ""},
+         "price_not_whole_pence", "j9"},
         {"a price in exponent form", place(R"("request_id":"j10","location":"A","package":)" + pkg + R"(,"price":2.85e3)" + good_tail),
-         "price_not_whole_pence", ""},
+         "price_not_whole_pence", "j10"},
         {"a price as a string", place(R"("request_id":"j11","location":"A","package":)" + pkg + R"(,"price":"2850")" + good_tail),
-         "price_not_whole_pence", ""},
+         "price_not_whole_pence", "j11"},
         {"a price beyond 64 bits", place(R"("request_id":"j12","location":"A","package":)" + pkg +
                                          R"(,"price":99999999999999999999)" + good_tail),
-         "price_outside_rate_band", ""},
+         "price_outside_rate_band", "j12"},
+        {"a price as a signed string (issue 7)", place(R"("request_id":"j23","location":"A","package":)" + pkg + R"(,"price":"+3333")" + good_tail),
+         "price_not_whole_pence", "j23"},
+        {"a price in hex in a string (issue 7)", place(R"("request_id":"j24","location":"A","package":)" + pkg + R"(,"price":"0xB22")" + good_tail),
+         "price_not_whole_pence", "j24"},
+        {"a price under an escaped key (issue 7)", place(R"("request_id":"j25","location":"A","package":)" + pkg + R"(,"pri\u0063e":" 3001")" + good_tail),
+         "price_not_whole_pence", "j25"},
+        {"a price given twice (issue 7)", place(R"("request_id":"j26","location":"A","package":)" + pkg + R"(,"price":3000,"price":"3001")" + good_tail),
+         "malformed_frame", ""},
+        {"a bool as a string (issue 7)", place(R"("request_id":"j27","location":"A","package":)" + pkg +
+                                               R"(,"price":3000,"start_date":"2026-11-25","must_meet_confirmed":"true")"),
+         "malformed_frame", ""},
         {"a huge price (amending)", amend(R"("request_id":"j13","location":"A","package":)" + pkg + R"(,"price":1000000000000)" + good_tail),
          "price_outside_rate_band", "j13"},
         {"a price below the rate band (amending)", amend(R"("request_id":"j14","location":"A","package":)" + pkg + R"(,"price":100)" + good_tail),

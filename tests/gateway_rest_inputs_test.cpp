@@ -4,6 +4,7 @@
 // negative and huge money, bad dates, oversized pages and unknown ids — each with its own status
 // and code, and the market's digest unchanged after every one.
 #include <algorithm>
+#include <cstdio>
 
 #include "rest_harness.h"
 
@@ -197,6 +198,56 @@ TEST_CASE("a DPS configuration is refused for wrong types, bad money, typos and 
   put("code", "\"other\"", 422, "path_mismatch", "'other' is not the path's 'home-care'");
   put("categories", R"(["older_people", "astrology"])", 422, "invalid_config", "unknown category 'astrology'");
   put("tiers", R"(["tier2", "tier1", "specialist"])", 422, "invalid_config", "may add lots, zones and tiers");
+}
+
+TEST_CASE("REST money is only ever a JSON integer: strings, signs, zeros, hex, fractions and escaped keys are refused",
+          "[rest]") {
+  // Issue 7, defect 8, on the REST side: price_ceiling (POST /api/v1/packages) and the rate band
+  // and fair cost of a lot (PUT /api/v1/dps/{code}). Written as raw text: some are not JSON.
+  BadInputMarket m;
+  struct Case {
+    std::string value;
+    int status;
+    const char* code;
+  };
+  const std::vector<Case> cases = {
+      {R"("+3333")", 422, "wrong_type"},  {R"(" 3001")", 422, "wrong_type"}, {R"("0003003")", 422, "wrong_type"},
+      {R"("0xB22")", 422, "wrong_type"},  {R"("2850")", 422, "wrong_type"},  {"2850.0", 422, "invalid_money"},
+      {"28.5", 422, "invalid_money"},     {"1e3", 422, "invalid_money"},     {"-5", 422, "invalid_money"},
+      {"true", 422, "wrong_type"},        {"[2850]", 422, "wrong_type"},     {R"({"v":1})", 422, "wrong_type"},
+      {"+3333", 400, "malformed_json"},   {"0xB22", 400, "malformed_json"},  {"0003003", 400, "malformed_json"},
+  };
+  const std::string package(kPackageJson);
+  const std::string dps(kHomeCareJson);
+  const auto replaced = [](std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+  };
+  for (const char* key : {"price_ceiling", R"(price_ceilin\u0067)", R"(\u0070rice_ceiling)"}) {
+    for (const auto& c : cases) {
+      const std::string body = replaced(package, R"("quantity": 840,)", std::string(R"("quantity": 840, ")") + key + R"(": )" + c.value + ",");
+      m.refused("POST", "/api/v1/packages", m.officer, body, c.status, c.code);
+    }
+    const std::string good = replaced(package, R"("quantity": 840,)", std::string(R"("quantity": 840, ")") + key + R"(": 3500,)");
+    CHECK(m.must(201, "POST", "/api/v1/packages", m.officer, good).at("package").to_number<std::uint64_t>() > 1);
+  }
+  for (const char* field : {"rate_min", "rate_max", "fair_cost"}) {
+    char escaped_first[8];  // the field's first letter as a JSON \u escape
+    std::snprintf(escaped_first, sizeof escaped_first, "\\u%04x", static_cast<unsigned>(field[0]));
+    for (const std::string& key : {std::string(field), std::string(escaped_first) + (field + 1)}) {
+      const std::string from = std::string(R"(")") + field + R"(": )";
+      for (const auto& c : cases) {
+        // The lot's value is replaced by the case's; whatever number followed is consumed.
+        std::string body = dps;
+        const auto at = body.find(from);
+        REQUIRE(at != std::string::npos);
+        const auto end = body.find_first_of(",}", at + from.size());
+        body.replace(at, end - at, "\"" + key + "\": " + c.value);
+        m.refused("PUT", "/api/v1/dps/home-care", m.admin, body, c.status, c.code);
+      }
+    }
+  }
 }
 
 TEST_CASE("every body route refuses its own wrong types, missing fields and market rule breaches", "[rest]") {

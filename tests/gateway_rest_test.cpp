@@ -297,7 +297,8 @@ TEST_CASE("every route in the table is in docs/openapi.json, with the same roles
     REQUIRE(path);  // the path template must match exactly
     const json::value* op = path->as_object().if_contains(method);
     REQUIRE(op);
-    std::set<std::string> roles, documented_roles, query, documented_query, params, documented_params;
+    std::set<std::string> roles, documented_roles, query, documented_query, params, documented_params, headers,
+        documented_headers;
     for (Role r : route.roles) roles.insert(std::string(to_string(r)));
     for (const auto& r : op->at("x-roles").as_array()) documented_roles.insert(str(r));
     CHECK(roles == documented_roles);
@@ -306,9 +307,16 @@ TEST_CASE("every route in the table is in docs/openapi.json, with the same roles
       params.insert(std::string(route.path.substr(open + 1, route.path.find('}', open) - open - 1)));
     if (const json::value* ps = op->as_object().if_contains("parameters"))
       for (const auto& p : ps->as_array())
-        (str(p.at("in")) == "query" ? documented_query : documented_params).insert(str(p.at("name")));
+        (str(p.at("in")) == "query"    ? documented_query
+         : str(p.at("in")) == "header" ? documented_headers
+                                       : documented_params)
+            .insert(str(p.at("name")));
     CHECK(query == documented_query);
     CHECK(params == documented_params);
+    // Every route that runs a market command takes an Idempotency-Key, and says so.
+    if (route.keyed) headers.insert("Idempotency-Key");
+    CHECK(headers == documented_headers);
+    if (route.keyed) CHECK(op->at("responses").as_object().contains("409"));  // request_id_reused
     const json::object& responses = op->at("responses").as_object();
     if (!route.roles.empty()) {
       CHECK(responses.contains("401"));
@@ -332,7 +340,7 @@ TEST_CASE("every route in the table is in docs/openapi.json, with the same roles
 TEST_CASE("every rejection code has an HTTP status: unknown things 404, state clashes 409, bad values 422",
           "[rest]") {
   using engine::Code;
-  for (int c = 1; c <= static_cast<int>(Code::reason_required); ++c) {
+  for (int c = 1; c <= static_cast<int>(Code::invalid_idempotency_key); ++c) {
     const Code code = static_cast<Code>(c);
     INFO(engine::to_string(code));
     const int status = http_status(code);

@@ -17,7 +17,7 @@ namespace carebroker::testing {
 
 class InlineMarketService final : public gateway::MarketService {
  public:
-  bool execute(engine::Command command, sequencer::Completion done) override {
+  bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) override {
     ++commands_;
     if (overloaded) return false;
     sequencer::CommandResult result;
@@ -29,7 +29,7 @@ class InlineMarketService final : public gateway::MarketService {
       return true;
     }
     const std::size_t before = events_.size();
-    result.reply = market_.execute(command, events_);
+    result.reply = market_.execute(command, events_, key);
     if (events_.size() > before) {
       result.first_seq = before + 1;
       result.last_seq = events_.size();

@@ -60,6 +60,10 @@ struct MarketFixture {
   }
 
   Reply run(const Command& c) { return market.execute(c, events); }
+  /// A keyed command (REST's Idempotency-Key), as `caller`.
+  Reply run(const Command& c, const std::string& caller, const std::string& key) {
+    return market.execute(c, events, CommandKey{caller, key});
+  }
 
   /// Runs a command that must succeed; fails the test with the rejection otherwise.
   Reply must(const Command& c) {

@@ -90,6 +90,21 @@ struct RestHarness {
     return *out;
   }
 
+  /// Sends one request with an Idempotency-Key header (`key` verbatim).
+  HttpResponse call_keyed(std::string method, std::string target, const std::string& token, std::string key,
+                          std::string body = "") {
+    HttpRequest request{std::move(method), std::move(target), "Bearer " + token, "application/json", std::move(body),
+                        std::move(key)};
+    std::optional<HttpResponse> out;
+    int responses = 0;
+    gateway::handle_rest(request, tokens, service, [&](HttpResponse r) {
+      out = std::move(r);
+      ++responses;
+    });
+    REQUIRE(responses == 1);
+    return *out;
+  }
+
   /// The same, requiring `status`; returns the parsed JSON body.
   json::value must(int status, std::string method, std::string target, const std::string& token, std::string body = "") {
     const HttpResponse r = call(method, target, token, std::move(body));

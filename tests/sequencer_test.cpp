@@ -732,6 +732,48 @@ TEST_CASE("sequencer: deadlines fire without commands", "[sequencer]") {
   CHECK(recovered_digest(rig.journal, SnapshotUse::none) == recovered_digest(rig.journal, SnapshotUse::latest));
 }
 
+TEST_CASE("sequencer: reads never write — the clock is journaled only with a command or a due deadline",
+          "[sequencer]") {
+  // Regression (issue 7, defect 6): a Tick was prepended to every batch, reads included, so each
+  // read journaled a ClockAdvanced with a synced append.
+  Rig rig;
+  rig.start_with_market(4);
+  const PackageId p = rig.post();
+  const auto closes =
+      read_market<UtcMillis>(rig.seq, [p](const Market& m) { return m.find_package(p)->closes_at; });
+  const std::uint64_t durable = rig.seq.durable_seq();
+  const std::size_t batches = rig.journal.batch_count();
+  const auto appends = rig.seq.stats().batches;
+
+  for (int i = 0; i < 200; ++i) {
+    rig.clock.advance(1000);  // the clock moves, but no deadline falls due
+    const auto r = read_market<std::size_t>(rig.seq, [p](const Market& m) { return m.find_package(p)->offers.size(); });
+    REQUIRE(r.durable);
+    CHECK(r.value == 0);
+  }
+  REQUIRE(rig.clock.now() < closes.value);
+  CHECK(rig.seq.durable_seq() == durable);
+  CHECK(rig.journal.batch_count() == batches);
+  CHECK(rig.seq.stats().batches == appends);
+
+  // A command after them still happens at the current time.
+  const UtcMillis now = rig.clock.now();
+  const auto r = run_all(rig.seq, rig.journal, {offer_command(0, p, "after-reads")});
+  REQUIRE(r[0].reply.ok());
+  CHECK(rig.journal.batch_count() == batches + 1);
+  const auto seen = read_market<std::pair<UtcMillis, UtcMillis>>(rig.seq, [p](const Market& m) {
+    return std::pair{m.now(), m.find_package(p)->offers.front().placed_at};
+  });
+  CHECK(seen.value.first == now);
+  CHECK(seen.value.second == now);
+  rig.seq.stop();
+  const auto events = journal_events(rig.journal);
+  REQUIRE(events.size() >= 2);
+  const auto* tick = std::get_if<ClockAdvanced>(&events.at(r[0].first_seq - 2));
+  REQUIRE(tick);
+  CHECK(tick->now == now);
+}
+
 TEST_CASE("sequencer: a clean stop writes a snapshot and a new sequencer recovers from it", "[sequencer]") {
   MemoryJournal journal;
   ManualClock clock(kMonday9am);

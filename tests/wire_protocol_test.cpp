@@ -478,6 +478,132 @@ TEST_CASE("a price must be a positive whole number of pence", "[wire]") {
   CHECK(c.notes == "\"price\": 28.5");
 }
 
+TEST_CASE("money is only ever a JSON integer: every other way of writing a price is refused with its code",
+          "[wire]") {
+  // Regression (issue 7, defect 8): FlatBuffers' JSON parser reads numbers inside strings, leading
+  // '+', spaces, zeros and hex, and a scan in front of it skipped keys written with escapes.
+  struct Case {
+    std::string price;
+    const char* code;
+  };
+  const std::vector<Case> cases = {
+      {R"("+3333")", "price_not_whole_pence"},   {R"(" 3001")", "price_not_whole_pence"},
+      {R"("0003003")", "price_not_whole_pence"}, {R"("0xB22")", "price_not_whole_pence"},
+      {R"("2850")", "price_not_whole_pence"},    {"2850.0", "price_not_whole_pence"},
+      {"28.5", "price_not_whole_pence"},         {"1e3", "price_not_whole_pence"},
+      {"2.85E3", "price_not_whole_pence"},       {"true", "price_not_whole_pence"},
+      {"null", "price_not_whole_pence"},         {"[2850]", "price_not_whole_pence"},
+      {R"({"v":1})", "price_not_whole_pence"},   {"+3333", "price_not_whole_pence"},
+      {"0xB22", "price_not_whole_pence"},        {"0003003", "price_not_whole_pence"},
+      {"-5", "price_not_positive"},              {"0", "price_not_positive"},
+      {"-0", "price_not_positive"},              {"18446744073709551615", "price_outside_rate_band"},
+  };
+  for (const auto& c : cases) {
+    for (const char* type : {"PlaceOffer", "AmendOffer"}) {
+      const std::string frame = std::string(R"({"message_type":")") + type +
+                                R"(","message":{"request_id":"m-1","location":"L-1","package":7,"price":)" + c.price +
+                                R"(,"start_date":"2026-11-25"}})";
+      INFO(frame);
+      const ClientRequest r = decode_json(frame);
+      REQUIRE(code_of(r) == c.code);
+      CHECK(std::get<ProtocolError>(r).request_id == "m-1");  // the request id it could read
+    }
+  }
+  // The request id is kept whether it comes before or after the price.
+  const auto late_id = decode_json(
+      R"({"message_type":"PlaceOffer","message":{"price":28.5,"request_id":"m-2","package":7,"start_date":"2026-11-25"}})");
+  CHECK(code_of(late_id) == "price_not_whole_pence");
+  CHECK(std::get<ProtocolError>(late_id).request_id == "m-2");
+
+  // A key is a key however it is written: escapes are read, then the value is checked.
+  for (const char* key : {R"(pri\u0063e)", R"(\u0070rice)", R"(\u0070\u0072\u0069\u0063\u0065)", R"(pric\u0065)"}) {
+    for (const char* price : {R"("2850")", "28.5", R"("+3333")"}) {
+      const std::string frame = std::string(R"({"message_type":"PlaceOffer","message":{"request_id":"k-1","package":7,")") +
+                                key + R"(":)" + price + R"(,"start_date":"2026-11-25"}})";
+      INFO(frame);
+      CHECK(code_of(decode_json(frame)) == "price_not_whole_pence");
+    }
+    const std::string good = std::string(R"({"message_type":"PlaceOffer","message":{"request_id":"k-2","package":7,")") +
+                             key + R"(":2850,"start_date":"2026-11-25"}})";
+    CHECK(command<engine::PlaceOffer>(decode_json(good)).price == 2850);
+  }
+  // A key given twice is refused, whichever value is good and however the key is written.
+  for (const char* twice : {R"("price":2850,"price":"2850")", R"("price":"2850","price":2850)",
+                            R"("price":2850,"pri\u0063e":2851)", R"("price":2850,"price":2850)"}) {
+    const std::string frame = std::string(R"({"message_type":"PlaceOffer","message":{"request_id":"d-1","package":7,)") +
+                              twice + R"(,"start_date":"2026-11-25"}})";
+    INFO(frame);
+    CHECK(code_of(decode_json(frame)) == "malformed_frame");
+  }
+  CHECK(code_of(decode_json(R"({"message_type":"Ping","message_type":"Ping","message":{"nonce":1}})")) == "malformed_frame");
+  CHECK(code_of(decode_json(R"({"message_type":"Ping","message":{"nonce":1,"nonce":2}})")) == "malformed_frame");
+}
+
+TEST_CASE("every scalar of a JSON frame must be of its schema type: no numbers in strings, no hex, no fractions",
+          "[wire]") {
+  const auto place = [](const std::string& fields) {
+    return R"({"message_type":"PlaceOffer","message":{"request_id":"s-1","location":"L-1","price":2850,"start_date":"2026-11-25",)" +
+           fields + "}}";
+  };
+  const std::vector<std::string> refused = {
+      place(R"("package":"7")"),
+      place(R"("package":" 7")"),
+      place(R"("package":"0x7")"),
+      place(R"("package":0x7)"),
+      place(R"("package":+7)"),
+      place(R"("package":07)"),
+      place(R"("package":7.0)"),
+      place(R"("package":7e0)"),
+      place(R"("package":-7)"),
+      place(R"("package":true)"),
+      place(R"("package":[7])"),
+      place(R"("package":99999999999999999999)"),
+      place(R"("package":7,"must_meet_confirmed":"true")"),
+      place(R"("package":7,"must_meet_confirmed":1)"),
+      place(R"("package":7,"notes":5)"),
+      place(R"("package":7,"notes":["a"])"),
+      place(R"("package":7,"colour":"red")"),
+      place(R"("package":7,"pack\u0061ge":8)"),
+      R"({"message_type":"Ping","message":{"nonce":"1"}})",
+      R"({"message_type":"Ping","message":{"nonce":0x1}})",
+      R"({"message_type":"Ping","message":{"nonce":1.5}})",
+      R"({"message_type":"Ping","message":{"nonce":-1}})",
+      R"({"message_type":"Hello","message":{"token":"t","resume_after":"12"}})",
+      R"({"message_type":"Hello","message":{"token":"t","resume_after":0xC}})",
+      R"({"message_type":"Hello","message":{"token":12}})",
+      R"({"message_type":3,"message":{"nonce":1}})",
+      R"({"message_type":"NONE","message":{"nonce":1}})",
+      R"({"message_type":["Ping"],"message":{"nonce":1}})",
+      R"({"message":{"nonce":1}})",
+      R"({"message_type":"Ping","message":[1]})",
+      R"({"message_type":"Ping","message":{"nonce":1}} )" "\x01",
+      R"({"message_type":"Ping","message":{"nonce":1},})",
+      R"({"message_type":"Ping","message":{"nonce":1}/* hi */})",
+      R"({"message_type":"Ping","message":{"nonce":1},"extra":{}})",
+      R"({"message_type":"Ping","message":{"nonce":1}} {})",
+  };
+  for (const auto& frame : refused) {
+    INFO(frame);
+    CHECK(code_of(decode_json(frame)) == "malformed_frame");
+  }
+  // Deep nesting is refused by the parser, not walked.
+  CHECK(code_of(decode_json(R"({"message_type":"Ping","message":{"nonce":1},"x":)" + std::string(40, '[') +
+                            std::string(40, ']') + "}")) == "malformed_frame");
+
+  // The good forms still decode, both ways, the same; escaped strings and spacing are fine.
+  const auto offer = both_ways<engine::PlaceOffer>(place(R"("package":7,"must_meet_confirmed":false,"notes":"caf\u00e9")"));
+  CHECK(offer.package == 7);
+  CHECK(offer.price == 2850);
+  CHECK(offer.notes == "caf\xc3\xa9");
+  CHECK(both_ways<engine::PlaceOffer>(" { \"message\" : {\"price\" : 2850 , \"request_id\":\"s-2\", \"package\": 18446744073709551615,"
+                                      " \"start_date\":\"2026-11-25\"} ,\n \"message_type\" : \"PlaceOffer\" } ")
+            .package == UINT64_MAX);
+  CHECK(std::get<PingRequest>(decode_json(R"({"message_type":"Ping","message":{"nonce":-0}})")).nonce == 0);
+  const auto hello = decode_json(R"({"message_type":"Hello","message":{"token":"t","resume_after":12,"stream_epoch":"e"}})");
+  REQUIRE(std::holds_alternative<HelloRequest>(hello));
+  CHECK(std::get<HelloRequest>(hello).resume_after == 12);
+}
+
 TEST_CASE("an offer's start date must be a real calendar date", "[wire]") {
   const auto with_date = [](const std::string& date) {
     return R"({"message_type":"AmendOffer","message":{"request_id":"r1","package":7,"price":2850)" + date + "}}";
@@ -695,6 +821,29 @@ TEST_CASE("a cascade in one batch closes the old tier for its invited and broadc
   CHECK(unsourced.providers() == std::set<std::string>{"P-D"});
   CHECK(unsourced.types("P-D") == std::vector<std::string>{"PackageUpdate:D", "PackageUpdate:D"});
   CHECK(update_in(unsourced.of("P-D")[1])->standing() == w::Standing::closed);
+}
+
+TEST_CASE("a location whose tier changes while a package is open hears exactly what it should", "[wire]") {
+  Competition f;
+  engine::PackageId id = 0;
+  batch(f, [&] { id = f.post(); });  // tier 1 invited: A and B
+  // A moves to tier 2 while the package is open in tier 1.
+  const auto moved = batch(f, [&] {
+    f.must(engine::UpdateMembership{"A", "home-care", {"hc"}, {"older_people", "dementia", "physical_disability"},
+                                    {"south"}, "tier2", 500});
+  });
+  CHECK(moved.notifications == nullptr);
+  // Nobody bids: tier 1 closes and ends, tier 2 opens — one batch. A was invited to tier 1, so it
+  // hears that tier close; and as a tier-2 location now it is broadcast the package again.
+  const auto cascaded = batch(f, [&] { f.pass_deadline(id); });
+  check_addressing(f, cascaded);
+  REQUIRE(f.tier(id) == "tier2");
+  CHECK(cascaded.types("P-A") == std::vector<std::string>{"PackageUpdate:A", "PackageUpdate:A", "PackageBroadcast:A"});
+  CHECK(update_in(cascaded.of("P-A")[0])->standing() == w::Standing::closed_for_bidding);
+  CHECK(update_in(cascaded.of("P-A")[1])->standing() == w::Standing::closed);
+  CHECK(cascaded.of("P-A")[2].frame->message_as_PackageBroadcast()->tier()->str() == "tier2");
+  CHECK(cascaded.types("P-B") == std::vector<std::string>{"PackageUpdate:B", "PackageUpdate:B"});
+  CHECK(cascaded.types("P-D") == std::vector<std::string>{"PackageBroadcast:D"});
 }
 
 TEST_CASE("an award that lapses is withdrawn from its location and offered to the next", "[wire]") {

@@ -25,7 +25,7 @@ using namespace detail;
 template <typename T>
 constexpr std::size_t fields = boost::pfr::tuple_size_v<T>;
 
-static_assert(std::variant_size_v<eng::Event> == 28, "a new event type: append it to union Event");
+static_assert(std::variant_size_v<eng::Event> == 29, "a new event type: append it to union Event");
 static_assert(fields<eng::ClockAdvanced> == 1);
 static_assert(fields<eng::CategoryDefined> == 1);
 static_assert(fields<eng::DpsConfigured> == 1);
@@ -54,6 +54,7 @@ static_assert(fields<eng::AwardAccepted> == 4);
 static_assert(fields<eng::AwardDeclined> == 6);
 static_assert(fields<eng::PackageHandedBack> == 5);
 static_assert(fields<eng::PackageRetired> == 3);
+static_assert(fields<eng::CommandKeyRecorded> == 5);
 
 // ---- events: C++ → table ------------------------------------------------------------------------
 // One overload per alternative of engine::Event (std::visit below fails to compile if one is
@@ -338,6 +339,18 @@ Offset<fb::PackageRetired> encode_event(Builder& b, const eng::PackageRetired& e
   return t.Finish();
 }
 
+Offset<fb::CommandKeyRecorded> encode_event(Builder& b, const eng::CommandKeyRecorded& e) {
+  const auto caller = encode(b, e.caller);
+  const auto key = encode(b, e.key);
+  fb::CommandKeyRecordedBuilder t(b);
+  t.add_caller(caller);
+  t.add_key(key);
+  t.add_payload_hash(e.payload_hash);
+  t.add_package(e.package);
+  t.add_expires_at(e.expires_at);
+  return t.Finish();
+}
+
 template <typename T>
 struct TableOf;
 template <typename T>
@@ -533,6 +546,14 @@ eng::PackageRetired decode_event(const fb::PackageRetired& t, DecodeErrors&) {
   return {.package = t.package(), .at = t.at(), .archive = decode_bytes(t.archive())};
 }
 
+eng::CommandKeyRecorded decode_event(const fb::CommandKeyRecorded& t, DecodeErrors&) {
+  return {.caller = decode(t.caller()),
+          .key = decode(t.key()),
+          .payload_hash = t.payload_hash(),
+          .package = t.package(),
+          .expires_at = t.expires_at()};
+}
+
 template <typename Table>
 std::optional<eng::Event> decode_body(const fb::EventRecord& record, DecodeErrors& errors) {
   const auto* table = static_cast<const Table*>(record.event());
@@ -577,6 +598,7 @@ std::optional<eng::Event> decode_record(const fb::EventRecord& r, DecodeErrors& 
     case E::AwardDeclined: return decode_body<fb::AwardDeclined>(r, errors);
     case E::PackageHandedBack: return decode_body<fb::PackageHandedBack>(r, errors);
     case E::PackageRetired: return decode_body<fb::PackageRetired>(r, errors);
+    case E::CommandKeyRecorded: return decode_body<fb::CommandKeyRecorded>(r, errors);
   }
   return std::nullopt;
 }

@@ -33,11 +33,11 @@ store::StoreStatus Sequencer::start() {
   return {};
 }
 
-bool Sequencer::submit(Command command, Completion done) {
+bool Sequencer::submit(Command command, Completion done, engine::CommandKey key) {
   {
     std::lock_guard lock(in_mutex_);
     if (stopping_ || !started_ || incoming_.size() >= options_.queue_capacity) return false;
-    incoming_.push_back(Item{std::move(command), std::move(done), {}});
+    incoming_.push_back(Item{std::move(command), std::move(done), {}, std::move(key)});
   }
   in_cv_.notify_one();
   return true;
@@ -109,9 +109,14 @@ void Sequencer::run_sequencer() {
         rebuild_after_failure();
       }
     }
+    // Time is journaled only when it matters: with a command (which happens "now") or when a
+    // deadline is due. A batch of reads alone writes nothing — a read never costs a synced
+    // append; it sees the market as of the last tick, which is the state it is released with.
     const engine::UtcMillis now = std::max(clock_.now(), market_.now());
     const engine::UtcMillis due = market_.next_deadline();
-    const bool tick = now > market_.now() && (!items.empty() || (due != 0 && due <= now));
+    const bool has_command = std::any_of(items.begin(), items.end(),
+                                         [](const Item& i) { return std::holds_alternative<Command>(i.work); });
+    const bool tick = now > market_.now() && (has_command || (due != 0 && due <= now));
     if (tick) items.push_front(Item{Command{engine::Tick{now}}, {}, {}});
     if (!items.empty()) execute_batch(items);
     if (stopping) break;
@@ -137,7 +142,7 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
     }
     const std::size_t before = p.events.size();
     CommandResult result;
-    result.reply = market_.execute(std::get<Command>(item.work), p.events);
+    result.reply = market_.execute(std::get<Command>(item.work), p.events, item.key);
     if (p.events.size() > before) {
       result.first_seq = p.batch.first_seq + before;
       result.last_seq = p.batch.first_seq + p.events.size() - 1;

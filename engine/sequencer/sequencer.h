@@ -10,8 +10,9 @@
 // replicas: engine/replica), after its replies are released; the writer itself only executes
 // and encodes — it projects nothing and answers no query for the server. (submit_read remains
 // for tests and tools: such a read runs on the writer in order with commands and is released
-// with its batch, so nothing not yet durable is ever visible.) Snapshots are written every N
-// events and at a clean stop.
+// with its batch, so nothing not yet durable is ever visible.) Time is journaled (a Tick) only
+// in a batch that holds a command or when a deadline is due: reads alone never write.
+// Snapshots are written every N events and at a clean stop.
 //
 // Thread-safety: submit*, durable_seq and stats may be called from any thread; completions and
 // the listener run on the persister thread and must not block.
@@ -98,7 +99,8 @@ class Sequencer {
   /// How start() recovered.
   const Recovered& recovered() const { return recovered_; }
   /// Queues a command. false = the queue is full or the sequencer stopped (refuse; never buffer).
-  bool submit(engine::Command command, Completion done);
+  /// `key`: the caller and its idempotency key, for a keyed command (Market::execute).
+  bool submit(engine::Command command, Completion done, engine::CommandKey key = {});
   /// Queues a read of the market; `done(true)` runs once everything the read saw is durable, or
   /// `done(false)` when a batch it saw failed to persist (discard what the read produced).
   bool submit_read(Read read, std::function<void(bool durable)> done);
@@ -115,6 +117,7 @@ class Sequencer {
     std::variant<engine::Command, Read> work;
     Completion on_command;
     std::function<void(bool)> on_read;
+    engine::CommandKey key;
   };
   struct Prepared {
     store::BatchToAppend batch;  // last_seq < first_seq when it holds no events

@@ -4,7 +4,6 @@
 #include <flatbuffers/idl.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -12,6 +11,7 @@
 
 #include "engine/calendar.h"
 #include "engine/codes.h"
+#include "gateway/protocol/strict_json.h"
 #include "gateway/text_checks.h"
 #include "schemas/wire_generated.h"
 
@@ -108,60 +108,6 @@ std::string as_utf8(std::string_view s) {
 
 ProtocolError refuse(std::string_view code, std::string detail, std::string request_id = {}) {
   return ProtocolError{std::string(code), std::move(detail), std::move(request_id)};
-}
-
-/// FlatBuffers' JSON parser turns "2850" into 2850 and refuses 28.5 with a message that does not
-/// name the field, so before parsing, every "price" member's raw value is checked: it must be a
-/// JSON integer. A scanner that knows strings and escapes, so "price" inside a string is ignored.
-std::optional<ProtocolError> check_json_prices(std::string_view json) {
-  std::size_t i = 0;
-  const std::size_t n = json.size();
-  const auto skip_ws = [&](std::size_t k) {
-    while (k < n && (json[k] == ' ' || json[k] == '\t' || json[k] == '\n' || json[k] == '\r')) ++k;
-    return k;
-  };
-  while (i < n) {
-    if (json[i] != '"') {
-      ++i;
-      continue;
-    }
-    // A string: find its end, remembering whether it is exactly "price" (no escapes).
-    const std::size_t start = ++i;
-    bool escaped = false;
-    while (i < n && json[i] != '"') {
-      if (json[i] == '\\') {
-        escaped = true;
-        ++i;
-      }
-      ++i;
-    }
-    if (i >= n) return std::nullopt;  // unterminated: the parser says so
-    const std::string_view text = json.substr(start, i - start);
-    ++i;
-    const std::size_t colon = skip_ws(i);
-    if (escaped || text != "price" || colon >= n || json[colon] != ':') continue;
-    const std::size_t v = skip_ws(colon + 1);
-    std::size_t end = v;
-    while (end < n && json[end] != ',' && json[end] != '}' && json[end] != ']' && json[end] != ' ' &&
-           json[end] != '\t' && json[end] != '\n' && json[end] != '\r' && json[end] != '/')
-      ++end;
-    const std::string_view token = json.substr(v, end - v);
-    const bool negative = !token.empty() && token[0] == '-';
-    const std::string_view digits = negative ? token.substr(1) : token;
-    const bool integer = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos &&
-                         (digits.size() == 1 || digits[0] != '0');
-    if (!integer)
-      return refuse(codes::price_not_whole_pence,
-                    "price must be a whole number of pence written as a JSON integer (2850 for £28.50); got " +
-                        std::string(token.substr(0, 40)));
-    engine::Pence value = 0;
-    const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
-    if (ec == std::errc::result_out_of_range || ptr != token.data() + token.size())
-      return negative ? refuse(engine::to_string(engine::Code::price_not_positive), "price must be a positive number of pence")
-                      : refuse(engine::to_string(engine::Code::price_outside_rate_band),
-                               "price " + std::string(token.substr(0, 40)) + " does not fit any rate band");
-  }
-  return std::nullopt;
 }
 
 std::string str(const fb::String* s) { return s ? s->str() : std::string(); }
@@ -400,10 +346,12 @@ ClientRequest decode_client_frame(std::string_view frame, bool binary, const std
   if (first == std::string_view::npos || frame[first] != '{')
     return refuse(codes::malformed_frame, "a text frame is one JSON object of schemas/wire.fbs (ClientFrame)");
   if (frame.find('\0') != std::string_view::npos) return refuse(codes::malformed_frame, "NUL byte in a text frame");
-  if (auto e = check_json_prices(frame)) return *e;
   fb::Parser& parser = client_parser();
-  thread_local std::string terminated;  // the parser wants a NUL-terminated string
-  terminated.assign(frame);
+  // Strict JSON checked against the schema first (strict_json.h); FlatBuffers then parses the
+  // canonical text of what was checked, so both parsers read the same bytes.
+  auto canonical = canonical_client_json(frame, parser);
+  if (auto* e = std::get_if<ProtocolError>(&canonical)) return std::move(*e);
+  const std::string& terminated = std::get<std::string>(canonical);  // NUL-terminated, as the parser wants
   if (!parser.ParseJson(terminated.c_str())) {
     std::string why = parser.error_;
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();

@@ -5,7 +5,9 @@
 // provider taken from the authenticated principal (never from the frame), a Ping, or a
 // ProtocolError with a stable code. Both encodings meet the same checks: the size cap first,
 // then the FlatBuffers Verifier (JSON is parsed into a FlatBuffer and verified like any binary
-// frame), then the field rules (request id, date, whole pence).
+// frame), then the field rules (request id, date, whole pence). A JSON text is first read
+// strictly and checked against the schema (strict_json.h): money only as JSON integers, every
+// scalar of its own JSON kind, no unknown or repeated keys.
 //
 // Outbound: an OutboundMessage is one server message encoded once — a FlatBuffer, and lazily its
 // JSON text — and shared by every recipient (STYLE.md habit 6). The per-recipient stream number
@@ -51,7 +53,7 @@ inline constexpr std::string_view unauthenticated = "unauthenticated";      ///<
 inline constexpr std::string_view already_authenticated = "already_authenticated";  ///< a second Hello
 inline constexpr std::string_view not_your_location = "not_your_location";  ///< a location of another provider
 inline constexpr std::string_view rate_limited = "rate_limited";            ///< too many frames; slow down
-inline constexpr std::string_view price_not_whole_pence = "price_not_whole_pence";  ///< 28.5, "2850", 1e3
+inline constexpr std::string_view price_not_whole_pence = "price_not_whole_pence";  ///< 28.5, "2850", 1e3, +3333
 inline constexpr std::string_view busy = "busy";                ///< the market's queue is full: retry later
 inline constexpr std::string_view not_durable = "not_durable";  ///< could not be written: it did not happen; retry
 }  // namespace codes

@@ -31,9 +31,8 @@ void post_package(RestContext& ctx) {
   if (JsonStatus s = package_from_json(ctx.body, c.spec, c.person); !s.ok()) return reply_error(ctx.respond, s);
   c.spec.officer = ctx.principal.name;
   run_command_with(ctx, std::move(c), [](const Reply& reply) {
-    HttpResponse response = json_response(201, json::object{{"ok", true}, {"package", reply.package}});
-    response.headers.emplace_back("Location", "/api/v1/packages/" + std::to_string(reply.package));
-    return response;
+    return CommandSuccess{201, json::object{{"ok", true}, {"package", reply.package}},
+                          {{"Location", "/api/v1/packages/" + std::to_string(reply.package)}}};
   });
 }
 

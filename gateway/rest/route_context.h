@@ -24,6 +24,7 @@ struct RestContext {
   std::vector<std::pair<std::string, std::string>> params;  ///< from the path template
   std::vector<std::pair<std::string, std::string>> query;
   json::value body;  ///< the parsed body ({} when empty or for GET)
+  engine::CommandKey key;  ///< the caller and its Idempotency-Key (key empty: none sent)
 
   const std::string& param(std::string_view name) const;
   /// The query parameter's value; nullptr when absent.
@@ -33,12 +34,20 @@ struct RestContext {
 HttpResponse json_response(int status, const json::value& body);
 void reply_error(const Respond&, const JsonStatus&);
 
-/// Runs a command. Rejected → its http_status and code; not persisted → 503 store_unavailable;
-/// queue full → 503 overloaded; ok → `success_status` with {"ok":true} plus what `fill` adds.
+/// Runs a command, with the request's Idempotency-Key when it sent one. Rejected → its
+/// http_status and code; not persisted → 503 store_unavailable; queue full → 503 overloaded;
+/// ok → `success_status` with {"ok":true} plus what `fill` adds. A keyed retry answered from the
+/// market's record gets the same status and body, plus "replayed": true.
 void run_command(RestContext&, engine::Command, int success_status,
                  std::function<void(const engine::Reply&, json::object&)> fill = {});
+/// A success response of a command: status, JSON body and extra headers.
+struct CommandSuccess {
+  int status = 200;
+  json::object body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
 /// The same, with the whole success response built by `success`.
-void run_command_with(RestContext&, engine::Command, std::function<HttpResponse(const engine::Reply&)> success);
+void run_command_with(RestContext&, engine::Command, std::function<CommandSuccess(const engine::Reply&)> success);
 /// Runs `read` with the market on a replica (never the writer) and replies what it built once everything
 /// it saw is durable (503 not_durable otherwise).
 void run_read(RestContext&, std::function<HttpResponse(const engine::Market&)> read);

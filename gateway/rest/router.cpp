@@ -108,17 +108,21 @@ HttpResponse json_response(int status, const json::value& body) {
 
 void reply_error(const Respond& respond, const JsonStatus& s) { respond(error_response(s.http, s.code, s.detail)); }
 
-void run_command_with(RestContext& ctx, Command command, std::function<HttpResponse(const engine::Reply&)> success) {
+void run_command_with(RestContext& ctx, Command command, std::function<CommandSuccess(const engine::Reply&)> success) {
   Respond respond = ctx.respond;
-  const bool queued =
-      ctx.market.execute(std::move(command), [respond, success = std::move(success)](sequencer::CommandResult&& r) {
+  const bool queued = ctx.market.execute(
+      std::move(command), ctx.key, [respond, success = std::move(success)](sequencer::CommandResult&& r) {
         if (!r.durable)
           return respond(error_response(503, "store_unavailable",
                                         "the change could not be saved, so it did not happen: retry shortly"));
         if (!r.reply.ok())
           return respond(error_response(http_status(r.reply.status.code), engine::to_string(r.reply.status.code),
                                         r.reply.status.detail));
-        respond(success(r.reply));
+        CommandSuccess s = success(r.reply);
+        if (r.reply.replayed) s.body["replayed"] = true;  // the original answer, again
+        HttpResponse response = json_response(s.status, s.body);
+        response.headers = std::move(s.headers);
+        respond(std::move(response));
       });
   if (!queued) respond(overloaded());
 }
@@ -126,9 +130,9 @@ void run_command_with(RestContext& ctx, Command command, std::function<HttpRespo
 void run_command(RestContext& ctx, Command command, int success_status,
                  std::function<void(const engine::Reply&, json::object&)> fill) {
   run_command_with(ctx, std::move(command), [success_status, fill = std::move(fill)](const engine::Reply& reply) {
-    json::object body{{"ok", true}};
-    if (fill) fill(reply, body);
-    return json_response(success_status, body);
+    CommandSuccess s{success_status, json::object{{"ok", true}}, {}};
+    if (fill) fill(reply, s.body);
+    return s;
   });
 }
 
@@ -324,39 +328,40 @@ const std::vector<RouteInfo>& rest_routes() {
   constexpr Role admin = Role::admin, officer = Role::officer, compliance = Role::compliance,
                  provider = Role::provider;
   const std::vector<std::string_view> paged = {"page", "page_size"};
+  constexpr bool kKeyed = true;  // runs a market command: takes an Idempotency-Key
   static const std::vector<RouteInfo> routes = {
       {"GET", "/healthz", {}, "Liveness: the process answers", {}, get_healthz},
       {"GET", "/readyz", {}, "Readiness: the market is recovered from the journal and the store can write (503 not_ready while recovering, or while the store cannot write, e.g. a full disk)", {}, get_readyz},
       {"POST", "/api/v1/tokens", {admin}, "Issue a bearer token for a role (and provider)", {}, post_token},
       {"GET", "/api/v1/dps", {admin, officer, compliance, provider}, "List DPS configurations", paged, list_dps},
       {"GET", "/api/v1/dps/{code}", {admin, officer, compliance, provider}, "A DPS's configuration", {}, get_dps},
-      {"PUT", "/api/v1/dps/{code}", {admin}, "Create or reconfigure a DPS", {}, put_dps},
-      {"POST", "/api/v1/categories", {admin}, "Define (or rename) a category of care", {}, post_category},
-      {"PUT", "/api/v1/calendar", {admin}, "Set the bank holidays of the working-day calendar", {}, put_calendar},
-      {"POST", "/api/v1/providers", {admin, compliance}, "Register a provider (organisation)", {}, post_provider},
-      {"PUT", "/api/v1/providers/{id}/status", {compliance}, "Set a provider's administration / termination status", {}, put_provider_status},
-      {"POST", "/api/v1/locations", {admin, compliance}, "Register a location (CQC service) of a provider", {}, post_location},
+      {"PUT", "/api/v1/dps/{code}", {admin}, "Create or reconfigure a DPS", {}, put_dps, kKeyed},
+      {"POST", "/api/v1/categories", {admin}, "Define (or rename) a category of care", {}, post_category, kKeyed},
+      {"PUT", "/api/v1/calendar", {admin}, "Set the bank holidays of the working-day calendar", {}, put_calendar, kKeyed},
+      {"POST", "/api/v1/providers", {admin, compliance}, "Register a provider (organisation)", {}, post_provider, kKeyed},
+      {"PUT", "/api/v1/providers/{id}/status", {compliance}, "Set a provider's administration / termination status", {}, put_provider_status, kKeyed},
+      {"POST", "/api/v1/locations", {admin, compliance}, "Register a location (CQC service) of a provider", {}, post_location, kKeyed},
       {"GET", "/api/v1/locations", {admin, officer, compliance}, "List locations, optionally within one DPS",
        {"dps", "tier", "zone", "rag", "status", "provider", "page", "page_size"}, list_locations},
       {"GET", "/api/v1/locations/{id}", {admin, officer, compliance}, "A location with memberships, quality and RAG", {}, get_location},
-      {"POST", "/api/v1/locations/{id}/applications", {admin, compliance}, "Record an application to a DPS", {}, post_application},
-      {"POST", "/api/v1/locations/{id}/assessment-extensions", {admin, compliance}, "Extend an assessment to 15 working days", {}, post_assessment_extension},
-      {"POST", "/api/v1/locations/{id}/admissions", {admin, compliance}, "Admit an application with its enrolment terms", {}, post_admission},
-      {"PUT", "/api/v1/locations/{id}/memberships/{dps}", {admin, compliance}, "Change an admitted location's enrolment terms", {}, put_membership},
-      {"POST", "/api/v1/locations/{id}/refusals", {admin, compliance}, "Refuse an application, with a reason", {}, post_refusal},
-      {"POST", "/api/v1/locations/{id}/suspensions", {admin, compliance}, "Suspend a membership, with a reason", {}, post_suspension},
-      {"POST", "/api/v1/locations/{id}/reinstatements", {admin, compliance}, "Reinstate a suspended membership", {}, post_reinstatement},
-      {"POST", "/api/v1/locations/{id}/exits", {admin, compliance}, "Exit a location from a DPS, with a reason", {}, post_exit},
-      {"PATCH", "/api/v1/locations/{id}/quality", {compliance}, "Patch a location's quality and risk inputs", {}, patch_quality},
-      {"POST", "/api/v1/packages", {officer}, "Post a care package (starts its mini-competition)", {}, post_package},
+      {"POST", "/api/v1/locations/{id}/applications", {admin, compliance}, "Record an application to a DPS", {}, post_application, kKeyed},
+      {"POST", "/api/v1/locations/{id}/assessment-extensions", {admin, compliance}, "Extend an assessment to 15 working days", {}, post_assessment_extension, kKeyed},
+      {"POST", "/api/v1/locations/{id}/admissions", {admin, compliance}, "Admit an application with its enrolment terms", {}, post_admission, kKeyed},
+      {"PUT", "/api/v1/locations/{id}/memberships/{dps}", {admin, compliance}, "Change an admitted location's enrolment terms", {}, put_membership, kKeyed},
+      {"POST", "/api/v1/locations/{id}/refusals", {admin, compliance}, "Refuse an application, with a reason", {}, post_refusal, kKeyed},
+      {"POST", "/api/v1/locations/{id}/suspensions", {admin, compliance}, "Suspend a membership, with a reason", {}, post_suspension, kKeyed},
+      {"POST", "/api/v1/locations/{id}/reinstatements", {admin, compliance}, "Reinstate a suspended membership", {}, post_reinstatement, kKeyed},
+      {"POST", "/api/v1/locations/{id}/exits", {admin, compliance}, "Exit a location from a DPS, with a reason", {}, post_exit, kKeyed},
+      {"PATCH", "/api/v1/locations/{id}/quality", {compliance}, "Patch a location's quality and risk inputs", {}, patch_quality, kKeyed},
+      {"POST", "/api/v1/packages", {officer}, "Post a care package (starts its mini-competition)", {}, post_package, kKeyed},
       {"GET", "/api/v1/packages", {officer, compliance}, "List packages", {"status", "dps", "zone", "officer", "page", "page_size"}, list_packages},
       {"GET", "/api/v1/packages/{id}", {officer, compliance}, "The officer's view of a package, with every explanation", {}, get_package},
-      {"POST", "/api/v1/packages/{id}/hold", {officer}, "Hold a package's window", {}, post_hold},
-      {"POST", "/api/v1/packages/{id}/release", {officer}, "Release a held package", {}, post_release},
-      {"POST", "/api/v1/packages/{id}/cancel", {officer}, "Cancel a package", {}, post_cancel},
-      {"POST", "/api/v1/packages/{id}/direct-payment", {officer}, "Close a package for a direct payment", {}, post_direct_payment},
-      {"POST", "/api/v1/packages/{id}/abnormally-low-decisions", {officer}, "Accept or reject an abnormally low offer's explanation", {}, post_abnormally_low_decision},
-      {"POST", "/api/v1/packages/{id}/persons-choice", {officer}, "Award to the person's own choice of location", {}, post_persons_choice},
+      {"POST", "/api/v1/packages/{id}/hold", {officer}, "Hold a package's window", {}, post_hold, kKeyed},
+      {"POST", "/api/v1/packages/{id}/release", {officer}, "Release a held package", {}, post_release, kKeyed},
+      {"POST", "/api/v1/packages/{id}/cancel", {officer}, "Cancel a package", {}, post_cancel, kKeyed},
+      {"POST", "/api/v1/packages/{id}/direct-payment", {officer}, "Close a package for a direct payment", {}, post_direct_payment, kKeyed},
+      {"POST", "/api/v1/packages/{id}/abnormally-low-decisions", {officer}, "Accept or reject an abnormally low offer's explanation", {}, post_abnormally_low_decision, kKeyed},
+      {"POST", "/api/v1/packages/{id}/persons-choice", {officer}, "Award to the person's own choice of location", {}, post_persons_choice, kKeyed},
       {"POST", "/api/v1/admin/backups", {admin}, "Back the store up online into a named directory under the backup directory", {}, post_backup},
   };
   return routes;
@@ -431,6 +436,22 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
         return rest::reply_error(respond, input_error(422, "invalid_query", "query parameter '" + key + "' is given twice"));
       ctx.query.emplace_back(std::move(key), std::move(value));
     }
+  }
+
+  // Idempotency-Key: on the routes that run a market command, scoped to the caller (role and
+  // token name); the market keeps and decides it (engine::CommandKey). Refused elsewhere, so a
+  // client never believes a retry of another POST is safe; ignored on reads.
+  if (request.idempotency_key && request.method != "GET") {
+    const std::string& key = *request.idempotency_key;
+    if (!route->keyed)
+      return rest::reply_error(respond, input_error(422, "invalid_idempotency_key",
+                                                    request.method + " " + std::string(route->path) +
+                                                        " does not take an Idempotency-Key"));
+    if (!engine::valid_command_key(key))
+      return rest::reply_error(
+          respond, input_error(http_status(engine::Code::invalid_idempotency_key), "invalid_idempotency_key",
+                               "an Idempotency-Key is 1..64 printable ASCII characters without spaces"));
+    ctx.key = engine::CommandKey{std::string(to_string(ctx.principal.role)) + ":" + ctx.principal.name, key};
   }
 
   if (request.method != "GET") {

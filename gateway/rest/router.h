@@ -36,6 +36,8 @@ struct RouteInfo {
   std::string_view summary;
   std::vector<std::string_view> query;  ///< the query parameters it accepts (others are refused)
   void (*handler)(rest::RestContext&) = nullptr;
+  /// Runs a market command and takes an Idempotency-Key header (docs/openapi.json says so).
+  bool keyed = false;
 };
 
 /// Every REST route, in a stable order.

@@ -1,0 +1,218 @@
+// The read side: replicas of the market fed by durable batches (engine/replica).
+//   - a replica reaches the writer's exact state after every batch of a seeded busy run;
+//   - a batch that failed to persist never reaches a replica;
+//   - a read waits for the sequence number it asks for (read-your-writes) and never holds up an
+//     acknowledgement — the ordering is shown by the test, not by a timing;
+//   - through the real server: a read right after a command sees it; the replicas never diverge.
+#include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include "busy_session.h"
+#include "engine/replica/replica_thread.h"
+#include "engine/sequencer/sequencer.h"
+#include "engine/store/memory_journal.h"
+#include "gateway_client.h"
+#include "provider_client.h"
+
+namespace {
+
+using namespace carebroker::testing;
+using namespace carebroker::testing::gateway_support;
+using carebroker::gateway::Role;
+using carebroker::replica::DurableBatch;
+using carebroker::replica::ReplicaThread;
+using carebroker::sequencer::CommandResult;
+using carebroker::sequencer::ManualClock;
+using carebroker::sequencer::Sequencer;
+using carebroker::sequencer::SequencerOptions;
+using carebroker::store::MemoryJournal;
+
+/// A gate a read can wait at: the replica's thread stays in the read until the test opens it.
+class Gate {
+ public:
+  void wait_open() {
+    std::unique_lock lock(m_);
+    entered_ = true;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return open_; });
+  }
+  void wait_entered() {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return entered_; });
+  }
+  void open() {
+    std::lock_guard lock(m_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool entered_ = false, open_ = false;
+};
+
+/// Submits every command and waits for all the replies.
+std::vector<CommandResult> run_all(Sequencer& seq, const std::vector<Command>& commands) {
+  std::vector<std::future<CommandResult>> futures;
+  for (const auto& c : commands) {
+    auto promise = std::make_shared<std::promise<CommandResult>>();
+    futures.push_back(promise->get_future());
+    while (!seq.submit(c, [promise](CommandResult&& r) { promise->set_value(std::move(r)); }))
+      std::this_thread::yield();
+  }
+  std::vector<CommandResult> out;
+  for (auto& f : futures) out.push_back(f.get());
+  return out;
+}
+
+/// Waits (bounded) until the replica has applied `seq`.
+bool reaches(const ReplicaThread& replica, std::uint64_t seq) {
+  for (int i = 0; i < 10'000 && replica.applied_seq() < seq; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return replica.applied_seq() >= seq;
+}
+
+}  // namespace
+
+TEST_CASE("a replica fed the durable batches has the writer's digest after every batch of a seeded busy run", "[replica]") {
+  MemoryJournal journal;
+  ManualClock clock(kMonday9am);
+  SequencerOptions options;
+  options.digest_every_batch = true;
+  Sequencer seq(journal, clock, options);
+  ReplicaThread chained("reader");
+  ReplicaThread replica("publisher");
+  replica.set_downstream([&](const DurableBatch& b) { chained.push(b); });
+  std::uint64_t batches = 0;
+  seq.set_listener([&](const DurableBatch& b) {
+    ++batches;
+    CHECK(b.writer_digest != 0);
+    replica.push(b);
+  });
+  seq.set_recovered_hook([&](const Market& m, std::uint64_t s) {
+    REQUIRE(replica.start(m.save_snapshot(), s).empty());
+    REQUIRE(chained.start(m.save_snapshot(), s).empty());
+  });
+  REQUIRE(seq.start().ok());
+  // Submitted in slices so that batches of every size occur.
+  const auto commands = busy_session(7);
+  for (std::size_t at = 0; at < commands.size(); at += 37) {
+    const std::vector<Command> slice(commands.begin() + static_cast<std::ptrdiff_t>(at),
+                                     commands.begin() + static_cast<std::ptrdiff_t>(std::min(at + 37, commands.size())));
+    run_all(seq, slice);
+  }
+  seq.stop();
+  REQUIRE(reaches(chained, seq.durable_seq()));
+  CHECK(batches > 20);
+  CHECK(replica.divergences() == 0);  // its digest equalled the writer's after every batch
+  CHECK(chained.divergences() == 0);
+  std::promise<std::uint64_t> digest;
+  REQUIRE(chained.submit_read(seq.durable_seq(), [&](const Market& m, std::uint64_t) { digest.set_value(m.digest()); }));
+  std::uint64_t writer = 0;
+  {
+    Sequencer again(journal, clock);  // the journal replayed: the writer's final state
+    REQUIRE(again.start().ok());
+    std::promise<std::uint64_t> d;
+    REQUIRE(again.submit_read([&](const Market& m) { d.set_value(m.digest()); }, {}));
+    writer = d.get_future().get();
+    again.stop();
+  }
+  CHECK(digest.get_future().get() == writer);
+}
+
+TEST_CASE("a replica that diverges from the writer is counted, batch by batch", "[replica]") {
+  carebroker::replica::Replica replica;
+  REQUIRE(replica.start({}, 0).empty());
+  auto events = std::make_shared<const std::vector<Event>>(std::vector<Event>{ClockAdvanced{kMonday9am}});
+  CHECK(replica.apply({1, 1, events, 12345}).find("differs") != std::string::npos);
+  CHECK(replica.apply({3, 3, events}).find("does not follow") != std::string::npos);  // a gap
+  CHECK(replica.applied_seq() == 1);
+}
+
+TEST_CASE("a batch that failed to persist never reaches a replica", "[replica]") {
+  MemoryJournal journal;
+  ManualClock clock(kMonday9am);
+  Sequencer seq(journal, clock);
+  ReplicaThread replica("reader");
+  std::vector<std::uint64_t> seen;
+  std::mutex m;
+  seq.set_listener([&](const DurableBatch& b) {
+    {
+      std::lock_guard lock(m);
+      seen.push_back(b.last_seq);
+    }
+    replica.push(b);
+  });
+  seq.set_recovered_hook([&](const Market& mk, std::uint64_t s) { REQUIRE(replica.start(mk.save_snapshot(), s).empty()); });
+  REQUIRE(seq.start().ok());
+  REQUIRE(run_all(seq, {SetCalendar{england_and_wales_bank_holidays()}})[0].durable);
+  const std::uint64_t before = seq.durable_seq();
+  journal.fail_appends(1, carebroker::store::StoreCode::io_error);
+  CHECK_FALSE(run_all(seq, {DefineCategory{{"doomed", "Doomed"}}})[0].durable);
+  REQUIRE(run_all(seq, {DefineCategory{{"kept", "Kept"}}})[0].durable);
+  REQUIRE(reaches(replica, seq.durable_seq()));
+  std::promise<std::pair<bool, bool>> categories;
+  REQUIRE(replica.submit_read(seq.durable_seq(), [&](const Market& mk, std::uint64_t) {
+    bool doomed = false, kept = false;
+    for (const auto& c : mk.categories()) {
+      doomed = doomed || c.code == "doomed";
+      kept = kept || c.code == "kept";
+    }
+    categories.set_value({doomed, kept});
+  }));
+  const auto [doomed, kept] = categories.get_future().get();
+  CHECK_FALSE(doomed);
+  CHECK(kept);
+  seq.stop();
+  std::lock_guard lock(m);
+  for (std::size_t i = 1; i < seen.size(); ++i) CHECK(seen[i] > seen[i - 1]);
+  CHECK(seen.front() == before);
+  CHECK(replica.divergences() == 0);
+}
+
+TEST_CASE("a slow read on a replica holds up neither the writer nor an acknowledgement", "[replica]") {
+  MemoryJournal journal;
+  ManualClock clock(kMonday9am);
+  Sequencer seq(journal, clock);
+  ReplicaThread replica("reader");
+  seq.set_listener([&](const DurableBatch& b) { replica.push(b); });
+  seq.set_recovered_hook([&](const Market& mk, std::uint64_t s) { REQUIRE(replica.start(mk.save_snapshot(), s).empty()); });
+  REQUIRE(seq.start().ok());
+  Gate gate;
+  std::promise<void> slow_read_done;
+  REQUIRE(replica.submit_read(0, [&](const Market&, std::uint64_t) {
+    gate.wait_open();
+    slow_read_done.set_value();
+  }));
+  gate.wait_entered();  // the replica's thread is inside the slow read
+  // Commands are acknowledged, durably, while the read is still running...
+  for (int i = 0; i < 5; ++i) {
+    const auto r = run_all(seq, {DefineCategory{{"c" + std::to_string(i), "C"}}});
+    CHECK(r[0].durable);
+    CHECK(r[0].reply.ok());
+  }
+  // ...and a read that needs them waits for the replica (it is queued, not answered).
+  std::promise<std::size_t> later;
+  REQUIRE(replica.submit_read(seq.durable_seq(), [&](const Market& mk, std::uint64_t) { later.set_value(mk.categories().size()); }));
+  auto later_future = later.get_future();
+  CHECK(later_future.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);
+  gate.open();
+  slow_read_done.get_future().get();
+  CHECK(later_future.get() == 5);  // it saw every acknowledged write
+  seq.stop();
+}
+
+TEST_CASE("through the server, a read right after a command sees it, and the replicas never diverge", "[replica][gateway]") {
+  TestServer server;
+  const std::string officer = server.token(Role::officer);
+  for (int i = 0; i < 30; ++i) {
+    const std::uint64_t id = post_package(server, officer);
+    const HttpResult r = http_request(server.port(), "GET", "/api/v1/packages/" + std::to_string(id), officer);
+    INFO(r.status << " " << r.body.substr(0, 200));
+    REQUIRE(r.status == 200);
+  }
+  CHECK(server.app().replica_divergences() == 0);
+}
