@@ -14,6 +14,7 @@
 #include "engine/replica/replica_thread.h"
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
+#include "gateway/protocol/reply_batcher.h"
 #include "gateway/sequencer_service.h"
 #include "gateway/text_checks.h"
 
@@ -34,6 +35,7 @@ struct App::Impl {
   replica::ReplicaThread publisher{"publisher", &projector};
   replica::ReplicaThread reader{"reader"};
   std::string replica_error;  // set by the recovered hook
+  protocol::ReplyBatcher replies;
   TokenStore tokens;
   std::unique_ptr<SequencerService> service;
   std::unique_ptr<ServerContext> context;
@@ -117,6 +119,7 @@ bool App::start(const AppOptions& options, std::string& error) {
   });
   m.publisher.set_downstream([&m](const replica::DurableBatch& batch) { m.reader.push(batch); });
   m.sequencer->set_listener([&m](const replica::DurableBatch& batch) { m.publisher.push(batch); });
+  m.sequencer->set_release_hook([&m] { m.replies.flush(); });
   m.sequencer->set_snapshot_observer([&m](std::uint64_t seq, std::uint64_t digest) { m.reader.expect_digest(seq, digest); });
   m.sequencer->set_commit_observer([&m](std::uint64_t micros, std::size_t) { m.metrics.journal_commit.record_us(micros); });
   // The server listens before the market is recovered: /healthz answers, /readyz says why it is
@@ -126,6 +129,7 @@ bool App::start(const AppOptions& options, std::string& error) {
                                                  std::filesystem::canonical(backup_dir));
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
   m.context->private_dirs = {options.data_dir, backup_dir};
+  m.context->replies = &m.replies;
   m.context->ready = [&m] { return m.ready.load() && m.sequencer->store_writable(); };
   m.context->ready_detail = [&m] {
     return !m.ready.load() ? std::string("the market is still being recovered from the journal")

@@ -20,6 +20,7 @@
 namespace carebroker::gateway {
 namespace protocol {
 class ProviderStreams;
+class ReplyBatcher;
 }
 
 /// Paths the server answers itself, outside the REST router (all GET). docs/openapi.json
@@ -62,6 +63,7 @@ struct ServerContext {
   std::string static_dir;                      ///< web portal files served at / (empty = none)
   std::vector<std::string> private_dirs = {};  ///< never served, and never inside static_dir (the data directory)
   std::function<std::string()> ready_detail = {};  ///< why /readyz says no
+  protocol::ReplyBatcher* replies = nullptr;  ///< coalesces WebSocket replies per batch (none: one frame each)
 };
 
 /// Who may read /metrics (it reveals market volume): admins.

@@ -12,11 +12,13 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <deque>
 
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
+#include "gateway/protocol/reply_batcher.h"
 #include "gateway/protocol/wire_codec.h"
 
 namespace carebroker::gateway {
@@ -139,23 +141,40 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     }
     auto& command = std::get<engine::Command>(request);
     const std::string request_id(protocol::request_id_of(command));
-    std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
-    auto executor = ws_.get_executor();
+    // The reply waits in the batcher with the other replies its batch settles for this
+    // connection; the batch's release delivers them together: one frame, one write.
     const bool queued = context_.market.execute(
-        std::move(command), {}, [weak, executor, request_id](sequencer::CommandResult&& result) {
-          Outbound reply;
-          if (!result.durable)
-            reply = protocol::make_error(protocol::codes::not_durable, result.failure, request_id);
-          else if (result.reply.ok())
-            reply = protocol::make_ack(request_id, result.reply.package, result.reply.replayed);
+        std::move(command), {},
+        [batcher = context_.replies, id = id_, deliver = deliverer(), request_id](sequencer::CommandResult&& result) {
+          protocol::CommandReply reply;
+          reply.request_id = request_id;
+          if (!result.durable) {
+            reply.code = protocol::codes::not_durable;
+            reply.detail = result.failure;
+          } else if (result.reply.ok()) {
+            reply.ok = true;
+            reply.package = result.reply.package;
+            reply.replayed = result.reply.replayed;
+          } else {
+            reply.code = engine::to_string(result.reply.status.code);
+            reply.detail = result.reply.status.detail;
+          }
+          if (batcher)
+            batcher->add(id, deliver, std::move(reply));
           else
-            reply = protocol::make_error(engine::to_string(result.reply.status.code), result.reply.status.detail,
-                                         request_id);
-          net::post(executor, [weak, reply = std::move(reply)]() mutable {
-            if (auto self = weak.lock()) self->enqueue(0, std::move(reply));
-          });
+            deliver({std::move(reply)});
         });
     if (!queued) enqueue(0, protocol::make_error(protocol::codes::busy, "the market is busy: retry shortly", request_id));
+  }
+
+  /// How replies reach this session: posted to its strand, as one frame.
+  protocol::ReplyBatcher::Deliver deliverer() {
+    std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
+    return [weak, executor = ws_.get_executor()](std::vector<protocol::CommandReply> replies) {
+      net::post(executor, [weak, replies = std::move(replies)] {
+        if (auto self = weak.lock()) self->enqueue(0, protocol::make_replies(replies));
+      });
+    };
   }
 
   void on_hello(const protocol::HelloRequest& hello, bool binary) {
@@ -370,6 +389,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     beast::get_lowest_layer(ws_).socket().close(ignored);
   }
 
+  inline static std::atomic<std::uint64_t> next_id_{1};
+  const std::uint64_t id_ = next_id_++;  // this connection, for the reply batcher (never reused)
   websocket::stream<NextLayer> ws_;
   ServerContext& context_;
   ConnectionSlots::Slot slot_;

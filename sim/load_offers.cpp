@@ -278,15 +278,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
         record(ack->request_id() ? ack->request_id()->str() : "", now, false);
         return;
       }
-      case wire::ServerMessage::Error: {
-        const auto* e = frame->message_as_Error();
-        if (shared_.first_error.empty())
-          shared_.first_error = (e->code() ? e->code()->str() : "") + ": " + (e->detail() ? e->detail()->str() : "");
-        record(e->request_id() ? e->request_id()->str() : "", now, true);
+      case wire::ServerMessage::Error:
+        return on_error(frame->message_as_Error(), now);
+      case wire::ServerMessage::Replies: {  // a batch's answers to this connection, in one frame
+        const auto* replies = frame->message_as_Replies();
+        if (replies->acks())
+          for (const auto* ack : *replies->acks()) record(ack->request_id() ? ack->request_id()->str() : "", now, false);
+        if (replies->errors())
+          for (const auto* e : *replies->errors()) on_error(e, now);
         return;
       }
       default: return;  // broadcasts and updates
     }
+  }
+
+  void on_error(const wire::Error* e, Clock::time_point now) {
+    if (shared_.first_error.empty())
+      shared_.first_error = (e->code() ? e->code()->str() : "") + ": " + (e->detail() ? e->detail()->str() : "");
+    record(e->request_id() ? e->request_id()->str() : "", now, true);
   }
 
   void record(const std::string& rid, Clock::time_point now, bool error) {

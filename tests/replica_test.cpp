@@ -14,6 +14,7 @@
 #include "engine/replica/replica_thread.h"
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/memory_journal.h"
+#include "gateway/protocol/reply_batcher.h"
 #include "gateway_client.h"
 #include "provider_client.h"
 
@@ -215,4 +216,102 @@ TEST_CASE("through the server, a read right after a command sees it, and the rep
     REQUIRE(r.status == 200);
   }
   CHECK(server.app().replica_divergences() == 0);
+}
+
+// =============================================================================================
+// Acknowledgements coalesced per connection.
+
+TEST_CASE("the replies one batch settles for a connection are delivered together, as one frame", "[replica][acks]") {
+  using carebroker::gateway::protocol::CommandReply;
+  using carebroker::gateway::protocol::ReplyBatcher;
+  MemoryJournal journal;
+  ManualClock clock(kMonday9am);
+  Sequencer seq(journal, clock);
+  ReplyBatcher batcher;
+  seq.set_release_hook([&] { batcher.flush(); });
+  REQUIRE(seq.start().ok());
+  std::mutex m;
+  std::vector<std::vector<CommandReply>> deliveries;  // per connection 1
+  int other = 0;
+  const ReplyBatcher::Deliver one = [&](std::vector<CommandReply> r) {
+    std::lock_guard lock(m);
+    deliveries.push_back(std::move(r));
+  };
+  const ReplyBatcher::Deliver two = [&](std::vector<CommandReply> r) {
+    std::lock_guard lock(m);
+    other += static_cast<int>(r.size());
+  };
+  // Hold the writer inside a read, so that every command below lands in the next batch.
+  Gate gate;
+  REQUIRE(seq.submit_read([&](const Market&) { gate.wait_open(); }, {}));
+  gate.wait_entered();
+  std::promise<void> all;
+  std::atomic<int> settled{0};
+  for (int i = 0; i < 10; ++i) {
+    const std::uint64_t connection = i % 3 == 0 ? 2 : 1;
+    REQUIRE(seq.submit(DefineCategory{{i == 4 ? "" : "c" + std::to_string(i), "C"}},
+                       [&, i, connection](CommandResult&& r) {
+                         CommandReply reply;
+                         reply.request_id = "r" + std::to_string(i);
+                         reply.ok = r.reply.ok();
+                         reply.code = std::string(carebroker::engine::to_string(r.reply.status.code));
+                         batcher.add(connection, connection == 1 ? one : two, std::move(reply));
+                         if (++settled == 10) all.set_value();
+                       }));
+  }
+  gate.open();
+  all.get_future().get();
+  seq.stop();
+  std::lock_guard lock(m);
+  REQUIRE(deliveries.size() == 1);  // connection 1: one delivery for the whole batch...
+  REQUIRE(deliveries[0].size() == 6);
+  for (std::size_t k = 0; k < deliveries[0].size(); ++k) CHECK(deliveries[0][k].request_id == std::vector<std::string>{"r1", "r2", "r4", "r5", "r7", "r8"}[k]);
+  CHECK_FALSE(deliveries[0][2].ok);  // r4 was refused, and answered in the same delivery
+  CHECK(other == 4);
+  // ...which is one frame: a Replies with its acks and errors.
+  const auto frame = carebroker::gateway::protocol::make_replies(deliveries[0]);
+  CHECK(frame->type_name() == "Replies");
+  CHECK(carebroker::gateway::protocol::make_replies({deliveries[0][0]})->type_name() == "Ack");
+  CHECK(carebroker::gateway::protocol::make_replies({deliveries[0][2]})->type_name() == "Error");
+}
+
+TEST_CASE("pipelined offers on one connection are each answered once, in fewer frames than commands", "[replica][acks][gateway]") {
+  TestServer server;
+  const std::string officer = server.token(Role::officer);
+  std::vector<std::uint64_t> packages;
+  for (int i = 0; i < 40; ++i) packages.push_back(post_package(server, officer));
+  ProviderClient a(server, server.token(Role::provider, "P-A"), true);
+  a.hello();
+  for (int i = 0; i < 40; ++i) {
+    OfferArgs o;
+    o.request_id = "pipe-" + std::to_string(i);
+    o.location = "A";
+    o.package = packages[static_cast<std::size_t>(i)];
+    o.price = i == 7 ? 1 : 2900;  // one is refused (outside the rate band)
+    a.place(o);
+  }
+  std::map<std::string, std::string> answered;  // request id → "ack" or the error code
+  int frames = 0;
+  while (answered.size() < 40) {
+    const Msg m = a.next();
+    if (m.type == "PackageBroadcast" || m.type == "PackageUpdate") continue;
+    ++frames;
+    REQUIRE(m.seq == 0);
+    const auto take = [&](const json::value& v, const std::string& what) {
+      const std::string id(v.at("request_id").as_string());
+      CHECK(answered.emplace(id, what).second);  // each answered exactly once
+    };
+    if (m.type == "Ack") take(m.m, "ack");
+    else if (m.type == "Error") take(m.m, m.text("code"));
+    else {
+      REQUIRE(m.type == "Replies");
+      for (const auto& ack : m.m.at("acks").as_array()) take(ack, "ack");
+      for (const auto& e : m.m.at("errors").as_array()) take(e, std::string(e.at("code").as_string()));
+    }
+  }
+  INFO(frames << " reply frames for 40 commands");
+  CHECK(frames <= 40);
+  for (int i = 0; i < 40; ++i)
+    CHECK(answered.at("pipe-" + std::to_string(i)) == (i == 7 ? "price_outside_rate_band" : "ack"));
+  a.expect_quiet();
 }

@@ -1113,5 +1113,5 @@ TEST_CASE("docs/websocket-protocol.md has a section for every message of both un
       ++members;
     }
   }
-  CHECK(members == 17);
+  CHECK(members == 18);
 }

@@ -196,6 +196,7 @@ void Sequencer::fail(Prepared& p, const std::string& why) {
     r.result.first_seq = r.result.last_seq = 0;
     r.on_command(std::move(r.result));
   }
+  if (release_hook_) release_hook_();
 }
 
 void Sequencer::run_persister() {
@@ -253,6 +254,7 @@ void Sequencer::run_persister() {
         else
           r.on_command(std::move(r.result));
       }
+      if (release_hook_) release_hook_();
       if (has_events && listener_)
         listener_(replica::DurableBatch{p.batch.first_seq, p.batch.last_seq,
                                         std::make_shared<const std::vector<Event>>(std::move(p.events)), p.digest,

@@ -85,6 +85,10 @@ class Sequencer {
   /// Must be called before start().
   void set_listener(BatchListener listener) { listener_ = std::move(listener); }
   void set_recovered_hook(RecoveredHook hook) { recovered_hook_ = std::move(hook); }
+  /// Called after each group of completions the sequencer runs (a durable batch's, a failed
+  /// batch's, or commands refused while the store is down), on the thread that ran them: a
+  /// batch's replies can be delivered together (gateway/protocol/reply_batcher.h).
+  void set_release_hook(std::function<void()> hook) { release_hook_ = std::move(hook); }
   /// Told the digest of every snapshot written (on the snapshot thread), so that the replicas'
   /// digests at the same sequence number can be compared with it.
   void set_snapshot_observer(std::function<void(std::uint64_t seq, std::uint64_t digest)> observer) {
@@ -157,6 +161,7 @@ class Sequencer {
   BatchListener listener_;
   RecoveredHook recovered_hook_;
   std::function<void(std::uint64_t, std::uint64_t)> snapshot_observer_;
+  std::function<void()> release_hook_;
   std::function<void(std::uint64_t, std::size_t)> commit_observer_;
   Recovered recovered_;
 

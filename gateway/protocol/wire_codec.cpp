@@ -11,6 +11,7 @@
 
 #include "engine/calendar.h"
 #include "engine/codes.h"
+#include "gateway/protocol/reply_batcher.h"
 #include "gateway/protocol/strict_json.h"
 #include "gateway/text_checks.h"
 #include "schemas/wire_generated.h"
@@ -522,6 +523,24 @@ std::vector<Outbound> make_snapshot_pages(const std::vector<LocatedBroadcast>& p
 Outbound make_pong(std::uint64_t nonce) {
   fb::FlatBufferBuilder b(64);
   return finish(w::ServerMessage::Pong, b, w::CreatePong(b, nonce));
+}
+
+Outbound make_reply_batch(const std::vector<CommandReply>& replies) {
+  fb::FlatBufferBuilder b(256 + 96 * replies.size());
+  std::vector<fb::Offset<w::Ack>> acks;
+  std::vector<fb::Offset<w::Error>> errors;
+  for (const CommandReply& r : replies) {
+    if (r.ok) {
+      const auto id = text(b, r.request_id);
+      acks.push_back(w::CreateAck(b, id, r.package, r.replayed));
+    } else {
+      const auto id = text(b, r.request_id), code = text(b, r.code), detail = text(b, r.detail);
+      errors.push_back(w::CreateError(b, id, code, detail));
+    }
+  }
+  const auto av = b.CreateVector(acks);
+  const auto ev = b.CreateVector(errors);
+  return finish(w::ServerMessage::Replies, b, w::CreateReplies(b, av, ev));
 }
 
 }  // namespace carebroker::gateway::protocol

@@ -174,5 +174,8 @@ std::vector<Outbound> make_snapshot_pages(const std::vector<LocatedBroadcast>& p
 Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates,
                        std::uint32_t page = 1, std::uint32_t pages = 1);
 Outbound make_pong(std::uint64_t nonce);
+struct CommandReply;
+/// A Replies message: several commands' answers in one frame (reply_batcher.h make_replies).
+Outbound make_reply_batch(const std::vector<CommandReply>& replies);
 
 }  // namespace carebroker::gateway::protocol

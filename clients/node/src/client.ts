@@ -48,6 +48,7 @@ import {
   PersonDetails as PersonDetailsTable,
   Snapshot as SnapshotTable,
   Pong as PongTable,
+  Replies as RepliesTable,
 } from '../generated/wire_generated';
 
 export type Encoding = 'json' | 'binary';
@@ -240,6 +241,22 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
     case ServerMessageType.Pong: {
       const m: PongTable = frame.message(new PongTable());
       message = { nonce: num(m.nonce()) };
+      break;
+    }
+    case ServerMessageType.Replies: {
+      // Several commands' answers in one frame (one durable batch settled them): match by request_id.
+      const m: RepliesTable = frame.message(new RepliesTable());
+      const acks: Record<string, any>[] = [];
+      for (let i = 0; i < m.acksLength(); ++i) {
+        const a = m.acks(i)!;
+        acks.push({ request_id: a.requestId() ?? '', package: num(a.package_()), replayed: a.replayed() });
+      }
+      const errors: Record<string, any>[] = [];
+      for (let i = 0; i < m.errorsLength(); ++i) {
+        const e = m.errors(i)!;
+        errors.push({ request_id: e.requestId() ?? '', code: e.code() ?? '', detail: e.detail() ?? '' });
+      }
+      message = { acks, errors };
       break;
     }
     default:
