@@ -105,6 +105,8 @@ struct TestServerOptions {
   /// to B13 packages), N (tier 1, north: never invited to them), each its own provider P-<id>.
   std::vector<LocationSpec> locations = {LocationSpec{"A"}, LocationSpec{"B"}, LocationSpec{"N", "tier1", {"north"}}};
   std::string web_dir;  ///< static portal files ("" = none)
+  /// The first-start commands instead of small_market(locations), e.g. demo::demo_market's.
+  std::vector<engine::Command> first_start;
 };
 
 /// The first-start commands: calendar, categories, the home-care DPS, and the admitted locations.
@@ -147,7 +149,7 @@ class TestServer {
     o.threads = 1;
     o.sync = options.sync;
     o.limits = options.limits;
-    o.first_start = small_market(options.locations);
+    o.first_start = options.first_start.empty() ? small_market(options.locations) : std::move(options.first_start);
     o.clock = &clock_;
     o.web_dir = options.web_dir;
     std::string error;

@@ -232,6 +232,31 @@ class BatchProjection {
   Notifications out_;
 };
 
+/// The staff stream's notices of a batch: one PackageChanged per package it touched, in the
+/// order the packages first appear.
+void add_staff_notices(const std::vector<engine::Event>& events, const engine::Market& market, std::uint64_t batch,
+                       Notifications& out) {
+  std::vector<std::pair<PackageId, std::string>> touched;
+  for (const auto& e : events) {
+    const PackageId id = package_of(e);
+    if (id == 0) continue;
+    auto it = std::find_if(touched.begin(), touched.end(), [id](const auto& t) { return t.first == id; });
+    if (it == touched.end()) it = touched.insert(touched.end(), {id, std::string()});
+    const std::string_view name = engine::event_name(e);
+    if (("," + it->second + ",").find("," + std::string(name) + ",") == std::string::npos)
+      it->second += (it->second.empty() ? "" : ",") + std::string(name);
+  }
+  for (const auto& [id, what] : touched) {
+    const engine::Package* p = market.find_package(id);
+    if (!p || p->retired) continue;
+    std::uint32_t offers = 0;
+    for (const auto& o : p->offers) offers += o.withdrawn ? 0 : 1;
+    Outbound message = make_package_changed(id, engine::to_string(p->status), what, offers);
+    message->set_batch(batch);
+    out.push_back({std::string(kStaffStream), std::move(message)});
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const Notifications> project(const std::vector<engine::Event>& events, const engine::Market& market) {
@@ -239,6 +264,7 @@ std::shared_ptr<const Notifications> project(const std::vector<engine::Event>& e
   const bool relevant = std::any_of(events.begin(), events.end(), [](const engine::Event& e) { return package_of(e) != 0; });
   if (!relevant) return nullptr;
   Notifications out = BatchProjection(events, market, batch).run();
+  add_staff_notices(events, market, batch, out);
   if (out.empty()) return nullptr;
   return std::make_shared<const Notifications>(std::move(out));
 }

@@ -469,12 +469,13 @@ std::string_view OutboundMessage::type_name() const {
 // ---------------------------------------------------------------------------------------------
 
 Outbound make_welcome(const std::string& provider, const std::vector<std::string>& locations,
-                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq) {
+                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq, std::string_view role) {
   fb::FlatBufferBuilder b(kInitialBuilderBytes);
   const auto p = text(b, provider);
   const auto l = texts(b, locations);
   const auto e = text(b, stream_epoch);
-  return finish(w::ServerMessage::Welcome, b, w::CreateWelcome(b, p, l, e, resumed, last_seq));
+  const auto r = text(b, role);
+  return finish(w::ServerMessage::Welcome, b, w::CreateWelcome(b, p, l, e, resumed, last_seq, r));
 }
 
 Outbound make_ack(const std::string& request_id, engine::PackageId package, bool replayed) {
@@ -574,6 +575,13 @@ std::vector<Outbound> make_snapshot_pages(const std::vector<LocatedBroadcast>& p
 Outbound make_pong(std::uint64_t nonce) {
   fb::FlatBufferBuilder b(64);
   return finish(w::ServerMessage::Pong, b, w::CreatePong(b, nonce));
+}
+
+Outbound make_package_changed(engine::PackageId package, std::string_view status, std::string_view what,
+                              std::uint32_t offers) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto s = text(b, status), w_ = text(b, what);
+  return finish(w::ServerMessage::PackageChanged, b, w::CreatePackageChanged(b, package, s, w_, offers));
 }
 
 }  // namespace carebroker::gateway::protocol

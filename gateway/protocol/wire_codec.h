@@ -53,7 +53,8 @@ inline constexpr std::string_view not_your_location = "not_your_location";  ///<
 inline constexpr std::string_view rate_limited = "rate_limited";            ///< too many frames; slow down
 inline constexpr std::string_view price_not_whole_pence = "price_not_whole_pence";  ///< 28.5, "2850", 1e3
 inline constexpr std::string_view busy = "busy";                ///< the market's queue is full: retry later
-inline constexpr std::string_view not_durable = "not_durable";  ///< could not be written: it did not happen; retry
+inline constexpr std::string_view not_durable = "not_durable";
+inline constexpr std::string_view forbidden = "forbidden";  ///< a staff connection sent a command  ///< could not be written: it did not happen; retry
 }  // namespace codes
 
 struct HelloRequest {
@@ -146,7 +147,8 @@ struct StandingUpdate {
 
 // ---- builders: each returns one encoded message (JSON built lazily) ----
 Outbound make_welcome(const std::string& provider, const std::vector<std::string>& locations,
-                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq);
+                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq,
+                      std::string_view role = "provider");
 Outbound make_ack(const std::string& request_id, engine::PackageId package, bool replayed);
 Outbound make_error(std::string_view code, std::string_view detail, std::string_view request_id = {});
 /// An error frame for a ProtocolError (the same code, detail and request id).
@@ -172,5 +174,8 @@ std::vector<Outbound> make_snapshot_pages(const std::vector<LocatedBroadcast>& p
 Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates,
                        std::uint32_t page = 1, std::uint32_t pages = 1);
 Outbound make_pong(std::uint64_t nonce);
+/// A staff notice: `package` changed in a batch (staff stream only, never a provider's).
+Outbound make_package_changed(engine::PackageId package, std::string_view status, std::string_view what,
+                              std::uint32_t offers);
 
 }  // namespace carebroker::gateway::protocol
