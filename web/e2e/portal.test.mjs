@@ -146,4 +146,31 @@ test('officer, two providers and compliance: post, bid live, rank, close, accept
   await compliance.getByRole('heading', { name: 'Intelligence: quality and risk inputs' }).waitFor();
   await screenshot(compliance, 'compliance');
   assert.deepEqual(await seriousViolations(compliance), [], 'compliance screen: no serious or critical axe violation');
+
+  // Membership actions: an application is admitted with terms chosen from the DPS, suspended with
+  // a reason (a missing reason shows its message), and reinstated.
+  await api(server, tokens.admin, 'POST', '/providers', { id: 'E2E-P', name: 'E2E Applicant Ltd' });
+  await api(server, tokens.admin, 'POST', '/locations', { id: 'E2E-L', provider: 'E2E-P', name: 'E2E Applicant Branch', postcode: 'B13 9AA' });
+  await api(server, tokens.admin, 'POST', '/locations/E2E-L/applications', { dps: 'home-care' });
+  await compliance.getByLabel('Rating', { exact: true }).selectOption('');
+  await compliance.getByLabel('Name or location ID contains').fill('e2e applicant');
+  await compliance.getByRole('button', { name: 'Show' }).click();
+  await compliance.getByRole('button', { name: 'E2E Applicant Branch (E2E-L)' }).click();
+  const membership = compliance.locator('#location-detail');
+  await membership.getByRole('heading', { name: 'home-care: under assessment' }).waitFor();
+  await membership.getByRole('button', { name: 'Admit…' }).click();
+  const admit = membership.getByRole('form', { name: 'Admit to home-care' });
+  await admit.getByLabel('Home care and support').check();
+  await admit.getByLabel('older people').check();
+  await admit.getByLabel('South').check();
+  await admit.getByLabel('Tier').selectOption('tier2');
+  await admit.getByRole('button', { name: 'Admit' }).click();
+  await membership.getByRole('heading', { name: 'home-care: admitted' }).waitFor();
+  await membership.getByRole('button', { name: 'Suspend' }).click();
+  await membership.getByText('Give a reason: it is recorded and shown to the provider.').waitFor();
+  await membership.getByLabel('Reason', { exact: true }).fill('CQC inspection under way');
+  await membership.getByRole('button', { name: 'Suspend' }).click();
+  await membership.getByRole('heading', { name: 'home-care: suspended' }).waitFor();
+  await membership.getByRole('button', { name: 'Reinstate' }).click();
+  await membership.getByRole('heading', { name: 'home-care: admitted' }).waitFor();
 });

@@ -108,11 +108,40 @@ export function complianceScreen(main: HTMLElement, _me: Me): Screen {
     if (m.status === 'admitted') buttons.push(h('button', { type: 'button', onclick: () => act('suspensions', true) }, 'Suspend'));
     if (m.status === 'suspended') buttons.push(h('button', { type: 'button', onclick: () => act('reinstatements', false) }, 'Reinstate'));
     if (m.status === 'under_assessment') {
+      buttons.push(h('button', { type: 'button', onclick: () => void admitForm(location, m, out) }, 'Admit…'));
       buttons.push(h('button', { type: 'button', onclick: () => act('refusals', true) }, 'Refuse'));
       buttons.push(h('button', { type: 'button', onclick: () => act('assessment-extensions', false) }, 'Extend the assessment'));
     }
     if (m.status !== 'exited' && m.status !== 'refused') buttons.push(h('button', { type: 'button', onclick: () => act('exits', true) }, 'Exit from the DPS'));
     return h('div', { class: 'actions', role: 'group', 'aria-label': `Membership actions for ${m.dps}` }, reason.wrap, ...buttons.flatMap((b) => [b, ' ']), out);
+  }
+
+  /// Admission with its enrolment terms, chosen from the DPS's own lots, categories, zones, tiers.
+  async function admitForm(location: string, m: any, after: HTMLElement): Promise<void> {
+    const d = await api<any>('GET', `/dps/${encodeURIComponent(m.dps)}`);
+    const group = (legend: string, name: string, items: [string, string][]) => h('fieldset', { class: 'checks' }, h('legend', {}, legend),
+      items.map(([v, t]) => h('span', { class: 'check' }, h('input', { type: 'checkbox', id: `${name}-${v}`, name, value: v }), h('label', { for: `${name}-${v}` }, t))));
+    const lots = group('Lots *', 'admit-lot', d.lots.map((l: any) => [l.code, l.name]));
+    const cats = group('Categories *', 'admit-cat', d.categories.map((c: string) => [c, words(c)]));
+    const zones = group('Zones *', 'admit-zone', d.zones.map((z: any) => [z.code, z.name]));
+    const tier = field('Tier *', select(d.tiers.map((t: string) => [t, t])));
+    const capacity = field('Declared capacity (hours a week)', h('input', { type: 'number', min: '0', value: '0' }));
+    const out = h('p', { role: 'status' });
+    const checked = (el: HTMLElement) => [...el.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+    const form = h('form', { class: 'admit', novalidate: true, 'aria-label': `Admit to ${m.dps}` }, lots, cats, zones, tier.wrap, capacity.wrap,
+      h('button', { type: 'submit', class: 'primary' }, 'Admit'), out);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const body = { dps: m.dps, lots: checked(lots), categories: checked(cats), zones: checked(zones),
+        tier: (tier.input as HTMLSelectElement).value, capacity: Number((capacity.input as HTMLInputElement).value || 0) };
+      if (!body.lots.length || !body.categories.length || !body.zones.length) { out.textContent = 'Choose at least one lot, one category and one zone.'; return; }
+      try {
+        await api('POST', `/locations/${encodeURIComponent(location)}/admissions`, body);
+        await showLocation(location);
+      } catch (err) { out.textContent = plain(err as ApiError); }
+    });
+    after.replaceChildren(form);
+    (form.querySelector('input') as HTMLInputElement | null)?.focus();
   }
 
   void init();

@@ -48,6 +48,7 @@ import {
   PersonDetails as PersonDetailsTable,
   Snapshot as SnapshotTable,
   Pong as PongTable,
+  PackageChanged as PackageChangedTable,
 } from '../generated/wire_generated';
 
 export type Encoding = 'json' | 'binary';
@@ -191,6 +192,7 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
         stream_epoch: m.streamEpoch() ?? '',
         resumed: m.resumed(),
         last_seq: num(m.lastSeq()),
+        role: m.role() ?? '',
       };
       break;
     }
@@ -240,6 +242,12 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
     case ServerMessageType.Pong: {
       const m: PongTable = frame.message(new PongTable());
       message = { nonce: num(m.nonce()) };
+      break;
+    }
+    case ServerMessageType.PackageChanged: {
+      // Staff connections only (docs/websocket-protocol.md#staff-connections).
+      const m: PackageChangedTable = frame.message(new PackageChangedTable());
+      message = { package: num(m.package_()), status: m.status() ?? '', what: m.what() ?? '', offers: m.offers() };
       break;
     }
     default:
