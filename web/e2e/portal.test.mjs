@@ -135,6 +135,16 @@ test('officer, two providers and compliance: post, bid live, rank, close, accept
   await loser.locator('#connection', { hasText: 'Live (resumed)' }).waitFor();
   await loser.locator(`article[data-package="${pkg2}"]`).waitFor();
 
+  // A live update never wipes what a person is typing: a half-typed price survives a broadcast.
+  const typing = loser.locator(`article[data-package="${pkg2}"]`).getByLabel('Price an hour');
+  await typing.fill('33.33');
+  const pkg3 = (await api(server, tokens.officer, 'POST', '/packages', {
+    dps: 'home-care', lot: 'home-care', categories: ['older_people'], zone: 'south', quantity: 300,
+    start_date: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10), person: { name: 'Third Person' },
+  })).package;
+  await loser.locator(`article[data-package="${pkg3}"]`).waitFor();
+  assert.equal(await typing.inputValue(), '33.33');
+
   // Compliance: every location's RAG with its reasons, filterable.
   const compliance = await signIn(chrome.browser, server.url, tokens.compliance);
   await compliance.getByRole('heading', { name: /locations in home-care/ }).waitFor();

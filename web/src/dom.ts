@@ -88,3 +88,27 @@ export function countdown(until: number): string {
 export function words(code: string): string {
   return code.replace(/_/g, ' ');
 }
+
+/// Re-renders `container` with `render` keeping what the person was doing: the values of inputs
+/// and selects and the open <details> (matched by id), and the focused element. Live updates
+/// redraw often; they must never wipe a half-typed price or reason.
+export function rerender(container: HTMLElement, render: () => void): void {
+  const values = new Map<string, string | boolean>();
+  for (const el of container.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[id], select[id]'))
+    values.set(el.id, el instanceof HTMLInputElement && el.type === 'checkbox' ? el.checked : el.value);
+  const open = new Set<string>();
+  for (const d of container.querySelectorAll<HTMLDetailsElement>('details[id]')) if (d.open) open.add(d.id);
+  const focused = container.contains(document.activeElement) ? (document.activeElement as HTMLElement).id : '';
+  render();
+  for (const [id, v] of values) {
+    const el = document.getElementById(id) as HTMLInputElement | HTMLSelectElement | null;
+    if (!el || !container.contains(el)) continue;
+    if (typeof v === 'boolean') (el as HTMLInputElement).checked = v;
+    else el.value = v;
+  }
+  for (const id of open) {
+    const d = document.getElementById(id) as HTMLDetailsElement | null;
+    if (d) d.open = true;
+  }
+  if (focused) document.getElementById(focused)?.focus();
+}

@@ -2,7 +2,7 @@
 // categories and zones), the packages live, one package's ranked offers with their explanations
 // and decisions, the packages that need action, and the exclusions grouped by rule.
 import { api, ApiError, Me } from './api';
-import { clear, field, Field, h, select, when, words } from './dom';
+import { clear, field, Field, h, rerender, select, when, words } from './dom';
 import { Frame, Screen } from './live';
 
 interface Dps {
@@ -14,6 +14,7 @@ interface Dps {
 }
 
 const NEEDS_ACTION = new Set(['awaiting_decision', 'unsourced']);
+const PAGE = 200;
 
 export function officerScreen(main: HTMLElement, _me: Me): Screen {
   const formArea = h('section', { class: 'card', 'aria-labelledby': 'post-title' });
@@ -120,17 +121,29 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
   }
 
   // ---- the list ----
+  /// The newest packages (the last two pages of the list), and every package in a status that
+  /// needs action however old.
   async function refreshList(): Promise<void> {
-    const all = (await api<{ items: any[] }>('GET', '/packages?page_size=200')).items.reverse();
+    type Page = { items: any[]; total: number };
+    const first = await api<Page>('GET', `/packages?page_size=${PAGE}`);
+    const last = Math.ceil(first.total / PAGE);
+    const pages = last <= 1 ? [first] : await Promise.all([last - 1, last].map((n) => api<Page>('GET', `/packages?page_size=${PAGE}&page=${n}`)));
+    const all = pages.flatMap((p) => p.items).reverse();
+    const flagged = (await Promise.all([...NEEDS_ACTION].map((st) => api<Page>('GET', `/packages?page_size=${PAGE}&status=${st}`)))).flatMap((p) => p.items);
+    rerender(listArea, () => drawList(all, flagged));
+  }
+
+  function drawList(all: any[], flagged: any[]): void {
     clear(listArea);
-    const needs = all.filter((p) => NEEDS_ACTION.has(p.status) || (p.declines > 0 && p.status !== 'placed'));
+    const seen = new Set(flagged.map((p) => p.package));
+    const needs = [...flagged, ...all.filter((p) => !seen.has(p.package) && p.declines > 0 && !['placed', 'cancelled', 'direct_payment'].includes(p.status))];
     const live = all.filter((p) => !['placed', 'cancelled', 'direct_payment', 'unsourced'].includes(p.status));
     listArea.append(h('h2', { id: 'packages-title' }, 'Packages'),
       h('h3', {}, `Needs action (${needs.length})`),
       needs.length ? table(needs, 'Packages that need action') : h('p', {}, 'Nothing needs action.'),
       h('h3', {}, `Open and in progress (${live.length})`),
       live.length ? table(live, 'Open packages') : h('p', {}, 'No open packages.'),
-      h('details', {}, h('summary', {}, `All packages (${all.length})`), table(all, 'All packages')));
+      h('details', { id: 'all-packages' }, h('summary', {}, `Recent packages (${all.length})`), table(all, 'Recent packages')));
   }
 
   function table(rows: any[], caption: string): HTMLElement {
@@ -146,8 +159,14 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
 
   // ---- one package ----
   async function showPackage(id: number): Promise<void> {
+    const same = current === id;
     current = id;
     const p = await api<any>('GET', `/packages/${id}`);
+    if (same) rerender(detailArea, () => drawPackage(p));
+    else drawPackage(p);
+  }
+
+  function drawPackage(p: any): void {
     clear(detailArea);
     detailArea.append(h('h2', { id: 'detail-title', tabindex: '-1' }, `Package ${p.package}: ${words(p.status)}`),
       h('dl', { class: 'facts' },
@@ -170,7 +189,7 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
           h('span', { class: 'price' }, o.price_display), ' · ', `quality ${o.quality.score}${o.quality.provisional ? ' (provisional)' : ''}`,
           ' · ', `score ${typeof o.score === 'number' ? o.score.toFixed(3) : '—'}`),
         flags.length ? h('p', { class: 'flags' }, flags.join('; ')) : null,
-        h('details', { class: 'explanation' }, h('summary', {}, 'Explanation'),
+        h('details', { class: 'explanation', id: `explain-${p.package}-${o.location}` }, h('summary', {}, 'Explanation'),
           h('p', {}, o.explanation), h('p', {}, `Quality: ${o.quality.explanation}`),
           h('p', {}, `Start ${o.start_date}; must-meet confirmed: ${o.must_meet_confirmed ? 'yes' : 'no'}; notes: ${o.notes || '—'}`)));
       if (p.award?.state === 'awaiting_abnormally_low_decision' && p.award.location === o.location) item.append(lowDecision(p.package, o.location));
@@ -183,12 +202,12 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
       rules.length ? h('table', { class: 'rules' }, h('caption', { class: 'sr-only' }, 'Exclusions by rule'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rule'), h('th', { scope: 'col' }, 'Locations'))),
         h('tbody', {}, rules.map(([rule, n]) => h('tr', {}, h('td', {}, words(rule)), h('td', {}, String(n)))))) : h('p', {}, 'Everyone eligible was invited.'),
-      h('details', {}, h('summary', {}, `The ${p.exclusions.length} members of the DPS not invited, and why`),
+      h('details', { id: `excluded-${p.package}` }, h('summary', {}, `The ${p.exclusions.length} members of the DPS not invited, and why`),
         h('ul', {}, p.exclusions.map((x: any) => h('li', {}, `${x.name} (${x.location}): ${words(x.rule)} — ${x.detail}`)))));
   }
 
   function lowDecision(pkg: number, location: string): HTMLElement {
-    const reason = field('Reason for the decision *', h('input', { type: 'text' }));
+    const reason = field('Reason for the decision *', h('input', { type: 'text', id: `low-reason-${pkg}-${location}` }));
     const out = h('p', { role: 'status' });
     const decide = async (accept: boolean) => {
       reason.setError('');
@@ -205,8 +224,10 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
   }
 
   function personsChoice(p: any, offers: any[]): HTMLElement {
-    const loc = field('Location the person chose', select(offers.filter((o) => !o.withdrawn).map((o) => [o.location, `${o.name} (${o.location})`])));
-    const reason = field('Reason *', h('input', { type: 'text' }), 'Recorded with the award, e.g. the person already knows this provider.');
+    const locSelect = select(offers.filter((o) => !o.withdrawn).map((o) => [o.location, `${o.name} (${o.location})`]));
+    locSelect.id = `choice-location-${p.package}`;
+    const loc = field('Location the person chose', locSelect);
+    const reason = field('Reason *', h('input', { type: 'text', id: `choice-reason-${p.package}` }), 'Recorded with the award, e.g. the person already knows this provider.');
     const out = h('p', { role: 'status' });
     const form = h('form', { class: 'choice' }, h('h3', {}, 'Award to the person\'s own choice'), loc.wrap, reason.wrap,
       h('button', { type: 'submit' }, 'Award to this location'), out);

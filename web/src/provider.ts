@@ -2,7 +2,7 @@
 // own offers (place, amend, withdraw) and their standing; award offers to accept or decline
 // with the deadline counting down; the person's details once accepted; its quality and RAG.
 import { api, Me } from './api';
-import { clear, countdown, field, h, money, when, words } from './dom';
+import { clear, countdown, field, h, money, rerender, when, words } from './dom';
 import { Frame, LiveFeed, Screen } from './live';
 
 interface Entry {
@@ -28,8 +28,7 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
   main.append(packagesArea, qualityArea);
   let requestCounter = 0;
   const requestId = () => `portal-${Date.now().toString(36)}-${++requestCounter}`;
-  const focusKeep = { key: '' };
-
+  
   const keyOf = (location: string, pkg: number) => `${location}|${pkg}`;
   function entry(location: string, pkg: number): Entry {
     const k = keyOf(location, pkg);
@@ -42,15 +41,16 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
   }
 
   function render(): void {
-    const active = document.activeElement as HTMLElement | null;
-    const activeId = active?.id;
+    rerender(packagesArea, draw);
+  }
+
+  function draw(): void {
     clear(packagesArea);
     packagesArea.append(h('h2', { id: 'pk-title' }, 'Packages for your locations'),
       h('p', { class: 'hint' }, 'Packages arrive here as they are broadcast to your locations. You never see the person until you accept an award, nor anyone else\'s offer.'));
     const list = [...entries.values()].filter((e) => e.broadcast).sort((a, b) => b.package - a.package);
     if (!list.length) packagesArea.append(h('p', {}, 'No packages for your locations at the moment.'));
     for (const e of list) packagesArea.append(card(e));
-    if (activeId) document.getElementById(activeId)?.focus();
   }
 
   function card(e: Entry): HTMLElement {
@@ -107,7 +107,6 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
       const sent = feed.send(kind, { request_id: rid, location: e.location, package: e.package, price: pence, start_date: date,
         must_meet_confirmed: (confirm as HTMLInputElement).checked || !mm, notes: (notes.input as HTMLInputElement).value });
       e.message = sent ? 'Sending…' : 'Not connected: wait for the connection and try again.';
-      focusKeep.key = keyOf(e.location, e.package);
       render();
     });
     return form;
