@@ -145,6 +145,23 @@ test('officer, two providers and compliance: post, bid live, rank, close, accept
   await loser.locator(`article[data-package="${pkg3}"]`).waitFor();
   assert.equal(await typing.inputValue(), '33.33');
 
+  // The provider's own validation, then place, amend and withdraw.
+  const card2 = loser.locator(`article[data-package="${pkg2}"]`);
+  await typing.fill('12.345');
+  await card2.getByRole('button', { name: 'Place the offer' }).click();
+  await card2.getByText('Enter the price in pounds and pence, for example 24.50.').waitFor();
+  await typing.fill('33.33');
+  await card2.getByRole('button', { name: 'Place the offer' }).click();
+  await card2.getByText('Offer placed.').waitFor();
+  await card2.getByLabel('Price an hour').fill('32.00');
+  await card2.getByRole('button', { name: 'Amend the offer' }).click();
+  await card2.getByText('Offer amended.').waitFor();
+  const amended = await api(server, tokens.officer, 'GET', `/packages/${pkg2}`);
+  assert.deepEqual(amended.ranking.offers.map((o) => o.price), [3200]);
+  await card2.getByRole('button', { name: 'Withdraw the offer' }).click();
+  await card2.getByText('Offer withdrawn.').waitFor();
+  assert.equal((await api(server, tokens.officer, 'GET', `/packages/${pkg2}`)).offer_count, 0);
+
   // Compliance: every location's RAG with its reasons, filterable.
   const compliance = await signIn(chrome.browser, server.url, tokens.compliance);
   await compliance.getByRole('heading', { name: /locations in home-care/ }).waitFor();
