@@ -256,6 +256,9 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
   void buildForm().then(refreshList);
   return {
     onFrame(f: Frame) {
+      // A Snapshot means the stream could not be resumed (first connection, or a gap longer than
+      // the stream's history): read everything again rather than trust what is on screen.
+      if (f.type === 'Snapshot') return scheduleRefresh();
       if (f.type !== 'PackageChanged') return;
       const m = f.message;
       activity.prepend(h('li', {}, `${new Date().toLocaleTimeString('en-GB')}: package ${m.package} — ${m.what.split(',').map(words).join(', ')}; now ${words(m.status)}, ${m.offers} offer${m.offers === 1 ? '' : 's'}`));

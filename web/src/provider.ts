@@ -174,7 +174,15 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
       const m = f.message;
       switch (f.type) {
         case 'Snapshot':
-          if (m.page === 1) entries.clear();
+          // Page 1 replaces what was live; finished packages (placed, awarded elsewhere, closed)
+          // stay on screen as history, and a live package keeps the offer this page placed.
+          if (m.page === 1)
+            for (const [k, e] of entries)
+              if (['open', 'best_and_final', 'closed_for_bidding', 'award_offered'].includes(e.standing)) {
+                e.broadcast = null;
+                e.standing = 'closed';
+                if (!e.offered) entries.delete(k);
+              }
           for (const b of m.packages ?? []) entry(b.location, Number(b.package)).broadcast = b;
           for (const u of m.updates ?? []) applyUpdate(u);
           break;
