@@ -140,6 +140,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
       return;
     }
     auto& command = std::get<engine::Command>(request);
+    if (staff_) {
+      ++context_.metrics.protocol_errors;
+      enqueue(0, protocol::make_error(protocol::codes::forbidden, "staff connections receive notices only: use the REST API",
+                                      protocol::request_id_of(command)));
+      return;
+    }
     const std::string request_id(protocol::request_id_of(command));
     // The reply waits in the batcher with the other replies its batch settles for this
     // connection; the batch's release delivers them together: one frame, one write.
@@ -183,16 +189,18 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
       return;
     }
     const auto who = context_.tokens.authenticate(hello.token);
-    if (!who || who->role != Role::provider || who->subject.empty()) {
+    if (!who || (who->role == Role::provider && who->subject.empty())) {
       ++context_.metrics.protocol_errors;
-      enqueue(0, protocol::make_error(protocol::codes::unauthenticated,
-                                      who ? "this WebSocket is for providers: use a provider token" : "unknown token"));
+      enqueue(0, protocol::make_error(protocol::codes::unauthenticated, who ? "a provider token without a provider" : "unknown token"));
       close_after_flush_ = true;
       return;
     }
     binary_ = binary;  // replies follow the encoding of the Hello
     attaching_ = true;
-    attach(who->subject, hello, 2);
+    // Staff (officer, compliance, admin) follow the staff stream of PackageChanged notices.
+    staff_ = who->role != Role::provider;
+    role_ = std::string(to_string(who->role));
+    attach(staff_ ? std::string(protocol::kStaffStream) : who->subject, hello, 2);
   }
 
   /// Reads the provider's locations and a snapshot on a replica, then attaches to the
@@ -259,7 +267,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     attaching_ = false;
     subscription_ = attachment.subscription;
     last_seq_ = attachment.position;
-    enqueue(0, protocol::make_welcome(provider, locations, context_.streams.stream_epoch(), resumed, attachment.position));
+    enqueue(0, protocol::make_welcome(staff_ ? std::string() : provider, locations, context_.streams.stream_epoch(), resumed,
+                                      attachment.position, role_));
     for (const auto& page : snapshot_pages) push(attachment.position, page, Kind::catch_up);
     for (const auto& entry : attachment.backlog) enqueue(entry.seq, entry.message, Kind::catch_up);
     release_held();
@@ -399,7 +408,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   net::steady_timer close_timer_;
   websocket::close_reason close_reason_;
   bool close_pending_ = false;  // a close frame waits for the write in flight
-  std::string provider_;  // set once the Hello is accepted
+  std::string provider_;  // set once the Hello is accepted (protocol::kStaffStream for staff)
+  bool staff_ = false;    // an officer's, compliance officer's or admin's connection: notices only
+  std::string role_ = "provider";
   bool attaching_ = false;
   bool binary_ = false;
   std::uint64_t subscription_ = 0;

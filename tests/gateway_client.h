@@ -108,6 +108,8 @@ struct TestServerOptions {
   /// to B13 packages), N (tier 1, north: never invited to them), each its own provider P-<id>.
   std::vector<LocationSpec> locations = {LocationSpec{"A"}, LocationSpec{"B"}, LocationSpec{"N", "tier1", {"north"}}};
   std::string web_dir;  ///< static portal files ("" = none)
+  /// The first-start commands instead of small_market(locations), e.g. demo::demo_market's.
+  std::vector<engine::Command> first_start;
 };
 
 /// The first-start commands: calendar, categories, the home-care DPS, and the admitted locations.
@@ -149,7 +151,7 @@ class TestServer {
     options_.threads = 1;
     options_.sync = options.sync;
     options_.limits = options.limits;
-    options_.first_start = small_market(options.locations);
+    options_.first_start = options.first_start.empty() ? small_market(options.locations) : std::move(options.first_start);
     options_.clock = &clock_;
     options_.web_dir = options.web_dir;
     start();

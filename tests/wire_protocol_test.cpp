@@ -128,6 +128,7 @@ struct Heard {
 struct Projection {
   std::shared_ptr<const Notifications> notifications;
   std::map<std::string, std::vector<Heard>> by_provider;
+  std::vector<Heard> staff;  ///< the staff stream's notices (PackageChanged), apart from providers'
 
   const std::vector<Heard>& of(const std::string& provider) const {
     static const std::vector<Heard> none;
@@ -171,8 +172,14 @@ Projection batch(MarketFixture& f, Fn&& commands) {
   if (!p.notifications) return p;
   for (const auto& n : *p.notifications) {
     const w::ServerFrame* frame = verified(*n.message);
-    p.by_provider[n.provider].push_back(
-        {std::string(n.message->type_name()), location_in(*n.message), frame, std::string(n.message->body(false))});
+    Heard heard{std::string(n.message->type_name()), location_in(*n.message), frame, std::string(n.message->body(false))};
+    if (n.provider == carebroker::gateway::protocol::kStaffStream) {
+      REQUIRE(heard.type == "PackageChanged");
+      p.staff.push_back(std::move(heard));
+    } else {
+      REQUIRE(heard.type != "PackageChanged");  // a staff notice never reaches a provider
+      p.by_provider[n.provider].push_back(std::move(heard));
+    }
   }
   return p;
 }
@@ -727,12 +734,23 @@ TEST_CASE("a whole mini-competition tells each provider only about its own locat
   for (const auto& h : posted.of("P-A")) CHECK_FALSE(mentions_person(h.json));
   for (const auto& h : posted.of("P-B")) CHECK_FALSE(mentions_person(h.json));
 
-  // Offers are acknowledged to their sender by the session; nobody is notified.
+  // Offers are acknowledged to their sender by the session; no provider is notified, and staff
+  // get one notice for the package — its status, what happened and how many offers, no price.
   const auto offers = batch(f, [&] {
     REQUIRE(f.offer("A", id, 2900).ok());
     REQUIRE(f.offer("B", id, 3050).ok());
   });
-  CHECK(offers.notifications == nullptr);
+  CHECK(offers.by_provider.empty());
+  REQUIRE(offers.staff.size() == 1);
+  const auto* changed = offers.staff[0].frame->message_as_PackageChanged();
+  CHECK(changed->package() == id);
+  CHECK(changed->status()->str() == "open");
+  CHECK(changed->what()->str() == "offer_placed");
+  CHECK(changed->offers() == 2);
+  CHECK(offers.staff[0].json.find("2900") == std::string::npos);
+  CHECK_FALSE(mentions_person(offers.staff[0].json));
+  REQUIRE(posted.staff.size() == 1);
+  CHECK(posted.staff[0].frame->message_as_PackageChanged()->what()->str() == "package_posted,tier_opened");
 
   // The window closes: both learn bidding closed; only A is offered the award.
   const auto closed = batch(f, [&] { f.pass_deadline(id); });
@@ -1113,5 +1131,5 @@ TEST_CASE("docs/websocket-protocol.md has a section for every message of both un
       ++members;
     }
   }
-  CHECK(members == 18);
+  CHECK(members == 19);
 }

@@ -194,6 +194,35 @@ class Projector::Batch {
   Notifications out_;
 };
 
+namespace {
+
+/// The staff stream's notices of a batch: one PackageChanged per package it touched, in the
+/// order the packages first appear.
+void add_staff_notices(const std::vector<engine::Event>& events, const engine::Market& market, std::uint64_t batch,
+                       Notifications& out) {
+  std::vector<std::pair<PackageId, std::string>> touched;
+  for (const auto& e : events) {
+    const PackageId id = package_of(e);
+    if (id == 0) continue;
+    auto it = std::find_if(touched.begin(), touched.end(), [id](const auto& t) { return t.first == id; });
+    if (it == touched.end()) it = touched.insert(touched.end(), {id, std::string()});
+    const std::string_view name = engine::event_name(e);
+    if (("," + it->second + ",").find("," + std::string(name) + ",") == std::string::npos)
+      it->second += (it->second.empty() ? "" : ",") + std::string(name);
+  }
+  for (const auto& [id, what] : touched) {
+    const engine::Package* p = market.find_package(id);
+    if (!p || p->retired) continue;
+    std::uint32_t offers = 0;
+    for (const auto& o : p->offers) offers += o.withdrawn ? 0 : 1;
+    Outbound message = make_package_changed(id, engine::to_string(p->status), what, offers);
+    message->set_batch(batch);
+    out.push_back({std::string(kStaffStream), std::move(message)});
+  }
+}
+
+}  // namespace
+
 Projector::Projector(Sink sink) : sink_(std::move(sink)) {}
 Projector::~Projector() = default;
 
@@ -203,10 +232,11 @@ void Projector::event_applied(const engine::Event& event, const engine::Market& 
   if (batch_ && package_of(event) != 0) batch_->on_event(event, after);
 }
 
-void Projector::batch_applied(const replica::DurableBatch&, const engine::Market&) {
+void Projector::batch_applied(const replica::DurableBatch& batch, const engine::Market& market) {
   if (!batch_) return;
   Notifications out = batch_->take();
   batch_.reset();
+  add_staff_notices(*batch.events, market, batch.last_seq, out);  // the market as the batch left it
   if (!out.empty()) sink_(std::make_shared<const Notifications>(std::move(out)));
 }
 

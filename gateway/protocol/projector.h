@@ -14,6 +14,9 @@
 //   PackageHeld / PackageReleased → PackageUpdate closed_for_bidding / open (or best_and_final)
 //   PackageHandedBack → PackageUpdate closed to the location that handed it back
 //   everything else (offers, membership, quality, configuration, clock) → nothing
+// and, for staff (officers, compliance, admins) on the staff stream (kStaffStream): one
+// PackageChanged per package that any event of the batch touched (offers included), with its
+// status, the batch's event names for it and its live offer count — no prices, no people.
 //
 // Sealed bids and data minimisation, by construction: a message is addressed to one location
 // and carries only that location's own rank or score, never another's offer, price, rank or
@@ -40,7 +43,11 @@
 
 namespace carebroker::gateway::protocol {
 
-/// One message for one provider's stream.
+/// The stream key of the staff notices (ProviderStreams): a provider id cannot hold a control
+/// character (text_checks.h), so no provider's stream can ever be this one.
+inline constexpr std::string_view kStaffStream = "\x1fstaff";
+
+/// One message for one provider's stream (or the staff stream).
 struct Notification {
   std::string provider;
   std::shared_ptr<const OutboundMessage> message;

@@ -418,12 +418,13 @@ std::string_view OutboundMessage::type_name() const {
 // ---------------------------------------------------------------------------------------------
 
 Outbound make_welcome(const std::string& provider, const std::vector<std::string>& locations,
-                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq) {
+                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq, std::string_view role) {
   fb::FlatBufferBuilder b(kInitialBuilderBytes);
   const auto p = text(b, provider);
   const auto l = texts(b, locations);
   const auto e = text(b, stream_epoch);
-  return finish(w::ServerMessage::Welcome, b, w::CreateWelcome(b, p, l, e, resumed, last_seq));
+  const auto r = text(b, role);
+  return finish(w::ServerMessage::Welcome, b, w::CreateWelcome(b, p, l, e, resumed, last_seq, r));
 }
 
 Outbound make_ack(const std::string& request_id, engine::PackageId package, bool replayed) {
@@ -541,6 +542,13 @@ Outbound make_reply_batch(const std::vector<CommandReply>& replies) {
   const auto av = b.CreateVector(acks);
   const auto ev = b.CreateVector(errors);
   return finish(w::ServerMessage::Replies, b, w::CreateReplies(b, av, ev));
+}
+
+Outbound make_package_changed(engine::PackageId package, std::string_view status, std::string_view what,
+                              std::uint32_t offers) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto s = text(b, status), w_ = text(b, what);
+  return finish(w::ServerMessage::PackageChanged, b, w::CreatePackageChanged(b, package, s, w_, offers));
 }
 
 }  // namespace carebroker::gateway::protocol

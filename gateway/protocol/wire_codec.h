@@ -55,7 +55,8 @@ inline constexpr std::string_view not_your_location = "not_your_location";  ///<
 inline constexpr std::string_view rate_limited = "rate_limited";            ///< too many frames; slow down
 inline constexpr std::string_view price_not_whole_pence = "price_not_whole_pence";  ///< 28.5, "2850", 1e3, +3333
 inline constexpr std::string_view busy = "busy";                ///< the market's queue is full: retry later
-inline constexpr std::string_view not_durable = "not_durable";  ///< could not be written: it did not happen; retry
+inline constexpr std::string_view not_durable = "not_durable";
+inline constexpr std::string_view forbidden = "forbidden";  ///< a staff connection sent a command  ///< could not be written: it did not happen; retry
 }  // namespace codes
 
 struct HelloRequest {
@@ -148,7 +149,8 @@ struct StandingUpdate {
 
 // ---- builders: each returns one encoded message (JSON built lazily) ----
 Outbound make_welcome(const std::string& provider, const std::vector<std::string>& locations,
-                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq);
+                      const std::string& stream_epoch, bool resumed, std::uint64_t last_seq,
+                      std::string_view role = "provider");
 Outbound make_ack(const std::string& request_id, engine::PackageId package, bool replayed);
 Outbound make_error(std::string_view code, std::string_view detail, std::string_view request_id = {});
 /// An error frame for a ProtocolError (the same code, detail and request id).
@@ -177,5 +179,8 @@ Outbound make_pong(std::uint64_t nonce);
 struct CommandReply;
 /// A Replies message: several commands' answers in one frame (reply_batcher.h make_replies).
 Outbound make_reply_batch(const std::vector<CommandReply>& replies);
+/// A staff notice: `package` changed in a batch (staff stream only, never a provider's).
+Outbound make_package_changed(engine::PackageId package, std::string_view status, std::string_view what,
+                              std::uint32_t offers);
 
 }  // namespace carebroker::gateway::protocol

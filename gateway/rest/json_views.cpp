@@ -305,6 +305,7 @@ json::object package_row_json(const Market& m, const Package& p) {
   put_time(o, "closes_at", p.closes_at);
   o["invited_count"] = p.invited.size();
   o["offer_count"] = live_offers;
+  o["declines"] = p.declines;
   const bool awarded = p.status == PackageStatus::award_pending || p.status == PackageStatus::placed;
   o["award_location"] = awarded ? json::value(m.location(p.award_location).id) : json::value(nullptr);
   return o;
@@ -335,7 +336,6 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   o["hold_remaining"] = p.status == PackageStatus::on_hold ? json::value(p.hold_remaining) : json::value(nullptr);
   put_time(o, "closed_at", p.closed_at);
   o["tiers_tried"] = p.tiers_tried;
-  o["declines"] = p.declines;
   o["hand_backs"] = p.hand_backs;
   if (v.person)
     o["person"] = json::object{{"name", v.person->name}, {"address", v.person->address},
@@ -356,13 +356,22 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   json::array invited;
   for (LocationIndex i : v.invited) invited.push_back(location_ref(m, i));
   o["invited"] = std::move(invited);
+  // Only the locations that applied to (or are members of) the package's DPS are listed; the
+  // summary counts every rule, not_applied included, so nothing is hidden from the totals.
   json::array exclusions;
+  json::object by_rule;
   for (const auto& x : v.exclusions) {
+    if (json::value* n = by_rule.if_contains(x.rule))
+      *n = n->as_int64() + 1;
+    else
+      by_rule[x.rule] = 1;
+    if (!m.location(x.location).membership_of(p.dps)) continue;
     json::object e = location_ref(m, x.location);
     e["rule"] = x.rule;
     e["detail"] = x.detail;
     exclusions.push_back(std::move(e));
   }
+  o["exclusions_by_rule"] = std::move(by_rule);
   o["exclusions"] = std::move(exclusions);
   o["award"] = award_json(m, p);
   return o;
@@ -383,7 +392,9 @@ json::object location_row_json(const Market& m, LocationIndex i, int dps) {
   }
   if (const Membership* mem = l.membership_of(dps)) o["membership"] = membership_json(m, *mem);
   o["quality"] = quality_json(m.quality_of(i, dps), false);
-  o["rag"] = to_string(m.risk_of(i, dps).rag);
+  const RiskRating risk = m.risk_of(i, dps);
+  o["rag"] = to_string(risk.rag);
+  o["rag_reasons"] = strings(risk.reasons);
   return o;
 }
 

@@ -53,7 +53,14 @@ void list_locations(RestContext& ctx) {
   if (JsonStatus s = read_page(ctx, page); !s.ok()) return reply_error(ctx.respond, s);
   auto filter = [&](std::string_view name) { const std::string* v = ctx.query_value(name); return v ? *v : std::string(); };
   const std::string dps = filter("dps"), tier = filter("tier"), zone = filter("zone"), rag_text = filter("rag"),
-                    status_text = filter("status"), provider = filter("provider");
+                    status_text = filter("status");
+  std::string provider = filter("provider");
+  if (ctx.principal.role == Role::provider) {
+    // A provider reads its own locations only.
+    if (!provider.empty() && provider != ctx.principal.subject)
+      return reply_error(ctx.respond, input_error(403, "forbidden", "a provider may list only its own locations"));
+    provider = ctx.principal.subject;
+  }
   if (dps.empty() && !(tier.empty() && zone.empty() && rag_text.empty() && status_text.empty()))
     return reply_error(ctx.respond, input_error(422, "invalid_query", "filters tier, zone, rag and status need dps"));
   Rag rag = Rag::green;
@@ -101,8 +108,12 @@ void list_locations(RestContext& ctx) {
 }
 
 void get_location(RestContext& ctx) {
-  run_read(ctx, [id = ctx.param("id")](const Market& m) {
+  const std::string own = ctx.principal.role == Role::provider ? ctx.principal.subject : std::string();
+  run_read(ctx, [id = ctx.param("id"), own](const Market& m) {
     const auto loc = m.find_location(id);
+    // A provider learns nothing about other providers' locations, not even whether they exist.
+    if (!own.empty() && (!loc || m.location(*loc).provider_id != own))
+      return error_response(403, "forbidden", "location " + id + " is not one of your locations");
     if (!loc) return error_response(404, "unknown_location", "no location " + id);
     return json_response(200, location_detail_json(m, *loc));
   });

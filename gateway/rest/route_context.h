@@ -69,6 +69,7 @@ bool read_body(RestContext&, const std::function<void(ObjectReader&)>& read);
 // Handlers (one per route).
 void get_healthz(RestContext&);
 void get_readyz(RestContext&);
+void get_me(RestContext&);
 void post_token(RestContext&);
 void list_dps(RestContext&);
 void get_dps(RestContext&);

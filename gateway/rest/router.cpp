@@ -247,6 +247,29 @@ void post_backup(RestContext& ctx) {
   });
 }
 
+// ---- who am I ----
+
+void get_me(RestContext& ctx) {
+  const Principal who = ctx.principal;
+  json::object body{{"role", to_string(who.role)}, {"name", who.name}};
+  if (who.role != Role::provider) {
+    body["provider"] = nullptr;
+    body["locations"] = json::array();
+    return ctx.respond(json_response(200, body));
+  }
+  body["provider"] = who.subject;
+  run_read(ctx, [body, who](const engine::Market& m) mutable {
+    json::array locations;
+    const engine::Provider* p = m.find_provider(who.subject);
+    if (p)
+      for (engine::LocationIndex l : p->locations)
+        locations.push_back(json::object{{"location", m.location(l).id}, {"name", m.location(l).name}});
+    body["provider_name"] = p ? json::value(p->name) : json::value(nullptr);
+    body["locations"] = std::move(locations);
+    return json_response(200, body);
+  });
+}
+
 // ---- configuration ----
 
 void list_dps(RestContext& ctx) {
@@ -332,6 +355,7 @@ const std::vector<RouteInfo>& rest_routes() {
   static const std::vector<RouteInfo> routes = {
       {"GET", "/healthz", {}, "Liveness: the process answers", {}, get_healthz},
       {"GET", "/readyz", {}, "Readiness: the market is recovered from the journal and the store can write (503 not_ready while recovering, or while the store cannot write, e.g. a full disk)", {}, get_readyz},
+      {"GET", "/api/v1/me", {admin, officer, compliance, provider}, "Who the token belongs to: role, name, and a provider's id and locations", {}, get_me},
       {"POST", "/api/v1/tokens", {admin}, "Issue a bearer token for a role (and provider)", {}, post_token},
       {"GET", "/api/v1/dps", {admin, officer, compliance, provider}, "List DPS configurations", paged, list_dps},
       {"GET", "/api/v1/dps/{code}", {admin, officer, compliance, provider}, "A DPS's configuration", {}, get_dps},
@@ -341,9 +365,9 @@ const std::vector<RouteInfo>& rest_routes() {
       {"POST", "/api/v1/providers", {admin, compliance}, "Register a provider (organisation)", {}, post_provider, kKeyed},
       {"PUT", "/api/v1/providers/{id}/status", {compliance}, "Set a provider's administration / termination status", {}, put_provider_status, kKeyed},
       {"POST", "/api/v1/locations", {admin, compliance}, "Register a location (CQC service) of a provider", {}, post_location, kKeyed},
-      {"GET", "/api/v1/locations", {admin, officer, compliance}, "List locations, optionally within one DPS",
+      {"GET", "/api/v1/locations", {admin, officer, compliance, provider}, "List locations, optionally within one DPS (a provider sees only its own)",
        {"dps", "tier", "zone", "rag", "status", "provider", "page", "page_size"}, list_locations},
-      {"GET", "/api/v1/locations/{id}", {admin, officer, compliance}, "A location with memberships, quality and RAG", {}, get_location},
+      {"GET", "/api/v1/locations/{id}", {admin, officer, compliance, provider}, "A location with memberships, quality and RAG (a provider: its own locations only, else 403 forbidden)", {}, get_location},
       {"POST", "/api/v1/locations/{id}/applications", {admin, compliance}, "Record an application to a DPS", {}, post_application, kKeyed},
       {"POST", "/api/v1/locations/{id}/assessment-extensions", {admin, compliance}, "Extend an assessment to 15 working days", {}, post_assessment_extension, kKeyed},
       {"POST", "/api/v1/locations/{id}/admissions", {admin, compliance}, "Admit an application with its enrolment terms", {}, post_admission, kKeyed},

@@ -49,6 +49,7 @@ import {
   Snapshot as SnapshotTable,
   Pong as PongTable,
   Replies as RepliesTable,
+  PackageChanged as PackageChangedTable,
 } from '../generated/wire_generated';
 
 export type Encoding = 'json' | 'binary';
@@ -192,6 +193,7 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
         stream_epoch: m.streamEpoch() ?? '',
         resumed: m.resumed(),
         last_seq: num(m.lastSeq()),
+        role: m.role() ?? '',
       };
       break;
     }
@@ -257,6 +259,12 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
         errors.push({ request_id: e.requestId() ?? '', code: e.code() ?? '', detail: e.detail() ?? '' });
       }
       message = { acks, errors };
+      break;
+    }
+    case ServerMessageType.PackageChanged: {
+      // Staff connections only (docs/websocket-protocol.md#staff-connections).
+      const m: PackageChangedTable = frame.message(new PackageChangedTable());
+      message = { package: num(m.package_()), status: m.status() ?? '', what: m.what() ?? '', offers: m.offers() };
       break;
     }
     default:

@@ -1,0 +1,249 @@
+// The provider's screens: the packages its locations are invited to, live and anonymised; its
+// own offers (place, amend, withdraw) and their standing; award offers to accept or decline
+// with the deadline counting down; the person's details once accepted; its quality and RAG.
+import { api, Me } from './api';
+import { clear, countdown, field, h, money, rerender, when, words } from './dom';
+import { Frame, LiveFeed, Screen } from './live';
+
+interface Entry {
+  location: string;
+  package: number;
+  broadcast: any | null;
+  standing: string;
+  closes_at: number;
+  reason: string;
+  rank: number;
+  score: number;
+  offered: { price: number; start_date: string } | null;
+  awardExpires: number;
+  person: any | null;
+  message: string;
+}
+
+export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Screen {
+  const entries = new Map<string, Entry>();
+  const pending = new Map<string, { key: string; kind: string; price?: number; start_date?: string }>();
+  const packagesArea = h('section', { class: 'card wide', 'aria-labelledby': 'pk-title' });
+  const qualityArea = h('section', { class: 'card wide', 'aria-labelledby': 'q-title' });
+  main.append(packagesArea, qualityArea);
+  let requestCounter = 0;
+  const requestId = () => `portal-${Date.now().toString(36)}-${++requestCounter}`;
+  
+  const keyOf = (location: string, pkg: number) => `${location}|${pkg}`;
+  function entry(location: string, pkg: number): Entry {
+    const k = keyOf(location, pkg);
+    let e = entries.get(k);
+    if (!e) {
+      e = { location, package: pkg, broadcast: null, standing: 'open', closes_at: 0, reason: '', rank: 0, score: 0, offered: null, awardExpires: 0, person: null, message: '' };
+      entries.set(k, e);
+    }
+    return e;
+  }
+
+  function render(): void {
+    rerender(packagesArea, draw);
+  }
+
+  function draw(): void {
+    clear(packagesArea);
+    packagesArea.append(h('h2', { id: 'pk-title' }, 'Packages for your locations'),
+      h('p', { class: 'hint' }, 'Packages arrive here as they are broadcast to your locations. You never see the person until you accept an award, nor anyone else\'s offer.'));
+    const list = [...entries.values()].filter((e) => e.broadcast).sort((a, b) => b.package - a.package);
+    if (!list.length) packagesArea.append(h('p', {}, 'No packages for your locations at the moment.'));
+    for (const e of list) packagesArea.append(card(e));
+  }
+
+  function card(e: Entry): HTMLElement {
+    const b = e.broadcast;
+    const id = `pkg-${e.package}-${e.location}`;
+    const el = h('article', { class: `package standing-${e.standing}`, id, 'data-package': e.package, 'aria-labelledby': `${id}-t` },
+      h('h3', { id: `${id}-t` }, `Package ${e.package} — ${b.lot}, ${b.zone} ${b.postcode_district}`),
+      h('p', { class: 'standing' }, h('strong', {}, words(e.standing)), e.reason ? ` — ${e.reason}` : '',
+        e.rank ? ` · your rank ${e.rank}` : '', e.score ? ` · your score ${e.score.toFixed(3)}` : ''),
+      h('dl', { class: 'facts' },
+        ...fact('For location', e.location), ...fact('Categories', b.categories.map(words).join(', ')),
+        ...fact('Hours a week', String(Number(b.quantity) / 60)),
+        ...fact('Visits', b.visits_per_day ? `${b.visits_per_day} a day × ${b.minutes_per_visit} min, ${b.days_per_week} days a week` : '—'),
+        ...fact('Start', `${b.start_date} (latest ${b.latest_start})`), ...fact('Needs', (b.needs ?? []).join(', ') || '—'),
+        ...fact('Must meet', (b.must_meet ?? []).join(', ') || '—'), ...fact('Urgency', b.urgency),
+        ...fact('Closes', e.standing === 'open' || e.standing === 'best_and_final' ? when(e.closes_at || b.closes_at) : '—')));
+    if (e.offered) el.append(h('p', { class: 'own-offer' }, `Your offer: ${money(e.offered.price)} an hour, start ${e.offered.start_date}`));
+    if (e.standing === 'open' || e.standing === 'best_and_final') el.append(offerForm(e, b));
+    if (e.standing === 'award_offered') el.append(awardBox(e));
+    if (e.person) el.append(h('div', { class: 'person' }, h('h4', {}, 'The person'),
+      h('dl', { class: 'facts' }, ...fact('Name', e.person.name), ...fact('Address', e.person.address), ...fact('Postcode', e.person.postcode), ...fact('Case reference', e.person.case_reference))));
+    if (e.message) el.append(h('p', { role: 'status', class: 'result' }, e.message));
+    return el;
+  }
+
+  function offerForm(e: Entry, b: any): HTMLElement {
+    const base = `o-${e.package}-${e.location}`;
+    const price = field('Price an hour (£) *', h('input', { id: `${base}-price`, type: 'text', inputmode: 'decimal', autocomplete: 'off', value: e.offered ? (e.offered.price / 100).toFixed(2) : '' }), 'In pounds and pence, e.g. 24.50.');
+    const start = field('Start date *', h('input', { id: `${base}-start`, type: 'date', value: e.offered?.start_date ?? b.start_date, min: b.start_date, max: b.latest_start }), `Between ${b.start_date} and ${b.latest_start}.`);
+    const confirm = h('input', { id: `${base}-mm`, type: 'checkbox' });
+    const mm = (b.must_meet ?? []).length ? h('div', { class: 'check' }, confirm, h('label', { for: `${base}-mm` }, `We meet every must-meet requirement: ${(b.must_meet ?? []).join(', ')}`)) : null;
+    const notes = field('Notes', h('input', { id: `${base}-notes`, type: 'text' }));
+    const form = h('form', { class: 'offer-form', novalidate: true, 'aria-label': `Your offer for package ${e.package}` }, price.wrap, start.wrap, mm, notes.wrap,
+      h('button', { type: 'submit', class: 'primary' }, e.offered ? 'Amend the offer' : 'Place the offer'),
+      e.offered ? h('button', { type: 'button', onclick: () => withdraw(e) }, 'Withdraw the offer') : null);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      price.setError('');
+      start.setError('');
+      const text = (price.input as HTMLInputElement).value.trim().replace(/^£/, '');
+      if (!/^\d+(\.\d{1,2})?$/.test(text) || Number(text) <= 0) {
+        price.setError('Enter the price in pounds and pence, for example 24.50.');
+        return price.input.focus();
+      }
+      const date = (start.input as HTMLInputElement).value;
+      if (!date || date < b.start_date || date > b.latest_start) {
+        start.setError(`Choose a start date between ${b.start_date} and ${b.latest_start}.`);
+        return start.input.focus();
+      }
+      const pence = Math.round(Number(text) * 100);
+      const kind = e.offered ? 'AmendOffer' : 'PlaceOffer';
+      const rid = requestId();
+      pending.set(rid, { key: keyOf(e.location, e.package), kind, price: pence, start_date: date });
+      const sent = feed.send(kind, { request_id: rid, location: e.location, package: e.package, price: pence, start_date: date,
+        must_meet_confirmed: (confirm as HTMLInputElement).checked || !mm, notes: (notes.input as HTMLInputElement).value });
+      e.message = sent ? 'Sending…' : 'Not connected: wait for the connection and try again.';
+      render();
+    });
+    return form;
+  }
+
+  function withdraw(e: Entry): void {
+    const rid = requestId();
+    pending.set(rid, { key: keyOf(e.location, e.package), kind: 'WithdrawOffer' });
+    e.message = feed.send('WithdrawOffer', { request_id: rid, location: e.location, package: e.package }) ? 'Withdrawing…' : 'Not connected.';
+    render();
+  }
+
+  function awardBox(e: Entry): HTMLElement {
+    const clock = h('span', { class: 'countdown', 'data-until': e.awardExpires }, countdown(e.awardExpires));
+    const reason = field('Reason, if you decline', h('input', { id: `d-${e.package}-${e.location}`, type: 'text' }));
+    const answer = (kind: 'AcceptAward' | 'DeclineAward') => {
+      const rid = requestId();
+      pending.set(rid, { key: keyOf(e.location, e.package), kind });
+      const msg: Record<string, unknown> = { request_id: rid, location: e.location, package: e.package };
+      if (kind === 'DeclineAward') msg.reason = (reason.input as HTMLInputElement).value;
+      e.message = feed.send(kind, msg) ? 'Sending…' : 'Not connected.';
+      render();
+    };
+    return h('div', { class: 'award', role: 'group', 'aria-label': 'Award offered' },
+      h('p', {}, h('strong', {}, 'The award is offered to you. '), 'Answer by ', when(e.awardExpires), ' — ', clock),
+      h('button', { type: 'button', class: 'primary', onclick: () => answer('AcceptAward') }, 'Accept the award'), ' ',
+      reason.wrap, h('button', { type: 'button', onclick: () => answer('DeclineAward') }, 'Decline the award'));
+  }
+
+  function applyUpdate(u: any): void {
+    const e = entry(u.location, Number(u.package));
+    e.standing = u.standing;
+    e.reason = u.reason ?? '';
+    e.closes_at = Number(u.closes_at ?? 0);
+    if (u.own_rank) e.rank = u.own_rank;
+    if (u.own_score) e.score = u.own_score;
+    if (u.standing === 'award_offered') e.awardExpires = Number(u.closes_at);
+  }
+
+  async function loadQuality(): Promise<void> {
+    clear(qualityArea);
+    qualityArea.append(h('h2', { id: 'q-title' }, 'Your quality score and rating'));
+    const rows = h('div', {});
+    qualityArea.append(rows);
+    for (const l of me.locations.slice(0, 20)) {
+      const d = await api<any>('GET', `/locations/${encodeURIComponent(l.location)}`);
+      rows.append(h('article', { class: 'location' }, h('h3', {}, `${d.name} (${d.location})`),
+        h('p', {}, `CQC ${words(d.quality_inputs.cqc)}, PAMMS ${words(d.quality_inputs.pamms)}`),
+        ...d.memberships.map((m: any) => h('div', { class: 'membership' },
+          h('p', {}, h('strong', {}, `${m.dps}: `), `${words(m.status)}${m.tier ? `, ${m.tier}` : ''} · quality ${m.quality.score}${m.quality.provisional ? ' (provisional)' : ''} · `,
+            h('span', { class: `rag rag-${m.risk.rag}` }, m.risk.rag.toUpperCase())),
+          h('p', { class: 'hint' }, m.quality.explanation),
+          m.risk.reasons.length ? h('ul', {}, m.risk.reasons.map((r: string) => h('li', {}, r))) : h('p', {}, 'No risk warnings.')))));
+    }
+  }
+
+  window.setInterval(() => {
+    for (const c of document.querySelectorAll<HTMLElement>('.countdown')) c.textContent = countdown(Number(c.dataset.until));
+  }, 1000);
+  render();
+  void loadQuality();
+
+  /// The answer to one of this page's commands, matched by its request id.
+  function answered(m: any, ok: boolean) {
+    const p = pending.get(m.request_id);
+    if (!p) return;
+    pending.delete(m.request_id);
+    const e = entries.get(p.key);
+    if (!e) return;
+    if (!ok) {
+      e.message = `Refused: ${m.detail || words(m.code)}`;
+      return;
+    }
+    if (p.kind === 'PlaceOffer' || p.kind === 'AmendOffer') {
+      e.offered = { price: p.price!, start_date: p.start_date! };
+      e.message = p.kind === 'PlaceOffer' ? 'Offer placed.' : 'Offer amended.';
+    } else if (p.kind === 'WithdrawOffer') {
+      e.offered = null;
+      e.message = 'Offer withdrawn.';
+    } else e.message = p.kind === 'AcceptAward' ? 'Award accepted.' : 'Award declined.';
+  }
+
+  return {
+    onFrame(f: Frame) {
+      const m = f.message;
+      switch (f.type) {
+        case 'Snapshot':
+          // Page 1 replaces what was live; finished packages (placed, awarded elsewhere, closed)
+          // stay on screen as history, and a live package keeps the offer this page placed.
+          if (m.page === 1)
+            for (const [k, e] of entries)
+              if (['open', 'best_and_final', 'closed_for_bidding', 'award_offered'].includes(e.standing)) {
+                e.broadcast = null;
+                e.standing = 'closed';
+                if (!e.offered) entries.delete(k);
+              }
+          for (const b of m.packages ?? []) entry(b.location, Number(b.package)).broadcast = b;
+          for (const u of m.updates ?? []) applyUpdate(u);
+          break;
+        case 'PackageBroadcast': {
+          const e = entry(m.location, Number(m.package));
+          e.broadcast = m;
+          e.standing = 'open';
+          e.closes_at = Number(m.closes_at);
+          break;
+        }
+        case 'PackageUpdate':
+          applyUpdate(m);
+          break;
+        case 'AwardOffered': {
+          const e = entry(m.location, Number(m.package));
+          e.standing = 'award_offered';
+          e.awardExpires = Number(m.expires_at);
+          break;
+        }
+        case 'PersonDetails':
+          entry(m.location, Number(m.package)).person = m;
+          break;
+        case 'Ack':
+          answered(m, true);
+          break;
+        case 'Error':
+          answered(m, false);
+          break;
+        case 'Replies':
+          // One durable batch settled several of this connection's commands: one frame for all.
+          for (const a of m.acks ?? []) answered(a, true);
+          for (const e of m.errors ?? []) answered(e, false);
+          break;
+        default:
+          return;
+      }
+      render();
+    },
+  };
+}
+
+function fact(term: string, value: string): HTMLElement[] {
+  return [h('dt', {}, term), h('dd', {}, value)];
+}
