@@ -148,8 +148,9 @@ bool App::start(const AppOptions& options, std::string& error) {
     line("carebroker_journal_failed_batches_total", "counter", s.failed_batches);
     line("carebroker_snapshots_total", "counter", s.snapshots);
     line("carebroker_ready", "gauge", m.context->ready() ? 1 : 0);
-    line("carebroker_replica_applied_sequence{replica=\"publisher\"}", "gauge", m.publisher.applied_seq());
-    line("carebroker_replica_applied_sequence{replica=\"reader\"}", "gauge", m.reader.applied_seq());
+    out += "# TYPE carebroker_replica_applied_sequence gauge\n";
+    out += "carebroker_replica_applied_sequence{replica=\"publisher\"} " + std::to_string(m.publisher.applied_seq()) + "\n";
+    out += "carebroker_replica_applied_sequence{replica=\"reader\"} " + std::to_string(m.reader.applied_seq()) + "\n";
     line("carebroker_replica_divergences_total", "counter", m.publisher.divergences() + m.reader.divergences());
     return out;
   };

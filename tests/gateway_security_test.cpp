@@ -19,6 +19,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include "engine/store/memory_journal.h"
 #include "gateway/static_files.h"
@@ -376,6 +378,23 @@ TEST_CASE("/metrics needs an admin token; /readyz says ready once recovered", "[
   CHECK(admin.status == 200);
   CHECK(admin.body.find("carebroker_ready 1") != std::string::npos);
   CHECK(admin.body.find("carebroker_connections_refused_total") != std::string::npos);
+  // Well-formed Prometheus text: each family's TYPE once, naming a metric (never labels), before
+  // its samples.
+  std::set<std::string> typed;
+  std::istringstream lines(admin.body);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    if (line.rfind("# TYPE ", 0) == 0) {
+      const std::string name = line.substr(7, line.find(' ', 7) - 7);
+      CHECK(name.find_first_of("{}\"=") == std::string::npos);
+      CHECK(typed.insert(name).second);
+    } else if (!line.empty() && line[0] != '#') {
+      std::string family = line.substr(0, line.find_first_of("{ "));
+      for (const char* suffix : {"_bucket", "_sum", "_count"})
+        if (!typed.contains(family) && family.ends_with(suffix)) family.resize(family.size() - std::strlen(suffix));
+      CHECK(typed.contains(family));
+    }
+  }
   const HttpResult ready = http_request(server.port(), "GET", "/readyz");
   CHECK(ready.status == 200);
 }
