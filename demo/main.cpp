@@ -70,7 +70,7 @@ void print_broadcast(Demo& d, PackageId id) {
   }
   std::map<std::string, std::pair<int, std::string>> by_rule;
   for (const auto& x : d.market.exclusions(id)) {
-    auto& [count, example] = by_rule[x.rule];
+    auto& [count, example] = by_rule[std::string(to_string(x.rule))];
     if (count++ == 0) example = d.name(x.location) + ": " + x.detail;
   }
   std::printf("  not broadcast, by the rule that kept them out:\n");

@@ -22,12 +22,30 @@ std::string join_missing(CategoryMask missing, const std::vector<std::string>& c
 
 }  // namespace
 
+std::string_view to_string(ExclusionRule rule) {
+  switch (rule) {
+    case ExclusionRule::not_applied: return "not_applied";
+    case ExclusionRule::not_admitted: return "not_admitted";
+    case ExclusionRule::lot: return "lot";
+    case ExclusionRule::categories: return "categories";
+    case ExclusionRule::zone: return "zone";
+    case ExclusionRule::tier: return "tier";
+    case ExclusionRule::suspended: return "suspended";
+    case ExclusionRule::contract_terminated: return "contract_terminated";
+    case ExclusionRule::embargo: return "embargo";
+    case ExclusionRule::red: return "red";
+    case ExclusionRule::amber: return "amber";
+    case ExclusionRule::joined_after_broadcast: return "joined_after_broadcast";
+  }
+  return "unknown";
+}
+
 PlacementBar placement_bar(const Location& loc, const Provider& provider, const DpsConfig& dps,
                            UtcMillis now, bool want_detail) {
   if (provider.contract_terminated)
-    return {"contract_terminated", want_detail ? "provider's contract terminated: " + provider.status_reason : ""};
+    return {ExclusionRule::contract_terminated, want_detail ? "provider's contract terminated: " + provider.status_reason : ""};
   if (loc.quality.embargo)
-    return {"embargo", want_detail ? "embargo on new placements" + (loc.quality.embargo_reason.empty() ? std::string() : ": " + loc.quality.embargo_reason) : ""};
+    return {ExclusionRule::embargo, want_detail ? "embargo on new placements" + (loc.quality.embargo_reason.empty() ? std::string() : ": " + loc.quality.embargo_reason) : ""};
   const bool red_bars = dps.risk.red_excludes_from_broadcast;
   const bool amber_bars = dps.risk.amber_excludes_from_broadcast;
   if (!red_bars && !amber_bars) return {};
@@ -35,7 +53,7 @@ PlacementBar placement_bar(const Location& loc, const Provider& provider, const 
   const Rag rag = risk_level(loc.quality, provider.in_administration, dps.risk, now);
   const bool red = rag == Rag::red && red_bars;
   if (!red && !(rag != Rag::green && amber_bars)) return {};
-  PlacementBar bar{red ? "red" : "amber", ""};
+  PlacementBar bar{red ? ExclusionRule::red : ExclusionRule::amber, ""};
   if (!want_detail) return bar;
   const RiskRating rating = risk_rating(loc.quality, provider.in_administration, dps.risk, now);
   bar.detail = std::string("early-warning rating ") + (rag == Rag::red ? "Red" : "Amber") + ": ";
@@ -47,25 +65,25 @@ std::optional<Exclusion> exclusion_of(LocationIndex index, const Location& loc,
                                       const Provider& provider, const DpsConfig& dps,
                                       const EligibilityQuery& q, UtcMillis now,
                                       const std::vector<std::string>& category_codes) {
-  auto out = [&](std::string rule, std::string detail) {
-    return std::optional<Exclusion>(Exclusion{index, std::move(rule), std::move(detail)});
+  auto out = [&](ExclusionRule rule, std::string detail) {
+    return std::optional<Exclusion>(Exclusion{index, rule, std::move(detail)});
   };
   const Membership* m = loc.membership_of(q.dps);
-  if (!m) return out("not_applied", "has not applied to " + dps.code);
+  if (!m) return out(ExclusionRule::not_applied, "has not applied to " + dps.code);
   switch (m->status) {
     case MembershipStatus::admitted: break;
-    case MembershipStatus::suspended: return out("suspended", "membership suspended: " + m->reason);
-    default: return out("not_admitted", "membership is " + std::string(to_string(m->status)));
+    case MembershipStatus::suspended: return out(ExclusionRule::suspended, "membership suspended: " + m->reason);
+    default: return out(ExclusionRule::not_admitted, "membership is " + std::string(to_string(m->status)));
   }
-  if (!has_bit(m->lots, q.lot)) return out("lot", "not enrolled in lot " + dps.lots[q.lot].code);
+  if (!has_bit(m->lots, q.lot)) return out(ExclusionRule::lot, "not enrolled in lot " + dps.lots[q.lot].code);
   if (const CategoryMask missing = q.categories & ~m->categories; missing != 0)
-    return out("categories", "does not offer " + join_missing(missing, category_codes));
-  if (!has_bit(m->zones, q.zone)) return out("zone", "does not serve zone " + dps.zones[q.zone].code);
+    return out(ExclusionRule::categories, "does not offer " + join_missing(missing, category_codes));
+  if (!has_bit(m->zones, q.zone)) return out(ExclusionRule::zone, "does not serve zone " + dps.zones[q.zone].code);
   if (q.tier >= 0 && m->tier != q.tier)
-    return out("tier", "is in " + (m->tier >= 0 ? dps.tiers[m->tier] : std::string("no tier")) +
+    return out(ExclusionRule::tier, "is in " + (m->tier >= 0 ? dps.tiers[m->tier] : std::string("no tier")) +
                            ", the package is at " + dps.tiers[q.tier]);
   if (PlacementBar bar = placement_bar(loc, provider, dps, now, true); bar.barred())
-    return out(bar.rule, bar.detail);
+    return out(*bar.rule, bar.detail);
   return std::nullopt;
 }
 

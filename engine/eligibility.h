@@ -4,8 +4,10 @@
 // a location out (for officers and auditors). Both share `placement_bar`. Not thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/config.h"
@@ -23,20 +25,44 @@ struct EligibilityQuery {
   int tier = -1;
 };
 
+/// The rule that keeps a location out of a package's broadcast, in the order they are tried.
+/// The last four are placement bars: an admitted location that may not take new placements now.
+enum class ExclusionRule : std::uint8_t {
+  not_applied,
+  not_admitted,
+  lot,
+  categories,
+  zone,
+  tier,
+  suspended,
+  contract_terminated,
+  embargo,
+  red,
+  amber,
+  joined_after_broadcast,  ///< eligible now, but not when this tier was broadcast
+};
+/// The rule's stable name (in the API and reports): "not_applied", …, "amber".
+std::string_view to_string(ExclusionRule);
+/// Every rule, in order (tests and reports list them).
+inline constexpr ExclusionRule kExclusionRules[] = {
+    ExclusionRule::not_applied, ExclusionRule::not_admitted, ExclusionRule::lot,
+    ExclusionRule::categories,  ExclusionRule::zone,         ExclusionRule::tier,
+    ExclusionRule::suspended,   ExclusionRule::contract_terminated, ExclusionRule::embargo,
+    ExclusionRule::red,         ExclusionRule::amber,        ExclusionRule::joined_after_broadcast};
+
 struct Exclusion {
   LocationIndex location = 0;
-  std::string rule;    ///< stable: not_applied, not_admitted, lot, categories, zone, tier, suspended,
-                       ///< contract_terminated, embargo, red, amber
+  ExclusionRule rule = ExclusionRule::not_applied;
   std::string detail;  ///< e.g. "does not offer dementia, double_handed"
 };
 
 /// Why an admitted location may not take new placements now (contract terminated, embargo, Red
-/// or — where the policy says so — Amber). Empty rule when it may. `detail` is filled only when
+/// or — where the policy says so — Amber); no rule when it may. `detail` is filled only when
 /// `want_detail` is true, so the broadcast path builds no strings.
 struct PlacementBar {
-  std::string rule;
+  std::optional<ExclusionRule> rule;
   std::string detail;
-  bool barred() const { return !rule.empty(); }
+  bool barred() const { return rule.has_value(); }
 };
 PlacementBar placement_bar(const Location&, const Provider&, const DpsConfig&, UtcMillis now,
                            bool want_detail);

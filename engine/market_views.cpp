@@ -34,7 +34,7 @@ std::vector<Exclusion> Market::exclusions(PackageId id) const {
     if (auto why = exclusion_of(i, l, providers_[l.provider_index], config, q, now_, category_codes_))
       out.push_back(std::move(*why));
     else
-      out.push_back({i, "joined_after_broadcast", "became eligible after this tier was broadcast"});
+      out.push_back({i, ExclusionRule::joined_after_broadcast, "became eligible after this tier was broadcast"});
   }
   return out;
 }

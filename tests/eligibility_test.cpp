@@ -40,7 +40,7 @@ void excluded(const MarketFixture& f, PackageId id, const std::string& loc, cons
   INFO(loc << " expected " << rule);
   REQUIRE(x);
   INFO("detail: " << x->detail);
-  CHECK(x->rule == rule);
+  CHECK(to_string(x->rule) == rule);
   CHECK(x->detail.find(detail_mentions) != std::string::npos);
 }
 
@@ -275,7 +275,7 @@ TEST_CASE("all-at-once distribution ignores tiers", "[eligibility]") {
   CHECK(f.invited(id) == Ids{"S", "T1", "T2"});
   excluded(f, id, "N", "zone", "south");
   excluded(f, id, "R", "red", "inadequate");
-  for (const auto& x : f.market.exclusions(id)) CHECK(x.rule != "tier");
+  for (const auto& x : f.market.exclusions(id)) CHECK(x.rule != ExclusionRule::tier);
 }
 
 TEST_CASE("a location admitted after the broadcast waits for the next package", "[eligibility]") {
@@ -405,11 +405,11 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
         CHECK(p.invited == f.market.eligible(f.market.query_for(p, p.step)));
         invited_total += p.invited.size();
         for (const auto& x : exclusions) {
-          INFO(f.location_id(x.location) << ": " << x.rule << " — " << x.detail);
+          INFO(f.location_id(x.location) << ": " << to_string(x.rule) << " — " << x.detail);
           CHECK(listed[x.location] == 1);
           CHECK_FALSE(x.detail.empty());
-          CHECK(x.rule == rule(x.location, p.step));
-          ++rules_seen[x.rule];
+          CHECK(to_string(x.rule) == rule(x.location, p.step));
+          ++rules_seen[std::string(to_string(x.rule))];
         }
         for (LocationIndex i : p.invited) {
           const Location& l = f.market.location(i);
@@ -427,4 +427,15 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
     CHECK(rules_seen[r] > 0);
   }
   CHECK((rules_seen["tier"] > 0) == cascade);
+}
+
+TEST_CASE("every exclusion rule has one stable name, and the names are distinct", "[eligibility]") {
+  std::set<std::string> names;
+  for (ExclusionRule rule : kExclusionRules) {
+    const std::string name(to_string(rule));
+    CHECK(name != "unknown");
+    CHECK(names.insert(name).second);
+  }
+  CHECK(names.size() == 12);
+  CHECK(to_string(ExclusionRule::contract_terminated) == "contract_terminated");
 }

@@ -171,7 +171,7 @@ struct MarketFixture {
   }
   std::string exclusion_rule(PackageId id, const std::string& location) const {
     for (const auto& x : market.exclusions(id))
-      if (location_id(x.location) == location) return x.rule;
+      if (location_id(x.location) == location) return std::string(to_string(x.rule));
     return "";
   }
 

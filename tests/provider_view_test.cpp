@@ -186,7 +186,7 @@ TEST_CASE("the officer sees every offer with its explanation, and every exclusio
     }
   }
   std::vector<std::pair<std::string, std::string>> excluded;
-  for (const auto& x : v->exclusions) excluded.emplace_back(f.location_id(x.location), x.rule);
+  for (const auto& x : v->exclusions) excluded.emplace_back(f.location_id(x.location), to_string(x.rule));
   CHECK(excluded == std::vector<std::pair<std::string, std::string>>{{"N", "zone"}, {"T2", "tier"}});
   CHECK_FALSE(f.market.officer_view(99));
 }

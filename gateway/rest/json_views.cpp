@@ -361,13 +361,14 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   json::array exclusions;
   json::object by_rule;
   for (const auto& x : v.exclusions) {
-    if (json::value* n = by_rule.if_contains(x.rule))
+    const std::string_view rule = engine::to_string(x.rule);
+    if (json::value* n = by_rule.if_contains(rule))
       *n = n->as_int64() + 1;
     else
-      by_rule[x.rule] = 1;
+      by_rule[rule] = 1;
     if (!m.location(x.location).membership_of(p.dps)) continue;
     json::object e = location_ref(m, x.location);
-    e["rule"] = x.rule;
+    e["rule"] = rule;
     e["detail"] = x.detail;
     exclusions.push_back(std::move(e));
   }
