@@ -2,6 +2,7 @@
 // inputs: the admin and compliance side of the market.
 #include <algorithm>
 
+#include "engine/admission.h"
 #include "engine/market.h"
 #include "engine/market_emitter.h"
 
@@ -98,14 +99,10 @@ Status Market::find_membership(const std::string& location, const std::string& d
 Reply Market::handle(const ApplyToDps& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (ref.membership && ref.membership->status != MembershipStatus::refused &&
-      ref.membership->status != MembershipStatus::exited)
-    return {reject(Code::already_applied, c.location + " is already " +
-                                              std::string(to_string(ref.membership->status)) +
-                                              " in " + c.dps)};
+  if (Status s = admission_allows(AdmissionAction::apply, ref.membership, c.location, c.dps); !s.ok()) return {s};
   Membership m;
   m.dps = ref.dps;
-  m.status = MembershipStatus::under_assessment;
+  m.status = *admission_transition(AdmissionAction::apply).to;
   m.applied_at = now_;
   m.decision_due = calendar_.add_working_days(now_, dps_[ref.dps].windows.admission_working_days);
   e.emit(MembershipChanged{ref.location, m});
@@ -115,9 +112,7 @@ Reply Market::handle(const ApplyToDps& c, Emitter& e) {
 Reply Market::handle(const ExtendAssessment& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (!ref.membership) return {reject(Code::not_applied, c.location + " has not applied to " + c.dps)};
-  if (ref.membership->status != MembershipStatus::under_assessment)
-    return {reject(Code::not_under_assessment, c.location + " is not under assessment")};
+  if (Status s = admission_allows(AdmissionAction::extend, ref.membership, c.location, c.dps); !s.ok()) return {s};
   if (ref.membership->extended)
     return {reject(Code::assessment_already_extended, "the assessment was already extended")};
   Membership m = *ref.membership;
@@ -165,16 +160,13 @@ Status Market::membership_terms(const DpsConfig& dps, int /*dps_index*/,
 Reply Market::handle(const AdmitToDps& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (!ref.membership) return {reject(Code::not_applied, c.location + " has not applied to " + c.dps)};
-  if (ref.membership->status != MembershipStatus::under_assessment)
-    return {reject(Code::not_under_assessment, c.location + " is " +
-                                                   std::string(to_string(ref.membership->status)))};
+  if (Status s = admission_allows(AdmissionAction::admit, ref.membership, c.location, c.dps); !s.ok()) return {s};
   Membership m = *ref.membership;
   if (Status s = membership_terms(dps_[ref.dps], ref.dps, c.lots, c.categories, c.zones, c.tier,
                                   c.capacity, m);
       !s.ok())
     return {s};
-  m.status = MembershipStatus::admitted;
+  m.status = *admission_transition(AdmissionAction::admit).to;
   m.reason.clear();
   e.emit(MembershipChanged{ref.location, m});
   return {};
@@ -183,9 +175,8 @@ Reply Market::handle(const AdmitToDps& c, Emitter& e) {
 Reply Market::handle(const UpdateMembership& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (!ref.membership || (ref.membership->status != MembershipStatus::admitted &&
-                          ref.membership->status != MembershipStatus::suspended))
-    return {reject(Code::not_admitted, c.location + " is not admitted to " + c.dps)};
+  if (Status s = admission_allows(AdmissionAction::update_terms, ref.membership, c.location, c.dps); !s.ok())
+    return {s};
   Membership m = *ref.membership;
   if (Status s = membership_terms(dps_[ref.dps], ref.dps, c.lots, c.categories, c.zones, c.tier,
                                   c.capacity, m);
@@ -198,11 +189,10 @@ Reply Market::handle(const UpdateMembership& c, Emitter& e) {
 Reply Market::handle(const RefuseApplication& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (!ref.membership || ref.membership->status != MembershipStatus::under_assessment)
-    return {reject(Code::not_under_assessment, c.location + " has no application under assessment")};
+  if (Status s = admission_allows(AdmissionAction::refuse, ref.membership, c.location, c.dps); !s.ok()) return {s};
   if (c.reason.empty()) return {reject(Code::reason_required, "a refusal needs a reason")};
   Membership m = *ref.membership;
-  m.status = MembershipStatus::refused;
+  m.status = *admission_transition(AdmissionAction::refuse).to;
   m.reason = c.reason;
   e.emit(MembershipChanged{ref.location, m});
   return {};
@@ -211,11 +201,10 @@ Reply Market::handle(const RefuseApplication& c, Emitter& e) {
 Reply Market::handle(const SuspendMembership& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (!ref.membership || ref.membership->status != MembershipStatus::admitted)
-    return {reject(Code::not_admitted, c.location + " is not admitted to " + c.dps)};
+  if (Status s = admission_allows(AdmissionAction::suspend, ref.membership, c.location, c.dps); !s.ok()) return {s};
   if (c.reason.empty()) return {reject(Code::reason_required, "a suspension needs a reason")};
   Membership m = *ref.membership;
-  m.status = MembershipStatus::suspended;
+  m.status = *admission_transition(AdmissionAction::suspend).to;
   m.reason = c.reason;
   e.emit(MembershipChanged{ref.location, m});
   return {};
@@ -224,10 +213,10 @@ Reply Market::handle(const SuspendMembership& c, Emitter& e) {
 Reply Market::handle(const ReinstateMembership& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (!ref.membership || ref.membership->status != MembershipStatus::suspended)
-    return {reject(Code::not_suspended, c.location + " is not suspended in " + c.dps)};
+  if (Status s = admission_allows(AdmissionAction::reinstate, ref.membership, c.location, c.dps); !s.ok())
+    return {s};
   Membership m = *ref.membership;
-  m.status = MembershipStatus::admitted;
+  m.status = *admission_transition(AdmissionAction::reinstate).to;
   m.reason.clear();
   e.emit(MembershipChanged{ref.location, m});
   return {};
@@ -236,12 +225,10 @@ Reply Market::handle(const ReinstateMembership& c, Emitter& e) {
 Reply Market::handle(const ExitDps& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (!ref.membership || (ref.membership->status != MembershipStatus::admitted &&
-                          ref.membership->status != MembershipStatus::suspended))
-    return {reject(Code::not_admitted, c.location + " is not admitted to " + c.dps)};
+  if (Status s = admission_allows(AdmissionAction::exit, ref.membership, c.location, c.dps); !s.ok()) return {s};
   if (c.reason.empty()) return {reject(Code::reason_required, "an exit needs a reason")};
   Membership m = *ref.membership;
-  m.status = MembershipStatus::exited;
+  m.status = *admission_transition(AdmissionAction::exit).to;
   m.reason = c.reason;
   e.emit(MembershipChanged{ref.location, m});
   return {};

@@ -1,6 +1,7 @@
 // Admission to a DPS: apply, assessment within 10 working days (15 when extended once), admit
 // with enrolment terms or refuse with a reason; suspend, reinstate, exit; and the registry of
 // providers and locations underneath.
+#include "engine/admission.h"
 #include "market_fixture.h"
 
 using namespace carebroker::testing;
@@ -285,4 +286,56 @@ TEST_CASE("providers and locations are registered once", "[membership]") {
   const Location& l = f.market.location(*f.market.find_location("1-201"));
   CHECK(l.provider_id == "1-101");
   CHECK(l.memberships.empty());
+}
+
+TEST_CASE("the admission life cycle follows its transition table, from every state, for every action", "[membership]") {
+  using enum MembershipStatus;
+  // How to bring a fresh location to each starting state (nullopt = no application yet).
+  const std::vector<std::pair<std::optional<MembershipStatus>, std::vector<Command>>> starts = {
+      {std::nullopt, {}},
+      {under_assessment, {ApplyToDps{"L", "home-care"}}},
+      {admitted, {ApplyToDps{"L", "home-care"}, terms("L")}},
+      {refused, {ApplyToDps{"L", "home-care"}, RefuseApplication{"L", "home-care", "capability"}}},
+      {suspended, {ApplyToDps{"L", "home-care"}, terms("L"), SuspendMembership{"L", "home-care", "audit"}}},
+      {exited, {ApplyToDps{"L", "home-care"}, terms("L"), ExitDps{"L", "home-care", "closing"}}},
+  };
+  const auto command_for = [](AdmissionAction a) -> Command {
+    switch (a) {
+      case AdmissionAction::apply: return ApplyToDps{"L", "home-care"};
+      case AdmissionAction::extend: return ExtendAssessment{"L", "home-care"};
+      case AdmissionAction::admit: return terms("L");
+      case AdmissionAction::update_terms: {
+        const AdmitToDps t = terms("L");
+        return UpdateMembership{"L", "home-care", t.lots, t.categories, t.zones, t.tier, t.capacity};
+      }
+      case AdmissionAction::refuse: return RefuseApplication{"L", "home-care", "capability"};
+      case AdmissionAction::suspend: return SuspendMembership{"L", "home-care", "audit"};
+      case AdmissionAction::reinstate: return ReinstateMembership{"L", "home-care"};
+      case AdmissionAction::exit: return ExitDps{"L", "home-care", "closing"};
+    }
+    return ApplyToDps{};
+  };
+  int allowed = 0, refused_count = 0;
+  for (AdmissionAction action : kAdmissionActions)
+    for (const auto& [start, setup] : starts) {
+      MarketFixture f;
+      register_location(f, "L");
+      for (const auto& c : setup) f.must(c);
+      const AdmissionTransition& row = admission_transition(action);
+      const bool may = start ? (row.from >> static_cast<unsigned>(*start)) & 1U : row.from_none;
+      INFO(to_string(action) << " from " << (start ? std::string(to_string(*start)) : "no application"));
+      const Reply r = f.run(command_for(action));
+      if (may) {
+        ++allowed;
+        REQUIRE(r.ok());
+        const MembershipStatus expected = row.to ? *row.to : *start;
+        CHECK(membership(f, "L").status == expected);
+      } else {
+        ++refused_count;
+        CHECK(r.status.code == (start ? row.refused_otherwise : row.refused_without_application));
+        CHECK(r.status.detail.find("L") != std::string::npos);
+      }
+    }
+  CHECK(allowed == 12);  // every arrow of the diagram in admission.h
+  CHECK(refused_count == 8 * 6 - 12);
 }
