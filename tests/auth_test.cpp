@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "gateway/app.h"
+#include "store_test_support.h"
 #include "gateway/auth.h"
 
 using carebroker::gateway::App;
@@ -30,20 +31,9 @@ using carebroker::gateway::sha256_hex;
 using carebroker::gateway::TokenStore;
 namespace fs = std::filesystem;
 
-namespace {
+using carebroker::testing::store_support::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "carebroker-auth-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+namespace {
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -80,7 +70,7 @@ const std::string kHeader = "carebroker-tokens 2\n";
 
 TEST_CASE("a token whose name carries a forged admin record comes back as the same single principal, never an admin",
           "[auth]") {
-  TempDir dir;
+  TempDir dir{"auth", TempDir::Made::created};
   const std::string path = (dir.path / "tokens").string();
   const std::string forged_token = "forged";
   // What the first format would have read as a second record, and the same in the JSON format.
@@ -118,7 +108,7 @@ TEST_CASE("a token whose name carries a forged admin record comes back as the sa
 }
 
 TEST_CASE("a tokens file with a bad line is refused, naming the file and the line", "[auth]") {
-  TempDir dir;
+  TempDir dir{"auth", TempDir::Made::created};
   const fs::path path = dir.path / "tokens";
   const std::string good = R"({"hash":")" + kHashA + R"(","role":"officer","subject":"","name":"officer-1"})";
   struct Case {
@@ -164,7 +154,7 @@ TEST_CASE("a tokens file with a bad line is refused, naming the file and the lin
 }
 
 TEST_CASE("a tokens file in the first format still loads and is rewritten in the escaped format", "[auth]") {
-  TempDir dir;
+  TempDir dir{"auth", TempDir::Made::created};
   const fs::path path = dir.path / "tokens";
   write_file(path, sha256_hex("admin-token") + "\tadmin\t\tadmin\n" + sha256_hex("provider-token") +
                        "\tprovider\tP-1\tdemo provider P-1\n");
@@ -194,7 +184,7 @@ TEST_CASE("a tokens file in the first format still loads and is rewritten in the
 }
 
 TEST_CASE("the tokens file is readable by its owner only, whatever the umask", "[auth]") {
-  TempDir dir;
+  TempDir dir{"auth", TempDir::Made::created};
   const fs::path path = dir.path / "tokens";
   const mode_t before = ::umask(000);
   TokenStore store;
@@ -209,7 +199,7 @@ TEST_CASE("the tokens file is readable by its owner only, whatever the umask", "
 }
 
 TEST_CASE("the server refuses to start on a damaged tokens file and names the line", "[auth]") {
-  TempDir dir;
+  TempDir dir{"auth", TempDir::Made::created};
   write_file(dir.path / "tokens", kHeader + R"({"hash":")" + kHashA +
                                       R"(","role":"officer","subject":"","name":"officer-1"})" "\nofficer-2\n");
   AppOptions o;
@@ -223,7 +213,7 @@ TEST_CASE("the server refuses to start on a damaged tokens file and names the li
 }
 
 TEST_CASE("a token name or subject with a control character is not issued by the server", "[auth]") {
-  TempDir dir;
+  TempDir dir{"auth", TempDir::Made::created};
   AppOptions o;
   o.data_dir = dir.path.string();
   o.port = 0;

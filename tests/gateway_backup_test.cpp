@@ -23,6 +23,7 @@
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
 #include "gateway/app.h"
+#include "store_test_support.h"
 #include "gateway_client.h"
 #include "rest_harness.h"
 
@@ -31,20 +32,9 @@ using carebroker::gateway::App;
 using carebroker::gateway::AppOptions;
 namespace fs = std::filesystem;
 
-namespace {
+using carebroker::testing::store_support::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "carebroker-backup-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path = fs::canonical(pattern);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+namespace {
 
 /// Every file and directory under `root` (and root) that group or others may read, write or enter.
 std::vector<std::string> not_private(const fs::path& root) {
@@ -169,7 +159,7 @@ TEST_CASE("after start and a backup, nothing under the data or backup directory 
 
 TEST_CASE("the server refuses a backup directory inside the journal or one that contains the data directory",
           "[gateway][backup]") {
-  TempDir tmp;
+  TempDir tmp{"gateway-backup", TempDir::Made::created};
   const fs::path data = tmp.path / "data";
   fs::create_directories(data / "journal");
   fs::create_symlink(data / "journal", tmp.path / "link-to-journal");
@@ -217,7 +207,7 @@ TEST_CASE("the server refuses a backup directory inside the journal or one that 
 }
 
 TEST_CASE("a store backup and a restore are private, whatever the umask", "[store][backup]") {
-  TempDir tmp;
+  TempDir tmp{"gateway-backup", TempDir::Made::created};
   const mode_t before = ::umask(022);
   {
     carebroker::store::RocksJournalOptions o;

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 
@@ -69,6 +70,25 @@ std::vector<CommandResult> run_all(Sequencer& seq, const std::vector<Command>& c
   for (auto& f : futures) out.push_back(f.get());
   return out;
 }
+
+/// A sequencer on an in-memory journal whose durable batches feed one replica (as the server's
+/// listener does); `on_batch` also sees each batch first.
+struct ReplicaRig {
+  MemoryJournal journal;
+  ManualClock clock{kMonday9am};
+  Sequencer seq;
+  ReplicaThread replica{"reader"};
+  explicit ReplicaRig(std::function<void(const DurableBatch&)> on_batch = {}, SequencerOptions options = {})
+      : seq(journal, clock, options) {
+    seq.set_listener([this, on_batch](const DurableBatch& b) {
+      if (on_batch) on_batch(b);
+      replica.push(b);
+    });
+    seq.set_recovered_hook(
+        [this](const Market& m, std::uint64_t s) { REQUIRE(replica.start(m.save_snapshot(), s).empty()); });
+    REQUIRE(seq.start().ok());
+  }
+};
 
 /// Waits (bounded) until the replica has applied `seq`.
 bool reaches(const ReplicaThread& replica, std::uint64_t seq) {
@@ -134,21 +154,13 @@ TEST_CASE("a replica that diverges from the writer is counted, batch by batch", 
 }
 
 TEST_CASE("a batch that failed to persist never reaches a replica", "[replica]") {
-  MemoryJournal journal;
-  ManualClock clock(kMonday9am);
-  Sequencer seq(journal, clock);
-  ReplicaThread replica("reader");
   std::vector<std::uint64_t> seen;
   std::mutex m;
-  seq.set_listener([&](const DurableBatch& b) {
-    {
-      std::lock_guard lock(m);
-      seen.push_back(b.last_seq);
-    }
-    replica.push(b);
+  ReplicaRig rig([&](const DurableBatch& b) {
+    std::lock_guard lock(m);
+    seen.push_back(b.last_seq);
   });
-  seq.set_recovered_hook([&](const Market& mk, std::uint64_t s) { REQUIRE(replica.start(mk.save_snapshot(), s).empty()); });
-  REQUIRE(seq.start().ok());
+  auto& [journal, clock, seq, replica] = rig;
   REQUIRE(run_all(seq, {SetCalendar{england_and_wales_bank_holidays()}})[0].durable);
   const std::uint64_t before = seq.durable_seq();
   journal.fail_appends(1, carebroker::store::StoreCode::io_error);
@@ -175,13 +187,8 @@ TEST_CASE("a batch that failed to persist never reaches a replica", "[replica]")
 }
 
 TEST_CASE("a slow read on a replica holds up neither the writer nor an acknowledgement", "[replica]") {
-  MemoryJournal journal;
-  ManualClock clock(kMonday9am);
-  Sequencer seq(journal, clock);
-  ReplicaThread replica("reader");
-  seq.set_listener([&](const DurableBatch& b) { replica.push(b); });
-  seq.set_recovered_hook([&](const Market& mk, std::uint64_t s) { REQUIRE(replica.start(mk.save_snapshot(), s).empty()); });
-  REQUIRE(seq.start().ok());
+  ReplicaRig rig;
+  auto& [journal, clock, seq, replica] = rig;
   Gate gate;
   std::promise<void> slow_read_done;
   REQUIRE(replica.submit_read(0, [&](const Market&, std::uint64_t) {

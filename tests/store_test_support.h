@@ -31,13 +31,19 @@ inline std::string code(const store::StoreStatus& s) { return store::to_string(s
 /// A fresh, uniquely named directory under the system's temporary directory, removed (with
 /// everything in it) when the test is done.
 struct TempDir {
+  enum class Made : bool { absent, created };
   std::filesystem::path path;
-  explicit TempDir(const std::string& tag) {
+  /// A fresh path; `created`: the directory is made (and the path canonical), else left absent.
+  explicit TempDir(const std::string& tag, Made made = Made::absent) {
     static std::atomic<int> counter{0};
     path = std::filesystem::temp_directory_path() /
            ("carebroker-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::error_code ec;
     std::filesystem::remove_all(path, ec);
+    if (made == Made::created) {
+      std::filesystem::create_directories(path);
+      path = std::filesystem::canonical(path);
+    }
   }
   ~TempDir() {
     std::error_code ec;
