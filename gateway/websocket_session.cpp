@@ -314,7 +314,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   void push(std::uint64_t seq, Message message, Kind kind) {
     if (closing_) return;
     Frame f{protocol::OutboundMessage::prefix(seq, binary_), std::move(message), 0, binary_, kind};
-    f.bytes = f.prefix.size() + f.message->body(binary_).size() + protocol::OutboundMessage::suffix(binary_).size();
+    f.bytes = f.message->frame_size(seq, binary_);
     if (kind == Kind::live) {
       if (live_bytes_ + f.bytes > context_.limits.outbound_queue_bytes) {
         ++context_.metrics.slow_consumers_closed;
@@ -331,10 +331,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     writing_ = true;
     const Frame& f = queue_.front();
     ws_.binary(f.binary);
-    const std::string_view body = f.message->body(f.binary);
+    // One scatter-gather write: this recipient's prefix, the body's pieces (shared with every
+    // recipient but for an addressed broadcast's location), the suffix.
+    const auto body = f.message->parts(f.binary);
     const std::string_view suffix = protocol::OutboundMessage::suffix(f.binary);
-    std::array<net::const_buffer, 3> buffers{net::buffer(f.prefix), net::buffer(body.data(), body.size()),
-                                             net::buffer(suffix.data(), suffix.size())};
+    std::array<net::const_buffer, 5> buffers{
+        net::buffer(f.prefix), net::buffer(body[0].data(), body[0].size()), net::buffer(body[1].data(), body[1].size()),
+        net::buffer(body[2].data(), body[2].size()), net::buffer(suffix.data(), suffix.size())};
     ws_.async_write(buffers, beast::bind_front_handler(&WebSocketSession<NextLayer>::on_write, shared_from_this()));
   }
 

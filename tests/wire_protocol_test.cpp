@@ -5,6 +5,7 @@
 
 #include <flatbuffers/idl.h>
 
+#include <boost/json.hpp>
 #include <boost/pfr/ops.hpp>
 
 #include <fstream>
@@ -1132,4 +1133,46 @@ TEST_CASE("docs/websocket-protocol.md has a section for every message of both un
     }
   }
   CHECK(members == 19);
+}
+
+TEST_CASE("a broadcast to thousands of locations is encoded once; each frame names its own location only", "[wire]") {
+  engine::BroadcastView v;
+  v.package = 77;
+  v.dps = "home-care";
+  v.lot = "hc";
+  v.zone = "south";
+  v.needs = {"personal care", std::string(300, 'n')};
+  const Outbound base = make_shared_broadcast(v);
+  std::vector<Outbound> addressed;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string location = i == 7 ? "odd \"quoted\\\" id" : "1-" + std::to_string(100000000 + i * 7919);
+    addressed.push_back(std::make_shared<OutboundMessage>(base, location));
+  }
+  const char* shared_bytes = addressed.front()->parts(true)[0].data();
+  for (std::size_t i = 0; i < addressed.size(); i += 97) {
+    const OutboundMessage& m = *addressed[i];
+    const std::string expected = i == 7 ? "odd \"quoted\\\" id" : "1-" + std::to_string(100000000 + i * 7919);
+    INFO(expected);
+    CHECK(m.parts(true)[0].data() == shared_bytes);  // the body is shared, not copied
+    CHECK(m.parts(true)[1].size() < 64);             // what the recipient holds of its own
+    CHECK(m.type_name() == "PackageBroadcast");
+    // Binary: a whole, verifiable FlatBuffer naming this location, a multiple of 8 bytes.
+    const std::string binary(m.body(true));
+    CHECK(binary.size() % 8 == 0);
+    const auto* frame = verified(m);
+    REQUIRE(frame);
+    const auto* b = frame->message_as_PackageBroadcast();
+    REQUIRE(b);
+    CHECK(b->location()->str() == expected);
+    CHECK(b->package() == 77);
+    CHECK(b->needs()->size() == 2);
+    // JSON: the same, with the location escaped.
+    std::string json_text;
+    for (const auto part : m.parts(false)) json_text += part;
+    CHECK(json_text == m.body(false));
+    const auto parsed = boost::json::parse(json_text);
+    CHECK(parsed.at("message").at("location").as_string() == expected);
+    CHECK(json_text.find("recipient-location") == std::string::npos);
+    CHECK(m.frame_size(5, true) == 8 + binary.size());
+  }
 }

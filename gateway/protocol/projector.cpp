@@ -63,7 +63,9 @@ class Projector::Batch {
     engine::BroadcastView view = market().broadcast_view(*p);
     view.tier = tier_name(market(), *p, e.step);
     view.closes_at = e.closes_at;
-    for (LocationIndex l : e.invited) send(l, make_broadcast(view, location_id(l)));
+    // Encoded once; each invited location's message shares the body and holds only its own id.
+    const Outbound shared = make_shared_broadcast(view);
+    for (LocationIndex l : e.invited) send(l, std::make_shared<OutboundMessage>(shared, location_id(l)));
   }
 
   void on(const engine::ShortlistFormed& e) {

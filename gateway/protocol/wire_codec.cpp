@@ -25,6 +25,9 @@ namespace {
 namespace fb = flatbuffers;
 namespace w = carebroker::wire;
 
+/// Stands in a shared broadcast's base for each recipient's location (never sent as it is).
+constexpr std::string_view kLocationPlaceholder = "{{carebroker:recipient-location}}";
+
 // ---------------------------------------------------------------------------------------------
 // The schema parser: one per thread and direction (Parser::ParseJson mutates the parser).
 
@@ -285,8 +288,8 @@ fb::Offset<fb::Vector<fb::Offset<fb::String>>> texts(fb::FlatBufferBuilder& b, c
 std::string date_text(engine::Date d) { return d == 0 ? std::string() : engine::format_date(d); }
 
 fb::Offset<w::PackageBroadcast> broadcast_table(fb::FlatBufferBuilder& b, const engine::BroadcastView& v,
-                                                const std::string& location) {
-  const auto loc = text(b, location), dps = text(b, v.dps), lot = text(b, v.lot), zone = text(b, v.zone),
+                                                fb::Offset<fb::String> loc) {
+  const auto dps = text(b, v.dps), lot = text(b, v.lot), zone = text(b, v.zone),
              district = text(b, v.postcode_district), start = text(b, date_text(v.start_date)),
              latest = text(b, date_text(v.latest_start)), tier = text(b, v.tier);
   const auto categories = texts(b, v.categories), needs = texts(b, v.needs), outcomes = texts(b, v.outcomes),
@@ -380,16 +383,66 @@ std::string_view request_id_of(const engine::Command& command) {
 
 OutboundMessage::OutboundMessage(fb::DetachedBuffer buffer) : buffer_(std::move(buffer)) {}
 
-std::string_view OutboundMessage::body(bool binary) const {
-  if (binary) return {reinterpret_cast<const char*>(buffer_.data()), buffer_.size()};
+OutboundMessage::OutboundMessage(std::shared_ptr<const OutboundMessage> base, std::string_view location)
+    : base_(std::move(base)) {
+  const std::string text = as_utf8(location);
+  // The location as the FlatBuffers string object the base's table points at: its length, its
+  // bytes, a NUL — padded so that the whole buffer stays a multiple of 8 bytes.
+  const auto length = static_cast<std::uint32_t>(text.size());
+  for (int i = 0; i < 4; ++i) own_binary_.push_back(static_cast<char>((length >> (8 * i)) & 0xFF));
+  own_binary_ += text;
+  own_binary_.push_back('\0');
+  while ((base_->slot_ + own_binary_.size()) % 8 != 0) own_binary_.push_back('\0');
+  // As JSON string content.
+  for (const char c : text) {
+    if (c == '"' || c == '\\') own_json_.push_back('\\');
+    own_json_.push_back(c);
+  }
+}
+
+const std::string& OutboundMessage::json() const {
   std::call_once(json_once_, [this] {
     std::string out;
     if (!fb::GenerateText(server_printer(), buffer_.data(), &out))
       // Unreachable: every string the builders write is UTF-8. Never send half a JSON text.
       out = R"({"message_type":"Error","message":{"code":"internal","detail":"frame not printable"}})";
     json_ = std::move(out);
+    if (slot_ != 0) {  // the location is the first field printed: its first occurrence
+      json_slot_ = json_.find(kLocationPlaceholder);
+      json_slot_size_ = kLocationPlaceholder.size();
+    }
   });
   return json_;
+}
+
+std::array<std::string_view, 3> OutboundMessage::parts(bool binary) const {
+  if (!base_) return {body(binary), {}, {}};
+  if (binary) {
+    const std::string_view shared(reinterpret_cast<const char*>(base_->buffer_.data()), base_->slot_);
+    return {shared, own_binary_, {}};
+  }
+  const std::string& text = base_->json();
+  const std::string_view all(text);
+  return {all.substr(0, base_->json_slot_), own_json_, all.substr(base_->json_slot_ + base_->json_slot_size_)};
+}
+
+std::string_view OutboundMessage::body(bool binary) const {
+  if (!base_) {
+    if (binary) return {reinterpret_cast<const char*>(buffer_.data()), buffer_.size()};
+    return json();
+  }
+  std::once_flag& once = binary ? whole_once_ : json_once_;
+  std::string& whole = binary ? whole_binary_ : json_;
+  std::call_once(once, [&] {
+    for (const std::string_view part : parts(binary)) whole += part;
+  });
+  return whole;
+}
+
+std::size_t OutboundMessage::frame_size(std::uint64_t seq, bool binary) const {
+  std::size_t n = prefix(seq, binary).size() + suffix(binary).size();
+  for (const std::string_view part : parts(binary)) n += part.size();
+  return n;
 }
 
 std::string OutboundMessage::prefix(std::uint64_t seq, bool binary) {
@@ -411,6 +464,7 @@ std::string OutboundMessage::frame(std::uint64_t seq, bool binary) const {
 }
 
 std::string_view OutboundMessage::type_name() const {
+  if (base_) return base_->type_name();
   const auto* frame = fb::GetRoot<w::ServerFrame>(buffer_.data());
   return w::EnumNameServerMessage(frame->message_type());
 }
@@ -443,7 +497,23 @@ Outbound make_error(const ProtocolError& error) { return make_error(error.code, 
 
 Outbound make_broadcast(const engine::BroadcastView& view, const std::string& location) {
   fb::FlatBufferBuilder b(1024);
-  return finish(w::ServerMessage::PackageBroadcast, b, broadcast_table(b, view, location));
+  const auto loc = text(b, location);
+  return finish(w::ServerMessage::PackageBroadcast, b, broadcast_table(b, view, loc));
+}
+
+Outbound make_shared_broadcast(const engine::BroadcastView& view) {
+  fb::FlatBufferBuilder b(1024);
+  // Created first, so it is the last object of the finished buffer: each recipient's frame is
+  // the shared bytes before it and that recipient's own location in its place.
+  const auto loc = b.CreateString(kLocationPlaceholder.data(), kLocationPlaceholder.size());
+  Outbound base = finish(w::ServerMessage::PackageBroadcast, b, broadcast_table(b, view, loc));
+  const auto* data = base->buffer_.data();
+  const auto* placeholder = fb::GetRoot<w::ServerFrame>(data)->message_as_PackageBroadcast()->location();
+  base->slot_ = static_cast<std::size_t>(reinterpret_cast<const std::uint8_t*>(placeholder) - data);
+  const std::size_t string_end = base->slot_ + 4 + kLocationPlaceholder.size() + 1;
+  if (base->slot_ == 0 || string_end > base->buffer_.size() || base->buffer_.size() - string_end >= 8)
+    throw std::logic_error("the shared broadcast's location is not the last object of its buffer");
+  return base;
 }
 
 Outbound make_update(const StandingUpdate& update) {
@@ -470,7 +540,7 @@ Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std:
   fb::FlatBufferBuilder b(1024 + 700 * packages.size());
   std::vector<fb::Offset<w::PackageBroadcast>> broadcasts;
   broadcasts.reserve(packages.size());
-  for (const auto& p : packages) broadcasts.push_back(broadcast_table(b, p.view, p.location));
+  for (const auto& p : packages) broadcasts.push_back(broadcast_table(b, p.view, text(b, p.location)));
   std::vector<fb::Offset<w::PackageUpdate>> standing;
   standing.reserve(updates.size());
   for (const auto& u : updates) standing.push_back(update_table(b, u));

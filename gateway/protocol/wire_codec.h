@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -99,10 +100,19 @@ class OutboundMessage {
   /// `buffer`: a finished FlatBuffer whose root is a wire ServerFrame (identifier "CBW1"), as the
   /// make_* builders produce.
   explicit OutboundMessage(flatbuffers::DetachedBuffer buffer);
+  /// A broadcast addressed to one location, sharing every byte of its body but the location with
+  /// `base` (make_shared_broadcast) and so with every other location it goes to: what this
+  /// object holds of its own is the location's few bytes.
+  OutboundMessage(std::shared_ptr<const OutboundMessage> base, std::string_view location);
   OutboundMessage(const OutboundMessage&) = delete;
   OutboundMessage& operator=(const OutboundMessage&) = delete;
 
-  /// The shared body: the FlatBuffer bytes (binary) or its JSON text (built on first use).
+  /// The body in up to three pieces, to write with one scatter-gather write: for most messages
+  /// the whole body and two empty pieces; for an addressed broadcast the shared bytes before the
+  /// location, the location (this recipient's own), and the shared bytes after it.
+  std::array<std::string_view, 3> parts(bool binary) const;
+  /// The whole body: the FlatBuffer bytes (binary) or its JSON text (built on first use). For an
+  /// addressed broadcast it is assembled once on first use (tests; servers write parts()).
   std::string_view body(bool binary) const;
   /// The per-recipient part before the body: 8 bytes of little-endian `seq` (binary), or
   /// `{"seq":N,"frame":` (JSON). seq 0 = a reply that is not part of the stream.
@@ -111,6 +121,8 @@ class OutboundMessage {
   static std::string_view suffix(bool binary);
   /// prefix + body + suffix in one string (tests, and servers that do not scatter-gather).
   std::string frame(std::uint64_t seq, bool binary) const;
+  /// The bytes a frame of this message takes on the wire, prefix and suffix included.
+  std::size_t frame_size(std::uint64_t seq, bool binary) const;
 
   /// The ServerMessage member's name, e.g. "PackageBroadcast" (metrics, logs, tests).
   std::string_view type_name() const;
@@ -121,10 +133,24 @@ class OutboundMessage {
   void set_batch(std::uint64_t batch) { batch_ = batch; }
 
  private:
-  flatbuffers::DetachedBuffer buffer_;
+  friend std::shared_ptr<OutboundMessage> make_shared_broadcast(const engine::BroadcastView& view);
+  /// The JSON text and, for a shared broadcast base, where its location placeholder lies in it.
+  const std::string& json() const;
+
+  flatbuffers::DetachedBuffer buffer_;  // whole messages, and a shared broadcast's base
   std::uint64_t batch_ = 0;
   mutable std::once_flag json_once_;
   mutable std::string json_;  // written once under json_once_
+  // A shared broadcast's base: where its location string starts in buffer_ (it is the last
+  // object of the buffer), and where the location placeholder is in json_.
+  std::size_t slot_ = 0;
+  mutable std::size_t json_slot_ = 0, json_slot_size_ = 0;
+  // An addressed broadcast: the shared base, and this recipient's own location bytes.
+  std::shared_ptr<const OutboundMessage> base_;
+  std::string own_binary_;  // the location as a FlatBuffers string object, padded to 8 bytes
+  std::string own_json_;    // the location as JSON string content (escaped)
+  mutable std::once_flag whole_once_;
+  mutable std::string whole_binary_;  // assembled on first use of body(true)
 };
 
 using Outbound = std::shared_ptr<OutboundMessage>;
@@ -157,6 +183,9 @@ Outbound make_error(std::string_view code, std::string_view detail, std::string_
 Outbound make_error(const ProtocolError& error);
 /// The anonymised package for one invited location: never the person's name or address.
 Outbound make_broadcast(const engine::BroadcastView& view, const std::string& location);
+/// The same broadcast encoded once for all its recipients: address it to each location with
+/// OutboundMessage(base, location) (a few bytes each; the body is shared).
+Outbound make_shared_broadcast(const engine::BroadcastView& view);
 Outbound make_update(const StandingUpdate& update);
 Outbound make_award_offered(const std::string& location, engine::PackageId package, engine::UtcMillis expires_at);
 /// Only ever for the location that accepted the award (projector.h decides).
