@@ -92,13 +92,14 @@ TEST_CASE("a damaged or foreign snapshot is refused and leaves the market empty"
   f.admit({"A"});
   std::string snapshot = f.market.save_snapshot();
   Market m1;
-  CHECK_FALSE(m1.load_snapshot("").ok());
+  CHECK(m1.load_snapshot("").code == SnapshotCode::unreadable);
   Market m2;
-  CHECK_FALSE(m2.load_snapshot("not a snapshot at all").ok());
+  CHECK(m2.load_snapshot("not a snapshot at all").code == SnapshotCode::unreadable);
   Market m3;
   snapshot.resize(snapshot.size() / 2);
-  const Status truncated = m3.load_snapshot(snapshot);
+  const SnapshotStatus truncated = m3.load_snapshot(snapshot);
   CHECK_FALSE(truncated.ok());
+  CHECK(truncated.code == SnapshotCode::truncated);
   CHECK_FALSE(truncated.detail.empty());
   CHECK(m3.digest() == Market().digest());
 }
