@@ -31,6 +31,9 @@ namespace {
 
 using namespace detail;
 
+/// Every archive record is a multiple of this many bytes long.
+constexpr std::size_t kArchiveAlignment = 8;
+
 // ---- the legacy form: FROZEN ----------------------------------------------------------------------
 // Archive records written before ArchivedPackage existed hold engine/serialize.h's encoding of
 // (Package, PersonDetails) as the structs were then. That encoding is not stable (it follows the
@@ -199,6 +202,7 @@ std::string encode_archive(const engine::Package& package, const engine::PersonD
   Builder b(1024);
   const ArchiveRecord record{kArchiveVersion, package, person};
   const flatbuffers::uoffset_t root = encode_table(b, record);
+  b.Align(kArchiveAlignment);  // makes Finish pad the whole record to a multiple of 8 bytes
   b.Finish(flatbuffers::Offset<void>(root), kArchiveIdentifier.data());
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
@@ -212,6 +216,11 @@ DecodedArchive decode_archive(std::string_view bytes) {
   DecodedArchive out;
   if (bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE) {
     out.error = "archive record exceeds the 2 GiB limit";
+    return out;
+  }
+  // The Verifier cannot see lost trailing padding (a string's, at the end): the length can.
+  if (bytes.size() % kArchiveAlignment != 0) {
+    out.error = "archive record of " + std::to_string(bytes.size()) + " bytes is not a multiple of 8 (truncated?)";
     return out;
   }
   // The accessors read 8-byte scalars in place: an aligned copy (archives are read rarely).
