@@ -304,35 +304,39 @@ flatbuffers::uoffset_t encode_table(Builder& b, const T& value) {
 template <typename T>
 T decode_table(const flatbuffers::Table* t, DecodeErrors& errors);
 
+/// Field I of a struct, read from its slot; returned by value so that decode_table initialises
+/// every field in place (aggregate initialisation), as hand-written designated initialisers did.
 template <typename F, typename L, std::size_t I>
-void decode_field(const flatbuffers::Table& t, F& out, DecodeErrors& errors) {
+[[gnu::always_inline]] inline F decode_value(const flatbuffers::Table& t, DecodeErrors& errors) {
   constexpr flatbuffers::voffset_t vo = L::voffset(I);
   if constexpr (is_scalar_field<F>) {
     using W = wire_type<F>;
     constexpr W def = static_cast<W>(schema::parse_default(L::field(I)));
     const W raw = t.GetField<W>(vo, def);
     if constexpr (std::is_same_v<F, bool>) {
-      out = raw != 0;
+      return raw != 0;
     } else if constexpr (std::is_enum_v<F>) {
       using Fb = typename EnumOf<F>::type;
       if (static_cast<unsigned>(raw) > static_cast<unsigned>(Fb::MAX)) {
         errors.fail("unknown " + std::string(EnumOf<F>::name) + " " +
                     std::to_string(static_cast<unsigned>(raw)));
-        return;
+        return F{};
       }
-      out = static_cast<F>(raw);
+      return static_cast<F>(raw);
     } else {
-      out = raw;
+      return raw;
     }
   } else if constexpr (std::is_same_v<F, std::string>) {
     if constexpr (L::is_bytes(I)) {
-      if (const auto* v = t.GetPointer<const flatbuffers::Vector<std::uint8_t>*>(vo))
-        out.assign(reinterpret_cast<const char*>(v->data()), v->size());
+      const auto* v = t.GetPointer<const flatbuffers::Vector<std::uint8_t>*>(vo);
+      return v ? std::string(reinterpret_cast<const char*>(v->data()), v->size()) : std::string();
     } else {
-      if (const auto* s = t.GetPointer<const flatbuffers::String*>(vo)) out.assign(s->c_str(), s->size());
+      const auto* s = t.GetPointer<const flatbuffers::String*>(vo);
+      return s ? std::string(s->c_str(), s->size()) : std::string();
     }
   } else if constexpr (is_vector<F>::value) {
     using E = typename F::value_type;
+    F out;
     if constexpr (std::is_arithmetic_v<E>) {
       if (const auto* v = t.GetPointer<const flatbuffers::Vector<E>*>(vo)) out.assign(v->begin(), v->end());
     } else if constexpr (std::is_same_v<E, std::string>) {
@@ -346,20 +350,20 @@ void decode_field(const flatbuffers::Table& t, F& out, DecodeErrors& errors) {
         for (const flatbuffers::Table* child : *v) out.push_back(decode_table<E>(child, errors));
       }
     }
+    return out;
   } else {
-    out = decode_table<F>(t.GetPointer<const flatbuffers::Table*>(vo), errors);
+    return decode_table<F>(t.GetPointer<const flatbuffers::Table*>(vo), errors);
   }
 }
 
 template <typename T>
 T decode_table(const flatbuffers::Table* t, DecodeErrors& errors) {
   static_assert(paired<T>());
-  T out{};
-  if (!t) return out;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (decode_field<boost::pfr::tuple_element_t<I, T>, Layout<T>, I>(*t, boost::pfr::get<I>(out), errors), ...);
+  if (!t) return T{};
+  // Braced initialisation evaluates the fields in order, each straight into its place.
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return T{decode_value<boost::pfr::tuple_element_t<I, T>, Layout<T>, I>(*t, errors)...};
   }(std::make_index_sequence<Layout<T>::size>{});
-  return out;
 }
 
 /// The untyped view of a generated table (they inherit flatbuffers::Table privately).
