@@ -190,8 +190,9 @@ struct PackageHandedBack {
 };
 
 /// A closed package leaves memory after the retention period; `archive` holds its final record
-/// (the Package and the PersonDetails, in the engine's binary encoding — see engine/serialize.h)
-/// so the store can keep it readable.
+/// (the Package and the PersonDetails as a versioned ArchivedPackage table — see
+/// engine/codec/archive_codec.h; older journals hold the serialize.h form, still read) so the
+/// store can keep it readable.
 struct PackageRetired {
   PackageId package = 0;
   UtcMillis at = 0;

@@ -27,6 +27,7 @@
 #include "engine/provider.h"
 #include "engine/quality.h"
 #include "engine/ranking.h"
+#include "engine/snapshot_status.h"
 #include "engine/views.h"
 
 namespace carebroker::engine {
@@ -100,8 +101,9 @@ class Market {
   /// The market's state (not its derived indexes), for a snapshot.
   std::string save_snapshot() const;
   /// Loads a snapshot into this (fresh) market and rebuilds the derived indexes. Fails — and
-  /// leaves the market empty — when the snapshot is unreadable or from another build's format.
-  Status load_snapshot(std::string_view snapshot);
+  /// leaves the market empty — when the snapshot is unreadable, truncated or from another
+  /// build's layout (a SnapshotCode, not a market rejection code).
+  SnapshotStatus load_snapshot(std::string_view snapshot);
 
   // ---- judgements ----
   QualityScore quality_of(LocationIndex, int dps) const;

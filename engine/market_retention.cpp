@@ -3,6 +3,7 @@
 // snapshot saves the market's state and loading one rebuilds every derived index.
 #include <algorithm>
 
+#include "engine/codec/archive_codec.h"
 #include "engine/market.h"
 #include "engine/market_emitter.h"
 #include "engine/serialize.h"
@@ -55,18 +56,15 @@ void Market::retire_closed(Emitter& e) {
     const UtcMillis keep = static_cast<UtcMillis>(days) * kMillisPerDay;
     while (!closed_[d].empty() && closed_[d].begin()->first + keep <= now_) {
       const PackageId id = closed_[d].begin()->second;
-      Encoder archive;
-      archive.add(packages_[id - 1]).add(people_[id - 1]);
-      e.emit(PackageRetired{id, now_, archive.take()});
+      e.emit(PackageRetired{id, now_, codec::encode_archive(packages_[id - 1], people_[id - 1])});
     }
   }
 }
 
 std::optional<Market::ArchivedPackage> Market::read_archive(std::string_view bytes) {
-  ArchivedPackage out;
-  Decoder d(bytes);
-  if (!d.get(out.package) || !d.get(out.person) || !d.done()) return std::nullopt;
-  return out;
+  codec::DecodedArchive decoded = codec::decode_archive(bytes);  // either form: see archive_codec.h
+  if (!decoded.ok()) return std::nullopt;
+  return ArchivedPackage{std::move(decoded.package), std::move(decoded.person)};
 }
 
 std::string Market::save_snapshot() const {
@@ -77,19 +75,22 @@ std::string Market::save_snapshot() const {
   return e.take();
 }
 
-Status Market::load_snapshot(std::string_view bytes) {
+SnapshotStatus Market::load_snapshot(std::string_view bytes) {
   Decoder d(bytes);
   std::string tag;
   std::uint64_t fingerprint = 0;
-  if (!d.get(tag) || tag != kSnapshotTag) return reject(Code::invalid_config, "not a market snapshot");
+  if (!d.get(tag) || tag != kSnapshotTag) return {SnapshotCode::unreadable, "not a market snapshot"};
   if (!d.get(fingerprint) || fingerprint != layout_fingerprint())
-    return reject(Code::invalid_config, "the snapshot was written by a build with another state layout");
+    return {SnapshotCode::other_layout, "the snapshot was written by a build with another state layout"};
   const bool ok = d.get(now_) && d.get(calendar_) && d.get(categories_) && d.get(dps_) &&
                   d.get(providers_) && d.get(locations_) && d.get(packages_) && d.get(people_) &&
                   d.get(requests_) && d.get(command_keys_) && d.done();
   if (!ok || packages_.size() != people_.size()) {
     *this = Market();
-    return reject(Code::invalid_config, "unreadable snapshot: " + (d.error().empty() ? std::string("trailing bytes") : d.error()));
+    // serialize.h's Decoder says "truncated" or "a length exceeds the input" when the bytes end early.
+    const bool truncated = d.error() == "truncated" || d.error() == "a length exceeds the input";
+    return {truncated ? SnapshotCode::truncated : SnapshotCode::unreadable,
+            "unreadable snapshot: " + (d.error().empty() ? std::string("trailing bytes") : d.error())};
   }
   rebuild_derived();
   return {};

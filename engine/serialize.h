@@ -1,6 +1,8 @@
-// The engine's binary encoding of market values, for snapshots and package archives: integers
-// (little-endian, fixed width), doubles by bit pattern, length-prefixed strings, optionals,
-// vectors, variants, pairs, maps and plain aggregates field by field (Boost.PFR).
+// The engine's binary encoding of market values, for snapshots (package archives were written in
+// it before the journal schema's ArchivedPackage; engine/codec/archive_codec.cpp keeps a frozen
+// reader of that form): integers (little-endian, fixed width), doubles by bit pattern,
+// length-prefixed strings, optionals, vectors, variants, pairs, maps and plain aggregates field
+// by field (Boost.PFR).
 // It is not a stable interchange format — the journal (FlatBuffers, schemas/) is. A snapshot
 // written by another build is detected by its format tag and ignored (the store replays the
 // journal instead). Decoding is bounds-checked and reports errors as values.

@@ -14,6 +14,7 @@
 #include <boost/pfr/core.hpp>
 
 #include "engine/codec/event_codec.h"
+#include "engine/codec/table_codec.h"
 #include "market_fixture.h"
 #include "schemas/journal_generated.h"
 
@@ -609,4 +610,62 @@ TEST_CASE("damaged or foreign bytes are an error, never a crash", "[codec]") {
     REQUIRE(d.ok());
     CHECK(d.events == sample);
   }
+}
+
+// ---- the compile-time pairing (engine/codec/table_codec.h) ------------------------------------------
+
+namespace pairing {
+
+namespace schema = carebroker::codec::schema;
+namespace detail = carebroker::codec::detail;
+
+// A deprecated field keeps its slot: the live fields after it keep their vtable offsets.
+constexpr schema::Schema kEvolved = schema::detail::parse(R"(
+  namespace x;
+  enum Colour : ubyte { red, green, blue }
+  /// doc comment
+  table T { a: int = -3; b: long (deprecated); c: [string]; d: Colour = blue; e: bool = true; }
+  root_type T;
+)");
+static_assert(kEvolved.error.empty());
+static_assert(kEvolved.table("T") != nullptr && kEvolved.table("T")->count == 5);
+static_assert(schema::live_field_count(*kEvolved.table("T")) == 4);
+static_assert(schema::slot_of_live_field(*kEvolved.table("T"), 0) == 0);
+static_assert(schema::slot_of_live_field(*kEvolved.table("T"), 1) == 2);  // c, after deprecated b
+static_assert(kEvolved.table("T")->fields[2].type == "[string]");
+static_assert(kEvolved.table("T")->fields[0].default_value == "-3");
+static_assert(kEvolved.enumeration("Colour")->count == 3);
+// What the parser does not understand is an error, never a silent misreading.
+static_assert(!schema::detail::parse("table T { a: int (id: 3); }").error.empty());
+static_assert(!schema::detail::parse("enum E : ubyte { a = 2 }").error.empty());
+static_assert(!schema::detail::parse("struct S { a: int; }").error.empty());
+
+// The slot rule agrees with flatc's generated offsets, and schema defaults are read.
+static_assert(detail::Layout<carebroker::engine::OfferPlaced>::voffset(0) == fb::OfferPlaced::VT_PACKAGE);
+static_assert(detail::Layout<carebroker::engine::OfferPlaced>::voffset(9) == fb::OfferPlaced::VT_ABNORMALLY_LOW);
+static_assert(detail::Layout<carebroker::engine::Package>::voffset(31) == fb::Package::VT_RETIRED);
+static_assert(detail::Layout<carebroker::engine::PackageRetired>::is_bytes(2));
+static_assert(schema::parse_default(detail::Layout<carebroker::engine::Membership>::field(0)) == -1);
+static_assert(schema::parse_default(detail::Layout<carebroker::engine::PackageSpec>::field(12)) == 1);  // standard
+static_assert(schema::parse_default(detail::Layout<carebroker::engine::WindowPolicy>::field(0)) == 14400000);
+// Every journaled struct is paired (a mismatch would not compile; this names them all).
+static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
+  return (detail::paired<std::variant_alternative_t<I, Event>>() && ...);
+}(std::make_index_sequence<std::variant_size_v<Event>>{}));
+static_assert(detail::paired<carebroker::engine::Package>() && detail::paired<carebroker::engine::DpsConfig>());
+
+}  // namespace pairing
+
+TEST_CASE("the codec pairs struct and table fields: a field absent from an old buffer reads as the schema default",
+          "[codec]") {
+  // Membership written with no fields at all: every scalar takes journal.fbs's default.
+  flatbuffers::FlatBufferBuilder b;
+  b.Finish(fb::CreateMembership(b));
+  carebroker::codec::detail::DecodeErrors errors;
+  const auto m = carebroker::codec::detail::decode_table<carebroker::engine::Membership>(
+      reinterpret_cast<const flatbuffers::Table*>(flatbuffers::GetRoot<fb::Membership>(b.GetBufferPointer())), errors);
+  CHECK_FALSE(errors.any());
+  CHECK(m.dps == -1);
+  CHECK(m.tier == -1);
+  CHECK(m == carebroker::engine::Membership{});
 }

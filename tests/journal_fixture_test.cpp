@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/codec/archive_codec.h"
 #include "engine/codec/event_codec.h"
 #include "engine/market.h"
 #include "engine/store/batch_frame.h"
@@ -196,6 +197,7 @@ TEST_CASE("retired packages' archive records in the v1 journal still read", "[st
     const auto record = Market::read_archive(retired->archive);
     INFO("package " << retired->package);
     REQUIRE(record);
+    CHECK(carebroker::codec::decode_archive(retired->archive).legacy);  // the frozen old form
     CHECK(record->package.id == retired->package);
     std::string state(to_string(record->package.status));
     if (record->package.status == PackageStatus::placed)

@@ -2,6 +2,10 @@
 // their final record travels to the archive; a snapshot reloads to the same digest.
 #include "market_fixture.h"
 
+#include "engine/codec/archive_codec.h"
+#include "engine/serialize.h"
+#include "schemas/journal_generated.h"
+
 using namespace carebroker::testing;
 
 namespace {
@@ -58,6 +62,68 @@ TEST_CASE("an open package is never retired, and retention 0 keeps closed packag
 TEST_CASE("a corrupt archive record is refused, not misread", "[retention]") {
   CHECK_FALSE(Market::read_archive(""));
   CHECK_FALSE(Market::read_archive(std::string(100, '\xff')));
+  // Damaged "CBA1" records: the Verifier refuses them, never a crash.
+  DpsConfig config = home_care_config();
+  config.windows.retain_closed_days = 1;
+  MarketFixture f(config);
+  const PackageId id = placed_package(f);
+  f.advance(2 * kMillisPerDay);
+  const std::string good = std::get<PackageRetired>(f.events.back()).archive;
+  REQUIRE(Market::read_archive(good));
+  for (std::size_t cut = 8; cut < good.size(); cut += 7) CHECK_FALSE(Market::read_archive(good.substr(0, cut)));
+  for (std::size_t at = 8; at < good.size(); at += 5) {
+    std::string bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x5a);
+    (void)Market::read_archive(bad);  // reads or refuses; never crashes (ASan/UBSan builds)
+  }
+  CHECK(id == 1);
+}
+
+TEST_CASE("archive records: new ones are a versioned ArchivedPackage, old serialize.h ones still read",
+          "[retention][codec]") {
+  DpsConfig config = home_care_config();
+  config.windows.retain_closed_days = 1;
+  MarketFixture f(config);
+  const PackageId id = placed_package(f);
+  const Package package = f.package(id);
+  REQUIRE(package.offers.size() == 1);
+  const PersonDetails person = *f.market.person(id);
+  f.advance(2 * kMillisPerDay);
+  REQUIRE(f.count<PackageRetired>() == 1);
+  const std::string written = std::get<PackageRetired>(f.events.back()).archive;
+
+  // What the market writes now: a "CBA1" buffer, version 1, every field back exactly.
+  REQUIRE(written.size() > 8);
+  CHECK(written.substr(4, 4) == carebroker::codec::kArchiveIdentifier);
+  const auto current = carebroker::codec::decode_archive(written);
+  REQUIRE(current.ok());
+  CHECK_FALSE(current.legacy);
+  CHECK(current.package == package);
+  CHECK(current.person == person);
+
+  // The form written before (engine/serialize.h's blob) reads back through the frozen decoder.
+  Encoder old;
+  old.add(package).add(person);
+  const std::string legacy_bytes = old.take();
+  const auto legacy = carebroker::codec::decode_archive(legacy_bytes);
+  REQUIRE(legacy.ok());
+  CHECK(legacy.legacy);
+  CHECK(legacy.package == package);
+  CHECK(legacy.person == person);
+  const auto via_market = Market::read_archive(legacy_bytes);
+  REQUIRE(via_market);
+  CHECK(via_market->package == package);
+  CHECK_FALSE(Market::read_archive(legacy_bytes + "x"));  // trailing bytes: not a record
+
+  // A version this build does not know is refused with the reason.
+  flatbuffers::FlatBufferBuilder b;
+  const auto future_root = carebroker::journal::CreateArchivedPackage(b, carebroker::codec::kArchiveVersion + 1);
+  b.Align(8);  // framed as encode_archive frames a record
+  b.Finish(future_root, carebroker::codec::kArchiveIdentifier.data());
+  const auto future = carebroker::codec::decode_archive(
+      std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()));
+  CHECK_FALSE(future.ok());
+  CHECK(future.error.find("version 2") != std::string::npos);
 }
 
 TEST_CASE("a snapshot reloads to the same digest and the market carries on identically", "[snapshot]") {
@@ -92,13 +158,14 @@ TEST_CASE("a damaged or foreign snapshot is refused and leaves the market empty"
   f.admit({"A"});
   std::string snapshot = f.market.save_snapshot();
   Market m1;
-  CHECK_FALSE(m1.load_snapshot("").ok());
+  CHECK(m1.load_snapshot("").code == SnapshotCode::unreadable);
   Market m2;
-  CHECK_FALSE(m2.load_snapshot("not a snapshot at all").ok());
+  CHECK(m2.load_snapshot("not a snapshot at all").code == SnapshotCode::unreadable);
   Market m3;
   snapshot.resize(snapshot.size() / 2);
-  const Status truncated = m3.load_snapshot(snapshot);
+  const SnapshotStatus truncated = m3.load_snapshot(snapshot);
   CHECK_FALSE(truncated.ok());
+  CHECK(truncated.code == SnapshotCode::truncated);
   CHECK_FALSE(truncated.detail.empty());
   CHECK(m3.digest() == Market().digest());
 }

@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "engine/calendar.h"
+#include "engine/codec/archive_codec.h"
 #include "engine/market.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/rocksdb_journal.h"
@@ -114,13 +115,15 @@ int main(int argc, char** argv) {
     if (auto s = store::RocksJournal::open(existing(data), journal); !s.ok()) return fail(s);
     std::string record;
     if (auto s = journal->archived_package(package, record); !s.ok()) return fail(s);
-    const auto archived = engine::Market::read_archive(record);
-    if (!archived) return fail({store::StoreCode::corruption, "the archived record does not decode"});
-    const auto& p = archived->package;
-    std::printf("package %llu: %s, posted %s, closed %s, %d tier(s) tried, %d decline(s), %d hand-back(s)\n",
+    // Either form: an ArchivedPackage record, or one written before it (engine/codec/archive_codec.h).
+    const codec::DecodedArchive archived = codec::decode_archive(record);
+    if (!archived.ok())
+      return fail({store::StoreCode::corruption, "the archived record does not decode: " + archived.error});
+    const auto& p = archived.package;
+    std::printf("package %llu: %s, posted %s, closed %s, %d tier(s) tried, %d decline(s), %d hand-back(s)%s\n",
                 static_cast<unsigned long long>(p.id), std::string(engine::to_string(p.status)).c_str(),
                 engine::format_london(p.posted_at).c_str(), engine::format_london(p.closed_at).c_str(), p.tiers_tried,
-                p.declines, p.hand_backs);
+                p.declines, p.hand_backs, archived.legacy ? " (a record in the pre-ArchivedPackage form)" : "");
     return 0;
   }
   std::cerr << "carebroker-store: unknown command '" << command << "'\n" << options;

@@ -6,8 +6,9 @@ namespace carebroker::replica {
 std::string Replica::start(std::string_view snapshot, std::uint64_t seq) {
   market_ = engine::Market();
   if (!snapshot.empty())
-    if (engine::Status s = market_.load_snapshot(snapshot); !s.ok())
-      return "the replica cannot load the snapshot at " + std::to_string(seq) + ": " + s.detail;
+    if (engine::SnapshotStatus s = market_.load_snapshot(snapshot); !s.ok())
+      return "the replica cannot load the snapshot at " + std::to_string(seq) + " (" +
+             std::string(engine::to_string(s.code)) + "): " + s.detail;
   applied_seq_ = seq;
   started_ = true;
   return {};

@@ -18,7 +18,8 @@ StoreStatus recover_market(store::Journal& journal, engine::Market& market, Reco
     if (snapshot) {
       if (const auto loaded = market.load_snapshot(snapshot->state); !loaded.ok()) {
         // Snapshots are a cache: one from another build's layout is ignored, the journal replayed.
-        info.note = "snapshot at " + std::to_string(snapshot->seq) + " not used: " + loaded.detail;
+        info.note = "snapshot at " + std::to_string(snapshot->seq) + " not used (" +
+                    std::string(engine::to_string(loaded.code)) + "): " + loaded.detail;
         market = engine::Market();
       } else if (market.digest() != snapshot->digest) {
         return store::store_error(StoreCode::corruption,
