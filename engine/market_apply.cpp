@@ -46,9 +46,11 @@ void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
 
 void Market::remember_request(const RequestRef& ref, PackageId package) {
   if (ref.request_id.empty()) return;
-  auto [it, inserted] =
-      requests_.try_emplace(request_key(ref.provider, ref.request_id), RequestRecord{ref.payload_hash, package});
-  if (inserted) request_keys_of_[package].push_back(it->first);
+  // The provider was registered when the command was validated (provider_request) and is never
+  // removed, so its index is always found.
+  const auto provider = provider_index(ref.provider);
+  if (!provider) return;
+  requests_.insert(RequestKey(*provider, ref.request_id), RequestRecord{ref.payload_hash, package});
 }
 
 void Market::remember_command_key(const CommandKeyRecorded& e) {
@@ -292,10 +294,7 @@ void Market::apply(const Event& event) {
             Package& p = package_mut(e.package);
             closed_[p.dps].erase({p.closed_at, p.id});
             clear_deadline(p);
-            if (auto keys = request_keys_of_.find(p.id); keys != request_keys_of_.end()) {
-              for (const auto key : keys->second) requests_.erase(std::string(key));
-              request_keys_of_.erase(keys);
-            }
+            requests_.erase_package(p.id);
             if (auto keys = command_keys_of_.find(p.id); keys != command_keys_of_.end()) {
               for (const auto key : keys->second) command_keys_.erase(std::string(key));
               command_keys_of_.erase(keys);

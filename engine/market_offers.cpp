@@ -10,7 +10,6 @@
 namespace carebroker::engine {
 namespace {
 
-constexpr std::size_t kMaxRequestId = 64;
 constexpr std::size_t kMaxNotes = 2000;
 constexpr Pence kMaxPrice = 100'000'00;  // £100,000: no unit of care costs more
 
@@ -43,16 +42,17 @@ Status Market::provider_request(const std::string& provider, const std::string& 
   if (request_id.empty() || request_id.size() > kMaxRequestId ||
       std::any_of(request_id.begin(), request_id.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
     return reject(Code::request_id_missing, "a request id of 1..64 printable characters (no spaces) is required");
-  if (!find_provider(provider)) return reject(Code::unknown_provider, "no provider " + provider);
-  if (auto seen = requests_.find(request_key(provider, request_id)); seen != requests_.end()) {
-    if (seen->second.payload_hash != hash)
+  const auto provider_at = provider_index(provider);
+  if (!provider_at) return reject(Code::unknown_provider, "no provider " + provider);
+  if (const RequestRecord* seen = requests_.find(RequestKey(*provider_at, request_id))) {
+    if (seen->payload_hash != hash)
       return reject(Code::request_id_reused, "request id " + request_id + " was already used for a different request");
-    replayed = Reply{Status{}, seen->second.package, true};
+    replayed = Reply{Status{}, seen->package, true};
     return {};
   }
   const auto loc = find_location(location);
   if (!loc) return reject(Code::unknown_location, "no location " + location);
-  if (locations_[*loc].provider_id != provider)
+  if (locations_[*loc].provider_index != *provider_at)
     return reject(Code::location_not_of_provider, location + " is not a location of " + provider);
   if (!find_package(package))
     return reject(Code::unknown_package, "no package " + std::to_string(package));

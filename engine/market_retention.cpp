@@ -32,8 +32,9 @@ std::uint64_t layout_fingerprint() {
 
 void Market::reserve_for_replay(std::uint64_t events) {
   // Provider requests are most of a busy journal's events; each may leave one record. Capped so
-  // a huge journal cannot make us allocate more than 64 MiB of buckets up front.
-  constexpr std::uint64_t kMostReserved = 8'000'000;
+  // a huge journal cannot make us allocate more than about 128 MiB of table up front (a record
+  // holds its request id inline, ~100 bytes a slot).
+  constexpr std::uint64_t kMostReserved = 1'000'000;
   requests_.reserve(requests_.size() + static_cast<std::size_t>(std::min(events, kMostReserved)));
 }
 
@@ -73,8 +74,31 @@ std::string Market::save_snapshot() const {
   Encoder e;
   e.add(std::string(kSnapshotTag)).add(layout_fingerprint());
   e.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  e.add(packages_).add(people_).add(requests_).add(command_keys_);
+  e.add(packages_).add(people_);
+  // The request table, written as the map of "provider id\nrequest id" → record it replaced
+  // (serialize.h's encoding of a map), so the snapshot format is unchanged.
+  e.u64(requests_.size());
+  requests_.for_each([&](const RequestKey& key, const RequestRecord& record) {
+    e.add(request_key(providers_[key.provider()].id, key.id())).add(record);
+  });
+  e.add(command_keys_);
   return e.take();
+}
+
+bool Market::load_requests(Decoder& d) {
+  std::unordered_map<std::string, RequestRecord> records;
+  if (!d.get(records)) return false;
+  requests_ = RequestTable();
+  requests_.reserve(records.size());
+  for (const auto& [key, record] : records) {
+    // Request ids are printable (no '\n'), so the id starts after the key's last newline.
+    const std::size_t split = key.rfind('\n');
+    const auto provider = split == std::string::npos ? std::nullopt : provider_index(std::string_view(key).substr(0, split));
+    const std::string_view id = split == std::string::npos ? std::string_view() : std::string_view(key).substr(split + 1);
+    if (!provider || id.empty() || id.size() > kMaxRequestId) return d.fail("a request record of an unknown provider");
+    requests_.insert(RequestKey(*provider, id), record);
+  }
+  return true;
 }
 
 Status Market::load_snapshot(std::string_view bytes) {
@@ -84,9 +108,10 @@ Status Market::load_snapshot(std::string_view bytes) {
   if (!d.get(tag) || tag != kSnapshotTag) return reject(Code::invalid_config, "not a market snapshot");
   if (!d.get(fingerprint) || fingerprint != layout_fingerprint())
     return reject(Code::invalid_config, "the snapshot was written by a build with another state layout");
+  // Providers come before the request records, which are keyed by the providers' indexes.
   const bool ok = d.get(now_) && d.get(calendar_) && d.get(categories_) && d.get(dps_) &&
-                  d.get(providers_) && d.get(locations_) && d.get(packages_) && d.get(people_) &&
-                  d.get(requests_) && d.get(command_keys_) && d.done();
+                  d.get(providers_) && index_providers() && d.get(locations_) && d.get(packages_) &&
+                  d.get(people_) && load_requests(d) && d.get(command_keys_) && d.done();
   if (!ok || packages_.size() != people_.size()) {
     *this = Market();
     return reject(Code::invalid_config, "unreadable snapshot: " + (d.error().empty() ? std::string("trailing bytes") : d.error()));
@@ -95,11 +120,16 @@ Status Market::load_snapshot(std::string_view bytes) {
   return {};
 }
 
+bool Market::index_providers() {
+  provider_by_id_.clear();
+  for (LocationIndex i = 0; i < providers_.size(); ++i) provider_by_id_[providers_[i].id] = i;
+  return true;
+}
+
 void Market::rebuild_derived() {
   category_codes_.clear();
   for (const auto& c : categories_) category_codes_.push_back(c.code);
-  provider_by_id_.clear();
-  for (LocationIndex i = 0; i < providers_.size(); ++i) provider_by_id_[providers_[i].id] = i;
+  index_providers();
   location_by_id_.clear();
   for (LocationIndex i = 0; i < locations_.size(); ++i) location_by_id_[locations_[i].id] = i;
   index_ = EligibilityIndex();
@@ -107,8 +137,6 @@ void Market::rebuild_derived() {
   for (std::size_t d = 0; d < dps_.size(); ++d) index_.reset_dps(static_cast<int>(d), dps_[d].tiers.size(), dps_[d].zones.size());
   for (LocationIndex i = 0; i < locations_.size(); ++i)
     for (const auto& m : locations_[i].memberships) index_.update(i, m);
-  request_keys_of_.clear();
-  for (const auto& [key, record] : requests_) request_keys_of_[record.package].push_back(key);  // views of the nodes' keys
   command_keys_of_.clear();
   command_key_expiry_.clear();
   for (const auto& [key, record] : command_keys_) {  // views of the nodes' keys

@@ -249,3 +249,25 @@ TEST_CASE("request ids belong to one provider: two providers may use the same id
   REQUIRE(f.offer_of("B"));
   CHECK(f.offer_of("B")->price == 2900);
 }
+
+TEST_CASE("the request table tells ids apart by provider and every byte, and forgets a retired package's", "[idempotency]") {
+  RequestTable table;
+  const std::string long_id(kMaxRequestId, 'x');
+  table.insert(RequestKey(0, "r-1"), RequestRecord{11, 1});
+  table.insert(RequestKey(1, "r-1"), RequestRecord{12, 1});
+  table.insert(RequestKey(0, long_id), RequestRecord{13, 2});
+  table.insert(RequestKey(0, "r-1"), RequestRecord{99, 2});  // a retry keeps the first answer
+  REQUIRE(table.size() == 3);
+  CHECK(table.find(RequestKey(0, "r-1"))->payload_hash == 11);
+  CHECK(table.find(RequestKey(1, "r-1"))->payload_hash == 12);
+  CHECK(table.find(RequestKey(0, long_id))->payload_hash == 13);
+  CHECK(table.find(RequestKey(0, long_id.substr(1) + "y")) == nullptr);
+  CHECK(table.find(RequestKey(0, "r-2")) == nullptr);
+  CHECK(table.find(RequestKey(2, "r-1")) == nullptr);
+  table.erase_package(1);
+  CHECK(table.size() == 1);
+  CHECK(table.find(RequestKey(0, "r-1")) == nullptr);
+  CHECK(table.find(RequestKey(0, long_id))->package == 2);
+  table.erase_package(7);  // no records: nothing happens
+  CHECK(table.size() == 1);
+}
