@@ -207,7 +207,7 @@ class Market {
   void set_deadline(Package&, UtcMillis when);
   void clear_deadline(Package&);
   Package& package_mut(PackageId id) { return packages_[id - 1]; }
-  void remember_request(const RequestRef&, PackageId);
+  void remember_request(const RequestRef&, PackageId, LocationIndex from);
   /// The provider's index in providers_, if it is registered.
   std::optional<LocationIndex> provider_index(std::string_view id) const;
   /// requests_ as the map of "provider id\nrequest id" → record it stands for (digest, snapshot).
@@ -250,6 +250,9 @@ class Market {
   std::unordered_map<PackageId, std::vector<std::string_view>> command_keys_of_;
   std::set<std::pair<UtcMillis, std::string_view>> command_key_expiry_;
   // Derived (rebuilt by apply; not part of the digest beyond what it is derived from).
+  // The London date of now_, kept with the clock: working it out (BST rules) cost more than
+  // the rest of an offer's terms check.
+  Date today_ = london_date(0);
   EligibilityIndex index_;
   std::set<std::pair<UtcMillis, PackageId>> deadlines_;
   std::vector<UtcMillis> deadline_of_;  // per package; 0 = none

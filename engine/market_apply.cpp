@@ -44,11 +44,15 @@ void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
   closed_[p.dps].insert({at, p.id});
 }
 
-void Market::remember_request(const RequestRef& ref, PackageId package) {
+void Market::remember_request(const RequestRef& ref, PackageId package, LocationIndex location) {
   if (ref.request_id.empty()) return;
-  // The provider was registered when the command was validated (provider_request) and is never
-  // removed, so its index is always found.
-  const auto provider = provider_index(ref.provider);
+  // The request came from the event's location, whose provider provider_request checked, so
+  // the location names the provider's index without a look-up by id; the look-up remains for
+  // an event that says otherwise. The provider was registered when the command was validated
+  // and is never removed, so it is found.
+  const LocationIndex by_location = locations_[location].provider_index;
+  const auto provider =
+      providers_[by_location].id == ref.provider ? std::optional(by_location) : provider_index(ref.provider);
   if (!provider) return;
   requests_.insert(RequestKey(*provider, ref.request_id), RequestRecord{ref.payload_hash, package});
 }
@@ -76,6 +80,7 @@ void Market::apply(const Event& event) {
       overloaded{
           [&](const ClockAdvanced& e) {
             now_ = e.now;
+            today_ = london_date(now_);
             expire_command_keys();
           },
           [&](const CategoryDefined& e) {
@@ -222,7 +227,7 @@ void Market::apply(const Event& event) {
             o->withdrawn = false;
             ++o->version;
             o->abnormally_low = e.abnormally_low ? AbnormallyLow::pending : AbnormallyLow::not_flagged;
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const OfferWithdrawn& e) {
             Package& p = package_mut(e.package);
@@ -230,7 +235,7 @@ void Market::apply(const Event& event) {
               o->withdrawn = true;
               o->amended_at = e.at;
             }
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const WindowClosed& e) {
             Package& p = package_mut(e.package);
@@ -270,7 +275,7 @@ void Market::apply(const Event& event) {
           },
           [&](const AwardAccepted& e) {
             mark_closed(package_mut(e.package), PackageStatus::placed, e.at);
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const AwardDeclined& e) {
             Package& p = package_mut(e.package);
@@ -279,7 +284,7 @@ void Market::apply(const Event& event) {
             p.has_award = false;
             ++p.declines;
             clear_deadline(p);
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const PackageHandedBack& e) {
             Package& p = package_mut(e.package);
@@ -288,7 +293,7 @@ void Market::apply(const Event& event) {
             p.has_award = false;
             p.closed_at = 0;
             ++p.hand_backs;
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const PackageRetired& e) {
             Package& p = package_mut(e.package);

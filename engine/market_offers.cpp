@@ -80,7 +80,7 @@ Status Market::offer_terms(const Package& p, LocationIndex loc, Pence price, Dat
   if (!p.spec.must_meet.empty() && !must_meet)
     return reject(Code::must_meet_not_confirmed,
                   "confirm the package's must-meet requirements to offer");
-  const Date earliest = std::max(p.spec.start_date, london_date(now_));
+  const Date earliest = std::max(p.spec.start_date, today_);
   if (start < earliest || start > p.latest_start)
     return reject(Code::start_date_infeasible,
                   "start " + format_date(start) + " is outside " + format_date(earliest) + ".." +
@@ -143,7 +143,7 @@ Reply Market::place_or_amend(const std::string& provider, const std::string& loc
   const Pence fair_cost = config.lots[p.lot].fair_cost;
   const bool abnormally_low =
       fair_cost > 0 && price * 100 < fair_cost * config.ranking.abnormally_low_pct;
-  e.emit(OfferPlaced{package, r.location, r.ref, price, start, must_meet, notes, now_, amendment,
+  e.emit(OfferPlaced{package, r.location, std::move(r.ref), price, start, must_meet, notes, now_, amendment,
                      abnormally_low});
 
   // "First acceptable offer wins" for urgent packages where the DPS says so.
@@ -185,7 +185,7 @@ Reply Market::handle(const WithdrawOffer& c, Emitter& e) {
                    "the window closed for offers not on the best-and-final shortlist")};
   const Offer* o = p.offer_of(r.location);
   if (!o || o->withdrawn) return {reject(Code::no_offer, c.location + " has no offer to withdraw")};
-  e.emit(OfferWithdrawn{c.package, r.location, r.ref, now_});
+  e.emit(OfferWithdrawn{c.package, r.location, std::move(r.ref), now_});
   return {Status{}, c.package};
 }
 
@@ -201,7 +201,7 @@ Reply Market::handle(const AcceptAward& c, Emitter& e) {
     return {reject(Code::no_award_pending, "no award is waiting for an answer on this package")};
   if (p.award_location != r.location)
     return {reject(Code::award_not_for_location, "the award is not offered to " + c.location)};
-  e.emit(AwardAccepted{c.package, r.location, r.ref, now_});
+  e.emit(AwardAccepted{c.package, r.location, std::move(r.ref), now_});
   return {Status{}, c.package};
 }
 
@@ -217,7 +217,7 @@ Reply Market::handle(const DeclineAward& c, Emitter& e) {
     return {reject(Code::no_award_pending, "no award is waiting for an answer on this package")};
   if (p.award_location != r.location)
     return {reject(Code::award_not_for_location, "the award is not offered to " + c.location)};
-  e.emit(AwardDeclined{c.package, r.location, r.ref, now_, false,
+  e.emit(AwardDeclined{c.package, r.location, std::move(r.ref), now_, false,
                        c.reason.empty() ? "declined" : c.reason});
   seek_award(p, e);
   return {Status{}, c.package};
@@ -234,7 +234,7 @@ Reply Market::handle(const HandBackPackage& c, Emitter& e) {
   if (p.status != PackageStatus::placed || p.award_location != r.location)
     return {reject(Code::package_not_placed, "package is not placed with " + c.location)};
   if (c.reason.empty()) return {reject(Code::reason_required, "a hand-back needs a reason")};
-  e.emit(PackageHandedBack{c.package, r.location, r.ref, now_, c.reason});
+  e.emit(PackageHandedBack{c.package, r.location, std::move(r.ref), now_, c.reason});
   open_step(p, 0, e);
   return {Status{}, c.package};
 }

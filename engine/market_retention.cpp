@@ -127,6 +127,7 @@ bool Market::index_providers() {
 }
 
 void Market::rebuild_derived() {
+  today_ = london_date(now_);
   category_codes_.clear();
   for (const auto& c : categories_) category_codes_.push_back(c.code);
   index_providers();
