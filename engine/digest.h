@@ -26,6 +26,11 @@ namespace carebroker::engine {
 
 class Digest {
  public:
+  Digest() = default;
+  /// Carries on from an earlier digest's value(): Digest(a.value()) then adding x gives what
+  /// adding x to `a` itself would (the whole state is the 64-bit value).
+  explicit Digest(std::uint64_t state) : state_(state) {}
+
   void bytes(const void* data, std::size_t size) {
     const auto* p = static_cast<const unsigned char*>(data);
     for (std::size_t i = 0; i < size; ++i) {

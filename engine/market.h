@@ -9,6 +9,7 @@
 // thread (the sequencer). Not thread-safe.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -135,6 +136,18 @@ class Market {
   };
   class Emitter;
 
+ public:
+  /// Provider commands (PlaceOffer … HandBackPackage), each with a cached payload-hash prefix.
+  static constexpr std::size_t kProviderCommandKinds = 6;
+
+ private:
+  /// The payload hash of a provider command; `loc` is the index of c.location if it exists
+  /// (market_offers.cpp).
+  template <typename C>
+  std::uint64_t payload_hash(const C& c, std::optional<LocationIndex> loc) const;
+  /// A location's payload-hash prefixes, one per provider command kind (market_offers.cpp).
+  static std::array<std::uint64_t, kProviderCommandKinds> payload_prefixes(const Location&);
+
   // Command handlers (market_registry.cpp, market_packages.cpp, market_offers.cpp).
   Reply handle(const Tick&, Emitter&);
   Reply handle(const DefineCategory&, Emitter&);
@@ -184,12 +197,12 @@ class Market {
     RequestRef ref;
   };
   Status provider_request(const std::string& provider, const std::string& location,
-                          const std::string& request_id, PackageId, std::uint64_t payload_hash,
+                          std::optional<LocationIndex> location_at, const std::string& request_id, PackageId, std::uint64_t payload_hash,
                           ProviderRequest&, Reply& replayed) const;
   Status offer_terms(const Package&, LocationIndex, Pence price, Date start, bool must_meet,
                      const std::string& notes) const;
   Reply place_or_amend(const std::string& provider, const std::string& location,
-                       const std::string& request_id, PackageId, Pence, Date, bool,
+                       std::optional<LocationIndex> location_at, const std::string& request_id, PackageId, Pence, Date, bool,
                        const std::string& notes, bool amendment, std::uint64_t payload_hash,
                        Emitter&);
 
@@ -253,6 +266,9 @@ class Market {
   // The London date of now_, kept with the clock: working it out (BST rules) cost more than
   // the rest of an offer's terms check.
   Date today_ = london_date(0);
+  // Per location: the payload hash's state after a provider command's type, provider and
+  // location, which are the same for every such command from it (payload_hash).
+  std::vector<std::array<std::uint64_t, kProviderCommandKinds>> payload_prefix_;
   EligibilityIndex index_;
   std::set<std::pair<UtcMillis, PackageId>> deadlines_;
   std::vector<UtcMillis> deadline_of_;  // per package; 0 = none

@@ -120,6 +120,7 @@ void Market::apply(const Event& event) {
             loc.name = e.name;
             loc.postcode = e.postcode;
             loc.local_authority = e.local_authority;
+            payload_prefix_.push_back(payload_prefixes(loc));
             locations_.push_back(std::move(loc));
             location_by_id_[e.location] = index;
             providers_[provider].locations.push_back(index);

@@ -2,6 +2,7 @@
 // withdrawn while the window is open; every provider request carries a request id that is
 // unique per provider, so a retry returns the original reply and a reused id is refused.
 #include <algorithm>
+#include <cassert>
 
 #include "engine/digest.h"
 #include "engine/market.h"
@@ -26,18 +27,58 @@ struct variant_index<T, std::variant<Ts...>> {
   }();
 };
 
+/// Which provider command (0 = PlaceOffer … 5 = HandBackPackage): the index of its cached
+/// payload prefix.
 template <typename C>
-std::uint64_t payload_hash(const C& command) {
+constexpr std::size_t provider_command_kind = variant_index<C, Command>::value - variant_index<PlaceOffer, Command>::value;
+static_assert(provider_command_kind<HandBackPackage> + 1 == Market::kProviderCommandKinds &&
+                  provider_command_kind<AmendOffer> == 1 && provider_command_kind<WithdrawOffer> == 2 &&
+                  provider_command_kind<AcceptAward> == 3 && provider_command_kind<DeclineAward> == 4,
+              "provider commands are consecutive in Command, PlaceOffer first");
+
+/// The start of a provider command's payload hash: its type, provider and location (its first
+/// two fields).
+std::uint64_t payload_prefix(std::size_t type, const std::string& provider, const std::string& location) {
   Digest d;
-  d.u64(variant_index<C, Command>::value);
-  d.add(command);
+  d.u64(type);
+  d.add(provider).add(location);
   return d.value();
 }
 
 }  // namespace
 
+std::array<std::uint64_t, Market::kProviderCommandKinds> Market::payload_prefixes(const Location& l) {
+  std::array<std::uint64_t, kProviderCommandKinds> out{};
+  for (std::size_t kind = 0; kind < out.size(); ++kind)
+    out[kind] = payload_prefix(variant_index<PlaceOffer, Command>::value + kind, l.provider_id, l.id);
+  return out;
+}
+
+/// The payload behind a request id: the command's type and all its fields, as Digest walks them
+/// (the id itself is hashed too: within one id it is constant, so it cannot make two payloads
+/// look alike or different). The hash is journaled, so its value is fixed: a command from one of
+/// the provider's own locations (`loc` is c.location's index) starts from that location's cached
+/// prefix and hashes only the fields after provider and location — the same value, with about a
+/// third fewer bytes to hash; any other command is hashed in full.
+template <typename C>
+std::uint64_t Market::payload_hash(const C& c, std::optional<LocationIndex> loc) const {
+  // The prefix covers the first two fields, which must be these two.
+  assert(&boost::pfr::get<0>(c) == &c.provider && &boost::pfr::get<1>(c) == &c.location);
+  if (!loc || locations_[*loc].provider_id != c.provider) {
+    Digest d;
+    d.u64(variant_index<C, Command>::value);
+    d.add(c);
+    return d.value();
+  }
+  Digest d(payload_prefix_[*loc][provider_command_kind<C>]);
+  boost::pfr::for_each_field(c, [&](const auto& field, auto index) {
+    if constexpr (decltype(index)::value >= 2) d.add(field);
+  });
+  return d.value();
+}
+
 Status Market::provider_request(const std::string& provider, const std::string& location,
-                                const std::string& request_id, PackageId package,
+                                std::optional<LocationIndex> loc, const std::string& request_id, PackageId package,
                                 std::uint64_t hash, ProviderRequest& out, Reply& replayed) const {
   if (request_id.empty() || request_id.size() > kMaxRequestId ||
       std::any_of(request_id.begin(), request_id.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
@@ -50,7 +91,6 @@ Status Market::provider_request(const std::string& provider, const std::string& 
     replayed = Reply{Status{}, seen->package, true};
     return {};
   }
-  const auto loc = find_location(location);
   if (!loc) return reject(Code::unknown_location, "no location " + location);
   if (locations_[*loc].provider_index != *provider_at)
     return reject(Code::location_not_of_provider, location + " is not a location of " + provider);
@@ -91,12 +131,12 @@ Status Market::offer_terms(const Package& p, LocationIndex loc, Pence price, Dat
 }
 
 Reply Market::place_or_amend(const std::string& provider, const std::string& location,
-                             const std::string& request_id, PackageId package, Pence price,
+                             std::optional<LocationIndex> location_at, const std::string& request_id, PackageId package, Pence price,
                              Date start, bool must_meet, const std::string& notes, bool amendment,
                              std::uint64_t hash, Emitter& e) {
   ProviderRequest r;
   Reply replayed;
-  if (Status s = provider_request(provider, location, request_id, package, hash, r, replayed); !s.ok())
+  if (Status s = provider_request(provider, location, location_at, request_id, package, hash, r, replayed); !s.ok())
     return {s};
   if (replayed.replayed) return replayed;
   const Package& p = *r.package;
@@ -158,19 +198,22 @@ Reply Market::place_or_amend(const std::string& provider, const std::string& loc
 }
 
 Reply Market::handle(const PlaceOffer& c, Emitter& e) {
-  return place_or_amend(c.provider, c.location, c.request_id, c.package, c.price, c.start_date,
-                        c.must_meet_confirmed, c.notes, false, payload_hash(c), e);
+  const auto loc = find_location(c.location);
+  return place_or_amend(c.provider, c.location, loc, c.request_id, c.package, c.price, c.start_date,
+                        c.must_meet_confirmed, c.notes, false, payload_hash(c, loc), e);
 }
 
 Reply Market::handle(const AmendOffer& c, Emitter& e) {
-  return place_or_amend(c.provider, c.location, c.request_id, c.package, c.price, c.start_date,
-                        c.must_meet_confirmed, c.notes, true, payload_hash(c), e);
+  const auto loc = find_location(c.location);
+  return place_or_amend(c.provider, c.location, loc, c.request_id, c.package, c.price, c.start_date,
+                        c.must_meet_confirmed, c.notes, true, payload_hash(c, loc), e);
 }
 
 Reply Market::handle(const WithdrawOffer& c, Emitter& e) {
+  const auto loc = find_location(c.location);
   ProviderRequest r;
   Reply replayed;
-  if (Status s = provider_request(c.provider, c.location, c.request_id, c.package, payload_hash(c), r, replayed);
+  if (Status s = provider_request(c.provider, c.location, loc, c.request_id, c.package, payload_hash(c, loc), r, replayed);
       !s.ok())
     return {s};
   if (replayed.replayed) return replayed;
@@ -190,9 +233,10 @@ Reply Market::handle(const WithdrawOffer& c, Emitter& e) {
 }
 
 Reply Market::handle(const AcceptAward& c, Emitter& e) {
+  const auto loc = find_location(c.location);
   ProviderRequest r;
   Reply replayed;
-  if (Status s = provider_request(c.provider, c.location, c.request_id, c.package, payload_hash(c), r, replayed);
+  if (Status s = provider_request(c.provider, c.location, loc, c.request_id, c.package, payload_hash(c, loc), r, replayed);
       !s.ok())
     return {s};
   if (replayed.replayed) return replayed;
@@ -206,9 +250,10 @@ Reply Market::handle(const AcceptAward& c, Emitter& e) {
 }
 
 Reply Market::handle(const DeclineAward& c, Emitter& e) {
+  const auto loc = find_location(c.location);
   ProviderRequest r;
   Reply replayed;
-  if (Status s = provider_request(c.provider, c.location, c.request_id, c.package, payload_hash(c), r, replayed);
+  if (Status s = provider_request(c.provider, c.location, loc, c.request_id, c.package, payload_hash(c, loc), r, replayed);
       !s.ok())
     return {s};
   if (replayed.replayed) return replayed;
@@ -224,9 +269,10 @@ Reply Market::handle(const DeclineAward& c, Emitter& e) {
 }
 
 Reply Market::handle(const HandBackPackage& c, Emitter& e) {
+  const auto loc = find_location(c.location);
   ProviderRequest r;
   Reply replayed;
-  if (Status s = provider_request(c.provider, c.location, c.request_id, c.package, payload_hash(c), r, replayed);
+  if (Status s = provider_request(c.provider, c.location, loc, c.request_id, c.package, payload_hash(c, loc), r, replayed);
       !s.ok())
     return {s};
   if (replayed.replayed) return replayed;

@@ -133,6 +133,8 @@ void Market::rebuild_derived() {
   index_providers();
   location_by_id_.clear();
   for (LocationIndex i = 0; i < locations_.size(); ++i) location_by_id_[locations_[i].id] = i;
+  payload_prefix_.clear();
+  for (const Location& l : locations_) payload_prefix_.push_back(payload_prefixes(l));
   index_ = EligibilityIndex();
   closed_.assign(dps_.size(), {});
   for (std::size_t d = 0; d < dps_.size(); ++d) index_.reset_dps(static_cast<int>(d), dps_[d].tiers.size(), dps_[d].zones.size());

@@ -3,6 +3,7 @@
 // Every rejection must leave the market exactly as it was: same digest, no event.
 #include <string>
 
+#include "engine/digest.h"
 #include "market_fixture.h"
 
 using namespace carebroker::testing;
@@ -270,4 +271,27 @@ TEST_CASE("the request table tells ids apart by provider and every byte, and for
   CHECK(table.find(RequestKey(0, long_id))->package == 2);
   table.erase_package(7);  // no records: nothing happens
   CHECK(table.size() == 1);
+}
+
+TEST_CASE("a request's journaled payload hash is the digest of its command type and every field", "[idempotency]") {
+  // The hash is journaled and compared with retries after a restart, so how it is worked out
+  // (from a cached per-location prefix) must not change what it is.
+  OfferMarket f;
+  const Command commands[] = {PlaceOffer{"P-A", "A", "h-1", f.id, 2800, kMonday + 2, true, "Carers from 07:00"},
+                              AmendOffer{"P-A", "A", "h-2", f.id, 2750, kMonday + 2, true, ""},
+                              WithdrawOffer{"P-A", "A", "h-3", f.id}};
+  for (const Command& c : commands) {
+    REQUIRE(f.run(c).ok());
+    Digest expected;
+    expected.u64(c.index());
+    std::visit([&](const auto& command) { expected.add(command); }, c);
+    const RequestRef& ref = std::visit(
+        [](const auto& e) -> const RequestRef& {
+          if constexpr (requires { e.request; }) return e.request;
+          else throw std::logic_error("not a provider request's event");
+        },
+        f.events.back());
+    INFO(command_name(c));
+    CHECK(ref.payload_hash == expected.value());
+  }
 }
