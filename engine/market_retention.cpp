@@ -86,15 +86,21 @@ std::string Market::save_snapshot() const {
 }
 
 bool Market::load_requests(Decoder& d) {
-  std::unordered_map<std::string, RequestRecord> records;
-  if (!d.get(records)) return false;
+  // Read as serialize.h reads a map (a count, then key and value pairs), straight into the
+  // table: no map of strings in between.
+  std::uint64_t count = 0;
+  if (!d.length(count, 1)) return false;
   requests_ = RequestTable();
-  requests_.reserve(records.size());
-  for (const auto& [key, record] : records) {
+  requests_.reserve(static_cast<std::size_t>(count));
+  std::string key;  // reused: one buffer for every key
+  for (std::uint64_t i = 0; i < count; ++i) {
+    RequestRecord record;
+    if (!d.get(key) || !d.get(record)) return false;
     // Request ids are printable (no '\n'), so the id starts after the key's last newline.
     const std::size_t split = key.rfind('\n');
-    const auto provider = split == std::string::npos ? std::nullopt : provider_index(std::string_view(key).substr(0, split));
-    const std::string_view id = split == std::string::npos ? std::string_view() : std::string_view(key).substr(split + 1);
+    if (split == std::string::npos) return d.fail("a request record without a provider");
+    const auto provider = provider_index(std::string_view(key).substr(0, split));
+    const std::string_view id = std::string_view(key).substr(split + 1);
     if (!provider || id.empty() || id.size() > kMaxRequestId) return d.fail("a request record of an unknown provider");
     requests_.insert(RequestKey(*provider, id), record);
   }
