@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <map>
@@ -25,17 +26,29 @@ namespace carebroker::engine {
 
 class Digest {
  public:
+  Digest() = default;
+  /// Carries on from an earlier digest's value(): Digest(a.value()) then adding x gives what
+  /// adding x to `a` itself would (the whole state is the 64-bit value).
+  explicit Digest(std::uint64_t state) : state_(state) {}
+
   void bytes(const void* data, std::size_t size) {
     const auto* p = static_cast<const unsigned char*>(data);
     for (std::size_t i = 0; i < size; ++i) {
       state_ ^= p[i];
-      state_ *= 0x100000001b3ULL;
+      state_ *= kPrime;
     }
   }
+  /// FNV-1a over the 8 little-endian bytes of `v`. A zero byte only multiplies the state by the
+  /// prime (x ^ 0 = x), so the high zero bytes of a small number — most lengths, prices, dates,
+  /// ids and flags — collapse into one multiplication by a power of the prime: the same value as
+  /// hashing all 8 bytes, in two or three multiplications instead of eight.
   void u64(std::uint64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
-    bytes(b, 8);
+    const int significant = static_cast<int>((std::bit_width(v) + 7) / 8);  // up to the top non-zero byte
+    for (int i = 0; i < significant; ++i) {
+      state_ ^= static_cast<unsigned char>(v >> (8 * i));
+      state_ *= kPrime;
+    }
+    state_ *= kPrimePowers[8 - significant];
   }
   std::uint64_t value() const { return state_; }
 
@@ -46,6 +59,15 @@ class Digest {
   }
 
  private:
+  static constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+  /// kPrime to the powers 0..8 (mod 2^64).
+  static constexpr auto kPrimePowers = [] {
+    std::array<std::uint64_t, 9> powers{};
+    powers[0] = 1;
+    for (std::size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * kPrime;
+    return powers;
+  }();
+
   std::uint64_t state_ = 0xcbf29ce484222325ULL;
 
   template <typename T>

@@ -65,14 +65,20 @@ int Market::find_dps(std::string_view code) const {
 }
 
 std::optional<LocationIndex> Market::find_location(std::string_view id) const {
-  auto it = location_by_id_.find(std::string(id));
+  auto it = location_by_id_.find(id);
   if (it == location_by_id_.end()) return std::nullopt;
   return it->second;
 }
 
+std::optional<LocationIndex> Market::provider_index(std::string_view id) const {
+  auto it = provider_by_id_.find(id);
+  if (it == provider_by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
 const Provider* Market::find_provider(std::string_view id) const {
-  auto it = provider_by_id_.find(std::string(id));
-  return it == provider_by_id_.end() ? nullptr : &providers_[it->second];
+  const auto index = provider_index(id);
+  return index ? &providers_[*index] : nullptr;
 }
 
 const Package* Market::find_package(PackageId id) const {
@@ -97,8 +103,25 @@ RiskRating Market::risk_of(LocationIndex loc, int dps) const {
 std::uint64_t Market::digest() const {
   Digest d;
   d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  d.add(packages_).add(people_).add(requests_).add(command_keys_);
+  d.add(packages_).add(people_);
+  digest_requests(d);
+  d.add(command_keys_);
   return d.value();
+}
+
+void Market::digest_requests(Digest& d) const {
+  // Exactly as add_value digests an unordered_map<std::string, RequestRecord> (digest.h): the
+  // count, then the sum of each entry's own digest, the entry keyed by its old key string. So the
+  // state digest means what it meant before the table was flattened.
+  std::uint64_t sum = 0;
+  requests_.for_each([&](const RequestKey& key, const RequestRecord& record) {
+    Digest entry;
+    entry.add(request_key(providers_[key.provider()].id, key.id()));
+    entry.add(record);
+    sum += entry.value();
+  });
+  d.u64(requests_.size());
+  d.u64(sum);
 }
 
 std::string_view command_name(const Command& c) {

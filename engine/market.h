@@ -9,6 +9,7 @@
 // thread (the sequencer). Not thread-safe.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -27,10 +28,14 @@
 #include "engine/provider.h"
 #include "engine/quality.h"
 #include "engine/ranking.h"
+#include "engine/request_table.h"
 #include "engine/snapshot_status.h"
 #include "engine/views.h"
 
 namespace carebroker::engine {
+
+class Decoder;
+class Digest;
 
 /// A command's reply. `replayed` = the same request id and payload were seen before and this
 /// is the original reply again (no new events).
@@ -124,10 +129,6 @@ class Market {
   BroadcastView broadcast_view(const Package&) const;
 
  private:
-  struct RequestRecord {
-    std::uint64_t payload_hash = 0;
-    PackageId package = 0;
-  };
   /// A keyed command's outcome (CommandKeyRecorded): its payload and reply's package; kept with
   /// its package when expires_at is 0, else until the clock reaches expires_at.
   struct CommandKeyRecord {
@@ -136,6 +137,18 @@ class Market {
     UtcMillis expires_at = 0;
   };
   class Emitter;
+
+ public:
+  /// Provider commands (PlaceOffer … HandBackPackage), each with a cached payload-hash prefix.
+  static constexpr std::size_t kProviderCommandKinds = 6;
+
+ private:
+  /// The payload hash of a provider command; `loc` is the index of c.location if it exists
+  /// (market_offers.cpp).
+  template <typename C>
+  std::uint64_t payload_hash(const C& c, std::optional<LocationIndex> loc) const;
+  /// A location's payload-hash prefixes, one per provider command kind (market_offers.cpp).
+  static std::array<std::uint64_t, kProviderCommandKinds> payload_prefixes(const Location&);
 
   // Command handlers (market_registry.cpp, market_packages.cpp, market_offers.cpp).
   Reply handle(const Tick&, Emitter&);
@@ -186,12 +199,12 @@ class Market {
     RequestRef ref;
   };
   Status provider_request(const std::string& provider, const std::string& location,
-                          const std::string& request_id, PackageId, std::uint64_t payload_hash,
+                          std::optional<LocationIndex> location_at, const std::string& request_id, PackageId, std::uint64_t payload_hash,
                           ProviderRequest&, Reply& replayed) const;
   Status offer_terms(const Package&, LocationIndex, Pence price, Date start, bool must_meet,
                      const std::string& notes) const;
   Reply place_or_amend(const std::string& provider, const std::string& location,
-                       const std::string& request_id, PackageId, Pence, Date, bool,
+                       std::optional<LocationIndex> location_at, const std::string& request_id, PackageId, Pence, Date, bool,
                        const std::string& notes, bool amendment, std::uint64_t payload_hash,
                        Emitter&);
 
@@ -209,13 +222,21 @@ class Market {
   void set_deadline(Package&, UtcMillis when);
   void clear_deadline(Package&);
   Package& package_mut(PackageId id) { return packages_[id - 1]; }
-  void remember_request(const RequestRef&, PackageId);
+  void remember_request(const RequestRef&, PackageId, LocationIndex from);
+  /// The provider's index in providers_, if it is registered.
+  std::optional<LocationIndex> provider_index(std::string_view id) const;
+  /// requests_ as the map of "provider id\nrequest id" → record it stands for (digest, snapshot).
+  void digest_requests(Digest&) const;
   void remember_command_key(const CommandKeyRecorded&);
   void expire_command_keys();
   static std::string request_key(std::string_view provider, std::string_view request_id);
   void mark_closed(Package&, PackageStatus, UtcMillis at);
   void retire_closed(Emitter&);
   void rebuild_derived();
+  /// Snapshot helpers (market_retention.cpp): provider_by_id_ from providers_ (always true, to
+  /// chain with the decoder), and the request table from its map encoding.
+  bool index_providers();
+  bool load_requests(Decoder&);
 
   UtcMillis now_ = 0;
   WorkingCalendar calendar_;
@@ -223,17 +244,20 @@ class Market {
   std::vector<std::string> category_codes_;
   std::vector<DpsConfig> dps_;
   std::vector<Provider> providers_;
-  std::unordered_map<std::string, LocationIndex> provider_by_id_;
+  // Ids to indexes, looked up by string_view without building a std::string per command.
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  using IdIndex = boost::unordered_flat_map<std::string, LocationIndex, IdHash, std::equal_to<>>;
+  IdIndex provider_by_id_;
   std::vector<Location> locations_;
-  std::unordered_map<std::string, LocationIndex> location_by_id_;
+  IdIndex location_by_id_;
   std::vector<Package> packages_;  // package id N at index N-1
   std::vector<PersonDetails> people_;  // beside packages_, never in a broadcast
-  // request_key(provider, request id) → record. A package's records leave with it when it
-  // retires (the idempotency window is the package's life in memory).
-  std::unordered_map<std::string, RequestRecord> requests_;
-  // Derived from requests_: each package's record keys (views of the keys stored in the map's
-  // nodes, whose addresses never change), to drop them when it retires.
-  std::unordered_map<PackageId, std::vector<std::string_view>> request_keys_of_;
+  // (provider, request id) → record. A package's records leave with it when it retires (the
+  // idempotency window is the package's life in memory).
+  RequestTable requests_;
   // request_key(caller, Idempotency-Key) → a keyed command's record (REST commands).
   std::unordered_map<std::string, CommandKeyRecord> command_keys_;
   // Derived from command_keys_ (views of the map's keys): package-scoped keys by package, and
@@ -241,6 +265,12 @@ class Market {
   std::unordered_map<PackageId, std::vector<std::string_view>> command_keys_of_;
   std::set<std::pair<UtcMillis, std::string_view>> command_key_expiry_;
   // Derived (rebuilt by apply; not part of the digest beyond what it is derived from).
+  // The London date of now_, kept with the clock: working it out (BST rules) cost more than
+  // the rest of an offer's terms check.
+  Date today_ = london_date(0);
+  // Per location: the payload hash's state after a provider command's type, provider and
+  // location, which are the same for every such command from it (payload_hash).
+  std::vector<std::array<std::uint64_t, kProviderCommandKinds>> payload_prefix_;
   EligibilityIndex index_;
   std::set<std::pair<UtcMillis, PackageId>> deadlines_;
   std::vector<UtcMillis> deadline_of_;  // per package; 0 = none

@@ -44,11 +44,17 @@ void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
   closed_[p.dps].insert({at, p.id});
 }
 
-void Market::remember_request(const RequestRef& ref, PackageId package) {
+void Market::remember_request(const RequestRef& ref, PackageId package, LocationIndex location) {
   if (ref.request_id.empty()) return;
-  auto [it, inserted] =
-      requests_.try_emplace(request_key(ref.provider, ref.request_id), RequestRecord{ref.payload_hash, package});
-  if (inserted) request_keys_of_[package].push_back(it->first);
+  // The request came from the event's location, whose provider provider_request checked, so
+  // the location names the provider's index without a look-up by id; the look-up remains for
+  // an event that says otherwise. The provider was registered when the command was validated
+  // and is never removed, so it is found.
+  const LocationIndex by_location = locations_[location].provider_index;
+  const auto provider =
+      providers_[by_location].id == ref.provider ? std::optional(by_location) : provider_index(ref.provider);
+  if (!provider) return;
+  requests_.insert(RequestKey(*provider, ref.request_id), RequestRecord{ref.payload_hash, package});
 }
 
 void Market::remember_command_key(const CommandKeyRecorded& e) {
@@ -74,6 +80,7 @@ void Market::apply(const Event& event) {
       overloaded{
           [&](const ClockAdvanced& e) {
             now_ = e.now;
+            today_ = london_date(now_);
             expire_command_keys();
           },
           [&](const CategoryDefined& e) {
@@ -113,6 +120,7 @@ void Market::apply(const Event& event) {
             loc.name = e.name;
             loc.postcode = e.postcode;
             loc.local_authority = e.local_authority;
+            payload_prefix_.push_back(payload_prefixes(loc));
             locations_.push_back(std::move(loc));
             location_by_id_[e.location] = index;
             providers_[provider].locations.push_back(index);
@@ -220,7 +228,7 @@ void Market::apply(const Event& event) {
             o->withdrawn = false;
             ++o->version;
             o->abnormally_low = e.abnormally_low ? AbnormallyLow::pending : AbnormallyLow::not_flagged;
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const OfferWithdrawn& e) {
             Package& p = package_mut(e.package);
@@ -228,7 +236,7 @@ void Market::apply(const Event& event) {
               o->withdrawn = true;
               o->amended_at = e.at;
             }
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const WindowClosed& e) {
             Package& p = package_mut(e.package);
@@ -268,7 +276,7 @@ void Market::apply(const Event& event) {
           },
           [&](const AwardAccepted& e) {
             mark_closed(package_mut(e.package), PackageStatus::placed, e.at);
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const AwardDeclined& e) {
             Package& p = package_mut(e.package);
@@ -277,7 +285,7 @@ void Market::apply(const Event& event) {
             p.has_award = false;
             ++p.declines;
             clear_deadline(p);
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const PackageHandedBack& e) {
             Package& p = package_mut(e.package);
@@ -286,16 +294,13 @@ void Market::apply(const Event& event) {
             p.has_award = false;
             p.closed_at = 0;
             ++p.hand_backs;
-            remember_request(e.request, e.package);
+            remember_request(e.request, e.package, e.location);
           },
           [&](const PackageRetired& e) {
             Package& p = package_mut(e.package);
             closed_[p.dps].erase({p.closed_at, p.id});
             clear_deadline(p);
-            if (auto keys = request_keys_of_.find(p.id); keys != request_keys_of_.end()) {
-              for (const auto key : keys->second) requests_.erase(std::string(key));
-              request_keys_of_.erase(keys);
-            }
+            requests_.erase_package(p.id);
             if (auto keys = command_keys_of_.find(p.id); keys != command_keys_of_.end()) {
               for (const auto key : keys->second) command_keys_.erase(std::string(key));
               command_keys_of_.erase(keys);

@@ -64,7 +64,7 @@ Reply Market::handle(const PostPackage& c, Emitter& e) {
                      "the visit pattern gives " + std::to_string(s.visits.minutes_per_week()) +
                          " minutes a week, the quantity says " + std::to_string(s.quantity))};
   }
-  const Date today = london_date(now_);
+  const Date today = today_;
   if (s.start_date < today)
     return {reject(Code::invalid_date, "start date " + format_date(s.start_date) + " is in the past")};
   if (s.start_date > today + 366)

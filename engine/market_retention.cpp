@@ -33,8 +33,9 @@ std::uint64_t layout_fingerprint() {
 
 void Market::reserve_for_replay(std::uint64_t events) {
   // Provider requests are most of a busy journal's events; each may leave one record. Capped so
-  // a huge journal cannot make us allocate more than 64 MiB of buckets up front.
-  constexpr std::uint64_t kMostReserved = 8'000'000;
+  // a huge journal cannot make us allocate more than about 128 MiB of table up front (a record
+  // holds its request id inline, ~100 bytes a slot).
+  constexpr std::uint64_t kMostReserved = 1'000'000;
   requests_.reserve(requests_.size() + static_cast<std::size_t>(std::min(events, kMostReserved)));
 }
 
@@ -71,8 +72,37 @@ std::string Market::save_snapshot() const {
   Encoder e;
   e.add(std::string(kSnapshotTag)).add(layout_fingerprint());
   e.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  e.add(packages_).add(people_).add(requests_).add(command_keys_);
+  e.add(packages_).add(people_);
+  // The request table, written as the map of "provider id\nrequest id" → record it replaced
+  // (serialize.h's encoding of a map), so the snapshot format is unchanged.
+  e.u64(requests_.size());
+  requests_.for_each([&](const RequestKey& key, const RequestRecord& record) {
+    e.add(request_key(providers_[key.provider()].id, key.id())).add(record);
+  });
+  e.add(command_keys_);
   return e.take();
+}
+
+bool Market::load_requests(Decoder& d) {
+  // Read as serialize.h reads a map (a count, then key and value pairs), straight into the
+  // table: no map of strings in between.
+  std::uint64_t count = 0;
+  if (!d.length(count, 1)) return false;
+  requests_ = RequestTable();
+  requests_.reserve(static_cast<std::size_t>(count));
+  std::string key;  // reused: one buffer for every key
+  for (std::uint64_t i = 0; i < count; ++i) {
+    RequestRecord record;
+    if (!d.get(key) || !d.get(record)) return false;
+    // Request ids are printable (no '\n'), so the id starts after the key's last newline.
+    const std::size_t split = key.rfind('\n');
+    if (split == std::string::npos) return d.fail("a request record without a provider");
+    const auto provider = provider_index(std::string_view(key).substr(0, split));
+    const std::string_view id = std::string_view(key).substr(split + 1);
+    if (!provider || id.empty() || id.size() > kMaxRequestId) return d.fail("a request record of an unknown provider");
+    requests_.insert(RequestKey(*provider, id), record);
+  }
+  return true;
 }
 
 SnapshotStatus Market::load_snapshot(std::string_view bytes) {
@@ -82,9 +112,10 @@ SnapshotStatus Market::load_snapshot(std::string_view bytes) {
   if (!d.get(tag) || tag != kSnapshotTag) return {SnapshotCode::unreadable, "not a market snapshot"};
   if (!d.get(fingerprint) || fingerprint != layout_fingerprint())
     return {SnapshotCode::other_layout, "the snapshot was written by a build with another state layout"};
+  // Providers come before the request records, which are keyed by the providers' indexes.
   const bool ok = d.get(now_) && d.get(calendar_) && d.get(categories_) && d.get(dps_) &&
-                  d.get(providers_) && d.get(locations_) && d.get(packages_) && d.get(people_) &&
-                  d.get(requests_) && d.get(command_keys_) && d.done();
+                  d.get(providers_) && index_providers() && d.get(locations_) && d.get(packages_) &&
+                  d.get(people_) && load_requests(d) && d.get(command_keys_) && d.done();
   if (!ok || packages_.size() != people_.size()) {
     *this = Market();
     // serialize.h's Decoder says "truncated" or "a length exceeds the input" when the bytes end early.
@@ -96,20 +127,26 @@ SnapshotStatus Market::load_snapshot(std::string_view bytes) {
   return {};
 }
 
-void Market::rebuild_derived() {
-  category_codes_.clear();
-  for (const auto& c : categories_) category_codes_.push_back(c.code);
+bool Market::index_providers() {
   provider_by_id_.clear();
   for (LocationIndex i = 0; i < providers_.size(); ++i) provider_by_id_[providers_[i].id] = i;
+  return true;
+}
+
+void Market::rebuild_derived() {
+  today_ = london_date(now_);
+  category_codes_.clear();
+  for (const auto& c : categories_) category_codes_.push_back(c.code);
+  index_providers();
   location_by_id_.clear();
   for (LocationIndex i = 0; i < locations_.size(); ++i) location_by_id_[locations_[i].id] = i;
+  payload_prefix_.clear();
+  for (const Location& l : locations_) payload_prefix_.push_back(payload_prefixes(l));
   index_ = EligibilityIndex();
   closed_.assign(dps_.size(), {});
   for (std::size_t d = 0; d < dps_.size(); ++d) index_.reset_dps(static_cast<int>(d), dps_[d].tiers.size(), dps_[d].zones.size());
   for (LocationIndex i = 0; i < locations_.size(); ++i)
     for (const auto& m : locations_[i].memberships) index_.update(i, m);
-  request_keys_of_.clear();
-  for (const auto& [key, record] : requests_) request_keys_of_[record.package].push_back(key);  // views of the nodes' keys
   command_keys_of_.clear();
   command_key_expiry_.clear();
   for (const auto& [key, record] : command_keys_) {  // views of the nodes' keys

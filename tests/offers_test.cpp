@@ -3,6 +3,7 @@
 // Every rejection must leave the market exactly as it was: same digest, no event.
 #include <string>
 
+#include "engine/digest.h"
 #include "market_fixture.h"
 
 using namespace carebroker::testing;
@@ -248,4 +249,49 @@ TEST_CASE("request ids belong to one provider: two providers may use the same id
   CHECK(f.count<OfferPlaced>() == 2);
   REQUIRE(f.offer_of("B"));
   CHECK(f.offer_of("B")->price == 2900);
+}
+
+TEST_CASE("the request table tells ids apart by provider and every byte, and forgets a retired package's", "[idempotency]") {
+  RequestTable table;
+  const std::string long_id(kMaxRequestId, 'x');
+  table.insert(RequestKey(0, "r-1"), RequestRecord{11, 1});
+  table.insert(RequestKey(1, "r-1"), RequestRecord{12, 1});
+  table.insert(RequestKey(0, long_id), RequestRecord{13, 2});
+  table.insert(RequestKey(0, "r-1"), RequestRecord{99, 2});  // a retry keeps the first answer
+  REQUIRE(table.size() == 3);
+  CHECK(table.find(RequestKey(0, "r-1"))->payload_hash == 11);
+  CHECK(table.find(RequestKey(1, "r-1"))->payload_hash == 12);
+  CHECK(table.find(RequestKey(0, long_id))->payload_hash == 13);
+  CHECK(table.find(RequestKey(0, long_id.substr(1) + "y")) == nullptr);
+  CHECK(table.find(RequestKey(0, "r-2")) == nullptr);
+  CHECK(table.find(RequestKey(2, "r-1")) == nullptr);
+  table.erase_package(1);
+  CHECK(table.size() == 1);
+  CHECK(table.find(RequestKey(0, "r-1")) == nullptr);
+  CHECK(table.find(RequestKey(0, long_id))->package == 2);
+  table.erase_package(7);  // no records: nothing happens
+  CHECK(table.size() == 1);
+}
+
+TEST_CASE("a request's journaled payload hash is the digest of its command type and every field", "[idempotency]") {
+  // The hash is journaled and compared with retries after a restart, so how it is worked out
+  // (from a cached per-location prefix) must not change what it is.
+  OfferMarket f;
+  const Command commands[] = {PlaceOffer{"P-A", "A", "h-1", f.id, 2800, kMonday + 2, true, "Carers from 07:00"},
+                              AmendOffer{"P-A", "A", "h-2", f.id, 2750, kMonday + 2, true, ""},
+                              WithdrawOffer{"P-A", "A", "h-3", f.id}};
+  for (const Command& c : commands) {
+    REQUIRE(f.run(c).ok());
+    Digest expected;
+    expected.u64(c.index());
+    std::visit([&](const auto& command) { expected.add(command); }, c);
+    const RequestRef& ref = std::visit(
+        [](const auto& e) -> const RequestRef& {
+          if constexpr (requires { e.request; }) return e.request;
+          else throw std::logic_error("not a provider request's event");
+        },
+        f.events.back());
+    INFO(command_name(c));
+    CHECK(ref.payload_hash == expected.value());
+  }
 }
