@@ -18,11 +18,15 @@ std::string ReplicaThread::start(std::string_view snapshot, std::uint64_t seq) {
 }
 
 void ReplicaThread::push(DurableBatch batch) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     batches_.push_back(std::move(batch));
+    // Under load the thread naps between rounds and takes whatever arrived meanwhile: waking it
+    // for every batch would cost a cross-core wake-up per batch (the dearest thing on this machine).
+    wake = idle_;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
 }
 
 bool ReplicaThread::submit_read(std::uint64_t min_seq, Read read) {
@@ -72,7 +76,14 @@ void ReplicaThread::run() {
     {
       std::unique_lock lock(mutex_);
       const auto read_ready = [&] { return !reads_.empty() && reads_.front().min_seq <= replica_.applied_seq(); };
-      cv_.wait(lock, [&] { return stopping_ || !batches_.empty() || read_ready(); });
+      const auto work = [&] { return stopping_ || !batches_.empty() || read_ready(); };
+      // A short nap first (batches pushed meanwhile do not wake it), then sleep until woken.
+      if (!work()) cv_.wait_for(lock, kNap, work);
+      if (!work()) {
+        idle_ = true;
+        cv_.wait(lock, work);
+      }
+      idle_ = false;
       stopping = stopping_;
       batches.swap(batches_);
       // Reads queue in the order their sequence numbers were taken, so the front waits first.

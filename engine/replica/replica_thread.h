@@ -6,13 +6,16 @@
 // chain and each one is never ahead of the one before it.
 //
 // Nothing upstream ever waits for a replica: push() only queues (the queue grows while the
-// replica catches up; replicas apply far faster than batches are synced). Reads are bounded.
+// replica catches up; replicas apply far faster than batches are synced), and wakes the thread
+// only when it sleeps for good — under load it naps between rounds and takes what came. Reads are
+// bounded, and a read always wakes it.
 //
 // Thread-safety: push, submit_read, applied_seq, divergences and stop may be called from any
 // thread; the observer, the downstream and every read run on the replica's thread.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -80,6 +83,11 @@ class ReplicaThread {
   std::deque<DurableBatch> batches_;  // guarded by mutex_
   std::deque<PendingRead> reads_;     // guarded by mutex_
   bool stopping_ = false;             // guarded by mutex_
+  bool idle_ = false;                 // guarded by mutex_: asleep until woken (a push must wake it)
+  /// After a round of work the thread naps this long, gathering batches, before it sleeps for
+  /// good: at most this much is added to a notification or a read, and under load the thread
+  /// wakes about once a nap rather than once a batch.
+  static constexpr std::chrono::microseconds kNap{500};
   // Snapshot digests waiting for their other half: seq → (digest, whether it is the replica's).
   std::map<std::uint64_t, std::pair<std::uint64_t, bool>> digests_;  // guarded by mutex_
 
