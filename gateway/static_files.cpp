@@ -3,28 +3,12 @@
 
 #include <algorithm>
 
+#include "gateway/percent_decode.h"
+
 namespace carebroker::gateway {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-int hex_value(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
-
-/// Percent-decodes once; false on a broken escape.
-bool percent_decode(std::string_view in, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size() || !is_hex(in[i + 1]) || !is_hex(in[i + 2])) return false;
-    out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
-    i += 2;
-  }
-  return true;
-}
 
 /// A segment that names a file or directory plainly.
 bool plain_segment(std::string_view s) {
@@ -88,7 +72,7 @@ StaticLookup StaticRoot::find(std::string_view target) const {
   const std::string_view raw = target.substr(0, target.find_first_of("?#"));
   if (raw.empty() || raw.front() != '/') return refuse("the path must start with '/'");
   std::string path;
-  if (!percent_decode(raw, path)) return refuse("a broken %-escape in the path");
+  if (!percent_decode(raw, false, path)) return refuse("a broken %-escape in the path");
   if (path.back() == '/') path += "index.html";
   fs::path file = root_;
   std::size_t start = 1;

@@ -7,6 +7,7 @@
 
 #include "gateway/backup_target.h"
 #include "gateway/error_codes.h"
+#include "gateway/percent_decode.h"
 #include "gateway/rest/route_context.h"
 
 namespace carebroker::gateway {
@@ -14,26 +15,6 @@ namespace rest {
 namespace {
 
 using engine::Command;
-
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-int hex_value(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
-
-/// Percent-decodes; `plus_is_space` for query strings. False on a broken escape.
-bool decode(std::string_view in, bool plus_is_space, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size() || !is_hex(in[i + 1]) || !is_hex(in[i + 2])) return false;
-      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(plus_is_space && c == '+' ? ' ' : c);
-    }
-  }
-  return true;
-}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -405,7 +386,7 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
   std::vector<std::string> segments;
   for (std::string_view raw : rest::split(path.substr(1), '/')) {
     std::string decoded;
-    if (!rest::decode(raw, false, decoded)) return respond(error_response(400, "malformed_target", "a broken %-escape in the path"));
+    if (!percent_decode(raw, false, decoded)) return respond(error_response(400, "malformed_target", "a broken %-escape in the path"));
     if (std::string problem = text_problem(decoded, TextForm::line, rest::kMaxCodeChars); !problem.empty())
       return respond(error_response(400, "malformed_target", "a path segment " + problem));
     segments.push_back(std::move(decoded));
@@ -449,8 +430,8 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
       if (pair.empty()) continue;
       const std::size_t eq = pair.find('=');
       std::string key, value;
-      if (!rest::decode(pair.substr(0, eq), true, key) ||
-          !rest::decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true, value))
+      if (!percent_decode(pair.substr(0, eq), true, key) ||
+          !percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true, value))
         return respond(error_response(400, "malformed_target", "a broken %-escape in the query"));
       if (std::string problem = text_problem(value, TextForm::line, rest::kMaxCodeChars); !problem.empty())
         return rest::reply_error(respond, input_error(422, "invalid_query", "query parameter '" + key + "' " + problem));
