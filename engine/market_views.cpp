@@ -55,14 +55,15 @@ std::vector<RankingCandidate> Market::ranking_candidates(const Package& p) const
     c.abnormally_low = o.abnormally_low;
     c.declined = o.declined;
     if (o.withdrawn) {
-      c.gate_failure = "withdrawn by the provider";
+      c.gate = OfferGate::withdrawn;
     } else if (const Membership* m = l.membership_of(p.dps); !m || m->status != MembershipStatus::admitted) {
-      c.gate_failure = "location no longer admitted";
+      c.gate = OfferGate::no_longer_admitted;
     } else if (PlacementBar bar = placement_bar(l, providers_[l.provider_index], config, now_, true);
                bar.barred()) {
-      c.gate_failure = "location may not take new placements: " + bar.detail;
+      c.gate = OfferGate::placement_barred;
+      c.gate_detail = std::move(bar.detail);
     } else if ((lot.rate_min > 0 && o.price < lot.rate_min) || (lot.rate_max > 0 && o.price > lot.rate_max)) {
-      c.gate_failure = "price outside the lot's current rate band";
+      c.gate = OfferGate::outside_rate_band;
     }
     out.push_back(std::move(c));
   }

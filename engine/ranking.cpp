@@ -16,21 +16,48 @@ std::string format_pence(Pence p) {
   return buf;
 }
 
+std::string_view to_string(OfferGate g) {
+  switch (g) {
+    case OfferGate::none: return "none";
+    case OfferGate::withdrawn: return "withdrawn";
+    case OfferGate::no_longer_admitted: return "no_longer_admitted";
+    case OfferGate::placement_barred: return "placement_barred";
+    case OfferGate::outside_rate_band: return "outside_rate_band";
+    case OfferGate::rejected_abnormally_low: return "rejected_abnormally_low";
+    case OfferGate::below_min_quality: return "below_min_quality";
+    case OfferGate::quality_zero: return "quality_zero";
+  }
+  return "unknown";
+}
+
 namespace {
 
-std::string gate_failure(const RankingCandidate& c, const RankingPolicy& policy) {
-  if (!c.gate_failure.empty()) return c.gate_failure;
-  if (c.abnormally_low == AbnormallyLow::rejected)
-    return "rejected as abnormally low after the officer judged its explanation";
+/// The first gate the offer fails (OfferGate::none when it passes them all), and why in words.
+OfferGate failed_gate(const RankingCandidate& c, const RankingPolicy& policy, std::string& why) {
+  switch (c.gate) {
+    case OfferGate::none: break;
+    case OfferGate::withdrawn: why = "withdrawn by the provider"; return c.gate;
+    case OfferGate::no_longer_admitted: why = "location no longer admitted"; return c.gate;
+    case OfferGate::placement_barred: why = "location may not take new placements: " + c.gate_detail; return c.gate;
+    case OfferGate::outside_rate_band: why = "price outside the lot's current rate band"; return c.gate;
+    default: why = c.gate_detail; return c.gate;
+  }
+  if (c.abnormally_low == AbnormallyLow::rejected) {
+    why = "rejected as abnormally low after the officer judged its explanation";
+    return OfferGate::rejected_abnormally_low;
+  }
   if (c.quality.score < policy.min_quality) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "quality %.2f is below the minimum %d", c.quality.score,
                   policy.min_quality);
-    return buf;
+    why = buf;
+    return OfferGate::below_min_quality;
   }
-  if (policy.scheme == RankingScheme::quality_adjusted_price && c.quality.score <= 0)
-    return "quality 0: a quality-adjusted price is undefined";
-  return {};
+  if (policy.scheme == RankingScheme::quality_adjusted_price && c.quality.score <= 0) {
+    why = "quality 0: a quality-adjusted price is undefined";
+    return OfferGate::quality_zero;
+  }
+  return OfferGate::none;
 }
 
 void score_split(RankedOffer& r, Pence lowest, const RankingPolicy& p, bool text) {
@@ -96,8 +123,8 @@ Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolic
   out.offers.reserve(candidates.size());
   for (auto& c : candidates) {
     RankedOffer r;
-    r.not_acceptable_reason = gate_failure(c, policy);
-    r.acceptable = r.not_acceptable_reason.empty();
+    r.failed_gate = failed_gate(c, policy, r.not_acceptable_reason);
+    r.acceptable = r.failed_gate == OfferGate::none;
     r.offer = std::move(c);
     if (r.acceptable && (out.lowest == 0 || r.offer.price < out.lowest)) out.lowest = r.offer.price;
     out.offers.push_back(std::move(r));

@@ -14,8 +14,23 @@
 
 namespace carebroker::engine {
 
-/// One offer as the ranking sees it. `gate_failure` is set by the caller for gates that depend
-/// on market state (withdrawn, location excluded now, outside today's rate band).
+/// The gate an offer failed, so it is not acceptable (none = it passed every gate). The first
+/// four depend on market state and are set by the caller; the ranking checks the rest.
+enum class OfferGate : std::uint8_t {
+  none,
+  withdrawn,               ///< withdrawn by the provider
+  no_longer_admitted,      ///< the location's membership is no longer admitted
+  placement_barred,        ///< the location may not take new placements now (ExclusionRule's bars)
+  outside_rate_band,       ///< outside the lot's current rate band
+  rejected_abnormally_low, ///< rejected as abnormally low after the officer judged its explanation
+  below_min_quality,       ///< quality under the DPS's minimum
+  quality_zero,            ///< quality 0: a quality-adjusted price is undefined
+};
+/// The gate's stable name (in the API): "withdrawn", "below_min_quality", …
+std::string_view to_string(OfferGate);
+
+/// One offer as the ranking sees it. `gate` (with `gate_detail`) is set by the caller for gates
+/// that depend on market state (withdrawn, location excluded now, outside today's rate band).
 struct RankingCandidate {
   LocationIndex location = 0;
   std::string location_id;
@@ -24,13 +39,15 @@ struct RankingCandidate {
   QualityScore quality;
   AbnormallyLow abnormally_low = AbnormallyLow::not_flagged;
   bool declined = false;
-  std::string gate_failure;
+  OfferGate gate = OfferGate::none;
+  std::string gate_detail;  ///< what the caller's gate found, e.g. the placement bar's reasons
 };
 
 struct RankedOffer {
   RankingCandidate offer;
   bool acceptable = false;
-  std::string not_acceptable_reason;  ///< which gate it failed
+  OfferGate failed_gate = OfferGate::none;      ///< which gate it failed
+  std::string not_acceptable_reason;  ///< the same in words, with the numbers
   double score = 0;                   ///< split: higher wins; quality-adjusted price: lower wins
   int rank = 0;                       ///< 1-based among acceptable offers; 0 when not acceptable
   std::string explanation;            ///< the formula with this offer's numbers

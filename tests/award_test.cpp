@@ -139,6 +139,7 @@ TEST_CASE("an abnormally low offer is held, then rejected, and the package re-ra
   const Ranking r = f.market.ranking(id);
   CHECK(r.lowest == 3000);
   CHECK(f.rank_order(id) == std::vector<std::string>{"B", "C"});
+  CHECK(r.find(f.index("A"))->failed_gate == OfferGate::rejected_abnormally_low);
   CHECK(r.find(f.index("A"))->not_acceptable_reason.find("abnormally low") != std::string::npos);
   CHECK(f.status(id) == PackageStatus::award_pending);
   CHECK(f.awarded(id) == "B");

@@ -167,6 +167,7 @@ TEST_CASE("an offer from a location under the minimum quality is not acceptable,
     const RankedOffer& low = ranked(r, "low");
     CHECK_FALSE(low.acceptable);
     CHECK(low.rank == 0);
+    CHECK(low.failed_gate == OfferGate::below_min_quality);
     CHECK(low.not_acceptable_reason.find("below the minimum 40") != std::string::npos);
     CHECK(low.explanation.rfind("not ranked: ", 0) == 0);
     CHECK(ranked(r, "ok").acceptable);
@@ -256,7 +257,9 @@ TEST_CASE("`lowest` is taken over acceptable offers that are not withdrawn", "[r
   const Ranking r = f.market.ranking(id);
   CHECK(r.lowest == 3000);
   CHECK_FALSE(ranked(r, "A").acceptable);
+  CHECK(ranked(r, "A").failed_gate == OfferGate::withdrawn);
   CHECK(ranked(r, "A").not_acceptable_reason == "withdrawn by the provider");
+  CHECK(ranked(r, "B").failed_gate == OfferGate::none);
   CHECK(ranked(r, "B").score == Approx(0.4 * 1.0 + 0.6 * 0.75));  // 0.85: B is now the lowest
   CHECK(f.rank_order(id) == std::vector<std::string>{"B"});
 }
@@ -289,4 +292,15 @@ TEST_CASE("a council's 60/40 price/quality split can change the winner", "[ranki
   CHECK(b60 == Approx(0.90));
   CHECK(winner60 == "B");
   CHECK(why60.find("0.60 × 2800/3600 + 0.40 × 100.00/100") != std::string::npos);
+}
+
+TEST_CASE("every offer gate has one stable name", "[ranking]") {
+  std::set<std::string> names;
+  for (OfferGate g : {OfferGate::none, OfferGate::withdrawn, OfferGate::no_longer_admitted, OfferGate::placement_barred,
+                      OfferGate::outside_rate_band, OfferGate::rejected_abnormally_low, OfferGate::below_min_quality,
+                      OfferGate::quality_zero}) {
+    const std::string name(to_string(g));
+    CHECK(name != "unknown");
+    CHECK(names.insert(name).second);
+  }
 }

@@ -94,6 +94,7 @@ json::object offer_json(const Market& m, const Package& p, const RankedOffer& r)
   o["declined"] = r.offer.declined;
   o["abnormally_low"] = to_string(r.offer.abnormally_low);
   o["acceptable"] = r.acceptable;
+  o["failed_gate"] = r.acceptable ? json::value(nullptr) : json::value(engine::to_string(r.failed_gate));
   o["not_acceptable_reason"] = r.not_acceptable_reason;
   o["rank"] = r.rank;
   o["score"] = r.score;
