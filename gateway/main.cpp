@@ -74,12 +74,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   l.ws_messages_per_second = rate;
-  if (!vm["web"].defaulted() || std::filesystem::is_directory(o.web_dir)) {
-    // an explicit --web must exist (the server says so and stops if it does not)
-  } else {
-    o.web_dir.clear();  // no portal built here: serve the API only
-  }
   l.ws_burst = 2 * rate;
+  // No portal built here: serve the API only. (An explicit --web must exist: the server says so.)
+  if (vm["web"].defaulted() && !std::filesystem::is_directory(o.web_dir)) o.web_dir.clear();
   o.sync = !unsafe;
   sequencer::SystemClock clock;
   if (demo) {

@@ -133,9 +133,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         StaticLookup found = web_->find(target);
         if (found.file) return send_file(std::move(*found.file));
         if (found.status != 404) return send(error_response(found.status, found.code, found.detail));
-      } else if (target.find("//") != std::string::npos || target.find("..") != std::string::npos) {
+      } else {
         // No portal here; a path that tries to escape still gets the same answer as with one.
-        return send(error_response(400, "invalid_path", "the path may hold only plain names"));
+        std::vector<std::string> segments;
+        StaticLookup refusal;
+        if (!static_path_segments(target, segments, refusal))
+          return send(error_response(refusal.status, refusal.code, refusal.detail));
       }
     }
     HttpRequest r;

@@ -68,21 +68,39 @@ std::optional<StaticRoot> StaticRoot::open(const fs::path& root, const std::vect
   return r;
 }
 
-StaticLookup StaticRoot::find(std::string_view target) const {
+bool static_path_segments(std::string_view target, std::vector<std::string>& segments, StaticLookup& refusal) {
+  segments.clear();
   const std::string_view raw = target.substr(0, target.find_first_of("?#"));
-  if (raw.empty() || raw.front() != '/') return refuse("the path must start with '/'");
+  if (raw.empty() || raw.front() != '/') {
+    refusal = refuse("the path must start with '/'");
+    return false;
+  }
   std::string path;
-  if (!percent_decode(raw, false, path)) return refuse("a broken %-escape in the path");
+  if (!percent_decode(raw, false, path)) {
+    refusal = refuse("a broken %-escape in the path");
+    return false;
+  }
   if (path.back() == '/') path += "index.html";
-  fs::path file = root_;
   std::size_t start = 1;
   while (start <= path.size()) {
     const std::size_t end = std::min(path.find('/', start), path.size());
     const std::string_view segment = std::string_view(path).substr(start, end - start);
-    if (!plain_segment(segment)) return refuse("the path may hold only plain names (no '..', '.', '//', '\\\\' or control characters)");
-    file /= std::string(segment);
+    if (!plain_segment(segment)) {
+      refusal = refuse("the path may hold only plain names (no '..', '.', '//', '\\\\' or control characters)");
+      return false;
+    }
+    segments.emplace_back(segment);
     start = end + 1;
   }
+  return true;
+}
+
+StaticLookup StaticRoot::find(std::string_view target) const {
+  std::vector<std::string> segments;
+  StaticLookup refusal;
+  if (!static_path_segments(target, segments, refusal)) return refusal;
+  fs::path file = root_;
+  for (const std::string& segment : segments) file /= segment;
   std::error_code ec;
   const fs::path real = fs::canonical(file, ec);  // every symlink resolved
   if (ec) return {};

@@ -51,6 +51,10 @@ class StaticRoot {
   std::vector<std::filesystem::path> forbidden_;  // canonical
 };
 
+/// The plain segments a GET target names under a web root ("/" and ".../" end in "index.html"),
+/// or false with the 400 refusal in `refusal` — the same rules whether or not a root is configured.
+bool static_path_segments(std::string_view target, std::vector<std::string>& segments, StaticLookup& refusal);
+
 /// The Content-Type for a file name's extension.
 std::string_view static_content_type(std::string_view path);
 
