@@ -37,15 +37,6 @@ using namespace carebroker::testing::gateway_support;
 const std::string kRoot = std::string(CAREBROKER_DATA_DIR) + "/..";
 const std::string kDemoProvider = "1-101648062";  // the provider scripts/run prints a token for
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  INFO(path);
-  REQUIRE(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 /// The ```json blocks of a Markdown page, each with the comment line just before it (if any).
 std::vector<std::pair<std::string, std::string>> json_blocks(const std::string& page) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -98,7 +89,7 @@ void check_names(TestServer& server, const std::string& admin, const json::objec
 }  // namespace
 
 TEST_CASE("the README's table of who may call what is the server's route table", "[docs][rest]") {
-  const std::string readme = read_text(kRoot + "/README.md");
+  const std::string readme = read_text_file(kRoot + "/README.md");
   for (const auto& r : carebroker::gateway::rest_routes()) {
     std::string roles;
     for (Role role : r.roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(role));
@@ -117,7 +108,7 @@ TEST_CASE("every example in the README, the OpenAPI and the WebSocket page works
 
   // README: every marked JSON example succeeds as its role.
   int readme_examples = 0;
-  for (const auto& [marker, body] : json_blocks(read_text(kRoot + "/README.md"))) {
+  for (const auto& [marker, body] : json_blocks(read_text_file(kRoot + "/README.md"))) {
     INFO(marker << "\n" << body);
     REQUIRE(!marker.empty());  // every JSON block of the README is a runnable example
     std::istringstream words(marker);
@@ -133,7 +124,7 @@ TEST_CASE("every example in the README, the OpenAPI and the WebSocket page works
   REQUIRE(package != 0);
 
   // OpenAPI: request body examples succeed; response examples have the real response's fields.
-  const json::value doc = parse_json(read_text(kRoot + "/docs/openapi.json"));
+  const json::value doc = parse_json(read_text_file(kRoot + "/docs/openapi.json"));
   int openapi_examples = 0;
   for (const auto& [path, ops] : doc.at("paths").as_object())
     for (const auto& [method_lower, op_value] : ops.as_object()) {
@@ -183,7 +174,7 @@ TEST_CASE("every example in the README, the OpenAPI and the WebSocket page works
     CHECK(std::find(live.begin(), live.end(), package) != live.end());
   }
   int ws_examples = 0;
-  for (const auto& [marker, text] : json_blocks(read_text(kRoot + "/docs/websocket-protocol.md"))) {
+  for (const auto& [marker, text] : json_blocks(read_text_file(kRoot + "/docs/websocket-protocol.md"))) {
     INFO(text);
     json::value v = parse_json(text);
     json::object& o = v.as_object();

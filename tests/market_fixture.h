@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,16 @@
 namespace carebroker::testing {
 
 using namespace carebroker::engine;
+
+/// A whole text file of the repository (a schema, a docs page); fails the test when unreadable.
+inline std::string read_text_file(const std::string& path) {
+  std::ifstream in(path);
+  INFO(path);
+  REQUIRE(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 /// Monday 23 November 2026, 09:00 GMT: the fixture's start of time.
 inline const UtcMillis kMonday9am = london_to_utc(*parse_date("2026-11-23"), 9 * kMillisPerHour);

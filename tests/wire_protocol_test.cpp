@@ -1108,16 +1108,8 @@ TEST_CASE("a snapshot lines up with the stream by the batch it was taken after",
 
 TEST_CASE("docs/websocket-protocol.md has a section for every message of both unions", "[wire]") {
   const std::string root = std::string(CAREBROKER_DATA_DIR) + "/..";
-  const auto read = [](const std::string& path) {
-    std::ifstream in(path);
-    INFO(path);
-    REQUIRE(in);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  };
-  const std::string schema = read(root + "/schemas/wire.fbs");
-  const std::string page = read(root + "/docs/websocket-protocol.md");
+  const std::string schema = carebroker::testing::read_text_file(root + "/schemas/wire.fbs");
+  const std::string page = carebroker::testing::read_text_file(root + "/docs/websocket-protocol.md");
   int members = 0;
   for (const char* union_name : {"ClientMessage", "ServerMessage"}) {
     const std::regex declaration(std::string("union\\s+") + union_name + "\\s*\\{([^}]*)\\}");
