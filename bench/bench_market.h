@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/market.h"
+#include "engine/market/market.h"
 
 namespace carebroker::bench {
 

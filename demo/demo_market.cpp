@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "demo/csv.h"
-#include "engine/calendar.h"
-#include "engine/digest.h"
+#include "engine/market/calendar.h"
+#include "engine/market/digest.h"
 
 namespace carebroker::demo {
 

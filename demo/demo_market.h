@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/commands.h"
+#include "engine/market/commands.h"
 
 namespace carebroker::demo {
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "demo/demo_market.h"
-#include "engine/market.h"
+#include "engine/market/market.h"
 
 using namespace carebroker::engine;
 using carebroker::demo::demo_market;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/commands.h"
+#include "engine/market/commands.h"
 #include "gateway/auth.h"
 #include "gateway/server.h"
 

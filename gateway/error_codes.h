@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/codes.h"
+#include "engine/market/codes.h"
 
 namespace carebroker::gateway {
 

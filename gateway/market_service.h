@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "engine/sequencer/sequencer.h"
 
 namespace carebroker::gateway {

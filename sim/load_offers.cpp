@@ -26,7 +26,7 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/calendar.h"
+#include "engine/market/calendar.h"
 #include "engine/sequencer/clock.h"
 #include "gateway/app.h"
 #include "schemas/wire_generated.h"

@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "engine/codec/event_codec.h"
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/rocksdb_journal.h"
 

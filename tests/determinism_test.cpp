@@ -5,7 +5,7 @@
 #include <set>
 
 #include "busy_session.h"
-#include "engine/digest.h"
+#include "engine/market/digest.h"
 #include "market_fixture.h"
 
 using namespace carebroker::testing;

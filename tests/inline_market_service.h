@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "gateway/market_service.h"
 
 namespace carebroker::testing {

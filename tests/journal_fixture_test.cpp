@@ -21,7 +21,7 @@
 
 #include "engine/codec/archive_codec.h"
 #include "engine/codec/event_codec.h"
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "engine/store/batch_frame.h"
 
 using namespace carebroker::engine;

@@ -1,7 +1,7 @@
 // Admission to a DPS: apply, assessment within 10 working days (15 when extended once), admit
 // with enrolment terms or refuse with a reason; suspend, reinstate, exit; and the registry of
 // providers and locations underneath.
-#include "engine/admission.h"
+#include "engine/market/admission.h"
 #include "market_fixture.h"
 
 using namespace carebroker::testing;

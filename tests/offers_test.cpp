@@ -3,7 +3,7 @@
 // Every rejection must leave the market exactly as it was: same digest, no event.
 #include <string>
 
-#include "engine/digest.h"
+#include "engine/market/digest.h"
 #include "market_fixture.h"
 
 using namespace carebroker::testing;

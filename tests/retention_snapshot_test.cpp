@@ -3,7 +3,7 @@
 #include "market_fixture.h"
 
 #include "engine/codec/archive_codec.h"
-#include "engine/serialize.h"
+#include "engine/market/serialize.h"
 #include "schemas/journal_generated.h"
 
 using namespace carebroker::testing;
@@ -101,7 +101,7 @@ TEST_CASE("archive records: new ones are a versioned ArchivedPackage, old serial
   CHECK(current.package == package);
   CHECK(current.person == person);
 
-  // The form written before (engine/serialize.h's blob) reads back through the frozen decoder.
+  // The form written before (engine/market/serialize.h's blob) reads back through the frozen decoder.
   Encoder old;
   old.add(package).add(person);
   const std::string legacy_bytes = old.take();

@@ -14,9 +14,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "engine/calendar.h"
+#include "engine/market/calendar.h"
 #include "engine/codec/archive_codec.h"
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/rocksdb_journal.h"
 

@@ -35,7 +35,7 @@ using namespace detail;
 constexpr std::size_t kArchiveAlignment = 8;
 
 // ---- the legacy form: FROZEN ----------------------------------------------------------------------
-// Archive records written before ArchivedPackage existed hold engine/serialize.h's encoding of
+// Archive records written before ArchivedPackage existed hold engine/market/serialize.h's encoding of
 // (Package, PersonDetails) as the structs were then. That encoding is not stable (it follows the
 // structs), so the layout of that time is frozen here, with a reader of its own: every integer,
 // enum and bool is 8 bytes little-endian (a bool 0 or 1), a string or vector is an 8-byte count

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/package.h"
+#include "engine/market/package.h"
 
 namespace carebroker::codec {
 

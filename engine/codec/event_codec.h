@@ -1,4 +1,4 @@
-// The journal's byte format: a batch of market events (engine/events.h) encoded as a FlatBuffers
+// The journal's byte format: a batch of market events (engine/market/events.h) encoded as a FlatBuffers
 // JournalBatch (schemas/journal.fbs, file identifier "CBJ1"), and decoded back to the exact same
 // C++ values: decode_batch(encode_batch(seq, events)).events == events.
 // Called by the sequencer (encode each durable batch once, before the store appends it), by the
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/events.h"
+#include "engine/market/events.h"
 
 namespace carebroker::codec {
 

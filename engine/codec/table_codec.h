@@ -37,7 +37,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include "engine/codec/schema_fields.h"
-#include "engine/events.h"
+#include "engine/market/events.h"
 #include "schemas/journal_generated.h"
 
 namespace carebroker::codec::detail {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/events.h"
+#include "engine/market/events.h"
 
 namespace carebroker::replica {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "engine/replica/durable_batch.h"
 
 namespace carebroker::replica {

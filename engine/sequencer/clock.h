@@ -6,7 +6,7 @@
 #include <atomic>
 #include <chrono>
 
-#include "engine/types.h"
+#include "engine/market/types.h"
 
 namespace carebroker::sequencer {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "engine/store/journal.h"
 
 namespace carebroker::sequencer {

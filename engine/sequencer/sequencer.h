@@ -31,7 +31,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "engine/replica/durable_batch.h"
 #include "engine/sequencer/clock.h"
 #include "engine/sequencer/recovery.h"

@@ -37,7 +37,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/market.h"
+#include "engine/market/market.h"
 #include "engine/replica/replica.h"
 #include "gateway/protocol/wire_codec.h"
 

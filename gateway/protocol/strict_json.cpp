@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "engine/codes.h"
+#include "engine/market/codes.h"
 
 namespace carebroker::gateway::protocol {
 

@@ -9,8 +9,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "engine/calendar.h"
-#include "engine/codes.h"
+#include "engine/market/calendar.h"
+#include "engine/market/codes.h"
 #include "gateway/protocol/reply_batcher.h"
 #include "gateway/protocol/strict_json.h"
 #include "gateway/text_checks.h"

@@ -34,8 +34,8 @@
 
 #include <flatbuffers/detached_buffer.h>
 
-#include "engine/commands.h"
-#include "engine/views.h"
+#include "engine/market/commands.h"
+#include "engine/market/views.h"
 
 namespace carebroker::gateway::protocol {
 
@@ -46,7 +46,7 @@ inline constexpr std::string_view kWireIdentifier = "CBW1";
 /// Bytes of the binary frame prefix (the little-endian stream number).
 inline constexpr std::size_t kBinaryPrefixBytes = 8;
 
-/// Gateway error codes (beside the engine's codes, engine/codes.h). Stable names: never rename.
+/// Gateway error codes (beside the engine's codes, engine/market/codes.h). Stable names: never rename.
 namespace codes {
 inline constexpr std::string_view malformed_frame = "malformed_frame";      ///< not a valid frame of the schema
 inline constexpr std::string_view frame_too_large = "frame_too_large";      ///< over kMaxClientFrame

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/commands.h"
-#include "engine/market.h"
+#include "engine/market/commands.h"
+#include "engine/market/market.h"
 #include "gateway/rest/json_reader.h"
 
 namespace carebroker::gateway::rest {
@@ -23,7 +23,7 @@ namespace carebroker::gateway::rest {
 // ---- requests: JSON → engine values ----
 
 /// A whole DPS configuration; absent policies and fields take the documented defaults
-/// (engine/config.h). `code` may be absent (the router fills it from the path).
+/// (engine/market/config.h). `code` may be absent (the router fills it from the path).
 JsonStatus dps_config_from_json(const json::value&, engine::DpsConfig&);
 /// {code, name}.
 JsonStatus category_from_json(const json::value&, engine::Category&);

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/types.h"
+#include "engine/market/types.h"
 #include "gateway/text_checks.h"
 
 namespace carebroker::gateway::rest {

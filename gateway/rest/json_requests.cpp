@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/calendar.h"
+#include "engine/market/calendar.h"
 #include "gateway/rest/json_convert.h"
 
 namespace carebroker::gateway::rest {

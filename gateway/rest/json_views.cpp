@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "engine/calendar.h"
+#include "engine/market/calendar.h"
 #include "gateway/error_codes.h"
 #include "gateway/rest/json_convert.h"
 

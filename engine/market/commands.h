@@ -1,0 +1,139 @@
+// Commands: everything that can ask the market to change. Each is validated against the
+// market's state and either produces events or is rejected with a Code. Time enters only
+// through Tick. Plain values; the gateway builds them from JSON or FlatBuffers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "engine/market/calendar.h"
+#include "engine/market/config.h"
+#include "engine/market/package.h"
+#include "engine/market/types.h"
+
+namespace carebroker::engine {
+
+// ---- time and configuration (admin) ----
+struct Tick { UtcMillis now = 0; };
+struct DefineCategory { Category category; };
+struct ConfigureDps { DpsConfig config; };  ///< create, or replace an existing DPS's configuration
+struct SetCalendar { std::vector<Date> bank_holidays; };
+
+// ---- providers and locations ----
+struct RegisterProvider { std::string provider; std::string name; };
+struct RegisterLocation {
+  std::string location, provider, name, postcode, local_authority;
+};
+/// Organisation-level facts that reach every location of the provider.
+struct SetProviderStatus {
+  std::string provider;
+  bool in_administration = false;
+  bool contract_terminated = false;
+  std::string reason;
+};
+
+// ---- DPS membership (admission) ----
+struct ApplyToDps { std::string location, dps; };
+struct ExtendAssessment { std::string location, dps; };
+/// Admit (from under assessment) with the enrolment terms.
+struct AdmitToDps {
+  std::string location, dps;
+  std::vector<std::string> lots, categories, zones;
+  std::string tier;
+  int capacity = 0;
+};
+/// Change an admitted location's enrolment (lots, categories, zones, tier, capacity).
+struct UpdateMembership {
+  std::string location, dps;
+  std::vector<std::string> lots, categories, zones;
+  std::string tier;
+  int capacity = 0;
+};
+struct RefuseApplication { std::string location, dps, reason; };
+struct SuspendMembership { std::string location, dps, reason; };
+struct ReinstateMembership { std::string location, dps; };
+struct ExitDps { std::string location, dps, reason; };
+
+/// A patch to a location's quality and risk inputs; unset fields stay as they are.
+struct UpdateQualityInputs {
+  std::string location;
+  std::optional<CqcRating> cqc;
+  std::optional<PammsRating> pamms;
+  std::optional<int> self_assessment;  ///< 0..100, or -1 to clear
+  std::optional<FsaRating> fsa;
+  std::optional<bool> embargo;
+  std::string embargo_reason;
+  std::optional<bool> default_notice;
+  std::optional<int> unexpected_deaths_under_investigation;
+  std::optional<bool> registered_manager_vacancy;
+  int record_safeguarding_decisions = 0;  ///< new decisions, dated now
+  int record_substantiated_concerns = 0;  ///< new concerns, dated now
+};
+
+// ---- packages (brokerage officers) ----
+struct PostPackage { PackageSpec spec; PersonDetails person; };
+struct HoldPackage { PackageId package = 0; std::string reason; };
+struct ReleasePackage { PackageId package = 0; };
+struct CancelPackage { PackageId package = 0; std::string reason; };
+struct CloseForDirectPayment { PackageId package = 0; };
+/// An abnormally low offer's explanation was judged: accept keeps it, reject removes it.
+struct DecideAbnormallyLow {
+  PackageId package = 0;
+  std::string location;
+  bool accept = false;
+  std::string officer, reason;
+};
+/// Award to the person's own choice of location (direct award for user choice), with a reason.
+struct AwardToPersonsChoice {
+  PackageId package = 0;
+  std::string location, officer, reason;
+};
+
+// ---- offers and awards (providers; idempotent by request id per provider) ----
+struct PlaceOffer {
+  std::string provider, location, request_id;
+  PackageId package = 0;
+  Pence price = 0;
+  Date start_date = 0;
+  bool must_meet_confirmed = false;
+  std::string notes;
+};
+struct AmendOffer {
+  std::string provider, location, request_id;
+  PackageId package = 0;
+  Pence price = 0;
+  Date start_date = 0;
+  bool must_meet_confirmed = false;
+  std::string notes;
+};
+struct WithdrawOffer { std::string provider, location, request_id; PackageId package = 0; };
+struct AcceptAward { std::string provider, location, request_id; PackageId package = 0; };
+struct DeclineAward { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
+struct HandBackPackage { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
+
+using Command =
+    std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
+                 SetProviderStatus, ApplyToDps, ExtendAssessment, AdmitToDps, UpdateMembership,
+                 RefuseApplication, SuspendMembership, ReinstateMembership, ExitDps,
+                 UpdateQualityInputs, PostPackage, HoldPackage, ReleasePackage, CancelPackage,
+                 CloseForDirectPayment, DecideAbnormallyLow, AwardToPersonsChoice, PlaceOffer,
+                 AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage>;
+
+/// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
+/// command run with a key is answered once; the same caller, key and payload again get the
+/// original reply (replayed, no new events); the same caller and key with another payload are
+/// refused (request_id_reused). Keys are scoped per caller. An empty key = not keyed.
+struct CommandKey {
+  std::string caller;  ///< the authenticated principal, e.g. "officer:brokerage-officer-1"
+  std::string key;     ///< 1..64 printable ASCII characters without spaces (as request ids)
+};
+/// 1..64 characters, each printable ASCII and not a space (0x21..0x7e).
+bool valid_command_key(std::string_view key);
+
+/// The stable name of a command's type, e.g. "place_offer" (for metrics and logs).
+std::string_view command_name(const Command&);
+
+}  // namespace carebroker::engine

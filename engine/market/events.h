@@ -1,0 +1,226 @@
+// Events: the market's state changes, the only thing journaled. Market::apply(event) is the
+// only code that mutates market state, so replaying the events into an empty market rebuilds
+// it exactly. Locations are referred to by their LocationIndex (registration order, never
+// reused: locations are never deleted). Plain values.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/market/calendar.h"
+#include "engine/market/config.h"
+#include "engine/market/package.h"
+#include "engine/market/provider.h"
+#include "engine/market/quality.h"
+#include "engine/market/types.h"
+
+namespace carebroker::engine {
+
+/// Which provider request produced an event, for idempotent replies.
+struct RequestRef {
+  std::string provider;
+  std::string request_id;
+  std::uint64_t payload_hash = 0;
+  bool operator==(const RequestRef&) const = default;
+};
+
+struct ClockAdvanced { UtcMillis now = 0; bool operator==(const ClockAdvanced&) const = default; };
+struct CategoryDefined { Category category; bool operator==(const CategoryDefined&) const = default; };
+struct DpsConfigured { DpsConfig config; bool operator==(const DpsConfigured&) const = default; };
+struct CalendarSet { WorkingCalendar calendar; bool operator==(const CalendarSet&) const = default; };
+struct ProviderRegistered {
+  std::string provider, name;
+  bool operator==(const ProviderRegistered&) const = default;
+};
+struct LocationRegistered {
+  std::string location, provider, name, postcode, local_authority;
+  bool operator==(const LocationRegistered&) const = default;
+};
+struct ProviderStatusChanged {
+  std::string provider;
+  bool in_administration = false;
+  bool contract_terminated = false;
+  std::string reason;
+  bool operator==(const ProviderStatusChanged&) const = default;
+};
+/// Any change of a location's membership of a DPS, carrying the whole new record.
+struct MembershipChanged {
+  LocationIndex location = 0;
+  Membership membership;
+  bool operator==(const MembershipChanged&) const = default;
+};
+struct QualityInputsChanged {
+  LocationIndex location = 0;
+  QualityInputs inputs;
+  bool operator==(const QualityInputsChanged&) const = default;
+};
+
+struct PackagePosted {
+  PackageId package = 0;
+  PackageSpec spec;
+  PersonDetails person;
+  int dps = -1, lot = -1, zone = -1, route = -1;
+  CategoryMask categories = 0;
+  Urgency urgency = Urgency::standard;
+  Date latest_start = 0;
+  UtcMillis at = 0;
+  bool operator==(const PackagePosted&) const = default;
+};
+/// A step of the route opens: the package is broadcast to `invited` (sorted).
+struct TierOpened {
+  PackageId package = 0;
+  int step = 0;
+  UtcMillis at = 0;
+  UtcMillis closes_at = 0;
+  std::vector<LocationIndex> invited;
+  bool operator==(const TierOpened&) const = default;
+};
+/// A step ended without a placement; the package cascades (or becomes unsourced).
+struct TierEnded {
+  PackageId package = 0;
+  int step = 0;
+  UtcMillis at = 0;
+  std::string reason;
+  bool operator==(const TierEnded&) const = default;
+};
+struct PackageUnsourced { PackageId package = 0; UtcMillis at = 0; bool operator==(const PackageUnsourced&) const = default; };
+struct PackageHeld {
+  PackageId package = 0;
+  UtcMillis at = 0;
+  std::string reason;
+  bool operator==(const PackageHeld&) const = default;
+};
+struct PackageReleased {
+  PackageId package = 0;
+  UtcMillis at = 0;
+  UtcMillis closes_at = 0;
+  bool operator==(const PackageReleased&) const = default;
+};
+struct PackageCancelled {
+  PackageId package = 0;
+  UtcMillis at = 0;
+  std::string reason;
+  bool operator==(const PackageCancelled&) const = default;
+};
+struct PackageClosedForDirectPayment {
+  PackageId package = 0;
+  UtcMillis at = 0;
+  bool operator==(const PackageClosedForDirectPayment&) const = default;
+};
+/// Place (amendment = false) or amend (amendment = true) an offer.
+struct OfferPlaced {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  Pence price = 0;
+  Date start_date = 0;
+  bool must_meet_confirmed = false;
+  std::string notes;
+  UtcMillis at = 0;
+  bool amendment = false;
+  bool abnormally_low = false;
+  bool operator==(const OfferPlaced&) const = default;
+};
+struct OfferWithdrawn {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  UtcMillis at = 0;
+  bool operator==(const OfferWithdrawn&) const = default;
+};
+struct WindowClosed { PackageId package = 0; UtcMillis at = 0; bool operator==(const WindowClosed&) const = default; };
+/// Best-and-final: each shortlisted location learns its own rank and may improve its offer.
+struct ShortlistFormed {
+  PackageId package = 0;
+  UtcMillis at = 0;
+  UtcMillis closes_at = 0;
+  std::vector<ShortlistEntry> shortlist;
+  bool operator==(const ShortlistFormed&) const = default;
+};
+/// The top offer is abnormally low: the award waits for an officer's decision.
+struct AwardHeld {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  UtcMillis at = 0;
+  bool operator==(const AwardHeld&) const = default;
+};
+struct AbnormallyLowDecided {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  bool accepted = false;
+  std::string officer, reason;
+  UtcMillis at = 0;
+  bool operator==(const AbnormallyLowDecided&) const = default;
+};
+struct AwardOffered {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  UtcMillis at = 0;
+  UtcMillis expires_at = 0;
+  bool persons_choice = false;
+  std::string reason;
+  bool operator==(const AwardOffered&) const = default;
+};
+struct AwardAccepted {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  UtcMillis at = 0;
+  bool operator==(const AwardAccepted&) const = default;
+};
+/// Declined by the location, or lapsed (timed_out) when it did not answer in time.
+struct AwardDeclined {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  UtcMillis at = 0;
+  bool timed_out = false;
+  std::string reason;
+  bool operator==(const AwardDeclined&) const = default;
+};
+/// A placed package handed back by its provider; it is re-procured from the first tier.
+struct PackageHandedBack {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  UtcMillis at = 0;
+  std::string reason;
+  bool operator==(const PackageHandedBack&) const = default;
+};
+
+/// A closed package leaves memory after the retention period; `archive` holds its final record
+/// (the Package and the PersonDetails as a versioned ArchivedPackage table — see
+/// engine/codec/archive_codec.h; older journals hold the serialize.h form, still read) so the
+/// store can keep it readable.
+struct PackageRetired {
+  PackageId package = 0;
+  UtcMillis at = 0;
+  std::string archive;
+  bool operator==(const PackageRetired&) const = default;
+};
+
+/// A keyed command (engine/market/commands.h CommandKey) succeeded: what a retry with the same caller,
+/// key and payload is answered. Emitted after the command's own events. Kept while `package` is
+/// in memory when `expires_at` is 0 (a package-scoped command), else until the market clock
+/// reaches `expires_at`.
+struct CommandKeyRecorded {
+  std::string caller, key;
+  std::uint64_t payload_hash = 0;
+  PackageId package = 0;  ///< the reply's package (0 = none)
+  UtcMillis expires_at = 0;
+  bool operator==(const CommandKeyRecorded&) const = default;
+};
+
+using Event =
+    std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
+                 LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
+                 PackagePosted, TierOpened, TierEnded, PackageUnsourced, PackageHeld, PackageReleased,
+                 PackageCancelled, PackageClosedForDirectPayment, OfferPlaced, OfferWithdrawn,
+                 WindowClosed, ShortlistFormed, AwardHeld, AbnormallyLowDecided, AwardOffered,
+                 AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded>;
+
+/// The stable name of an event's type, e.g. "offer_placed".
+std::string_view event_name(const Event&);
+
+}  // namespace carebroker::engine

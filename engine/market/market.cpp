@@ -1,0 +1,213 @@
+// Market: command dispatch, the clock and its deadlines, and look-ups.
+#include "engine/market/market.h"
+
+#include "engine/market/digest.h"
+#include "engine/market/market_emitter.h"
+
+#include <algorithm>
+
+namespace carebroker::engine {
+
+Market::Market() = default;
+
+bool valid_command_key(std::string_view key) {
+  return !key.empty() && key.size() <= 64 &&
+         std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+}
+
+Reply Market::execute(const Command& command, std::vector<Event>& out, const CommandKey& key) {
+  Emitter emitter(*this, out);
+  if (key.key.empty()) return std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+  if (!valid_command_key(key.key))
+    return {reject(Code::invalid_idempotency_key,
+                   "an idempotency key is 1..64 printable ASCII characters without spaces")};
+  // The payload is the command itself, as parsed (its type and every field): the same request
+  // written with other spacing or member order is the same payload.
+  Digest payload;
+  payload.add(command);
+  const std::uint64_t hash = payload.value();
+  const std::string record_key = request_key(key.caller, key.key);
+  if (auto seen = command_keys_.find(record_key); seen != command_keys_.end()) {
+    if (seen->second.payload_hash != hash)
+      return {reject(Code::request_id_reused,
+                     "idempotency key " + key.key + " was already used for a different request")};
+    return Reply{Status{}, seen->second.package, true};
+  }
+  Reply reply = std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+  if (!reply.ok()) return reply;
+  // A command about a package keeps its key while the package is in memory; others for a while.
+  const bool package_scoped = reply.package != 0 && find_package(reply.package) != nullptr;
+  emitter.emit(CommandKeyRecorded{key.caller, key.key, hash, reply.package,
+                                  package_scoped ? 0 : now_ + kKeyedCommandRetentionDays * kMillisPerDay});
+  return reply;
+}
+
+Reply Market::handle(const Tick& tick, Emitter& e) {
+  if (tick.now < now_)
+    return {reject(Code::clock_moved_backwards,
+                   "tick at " + std::to_string(tick.now) + " is before the market clock " +
+                       std::to_string(now_))};
+  if (tick.now == now_) return {};
+  e.emit(ClockAdvanced{tick.now});
+  // Fire every deadline that has passed, earliest first (package id breaks ties). Each firing
+  // moves or clears that package's deadline, so the loop ends.
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now_) {
+    on_deadline(deadlines_.begin()->second, e);
+  }
+  retire_closed(e);
+  return {};
+}
+
+int Market::find_dps(std::string_view code) const {
+  for (std::size_t i = 0; i < dps_.size(); ++i)
+    if (dps_[i].code == code) return static_cast<int>(i);
+  return -1;
+}
+
+std::optional<LocationIndex> Market::find_location(std::string_view id) const {
+  auto it = location_by_id_.find(id);
+  if (it == location_by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<LocationIndex> Market::provider_index(std::string_view id) const {
+  auto it = provider_by_id_.find(id);
+  if (it == provider_by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+const Provider* Market::find_provider(std::string_view id) const {
+  const auto index = provider_index(id);
+  return index ? &providers_[*index] : nullptr;
+}
+
+const Package* Market::find_package(PackageId id) const {
+  if (id == 0 || id > packages_.size() || packages_[id - 1].retired) return nullptr;
+  return &packages_[id - 1];
+}
+
+const PersonDetails* Market::person(PackageId id) const {
+  if (id == 0 || id > people_.size()) return nullptr;
+  return &people_[id - 1];
+}
+
+QualityScore Market::quality_of(LocationIndex loc, int dps) const {
+  return quality_score(locations_[loc].quality, dps_[dps].quality);
+}
+
+RiskRating Market::risk_of(LocationIndex loc, int dps) const {
+  const Location& l = locations_[loc];
+  return risk_rating(l.quality, provider_of(l).in_administration, dps_[dps].risk, now_);
+}
+
+std::uint64_t Market::digest() const {
+  Digest d;
+  d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
+  d.add(packages_).add(people_);
+  digest_requests(d);
+  d.add(command_keys_);
+  return d.value();
+}
+
+void Market::digest_requests(Digest& d) const {
+  // Exactly as add_value digests an unordered_map<std::string, RequestRecord> (digest.h): the
+  // count, then the sum of each entry's own digest, the entry keyed by its old key string. So the
+  // state digest means what it meant before the table was flattened.
+  std::uint64_t sum = 0;
+  requests_.for_each([&](const RequestKey& key, const RequestRecord& record) {
+    Digest entry;
+    entry.add(request_key(providers_[key.provider()].id, key.id()));
+    entry.add(record);
+    sum += entry.value();
+  });
+  d.u64(requests_.size());
+  d.u64(sum);
+}
+
+std::string_view command_name(const Command& c) {
+  static constexpr std::string_view kNames[] = {
+      "tick", "define_category", "configure_dps", "set_calendar", "register_provider",
+      "register_location", "set_provider_status", "apply_to_dps", "extend_assessment",
+      "admit_to_dps", "update_membership", "refuse_application", "suspend_membership",
+      "reinstate_membership", "exit_dps", "update_quality_inputs", "post_package", "hold_package",
+      "release_package", "cancel_package", "close_for_direct_payment", "decide_abnormally_low",
+      "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
+      "decline_award", "hand_back_package"};
+  static_assert(std::size(kNames) == std::variant_size_v<Command>);
+  return kNames[c.index()];
+}
+
+std::string_view event_name(const Event& e) {
+  static constexpr std::string_view kNames[] = {
+      "clock_advanced", "category_defined", "dps_configured", "calendar_set",
+      "provider_registered", "location_registered", "provider_status_changed",
+      "membership_changed", "quality_inputs_changed", "package_posted", "tier_opened",
+      "tier_ended", "package_unsourced", "package_held", "package_released", "package_cancelled",
+      "package_closed_for_direct_payment", "offer_placed", "offer_withdrawn", "window_closed",
+      "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
+      "award_accepted", "award_declined", "package_handed_back", "package_retired",
+      "command_key_recorded"};
+  static_assert(std::size(kNames) == std::variant_size_v<Event>);
+  return kNames[e.index()];
+}
+
+std::string_view to_string(MembershipStatus s) {
+  switch (s) {
+    case MembershipStatus::under_assessment: return "under_assessment";
+    case MembershipStatus::admitted: return "admitted";
+    case MembershipStatus::refused: return "refused";
+    case MembershipStatus::suspended: return "suspended";
+    case MembershipStatus::exited: return "exited";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(PackageStatus s) {
+  switch (s) {
+    case PackageStatus::open: return "open";
+    case PackageStatus::best_and_final: return "best_and_final";
+    case PackageStatus::evaluating: return "evaluating";
+    case PackageStatus::awaiting_decision: return "awaiting_decision";
+    case PackageStatus::award_pending: return "award_pending";
+    case PackageStatus::on_hold: return "on_hold";
+    case PackageStatus::placed: return "placed";
+    case PackageStatus::unsourced: return "unsourced";
+    case PackageStatus::cancelled: return "cancelled";
+    case PackageStatus::direct_payment: return "direct_payment";
+  }
+  return "unknown";
+}
+
+bool is_closed(PackageStatus s) {
+  return s == PackageStatus::placed || s == PackageStatus::unsourced ||
+         s == PackageStatus::cancelled || s == PackageStatus::direct_payment;
+}
+
+std::string_view to_string(AbnormallyLow a) {
+  switch (a) {
+    case AbnormallyLow::not_flagged: return "not_flagged";
+    case AbnormallyLow::pending: return "pending";
+    case AbnormallyLow::accepted: return "accepted";
+    case AbnormallyLow::rejected: return "rejected";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(ProviderStanding s) {
+  switch (s) {
+    case ProviderStanding::open: return "open";
+    case ProviderStanding::best_and_final: return "best_and_final";
+    case ProviderStanding::closed_for_bidding: return "closed_for_bidding";
+    case ProviderStanding::award_offered: return "award_offered";
+    case ProviderStanding::placed_with_you: return "placed_with_you";
+    case ProviderStanding::awarded_elsewhere: return "awarded_elsewhere";
+    case ProviderStanding::closed: return "closed";
+  }
+  return "unknown";
+}
+
+bool Package::was_invited(LocationIndex loc) const {
+  return std::binary_search(invited.begin(), invited.end(), loc);
+}
+
+}  // namespace carebroker::engine

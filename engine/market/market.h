@@ -1,0 +1,281 @@
+// The DPS care market as a pure, deterministic state machine.
+//
+//   execute(command) → validate against state → events (applied as they are emitted), or a
+//   rejection with a stable code and nothing changed.
+//   apply(event) is the only mutator: replaying the events into an empty Market rebuilds it,
+//   and digest() proves it.
+//
+// No clock (time comes from Tick), no randomness, no I/O, no threads. Owned and called by one
+// thread (the sequencer). Not thread-safe.
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/market/calendar.h"
+#include "engine/market/codes.h"
+#include "engine/market/commands.h"
+#include "engine/market/config.h"
+#include "engine/market/eligibility.h"
+#include "engine/market/events.h"
+#include "engine/market/package.h"
+#include "engine/market/provider.h"
+#include "engine/market/quality.h"
+#include "engine/market/ranking.h"
+#include "engine/market/request_table.h"
+#include "engine/market/snapshot_status.h"
+#include "engine/market/views.h"
+
+namespace carebroker::engine {
+
+class Decoder;
+class Digest;
+
+/// A command's reply. `replayed` = the same request id and payload were seen before and this
+/// is the original reply again (no new events).
+struct Reply {
+  Status status;
+  PackageId package = 0;
+  bool replayed = false;
+  bool ok() const { return status.ok(); }
+};
+
+class Market {
+ public:
+  Market();
+
+  /// Runs one command. Events it causes are appended to `out` (and already applied).
+  /// REQUIRES: `out` is the caller's; nothing is appended on rejection.
+  /// With a key (REST's Idempotency-Key; see CommandKey): a caller's key already used with the
+  /// same payload gets the original reply, `replayed`, and nothing happens; with another payload
+  /// it is refused (request_id_reused). A keyed command that succeeds also emits a
+  /// CommandKeyRecorded. An invalid key is refused (invalid_idempotency_key).
+  Reply execute(const Command& command, std::vector<Event>& out, const CommandKey& key = {});
+
+  /// How long a keyed command's record is kept when the command is not about a package
+  /// (configuration, providers, locations, memberships), by the market clock: as long as a
+  /// closed package stays in memory by default. A package's commands keep theirs, like provider
+  /// request ids, for the package's life in memory.
+  static constexpr int kKeyedCommandRetentionDays = 90;
+
+  /// Applies one event. The only way market state changes; used by execute and by replay.
+  void apply(const Event& event);
+
+  /// A digest of all market state: configuration, providers, locations, memberships, quality
+  /// inputs, packages, offers, awards, people, idempotency records and the clock.
+  std::uint64_t digest() const;
+
+  // ---- look-ups ----
+  UtcMillis now() const { return now_; }
+  /// The earliest pending deadline (window close, award expiry, retention), 0 when none: the
+  /// sequencer ticks the clock when it is due.
+  UtcMillis next_deadline() const;
+  const WorkingCalendar& calendar() const { return calendar_; }
+  const std::vector<Category>& categories() const { return categories_; }
+  const std::vector<std::string>& category_codes() const { return category_codes_; }
+  int find_dps(std::string_view code) const;
+  const DpsConfig& dps(int index) const { return dps_[index]; }
+  std::size_t dps_count() const { return dps_.size(); }
+  std::optional<LocationIndex> find_location(std::string_view id) const;
+  const Location& location(LocationIndex i) const { return locations_[i]; }
+  std::size_t location_count() const { return locations_.size(); }
+  const Provider* find_provider(std::string_view id) const;
+  const Provider& provider_of(const Location& l) const { return providers_[l.provider_index]; }
+  const Package* find_package(PackageId) const;
+  std::size_t package_count() const { return packages_.size(); }
+  const PersonDetails* person(PackageId) const;
+  /// A retired package's final record, decoded from a PackageRetired archive.
+  struct ArchivedPackage {
+    Package package;
+    PersonDetails person;
+  };
+  static std::optional<ArchivedPackage> read_archive(std::string_view archive);
+  bool is_retired(PackageId id) const { return id >= 1 && id <= packages_.size() && packages_[id - 1].retired; }
+
+  /// Before replaying about `events` events: sizes the hash tables once instead of growing them
+  /// step by step. An optimisation only; state is unchanged.
+  void reserve_for_replay(std::uint64_t events);
+
+  // ---- snapshots ----
+  /// The market's state (not its derived indexes), for a snapshot.
+  std::string save_snapshot() const;
+  /// Loads a snapshot into this (fresh) market and rebuilds the derived indexes. Fails — and
+  /// leaves the market empty — when the snapshot is unreadable, truncated or from another
+  /// build's layout (a SnapshotCode, not a market rejection code).
+  SnapshotStatus load_snapshot(std::string_view snapshot);
+
+  // ---- judgements ----
+  QualityScore quality_of(LocationIndex, int dps) const;
+  RiskRating risk_of(LocationIndex, int dps) const;
+  /// Locations eligible for a broadcast, from the index (sorted).
+  std::vector<LocationIndex> eligible(const EligibilityQuery&) const;
+  /// Every location not broadcast for a package at its current step, with the rule that kept it out.
+  std::vector<Exclusion> exclusions(PackageId) const;
+  /// What a package asks of a location at a step of its route.
+  EligibilityQuery query_for(const Package&, int step) const;
+  /// The package's offers at its current step, ranked (and explained unless `explain` is false).
+  Ranking ranking(PackageId, bool explain = true) const;
+
+  // ---- views ----
+  /// What a location may see of a package; nullopt if the package was never broadcast to it.
+  std::optional<ProviderPackageView> provider_view(PackageId, std::string_view location) const;
+  std::optional<OfficerPackageView> officer_view(PackageId) const;
+  BroadcastView broadcast_view(const Package&) const;
+
+ private:
+  /// A keyed command's outcome (CommandKeyRecorded): its payload and reply's package; kept with
+  /// its package when expires_at is 0, else until the clock reaches expires_at.
+  struct CommandKeyRecord {
+    std::uint64_t payload_hash = 0;
+    PackageId package = 0;
+    UtcMillis expires_at = 0;
+  };
+  class Emitter;
+
+ public:
+  /// Provider commands (PlaceOffer … HandBackPackage), each with a cached payload-hash prefix.
+  static constexpr std::size_t kProviderCommandKinds = 6;
+
+ private:
+  /// The payload hash of a provider command; `loc` is the index of c.location if it exists
+  /// (market_offers.cpp).
+  template <typename C>
+  std::uint64_t payload_hash(const C& c, std::optional<LocationIndex> loc) const;
+  /// A location's payload-hash prefixes, one per provider command kind (market_offers.cpp).
+  static std::array<std::uint64_t, kProviderCommandKinds> payload_prefixes(const Location&);
+
+  // Command handlers (market_registry.cpp, market_packages.cpp, market_offers.cpp).
+  Reply handle(const Tick&, Emitter&);
+  Reply handle(const DefineCategory&, Emitter&);
+  Reply handle(const ConfigureDps&, Emitter&);
+  Reply handle(const SetCalendar&, Emitter&);
+  Reply handle(const RegisterProvider&, Emitter&);
+  Reply handle(const RegisterLocation&, Emitter&);
+  Reply handle(const SetProviderStatus&, Emitter&);
+  Reply handle(const ApplyToDps&, Emitter&);
+  Reply handle(const ExtendAssessment&, Emitter&);
+  Reply handle(const AdmitToDps&, Emitter&);
+  Reply handle(const UpdateMembership&, Emitter&);
+  Reply handle(const RefuseApplication&, Emitter&);
+  Reply handle(const SuspendMembership&, Emitter&);
+  Reply handle(const ReinstateMembership&, Emitter&);
+  Reply handle(const ExitDps&, Emitter&);
+  Reply handle(const UpdateQualityInputs&, Emitter&);
+  Reply handle(const PostPackage&, Emitter&);
+  Reply handle(const HoldPackage&, Emitter&);
+  Reply handle(const ReleasePackage&, Emitter&);
+  Reply handle(const CancelPackage&, Emitter&);
+  Reply handle(const CloseForDirectPayment&, Emitter&);
+  Reply handle(const DecideAbnormallyLow&, Emitter&);
+  Reply handle(const AwardToPersonsChoice&, Emitter&);
+  Reply handle(const PlaceOffer&, Emitter&);
+  Reply handle(const AmendOffer&, Emitter&);
+  Reply handle(const WithdrawOffer&, Emitter&);
+  Reply handle(const AcceptAward&, Emitter&);
+  Reply handle(const DeclineAward&, Emitter&);
+  Reply handle(const HandBackPackage&, Emitter&);
+
+  // Shared validation.
+  Status membership_terms(const DpsConfig&, int dps, const std::vector<std::string>& lots,
+                          const std::vector<std::string>& categories,
+                          const std::vector<std::string>& zones, const std::string& tier,
+                          int capacity, Membership& into) const;
+  struct Membership_ref {
+    LocationIndex location;
+    int dps;
+    const Membership* membership;
+  };
+  Status find_membership(const std::string& location, const std::string& dps, Membership_ref&) const;
+  /// Resolves (provider, location, package) for a provider's command and checks request-id reuse.
+  struct ProviderRequest {
+    LocationIndex location = 0;
+    Package* package = nullptr;
+    RequestRef ref;
+  };
+  Status provider_request(const std::string& provider, const std::string& location,
+                          std::optional<LocationIndex> location_at, const std::string& request_id, PackageId, std::uint64_t payload_hash,
+                          ProviderRequest&, Reply& replayed) const;
+  Status offer_terms(const Package&, LocationIndex, Pence price, Date start, bool must_meet,
+                     const std::string& notes) const;
+  Reply place_or_amend(const std::string& provider, const std::string& location,
+                       std::optional<LocationIndex> location_at, const std::string& request_id, PackageId, Pence, Date, bool,
+                       const std::string& notes, bool amendment, std::uint64_t payload_hash,
+                       Emitter&);
+
+  // Life-cycle steps (market_packages.cpp); each emits events.
+  void open_step(const Package&, int step, Emitter&);
+  void conclude_window(const Package&, Emitter&);
+  void seek_award(const Package&, Emitter&);
+  void cascade(const Package&, std::string reason, Emitter&);
+  void on_deadline(PackageId, Emitter&);
+  UtcMillis window_close(const Package&) const;
+  UtcMillis acceptance_deadline(const Package&) const;
+  std::vector<RankingCandidate> ranking_candidates(const Package&) const;
+
+  // Apply helpers (market_apply.cpp).
+  void set_deadline(Package&, UtcMillis when);
+  void clear_deadline(Package&);
+  Package& package_mut(PackageId id) { return packages_[id - 1]; }
+  void remember_request(const RequestRef&, PackageId, LocationIndex from);
+  /// The provider's index in providers_, if it is registered.
+  std::optional<LocationIndex> provider_index(std::string_view id) const;
+  /// requests_ as the map of "provider id\nrequest id" → record it stands for (digest, snapshot).
+  void digest_requests(Digest&) const;
+  void remember_command_key(const CommandKeyRecorded&);
+  void expire_command_keys();
+  static std::string request_key(std::string_view provider, std::string_view request_id);
+  void mark_closed(Package&, PackageStatus, UtcMillis at);
+  void retire_closed(Emitter&);
+  void rebuild_derived();
+  /// Snapshot helpers (market_retention.cpp): provider_by_id_ from providers_ (always true, to
+  /// chain with the decoder), and the request table from its map encoding.
+  bool index_providers();
+  bool load_requests(Decoder&);
+
+  UtcMillis now_ = 0;
+  WorkingCalendar calendar_;
+  std::vector<Category> categories_;
+  std::vector<std::string> category_codes_;
+  std::vector<DpsConfig> dps_;
+  std::vector<Provider> providers_;
+  // Ids to indexes, looked up by string_view without building a std::string per command.
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  using IdIndex = boost::unordered_flat_map<std::string, LocationIndex, IdHash, std::equal_to<>>;
+  IdIndex provider_by_id_;
+  std::vector<Location> locations_;
+  IdIndex location_by_id_;
+  std::vector<Package> packages_;  // package id N at index N-1
+  std::vector<PersonDetails> people_;  // beside packages_, never in a broadcast
+  // (provider, request id) → record. A package's records leave with it when it retires (the
+  // idempotency window is the package's life in memory).
+  RequestTable requests_;
+  // request_key(caller, Idempotency-Key) → a keyed command's record (REST commands).
+  std::unordered_map<std::string, CommandKeyRecord> command_keys_;
+  // Derived from command_keys_ (views of the map's keys): package-scoped keys by package, and
+  // the others by expiry.
+  std::unordered_map<PackageId, std::vector<std::string_view>> command_keys_of_;
+  std::set<std::pair<UtcMillis, std::string_view>> command_key_expiry_;
+  // Derived (rebuilt by apply; not part of the digest beyond what it is derived from).
+  // The London date of now_, kept with the clock: working it out (BST rules) cost more than
+  // the rest of an offer's terms check.
+  Date today_ = london_date(0);
+  // Per location: the payload hash's state after a provider command's type, provider and
+  // location, which are the same for every such command from it (payload_hash).
+  std::vector<std::array<std::uint64_t, kProviderCommandKinds>> payload_prefix_;
+  EligibilityIndex index_;
+  std::set<std::pair<UtcMillis, PackageId>> deadlines_;
+  std::vector<UtcMillis> deadline_of_;  // per package; 0 = none
+  std::vector<std::set<std::pair<UtcMillis, PackageId>>> closed_;  // per DPS, by closing time
+  mutable std::vector<LocationIndex> scratch_;
+};
+
+}  // namespace carebroker::engine

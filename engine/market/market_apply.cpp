@@ -1,0 +1,322 @@
+// Market::apply — the only code that changes market state. Each event carries everything its
+// change needs, so replaying the journal rebuilds the market without re-deciding anything.
+#include <algorithm>
+#include <iterator>
+
+#include "engine/market/market.h"
+
+namespace carebroker::engine {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+}  // namespace
+
+void Market::set_deadline(Package& p, UtcMillis when) {
+  clear_deadline(p);
+  deadline_of_[p.id - 1] = when;
+  deadlines_.insert({when, p.id});
+}
+
+void Market::clear_deadline(Package& p) {
+  UtcMillis& current = deadline_of_[p.id - 1];
+  if (current != 0) deadlines_.erase({current, p.id});
+  current = 0;
+}
+
+std::string Market::request_key(std::string_view provider, std::string_view request_id) {
+  std::string key;
+  key.reserve(provider.size() + 1 + request_id.size());
+  key.append(provider).push_back('\n');  // never inside an id: ids are validated printable
+  key.append(request_id);
+  return key;
+}
+
+void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
+  p.status = status;
+  p.closed_at = at;
+  clear_deadline(p);
+  closed_[p.dps].insert({at, p.id});
+}
+
+void Market::remember_request(const RequestRef& ref, PackageId package, LocationIndex location) {
+  if (ref.request_id.empty()) return;
+  // The request came from the event's location, whose provider provider_request checked, so
+  // the location names the provider's index without a look-up by id; the look-up remains for
+  // an event that says otherwise. The provider was registered when the command was validated
+  // and is never removed, so it is found.
+  const LocationIndex by_location = locations_[location].provider_index;
+  const auto provider =
+      providers_[by_location].id == ref.provider ? std::optional(by_location) : provider_index(ref.provider);
+  if (!provider) return;
+  requests_.insert(RequestKey(*provider, ref.request_id), RequestRecord{ref.payload_hash, package});
+}
+
+void Market::remember_command_key(const CommandKeyRecorded& e) {
+  auto [it, inserted] = command_keys_.try_emplace(request_key(e.caller, e.key),
+                                                  CommandKeyRecord{e.payload_hash, e.package, e.expires_at});
+  if (!inserted) return;
+  if (e.expires_at == 0)
+    command_keys_of_[e.package].push_back(it->first);
+  else
+    command_key_expiry_.insert({e.expires_at, it->first});
+}
+
+void Market::expire_command_keys() {
+  while (!command_key_expiry_.empty() && command_key_expiry_.begin()->first <= now_) {
+    const std::string key(command_key_expiry_.begin()->second);  // a view of the node's key
+    command_key_expiry_.erase(command_key_expiry_.begin());
+    command_keys_.erase(key);
+  }
+}
+
+void Market::apply(const Event& event) {
+  std::visit(
+      overloaded{
+          [&](const ClockAdvanced& e) {
+            now_ = e.now;
+            today_ = london_date(now_);
+            expire_command_keys();
+          },
+          [&](const CategoryDefined& e) {
+            auto it = std::find(category_codes_.begin(), category_codes_.end(), e.category.code);
+            if (it != category_codes_.end()) {
+              categories_[it - category_codes_.begin()] = e.category;
+            } else {
+              categories_.push_back(e.category);
+              category_codes_.push_back(e.category.code);
+            }
+          },
+          [&](const DpsConfigured& e) {
+            int index = find_dps(e.config.code);
+            if (index < 0) {
+              dps_.push_back(e.config);
+              index = static_cast<int>(dps_.size()) - 1;
+            } else {
+              dps_[index] = e.config;
+            }
+            index_.reset_dps(index, e.config.tiers.size(), e.config.zones.size());
+            closed_.resize(dps_.size());
+            for (LocationIndex i = 0; i < locations_.size(); ++i)
+              if (const Membership* m = locations_[i].membership_of(index)) index_.update(i, *m);
+          },
+          [&](const CalendarSet& e) { calendar_ = e.calendar; },
+          [&](const ProviderRegistered& e) {
+            provider_by_id_[e.provider] = static_cast<LocationIndex>(providers_.size());
+            providers_.push_back(Provider{e.provider, e.name, false, false, {}, {}});
+          },
+          [&](const LocationRegistered& e) {
+            const LocationIndex index = static_cast<LocationIndex>(locations_.size());
+            const LocationIndex provider = provider_by_id_.at(e.provider);
+            Location loc;
+            loc.id = e.location;
+            loc.provider_id = e.provider;
+            loc.provider_index = provider;
+            loc.name = e.name;
+            loc.postcode = e.postcode;
+            loc.local_authority = e.local_authority;
+            payload_prefix_.push_back(payload_prefixes(loc));
+            locations_.push_back(std::move(loc));
+            location_by_id_[e.location] = index;
+            providers_[provider].locations.push_back(index);
+          },
+          [&](const ProviderStatusChanged& e) {
+            Provider& p = providers_[provider_by_id_.at(e.provider)];
+            p.in_administration = e.in_administration;
+            p.contract_terminated = e.contract_terminated;
+            p.status_reason = e.reason;
+          },
+          [&](const MembershipChanged& e) {
+            auto& memberships = locations_[e.location].memberships;
+            auto it = std::find_if(memberships.begin(), memberships.end(),
+                                   [&](const Membership& m) { return m.dps == e.membership.dps; });
+            if (it == memberships.end())
+              memberships.push_back(e.membership);
+            else
+              *it = e.membership;
+            index_.update(e.location, e.membership);
+          },
+          [&](const QualityInputsChanged& e) { locations_[e.location].quality = e.inputs; },
+          [&](const PackagePosted& e) {
+            Package p;
+            p.id = e.package;
+            p.spec = e.spec;
+            p.dps = e.dps;
+            p.lot = e.lot;
+            p.zone = e.zone;
+            p.route = e.route;
+            if (const DpsConfig& config = dps_[e.dps]; config.mode == DistributionMode::cascade)
+              for (const auto& tier : config.routes[e.route].tiers) p.route_tiers.push_back(config.tier_index(tier));
+            p.categories = e.categories;
+            p.urgency = e.urgency;
+            p.latest_start = e.latest_start;
+            p.posted_at = e.at;
+            p.status = PackageStatus::evaluating;
+            packages_.push_back(std::move(p));
+            people_.push_back(e.person);
+            deadline_of_.push_back(0);
+          },
+          [&](const TierOpened& e) {
+            Package& p = package_mut(e.package);
+            p.step = e.step;
+            p.round = 1;
+            p.status = PackageStatus::open;
+            p.opened_at = e.at;
+            p.closes_at = e.closes_at;
+            p.invited = e.invited;
+            std::vector<LocationIndex> merged;
+            merged.reserve(p.ever_invited.size() + e.invited.size());
+            std::set_union(p.ever_invited.begin(), p.ever_invited.end(), e.invited.begin(),
+                           e.invited.end(), std::back_inserter(merged));
+            p.ever_invited = std::move(merged);
+            p.offers.clear();
+            p.shortlist.clear();
+            p.has_award = false;
+            p.persons_choice = false;
+            p.award_reason.clear();
+            ++p.tiers_tried;
+            set_deadline(p, e.closes_at);
+          },
+          [&](const TierEnded& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::evaluating;
+            clear_deadline(p);
+          },
+          [&](const PackageUnsourced& e) {
+            mark_closed(package_mut(e.package), PackageStatus::unsourced, e.at);
+          },
+          [&](const PackageHeld& e) {
+            Package& p = package_mut(e.package);
+            p.held_from = p.status;
+            p.hold_remaining = std::max<UtcMillis>(0, p.closes_at - e.at);
+            p.status = PackageStatus::on_hold;
+            clear_deadline(p);
+          },
+          [&](const PackageReleased& e) {
+            Package& p = package_mut(e.package);
+            p.status = p.held_from;
+            p.closes_at = e.closes_at;
+            p.hold_remaining = 0;
+            set_deadline(p, e.closes_at);
+          },
+          [&](const PackageCancelled& e) {
+            mark_closed(package_mut(e.package), PackageStatus::cancelled, e.at);
+          },
+          [&](const PackageClosedForDirectPayment& e) {
+            mark_closed(package_mut(e.package), PackageStatus::direct_payment, e.at);
+          },
+          [&](const OfferPlaced& e) {
+            Package& p = package_mut(e.package);
+            Offer* o = p.offer_of(e.location);
+            if (!o) {
+              p.offers.push_back(Offer{});
+              o = &p.offers.back();
+              o->location = e.location;
+              o->placed_at = e.at;
+              o->version = 0;
+            }
+            o->price = e.price;
+            o->start_date = e.start_date;
+            o->must_meet_confirmed = e.must_meet_confirmed;
+            o->notes = e.notes;
+            o->amended_at = e.at;
+            o->withdrawn = false;
+            ++o->version;
+            o->abnormally_low = e.abnormally_low ? AbnormallyLow::pending : AbnormallyLow::not_flagged;
+            remember_request(e.request, e.package, e.location);
+          },
+          [&](const OfferWithdrawn& e) {
+            Package& p = package_mut(e.package);
+            if (Offer* o = p.offer_of(e.location)) {
+              o->withdrawn = true;
+              o->amended_at = e.at;
+            }
+            remember_request(e.request, e.package, e.location);
+          },
+          [&](const WindowClosed& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::evaluating;
+            clear_deadline(p);
+          },
+          [&](const ShortlistFormed& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::best_and_final;
+            p.round = 2;
+            p.shortlist = e.shortlist;
+            p.closes_at = e.closes_at;
+            set_deadline(p, e.closes_at);
+          },
+          [&](const AwardHeld& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::awaiting_decision;
+            p.award_location = e.location;
+            p.has_award = false;
+            clear_deadline(p);
+          },
+          [&](const AbnormallyLowDecided& e) {
+            Package& p = package_mut(e.package);
+            if (Offer* o = p.offer_of(e.location))
+              o->abnormally_low = e.accepted ? AbnormallyLow::accepted : AbnormallyLow::rejected;
+            if (p.status == PackageStatus::awaiting_decision) p.status = PackageStatus::evaluating;
+          },
+          [&](const AwardOffered& e) {
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::award_pending;
+            p.award_location = e.location;
+            p.has_award = true;
+            p.award_expires = e.expires_at;
+            p.persons_choice = e.persons_choice;
+            p.award_reason = e.reason;
+            set_deadline(p, e.expires_at);
+          },
+          [&](const AwardAccepted& e) {
+            mark_closed(package_mut(e.package), PackageStatus::placed, e.at);
+            remember_request(e.request, e.package, e.location);
+          },
+          [&](const AwardDeclined& e) {
+            Package& p = package_mut(e.package);
+            if (Offer* o = p.offer_of(e.location)) o->declined = true;
+            p.status = PackageStatus::evaluating;
+            p.has_award = false;
+            ++p.declines;
+            clear_deadline(p);
+            remember_request(e.request, e.package, e.location);
+          },
+          [&](const PackageHandedBack& e) {
+            Package& p = package_mut(e.package);
+            closed_[p.dps].erase({p.closed_at, p.id});
+            p.status = PackageStatus::evaluating;
+            p.has_award = false;
+            p.closed_at = 0;
+            ++p.hand_backs;
+            remember_request(e.request, e.package, e.location);
+          },
+          [&](const PackageRetired& e) {
+            Package& p = package_mut(e.package);
+            closed_[p.dps].erase({p.closed_at, p.id});
+            clear_deadline(p);
+            requests_.erase_package(p.id);
+            if (auto keys = command_keys_of_.find(p.id); keys != command_keys_of_.end()) {
+              for (const auto key : keys->second) command_keys_.erase(std::string(key));
+              command_keys_of_.erase(keys);
+            }
+            Package retired;
+            retired.id = p.id;
+            retired.dps = p.dps;
+            retired.status = p.status;
+            retired.closed_at = p.closed_at;
+            retired.retired = true;
+            p = std::move(retired);
+            people_[e.package - 1] = PersonDetails{};
+          },
+          [&](const CommandKeyRecorded& e) { remember_command_key(e); },
+      },
+      event);
+}
+
+}  // namespace carebroker::engine

@@ -1,0 +1,269 @@
+// Market command handlers for configuration, providers, locations, DPS membership and quality
+// inputs: the admin and compliance side of the market.
+#include <algorithm>
+
+#include "engine/market/admission.h"
+#include "engine/market/market.h"
+#include "engine/market/market_emitter.h"
+
+namespace carebroker::engine {
+namespace {
+
+constexpr std::size_t kMaxText = 200;
+
+bool bad_text(const std::string& s) { return s.empty() || s.size() > kMaxText; }
+
+}  // namespace
+
+Reply Market::handle(const DefineCategory& c, Emitter& e) {
+  if (bad_text(c.category.code) || bad_text(c.category.name))
+    return {reject(Code::invalid_config, "a category needs a code and a name of at most 200 characters")};
+  const bool exists = std::find(category_codes_.begin(), category_codes_.end(), c.category.code) !=
+                      category_codes_.end();
+  if (!exists && categories_.size() >= kMaxMaskBits)
+    return {reject(Code::invalid_config, "a deployment has at most 64 categories")};
+  e.emit(CategoryDefined{c.category});
+  return {};
+}
+
+Reply Market::handle(const ConfigureDps& c, Emitter& e) {
+  if (std::string problem = validate_config(c.config, categories_); !problem.empty())
+    return {reject(Code::invalid_config, problem)};
+  if (const int existing = find_dps(c.config.code); existing >= 0) {
+    // Enrolments index lots, zones and tiers by position: a change may add, never reorder or drop.
+    const DpsConfig& old = dps_[existing];
+    auto prefix = [](const auto& before, const auto& after, auto key) {
+      if (after.size() < before.size()) return false;
+      for (std::size_t i = 0; i < before.size(); ++i)
+        if (key(before[i]) != key(after[i])) return false;
+      return true;
+    };
+    if (!prefix(old.lots, c.config.lots, [](const Lot& l) { return l.code; }) ||
+        !prefix(old.zones, c.config.zones, [](const Zone& z) { return z.code; }) ||
+        !prefix(old.tiers, c.config.tiers, [](const std::string& t) { return t; }))
+      return {reject(Code::invalid_config,
+                     "a reconfiguration may add lots, zones and tiers but not remove or reorder them")};
+  }
+  e.emit(DpsConfigured{c.config});
+  return {};
+}
+
+Reply Market::handle(const SetCalendar& c, Emitter& e) {
+  WorkingCalendar cal;
+  cal.bank_holidays = c.bank_holidays;
+  std::sort(cal.bank_holidays.begin(), cal.bank_holidays.end());
+  cal.bank_holidays.erase(std::unique(cal.bank_holidays.begin(), cal.bank_holidays.end()),
+                          cal.bank_holidays.end());
+  e.emit(CalendarSet{std::move(cal)});
+  return {};
+}
+
+Reply Market::handle(const RegisterProvider& c, Emitter& e) {
+  if (bad_text(c.provider) || bad_text(c.name))
+    return {reject(Code::invalid_config, "a provider needs an id and a name of at most 200 characters")};
+  if (find_provider(c.provider))
+    return {reject(Code::provider_exists, "provider " + c.provider + " is already registered")};
+  e.emit(ProviderRegistered{c.provider, c.name});
+  return {};
+}
+
+Reply Market::handle(const RegisterLocation& c, Emitter& e) {
+  if (bad_text(c.location) || bad_text(c.name))
+    return {reject(Code::invalid_config, "a location needs an id and a name of at most 200 characters")};
+  if (!find_provider(c.provider))
+    return {reject(Code::unknown_provider, "no provider " + c.provider)};
+  if (find_location(c.location))
+    return {reject(Code::location_exists, "location " + c.location + " is already registered")};
+  e.emit(LocationRegistered{c.location, c.provider, c.name, c.postcode, c.local_authority});
+  return {};
+}
+
+Reply Market::handle(const SetProviderStatus& c, Emitter& e) {
+  if (!find_provider(c.provider)) return {reject(Code::unknown_provider, "no provider " + c.provider)};
+  if ((c.in_administration || c.contract_terminated) && c.reason.empty())
+    return {reject(Code::reason_required, "administration or termination needs a reason")};
+  e.emit(ProviderStatusChanged{c.provider, c.in_administration, c.contract_terminated, c.reason});
+  return {};
+}
+
+Status Market::find_membership(const std::string& location, const std::string& dps,
+                               Membership_ref& out) const {
+  const auto loc = find_location(location);
+  if (!loc) return reject(Code::unknown_location, "no location " + location);
+  const int d = find_dps(dps);
+  if (d < 0) return reject(Code::unknown_dps, "no DPS " + dps);
+  out = {*loc, d, locations_[*loc].membership_of(d)};
+  return {};
+}
+
+Reply Market::handle(const ApplyToDps& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (Status s = admission_allows(AdmissionAction::apply, ref.membership, c.location, c.dps); !s.ok()) return {s};
+  Membership m;
+  m.dps = ref.dps;
+  m.status = *admission_transition(AdmissionAction::apply).to;
+  m.applied_at = now_;
+  m.decision_due = calendar_.add_working_days(now_, dps_[ref.dps].windows.admission_working_days);
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Reply Market::handle(const ExtendAssessment& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (Status s = admission_allows(AdmissionAction::extend, ref.membership, c.location, c.dps); !s.ok()) return {s};
+  if (ref.membership->extended)
+    return {reject(Code::assessment_already_extended, "the assessment was already extended")};
+  Membership m = *ref.membership;
+  m.extended = true;
+  m.decision_due =
+      calendar_.add_working_days(m.applied_at, dps_[ref.dps].windows.admission_extended_working_days);
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Status Market::membership_terms(const DpsConfig& dps, int /*dps_index*/,
+                                const std::vector<std::string>& lots,
+                                const std::vector<std::string>& categories,
+                                const std::vector<std::string>& zones, const std::string& tier,
+                                int capacity, Membership& m) const {
+  m.lots = 0;
+  m.categories = 0;
+  m.zones = 0;
+  if (lots.empty()) return reject(Code::unknown_lot, "enrol the location in at least one lot");
+  for (const auto& l : lots) {
+    const int i = dps.lot_index(l);
+    if (i < 0) return reject(Code::unknown_lot, "no lot " + l + " in " + dps.code);
+    m.lots |= LotMask{1} << i;
+  }
+  if (categories.empty()) return reject(Code::unknown_category, "declare at least one category");
+  for (const auto& cat : categories) {
+    if (std::find(dps.categories.begin(), dps.categories.end(), cat) == dps.categories.end())
+      return reject(Code::unknown_category, dps.code + " does not buy category " + cat);
+    const auto bit = std::find(category_codes_.begin(), category_codes_.end(), cat) - category_codes_.begin();
+    m.categories |= CategoryMask{1} << bit;
+  }
+  if (zones.empty()) return reject(Code::unknown_zone, "serve at least one zone");
+  for (const auto& z : zones) {
+    const int i = dps.zone_index(z);
+    if (i < 0) return reject(Code::unknown_zone, "no zone " + z + " in " + dps.code);
+    m.zones |= ZoneMask{1} << i;
+  }
+  m.tier = dps.tier_index(tier);
+  if (m.tier < 0) return reject(Code::unknown_tier, "no tier '" + tier + "' in " + dps.code);
+  if (capacity < 0) return reject(Code::invalid_config, "capacity cannot be negative");
+  m.capacity = capacity;
+  return {};
+}
+
+Reply Market::handle(const AdmitToDps& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (Status s = admission_allows(AdmissionAction::admit, ref.membership, c.location, c.dps); !s.ok()) return {s};
+  Membership m = *ref.membership;
+  if (Status s = membership_terms(dps_[ref.dps], ref.dps, c.lots, c.categories, c.zones, c.tier,
+                                  c.capacity, m);
+      !s.ok())
+    return {s};
+  m.status = *admission_transition(AdmissionAction::admit).to;
+  m.reason.clear();
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Reply Market::handle(const UpdateMembership& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (Status s = admission_allows(AdmissionAction::update_terms, ref.membership, c.location, c.dps); !s.ok())
+    return {s};
+  Membership m = *ref.membership;
+  if (Status s = membership_terms(dps_[ref.dps], ref.dps, c.lots, c.categories, c.zones, c.tier,
+                                  c.capacity, m);
+      !s.ok())
+    return {s};
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Reply Market::handle(const RefuseApplication& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (Status s = admission_allows(AdmissionAction::refuse, ref.membership, c.location, c.dps); !s.ok()) return {s};
+  if (c.reason.empty()) return {reject(Code::reason_required, "a refusal needs a reason")};
+  Membership m = *ref.membership;
+  m.status = *admission_transition(AdmissionAction::refuse).to;
+  m.reason = c.reason;
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Reply Market::handle(const SuspendMembership& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (Status s = admission_allows(AdmissionAction::suspend, ref.membership, c.location, c.dps); !s.ok()) return {s};
+  if (c.reason.empty()) return {reject(Code::reason_required, "a suspension needs a reason")};
+  Membership m = *ref.membership;
+  m.status = *admission_transition(AdmissionAction::suspend).to;
+  m.reason = c.reason;
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Reply Market::handle(const ReinstateMembership& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (Status s = admission_allows(AdmissionAction::reinstate, ref.membership, c.location, c.dps); !s.ok())
+    return {s};
+  Membership m = *ref.membership;
+  m.status = *admission_transition(AdmissionAction::reinstate).to;
+  m.reason.clear();
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Reply Market::handle(const ExitDps& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (Status s = admission_allows(AdmissionAction::exit, ref.membership, c.location, c.dps); !s.ok()) return {s};
+  if (c.reason.empty()) return {reject(Code::reason_required, "an exit needs a reason")};
+  Membership m = *ref.membership;
+  m.status = *admission_transition(AdmissionAction::exit).to;
+  m.reason = c.reason;
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Reply Market::handle(const UpdateQualityInputs& c, Emitter& e) {
+  const auto loc = find_location(c.location);
+  if (!loc) return {reject(Code::unknown_location, "no location " + c.location)};
+  if (c.self_assessment && (*c.self_assessment < -1 || *c.self_assessment > 100))
+    return {reject(Code::invalid_quality_input, "self-assessment must be 0..100 (or -1 to clear)")};
+  if (c.unexpected_deaths_under_investigation && *c.unexpected_deaths_under_investigation < 0)
+    return {reject(Code::invalid_quality_input, "unexpected deaths cannot be negative")};
+  if (c.record_safeguarding_decisions < 0 || c.record_substantiated_concerns < 0 ||
+      c.record_safeguarding_decisions > 100 || c.record_substantiated_concerns > 100)
+    return {reject(Code::invalid_quality_input, "record 0..100 new decisions or concerns at a time")};
+  if (c.embargo == true && c.embargo_reason.empty())
+    return {reject(Code::reason_required, "an embargo needs a reason")};
+  QualityInputs q = locations_[*loc].quality;
+  if (c.cqc) q.cqc = *c.cqc;
+  if (c.pamms) q.pamms = *c.pamms;
+  if (c.self_assessment) q.self_assessment = *c.self_assessment;
+  if (c.fsa) q.fsa = *c.fsa;
+  if (c.embargo) {
+    q.embargo = *c.embargo;
+    q.embargo_reason = *c.embargo ? c.embargo_reason : std::string();
+  }
+  if (c.default_notice) q.default_notice = *c.default_notice;
+  if (c.unexpected_deaths_under_investigation)
+    q.unexpected_deaths_under_investigation = *c.unexpected_deaths_under_investigation;
+  if (c.registered_manager_vacancy) q.registered_manager_vacancy = *c.registered_manager_vacancy;
+  q.safeguarding_decisions.insert(q.safeguarding_decisions.end(), c.record_safeguarding_decisions, now_);
+  q.substantiated_concerns.insert(q.substantiated_concerns.end(), c.record_substantiated_concerns, now_);
+  if (q == locations_[*loc].quality) return {};
+  e.emit(QualityInputsChanged{*loc, std::move(q)});
+  return {};
+}
+
+}  // namespace carebroker::engine

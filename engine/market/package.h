@@ -1,0 +1,146 @@
+// A care package, its offers and its place in the mini-competition life cycle.
+// The person's identity is not here: the market keeps it apart (PersonDetails) and releases it
+// only to the location that accepted the award. Plain state; not thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/market/types.h"
+
+namespace carebroker::engine {
+
+struct VisitPattern {
+  int visits_per_day = 0;  ///< 0 = no fixed pattern
+  int minutes_per_visit = 0;
+  int days_per_week = 0;
+  bool operator==(const VisitPattern&) const = default;
+  std::int64_t minutes_per_week() const {
+    return static_cast<std::int64_t>(visits_per_day) * minutes_per_visit * days_per_week;
+  }
+};
+
+/// The person behind a package: held apart, never broadcast.
+struct PersonDetails {
+  std::string name;
+  std::string address;
+  std::string postcode;
+  std::string case_reference;
+  bool operator==(const PersonDetails&) const = default;
+};
+
+/// What a brokerage officer posts.
+struct PackageSpec {
+  std::string dps;
+  std::string lot;
+  std::vector<std::string> categories;
+  std::string zone;               ///< optional when postcode_district is given
+  std::string postcode_district;  ///< e.g. "B13"
+  std::int64_t quantity = 0;      ///< minutes per week (hours lots), places, or sessions per week
+  VisitPattern visits;
+  bool double_handed = false;
+  Date start_date = 0;
+  std::vector<std::string> needs;
+  std::vector<std::string> outcomes;
+  std::vector<std::string> must_meet;
+  Urgency urgency = Urgency::standard;  ///< standard becomes planned when the start is far off
+  Funder funder = Funder::council;
+  Pence price_ceiling = 0;  ///< 0 = the lot's rate band only
+  UtcMillis window = 0;     ///< 0 = the DPS default for the urgency
+  std::string officer;
+  bool operator==(const PackageSpec&) const = default;
+};
+
+enum class PackageStatus : std::uint8_t {
+  open,               ///< a tier's window is open for offers
+  best_and_final,     ///< the shortlist may improve its offers
+  evaluating,         ///< the window has closed; ranking and award in progress
+  awaiting_decision,  ///< the top offer is abnormally low; an officer must decide
+  award_pending,      ///< offered to a location, waiting for it to accept
+  on_hold,
+  placed,
+  unsourced,
+  cancelled,
+  direct_payment,
+};
+std::string_view to_string(PackageStatus);
+bool is_closed(PackageStatus);
+
+enum class AbnormallyLow : std::uint8_t { not_flagged, pending, accepted, rejected };
+std::string_view to_string(AbnormallyLow);
+
+struct Offer {
+  LocationIndex location = 0;
+  Pence price = 0;
+  Date start_date = 0;
+  bool must_meet_confirmed = false;
+  std::string notes;
+  UtcMillis placed_at = 0;
+  UtcMillis amended_at = 0;
+  int version = 1;
+  bool withdrawn = false;
+  bool declined = false;  ///< this location declined (or let lapse) the award at this tier
+  AbnormallyLow abnormally_low = AbnormallyLow::not_flagged;
+  bool operator==(const Offer&) const = default;
+};
+
+struct ShortlistEntry {
+  LocationIndex location = 0;
+  int rank = 0;
+  bool operator==(const ShortlistEntry&) const = default;
+};
+
+struct Package {
+  PackageId id = 0;
+  PackageSpec spec;
+  // Resolved from the spec at posting.
+  int dps = -1;
+  int lot = -1;
+  int zone = -1;
+  CategoryMask categories = 0;
+  int route = -1;
+  /// The route's tiers (indexes into the DPS's tiers) as they were when the package was posted,
+  /// so a later reconfiguration of the routes cannot move a package mid-competition. Empty when
+  /// the DPS distributes to everyone at once.
+  std::vector<int> route_tiers;
+  Urgency urgency = Urgency::standard;  ///< effective urgency (standard or planned, or urgent)
+  Date latest_start = 0;
+  UtcMillis posted_at = 0;
+  // Life cycle.
+  PackageStatus status = PackageStatus::open;
+  PackageStatus held_from = PackageStatus::open;
+  UtcMillis hold_remaining = 0;
+  int step = 0;   ///< position in the route's tiers
+  int round = 1;  ///< 2 during best-and-final
+  UtcMillis opened_at = 0;
+  UtcMillis closes_at = 0;
+  std::vector<LocationIndex> invited;  ///< sorted; who was broadcast at this step
+  std::vector<LocationIndex> ever_invited;  ///< sorted; who was broadcast at any step
+  std::vector<Offer> offers;           ///< offers at this step, in order of first placement
+  std::vector<ShortlistEntry> shortlist;
+  LocationIndex award_location = 0;
+  bool has_award = false;
+  UtcMillis award_expires = 0;
+  bool persons_choice = false;
+  std::string award_reason;
+  int tiers_tried = 0;
+  int declines = 0;
+  int hand_backs = 0;
+  UtcMillis closed_at = 0;
+  bool retired = false;  ///< closed long ago: in the store's archive, no longer in memory
+  bool operator==(const Package&) const = default;
+
+  const Offer* offer_of(LocationIndex loc) const {
+    for (const auto& o : offers)
+      if (o.location == loc) return &o;
+    return nullptr;
+  }
+  Offer* offer_of(LocationIndex loc) {
+    for (auto& o : offers)
+      if (o.location == loc) return &o;
+    return nullptr;
+  }
+  bool was_invited(LocationIndex loc) const;
+};
+
+}  // namespace carebroker::engine

@@ -1,0 +1,62 @@
+// Providers (organisations) and their locations (CQC-registered services), and a location's
+// membership of each DPS: the admission life cycle and what it is enrolled in.
+// A location is what is admitted, rated and bids. Plain state; not thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/market/quality.h"
+#include "engine/market/types.h"
+
+namespace carebroker::engine {
+
+struct Provider {
+  std::string id;  ///< CQC provider ID, e.g. "1-101641521"
+  std::string name;
+  bool in_administration = false;
+  bool contract_terminated = false;
+  std::string status_reason;
+  std::vector<LocationIndex> locations;
+  bool operator==(const Provider&) const = default;
+};
+
+enum class MembershipStatus : std::uint8_t { under_assessment, admitted, refused, suspended, exited };
+std::string_view to_string(MembershipStatus);
+
+/// A location's standing in one DPS. Masks index the DPS's lots and zones and the deployment's
+/// categories.
+struct Membership {
+  int dps = -1;
+  MembershipStatus status = MembershipStatus::under_assessment;
+  UtcMillis applied_at = 0;
+  UtcMillis decision_due = 0;  ///< 10 working days after applying; 15 when extended
+  bool extended = false;
+  LotMask lots = 0;
+  CategoryMask categories = 0;
+  ZoneMask zones = 0;
+  int tier = -1;
+  int capacity = 0;  ///< declared capacity, in the lot's unit per week (hours, places, sessions)
+  std::string reason;  ///< refusal, suspension or exit reason
+  bool operator==(const Membership&) const = default;
+};
+
+struct Location {
+  std::string id;  ///< CQC location ID, e.g. "1-2375497294"
+  std::string provider_id;
+  LocationIndex provider_index = 0;  ///< index into the provider table
+  std::string name;
+  std::string postcode;
+  std::string local_authority;
+  QualityInputs quality;
+  std::vector<Membership> memberships;  ///< at most one per DPS
+  bool operator==(const Location&) const = default;
+
+  const Membership* membership_of(int dps) const {
+    for (const auto& m : memberships)
+      if (m.dps == dps) return &m;
+    return nullptr;
+  }
+};
+
+}  // namespace carebroker::engine

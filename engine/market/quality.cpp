@@ -1,0 +1,138 @@
+// The composite quality score and the early-warning (RAG) rating.
+#include "engine/market/quality.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace carebroker::engine {
+namespace {
+
+int cqc_points(CqcRating r, const QualityPolicy& p) {
+  switch (r) {
+    case CqcRating::outstanding: return p.cqc_outstanding;
+    case CqcRating::good: return p.cqc_good;
+    case CqcRating::requires_improvement: return p.cqc_requires_improvement;
+    case CqcRating::inadequate: return p.cqc_inadequate;
+    case CqcRating::none: break;
+  }
+  return p.neutral_points;
+}
+
+int pamms_points(PammsRating r, const QualityPolicy& p) {
+  switch (r) {
+    case PammsRating::excellent: return p.pamms_excellent;
+    case PammsRating::good: return p.pamms_good;
+    case PammsRating::requires_improvement: return p.pamms_requires_improvement;
+    case PammsRating::poor: return p.pamms_poor;
+    case PammsRating::none: break;
+  }
+  return p.neutral_points;
+}
+
+std::size_t count_since(const std::vector<UtcMillis>& when, UtcMillis since) {
+  return static_cast<std::size_t>(
+      std::count_if(when.begin(), when.end(), [&](UtcMillis t) { return t >= since; }));
+}
+
+}  // namespace
+
+QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p) {
+  QualityScore s;
+  const bool self_missing = in.self_assessment < 0;
+  s.parts = {
+      {"PAMMS", std::string(to_string(in.pamms)), pamms_points(in.pamms, p), p.pamms_weight_pct,
+       in.pamms == PammsRating::none},
+      {"CQC", std::string(to_string(in.cqc)), cqc_points(in.cqc, p), p.cqc_weight_pct,
+       in.cqc == CqcRating::none},
+      {"self-assessment", self_missing ? "none" : std::to_string(in.self_assessment),
+       self_missing ? p.neutral_points : in.self_assessment, p.self_assessment_weight_pct,
+       self_missing},
+  };
+  int weighted = 0;  // points × percent, exact
+  for (const auto& part : s.parts) {
+    weighted += part.points * part.weight_pct;
+    s.provisional = s.provisional || (part.missing && part.weight_pct > 0);
+  }
+  s.score = weighted / 100.0;
+  return s;
+}
+
+std::string QualityScore::explain() const {
+  std::string out = "quality = ";
+  char buf[96];
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto& part = parts[i];
+    const bool numeric = part.rating == std::to_string(part.points);  // a score, not a rating
+    std::snprintf(buf, sizeof buf, "%s%.2f×%s %s%s%s%s", i ? " + " : "", part.weight_pct / 100.0,
+                  part.input.c_str(), part.rating.c_str(), numeric ? "" : " ",
+                  numeric ? "" : std::to_string(part.points).c_str(),
+                  part.missing ? " (missing: neutral)" : "");
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, " = %.2f%s", score, provisional ? " (provisional)" : "");
+  out += buf;
+  return out;
+}
+
+namespace {
+
+/// The early-warning rules, once. `red` / `amber` receive a reason only when non-null, so the
+/// broadcast path (both null) builds no strings.
+Rag evaluate_risk(const QualityInputs& in, bool in_administration, const RiskPolicy& p, UtcMillis now,
+                  std::vector<std::string>* red, std::vector<std::string>* amber) {
+  bool is_red = false, is_amber = false;
+  auto flag = [](bool& level, std::vector<std::string>* sink, auto&& reason) {
+    level = true;
+    if (sink) sink->push_back(reason());
+  };
+  if (in.cqc == CqcRating::inadequate) flag(is_red, red, [] { return std::string("CQC rating inadequate"); });
+  if (in.pamms == PammsRating::poor) flag(is_red, red, [] { return std::string("PAMMS rating poor"); });
+  if (in.embargo)
+    flag(is_red, red, [&] {
+      return in.embargo_reason.empty() ? std::string("embargo on new placements")
+                                       : "embargo on new placements: " + in.embargo_reason;
+    });
+  if (in_administration) flag(is_red, red, [] { return std::string("provider in administration"); });
+  if (in.default_notice) flag(is_red, red, [] { return std::string("contract default notice in force"); });
+  if (in.unexpected_deaths_under_investigation > 0)
+    flag(is_red, red, [] { return std::string("unexpected death under investigation"); });
+  if (is_red && !red) return Rag::red;  // nothing more to learn on the fast path
+
+  if (in.cqc == CqcRating::requires_improvement)
+    flag(is_amber, amber, [] { return std::string("CQC rating requires improvement"); });
+  if (in.pamms == PammsRating::requires_improvement)
+    flag(is_amber, amber, [] { return std::string("PAMMS rating requires improvement"); });
+  if (in.fsa == FsaRating::r0 || in.fsa == FsaRating::r1 || in.fsa == FsaRating::r2)
+    flag(is_amber, amber, [&] { return "FSA hygiene rating " + std::string(to_string(in.fsa)); });
+  const UtcMillis since = now - static_cast<UtcMillis>(p.lookback_days) * kMillisPerDay;
+  if (auto n = count_since(in.safeguarding_decisions, since);
+      n >= static_cast<std::size_t>(p.amber_safeguarding_decisions))
+    flag(is_amber, amber, [&] {
+      return std::to_string(n) + " safeguarding decisions in " + std::to_string(p.lookback_days) + " days";
+    });
+  if (auto n = count_since(in.substantiated_concerns, since);
+      n >= static_cast<std::size_t>(p.amber_substantiated_concerns))
+    flag(is_amber, amber, [&] {
+      return std::to_string(n) + " substantiated concerns in " + std::to_string(p.lookback_days) + " days";
+    });
+  if (in.registered_manager_vacancy)
+    flag(is_amber, amber, [] { return std::string("registered manager vacancy"); });
+  return is_red ? Rag::red : is_amber ? Rag::amber : Rag::green;
+}
+
+}  // namespace
+
+RiskRating risk_rating(const QualityInputs& in, bool in_administration, const RiskPolicy& p,
+                       UtcMillis now) {
+  RiskRating r;
+  std::vector<std::string> amber;
+  r.rag = evaluate_risk(in, in_administration, p, now, &r.reasons, &amber);
+  if (r.rag != Rag::green) r.reasons.insert(r.reasons.end(), amber.begin(), amber.end());
+  return r;
+}
+
+Rag risk_level(const QualityInputs& in, bool in_administration, const RiskPolicy& p, UtcMillis now) {
+  return evaluate_risk(in, in_administration, p, now, nullptr, nullptr);
+}
+
+}  // namespace carebroker::engine

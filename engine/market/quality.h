@@ -1,0 +1,66 @@
+// Quality and risk inputs of a location, and the two judgements derived from them:
+// the composite quality score (0..100, provisional when an input is missing) and the
+// Green/Amber/Red early-warning rating with its reasons. Rules come from QualityPolicy and
+// RiskPolicy (DOMAIN.md "Defaults"). Pure functions; not thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/market/config.h"
+#include "engine/market/types.h"
+
+namespace carebroker::engine {
+
+/// Everything the council knows about a location's quality and risk: the ten kinds of
+/// early-warning intelligence (administration lives on the provider).
+struct QualityInputs {
+  CqcRating cqc = CqcRating::none;
+  PammsRating pamms = PammsRating::none;
+  int self_assessment = -1;  ///< 0..100 as validated; -1 = not submitted
+  FsaRating fsa = FsaRating::not_applicable;
+  std::vector<UtcMillis> safeguarding_decisions;  ///< when each was decided
+  std::vector<UtcMillis> substantiated_concerns;  ///< when each was substantiated
+  bool embargo = false;                           ///< no new placements
+  std::string embargo_reason;
+  bool default_notice = false;
+  int unexpected_deaths_under_investigation = 0;
+  bool registered_manager_vacancy = false;
+  bool operator==(const QualityInputs&) const = default;
+};
+
+/// One weighted part of the quality score, for the explanation.
+struct QualityPart {
+  std::string input;   ///< "PAMMS", "CQC", "self-assessment"
+  std::string rating;  ///< "good", "none", "80"
+  int points = 0;
+  int weight_pct = 0;
+  bool missing = false;
+  bool operator==(const QualityPart&) const = default;
+};
+
+struct QualityScore {
+  double score = 0;  ///< 0..100, always a whole number of hundredths (Σ points × weight% / 100)
+  bool provisional = false;
+  std::vector<QualityPart> parts;
+  /// "quality = 0.40×PAMMS good 75 + 0.40×CQC none 50 (missing) + 0.20×self 80 = 66.00 (provisional)"
+  std::string explain() const;
+  bool operator==(const QualityScore&) const = default;
+};
+
+QualityScore quality_score(const QualityInputs&, const QualityPolicy&);
+
+struct RiskRating {
+  Rag rag = Rag::green;
+  std::vector<std::string> reasons;  ///< why Red or Amber, e.g. "CQC inadequate"
+  bool operator==(const RiskRating&) const = default;
+};
+
+/// `now` bounds the look-back window for dated intelligence; `in_administration` comes from the
+/// provider (an organisation-level fact).
+RiskRating risk_rating(const QualityInputs&, bool in_administration, const RiskPolicy&,
+                       UtcMillis now);
+/// The same rules as risk_rating, without the reasons: allocates nothing (the broadcast path).
+Rag risk_level(const QualityInputs&, bool in_administration, const RiskPolicy&, UtcMillis now);
+
+}  // namespace carebroker::engine

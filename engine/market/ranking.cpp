@@ -1,0 +1,182 @@
+// Price/quality ranking with explanations.
+#include "engine/market/ranking.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace carebroker::engine {
+
+std::string format_pence(Pence p) {
+  char buf[32];
+  const char* sign = p < 0 ? "-" : "";
+  const Pence a = p < 0 ? -p : p;
+  std::snprintf(buf, sizeof buf, "%s£%lld.%02lld", sign, static_cast<long long>(a / 100),
+                static_cast<long long>(a % 100));
+  return buf;
+}
+
+std::string_view to_string(OfferGate g) {
+  switch (g) {
+    case OfferGate::none: return "none";
+    case OfferGate::withdrawn: return "withdrawn";
+    case OfferGate::no_longer_admitted: return "no_longer_admitted";
+    case OfferGate::placement_barred: return "placement_barred";
+    case OfferGate::outside_rate_band: return "outside_rate_band";
+    case OfferGate::rejected_abnormally_low: return "rejected_abnormally_low";
+    case OfferGate::below_min_quality: return "below_min_quality";
+    case OfferGate::quality_zero: return "quality_zero";
+  }
+  return "unknown";
+}
+
+namespace {
+
+/// The first gate the offer fails (OfferGate::none when it passes them all), and why in words.
+OfferGate failed_gate(const RankingCandidate& c, const RankingPolicy& policy, std::string& why) {
+  switch (c.gate) {
+    case OfferGate::none: break;
+    case OfferGate::withdrawn: why = "withdrawn by the provider"; return c.gate;
+    case OfferGate::no_longer_admitted: why = "location no longer admitted"; return c.gate;
+    case OfferGate::placement_barred: why = "location may not take new placements: " + c.gate_detail; return c.gate;
+    case OfferGate::outside_rate_band: why = "price outside the lot's current rate band"; return c.gate;
+    default: why = c.gate_detail; return c.gate;
+  }
+  if (c.abnormally_low == AbnormallyLow::rejected) {
+    why = "rejected as abnormally low after the officer judged its explanation";
+    return OfferGate::rejected_abnormally_low;
+  }
+  if (c.quality.score < policy.min_quality) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "quality %.2f is below the minimum %d", c.quality.score,
+                  policy.min_quality);
+    why = buf;
+    return OfferGate::below_min_quality;
+  }
+  if (policy.scheme == RankingScheme::quality_adjusted_price && c.quality.score <= 0) {
+    why = "quality 0: a quality-adjusted price is undefined";
+    return OfferGate::quality_zero;
+  }
+  return OfferGate::none;
+}
+
+void score_split(RankedOffer& r, Pence lowest, const RankingPolicy& p, bool text) {
+  const double wp = p.price_weight_pct / 100.0;
+  const double wq = p.quality_weight_pct / 100.0;
+  const double price_ratio = static_cast<double>(lowest) / static_cast<double>(r.offer.price);
+  const double quality_ratio = r.offer.quality.score / 100.0;
+  const double price_part = wp * price_ratio;
+  const double quality_part = wq * quality_ratio;
+  r.score = price_part + quality_part;
+  if (!text) return;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "score = %.2f × lowest/price + %.2f × quality/100 = %.2f × %lld/%lld + %.2f × "
+                "%.2f/100 = %.2f × %.4f + %.2f × %.4f = %.4f + %.4f = %.4f",
+                wp, wq, wp, static_cast<long long>(lowest), static_cast<long long>(r.offer.price),
+                wq, r.offer.quality.score, wp, price_ratio, wq, quality_ratio, price_part,
+                quality_part, r.score);
+  r.explanation = buf;
+}
+
+void score_quality_adjusted(RankedOffer& r, bool text) {
+  r.score = static_cast<double>(r.offer.price) * 100.0 / r.offer.quality.score;
+  if (!text) return;
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "quality-adjusted price = price × 100 / quality = %lld × 100 / %.2f = %.2f "
+                "(pence per quality point ×100; lowest wins)",
+                static_cast<long long>(r.offer.price), r.offer.quality.score, r.score);
+  r.explanation = buf;
+}
+
+}  // namespace
+
+namespace {
+
+/// Exact comparison of two acceptable offers' scores: -1 when a ranks above b, 1 below, 0 tie.
+/// With q = quality×100 (an integer): split score = (wp·lowest·10⁴ + wq·q·price) / (10⁶·price);
+/// quality-adjusted price = price × 10⁴ / q, lowest wins.
+int compare_scores(const RankedOffer& a, const RankedOffer& b, Pence lowest, const RankingPolicy& p) {
+  __extension__ typedef __int128 Wide;
+  const Wide pa = a.offer.price, pb = b.offer.price;
+  // Quality scores are whole hundredths (quality.h), so ×100 recovers them exactly.
+  const Wide qa = std::llround(a.offer.quality.score * 100), qb = std::llround(b.offer.quality.score * 100);
+  Wide left, right;  // compare a's score with b's, each scaled by the other's denominator
+  if (p.scheme == RankingScheme::price_quality_split) {
+    const Wide na = Wide(p.price_weight_pct) * lowest * 10000 + Wide(p.quality_weight_pct) * qa * pa;
+    const Wide nb = Wide(p.price_weight_pct) * lowest * 10000 + Wide(p.quality_weight_pct) * qb * pb;
+    left = na * pb;
+    right = nb * pa;
+    return left > right ? -1 : left < right ? 1 : 0;  // higher wins
+  }
+  left = pa * qb;
+  right = pb * qa;
+  return left < right ? -1 : left > right ? 1 : 0;  // lower wins
+}
+
+}  // namespace
+
+Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolicy& policy, bool explain) {
+  Ranking out;
+  out.scheme = policy.scheme;
+  out.offers.reserve(candidates.size());
+  for (auto& c : candidates) {
+    RankedOffer r;
+    r.failed_gate = failed_gate(c, policy, r.not_acceptable_reason);
+    r.acceptable = r.failed_gate == OfferGate::none;
+    r.offer = std::move(c);
+    if (r.acceptable && (out.lowest == 0 || r.offer.price < out.lowest)) out.lowest = r.offer.price;
+    out.offers.push_back(std::move(r));
+  }
+  for (auto& r : out.offers) {
+    if (!r.acceptable) {
+      if (explain) r.explanation = "not ranked: " + r.not_acceptable_reason;
+      continue;
+    }
+    if (policy.scheme == RankingScheme::price_quality_split)
+      score_split(r, out.lowest, policy, explain);
+    else
+      score_quality_adjusted(r, explain);
+  }
+  std::stable_sort(out.offers.begin(), out.offers.end(), [&](const RankedOffer& a, const RankedOffer& b) {
+    if (a.acceptable != b.acceptable) return a.acceptable;
+    if (a.acceptable)
+      if (const int c = compare_scores(a, b, out.lowest, policy); c != 0) return c < 0;
+    if (a.offer.amended_at != b.offer.amended_at) return a.offer.amended_at < b.offer.amended_at;
+    return a.offer.location_id < b.offer.location_id;
+  });
+  int rank = 0;
+  for (auto& r : out.offers) {
+    if (!r.acceptable) continue;
+    r.rank = ++rank;
+    if (!explain) continue;
+    r.explanation = "rank " + std::to_string(r.rank) + ": " + r.explanation + "; price " +
+                    format_pence(r.offer.price) + "; " + r.offer.quality.explain();
+    if (r.offer.abnormally_low == AbnormallyLow::pending)
+      r.explanation += "; flagged abnormally low, awaiting the officer's decision";
+    else if (r.offer.abnormally_low == AbnormallyLow::accepted)
+      r.explanation += "; flagged abnormally low, explanation accepted";
+    if (r.offer.declined) r.explanation += "; declined the award";
+  }
+  return out;
+}
+
+const RankedOffer* Ranking::next_for_award() const {
+  for (const auto& r : offers)
+    if (r.acceptable && !r.offer.declined) return &r;
+  return nullptr;
+}
+
+const RankedOffer* Ranking::find(LocationIndex loc) const {
+  for (const auto& r : offers)
+    if (r.offer.location == loc) return &r;
+  return nullptr;
+}
+
+int Ranking::acceptable_count() const {
+  return static_cast<int>(std::count_if(offers.begin(), offers.end(),
+                                        [](const RankedOffer& r) { return r.acceptable; }));
+}
+
+}  // namespace carebroker::engine

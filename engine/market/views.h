@@ -1,0 +1,81 @@
+// What each kind of user may see of a package. A provider's view carries the broadcast
+// (needs, outcomes, hours, zone, start — never the person), its own offer, and its own rank and
+// score only when the rules allow (best-and-final shortlist, after the award); the person's
+// details only after it accepted the award. An officer's view carries everything.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/market/eligibility.h"
+#include "engine/market/package.h"
+#include "engine/market/ranking.h"
+#include "engine/market/types.h"
+
+namespace carebroker::engine {
+
+/// The anonymised package, as broadcast to eligible locations.
+struct BroadcastView {
+  PackageId package = 0;
+  std::string dps, lot;
+  std::vector<std::string> categories;
+  std::string zone, postcode_district;
+  Unit unit = Unit::hours;
+  std::int64_t quantity = 0;
+  VisitPattern visits;
+  bool double_handed = false;
+  Date start_date = 0;
+  Date latest_start = 0;
+  std::vector<std::string> needs, outcomes, must_meet;
+  Urgency urgency = Urgency::standard;
+  Funder funder = Funder::council;
+  Pence price_ceiling = 0;
+  std::string tier;
+  UtcMillis closes_at = 0;
+  bool operator==(const BroadcastView&) const = default;
+};
+
+struct OwnOfferView {
+  Pence price = 0;
+  Date start_date = 0;
+  bool must_meet_confirmed = false;
+  std::string notes;
+  UtcMillis amended_at = 0;
+  int version = 0;
+  bool withdrawn = false;
+  bool operator==(const OwnOfferView&) const = default;
+};
+
+/// Where the package stands, as this location may know it.
+enum class ProviderStanding : std::uint8_t {
+  open,                ///< bidding is open
+  best_and_final,      ///< shortlisted: may improve its offer
+  closed_for_bidding,  ///< evaluation under way
+  award_offered,       ///< the award is offered to this location: accept or decline
+  placed_with_you,
+  awarded_elsewhere,
+  closed,              ///< cancelled, unsourced, direct payment, or moved to another tier
+};
+std::string_view to_string(ProviderStanding);
+
+struct ProviderPackageView {
+  BroadcastView package;
+  ProviderStanding standing = ProviderStanding::open;
+  std::optional<OwnOfferView> own_offer;
+  std::optional<int> own_rank;      ///< shortlisted, or after the award
+  std::optional<double> own_score;  ///< after the award
+  std::optional<PersonDetails> person;  ///< only once this location accepted the award
+  bool operator==(const ProviderPackageView&) const = default;
+};
+
+struct OfficerPackageView {
+  const Package* package = nullptr;
+  const PersonDetails* person = nullptr;
+  std::string dps, lot, zone, tier;
+  Ranking ranking;
+  std::vector<LocationIndex> invited;
+  std::vector<Exclusion> exclusions;  ///< everyone not broadcast at this step, and why
+};
+
+}  // namespace carebroker::engine
