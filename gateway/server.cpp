@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/sequencer/thread_name.h"
 #include "gateway/connection_slots.h"
 #include "gateway/http_types.h"
 #include "gateway/static_files.h"
@@ -375,7 +376,11 @@ bool Server::start(std::string& error) {
   if (!impl_->listener->open(tcp::endpoint(address, impl_->port), error)) return false;
   impl_->listener->run();
   impl_->work.emplace(impl_->ioc.get_executor());
-  for (int i = 0; i < impl_->threads; ++i) impl_->workers.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 0; i < impl_->threads; ++i)
+    impl_->workers.emplace_back([this, i] {
+      sequencer::name_this_thread("cb-io-" + std::to_string(i));
+      impl_->ioc.run();
+    });
   return true;
 }
 

@@ -398,9 +398,12 @@ TEST_CASE("sequencer: replies to reads and commands in one batch are released in
   CHECK(released == std::vector<std::string>{"command A", "read R", "command B"});
 }
 
-TEST_CASE("sequencer: the next batch is computed while one is being persisted", "[sequencer]") {
-  // While batch N is held in the journal, the sequencer runs batch N+1 (its read runs), but
-  // nothing of N or N+1 is released.
+TEST_CASE("sequencer: what arrives while a batch syncs becomes the next batch, cut when the sync returns",
+          "[sequencer]") {
+  // Group commit as ../shared/ceiling does it: while batch N is held in the journal, commands
+  // queue and nothing runs; when N's append returns, everything that queued meanwhile runs as
+  // ONE batch (not a small batch cut early and the rest behind it), so a command waits for at
+  // most the sync in progress and its own. Nothing is released before it is durable.
   MemoryJournal memory;
   HeldJournal journal(memory);
   ManualClock clock(kMonday9am);
@@ -415,31 +418,35 @@ TEST_CASE("sequencer: the next batch is computed while one is being persisted", 
   Completions first(journal);
   REQUIRE(seq.submit(offer_command(0, p, "held-1"), first.make(0)));
   REQUIRE(journal.wait_held());  // batch N is in append, held
+  const int appends_before = memory.appends();
 
   std::promise<int> read_ran;
   std::promise<bool> read_done;
-  Completions second(journal);
-  REQUIRE(seq.submit(offer_command(1, p, "held-2"), second.make(0)));
+  Completions queued(journal);
+  REQUIRE(seq.submit(offer_command(1, p, "held-2"), queued.make(1)));
+  REQUIRE(seq.submit(offer_command(2, p, "held-3"), queued.make(2)));
   REQUIRE(seq.submit_read([&](const Market& m) { read_ran.set_value(static_cast<int>(m.find_package(p)->offers.size())); },
                           [&](bool durable) { read_done.set_value(durable); }));
   auto ran = read_ran.get_future();
-  REQUIRE(ran.wait_for(kTimeout) == std::future_status::ready);  // N+1 computed while N is held
-  CHECK(ran.get() == 2);                                          // it sees N's offer and its own
   auto done = read_done.get_future();
-  // N is still held: nothing of N or N+1 may have been released.
+  // N is still held: nothing of it was released, and nothing behind it ran.
+  CHECK(ran.wait_for(std::chrono::seconds(0)) != std::future_status::ready);
   CHECK(first.size() == 0);
-  CHECK(second.size() == 0);
-  CHECK(done.wait_for(std::chrono::seconds(0)) != std::future_status::ready);
+  CHECK(queued.size() == 0);
   CHECK(memory.last_seq() == before);
 
   journal.release();
   REQUIRE(first.wait_for(1));
-  REQUIRE(second.wait_for(1));
+  REQUIRE(queued.wait_for(2));
   REQUIRE(done.wait_for(kTimeout) == std::future_status::ready);
   CHECK(done.get());
+  CHECK(ran.get() == 3);                             // the read saw N's offer and both queued ones
+  CHECK(memory.appends() - appends_before == 2);     // N, then everything that queued behind it
   CHECK(first.entries()[0].result.durable);
-  CHECK(second.entries()[0].result.durable);
-  CHECK(second.entries()[0].journal_last_seq >= second.entries()[0].result.last_seq);
+  for (const auto& e : queued.entries()) {
+    CHECK(e.result.durable);
+    CHECK(e.journal_last_seq >= e.result.last_seq);  // released only once durable
+  }
   seq.stop();
 }
 
@@ -569,7 +576,11 @@ TEST_CASE("sequencer: a failed append fails exactly its batch and the market is 
   CHECK(offers == static_cast<int>(later.size()));
 }
 
-TEST_CASE("sequencer: a batch computed on top of a failed one fails too", "[sequencer]") {
+TEST_CASE("sequencer: commands queued behind a failed batch run on the market rebuilt from the journal",
+          "[sequencer]") {
+  // No batch is ever computed on top of one whose append has not returned: what queues behind a
+  // batch that then fails runs after the rebuild, on the journal's market — it never sees the
+  // failed batch, and is not failed with it.
   MemoryJournal memory;
   HeldJournal journal(memory);
   ManualClock clock(kMonday9am);
@@ -586,38 +597,32 @@ TEST_CASE("sequencer: a batch computed on top of a failed one fails too", "[sequ
   REQUIRE(seq.submit(offer_command(0, p, "pipe-0"), n.make(0)));
   REQUIRE(journal.wait_held());
 
-  // Batch N+1, computed on top of N while N is being written: its read sees N's offer.
+  // Queued while N is being written.
   Completions n1(journal);
   REQUIRE(seq.submit(offer_command(1, p, "pipe-1"), n1.make(0)));
   std::promise<int> read_ran;
   std::promise<bool> read_done;
   REQUIRE(seq.submit_read([&](const Market& m) { read_ran.set_value(static_cast<int>(m.find_package(p)->offers.size())); },
                           [&](bool durable) { read_done.set_value(durable); }));
-  auto ran = read_ran.get_future();
-  REQUIRE(ran.wait_for(kTimeout) == std::future_status::ready);
-  CHECK(ran.get() == 2);
 
   journal.release();
   REQUIRE(n.wait_for(1));
   REQUIRE(n1.wait_for(1));
   auto done = read_done.get_future();
   REQUIRE(done.wait_for(kTimeout) == std::future_status::ready);
-  CHECK_FALSE(done.get());  // it saw N, which never happened
+  CHECK(done.get());
+  CHECK(read_ran.get_future().get() == 1);  // pipe-1's offer only: N never happened
   CHECK_FALSE(n.entries()[0].result.durable);
-  CHECK_FALSE(n1.entries()[0].result.durable);
-  CHECK(n1.entries()[0].result.failure.find("io_error") != std::string::npos);
-  CHECK(memory.last_seq() == seq_before);
+  CHECK(n.entries()[0].result.failure.find("io_error") != std::string::npos);
+  CHECK(n1.entries()[0].result.durable);
+  CHECK(n1.entries()[0].result.reply.ok());
+  CHECK(n1.entries()[0].result.first_seq == seq_before + 1);  // nothing of N is in the journal
+  CHECK(seq.stats().rebuilds == 1);
 
-  // After the rebuild the market is the journal's: neither offer exists, both can be placed.
-  const auto offers = read_market<std::size_t>(seq, [p](const Market& m) { return m.find_package(p)->offers.size(); });
-  CHECK(offers.durable);
-  CHECK(offers.value == 0);
-  const auto again = run_all(seq, journal, {offer_command(1, p, "pipe-1"), offer_command(0, p, "pipe-0")});
+  // The failed offer can be placed again; the market is the journal's.
+  const auto again = run_all(seq, journal, {offer_command(0, p, "pipe-0")});
   CHECK(again[0].reply.ok());
   CHECK_FALSE(again[0].reply.replayed);
-  CHECK(again[0].first_seq == seq_before + 1);
-  CHECK(again[1].reply.ok());
-  CHECK(seq.stats().rebuilds == 1);
   CHECK(market_digest(seq) == recovered_digest(memory, SnapshotUse::none));
   seq.stop();
   CHECK(recovered_digest(memory, SnapshotUse::latest) == recovered_digest(memory, SnapshotUse::none));

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "engine/sequencer/thread_name.h"
+
 namespace carebroker::replica {
 
 ReplicaThread::ReplicaThread(std::string name, ReplicaObserver* observer, std::size_t max_reads)
@@ -13,7 +15,10 @@ ReplicaThread::~ReplicaThread() { stop(); }
 std::string ReplicaThread::start(std::string_view snapshot, std::uint64_t seq) {
   if (std::string error = replica_.start(snapshot, seq); !error.empty()) return error;
   applied_seq_ = seq;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    sequencer::name_this_thread("cb-" + name_);
+    run();
+  });
   return {};
 }
 

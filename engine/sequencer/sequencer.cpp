@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "engine/codec/event_codec.h"
+#include "engine/sequencer/thread_name.h"
 
 namespace carebroker::sequencer {
 
@@ -27,9 +28,18 @@ store::StoreStatus Sequencer::start() {
   events_since_snapshot_ = recovered_.events_replayed;
   if (recovered_hook_) recovered_hook_(market_, recovered_.last_seq);
   started_ = true;
-  persister_thread_ = std::thread([this] { run_persister(); });
-  snapshot_thread_ = std::thread([this] { run_snapshot_writer(); });
-  sequencer_thread_ = std::thread([this] { run_sequencer(); });
+  persister_thread_ = std::thread([this] {
+    name_this_thread("cb-persister");
+    run_persister();
+  });
+  snapshot_thread_ = std::thread([this] {
+    name_this_thread("cb-snapshots");
+    run_snapshot_writer();
+  });
+  sequencer_thread_ = std::thread([this] {
+    name_this_thread("cb-sequencer");
+    run_sequencer();
+  });
   return {};
 }
 
@@ -88,6 +98,15 @@ SequencerStats Sequencer::stats() const {
 
 void Sequencer::run_sequencer() {
   for (;;) {
+    // Group commit: the next batch is cut when the persister can take it, not before — so
+    // everything that arrived while the previous batch synced goes into this one, and a command
+    // waits at most for the sync in progress and its own (../shared/ceiling does the same).
+    // The persister frees the slot as soon as its append returns, before it releases the
+    // replies, so this batch is computed while the last one's acknowledgements go out.
+    {
+      std::unique_lock lock(out_mutex_);
+      out_cv_.wait(lock, [&] { return in_flight_ == 0; });
+    }
     std::deque<Item> items;
     bool stopping = false;
     {
@@ -176,9 +195,9 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
 
 void Sequencer::hand_over(Prepared&& prepared) {
   std::unique_lock lock(out_mutex_);
-  // At most two batches in flight: one syncing, one waiting. Meanwhile commands accumulate and
-  // the next batch grows (group commit).
-  out_cv_.wait(lock, [&] { return in_flight_ < 2; });
+  // One batch in flight at a time (its append); meanwhile commands accumulate and the next
+  // batch grows (group commit).
+  out_cv_.wait(lock, [&] { return in_flight_ == 0; });
   pending_.push_back(std::move(prepared));
   ++in_flight_;
   lock.unlock();
@@ -235,6 +254,13 @@ void Sequencer::run_persister() {
         store_writable_ = false;
       }
     }
+    {
+      // The append is done (or failed, persist_failed_ set above): the sequencer may cut the
+      // next batch while this one's replies are released.
+      std::lock_guard lock(out_mutex_);
+      --in_flight_;
+    }
+    out_cv_.notify_all();
     if (p.forked) {
       std::lock_guard lock(snapshot_mutex_);
       forked_.emplace_back(*p.forked, !failed);  // a failed batch's snapshot is reaped, not written
@@ -268,11 +294,6 @@ void Sequencer::run_persister() {
         stats_.events += event_count;
       }
     }
-    {
-      std::lock_guard lock(out_mutex_);
-      --in_flight_;
-    }
-    out_cv_.notify_all();
   }
 }
 

@@ -1,8 +1,10 @@
 // The sequencer: the one thread that owns the market. It takes the waiting commands as a
 // batch, runs each through the market rules, encodes the batch's events and hands them to the
 // persister thread, which appends them to the journal in one synced write and only then
-// releases the batch's replies (and the batch to the listener, for broadcasts). While batch N
-// syncs, the sequencer computes batch N+1 (at most two batches in flight).
+// releases the batch's replies (and the batch to the listener, for broadcasts). Group commit:
+// while batch N syncs, commands queue; the sequencer cuts batch N+1 from all of them as soon as
+// N's append returns, and computes it while N's replies are released — so a command waits for at
+// most the sync in progress and its own.
 //
 // If a batch fails to persist, its commands — and those of any later batch already computed on
 // top of it — are failed, never acknowledged, and the sequencer rebuilds the market from the
@@ -178,7 +180,7 @@ class Sequencer {
   std::mutex out_mutex_;
   std::condition_variable out_cv_;
   std::deque<Prepared> pending_;  // guarded by out_mutex_
-  int in_flight_ = 0;             // guarded by out_mutex_: pending + being persisted
+  int in_flight_ = 0;             // guarded by out_mutex_: handed over, append not yet returned (0 or 1)
   bool persist_failed_ = false;   // guarded by out_mutex_
   std::string failure_;           // guarded by out_mutex_
   bool persister_stop_ = false;   // guarded by out_mutex_
