@@ -48,7 +48,7 @@ TEST_CASE("Tier 2 is broadcast only after Tier 1 ends with no acceptable offer",
   f.must(Tick{at("2026-11-25", 9)});
   REQUIRE(last_tier_ended(f));
   CHECK(last_tier_ended(f)->step == 0);
-  CHECK(last_tier_ended(f)->reason == "no acceptable offer");
+  CHECK(last_tier_ended(f)->reason == TierEndReason::no_acceptable_offer);
   CHECK(f.count<TierOpened>() == 2);
   CHECK(f.tier(id) == "tier2");
   CHECK(f.status(id) == PackageStatus::open);
@@ -80,7 +80,7 @@ TEST_CASE("a package whose first tier has nobody eligible opens the next tier th
   const PackageId id = f.post();  // B13: South
   REQUIRE(last_tier_ended(f));
   CHECK(last_tier_ended(f)->step == 0);
-  CHECK(last_tier_ended(f)->reason == "no eligible location");
+  CHECK(last_tier_ended(f)->reason == TierEndReason::no_eligible_location);
   CHECK(last_tier_ended(f)->at == kMonday9am);
   CHECK(f.tier(id) == "tier2");
   CHECK(f.invited(id) == std::vector<std::string>{"T2"});
@@ -103,7 +103,7 @@ TEST_CASE("when every acceptable offer is declined the package cascades", "[casc
   CHECK(f.tier(id) == "tier1");
   f.pass_deadline(id);  // B lets the award lapse: a decline too
   REQUIRE(last_tier_ended(f));
-  CHECK(last_tier_ended(f)->reason == "every acceptable offer declined");
+  CHECK(last_tier_ended(f)->reason == TierEndReason::every_acceptable_offer_declined);
   CHECK(f.tier(id) == "tier2");
   CHECK(f.status(id) == PackageStatus::open);
   CHECK(f.invited(id) == std::vector<std::string>{"T2"});

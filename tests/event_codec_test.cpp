@@ -112,7 +112,7 @@ std::vector<Event> every_event() {
       PackagePosted{42, full_spec(), {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},
                     1, 2, 3, 4, 0b1011, Urgency::urgent, kMonday + 9, t + 5},
       TierOpened{42, 1, t + 6, t + 7 * kMillisPerHour, {3, 9, 4000000000u}},
-      TierEnded{42, 2, t + 8, "no acceptable offer"},
+      TierEnded{42, 2, t + 8, "2 acceptable offers, both declined", TierEndReason::every_acceptable_offer_declined},
       PackageUnsourced{43, t + 9},
       PackageHeld{44, t + 10, "awaiting assessment"},
       PackageReleased{44, t + 11, t + 12},
@@ -405,10 +405,14 @@ TEST_CASE("fields missing from an old journal decode to the C++ defaults", "[cod
     r.add_event(flatbuffers::Offset<void>(body));
     records.push_back(r.Finish());
   };
+  // Except TierEnded: every v1 one held its reason in words (an empty one is refused, below).
   for (auto type = static_cast<int>(fb::Event::MIN) + 1; type <= static_cast<int>(fb::Event::MAX); ++type)
-    add(static_cast<fb::Event>(type), empty());
+    add(static_cast<fb::Event>(type), static_cast<fb::Event>(type) == fb::Event::TierEnded
+                                          ? fb::CreateTierEnded(b, 0, 0, 0, b.CreateString("no acceptable offer")).o
+                                          : empty());
 
-  const std::vector<Event> defaults = default_events();
+  std::vector<Event> defaults = default_events();
+  defaults[Event(TierEnded{}).index()] = TierEnded{.detail = "no acceptable offer", .reason = TierEndReason::no_acceptable_offer};
   std::vector<Event> expected;
   {  // DpsConfig with empty lot, zone, route and policy tables
     const auto lots = b.CreateVector(std::vector{flatbuffers::Offset<fb::Lot>(empty())});
@@ -487,6 +491,68 @@ TEST_CASE("fields missing from an old journal decode to the C++ defaults", "[cod
     INFO("nested case " << i << " " << event_name(expected[i]));
     CHECK(d.events[types + i] == expected[i]);
   }
+}
+
+TEST_CASE("a tier's end round-trips with every reason, its words never read back as the reason", "[codec]") {
+  std::vector<Event> events;
+  for (const TierEndReason reason : kTierEndReasons) {
+    events.push_back(TierEnded{7, 1, 1000, "", reason});
+    // Words that name another reason: what is decoded is the journaled reason, never the words.
+    events.push_back(TierEnded{7, 1, 1000, "no eligible location", reason});
+  }
+  CHECK(round_trip(events) == events);
+}
+
+TEST_CASE("a TierEnded written by schema v1 decodes its words into the reason, by a frozen table", "[codec]") {
+  // v1's TierEnded is today's without `reason`: the words sat in the slot now called `detail`.
+  const auto v1_record = [](const std::string& words) {
+    flatbuffers::FlatBufferBuilder b;
+    const auto text = b.CreateString(words);
+    fb::TierEndedBuilder t(b);
+    t.add_package(12);
+    t.add_step(1);
+    t.add_at(5000);
+    t.add_detail(text);  // and no add_reason: it did not exist
+    const auto body = t.Finish();
+    const auto vector = b.CreateVector(std::vector{fb::CreateEventRecord(b, fb::Event::TierEnded, body.Union())});
+    fb::FinishJournalBatchBuffer(b, fb::CreateJournalBatch(b, 1, 1, vector));
+    return decode_batch({reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()});
+  };
+  const std::vector<std::pair<std::string, TierEndReason>> v1_words = {
+      {"no eligible location", TierEndReason::no_eligible_location},
+      {"no acceptable offer", TierEndReason::no_acceptable_offer},
+      {"every acceptable offer declined", TierEndReason::every_acceptable_offer_declined},
+      {"deadline in an unexpected state", TierEndReason::unexpected_deadline}};
+  for (const auto& [words, reason] : v1_words) {
+    INFO(words);
+    const DecodedBatch d = v1_record(words);
+    INFO(d.error);
+    REQUIRE(d.ok());
+    REQUIRE(d.events.size() == 1);
+    CHECK(d.events[0] == Event(TierEnded{12, 1, 5000, words, reason}));
+  }
+  // Words v1 never wrote, or none: refused with the reason, as an unknown enum value is.
+  const DecodedBatch unknown = v1_record("the tier got bored");
+  CHECK(unknown.error ==
+        "event 0 (TierEnded): a TierEnded without a reason, and words schema v1 never wrote: \"the tier got bored\"");
+  CHECK(unknown.events.empty());
+  CHECK_FALSE(v1_record("").ok());
+}
+
+TEST_CASE("every tier-end reason has one stable name, and the journal schema knows each of them", "[codec]") {
+  std::set<std::string> names;
+  for (const TierEndReason reason : kTierEndReasons) {
+    const std::string name(to_string(reason));
+    INFO(static_cast<int>(reason) << " " << name);
+    CHECK_FALSE(name.empty());
+    CHECK(name != "unknown");
+    CHECK(names.insert(name).second);
+    // Value for value with schemas/journal.fbs, whose 0 (`unrecorded`) no event holds.
+    CHECK(name == fb::EnumNameTierEndReason(static_cast<fb::TierEndReason>(reason)));
+  }
+  // The list is every value the journal can hold: 1 .. the schema's last.
+  CHECK(std::size(kTierEndReasons) == static_cast<std::size_t>(fb::TierEndReason::MAX));
+  CHECK(names.size() == std::size(kTierEndReasons));
 }
 
 namespace {

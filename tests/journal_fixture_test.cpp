@@ -232,3 +232,27 @@ TEST_CASE("the v1 fixture holds every event type of schema v1", "[store][fixture
       {"shortlist_formed", 11}, {"tier_ended", 3}, {"tier_opened", 23}, {"window_closed", 30}};
   CHECK(counts == expected);
 }
+
+TEST_CASE("the v1 fixture's tier ends, journaled in words, decode to their reasons", "[store][fixture]") {
+  // v1 wrote a tier's end reason as words only; the codec's frozen table maps them (and keeps the
+  // words in `detail`). Package 2: nobody bid at tier 1, and tier 2 had nobody in the north.
+  // Package 5: the award lapsed and nobody acceptable was left at tier 1.
+  Loaded v1;
+  load_v1(v1);
+  std::vector<TierEnded> ended;
+  for (const auto& e : v1.events)
+    if (const auto* t = std::get_if<TierEnded>(&e)) ended.push_back(*t);
+  REQUIRE(ended.size() == 3);
+  CHECK(ended[0].package == 2);
+  CHECK(ended[0].step == 0);
+  CHECK(ended[0].reason == TierEndReason::no_acceptable_offer);
+  CHECK(ended[0].detail == "no acceptable offer");
+  CHECK(ended[1].package == 2);
+  CHECK(ended[1].step == 1);
+  CHECK(ended[1].reason == TierEndReason::no_eligible_location);
+  CHECK(ended[1].detail == "no eligible location");
+  CHECK(ended[2].package == 5);
+  CHECK(ended[2].step == 0);
+  CHECK(ended[2].reason == TierEndReason::every_acceptable_offer_declined);
+  CHECK(ended[2].detail == "every acceptable offer declined");
+}

@@ -1,5 +1,8 @@
 // Retention and snapshots: closed packages leave memory after the DPS's retention period but
 // their final record travels to the archive; a snapshot reloads to the same digest.
+#include <set>
+#include <string>
+
 #include "market_fixture.h"
 
 #include "engine/codec/archive_codec.h"
@@ -168,4 +171,59 @@ TEST_CASE("a damaged or foreign snapshot is refused and leaves the market empty"
   CHECK(truncated.code == SnapshotCode::truncated);
   CHECK_FALSE(truncated.detail.empty());
   CHECK(m3.digest() == Market().digest());
+}
+
+TEST_CASE("a snapshot's decoder reports what stopped it as a fault, and only running out of bytes is truncation",
+          "[snapshot]") {
+  const auto decode_u64s = [](std::string bytes, int count) {
+    Decoder d(bytes);
+    std::uint64_t v = 0;
+    for (int i = 0; i < count; ++i)
+      if (!d.u64(v)) break;
+    return d.error();
+  };
+  const auto decode_string = [](std::string bytes) {
+    Decoder d(bytes);
+    std::string s;
+    (void)d.get(s);
+    return d.error();
+  };
+  const auto decode_bool = [](std::string bytes) {
+    Decoder d(bytes);
+    bool b = false;
+    (void)d.get(b);
+    return d.error();
+  };
+  Encoder e;
+  e.u64(1000);  // a string of 1,000 bytes, of which none follow
+  const std::string long_promise = e.take();
+  Encoder two;
+  two.u64(2);  // a bool that is 2
+
+  CHECK_FALSE(decode_u64s(std::string(16, '\0'), 2).any());
+  CHECK(decode_u64s(std::string(12, '\0'), 2).fault == DecodeFault::truncated);
+  CHECK(decode_string(long_promise).fault == DecodeFault::length_exceeds_input);
+  CHECK(decode_bool(two.take()).fault == DecodeFault::bad_bool);
+  CHECK(decode_u64s(std::string(12, '\0'), 2).ends_early());
+  CHECK(decode_string(long_promise).ends_early());
+  CHECK_FALSE(DecodeError{DecodeFault::bad_bool, {}}.ends_early());
+  CHECK_FALSE(DecodeError{DecodeFault::unknown_alternative, {}}.ends_early());
+  CHECK_FALSE(DecodeError{DecodeFault::invalid_record, "a request record without a provider"}.ends_early());
+  // The words are for people: a caller's check keeps its own.
+  CHECK(DecodeError{DecodeFault::invalid_record, "a request record without a provider"}.message() ==
+        "a request record without a provider");
+  CHECK(DecodeError{DecodeFault::truncated, {}}.message() == "truncated");
+}
+
+TEST_CASE("every decode fault has its own words", "[snapshot]") {
+  std::set<std::string> words;
+  for (const DecodeFault f : {DecodeFault::truncated, DecodeFault::length_exceeds_input, DecodeFault::bad_bool,
+                              DecodeFault::unknown_alternative, DecodeFault::invalid_record}) {
+    const std::string w(to_string(f));
+    INFO(static_cast<int>(f) << " " << w);
+    CHECK_FALSE(w.empty());
+    CHECK(w != "unknown");
+    CHECK(words.insert(w).second);
+  }
+  CHECK(to_string(DecodeFault::none).empty());
 }

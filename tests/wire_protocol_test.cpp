@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <boost/pfr/ops.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <random>
@@ -840,6 +841,47 @@ TEST_CASE("a cascade in one batch closes the old tier for its invited and broadc
   CHECK(unsourced.providers() == std::set<std::string>{"P-D"});
   CHECK(unsourced.types("P-D") == std::vector<std::string>{"PackageUpdate:D", "PackageUpdate:D"});
   CHECK(update_in(unsourced.of("P-D")[1])->standing() == w::Standing::closed);
+}
+
+TEST_CASE("when every acceptable offer declined, the tier's invited hear it cascaded, not 'no acceptable offer'", "[wire]") {
+  Competition f;
+  const engine::PackageId id = f.post();
+  REQUIRE(f.offer("A", id, 2900).ok());
+  f.pass_deadline(id);
+  REQUIRE(f.awarded(id) == "A");
+  // A declines; nobody acceptable is left at tier 1: the tier ends and tier 2 opens.
+  const auto declined = batch(f, [&] { REQUIRE(f.decline("A", id).ok()); });
+  check_addressing(f, declined);
+  REQUIRE(f.tier(id) == "tier2");
+  REQUIRE(f.count<engine::TierEnded>() == 1);
+  CHECK(std::get<engine::TierEnded>(*std::find_if(f.events.begin(), f.events.end(), [](const auto& e) {
+          return std::holds_alternative<engine::TierEnded>(e);
+        })).reason == engine::TierEndReason::every_acceptable_offer_declined);
+  REQUIRE(declined.types("P-B") == std::vector<std::string>{"PackageUpdate:B"});
+  CHECK(update_in(declined.of("P-B")[0])->standing() == w::Standing::closed);
+  CHECK(update_in(declined.of("P-B")[0])->reason()->str() == "cascaded");
+}
+
+TEST_CASE("a tier's end is told by its reason: 'no acceptable offer' for that one, 'cascaded' for every other", "[wire]") {
+  for (const engine::TierEndReason reason : engine::kTierEndReasons) {
+    INFO(engine::to_string(reason));
+    Competition f;
+    const engine::PackageId id = f.post();  // tier 1 invited: A and B
+    // The event alone, whatever the words beside it: the notice follows the reason.
+    const auto ended = batch(f, [&] {
+      const engine::Event e = engine::TierEnded{id, 0, f.market.now(), "no acceptable offer", reason};
+      f.market.apply(e);
+      f.events.push_back(e);
+    });
+    check_addressing(f, ended);
+    const std::string expected = reason == engine::TierEndReason::no_acceptable_offer ? "no acceptable offer" : "cascaded";
+    for (const auto& provider : {"P-A", "P-B"}) {
+      INFO(provider);
+      REQUIRE(ended.of(provider).size() == 1);
+      CHECK(update_in(ended.of(provider)[0])->standing() == w::Standing::closed);
+      CHECK(update_in(ended.of(provider)[0])->reason()->str() == expected);
+    }
+  }
 }
 
 TEST_CASE("a location whose tier changes while a package is open hears exactly what it should", "[wire]") {

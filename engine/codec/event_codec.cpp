@@ -7,7 +7,9 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "engine/codec/table_codec.h"
@@ -106,6 +108,44 @@ static_assert(same(eng::AbnormallyLow::not_flagged, fb::AbnormallyLow::not_flagg
               same(eng::AbnormallyLow::accepted, fb::AbnormallyLow::accepted) &&
               same(eng::AbnormallyLow::rejected, fb::AbnormallyLow::rejected) &&
               fb::AbnormallyLow::rejected == fb::AbnormallyLow::MAX);
+// The one enum with a schema value and no C++ one: 0, `unrecorded` (a v1 record; see below).
+static_assert(static_cast<int>(fb::TierEndReason::unrecorded) == 0 &&
+              same(eng::TierEndReason::no_eligible_location, fb::TierEndReason::no_eligible_location) &&
+              same(eng::TierEndReason::no_acceptable_offer, fb::TierEndReason::no_acceptable_offer) &&
+              same(eng::TierEndReason::every_acceptable_offer_declined,
+                   fb::TierEndReason::every_acceptable_offer_declined) &&
+              same(eng::TierEndReason::unexpected_deadline, fb::TierEndReason::unexpected_deadline) &&
+              fb::TierEndReason::unexpected_deadline == fb::TierEndReason::MAX);
+
+// ---- older schema versions -------------------------------------------------------------------
+// What a record written by an older schema lacks is filled in here, after the generic decoding,
+// for the events whose meaning moved into a new field. Everything else needs nothing.
+
+/// FROZEN — schema v1's TierEnded carried its reason as words only (the field now called
+/// `detail`). These are all the words a v1 engine ever wrote there (market_packages.cpp: the
+/// cascade from an empty tier, the two at an award's end, and the unreachable deadline); a
+/// record without `reason` is decoded by this table. Never edit or extend it: it describes
+/// journals already written. Words not in it are an error, as an unknown enum value is.
+constexpr std::pair<std::string_view, eng::TierEndReason> kV1TierEndWords[] = {
+    {"no eligible location", eng::TierEndReason::no_eligible_location},
+    {"no acceptable offer", eng::TierEndReason::no_acceptable_offer},
+    {"every acceptable offer declined", eng::TierEndReason::every_acceptable_offer_declined},
+    {"deadline in an unexpected state", eng::TierEndReason::unexpected_deadline},
+};
+
+template <typename E>
+void upgrade(E&, DecodeErrors&) {}
+
+void upgrade(eng::TierEnded& e, DecodeErrors& errors) {
+  if (static_cast<fb::TierEndReason>(e.reason) != fb::TierEndReason::unrecorded) return;
+  for (const auto& [words, reason] : kV1TierEndWords) {
+    if (e.detail == words) {
+      e.reason = reason;
+      return;
+    }
+  }
+  errors.fail("a TierEnded without a reason, and words schema v1 never wrote: \"" + e.detail + "\"");
+}
 
 // ---- events ------------------------------------------------------------------------------------
 
@@ -129,7 +169,9 @@ std::optional<eng::Event> decode_alternative(const fb::EventRecord& record, Deco
     errors.fail("the event has a type but no body");
     return std::nullopt;
   }
-  return eng::Event(std::in_place_index<I>, decode_table<Alternative<I>>(body, errors));
+  Alternative<I> event = decode_table<Alternative<I>>(body, errors);
+  upgrade(event, errors);
+  return eng::Event(std::in_place_index<I>, std::move(event));
 }
 
 using DecodeAlternative = std::optional<eng::Event> (*)(const fb::EventRecord&, DecodeErrors&);

@@ -46,7 +46,9 @@ struct DecodedBatch {
 /// assertion — e.g. "journal batch fails verification",
 /// "batch says last_seq 9 but holds 3 events from first_seq 5",
 /// "unknown event type 200 at index 4". Fields missing from the buffer (written before they
-/// were appended to the schema) decode to their C++ defaults. `bytes` need not be aligned.
+/// were appended to the schema) decode to their C++ defaults — except a TierEnded of schema v1,
+/// whose reason was words only: a frozen table maps the words v1 wrote to the TierEndReason
+/// (other words are an error). `bytes` need not be aligned.
 [[nodiscard]] DecodedBatch decode_batch(std::string_view bytes);
 
 }  // namespace carebroker::codec

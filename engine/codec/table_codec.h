@@ -91,6 +91,7 @@ CAREBROKER_JOURNAL_ENUM(RankingScheme)
 CAREBROKER_JOURNAL_ENUM(AuctionFormat)
 CAREBROKER_JOURNAL_ENUM(PackageStatus)
 CAREBROKER_JOURNAL_ENUM(AbnormallyLow)
+CAREBROKER_JOURNAL_ENUM(TierEndReason)
 
 // Values events (and archives) carry.
 CAREBROKER_JOURNAL_TABLE(Category)

@@ -4,7 +4,9 @@
 // reused: locations are never deleted). Plain values.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -76,12 +78,33 @@ struct TierOpened {
   std::vector<LocationIndex> invited;
   bool operator==(const TierOpened&) const = default;
 };
+/// Why a step of a package's route ended without a placement. Journaled (schemas/journal.fbs
+/// TierEndReason, value for value): values are only ever appended. They start at 1 because the
+/// schema's value 0, `unrecorded`, stands for a record written before the reason was journaled
+/// (schema v1, words only); decoding replaces it (engine/codec/event_codec.cpp), so no event
+/// holds it.
+enum class TierEndReason : std::uint8_t {
+  no_eligible_location = 1,     ///< nobody could be invited at this step: it cascades at once
+  no_acceptable_offer,          ///< the window closed with no acceptable offer
+  every_acceptable_offer_declined,  ///< every acceptable offer declined the award or let it lapse
+  unexpected_deadline,          ///< a deadline fired in a state that has none (unreachable)
+};
+/// The reason's stable name: "no_eligible_location", "no_acceptable_offer", …
+std::string_view to_string(TierEndReason);
+/// Every reason, in order (tests and reports list them).
+inline constexpr TierEndReason kTierEndReasons[] = {
+    TierEndReason::no_eligible_location, TierEndReason::no_acceptable_offer,
+    TierEndReason::every_acceptable_offer_declined, TierEndReason::unexpected_deadline};
+
 /// A step ended without a placement; the package cascades (or becomes unsourced).
 struct TierEnded {
   PackageId package = 0;
   int step = 0;
   UtcMillis at = 0;
-  std::string reason;
+  /// Words for people, beyond `reason` (often empty). A record of schema v1 holds the reason in
+  /// words here ("no acceptable offer"), from which `reason` was decoded. Never branched on.
+  std::string detail;
+  TierEndReason reason = TierEndReason::no_acceptable_offer;
   bool operator==(const TierEnded&) const = default;
 };
 struct PackageUnsourced { PackageId package = 0; UtcMillis at = 0; bool operator==(const PackageUnsourced&) const = default; };

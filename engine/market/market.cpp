@@ -151,6 +151,16 @@ std::string_view event_name(const Event& e) {
   return kNames[e.index()];
 }
 
+std::string_view to_string(TierEndReason r) {
+  switch (r) {
+    case TierEndReason::no_eligible_location: return "no_eligible_location";
+    case TierEndReason::no_acceptable_offer: return "no_acceptable_offer";
+    case TierEndReason::every_acceptable_offer_declined: return "every_acceptable_offer_declined";
+    case TierEndReason::unexpected_deadline: return "unexpected_deadline";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(MembershipStatus s) {
   switch (s) {
     case MembershipStatus::under_assessment: return "under_assessment";

@@ -212,7 +212,7 @@ class Market {
   void open_step(const Package&, int step, Emitter&);
   void conclude_window(const Package&, Emitter&);
   void seek_award(const Package&, Emitter&);
-  void cascade(const Package&, std::string reason, Emitter&);
+  void cascade(const Package&, TierEndReason, Emitter&);
   void on_deadline(PackageId, Emitter&);
   UtcMillis window_close(const Package&) const;
   UtcMillis acceptance_deadline(const Package&) const;

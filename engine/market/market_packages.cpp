@@ -130,12 +130,12 @@ void Market::open_step(const Package& p, int step, Emitter& e) {
   TierOpened opened{p.id, step, now_, window_close(p), eligible(query_for(p, step))};
   const bool nobody = opened.invited.empty();
   e.emit(std::move(opened));
-  if (nobody) cascade(p, "no eligible location", e);
+  if (nobody) cascade(p, TierEndReason::no_eligible_location, e);
 }
 
-void Market::cascade(const Package& p, std::string reason, Emitter& e) {
+void Market::cascade(const Package& p, TierEndReason reason, Emitter& e) {
   const int step = p.step;
-  e.emit(TierEnded{p.id, step, now_, std::move(reason)});
+  e.emit(TierEnded{.package = p.id, .step = step, .at = now_, .detail = {}, .reason = reason});
   const bool last = step + 1 >= static_cast<int>(p.route_tiers.size());
   if (last)
     e.emit(PackageUnsourced{p.id, now_});
@@ -164,7 +164,10 @@ void Market::seek_award(const Package& p, Emitter& e) {
   const Ranking r = ranking(p.id, false);
   const RankedOffer* next = r.next_for_award();
   if (!next) {
-    cascade(p, r.acceptable_count() == 0 ? "no acceptable offer" : "every acceptable offer declined", e);
+    cascade(p,
+            r.acceptable_count() == 0 ? TierEndReason::no_acceptable_offer
+                                      : TierEndReason::every_acceptable_offer_declined,
+            e);
     return;
   }
   if (next->offer.abnormally_low == AbnormallyLow::pending) {
@@ -192,7 +195,11 @@ void Market::on_deadline(PackageId id, Emitter& e) {
       return;
     default:
       // Unreachable: apply() clears the deadline whenever a package leaves these states.
-      e.emit(TierEnded{id, p.step, now_, "deadline in an unexpected state"});
+      e.emit(TierEnded{.package = id,
+                       .step = p.step,
+                       .at = now_,
+                       .detail = "a deadline fired while the package was " + std::string(to_string(p.status)),
+                       .reason = TierEndReason::unexpected_deadline});
       return;
   }
 }

@@ -96,10 +96,10 @@ bool Market::load_requests(Decoder& d) {
     if (!d.get(key) || !d.get(record)) return false;
     // Request ids are printable (no '\n'), so the id starts after the key's last newline.
     const std::size_t split = key.rfind('\n');
-    if (split == std::string::npos) return d.fail("a request record without a provider");
+    if (split == std::string::npos) return d.fail_record("a request record without a provider");
     const auto provider = provider_index(std::string_view(key).substr(0, split));
     const std::string_view id = std::string_view(key).substr(split + 1);
-    if (!provider || id.empty() || id.size() > kMaxRequestId) return d.fail("a request record of an unknown provider");
+    if (!provider || id.empty() || id.size() > kMaxRequestId) return d.fail_record("a request record of an unknown provider");
     requests_.insert(RequestKey(*provider, id), record);
   }
   return true;
@@ -118,10 +118,9 @@ SnapshotStatus Market::load_snapshot(std::string_view bytes) {
                   d.get(people_) && load_requests(d) && d.get(command_keys_) && d.done();
   if (!ok || packages_.size() != people_.size()) {
     *this = Market();
-    // serialize.h's Decoder says "truncated" or "a length exceeds the input" when the bytes end early.
-    const bool truncated = d.error() == "truncated" || d.error() == "a length exceeds the input";
-    return {truncated ? SnapshotCode::truncated : SnapshotCode::unreadable,
-            "unreadable snapshot: " + (d.error().empty() ? std::string("trailing bytes") : d.error())};
+    const DecodeError& error = d.error();
+    return {error.ends_early() ? SnapshotCode::truncated : SnapshotCode::unreadable,
+            "unreadable snapshot: " + (error.any() ? error.message() : std::string("trailing bytes"))};
   }
   rebuild_derived();
   return {};

@@ -43,11 +43,48 @@ class Encoder {
   std::string out_;
 };
 
+/// Why decoding stopped. The first two mean the bytes end early (a truncated snapshot).
+enum class DecodeFault : std::uint8_t {
+  none,
+  truncated,                ///< fewer bytes left than a fixed-width value needs
+  length_exceeds_input,     ///< a length prefix promises more items than bytes remain
+  bad_bool,                 ///< a bool that is neither 0 nor 1
+  unknown_alternative,      ///< a variant index this build does not know
+  invalid_record,           ///< the caller's own check failed (its words in DecodeError::what)
+};
+
+/// The fault's words, as the Decoder has always reported them: "truncated", "a length exceeds
+/// the input", …
+constexpr std::string_view to_string(DecodeFault f) {
+  switch (f) {
+    case DecodeFault::none: return "";
+    case DecodeFault::truncated: return "truncated";
+    case DecodeFault::length_exceeds_input: return "a length exceeds the input";
+    case DecodeFault::bad_bool: return "bad bool";
+    case DecodeFault::unknown_alternative: return "unknown variant alternative";
+    case DecodeFault::invalid_record: return "invalid record";
+  }
+  return "unknown";
+}
+
+/// The first fault a Decoder met: branch on `fault`; `message()` is for people.
+struct DecodeError {
+  DecodeFault fault = DecodeFault::none;
+  std::string_view what;  ///< invalid_record: the caller's words (a string literal)
+
+  bool any() const { return fault != DecodeFault::none; }
+  /// The bytes ended before the value did.
+  bool ends_early() const {
+    return fault == DecodeFault::truncated || fault == DecodeFault::length_exceeds_input;
+  }
+  std::string message() const { return std::string(what.empty() ? to_string(fault) : what); }
+};
+
 class Decoder {
  public:
   explicit Decoder(std::string_view in) : in_(in) {}
   bool u64(std::uint64_t& v) {
-    if (in_.size() - pos_ < 8) return fail("truncated");
+    if (in_.size() - pos_ < 8) return fail(DecodeFault::truncated);
     v = 0;
     for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
     pos_ += 8;
@@ -55,7 +92,7 @@ class Decoder {
   }
   bool length(std::uint64_t& n, std::size_t min_item_size) {
     if (!u64(n)) return false;
-    if (n > (in_.size() - pos_) / (min_item_size ? min_item_size : 1)) return fail("a length exceeds the input");
+    if (n > (in_.size() - pos_) / (min_item_size ? min_item_size : 1)) return fail(DecodeFault::length_exceeds_input);
     return true;
   }
   bool bytes(std::string& s) {
@@ -69,17 +106,22 @@ class Decoder {
   bool get(T& v) {
     return decode_value(*this, v);
   }
-  bool fail(const char* why) {
-    if (error_.empty()) error_ = why;
+  bool fail(DecodeFault fault) {
+    if (!error_.any()) error_ = {fault, {}};
+    return false;
+  }
+  /// A check of the caller's own failed: an invalid_record fault with `why` (a string literal).
+  bool fail_record(const char* why) {
+    if (!error_.any()) error_ = {DecodeFault::invalid_record, why};
     return false;
   }
   bool done() const { return pos_ == in_.size(); }
-  const std::string& error() const { return error_; }
+  const DecodeError& error() const { return error_; }
 
  private:
   std::string_view in_;
   std::size_t pos_ = 0;
-  std::string error_;
+  DecodeError error_;
 };
 
 template <typename T>
@@ -127,7 +169,7 @@ bool decode_variant(Decoder& d, V& v, std::uint64_t index) {
     }
     return decode_variant<V, I + 1>(d, v, index);
   } else {
-    return d.fail("unknown variant alternative");
+    return d.fail(DecodeFault::unknown_alternative);
   }
 }
 
@@ -136,7 +178,7 @@ bool decode_value(Decoder& d, T& v) {
   std::uint64_t raw = 0;
   if constexpr (std::is_same_v<T, bool>) {
     if (!d.u64(raw)) return false;
-    if (raw > 1) return d.fail("bad bool");
+    if (raw > 1) return d.fail(DecodeFault::bad_bool);
     v = raw == 1;
     return true;
   } else if constexpr (std::is_enum_v<T> || std::is_integral_v<T>) {

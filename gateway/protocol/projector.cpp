@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -37,6 +38,18 @@ std::string tier_name(const engine::Market& market, const engine::Package& p, in
   if (p.route_tiers.empty()) return "all";
   const std::size_t at = std::min<std::size_t>(static_cast<std::size_t>(std::max(step, 0)), p.route_tiers.size() - 1);
   return market.dps(p.dps).tiers[p.route_tiers[at]];
+}
+
+/// What a tier's invited are told when it ends without a placement (PackageUpdate's reason,
+/// words kept from before the reason was an enum): only "no acceptable offer" is told apart.
+std::string_view tier_end_notice(engine::TierEndReason reason) {
+  switch (reason) {
+    case engine::TierEndReason::no_acceptable_offer: return "no acceptable offer";
+    case engine::TierEndReason::no_eligible_location:
+    case engine::TierEndReason::every_acceptable_offer_declined:
+    case engine::TierEndReason::unexpected_deadline: return "cascaded";
+  }
+  return "cascaded";
 }
 
 }  // namespace
@@ -80,8 +93,8 @@ class Projector::Batch {
   }
 
   void on(const engine::TierEnded& e) {
-    const std::string reason = e.reason == "no acceptable offer" ? "no acceptable offer" : "cascaded";
-    for (LocationIndex l : invited(e.package)) closed(l, e.package, reason);
+    const std::string_view notice = tier_end_notice(e.reason);
+    for (LocationIndex l : invited(e.package)) closed(l, e.package, std::string(notice));
   }
 
   void on(const engine::AwardOffered& e) {

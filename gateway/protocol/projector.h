@@ -4,7 +4,8 @@
 //   TierOpened        → PackageBroadcast to each invited location (one message per location)
 //   ShortlistFormed   → PackageUpdate best_and_final with its own rank, to each shortlisted location
 //   WindowClosed      → PackageUpdate closed_for_bidding to the invited
-//   TierEnded         → PackageUpdate closed ("cascaded" / "no acceptable offer") to that tier's invited
+//   TierEnded         → PackageUpdate closed to that tier's invited: "no acceptable offer" for that
+//                       TierEndReason, "cascaded" for every other
 //   AwardOffered      → AwardOffered to that location
 //   AwardDeclined     → PackageUpdate closed to that location (declined, or lapsed unanswered)
 //   AwardAccepted     → PackageUpdate placed_with_you + PersonDetails to the accepting location;
