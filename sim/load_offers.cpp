@@ -109,13 +109,13 @@ int main(int argc, char** argv) {
   }
 
   const auto start = Clock::now() + std::chrono::milliseconds(50);
-  window.from = start + seconds(o.warmup_s);
-  window.until = window.from + seconds(o.duration_s);
+  window.from = start + from_seconds(o.warmup_s);
+  window.until = window.from + from_seconds(o.duration_s);
   const auto end = window.until + std::chrono::seconds(1);  // a second to collect late acks
   const double server_cpu0 = server.cpu_seconds(), client_cpu0 = self_cpu_seconds();
   for (int i = 0; i < o.connections; ++i) {
     if (o.rate > 0) {
-      const auto period = seconds(o.connections / o.rate);
+      const auto period = from_seconds(o.connections / o.rate);
       connections[static_cast<std::size_t>(i)]->run_open_loop(start + period * i / o.connections, period);
     } else {
       connections[static_cast<std::size_t>(i)]->run_closed_loop(o.inflight);

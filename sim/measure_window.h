@@ -18,7 +18,7 @@ struct MeasureWindow {
   double seconds() const { return std::chrono::duration<double>(until - from).count(); }
 };
 
-inline Clock::duration seconds(double s) {
+inline Clock::duration from_seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
 inline std::uint64_t nanoseconds_between(Clock::time_point from, Clock::time_point to) {

@@ -55,7 +55,7 @@ std::string PackagePosting::listener_failure() const {
 
 void PackagePosting::start(Clock::time_point first, const MeasureWindow& window) {
   window_ = window;
-  poster_->start(first, seconds(1.0 / options_.post_rate), window);
+  poster_->start(first, from_seconds(1.0 / options_.post_rate), window);
 }
 
 void PackagePosting::stop() {

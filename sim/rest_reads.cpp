@@ -22,8 +22,8 @@ RestReads::RestReads(boost::asio::io_context& ioc, const boost::asio::ip::tcp::e
 }
 
 void RestReads::start(Clock::time_point first, const MeasureWindow& window) {
-  if (views_) views_->start(first, seconds(1.0 / options_.rest_views), window);
-  if (polls_) polls_->start(first, seconds(options_.list_poll_ms / 1000.0), window);
+  if (views_) views_->start(first, from_seconds(1.0 / options_.rest_views), window);
+  if (polls_) polls_->start(first, from_seconds(options_.list_poll_ms / 1000.0), window);
 }
 
 void RestReads::stop() {
