@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/sequencer/thread_name.h"
+#include "engine/sequencer/thread_setup.h"
 #include "gateway/connection_slots.h"
 #include "gateway/http_types.h"
 #include "gateway/static_files.h"

@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "engine/sequencer/thread_name.h"
+#include "engine/sequencer/thread_setup.h"
 
 namespace carebroker::replica {
 
@@ -17,6 +17,7 @@ std::string ReplicaThread::start(std::string_view snapshot, std::uint64_t seq) {
   applied_seq_ = seq;
   thread_ = std::thread([this] {
     sequencer::name_this_thread("cb-" + name_);
+    if (background_) sequencer::make_this_thread_background();
     run();
   });
   return {};

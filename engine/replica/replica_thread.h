@@ -43,6 +43,9 @@ class ReplicaThread {
 
   /// REQUIRES: before start.
   void set_downstream(Downstream downstream) { downstream_ = std::move(downstream); }
+  /// REQUIRES: before start. The thread runs at a lower CPU priority (a replica that only serves
+  /// reads: on a busy machine, queries give way to the write path and its notifications).
+  void set_background() { background_ = true; }
 
   /// Loads the starting state (see Replica::start) and starts the thread. "" or why not.
   [[nodiscard]] std::string start(std::string_view snapshot, std::uint64_t seq);
@@ -76,6 +79,7 @@ class ReplicaThread {
   ReplicaObserver* observer_;
   const std::size_t max_reads_;
   Downstream downstream_;
+  bool background_ = false;
   Replica replica_;  // owned by the thread once started
 
   std::mutex mutex_;

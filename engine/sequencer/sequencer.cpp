@@ -9,7 +9,7 @@
 #include <cstdio>
 
 #include "engine/codec/event_codec.h"
-#include "engine/sequencer/thread_name.h"
+#include "engine/sequencer/thread_setup.h"
 
 namespace carebroker::sequencer {
 
