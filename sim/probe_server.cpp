@@ -106,6 +106,7 @@ bool launch_server(const ServerLaunch& launch, double timeout_s, ServerProcess& 
     return false;
   }
   if (::fork() == 0) {  // a tiny drain process, so the server never blocks on a full pipe
+    ::close(STDOUT_FILENO);  // nor holds the probe's output open after the probe ends
     char sink[4096];
     while (::read(fds[0], sink, sizeof sink) > 0) {
     }
