@@ -277,7 +277,8 @@ int main(int argc, char** argv) {
   options.add_options()("help,h", "show this help")(
       "server", po::value(&o.server)->default_value(o.server), "the carebroker binary to start (with --demo)")(
       "data", po::value(&o.data)->default_value(o.data), "the started server's data directory: must not exist; removed after")(
-      "url", po::value(&o.url), "measure a running server instead (http://host:port); needs --pid, --admin-token, --officer-token")(
+      "url", po::value(&o.url), "measure a running server instead (http://host:port); needs --pid, --admin-token, --officer-token; it must "
+      "allow --connections from one address (--max-connections-per-address) and --ws-rate for the offers")(
       "pid", po::value(&pid), "with --url: the server's process id (for its RSS)")(
       "admin-token", po::value(&o.admin_token), "with --url: an admin token")(
       "officer-token", po::value(&o.officer_token), "with --url: a brokerage officer's token")(
@@ -318,7 +319,7 @@ int main(int argc, char** argv) {
   if (o.url.empty() && (vm.count("pid") || vm.count("admin-token") || vm.count("officer-token")))
     bad("--pid, --admin-token and --officer-token go with --url");
 
-  // Two descriptors per connection in the server (its process inherits this limit) and one here.
+  // A descriptor per connection here, and one in the server (its process inherits this limit).
   rlimit files{};
   ::getrlimit(RLIMIT_NOFILE, &files);
   const rlim_t need = static_cast<rlim_t>(o.connections) + 1024;
