@@ -273,6 +273,30 @@ TEST_CASE("the request table tells ids apart by provider and every byte, and for
   CHECK(table.size() == 1);
 }
 
+TEST_CASE("the request table keeps every record of many packages and lists each once, whole", "[idempotency]") {
+  // Records hold their ids in an arena per package (request_table.h): filling several packages'
+  // arenas in turn must not mix them up, and retiring one leaves the others whole.
+  RequestTable table;
+  for (int i = 0; i < 3000; ++i)
+    table.insert(RequestKey(static_cast<LocationIndex>(i % 2), "id-" + std::to_string(i)),
+                 RequestRecord{static_cast<std::uint64_t>(i), static_cast<PackageId>(i % 3)});  // 0: no package
+  REQUIRE(table.size() == 3000);
+  table.erase_package(1);
+  CHECK(table.size() == 2000);
+  std::size_t seen = 0;
+  table.for_each([&](const RequestKey& key, const RequestRecord& record) {
+    ++seen;
+    CHECK(key.id() == "id-" + std::to_string(record.payload_hash));
+    CHECK(key.provider() == record.payload_hash % 2);
+    CHECK(record.package == record.payload_hash % 3);
+  });
+  CHECK(seen == 2000);
+  for (int i : {0, 2, 2998, 2999}) {
+    const RequestRecord* r = table.find(RequestKey(static_cast<LocationIndex>(i % 2), "id-" + std::to_string(i)));
+    CHECK((i % 3 == 1 ? r == nullptr : r && r->payload_hash == static_cast<std::uint64_t>(i)));
+  }
+}
+
 TEST_CASE("a request's journaled payload hash is the digest of its command type and every field", "[idempotency]") {
   // The hash is journaled and compared with retries after a restart, so how it is worked out
   // (from a cached per-location prefix) must not change what it is.

@@ -214,6 +214,12 @@ void Market::apply(const Event& event) {
             Package& p = package_mut(e.package);
             Offer* o = p.offer_of(e.location);
             if (!o) {
+              // Grown one at a time while small, then by a quarter, never past the invited (one
+              // offer per location): a vector's doubling left up to half of every package's
+              // offers empty, in each of the process's three markets.
+              if (p.offers.size() == p.offers.capacity())
+                p.offers.reserve(std::max(p.offers.size() + 1,
+                                          std::min(p.offers.size() + p.offers.size() / 4, p.invited.size())));
               p.offers.push_back(Offer{});
               o = &p.offers.back();
               o->location = e.location;

@@ -5,10 +5,12 @@
 //
 // Why not a std::unordered_map<std::string, …> keyed by "provider\nrequest id": that built and
 // allocated a key string per command and a node per record, and was the largest single cost of
-// an offer. Here the key is the provider's index plus the id's bytes held inline (request ids are
-// validated to at most 64 characters), hashed once, in an open-addressing table: no allocation
-// per record and, on a look-up, one probe and one comparison of the full id (so two ids whose
-// hashes collide are still told apart).
+// an offer. A look-up builds a RequestKey (the provider's index plus the id's bytes, request ids
+// being validated to at most 64 characters), hashed once, and probes an open-addressing table:
+// one probe and one comparison of the full id (so two ids whose hashes collide are still told
+// apart). The table does not hold RequestKeys (80 bytes each, and a second copy per package to
+// drop them, ~280 bytes a record in all, in each of the process's three markets): a record is a
+// 40-byte slot keyed by the hash, its id's bytes in an arena per package (request_table.cpp).
 //
 // State, part of the market digest and snapshot (Market::digest, save_snapshot), which see it
 // as the map it replaced: each record under the key string "provider id\nrequest id". The
@@ -20,6 +22,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -65,42 +69,45 @@ class RequestKey {
 
 class RequestTable {
  public:
-  const RequestRecord* find(const RequestKey& key) const {
-    auto it = records_.find(key);
-    return it == records_.end() ? nullptr : &it->second;
-  }
+  const RequestRecord* find(const RequestKey& key) const;
 
   /// Records an answer; a key already recorded keeps its first record (as a retry would).
-  void insert(const RequestKey& key, RequestRecord record) {
-    if (!records_.try_emplace(key, record).second || record.package == 0) return;
-    if (keys_of_.size() < record.package) keys_of_.resize(record.package);
-    keys_of_[record.package - 1].push_back(key);
-  }
+  void insert(const RequestKey& key, RequestRecord record);
 
   /// Drops every record whose answer was about `package`.
-  void erase_package(PackageId package) {
-    if (package == 0 || package > keys_of_.size()) return;
-    auto& keys = keys_of_[package - 1];
-    for (const RequestKey& key : keys) records_.erase(key);
-    keys = {};  // frees the list
-  }
+  void erase_package(PackageId package);
 
   void reserve(std::size_t records) { records_.reserve(records); }
-  std::size_t size() const { return records_.size(); }
+  std::size_t size() const { return records_.size() + collided_.size(); }
 
   /// Calls f(key, record) for every record, in no particular order.
   template <typename F>
   void for_each(F&& f) const {
-    for (const auto& [key, record] : records_) f(key, record);
+    for (const auto& [hash, stored] : records_) f(RequestKey(stored.provider, id_of(stored)), stored.record);
+    for (const auto& [key, record] : collided_) f(key, record);
   }
 
  private:
-  struct KeyHash {
-    std::size_t operator()(const RequestKey& k) const { return k.hash(); }
+  // A record in records_, keyed by its RequestKey::hash(): where its id's bytes lie in the
+  // arena of its package (ids_[record.package]), and the answer.
+  struct Stored {
+    LocationIndex provider = 0;
+    std::uint32_t offset = 0;  // of the id's bytes in ids_[record.package]
+    std::uint8_t size = 0;
+    RequestRecord record;
   };
-  boost::unordered_flat_map<RequestKey, RequestRecord, KeyHash> records_;
-  // Derived: the keys recorded for package N at index N-1, to drop them when it retires.
-  std::vector<std::vector<RequestKey>> keys_of_;
+  std::string_view id_of(const Stored& s) const {
+    return std::string_view(ids_[s.record.package]).substr(s.offset, s.size);
+  }
+  bool same(const Stored& s, const RequestKey& key) const { return s.provider == key.provider() && id_of(s) == key.id(); }
+
+  // One slot per record (40 bytes), keyed by the hash. The request ids' bytes live in one arena
+  // per package ("no package" at 0): each record adds [provider, 4 bytes][size, 1][id] to it, and
+  // the arena goes when the package retires. An id whose hash another record already has (rare:
+  // 64 bits) goes to collided_, with its key held whole, so look-ups stay exact.
+  boost::unordered_flat_map<std::uint64_t, Stored> records_;
+  std::vector<std::string> ids_;  // by package id
+  std::vector<std::pair<RequestKey, RequestRecord>> collided_;
 };
 
 }  // namespace carebroker::engine

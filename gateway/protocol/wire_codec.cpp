@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "engine/market/calendar.h"
 #include "engine/market/codes.h"
@@ -381,62 +382,99 @@ std::string_view request_id_of(const engine::Command& command) {
 
 // ---------------------------------------------------------------------------------------------
 
-OutboundMessage::OutboundMessage(fb::DetachedBuffer buffer) : buffer_(std::move(buffer)) {}
+OutboundMessage::OutboundMessage(fb::DetachedBuffer buffer) : body_(std::make_unique<Body>()) {
+  body_->bytes.assign(buffer.data(), buffer.data() + buffer.size());
+}
+
+/// A location id as an addressed broadcast carries it: the FlatBuffers string object (its
+/// length, its bytes, a NUL, then seven NULs of which the message uses what pads the buffer to a
+/// multiple of 8), and the JSON string content.
+struct OutboundMessage::EncodedLocation {
+  std::string binary;
+  std::size_t unpadded = 0;
+  std::string json;
+};
+
+namespace {
+
+/// The interned encodings, one per location id ever addressed (locations are never deleted, so
+/// this stays as small as the location register). Thread-safe; entries never move or change.
+const auto* intern_location(std::string_view location) {
+  using Encoded = OutboundMessage::EncodedLocation;
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::unique_ptr<const Encoded>> interned;
+  std::lock_guard lock(mutex);
+  auto& slot = interned[std::string(location)];
+  if (!slot) {
+    auto e = std::make_unique<Encoded>();
+    const std::string text = as_utf8(location);
+    const auto length = static_cast<std::uint32_t>(text.size());
+    for (int i = 0; i < 4; ++i) e->binary.push_back(static_cast<char>((length >> (8 * i)) & 0xFF));
+    e->binary += text;
+    e->binary.push_back('\0');
+    e->unpadded = e->binary.size();
+    e->binary.append(7, '\0');
+    for (const char c : text) {
+      if (c == '"' || c == '\\') e->json.push_back('\\');
+      e->json.push_back(c);
+    }
+    slot = std::move(e);
+  }
+  return slot.get();
+}
+
+}  // namespace
 
 OutboundMessage::OutboundMessage(std::shared_ptr<const OutboundMessage> base, std::string_view location)
-    : base_(std::move(base)) {
-  const std::string text = as_utf8(location);
-  // The location as the FlatBuffers string object the base's table points at: its length, its
-  // bytes, a NUL — padded so that the whole buffer stays a multiple of 8 bytes.
-  const auto length = static_cast<std::uint32_t>(text.size());
-  for (int i = 0; i < 4; ++i) own_binary_.push_back(static_cast<char>((length >> (8 * i)) & 0xFF));
-  own_binary_ += text;
-  own_binary_.push_back('\0');
-  while ((base_->slot_ + own_binary_.size()) % 8 != 0) own_binary_.push_back('\0');
-  // As JSON string content.
-  for (const char c : text) {
-    if (c == '"' || c == '\\') own_json_.push_back('\\');
-    own_json_.push_back(c);
-  }
+    : base_(std::move(base)), own_(intern_location(location)) {}
+
+std::string_view OutboundMessage::own_binary() const {
+  // Padded so that the whole buffer (the base's bytes before the slot, then these) stays a
+  // multiple of 8 bytes.
+  const std::size_t slot = base_->body_->slot;
+  const std::size_t padded = (slot + own_->unpadded + 7) / 8 * 8 - slot;
+  return std::string_view(own_->binary).substr(0, padded);
 }
 
 const std::string& OutboundMessage::json() const {
-  std::call_once(json_once_, [this] {
+  Body& b = *body_;
+  std::call_once(b.json_once, [&b] {
     std::string out;
-    if (!fb::GenerateText(server_printer(), buffer_.data(), &out))
+    if (!fb::GenerateText(server_printer(), b.bytes.data(), &out))
       // Unreachable: every string the builders write is UTF-8. Never send half a JSON text.
       out = R"({"message_type":"Error","message":{"code":"internal","detail":"frame not printable"}})";
-    json_ = std::move(out);
-    if (slot_ != 0) {  // the location is the first field printed: its first occurrence
-      json_slot_ = json_.find(kLocationPlaceholder);
-      json_slot_size_ = kLocationPlaceholder.size();
+    b.json = std::move(out);
+    if (b.slot != 0) {  // the location is the first field printed: its first occurrence
+      b.json_slot = b.json.find(kLocationPlaceholder);
+      b.json_slot_size = kLocationPlaceholder.size();
     }
   });
-  return json_;
+  return b.json;
 }
 
 std::array<std::string_view, 3> OutboundMessage::parts(bool binary) const {
   if (!base_) return {body(binary), {}, {}};
+  const Body& base = *base_->body_;
   if (binary) {
-    const std::string_view shared(reinterpret_cast<const char*>(base_->buffer_.data()), base_->slot_);
-    return {shared, own_binary_, {}};
+    const std::string_view shared(reinterpret_cast<const char*>(base.bytes.data()), base.slot);
+    return {shared, own_binary(), {}};
   }
-  const std::string& text = base_->json();
-  const std::string_view all(text);
-  return {all.substr(0, base_->json_slot_), own_json_, all.substr(base_->json_slot_ + base_->json_slot_size_)};
+  const std::string_view all(base_->json());
+  return {all.substr(0, base.json_slot), own_->json, all.substr(base.json_slot + base.json_slot_size)};
 }
 
 std::string_view OutboundMessage::body(bool binary) const {
   if (!base_) {
-    if (binary) return {reinterpret_cast<const char*>(buffer_.data()), buffer_.size()};
+    if (binary) return {reinterpret_cast<const char*>(body_->bytes.data()), body_->bytes.size()};
     return json();
   }
-  std::once_flag& once = binary ? whole_once_ : json_once_;
-  std::string& whole = binary ? whole_binary_ : json_;
-  std::call_once(once, [&] {
-    for (const std::string_view part : parts(binary)) whole += part;
+  std::call_once(assembled_once_, [&] {
+    auto whole = std::make_unique<std::array<std::string, 2>>();
+    for (const bool b : {false, true})
+      for (const std::string_view part : parts(b)) (*whole)[b ? 1 : 0] += part;
+    assembled_ = std::move(whole);
   });
-  return whole;
+  return (*assembled_)[binary ? 1 : 0];
 }
 
 std::size_t OutboundMessage::frame_size(std::uint64_t seq, bool binary) const {
@@ -465,7 +503,7 @@ std::string OutboundMessage::frame(std::uint64_t seq, bool binary) const {
 
 std::string_view OutboundMessage::type_name() const {
   if (base_) return base_->type_name();
-  const auto* frame = fb::GetRoot<w::ServerFrame>(buffer_.data());
+  const auto* frame = fb::GetRoot<w::ServerFrame>(body_->bytes.data());
   return w::EnumNameServerMessage(frame->message_type());
 }
 
@@ -507,11 +545,12 @@ Outbound make_shared_broadcast(const engine::BroadcastView& view) {
   // the shared bytes before it and that recipient's own location in its place.
   const auto loc = b.CreateString(kLocationPlaceholder.data(), kLocationPlaceholder.size());
   Outbound base = finish(w::ServerMessage::PackageBroadcast, b, broadcast_table(b, view, loc));
-  const auto* data = base->buffer_.data();
+  OutboundMessage::Body& body = *base->body_;
+  const auto* data = body.bytes.data();
   const auto* placeholder = fb::GetRoot<w::ServerFrame>(data)->message_as_PackageBroadcast()->location();
-  base->slot_ = static_cast<std::size_t>(reinterpret_cast<const std::uint8_t*>(placeholder) - data);
-  const std::size_t string_end = base->slot_ + 4 + kLocationPlaceholder.size() + 1;
-  if (base->slot_ == 0 || string_end > base->buffer_.size() || base->buffer_.size() - string_end >= 8)
+  body.slot = static_cast<std::size_t>(reinterpret_cast<const std::uint8_t*>(placeholder) - data);
+  const std::size_t string_end = body.slot + 4 + kLocationPlaceholder.size() + 1;
+  if (body.slot == 0 || string_end > body.bytes.size() || body.bytes.size() - string_end >= 8)
     throw std::logic_error("the shared broadcast's location is not the last object of its buffer");
   return base;
 }

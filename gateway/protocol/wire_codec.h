@@ -132,25 +132,36 @@ class OutboundMessage {
   /// REQUIRES: the message is not yet shared (the projector stamps it right after building).
   void set_batch(std::uint64_t batch) { batch_ = batch; }
 
+  /// A location's bytes as addressed broadcasts carry them (opaque; wire_codec.cpp).
+  struct EncodedLocation;
+
  private:
   friend std::shared_ptr<OutboundMessage> make_shared_broadcast(const engine::BroadcastView& view);
+  /// A whole message's bytes (a FlatBuffer copied to its exact size: a builder's buffer keeps
+  /// its whole reservation, 1 KiB or more) and its JSON text, built on first use.
+  struct Body {
+    std::vector<std::uint8_t> bytes;
+    std::once_flag json_once;
+    std::string json;  // written once under json_once
+    // A shared broadcast's base: where its location string starts in bytes (it is the last
+    // object of the buffer), and where the location placeholder is in json.
+    std::size_t slot = 0, json_slot = 0, json_slot_size = 0;
+  };
   /// The JSON text and, for a shared broadcast base, where its location placeholder lies in it.
   const std::string& json() const;
+  std::string_view own_binary() const;
 
-  flatbuffers::DetachedBuffer buffer_;  // whole messages, and a shared broadcast's base
+  // Most objects are addressed broadcasts (one per recipient, kept in every resume history),
+  // so they hold only a pointer to the base and one to their location's encodings, which are
+  // interned: made once per location id for the life of the process (wire_codec.cpp).
   std::uint64_t batch_ = 0;
-  mutable std::once_flag json_once_;
-  mutable std::string json_;  // written once under json_once_
-  // A shared broadcast's base: where its location string starts in buffer_ (it is the last
-  // object of the buffer), and where the location placeholder is in json_.
-  std::size_t slot_ = 0;
-  mutable std::size_t json_slot_ = 0, json_slot_size_ = 0;
-  // An addressed broadcast: the shared base, and this recipient's own location bytes.
-  std::shared_ptr<const OutboundMessage> base_;
-  std::string own_binary_;  // the location as a FlatBuffers string object, padded to 8 bytes
-  std::string own_json_;    // the location as JSON string content (escaped)
-  mutable std::once_flag whole_once_;
-  mutable std::string whole_binary_;  // assembled on first use of body(true)
+  std::unique_ptr<Body> body_;                   // whole messages, and a shared broadcast's base
+  std::shared_ptr<const OutboundMessage> base_;  // an addressed broadcast's shared base
+  const EncodedLocation* own_ = nullptr;         // an addressed broadcast's location (interned)
+  // body() of an addressed broadcast, JSON and binary, assembled on first use (tests; servers
+  // write parts()).
+  mutable std::once_flag assembled_once_;
+  mutable std::unique_ptr<std::array<std::string, 2>> assembled_;
 };
 
 using Outbound = std::shared_ptr<OutboundMessage>;
