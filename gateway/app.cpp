@@ -118,8 +118,10 @@ bool App::start(const AppOptions& options, std::string& error) {
     if (m.replica_error.empty()) m.replica_error = m.reader.start(state, seq);
   });
   m.publisher.set_downstream([&m](const replica::DurableBatch& batch) { m.reader.push(batch); });
-  // Queries (REST reads, JSON rendering, snapshots) give way to the write path on a busy machine.
+  // Queries (REST reads, JSON rendering, snapshots) and notifications give way to the write path
+  // (commands and their acknowledgements) on a busy machine.
   m.reader.set_background();
+  m.publisher.set_background();
   m.sequencer->set_listener([&m](const replica::DurableBatch& batch) { m.publisher.push(batch); });
   m.sequencer->set_release_hook([&m] { m.replies.flush(); });
   m.sequencer->set_snapshot_observer([&m](std::uint64_t seq, std::uint64_t digest) { m.reader.expect_digest(seq, digest); });
