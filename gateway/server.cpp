@@ -20,6 +20,7 @@
 #include "engine/sequencer/thread_setup.h"
 #include "gateway/connection_slots.h"
 #include "gateway/http_types.h"
+#include "gateway/protocol/reply_batcher.h"
 #include "gateway/static_files.h"
 #include "gateway/rest/router.h"
 #include "gateway/websocket_session.h"
@@ -375,6 +376,13 @@ bool Server::start(std::string& error) {
                                  impl_->slots);
   if (!impl_->listener->open(tcp::endpoint(address, impl_->port), error)) return false;
   impl_->listener->run();
+  // A durable batch's replies reach the I/O threads in one hop (reply_batcher.h). The io_context
+  // outlives the sequencer's last flush: the App stops the server's threads, then the sequencer,
+  // and only then destroys either.
+  if (impl_->context.replies)
+    impl_->context.replies->set_carrier([&ioc = impl_->ioc](std::function<void()> deliver_all) {
+      net::post(ioc, std::move(deliver_all));
+    });
   impl_->work.emplace(impl_->ioc.get_executor());
   for (int i = 0; i < impl_->threads; ++i)
     impl_->workers.emplace_back([this, i] {

@@ -4,6 +4,7 @@
 // docs/websocket-protocol.md for the messages.
 #include "gateway/websocket_session.h"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -173,11 +174,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     if (!queued) enqueue(0, protocol::make_error(protocol::codes::busy, "the market is busy: retry shortly", request_id));
   }
 
-  /// How replies reach this session: posted to its strand, as one frame.
+  /// How replies reach this session: on its strand, as one frame — dispatched, so that when the
+  /// batcher's one hop per batch already runs on an I/O thread they are written at once.
   protocol::ReplyBatcher::Deliver deliverer() {
     std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     return [weak, executor = ws_.get_executor()](std::vector<protocol::CommandReply> replies) {
-      net::post(executor, [weak, replies = std::move(replies)] {
+      net::dispatch(executor, [weak, replies = std::move(replies)] {
         if (auto self = weak.lock()) self->enqueue(0, protocol::make_replies(replies));
       });
     };

@@ -1,6 +1,8 @@
 // Coalesced acknowledgements (reply_batcher.h).
 #include "gateway/protocol/reply_batcher.h"
 
+#include <memory>
+
 namespace carebroker::gateway::protocol {
 
 Outbound make_replies(const std::vector<CommandReply>& replies) {
@@ -19,13 +21,19 @@ void ReplyBatcher::add(std::uint64_t connection, const Deliver& deliver, Command
 }
 
 void ReplyBatcher::flush() {
-  std::unordered_map<std::uint64_t, Pending> ready;
+  auto ready = std::make_shared<Ready>();
   {
     std::lock_guard lock(mutex_);
     if (pending_.empty()) return;
-    ready.swap(pending_);
+    ready->swap(pending_);
   }
-  for (auto& [connection, p] : ready) p.deliver(std::move(p.replies));
+  auto deliver_all = [ready] {
+    for (auto& [connection, p] : *ready) p.deliver(std::move(p.replies));
+  };
+  if (carrier_)
+    carrier_(std::move(deliver_all));
+  else
+    deliver_all();
 }
 
 }  // namespace carebroker::gateway::protocol

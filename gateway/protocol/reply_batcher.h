@@ -7,9 +7,14 @@
 // completion add()s its reply under its connection, the hook flush()es — every connection with
 // replies gets them in one call of its Deliver, in the order they were settled.
 //
+// One hop per batch: with a carrier (the server's I/O context), a flush hands every connection's
+// replies to the I/O threads in ONE posted handler, which runs each Deliver there — rather than
+// one cross-thread post, and perhaps one wake-up, per connection. Without one (tests), each
+// Deliver runs on the flushing thread.
+//
 // Thread-safety: add and flush may be called from any thread (the persister, or the sequencer
-// thread when it refuses work while the store is down); one mutex. Deliver runs on the flushing
-// thread without the mutex held and must only hand the replies on (post to the session's strand).
+// thread when it refuses work while the store is down); one mutex. Deliver runs without the mutex
+// held and must only hand the replies on (dispatch to the session's strand).
 #pragma once
 
 #include <cstdint>
@@ -45,14 +50,20 @@ class ReplyBatcher {
   void add(std::uint64_t connection, const Deliver& deliver, CommandReply reply);
   /// Delivers what each connection has waiting, once per connection.
   void flush();
+  /// How a flush reaches the I/O threads (e.g. post to the io_context). REQUIRES: set before the
+  /// first flush, and the carrier outlives every flush.
+  using Carrier = std::function<void(std::function<void()>)>;
+  void set_carrier(Carrier carrier) { carrier_ = std::move(carrier); }
 
  private:
   struct Pending {
     Deliver deliver;
     std::vector<CommandReply> replies;
   };
+  using Ready = std::unordered_map<std::uint64_t, Pending>;
+  Carrier carrier_;
   std::mutex mutex_;
-  std::unordered_map<std::uint64_t, Pending> pending_;  // guarded by mutex_
+  Ready pending_;  // guarded by mutex_
 };
 
 }  // namespace carebroker::gateway::protocol
