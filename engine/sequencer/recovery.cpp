@@ -2,6 +2,7 @@
 #include "engine/sequencer/recovery.h"
 
 #include <cstdio>
+#include <span>
 
 #include "engine/codec/event_codec.h"
 
@@ -42,7 +43,7 @@ StoreStatus recover_market(store::Journal& journal, engine::Market& market, Reco
       return store::store_error(StoreCode::corruption, "journal batch at sequence " + std::to_string(first) +
                                                            " holds events " + std::to_string(batch.first_seq) +
                                                            ".." + std::to_string(batch.last_seq));
-    for (const auto& e : batch.events) market.apply(e);
+    market.apply(std::span<const engine::Event>(batch.events));
     info.last_seq = last;
     info.events_replayed += batch.events.size();
     ++info.batches_replayed;
