@@ -34,8 +34,9 @@ StoreStatus recover_market(store::Journal& journal, engine::Market& market, Reco
     }
   }
   if (journal.last_seq() > info.last_seq) market.reserve_for_replay(journal.last_seq() - info.last_seq);
+  codec::BatchDecoder decoder;  // one set of buffers for every batch
   return journal.replay(info.last_seq, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
-    codec::DecodedBatch batch = codec::decode_batch(payload);
+    const codec::DecodedBatch& batch = decoder.decode(payload);
     if (!batch.error.empty())
       return store::store_error(StoreCode::corruption,
                                 "journal batch at sequence " + std::to_string(first) + ": " + batch.error);
