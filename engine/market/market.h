@@ -27,7 +27,6 @@
 #include "engine/market/config.h"
 #include "engine/market/eligibility.h"
 #include "engine/market/events.h"
-#include "engine/market/id_hash.h"
 #include "engine/market/package.h"
 #include "engine/market/provider.h"
 #include "engine/market/quality.h"
@@ -255,7 +254,7 @@ class Market {
   // Ids to indexes, looked up by string_view without building a std::string per command.
   struct IdHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view id) const { return id_hash(id); }
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
   };
   using IdIndex = boost::unordered_flat_map<std::string, LocationIndex, IdHash, std::equal_to<>>;
   IdIndex provider_by_id_;

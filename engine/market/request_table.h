@@ -24,10 +24,10 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string_view>
 #include <vector>
 
-#include "engine/market/id_hash.h"
 #include "engine/market/types.h"
 
 namespace carebroker::engine {
@@ -55,7 +55,7 @@ class RequestKey {
   std::string_view id() const { return {bytes_.data(), size_}; }
   std::uint64_t hash() const { return hash_; }
   static std::uint64_t hash_of(LocationIndex provider, std::string_view id) {
-    return id_hash(id) ^ (std::uint64_t{provider} * 0x9e3779b97f4a7c15ULL);
+    return std::hash<std::string_view>{}(id) ^ (std::uint64_t{provider} * 0x9e3779b97f4a7c15ULL);
   }
 
   bool operator==(const RequestKey& o) const {
