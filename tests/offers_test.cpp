@@ -1,7 +1,10 @@
 // Offers: sealed bids are placed, amended and withdrawn while a tier's window is open; every
 // gate that refuses an offer, by its code; provider requests are idempotent by request id.
 // Every rejection must leave the market exactly as it was: same digest, no event.
+#include <map>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "engine/market/digest.h"
 #include "market_fixture.h"
@@ -295,6 +298,49 @@ TEST_CASE("the request table keeps every record of many packages and lists each 
     const RequestRecord* r = table.find(RequestKey(static_cast<LocationIndex>(i % 2), "id-" + std::to_string(i)));
     CHECK((i % 3 == 1 ? r == nullptr : r && r->payload_hash == static_cast<std::uint64_t>(i)));
   }
+}
+
+TEST_CASE("the request table agrees with a map through many inserts and retirements", "[idempotency]") {
+  // Enough records to grow the table several times and to wrap its probe runs; packages retire
+  // in random order, so deletion moves later slots back and the record pool is reused.
+  RequestTable table;
+  std::map<std::pair<LocationIndex, std::string>, RequestRecord> model;
+  std::mt19937 rng(7);
+  PackageId next_package = 1;
+  std::vector<PackageId> open;
+  for (int round = 0; round < 200; ++round) {
+    for (int i = 0; i < 5; ++i) open.push_back(next_package++);
+    for (int i = 0; i < 60; ++i) {
+      const auto provider = static_cast<LocationIndex>(rng() % 7);
+      const std::string id = "r-" + std::to_string(rng() % 5000);
+      const RequestRecord record{rng(), open[rng() % open.size()]};
+      table.insert(RequestKey(provider, id), record);
+      model.try_emplace({provider, id}, record);
+    }
+    for (int i = 0; i < 3 && !open.empty(); ++i) {
+      const std::size_t at = rng() % open.size();
+      const PackageId gone = open[at];
+      open.erase(open.begin() + static_cast<std::ptrdiff_t>(at));
+      table.erase_package(gone);
+      std::erase_if(model, [&](const auto& entry) { return entry.second.package == gone; });
+    }
+    REQUIRE(table.size() == model.size());
+  }
+  for (const auto& [key, record] : model) {
+    const RequestRecord* found = table.find(RequestKey(key.first, key.second));
+    REQUIRE(found);
+    CHECK(found->payload_hash == record.payload_hash);
+    CHECK(found->package == record.package);
+  }
+  std::size_t visited = 0;
+  table.for_each([&](const RequestKey& key, const RequestRecord& record) {
+    ++visited;
+    const auto it = model.find({key.provider(), std::string(key.id())});
+    REQUIRE(it != model.end());
+    CHECK(it->second.payload_hash == record.payload_hash);
+  });
+  CHECK(visited == model.size());
+  CHECK(table.find(RequestKey(0, "never-used")) == nullptr);
 }
 
 TEST_CASE("a request's journaled payload hash is the digest of its command type and every field", "[idempotency]") {

@@ -242,37 +242,41 @@ std::string encode_batch(std::uint64_t first_seq, const std::vector<engine::Even
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
 
-DecodedBatch decode_batch(std::string_view bytes) {
-  DecodedBatch out;
+namespace {
+
+/// Decodes into `out` (cleared first, its capacity kept); `aligned` is scratch for a copy.
+void decode_into(std::string_view bytes, DecodedBatch& out, std::vector<std::uint64_t>& aligned) {
+  out.first_seq = out.last_seq = 0;
+  out.events.clear();
+  out.error.clear();
   const std::size_t size = bytes.size();
   if (size < kMinBatchBytes) {
     out.error = "journal batch of " + std::to_string(size) + " bytes is too short";
-    return out;
+    return;
   }
   if (size >= (FLATBUFFERS_MAX_BUFFER_SIZE)) {  // the Verifier asserts on such a buffer
     out.error = "journal batch of " + std::to_string(size) + " bytes exceeds the 2 GiB limit";
-    return out;
+    return;
   }
   const std::string_view identifier = bytes.substr(sizeof(flatbuffers::uoffset_t),
                                                    flatbuffers::kFileIdentifierLength);
   if (identifier != kJournalBatchIdentifier) {
     out.error = "not a journal batch: file identifier \"" + printable(identifier) +
                 "\", expected \"" + std::string(kJournalBatchIdentifier) + "\"";
-    return out;
+    return;
   }
   if (size % kBatchAlignment != 0) {
     out.error = "journal batch of " + std::to_string(size) +
                 " bytes is not a multiple of 8 (truncated?)";
-    return out;
+    return;
   }
 
   // The accessors read 8-byte scalars in place: give them an aligned copy if need be.
-  std::unique_ptr<std::uint64_t[]> aligned;
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
   if (reinterpret_cast<std::uintptr_t>(data) % kBatchAlignment != 0) {
-    aligned = std::make_unique_for_overwrite<std::uint64_t[]>(size / kBatchAlignment);
-    std::memcpy(aligned.get(), data, size);
-    data = reinterpret_cast<const std::uint8_t*>(aligned.get());
+    if (aligned.size() < size / kBatchAlignment) aligned.resize(size / kBatchAlignment);
+    std::memcpy(aligned.data(), data, size);
+    data = reinterpret_cast<const std::uint8_t*>(aligned.data());
   }
 
   flatbuffers::Verifier::Options options;
@@ -281,7 +285,7 @@ DecodedBatch decode_batch(std::string_view bytes) {
   flatbuffers::Verifier verifier(data, size, options);
   if (!fb::VerifyJournalBatchBuffer(verifier)) {
     out.error = "journal batch fails verification";
-    return out;
+    return;
   }
 
   const fb::JournalBatch* batch = fb::GetJournalBatch(data);
@@ -292,7 +296,7 @@ DecodedBatch decode_batch(std::string_view bytes) {
   if (out.last_seq + 1 - out.first_seq != count) {  // modulo 2^64, as encode_batch writes it
     out.error = "batch says last_seq " + std::to_string(out.last_seq) + " but holds " +
                 std::to_string(count) + " events from first_seq " + std::to_string(out.first_seq);
-    return out;
+    return;
   }
 
   out.events.reserve(count);
@@ -313,9 +317,22 @@ DecodedBatch decode_batch(std::string_view bytes) {
       continue;
     }
     out.events.clear();
-    return out;
+    return;
   }
+}
+
+}  // namespace
+
+DecodedBatch decode_batch(std::string_view bytes) {
+  DecodedBatch out;
+  std::vector<std::uint64_t> aligned;
+  decode_into(bytes, out, aligned);
   return out;
+}
+
+const DecodedBatch& BatchDecoder::decode(std::string_view bytes) {
+  decode_into(bytes, batch_, aligned_);
+  return batch_;
 }
 
 }  // namespace carebroker::codec

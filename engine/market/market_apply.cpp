@@ -75,6 +75,26 @@ void Market::expire_command_keys() {
   }
 }
 
+void Market::apply(std::span<const Event> events) {
+  // Far enough ahead for the slot to arrive (an event costs ~0.3 µs, a miss ~0.1 µs), near
+  // enough that it is still cached when used.
+  constexpr std::size_t kAhead = 4;
+  const auto prefetch = [&](const Event& e) {
+    std::visit(
+        [&](const auto& ev) {
+          if constexpr (requires { ev.request.request_id; ev.location; })
+            if (ev.location < locations_.size())
+              requests_.prefetch(RequestKey::hash_of(locations_[ev.location].provider_index, ev.request.request_id));
+        },
+        e);
+  };
+  for (std::size_t i = 0; i < events.size() && i < kAhead; ++i) prefetch(events[i]);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i + kAhead < events.size()) prefetch(events[i + kAhead]);
+    apply(events[i]);
+  }
+}
+
 void Market::apply(const Event& event) {
   std::visit(
       overloaded{

@@ -2,6 +2,7 @@
 #include "engine/sequencer/recovery.h"
 
 #include <cstdio>
+#include <span>
 
 #include "engine/codec/event_codec.h"
 
@@ -33,8 +34,9 @@ StoreStatus recover_market(store::Journal& journal, engine::Market& market, Reco
     }
   }
   if (journal.last_seq() > info.last_seq) market.reserve_for_replay(journal.last_seq() - info.last_seq);
+  codec::BatchDecoder decoder;  // one set of buffers for every batch
   return journal.replay(info.last_seq, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
-    codec::DecodedBatch batch = codec::decode_batch(payload);
+    const codec::DecodedBatch& batch = decoder.decode(payload);
     if (!batch.error.empty())
       return store::store_error(StoreCode::corruption,
                                 "journal batch at sequence " + std::to_string(first) + ": " + batch.error);
@@ -42,7 +44,7 @@ StoreStatus recover_market(store::Journal& journal, engine::Market& market, Reco
       return store::store_error(StoreCode::corruption, "journal batch at sequence " + std::to_string(first) +
                                                            " holds events " + std::to_string(batch.first_seq) +
                                                            ".." + std::to_string(batch.last_seq));
-    for (const auto& e : batch.events) market.apply(e);
+    market.apply(std::span<const engine::Event>(batch.events));
     info.last_seq = last;
     info.events_replayed += batch.events.size();
     ++info.batches_replayed;
