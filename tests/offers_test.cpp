@@ -277,8 +277,8 @@ TEST_CASE("the request table tells ids apart by provider and every byte, and for
 }
 
 TEST_CASE("the request table keeps every record of many packages and lists each once, whole", "[idempotency]") {
-  // Records hold their ids in an arena per package (request_table.h): filling several packages'
-  // arenas in turn must not mix them up, and retiring one leaves the others whole.
+  // Many packages' records interleaved in the pool (request_table.h): filling several packages
+  // in turn must not mix them up, and retiring one leaves the others whole.
   RequestTable table;
   for (int i = 0; i < 3000; ++i)
     table.insert(RequestKey(static_cast<LocationIndex>(i % 2), "id-" + std::to_string(i)),

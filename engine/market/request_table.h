@@ -5,19 +5,16 @@
 //
 // Why not a std::unordered_map<std::string, …> keyed by "provider\nrequest id": that built and
 // allocated a key string per command and a node per record, and was the largest single cost of
-// an offer. A look-up builds a RequestKey — the provider's index plus the id's bytes held inline
-// (request ids are validated to at most 64 characters), hashed once — but the table does not
-// keep RequestKeys (80 bytes): a record (40 bytes: the provider, where its id's bytes are in its
-// package's arena, and the answer) sits in one pool, reused as packages retire, and the ids'
-// bytes in one arena per package, freed when the package retires. Each package chains its own
-// records through a small array beside the pool, so retiring a package does not read them. The
+// an offer. Here the key is the provider's index plus the id's bytes held inline (request ids are
+// validated to at most 64 characters), hashed once. The records (key and answer, ~100 bytes
+// each) sit in one pool, reused as packages retire; each package chains its own records
+// through a small array beside the pool, so retiring a package does not read them. The
 // look-up is an open-addressing table (linear probing, deletion by backward shift, no
 // tombstones) of 8-byte slots — 32 bits of the key's hash and the record's place in the pool —
 // so a probe reads one cache line, and the full id is compared only when those 32 bits agree
 // (two ids whose hashes collide are still told apart). Replaying a journal inserts a million
 // records: with the record in the slot (~100 bytes) each insert was a cache miss on a fresh
-// page, a third of replay. No allocation per record (the pool, the slots and the arenas grow by
-// doubling). About 60 bytes a record in all, in each of the process's three markets.
+// page, a third of replay. No allocation per record (the pool and the slots grow by doubling).
 // State, part of the market digest and snapshot (Market::digest, save_snapshot), which see it
 // as the map it replaced: each record under the key string "provider id\nrequest id". The
 // pool's order, the chains and the slots are derived. Not thread-safe.
@@ -28,7 +25,6 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -95,11 +91,7 @@ class RequestTable {
       live_.push_back(false);
     }
     if (heads_.size() <= record.package) heads_.resize(record.package + 1, kNone);
-    if (arenas_.size() <= record.package) arenas_.resize(record.package + 1);
-    std::string& arena = arenas_[record.package];
-    entries_[id] = Entry{key.provider(), static_cast<std::uint32_t>(arena.size()),
-                         static_cast<std::uint8_t>(key.id().size()), record};
-    arena.append(key.id());
+    entries_[id] = Entry{key, record};
     links_[id] = Link{heads_[record.package], tag(key.hash())};
     live_[id] = true;
     heads_[record.package] = id;
@@ -122,7 +114,6 @@ class RequestTable {
       --size_;
     }
     heads_[package] = kNone;
-    if (package < arenas_.size()) arenas_[package] = std::string();  // frees the ids' bytes
   }
 
   /// A hint: the slot where the key of `hash` (RequestKey::hash_of) would be is read into the
@@ -146,22 +137,14 @@ class RequestTable {
   template <typename F>
   void for_each(F&& f) const {
     for (std::size_t id = 0; id < entries_.size(); ++id)
-      if (live_[id]) f(RequestKey(entries_[id].provider, id_bytes(entries_[id])), entries_[id].record);
+      if (live_[id]) f(entries_[id].key, entries_[id].record);
   }
 
  private:
-  /// A record: its key's provider, where the id's bytes are in arenas_[record.package], and
-  /// the answer.
   struct Entry {
-    LocationIndex provider = 0;
-    std::uint32_t offset = 0;
-    std::uint8_t size = 0;
+    RequestKey key{0, ""};
     RequestRecord record;
   };
-  std::string_view id_bytes(const Entry& e) const {
-    return std::string_view(arenas_[e.record.package]).substr(e.offset, e.size);
-  }
-  bool holds(const Entry& e, const RequestKey& key) const { return e.provider == key.provider() && id_bytes(e) == key.id(); }
   /// Beside each entry, small and apart from it so a package's records are dropped without
   /// reading them: the package's previous record (or the next free entry), and the slot's tag.
   struct Link {
@@ -186,7 +169,7 @@ class RequestTable {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = t & mask;; i = (i + 1) & mask) {
       const std::uint64_t s = slots_[i];
-      if (s == 0 || ((s >> 32) == t && holds(entries_[id_of(s)], key))) return i;
+      if (s == 0 || ((s >> 32) == t && entries_[id_of(s)].key == key)) return i;
     }
   }
   /// The slot of live entry `id`, whose tag is `t`.
@@ -229,7 +212,6 @@ class RequestTable {
   std::uint32_t free_ = kNone;        // the first free entry; they chain through links_
   std::vector<std::uint32_t> heads_;  // package N's most recent record at N (0: no package)
   std::vector<std::uint64_t> slots_;  // power-of-two size, or empty
-  std::vector<std::string> arenas_;   // package N's records' id bytes at N (0: no package)
   std::size_t size_ = 0;
 };
 
