@@ -111,7 +111,7 @@ bool App::start(const AppOptions& options, std::string& error) {
   m.sequencer = std::make_unique<sequencer::Sequencer>(*m.journal, clock, so);
   // The read side: durable batches → the publisher replica (projects notifications, exactly,
   // and publishes them to the provider streams) → the reader replica (REST reads, snapshots).
-  // Neither ever holds up the writer, the persister or an acknowledgement.
+  // Neither ever holds up the writer or an acknowledgement.
   m.sequencer->set_recovered_hook([&m](const engine::Market& market, std::uint64_t seq) {
     const std::string state = market.save_snapshot();
     m.replica_error = m.publisher.start(state, seq);

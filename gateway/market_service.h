@@ -1,6 +1,6 @@
 // What request handlers (REST and WebSocket) need of the market: run a command, read the
 // market, back the store up. The server's implementation sends commands to the sequencer and
-// reads to a replica (never to the writer); tests use an in-process one. Callbacks run on the sequencer's persister thread or a backup thread (or the
+// reads to a replica (never to the writer); tests use an in-process one. Callbacks run on the sequencer thread or a backup thread (or the
 // caller's, in tests): handlers must not block in them and must marshal back to their own strand.
 #pragma once
 

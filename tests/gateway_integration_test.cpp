@@ -243,7 +243,7 @@ TEST_CASE("authenticated REST reads never write to the journal, however the cloc
   TestServer server;
   const std::string officer = server.token(Role::officer);
   const std::uint64_t first = post_package(server, officer);
-  // One read first: the persister counts a batch after releasing its replies, and before it
+  // One read first: the sequencer counts a batch after releasing its replies, and before it
   // releases the next batch's, so the count is settled once this answer is back.
   REQUIRE(http_request(server.port(), "GET", "/api/v1/dps", officer).status == 200);
   const std::uint64_t durable = server.durable_seq();

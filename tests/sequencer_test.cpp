@@ -42,7 +42,7 @@ using store::StoreCode;
 
 constexpr auto kTimeout = std::chrono::seconds(30);
 
-/// Collects command completions (which run on the persister thread). Catch2's assertions are
+/// Collects command completions (which run on the sequencer thread). Catch2's assertions are
 /// not thread-safe, so completions only record; the test thread checks.
 class Completions {
  public:
@@ -205,7 +205,7 @@ std::uint64_t recovered_digest(store::Journal& journal, SnapshotUse use) {
   return m.digest();
 }
 
-/// A journal whose next append can be held (the persister waits inside it), to see the
+/// A journal whose next append can be held (the sequencer waits inside it), to see the
 /// pipeline deterministically. Delegates to a MemoryJournal.
 class HeldJournal final : public store::Journal {
  public:
@@ -335,7 +335,7 @@ TEST_CASE("sequencer: a read sees the commands before it and is released once th
   rig.start_with_market();
   const PackageId p = rig.post();
 
-  // log records, in order, what the persister released.
+  // log records, in order, what the sequencer released.
   std::mutex m;
   std::vector<std::string> log;
   std::uint64_t offer_last_seq = 0, journal_at_read_done = 0;
@@ -363,7 +363,7 @@ TEST_CASE("sequencer: a read sees the commands before it and is released once th
   REQUIRE(f.wait_for(kTimeout) == std::future_status::ready);
   CHECK(f.get());
   std::lock_guard lock(m);
-  CHECK(offers_seen_by_read == 3);  // happens-before: done runs after the read on the persister
+  CHECK(offers_seen_by_read == 3);  // happens-before: done runs after the read on the sequencer
   CHECK(log == std::vector<std::string>{"offer 0", "offer 1", "offer 2", "read"});
   CHECK(offer_last_seq > 0);
   CHECK(journal_at_read_done >= offer_last_seq);
@@ -376,7 +376,7 @@ TEST_CASE("sequencer: replies to reads and commands in one batch are released in
   const PackageId p = rig.post();
 
   std::mutex m;
-  std::vector<std::string> released;  // in the order the persister released them
+  std::vector<std::string> released;  // in the order the sequencer released them
   std::promise<void> all_done;
   auto note = [&](const std::string& what) {
     std::lock_guard lock(m);
@@ -481,7 +481,7 @@ TEST_CASE("sequencer: group commit turns many commands into few appends", "[sequ
   // max_batch_commands = 1024: five batches, and a little slack for the read's own batch.
   CHECK(appends >= 5);
   CHECK(appends <= 7);
-  rig.seq.stop();  // the persister updates its statistics after the completions
+  rig.seq.stop();  // the sequencer updates its statistics after the completions
   CHECK(rig.seq.stats().batches == static_cast<std::uint64_t>(rig.journal.appends()));
   CHECK(rig.seq.stats().commands >= static_cast<std::uint64_t>(kCommands));
 }
@@ -690,7 +690,7 @@ TEST_CASE("sequencer: deadlines fire without commands", "[sequencer]") {
   Rig rig;
   std::mutex m;
   std::condition_variable cv;
-  std::vector<std::string> seen;  // event names, from the listener (persister thread)
+  std::vector<std::string> seen;  // event names, from the listener (sequencer thread)
   rig.seq.set_listener([&](const carebroker::replica::DurableBatch& batch) {
     std::lock_guard lock(m);
     for (const auto& e : *batch.events) seen.emplace_back(event_name(e));

@@ -1,5 +1,5 @@
 // A Replica on a thread of its own. Durable batches arrive in sequence from upstream (the
-// sequencer's persister, or the replica before this one in a chain) and are applied as they
+// sequencer, or the replica before this one in a chain) and are applied as they
 // come; reads wait in a queue and run between batches, each once the replica has reached the
 // sequence number it asks for (read-your-writes: ask for the journal's durable sequence when
 // the read is issued). After applying a batch the thread hands it downstream, so replicas form a

@@ -1,4 +1,4 @@
-// The sequencer and its persister.
+// The sequencer: execute, append, release.
 #include "engine/sequencer/sequencer.h"
 
 #include <algorithm>
@@ -28,10 +28,6 @@ store::StoreStatus Sequencer::start() {
   events_since_snapshot_ = recovered_.events_replayed;
   if (recovered_hook_) recovered_hook_(market_, recovered_.last_seq);
   started_ = true;
-  persister_thread_ = std::thread([this] {
-    name_this_thread("cb-persister");
-    run_persister();
-  });
   snapshot_thread_ = std::thread([this] {
     name_this_thread("cb-snapshots");
     run_snapshot_writer();
@@ -73,12 +69,6 @@ void Sequencer::stop() {
   in_cv_.notify_all();
   sequencer_thread_.join();
   {
-    std::lock_guard lock(out_mutex_);
-    persister_stop_ = true;
-  }
-  out_cv_.notify_all();
-  persister_thread_.join();
-  {
     std::lock_guard lock(snapshot_mutex_);
     snapshot_writer_stop_ = true;
   }
@@ -98,15 +88,9 @@ SequencerStats Sequencer::stats() const {
 
 void Sequencer::run_sequencer() {
   for (;;) {
-    // Group commit: the next batch is cut when the persister can take it, not before — so
-    // everything that arrived while the previous batch synced goes into this one, and a command
-    // waits at most for the sync in progress and its own (../shared/ceiling does the same).
-    // The persister frees the slot as soon as its append returns, before it releases the
-    // replies, so this batch is computed while the last one's acknowledgements go out.
-    {
-      std::unique_lock lock(out_mutex_);
-      out_cv_.wait(lock, [&] { return in_flight_ == 0; });
-    }
+    // Group commit: this thread executes a batch, appends it (one synced write) and releases it;
+    // everything that arrived meanwhile is the next batch — so a command waits at most for the
+    // sync in progress and its own, as in ../shared/ceiling, with one thread hand-off each way.
     std::deque<Item> items;
     bool stopping = false;
     {
@@ -121,13 +105,7 @@ void Sequencer::run_sequencer() {
       }
       if (!incoming_.empty()) stopping = false;  // drain everything before stopping
     }
-    {
-      std::unique_lock lock(out_mutex_);
-      if (persist_failed_) {
-        lock.unlock();
-        rebuild_after_failure();
-      }
-    }
+    if (persist_failed_) rebuild_after_failure();
     // Time is journaled only when it matters: with a command (which happens "now") or when a
     // deadline is due. A batch of reads alone writes nothing — a read never costs a synced
     // append; it sees the market as of the last tick, which is the state it is released with.
@@ -146,7 +124,7 @@ void Sequencer::run_sequencer() {
     last.batch.first_seq = next_seq_;
     last.batch.last_seq = next_seq_ - 1;
     last.snapshot = store::Snapshot{next_seq_ - 1, market_.digest(), market_.save_snapshot()};
-    hand_over(std::move(last));
+    persist(std::move(last));
   }
 }
 
@@ -190,18 +168,7 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
     std::lock_guard in_lock(in_mutex_);
     stats_.queue_depth = incoming_.size();
   }
-  hand_over(std::move(p));
-}
-
-void Sequencer::hand_over(Prepared&& prepared) {
-  std::unique_lock lock(out_mutex_);
-  // One batch in flight at a time (its append); meanwhile commands accumulate and the next
-  // batch grows (group commit).
-  out_cv_.wait(lock, [&] { return in_flight_ == 0; });
-  pending_.push_back(std::move(prepared));
-  ++in_flight_;
-  lock.unlock();
-  out_cv_.notify_all();
+  persist(std::move(p));
 }
 
 void Sequencer::fail(Prepared& p, const std::string& why) {
@@ -218,82 +185,62 @@ void Sequencer::fail(Prepared& p, const std::string& why) {
   if (release_hook_) release_hook_();
 }
 
-void Sequencer::run_persister() {
-  for (;;) {
-    Prepared p;
-    bool failed = false;
-    std::string why;
-    {
-      std::unique_lock lock(out_mutex_);
-      out_cv_.wait(lock, [&] { return persister_stop_ || !pending_.empty(); });
-      if (pending_.empty()) return;  // stopping, and everything is done
-      p = std::move(pending_.front());
-      pending_.pop_front();
-      failed = persist_failed_;
-      why = failure_;
+void Sequencer::persist(Prepared&& prepared) {
+  Prepared p = std::move(prepared);
+  bool failed = false;
+  std::string why;
+  const bool has_events = p.batch.last_seq >= p.batch.first_seq;
+  const std::size_t event_count = p.events.size();  // the events move to the listener
+  if (has_events) {
+    const auto started = std::chrono::steady_clock::now();
+    const store::StoreStatus s = journal_.append(p.batch);
+    if (s.ok() && commit_observer_)
+      commit_observer_(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                      std::chrono::steady_clock::now() - started)
+                                                      .count()),
+                       p.events.size());
+    if (!s.ok()) {
+      failed = true;
+      why = std::string("the journal could not be written (") + store::to_string(s.code) + "): " + s.message;
+      std::fprintf(stderr, "carebroker: batch %llu..%llu failed to persist: %s\n",
+                   static_cast<unsigned long long>(p.batch.first_seq),
+                   static_cast<unsigned long long>(p.batch.last_seq), s.message.c_str());
+      persist_failed_ = true;
+      store_writable_ = false;
     }
-    const bool has_events = p.batch.last_seq >= p.batch.first_seq;
-    const std::size_t event_count = p.events.size();  // the events move to the listener
-    if (!failed && has_events) {
-      const auto started = std::chrono::steady_clock::now();
-      const store::StoreStatus s = journal_.append(p.batch);
-      if (s.ok() && commit_observer_)
-        commit_observer_(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                        std::chrono::steady_clock::now() - started)
-                                                        .count()),
-                         p.events.size());
-      if (!s.ok()) {
-        failed = true;
-        why = std::string("the journal could not be written (") + store::to_string(s.code) + "): " + s.message;
-        std::fprintf(stderr, "carebroker: batch %llu..%llu failed to persist: %s\n",
-                     static_cast<unsigned long long>(p.batch.first_seq),
-                     static_cast<unsigned long long>(p.batch.last_seq), s.message.c_str());
-        std::lock_guard lock(out_mutex_);
-        persist_failed_ = true;
-        failure_ = why;
-        store_writable_ = false;
-      }
-    }
-    {
-      // The append is done (or failed, persist_failed_ set above): the sequencer may cut the
-      // next batch while this one's replies are released.
-      std::lock_guard lock(out_mutex_);
-      --in_flight_;
-    }
-    out_cv_.notify_all();
-    if (p.forked) {
-      std::lock_guard lock(snapshot_mutex_);
-      forked_.emplace_back(*p.forked, !failed);  // a failed batch's snapshot is reaped, not written
-      snapshot_cv_.notify_one();
-    }
-    if (failed) {
-      fail(p, why);
-      std::lock_guard lock(stats_mutex_);
-      ++stats_.failed_batches;
-    } else {
-      if (has_events) durable_seq_ = p.batch.last_seq;
-      // Replies first: nothing stands between a durable batch and its acknowledgements. Then the
-      // batch goes to the replicas, which project its notifications and answer reads.
-      for (auto& r : p.releases) {
-        if (r.on_read)
-          r.on_read(true);
-        else
-          r.on_command(std::move(r.result));
-      }
-      if (release_hook_) release_hook_();
-      if (has_events && listener_)
-        listener_(replica::DurableBatch{p.batch.first_seq, p.batch.last_seq,
-                                        std::make_shared<const std::vector<Event>>(std::move(p.events)), p.digest,
-                                        p.forked || p.snapshot});
-      // The snapshot after the replies: writing it delays the next batch, not this one's acks.
-      if (p.snapshot) write_snapshot(*p.snapshot);
+  }
+  if (p.forked) {
+    std::lock_guard lock(snapshot_mutex_);
+    forked_.emplace_back(*p.forked, !failed);  // a failed batch's snapshot is reaped, not written
+    snapshot_cv_.notify_one();
+  }
+  if (failed) {
+    fail(p, why);
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.failed_batches;
+    return;
+  }
+  if (has_events) durable_seq_ = p.batch.last_seq;
+  // Replies first: nothing stands between a durable batch and its acknowledgements. Then the
+  // batch goes to the replicas, which project its notifications and answer reads.
+  for (auto& r : p.releases) {
+    if (r.on_read)
+      r.on_read(true);
+    else
+      r.on_command(std::move(r.result));
+  }
+  if (release_hook_) release_hook_();
+  if (has_events && listener_)
+    listener_(replica::DurableBatch{p.batch.first_seq, p.batch.last_seq,
+                                    std::make_shared<const std::vector<Event>>(std::move(p.events)), p.digest,
+                                    p.forked || p.snapshot});
+  // The snapshot after the replies: writing it delays the next batch, not this one's acks.
+  if (p.snapshot) write_snapshot(*p.snapshot);
 
-      std::lock_guard lock(stats_mutex_);
-      if (has_events) {
-        ++stats_.batches;
-        stats_.events += event_count;
-      }
-    }
+  std::lock_guard lock(stats_mutex_);
+  if (has_events) {
+    ++stats_.batches;
+    stats_.events += event_count;
   }
 }
 
@@ -373,10 +320,6 @@ void Sequencer::run_snapshot_writer() {
 }
 
 void Sequencer::rebuild_after_failure() {
-  {
-    std::unique_lock lock(out_mutex_);
-    out_cv_.wait(lock, [&] { return in_flight_ == 0; });  // every batch after the failure is failed
-  }
   std::lock_guard journal_lock(journal_mutex_);  // no snapshot is written while the store is rebuilt
   // Until the store is back (e.g. space freed on a full disk), every command is failed — never
   // queued without limit, never acknowledged — and the store is retried twice a second.
@@ -410,9 +353,7 @@ void Sequencer::rebuild_after_failure() {
     std::lock_guard lock(stats_mutex_);
     ++stats_.rebuilds;
   }
-  std::lock_guard lock(out_mutex_);
   persist_failed_ = false;
-  failure_.clear();
   store_writable_ = true;
 }
 

@@ -1,14 +1,14 @@
 // The sequencer: the one thread that owns the market. It takes the waiting commands as a
-// batch, runs each through the market rules, encodes the batch's events and hands them to the
-// persister thread, which appends them to the journal in one synced write and only then
-// releases the batch's replies (and the batch to the listener, for broadcasts). Group commit:
-// while batch N syncs, commands queue; the sequencer cuts batch N+1 from all of them as soon as
-// N's append returns, and computes it while N's replies are released — so a command waits for at
-// most the sync in progress and its own.
+// batch, runs each through the market rules, encodes the batch's events, appends them to the
+// journal in one synced write and only then releases the batch's replies (and the batch to the
+// listener, for broadcasts). Group commit: while batch N syncs, commands queue; everything that
+// queued is batch N+1 — so a command waits for at most the sync in progress and its own, with
+// one thread hand-off each way (the I/O thread's submit, the replies' release), as in
+// ../shared/ceiling. (An earlier design appended on a persister thread of its own: one more
+// wake-up per batch, which on two cores cost more than the overlap it bought.)
 //
-// If a batch fails to persist, its commands — and those of any later batch already computed on
-// top of it — are failed, never acknowledged, and the sequencer rebuilds the market from the
-// journal (snapshot + replay) before it takes more. Each durable batch goes to the listener (the
+// If a batch fails to persist, its commands are failed, never acknowledged, and the sequencer
+// rebuilds the market from the journal (snapshot + replay) before it takes more. Each durable batch goes to the listener (the
 // replicas: engine/replica), after its replies are released; the writer itself only executes
 // and encodes — it projects nothing and answers no query for the server. (submit_read remains
 // for tests and tools: such a read runs on the writer in order with commands and is released
@@ -17,7 +17,7 @@
 // Snapshots are written every N events and at a clean stop.
 //
 // Thread-safety: submit*, durable_seq and stats may be called from any thread; completions and
-// the listener run on the persister thread and must not block.
+// the listener run on the sequencer thread and must not block.
 #pragma once
 
 #include <atomic>
@@ -64,7 +64,7 @@ struct CommandResult {
 
 using Completion = std::function<void(CommandResult&&)>;
 using Read = std::function<void(const engine::Market&)>;
-/// Given each batch once it is durable — never before, never if it fails — on the persister
+/// Given each batch once it is durable — never before, never if it fails — on the sequencer
 /// thread, after the batch's replies: the replicas' feed. Must not block.
 using BatchListener = std::function<void(const replica::DurableBatch&)>;
 /// Called once on start(), after recovery and before any command runs, with the recovered market
@@ -146,9 +146,9 @@ class Sequencer {
   };
 
   void run_sequencer();
-  void run_persister();
   void execute_batch(std::deque<Item>& items);
-  void hand_over(Prepared&& prepared);
+  /// Appends the batch (one synced write), then releases it — or fails it.
+  void persist(Prepared&& prepared);
   void rebuild_after_failure();
   void run_snapshot_writer();
   /// Forks a child that serialises the market; returns nullopt (and the caller snapshots inline)
@@ -177,13 +177,7 @@ class Sequencer {
   std::deque<Item> incoming_;  // guarded by in_mutex_
   bool stopping_ = false;      // guarded by in_mutex_
 
-  std::mutex out_mutex_;
-  std::condition_variable out_cv_;
-  std::deque<Prepared> pending_;  // guarded by out_mutex_
-  int in_flight_ = 0;             // guarded by out_mutex_: handed over, append not yet returned (0 or 1)
-  bool persist_failed_ = false;   // guarded by out_mutex_
-  std::string failure_;           // guarded by out_mutex_
-  bool persister_stop_ = false;   // guarded by out_mutex_
+  bool persist_failed_ = false;  // owned by the sequencer thread: rebuild before the next batch
 
   std::atomic<std::uint64_t> durable_seq_{0};
   std::atomic<bool> store_writable_{true};
@@ -197,7 +191,6 @@ class Sequencer {
   std::mutex journal_mutex_;  // held to write a snapshot, and to resume/rebuild the journal
 
   std::thread sequencer_thread_;
-  std::thread persister_thread_;
   std::thread snapshot_thread_;
   bool started_ = false;
 };

@@ -1,6 +1,6 @@
 // How the server's threads present themselves to the operating system: a name (as `top`, `perf`
 // and /proc/PID/task/*/comm show it, so an operator or a profile can tell the writer, the
-// persister, the replicas and the I/O threads apart) and, for threads that only serve reads, a
+// replicas and the I/O threads apart) and, for threads that only serve reads, a
 // lower CPU priority, so that on a busy machine the scheduler runs the write path first.
 #pragma once
 

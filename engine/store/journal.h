@@ -3,7 +3,7 @@
 // (rocksdb_journal.h), an in-memory one serves tests (memory_journal.h). Batches are opaque
 // payloads here (the codec encodes events); the journal frames each with its sequence range and
 // a CRC32C of our own, and verifies both when it reads them back.
-// One writer (the sequencer's persister thread) and, at start-up, one reader; not thread-safe.
+// One writer (the sequencer thread) and, at start-up, one reader; not thread-safe.
 #pragma once
 
 #include <cstdint>

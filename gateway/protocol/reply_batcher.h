@@ -12,8 +12,8 @@
 // one cross-thread post, and perhaps one wake-up, per connection. Without one (tests), each
 // Deliver runs on the flushing thread.
 //
-// Thread-safety: add and flush may be called from any thread (the persister, or the sequencer
-// thread when it refuses work while the store is down); one mutex. Deliver runs without the mutex
+// Thread-safety: add and flush may be called from any thread (the sequencer thread, which
+// releases durable batches and refuses work while the store is down); one mutex. Deliver runs without the mutex
 // held and must only hand the replies on (dispatch to the session's strand).
 #pragma once
 

@@ -4,7 +4,7 @@
 //
 // Called by the lead's Beast HTTP session on its I/O thread. handle_rest never blocks on the
 // market: commands and reads go through MarketService, and `respond` is called exactly once —
-// possibly on another thread (the sequencer's persister), so the session must marshal it back to
+// possibly on another thread (the sequencer's), so the session must marshal it back to
 // its strand (or a backup's thread: POST /api/v1/admin/backups answers when the checkpoint is done).
 // Thread-safe as long as TokenStore and MarketService are (they are).
 #pragma once
