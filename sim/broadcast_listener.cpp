@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "sim/provider_socket.h"
 #include "sim/wire_frames.h"
 
 namespace carebroker::sim {
@@ -15,18 +16,12 @@ BroadcastListener::BroadcastListener(net::io_context& ioc, int index, std::strin
 
 void BroadcastListener::start(const tcp::endpoint& endpoint, std::function<void()> on_ready) {
   on_ready_ = std::move(on_ready);
-  beast::get_lowest_layer(ws_).async_connect(endpoint, [self = shared_from_this()](beast::error_code ec) {
-    if (ec) return self->fail("connect", ec);
-    beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true));
-    self->ws_.async_handshake("127.0.0.1", "/ws", [self](beast::error_code e) {
-      if (e) return self->fail("handshake", e);
-      self->ws_.binary(true);
-      self->hello_ = hello_frame(self->token_);
-      self->ws_.async_write(net::buffer(self->hello_), [self](beast::error_code w, std::size_t) {
-        if (w) self->fail("write", w);
-      });
-      self->read();
+  open_provider_socket(shared_from_this(), endpoint, [](std::shared_ptr<BroadcastListener> self) {
+    self->hello_ = hello_frame(self->token_);
+    self->ws_.async_write(net::buffer(self->hello_), [self](beast::error_code w, std::size_t) {
+      if (w) self->fail("write", w);
     });
+    self->read();
   });
 }
 

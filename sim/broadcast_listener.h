@@ -26,6 +26,9 @@ class BroadcastListener : public std::enable_shared_from_this<BroadcastListener>
   /// Why the connection failed ("" = it did not).
   const std::string& failure() const { return failure_; }
 
+  template <typename Self, typename Opened>
+  friend void open_provider_socket(std::shared_ptr<Self>, const boost::asio::ip::tcp::endpoint&, Opened);
+
  private:
   void read();
   void fail(const char* what, boost::beast::error_code ec);

@@ -4,6 +4,7 @@
 
 #include "engine/market/calendar.h"
 #include "engine/sequencer/clock.h"
+#include "sim/provider_socket.h"
 #include "sim/wire_frames.h"
 
 namespace carebroker::sim {
@@ -19,15 +20,9 @@ OfferConnection::OfferConnection(net::io_context& ioc, const LoadOptions& option
 
 void OfferConnection::start(const tcp::endpoint& endpoint, std::function<void()> on_ready) {
   on_ready_ = std::move(on_ready);
-  beast::get_lowest_layer(ws_).async_connect(endpoint, [self = shared_from_this()](beast::error_code ec) {
-    if (ec) return self->fail("connect", ec);
-    beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true));
-    self->ws_.async_handshake("127.0.0.1", "/ws", [self](beast::error_code e) {
-      if (e) return self->fail("handshake", e);
-      self->ws_.binary(true);
-      self->send(hello_frame(self->token_));
-      self->read();
-    });
+  open_provider_socket(shared_from_this(), endpoint, [](std::shared_ptr<OfferConnection> self) {
+    self->send(hello_frame(self->token_));
+    self->read();
   });
 }
 

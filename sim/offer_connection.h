@@ -50,6 +50,9 @@ class OfferConnection : public std::enable_shared_from_this<OfferConnection> {
   /// The live package broadcasts this connection received (its location may be a recipient).
   const BroadcastLog& broadcasts() const { return broadcasts_; }
 
+  template <typename Self, typename Opened>
+  friend void open_provider_socket(std::shared_ptr<Self>, const boost::asio::ip::tcp::endpoint&, Opened);
+
  private:
   void send_offer(Clock::time_point intended);
   void send(std::string frame);
