@@ -821,6 +821,40 @@ TEST_CASE("sequencer: a clean stop writes a snapshot and a new sequencer recover
   CHECK(recovered_digest(journal, SnapshotUse::latest) == recovered_digest(journal, SnapshotUse::none));
 }
 
+TEST_CASE("sequencer: a clean stop right after a failed batch snapshots the journal's market, not the failed one",
+          "[sequencer]") {
+  // The last batch before a stop may fail to persist; the stop's snapshot must not hold it.
+  MemoryJournal journal;
+  ManualClock clock(kMonday9am);
+  SequencerOptions options;
+  options.snapshot_every_events = 0;  // only at a clean stop
+  Sequencer seq(journal, clock, options);
+  REQUIRE(seq.start().ok());
+  must_all(seq, journal, setup_commands(4));
+  const PackageId p = run_all(seq, journal, {post_command(1)})[0].reply.package;
+
+  // Hold the sequencer, queue an offer whose append will fail, and stop: the offer is in the
+  // last batch, taken once the stop has begun.
+  Gate gate;
+  REQUIRE(seq.submit_read(gate.read(), {}));
+  REQUIRE(gate.wait_entered());
+  journal.fail_appends(1, StoreCode::io_error);
+  Completions last(journal);
+  REQUIRE(seq.submit(offer_command(0, p, "last-1"), last.make(0)));
+  std::thread stopper([&] { seq.stop(); });
+  while (seq.submit_read([](const Market&) {}, {})) std::this_thread::yield();  // refused: stopping
+  gate.release();
+  stopper.join();
+
+  REQUIRE(last.wait_for(1));
+  CHECK_FALSE(last.entries()[0].result.durable);
+  std::optional<store::Snapshot> snapshot;
+  REQUIRE(journal.latest_snapshot(snapshot).ok());
+  REQUIRE(snapshot);
+  CHECK(snapshot->seq == journal.last_seq());
+  CHECK(recovered_digest(journal, SnapshotUse::latest) == recovered_digest(journal, SnapshotUse::none));
+}
+
 TEST_CASE("sequencer: periodic snapshots are taken and recovery from them matches the journal", "[sequencer]") {
   MemoryJournal journal;
   ManualClock clock(kMonday9am);

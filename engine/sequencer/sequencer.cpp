@@ -118,8 +118,11 @@ void Sequencer::run_sequencer() {
     if (!items.empty()) execute_batch(items);
     if (stopping) break;
   }
-  // A clean stop: a snapshot of the final state.
-  if (events_since_snapshot_ > 0) {
+  // A clean stop: a snapshot of the final state — never of a market that holds a batch that
+  // failed to persist (the last one may have): rebuild it from the journal first, and if the
+  // store will not come back, write no snapshot (the journal alone recovers).
+  if (persist_failed_) rebuild_after_failure();
+  if (events_since_snapshot_ > 0 && !persist_failed_) {
     Prepared last;
     last.batch.first_seq = next_seq_;
     last.batch.last_seq = next_seq_ - 1;
@@ -185,8 +188,7 @@ void Sequencer::fail(Prepared& p, const std::string& why) {
   if (release_hook_) release_hook_();
 }
 
-void Sequencer::persist(Prepared&& prepared) {
-  Prepared p = std::move(prepared);
+void Sequencer::persist(Prepared p) {
   bool failed = false;
   std::string why;
   const bool has_events = p.batch.last_seq >= p.batch.first_seq;

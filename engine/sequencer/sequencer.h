@@ -148,7 +148,7 @@ class Sequencer {
   void run_sequencer();
   void execute_batch(std::deque<Item>& items);
   /// Appends the batch (one synced write), then releases it — or fails it.
-  void persist(Prepared&& prepared);
+  void persist(Prepared p);
   void rebuild_after_failure();
   void run_snapshot_writer();
   /// Forks a child that serialises the market; returns nullopt (and the caller snapshots inline)
