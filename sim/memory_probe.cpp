@@ -110,7 +110,7 @@ void wait_ready(const ServerProcess& s, double timeout_s) {
   RestClient rest(s.host, s.port);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   for (;;) {
-    const RestReply r = rest.request("GET", "/readyz", "");
+    const RestClient::Reply r = rest.request("GET", "/readyz", "");
     if (r.status == 200) return;
     if (std::chrono::steady_clock::now() >= deadline)
       die("the server at " + s.host + ":" + std::to_string(s.port) + " is not ready: " +
@@ -124,7 +124,7 @@ std::vector<std::string> provider_tokens(const ServerProcess& s) {
   RestClient rest(s.host, s.port);
   std::set<std::string> providers;
   for (int page = 1;; ++page) {
-    const RestReply r =
+    const RestClient::Reply r =
         rest.request("GET", "/api/v1/locations?dps=home-care&page_size=500&page=" + std::to_string(page), s.admin_token);
     if (r.status != 200)
       die("GET /api/v1/locations as admin: " + (r.status ? std::to_string(r.status) + " " + r.body : r.error) +
@@ -140,7 +140,7 @@ std::vector<std::string> provider_tokens(const ServerProcess& s) {
   std::vector<std::string> tokens;
   for (const auto& p : providers) {
     const json::object req{{"role", "provider"}, {"provider", p}, {"name", "memprobe " + p}};
-    const RestReply r = rest.request("POST", "/api/v1/tokens", s.admin_token, json::serialize(req));
+    const RestClient::Reply r = rest.request("POST", "/api/v1/tokens", s.admin_token, json::serialize(req));
     if (r.status != 201) die("POST /api/v1/tokens for " + p + ": " + (r.status ? std::to_string(r.status) + " " + r.body : r.error));
     tokens.push_back(json::value_to<std::string>(json::parse(r.body).at("token")));
   }
@@ -158,7 +158,7 @@ int post_packages(const ServerProcess& s, const Options& o) {
       RestClient rest(s.host, s.port);
       for (int n = t; n < o.packages; n += o.rest_connections) {
         // No Idempotency-Key: a keyed command's record would be measured too.
-        const RestReply r = rest.request("POST", "/api/v1/packages", s.officer_token, package_body(n, o, start));
+        const RestClient::Reply r = rest.request("POST", "/api/v1/packages", s.officer_token, package_body(n, o, start));
         if (r.status == 201) ++created[static_cast<std::size_t>(t)];
         else if (failures[static_cast<std::size_t>(t)].empty())
           failures[static_cast<std::size_t>(t)] = r.status ? std::to_string(r.status) + " " + r.body : r.error;

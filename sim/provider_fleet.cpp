@@ -9,6 +9,7 @@
 #include <deque>
 
 #include "schemas/wire_generated.h"
+#include "sim/wire_frames.h"
 
 namespace carebroker::sim {
 
@@ -55,10 +56,7 @@ class ProviderFleet::Impl::Connection : public std::enable_shared_from_this<Conn
       self->ws_.async_handshake(self->fleet_.host, "/ws", [self](beast::error_code e) {
         if (e) return self->fail("handshake", e.message());
         self->ws_.binary(true);
-        flatbuffers::FlatBufferBuilder b;
-        auto hello = wire::CreateHelloDirect(b, self->token_.c_str(), 0, "");
-        b.Finish(wire::CreateClientFrame(b, wire::ClientMessage::Hello, hello.Union()), "CBW1");
-        self->send(std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()));
+        self->send(hello_frame(self->token_));
         self->read();
       });
     });

@@ -21,9 +21,9 @@ struct RestClient::Impl {
   beast::flat_buffer buffer;
   bool connected = false;
 
-  RestReply once(http::verb verb, std::string_view target, std::string_view token, std::string_view body,
+  RestClient::Reply once(http::verb verb, std::string_view target, std::string_view token, std::string_view body,
                  std::string_view key) {
-    RestReply reply;
+    RestClient::Reply reply;
     beast::error_code ec;
     if (!connected) {
       tcp::resolver resolver(ioc);
@@ -72,11 +72,11 @@ RestClient::RestClient(std::string host, unsigned short port) : impl_(std::make_
 }
 RestClient::~RestClient() = default;
 
-RestReply RestClient::request(std::string_view method, std::string_view target, std::string_view token,
+RestClient::Reply RestClient::request(std::string_view method, std::string_view target, std::string_view token,
                               std::string_view body, std::string_view idempotency_key) {
   const http::verb verb = http::string_to_verb(method);
   const bool was_connected = impl_->connected;
-  RestReply reply = impl_->once(verb, target, token, body, idempotency_key);
+  RestClient::Reply reply = impl_->once(verb, target, token, body, idempotency_key);
   // A connection the server closed while idle: send again, unless the command could have happened.
   if (reply.status == 0 && was_connected && (verb == http::verb::get || !idempotency_key.empty()))
     reply = impl_->once(verb, target, token, body, idempotency_key);

@@ -10,14 +10,15 @@
 
 namespace carebroker::sim {
 
-struct RestReply {
-  int status = 0;     ///< 0: no answer (see error)
-  std::string body;
-  std::string error;  ///< connect, write or read failure
-};
-
 class RestClient {
  public:
+  /// (Nested: sim/rest_load.h's RestReply, for the open-loop load, is another thing.)
+  struct Reply {
+    int status = 0;     ///< 0: no answer (see error)
+    std::string body;
+    std::string error;  ///< connect, write or read failure
+  };
+
   RestClient(std::string host, unsigned short port);
   ~RestClient();
   RestClient(const RestClient&) = delete;
@@ -25,7 +26,7 @@ class RestClient {
 
   /// `method` is GET, POST, PUT or PATCH; a non-empty body goes as application/json. A GET (or a
   /// command with an `idempotency_key`) on a connection the server closed is sent again once.
-  RestReply request(std::string_view method, std::string_view target, std::string_view token,
+  Reply request(std::string_view method, std::string_view target, std::string_view token,
                     std::string_view body = {}, std::string_view idempotency_key = {});
 
  private:

@@ -1,6 +1,6 @@
 // The provider WebSocket frames every load connection needs (schemas/wire.fbs): the Hello that
 // authenticates it, and the server's binary frames ([8-byte little-endian seq][ServerFrame,
-// "CBW1"]) verified before use. Shared by the offer connections and the broadcast listeners.
+// "CBW1"]) verified before use. Shared by the offer connections, the broadcast listeners and the memory probe's fleet.
 // Stateless.
 #pragma once
 
