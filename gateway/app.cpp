@@ -120,11 +120,19 @@ bool App::start(const AppOptions& options, std::string& error) {
   m.publisher.set_downstream([&m](const replica::DurableBatch& batch) { m.reader.push(batch); });
   // Queries (REST reads, JSON rendering, snapshots) and notifications give way to the write path
   // (commands and their acknowledgements) on a busy machine.
+  // Only the writer answers provider commands, so only it keeps their request ids (a standby
+  // fed the same batches would keep them too): the in-process replicas hold nothing per offer
+  // for idempotency.
+  m.reader.keep_request_ids(false);
+  m.publisher.keep_request_ids(false);
   m.reader.set_background();
   m.publisher.set_background();
   m.sequencer->set_listener([&m](const replica::DurableBatch& batch) { m.publisher.push(batch); });
   m.sequencer->set_release_hook([&m] { m.replies.flush(); });
-  m.sequencer->set_snapshot_observer([&m](std::uint64_t seq, std::uint64_t digest) { m.reader.expect_digest(seq, digest); });
+  m.sequencer->set_snapshot_observer([&m](std::uint64_t seq, const engine::MarketDigests& digests) {
+    m.publisher.expect_digest(seq, digests);
+    m.reader.expect_digest(seq, digests);
+  });
   m.sequencer->set_commit_observer([&m](std::uint64_t micros, std::size_t) { m.metrics.journal_commit.record_us(micros); });
   // The server listens before the market is recovered: /healthz answers, /readyz says why it is
   // not ready, and every command or read is refused (503) until recovery and the first-start

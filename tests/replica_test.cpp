@@ -104,13 +104,16 @@ TEST_CASE("a replica fed the durable batches has the writer's digest after every
   SequencerOptions options;
   options.digest_every_batch = true;
   Sequencer seq(journal, clock, options);
+  // As in the server, the reader keeps no provider request ids; the other keeps them, as a
+  // standby would: each is checked against the writer's digest for what it keeps.
   ReplicaThread chained("reader");
-  ReplicaThread replica("publisher");
+  chained.keep_request_ids(false);
+  ReplicaThread replica("standby");
   replica.set_downstream([&](const DurableBatch& b) { chained.push(b); });
   std::uint64_t batches = 0;
   seq.set_listener([&](const DurableBatch& b) {
     ++batches;
-    CHECK(b.writer_digest != 0);
+    CHECK(b.writer_digests.given());
     replica.push(b);
   });
   seq.set_recovered_hook([&](const Market& m, std::uint64_t s) {
@@ -132,16 +135,17 @@ TEST_CASE("a replica fed the durable batches has the writer's digest after every
   CHECK(chained.divergences() == 0);
   std::promise<std::uint64_t> digest;
   REQUIRE(chained.submit_read(seq.durable_seq(), [&](const Market& m, std::uint64_t) { digest.set_value(m.digest()); }));
-  std::uint64_t writer = 0;
+  carebroker::engine::MarketDigests writer;
   {
     Sequencer again(journal, clock);  // the journal replayed: the writer's final state
     REQUIRE(again.start().ok());
-    std::promise<std::uint64_t> d;
-    REQUIRE(again.submit_read([&](const Market& m) { d.set_value(m.digest()); }, {}));
+    std::promise<carebroker::engine::MarketDigests> d;
+    REQUIRE(again.submit_read([&](const Market& m) { d.set_value(m.digests()); }, {}));
     writer = d.get_future().get();
     again.stop();
   }
-  CHECK(digest.get_future().get() == writer);
+  CHECK(digest.get_future().get() == writer.without_request_ids);
+  CHECK(writer.without_request_ids != writer.whole);  // the session placed offers with request ids
 }
 
 TEST_CASE("a replica that diverges from the writer is counted, batch by batch", "[replica]") {

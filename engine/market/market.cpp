@@ -100,13 +100,19 @@ RiskRating Market::risk_of(LocationIndex loc, int dps) const {
   return risk_rating(l.quality, provider_of(l).in_administration, dps_[dps].risk, now_);
 }
 
-std::uint64_t Market::digest() const {
+std::uint64_t Market::digest() const { return digests().for_market(keeps_request_ids_); }
+
+MarketDigests Market::digests() const {
+  // One pass over the state; the request table's part is the only difference between the two.
   Digest d;
   d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
   d.add(packages_).add(people_);
+  Digest without = d;
+  without.add(command_keys_);
+  if (!keeps_request_ids_) return {0, without.value()};
   digest_requests(d);
   d.add(command_keys_);
-  return d.value();
+  return {d.value(), without.value()};
 }
 
 void Market::digest_requests(Digest& d) const {

@@ -27,6 +27,7 @@
 #include "engine/market/config.h"
 #include "engine/market/eligibility.h"
 #include "engine/market/events.h"
+#include "engine/market/market_digests.h"
 #include "engine/market/package.h"
 #include "engine/market/provider.h"
 #include "engine/market/quality.h"
@@ -74,9 +75,24 @@ class Market {
   /// table's cache misses overlap the work instead of stalling it.
   void apply(std::span<const Event> events);
 
-  /// A digest of all market state: configuration, providers, locations, memberships, quality
-  /// inputs, packages, offers, awards, people, idempotency records and the clock.
+  /// A digest of all market state this market keeps: configuration, providers, locations,
+  /// memberships, quality inputs, packages, offers, awards, people, idempotency records and the
+  /// clock. For a market that keeps no provider request ids (keep_request_ids(false)) it is
+  /// digests().without_request_ids of a market that does, at the same state.
   std::uint64_t digest() const;
+  /// Both digests in one pass: what digest() is for a market that keeps provider request ids
+  /// (`whole`), and for one that does not. A writer hands both to its replicas, each compares
+  /// the one that matches what it keeps.
+  MarketDigests digests() const;
+
+  /// Whether this market keeps the provider request-id table (on by default). Only a market
+  /// that answers provider commands — the writer, or a standby that may become it — needs it:
+  /// the table is how a retried request gets its first answer. A replica that only serves
+  /// reads and notifications turns it off and so holds nothing per offer for idempotency.
+  /// Set it before the market holds any state (a replica's start). A market that keeps no
+  /// request ids cannot save a snapshot (save_snapshot's REQUIRES).
+  void keep_request_ids(bool keep) { keeps_request_ids_ = keep; }
+  bool keeps_request_ids() const { return keeps_request_ids_; }
 
   // ---- look-ups ----
   UtcMillis now() const { return now_; }
@@ -111,6 +127,7 @@ class Market {
 
   // ---- snapshots ----
   /// The market's state (not its derived indexes), for a snapshot.
+  /// REQUIRES: keeps_request_ids() (a snapshot must be able to restore the writer).
   std::string save_snapshot() const;
   /// Loads a snapshot into this (fresh) market and rebuilds the derived indexes. Fails — and
   /// leaves the market empty — when the snapshot is unreadable, truncated or from another
@@ -265,6 +282,7 @@ class Market {
   // (provider, request id) → record. A package's records leave with it when it retires (the
   // idempotency window is the package's life in memory).
   RequestTable requests_;
+  bool keeps_request_ids_ = true;
   // request_key(caller, Idempotency-Key) → a keyed command's record (REST commands).
   std::unordered_map<std::string, CommandKeyRecord> command_keys_;
   // Derived from command_keys_ (views of the map's keys): package-scoped keys by package, and

@@ -45,7 +45,7 @@ void Market::mark_closed(Package& p, PackageStatus status, UtcMillis at) {
 }
 
 void Market::remember_request(const RequestRef& ref, PackageId package, LocationIndex location) {
-  if (ref.request_id.empty()) return;
+  if (ref.request_id.empty() || !keeps_request_ids_) return;
   // The request came from the event's location, whose provider provider_request checked, so
   // the location names the provider's index without a look-up by id; the look-up remains for
   // an event that says otherwise. The provider was registered when the command was validated

@@ -2,6 +2,7 @@
 // period (their final record travels in the PackageRetired event to the store's archive); a
 // snapshot saves the market's state and loading one rebuilds every derived index.
 #include <algorithm>
+#include <cassert>
 
 #include "engine/codec/archive_codec.h"
 #include "engine/market/market.h"
@@ -36,7 +37,7 @@ void Market::reserve_for_replay(std::uint64_t events) {
   // a huge journal cannot make us reserve more than about 120 MiB up front (a record is ~100
   // bytes in the table's pool, which is only touched as records arrive, and ~13 bytes of slots).
   constexpr std::uint64_t kMostReserved = 1'000'000;
-  requests_.reserve(requests_.size() + static_cast<std::size_t>(std::min(events, kMostReserved)));
+  if (keeps_request_ids_) requests_.reserve(requests_.size() + static_cast<std::size_t>(std::min(events, kMostReserved)));
 }
 
 UtcMillis Market::next_deadline() const {
@@ -69,6 +70,7 @@ std::optional<Market::ArchivedPackage> Market::read_archive(std::string_view byt
 }
 
 std::string Market::save_snapshot() const {
+  assert(keeps_request_ids_ && "a market without its request ids cannot restore a writer");
   Encoder e;
   e.add(std::string(kSnapshotTag)).add(layout_fingerprint());
   e.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
@@ -89,7 +91,7 @@ bool Market::load_requests(Decoder& d) {
   std::uint64_t count = 0;
   if (!d.length(count, 1)) return false;
   requests_ = RequestTable();
-  requests_.reserve(static_cast<std::size_t>(count));
+  if (keeps_request_ids_) requests_.reserve(static_cast<std::size_t>(count));
   std::string key;  // reused: one buffer for every key
   for (std::uint64_t i = 0; i < count; ++i) {
     RequestRecord record;
@@ -100,7 +102,7 @@ bool Market::load_requests(Decoder& d) {
     const auto provider = provider_index(std::string_view(key).substr(0, split));
     const std::string_view id = std::string_view(key).substr(split + 1);
     if (!provider || id.empty() || id.size() > kMaxRequestId) return d.fail_record("a request record of an unknown provider");
-    requests_.insert(RequestKey(*provider, id), record);
+    if (keeps_request_ids_) requests_.insert(RequestKey(*provider, id), record);
   }
   return true;
 }

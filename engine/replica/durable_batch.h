@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/market/events.h"
+#include "engine/market/market_digests.h"
 
 namespace carebroker::replica {
 
@@ -15,9 +16,9 @@ struct DurableBatch {
   std::uint64_t first_seq = 0;
   std::uint64_t last_seq = 0;
   std::shared_ptr<const std::vector<engine::Event>> events;
-  /// The writer's state digest right after this batch, when it was asked to compute one (a
-  /// determinism check: every replica must reach the same); 0 = not given.
-  std::uint64_t writer_digest = 0;
+  /// The writer's state digests right after this batch, when it was asked to compute them (a
+  /// determinism check: every replica must reach the one for what it keeps); not given() = none.
+  engine::MarketDigests writer_digests;
   /// The writer snapshots its state after this batch: replicas note their digest here, to be
   /// compared with the snapshot's (ReplicaThread::expect_digest).
   bool snapshot_point = false;

@@ -5,6 +5,7 @@ namespace carebroker::replica {
 
 std::string Replica::start(std::string_view snapshot, std::uint64_t seq) {
   market_ = engine::Market();
+  market_.keep_request_ids(keep_request_ids_);
   if (!snapshot.empty())
     if (engine::SnapshotStatus s = market_.load_snapshot(snapshot); !s.ok())
       return "the replica cannot load the snapshot at " + std::to_string(seq) + " (" +
@@ -27,10 +28,12 @@ std::string Replica::apply(const DurableBatch& batch, ReplicaObserver* observer)
   }
   applied_seq_ = batch.last_seq;
   if (observer) observer->batch_applied(batch, market_);
-  if (batch.writer_digest != 0)
-    if (const std::uint64_t mine = market_.digest(); mine != batch.writer_digest)
-      return "the replica's digest " + std::to_string(mine) + " differs from the writer's " +
-             std::to_string(batch.writer_digest) + " after event " + std::to_string(batch.last_seq);
+  if (batch.writer_digests.given()) {
+    const std::uint64_t writers = batch.writer_digests.for_market(keep_request_ids_);
+    if (const std::uint64_t mine = market_.digest(); mine != writers)
+      return "the replica's digest " + std::to_string(mine) + " differs from the writer's " + std::to_string(writers) +
+             " after event " + std::to_string(batch.last_seq);
+  }
   return {};
 }
 

@@ -36,6 +36,13 @@ class Replica {
   Replica(const Replica&) = delete;
   Replica& operator=(const Replica&) = delete;
 
+  /// Whether the replica keeps the provider request-id table (Market::keep_request_ids; on by
+  /// default). A standby that may become the writer keeps it; a replica that only serves reads
+  /// and notifications does not, and holds nothing per offer for idempotency.
+  /// REQUIRES: before start.
+  void keep_request_ids(bool keep) { keep_request_ids_ = keep; }
+  bool keeps_request_ids() const { return keep_request_ids_; }
+
   /// Starts from a state the journal holds: a snapshot (Market::save_snapshot) of the market
   /// after event `seq` (an empty snapshot and seq 0 = an empty market). "" on success, else why.
   [[nodiscard]] std::string start(std::string_view snapshot, std::uint64_t seq);
@@ -52,6 +59,7 @@ class Replica {
   engine::Market market_;
   std::uint64_t applied_seq_ = 0;
   bool started_ = false;
+  bool keep_request_ids_ = true;
 };
 
 }  // namespace carebroker::replica

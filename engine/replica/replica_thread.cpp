@@ -54,7 +54,8 @@ void ReplicaThread::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void ReplicaThread::expect_digest(std::uint64_t seq, std::uint64_t digest) {
+void ReplicaThread::expect_digest(std::uint64_t seq, const engine::MarketDigests& digests) {
+  const std::uint64_t digest = digests.for_market(replica_.keeps_request_ids());
   std::lock_guard lock(mutex_);
   match_digest(seq, digest, false);
 }

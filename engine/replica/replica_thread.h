@@ -46,6 +46,8 @@ class ReplicaThread {
   /// REQUIRES: before start. The thread runs at a lower CPU priority (a replica that only serves
   /// reads: on a busy machine, queries give way to the write path and its notifications).
   void set_background() { background_ = true; }
+  /// REQUIRES: before start. See Replica::keep_request_ids.
+  void keep_request_ids(bool keep) { replica_.keep_request_ids(keep); }
 
   /// Loads the starting state (see Replica::start) and starts the thread. "" or why not.
   [[nodiscard]] std::string start(std::string_view snapshot, std::uint64_t seq);
@@ -59,7 +61,7 @@ class ReplicaThread {
 
   /// The writer's digest of its snapshot at `seq` (a snapshot_point batch): compared with this
   /// replica's digest there, now or once it gets there; a difference counts as a divergence.
-  void expect_digest(std::uint64_t seq, std::uint64_t digest);
+  void expect_digest(std::uint64_t seq, const engine::MarketDigests& digests);
 
   std::uint64_t applied_seq() const { return applied_seq_.load(); }
   /// Batches after which this replica's digest differed from the writer's, or that did not

@@ -126,7 +126,8 @@ void Sequencer::run_sequencer() {
     Prepared last;
     last.batch.first_seq = next_seq_;
     last.batch.last_seq = next_seq_ - 1;
-    last.snapshot = store::Snapshot{next_seq_ - 1, market_.digest(), market_.save_snapshot()};
+    last.snapshot_digests = market_.digests();
+    last.snapshot = store::Snapshot{next_seq_ - 1, last.snapshot_digests.whole, market_.save_snapshot()};
     persist(std::move(last));
   }
 }
@@ -157,11 +158,14 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
         p.batch.archive.emplace_back(retired->package, retired->archive);
     next_seq_ = p.batch.last_seq + 1;
     events_since_snapshot_ += p.events.size();
-    if (options_.digest_every_batch) p.digest = market_.digest();
+    if (options_.digest_every_batch) p.digests = market_.digests();
     if (options_.snapshot_every_events > 0 && events_since_snapshot_ >= options_.snapshot_every_events) {
       events_since_snapshot_ = 0;
       if (options_.fork_snapshots) p.forked = fork_snapshot(p.batch.last_seq);
-      if (!p.forked) p.snapshot = store::Snapshot{p.batch.last_seq, market_.digest(), market_.save_snapshot()};
+      if (!p.forked) {
+        p.snapshot_digests = options_.digest_every_batch ? p.digests : market_.digests();
+        p.snapshot = store::Snapshot{p.batch.last_seq, p.snapshot_digests.whole, market_.save_snapshot()};
+      }
     }
   }
   {
@@ -234,10 +238,10 @@ void Sequencer::persist(Prepared p) {
   if (release_hook_) release_hook_();
   if (has_events && listener_)
     listener_(replica::DurableBatch{p.batch.first_seq, p.batch.last_seq,
-                                    std::make_shared<const std::vector<Event>>(std::move(p.events)), p.digest,
+                                    std::make_shared<const std::vector<Event>>(std::move(p.events)), p.digests,
                                     p.forked || p.snapshot});
   // The snapshot after the replies: writing it delays the next batch, not this one's acks.
-  if (p.snapshot) write_snapshot(*p.snapshot);
+  if (p.snapshot) write_snapshot(*p.snapshot, p.snapshot_digests);
 
   std::lock_guard lock(stats_mutex_);
   if (has_events) {
@@ -246,14 +250,14 @@ void Sequencer::persist(Prepared p) {
   }
 }
 
-void Sequencer::write_snapshot(const store::Snapshot& snapshot) {
+void Sequencer::write_snapshot(const store::Snapshot& snapshot, const engine::MarketDigests& digests) {
   std::lock_guard journal_lock(journal_mutex_);
   if (auto s = journal_.put_snapshot(snapshot); !s.ok()) {
     std::fprintf(stderr, "carebroker: snapshot at %llu not written: %s\n",
                  static_cast<unsigned long long>(snapshot.seq), s.message.c_str());
     return;
   }
-  if (snapshot_observer_) snapshot_observer_(snapshot.seq, snapshot.digest);
+  if (snapshot_observer_) snapshot_observer_(snapshot.seq, digests);
   std::lock_guard lock(stats_mutex_);
   ++stats_.snapshots;
 }
@@ -271,9 +275,13 @@ std::optional<Sequencer::Prepared::Forked> Sequencer::fork_snapshot(std::uint64_
     // The child: a copy-on-write image of the market at `seq`. It only serialises and writes;
     // it takes no lock another thread could have held (glibc's malloc is fork-safe).
     close(fds[0]);
-    const std::uint64_t digest = market_.digest();
-    std::string out(8, '\0');
-    for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>(digest >> (8 * i));
+    // Both digests (engine::MarketDigests: whole, then without request ids), 8 bytes each.
+    const engine::MarketDigests digests = market_.digests();
+    std::string out(16, '\0');
+    for (int i = 0; i < 8; ++i) {
+      out[static_cast<std::size_t>(i)] = static_cast<char>(digests.whole >> (8 * i));
+      out[static_cast<std::size_t>(8 + i)] = static_cast<char>(digests.without_request_ids >> (8 * i));
+    }
     out += market_.save_snapshot();
     const char* p = out.data();
     std::size_t left = out.size();
@@ -307,17 +315,22 @@ void Sequencer::run_snapshot_writer() {
     int status = 0;
     waitpid(forked.pid, &status, 0);
     if (!write_it) continue;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.size() < 8) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.size() < 16) {
       std::fprintf(stderr, "carebroker: the snapshot child for %llu failed; no snapshot written\n",
                    static_cast<unsigned long long>(forked.seq));
       continue;
     }
+    const auto u64_at = [&bytes](std::size_t at) {
+      std::uint64_t v = 0;
+      for (std::size_t i = 0; i < 8; ++i) v |= std::uint64_t{static_cast<unsigned char>(bytes[at + i])} << (8 * i);
+      return v;
+    };
+    const engine::MarketDigests digests{u64_at(0), u64_at(8)};
     store::Snapshot snapshot;
     snapshot.seq = forked.seq;
-    for (int i = 0; i < 8; ++i)
-      snapshot.digest |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)])) << (8 * i);
-    snapshot.state = bytes.substr(8);
-    write_snapshot(snapshot);
+    snapshot.digest = digests.whole;
+    snapshot.state = bytes.substr(16);
+    write_snapshot(snapshot, digests);
   }
 }
 

@@ -91,9 +91,9 @@ class Sequencer {
   /// batch's, or commands refused while the store is down), on the thread that ran them: a
   /// batch's replies can be delivered together (gateway/protocol/reply_batcher.h).
   void set_release_hook(std::function<void()> hook) { release_hook_ = std::move(hook); }
-  /// Told the digest of every snapshot written (on the snapshot thread), so that the replicas'
+  /// Told the digests (engine::MarketDigests) of every snapshot written (on the snapshot thread), so that the replicas'
   /// digests at the same sequence number can be compared with it.
-  void set_snapshot_observer(std::function<void(std::uint64_t seq, std::uint64_t digest)> observer) {
+  void set_snapshot_observer(std::function<void(std::uint64_t seq, const engine::MarketDigests&)> observer) {
     snapshot_observer_ = std::move(observer);
   }
   /// Told the duration of every successful journal append (microseconds) and its event count.
@@ -142,7 +142,8 @@ class Sequencer {
       std::uint64_t seq = 0;
     };
     std::optional<Forked> forked;
-    std::uint64_t digest = 0;  ///< the writer's digest after the batch (digest_every_batch)
+    engine::MarketDigests digests;           ///< the writer's after the batch (digest_every_batch)
+    engine::MarketDigests snapshot_digests;  ///< the writer's at `snapshot`
   };
 
   void run_sequencer();
@@ -154,7 +155,8 @@ class Sequencer {
   /// Forks a child that serialises the market; returns nullopt (and the caller snapshots inline)
   /// when fork is not possible.
   std::optional<Prepared::Forked> fork_snapshot(std::uint64_t seq);
-  void write_snapshot(const store::Snapshot& snapshot);
+  /// `digests`: the market's at the snapshot, for the snapshot observer.
+  void write_snapshot(const store::Snapshot& snapshot, const engine::MarketDigests& digests);
   void fail(Prepared& prepared, const std::string& why);
 
   store::Journal& journal_;
@@ -162,7 +164,7 @@ class Sequencer {
   SequencerOptions options_;
   BatchListener listener_;
   RecoveredHook recovered_hook_;
-  std::function<void(std::uint64_t, std::uint64_t)> snapshot_observer_;
+  std::function<void(std::uint64_t, const engine::MarketDigests&)> snapshot_observer_;
   std::function<void()> release_hook_;
   std::function<void(std::uint64_t, std::size_t)> commit_observer_;
   Recovered recovered_;
