@@ -159,6 +159,7 @@ bool App::start(const AppOptions& options, std::string& error) {
     line("carebroker_journal_events_total", "counter", s.events);
     line("carebroker_journal_failed_batches_total", "counter", s.failed_batches);
     line("carebroker_snapshots_total", "counter", s.snapshots);
+    line("carebroker_journal_write_buffer_bytes", "gauge", m.journal->write_buffer_bytes());
     line("carebroker_ready", "gauge", m.context->ready() ? 1 : 0);
     out += "# TYPE carebroker_replica_applied_sequence gauge\n";
     out += "carebroker_replica_applied_sequence{replica=\"publisher\"} " + std::to_string(m.publisher.applied_seq()) + "\n";

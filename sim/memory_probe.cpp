@@ -6,6 +6,10 @@
 // (one connection per provider), and after holding --connections provider WebSockets open, each
 // Hello'd and given its whole snapshot. It prints a summary, or one JSON object with --json.
 // With --runs N (a server of its own each time) it reports every run and the medians.
+// At each reading it also reads the server's journal write buffers (/metrics,
+// carebroker_journal_write_buffer_bytes: RocksDB memtables, bounded by the write buffer size
+// and flushed to disk when full) and says how much of each per-package and per-offer figure
+// they are.
 //
 // The package mix: nine in ten are home care (older people, standard route: offered to the
 // three Tier 1 locations of their zone, zones in turn); one in ten is supported living
@@ -19,6 +23,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -47,10 +52,20 @@ struct Options {
 
 struct Figures {
   std::uint64_t rss_idle = 0, rss_packages = 0, rss_before_offers = 0, rss_offers = 0, rss_connections = 0;
+  // The journal's write buffers (RocksDB memtables: recent writes not yet flushed, bounded by
+  // the write buffer size, not by the market) at the same readings, from /metrics.
+  std::uint64_t wb_idle = 0, wb_packages = 0, wb_before_offers = 0, wb_offers = 0;
   int packages = 0;
   std::uint64_t offers = 0, offer_errors = 0, connections = 0, failed_connections = 0;
   double per_package() const { return packages ? (double(rss_packages) - double(rss_idle)) / packages : 0; }
   double per_offer() const { return offers ? (double(rss_offers) - double(rss_before_offers)) / double(offers) : 0; }
+  /// Of per_package() and per_offer(): the journal's write buffers' growth.
+  double write_buffer_per_package() const {
+    return packages ? (double(wb_packages) - double(wb_idle)) / packages : 0;
+  }
+  double write_buffer_per_offer() const {
+    return offers ? (double(wb_offers) - double(wb_before_offers)) / double(offers) : 0;
+  }
   double per_connection() const {
     return connections ? (double(rss_connections) - double(rss_offers)) / double(connections) : 0;
   }
@@ -104,6 +119,17 @@ std::uint64_t settled_rss(const ServerProcess& s, double settle_s) {
   const auto rss = resident_bytes(s.pid);
   if (!rss) die("cannot read /proc/" + std::to_string(s.pid) + "/status: is the server's process id right?");
   return *rss;
+}
+
+/// The server's carebroker_journal_write_buffer_bytes gauge (/metrics, as the admin).
+std::uint64_t write_buffer_bytes(const ServerProcess& s) {
+  RestClient rest(s.host, s.port);
+  const RestClient::Reply r = rest.request("GET", "/metrics", s.admin_token, "");
+  if (r.status != 200) die("GET /metrics as the admin failed: " + std::to_string(r.status) + " " + r.body);
+  static constexpr std::string_view kGauge = "\ncarebroker_journal_write_buffer_bytes ";
+  const std::size_t at = r.body.find(kGauge);
+  if (at == std::string::npos) die("/metrics has no carebroker_journal_write_buffer_bytes (an older server?)");
+  return std::strtoull(r.body.c_str() + at + kGauge.size(), nullptr, 10);
 }
 
 void wait_ready(const ServerProcess& s, double timeout_s) {
@@ -176,10 +202,12 @@ Figures run_once(const Options& o, ServerProcess& s) {
   Figures f;
   wait_ready(s, 120);
   f.rss_idle = settled_rss(s, o.settle_s);
+  f.wb_idle = write_buffer_bytes(s);
   const std::vector<std::string> tokens = provider_tokens(s);
 
   f.packages = post_packages(s, o);
   f.rss_packages = settled_rss(s, o.settle_s);
+  f.wb_packages = write_buffer_bytes(s);
 
   // One connection per provider: snapshots give the invitations; offers go on them in turn.
   ProviderFleet fleet(s.host, s.port);
@@ -188,6 +216,7 @@ Figures run_once(const Options& o, ServerProcess& s) {
     die("the providers' snapshots did not all arrive within --timeout");
   if (fleet.counters().failed) die("a provider connection failed: " + fleet.counters().first_failure);
   f.rss_before_offers = settled_rss(s, o.settle_s);
+  f.wb_before_offers = write_buffer_bytes(s);
   std::vector<std::size_t> next(tokens.size(), 0);
   std::uint64_t placed = 0;
   for (bool any = true; any && placed < static_cast<std::uint64_t>(o.offers);) {
@@ -208,6 +237,7 @@ Figures run_once(const Options& o, ServerProcess& s) {
   f.offers = fleet.counters().acks;
   f.offer_errors = fleet.counters().errors;
   f.rss_offers = settled_rss(s, o.settle_s);
+  f.wb_offers = write_buffer_bytes(s);
 
   // The rest of --connections, each with its whole snapshot.
   const std::size_t more = static_cast<std::size_t>(o.connections) > tokens.size() ? o.connections - tokens.size() : 0;
@@ -238,11 +268,13 @@ json::object figures_json(const Figures& f) {
           {"packages", f.packages},
           {"rss_after_packages_bytes", f.rss_packages},
           {"bytes_per_package", f.per_package()},
+          {"write_buffer_bytes_per_package", f.write_buffer_per_package()},
           {"rss_before_offers_bytes", f.rss_before_offers},
           {"offers", f.offers},
           {"offers_refused", f.offer_errors},
           {"rss_after_offers_bytes", f.rss_offers},
           {"bytes_per_offer", f.per_offer()},
+          {"write_buffer_bytes_per_offer", f.write_buffer_per_offer()},
           {"connections", f.connections},
           {"connections_failed", f.failed_connections},
           {"rss_with_connections_bytes", f.rss_connections},
@@ -252,11 +284,11 @@ json::object figures_json(const Figures& f) {
 void print_run(const Figures& f) {
   const auto mb = [](std::uint64_t b) { return double(b) / (1024.0 * 1024.0); };
   std::printf("  idle                         RSS %8.1f MiB\n", mb(f.rss_idle));
-  std::printf("  + %6d packages            RSS %8.1f MiB   %8.0f B per package\n", f.packages, mb(f.rss_packages),
-              f.per_package());
+  std::printf("  + %6d packages            RSS %8.1f MiB   %8.0f B per package (%.0f B of it the journal's write buffer)\n",
+              f.packages, mb(f.rss_packages), f.per_package(), f.write_buffer_per_package());
   std::printf("  + provider connections       RSS %8.1f MiB\n", mb(f.rss_before_offers));
-  std::printf("  + %6llu offers              RSS %8.1f MiB   %8.0f B per offer%s\n",
-              static_cast<unsigned long long>(f.offers), mb(f.rss_offers), f.per_offer(),
+  std::printf("  + %6llu offers              RSS %8.1f MiB   %8.0f B per offer (%.0f B of it the journal's write buffer)%s\n",
+              static_cast<unsigned long long>(f.offers), mb(f.rss_offers), f.per_offer(), f.write_buffer_per_offer(),
               f.offer_errors ? " (some refused)" : "");
   std::printf("  = %6llu connections         RSS %8.1f MiB   %8.0f B per connection beyond the offers\n",
               static_cast<unsigned long long>(f.connections), mb(f.rss_connections), f.per_connection());
@@ -358,6 +390,8 @@ int main(int argc, char** argv) {
   };
   const double pkg = med([](const Figures& f) { return f.per_package(); });
   const double off = med([](const Figures& f) { return f.per_offer(); });
+  const double pkg_wb = med([](const Figures& f) { return f.write_buffer_per_package(); });
+  const double off_wb = med([](const Figures& f) { return f.write_buffer_per_offer(); });
   const double conn_total = med([](const Figures& f) { return double(f.rss_connections); });
   const double idle = med([](const Figures& f) { return double(f.rss_idle); });
   if (o.json) {
@@ -367,15 +401,19 @@ int main(int argc, char** argv) {
                      {"median", {{"rss_idle_bytes", idle},
                                  {"bytes_per_package", pkg},
                                  {"bytes_per_offer", off},
+                                 {"write_buffer_bytes_per_package", pkg_wb},
+                                 {"write_buffer_bytes_per_offer", off_wb},
                                  {"rss_with_connections_bytes", conn_total}}},
                      {"packages", o.packages},
                      {"offers", o.offers},
                      {"connections", o.connections}};
     std::printf("%s\n", json::serialize(out).c_str());
   } else {
-    std::printf("carebroker-memprobe: median of %d run%s: idle %.1f MiB; %.0f B per live package; %.0f B per live "
-                "offer; %d connections: RSS %.1f MiB\n",
-                o.runs, o.runs == 1 ? "" : "s", idle / 1048576.0, pkg, off, o.connections, conn_total / 1048576.0);
+    std::printf("carebroker-memprobe: median of %d run%s: idle %.1f MiB; %.0f B per live package (%.0f B of it the "
+                "journal's write buffer); %.0f B per live offer (%.0f B of it the write buffer); %d connections: RSS "
+                "%.1f MiB\n",
+                o.runs, o.runs == 1 ? "" : "s", idle / 1048576.0, pkg, pkg_wb, off, off_wb, o.connections,
+                conn_total / 1048576.0);
   }
   return 0;
 }

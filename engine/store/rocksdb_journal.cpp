@@ -169,6 +169,8 @@ StoreStatus RocksJournal::append(const BatchToAppend& batch) {
   if (auto s = from_rocks(db_->Write(w, &wb), "append batch " + std::to_string(batch.first_seq)); !s.ok())
     return s;
   last_seq_ = batch.last_seq;
+  if (std::uint64_t bytes = 0; db_->GetAggregatedIntProperty("rocksdb.size-all-mem-tables", &bytes))
+    write_buffer_bytes_.store(bytes, std::memory_order_relaxed);
   return {};
 }
 

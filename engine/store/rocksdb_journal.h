@@ -10,6 +10,7 @@
 // One writer thread; not thread-safe.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -58,6 +59,11 @@ class RocksJournal final : public Journal {
   /// that the backup opens and its journal replays cleanly; the result is 0700/0600.
   static StoreStatus restore(const std::string& backup_dir, const std::string& data_dir);
 
+  /// Bytes RocksDB holds in its write buffers (memtables, all column families) as of the last
+  /// append: the journal's recent writes, held until flushed to disk. Bounded by the write
+  /// buffer size (64 MiB per column family), not by the market's size. Any thread.
+  std::uint64_t write_buffer_bytes() const { return write_buffer_bytes_.load(std::memory_order_relaxed); }
+
   // ---- test hooks: damage the journal to test corruption handling ----
   StoreStatus debug_put_raw(std::uint64_t key_seq, std::string_view value);
   StoreStatus debug_delete(std::uint64_t key_seq);
@@ -79,6 +85,7 @@ class RocksJournal final : public Journal {
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   std::uint64_t last_seq_ = 0;
   bool sync_ = true;
+  std::atomic<std::uint64_t> write_buffer_bytes_{0};
 };
 
 }  // namespace carebroker::store
