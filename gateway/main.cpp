@@ -4,14 +4,18 @@
 // once. See `carebroker --help`.
 #include <boost/program_options.hpp>
 
+#include <malloc.h>
 #include <pthread.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <thread>
 
 #include "demo/demo_market.h"
 #include "engine/sequencer/sequencer.h"
@@ -20,6 +24,13 @@
 using namespace carebroker;
 
 int main(int argc, char** argv) {
+  // glibc gives threads up to 8 malloc arenas per core; memory one thread frees stays in its
+  // arena for that arena's threads only, so a server of a dozen threads keeps its peaks several
+  // times over (measured: ~300 B more per live package and ~240 B per live offer, README
+  // "Memory"). One arena per core still lets the cores allocate side by side. Unless the
+  // operator chose otherwise (MALLOC_ARENA_MAX); before any thread starts.
+  if (!std::getenv("MALLOC_ARENA_MAX"))
+    ::mallopt(M_ARENA_MAX, static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
   ::umask(077);  // the journal, tokens and backups are the server user's alone (0700 / 0600)
   // SIGINT/SIGTERM are blocked in every thread and taken with sigwait at the end of main.
   sigset_t stop_signals;
