@@ -25,7 +25,7 @@ std::uint64_t ProviderStreams::publish(const std::string& provider, Message mess
   const std::uint64_t seq = ++stream.last_seq;
   stream.history.push_back({seq, std::move(message)});
   while (stream.history.size() > history_) {
-    stream.dropped_batch = std::max(stream.dropped_batch, stream.history.front().message->batch());
+    stream.dropped_batch = std::max(stream.dropped_batch, stream.history.front().message.batch());
     stream.history.pop_front();
   }
   const Message& kept = stream.history.back().message;
@@ -97,7 +97,7 @@ std::optional<ProviderStreams::Attachment> ProviderStreams::after_snapshot(const
   Stream& stream = streams_[provider];
   // Messages are published in batch order, so the ones newer than the snapshot are a suffix.
   const auto newer = std::find_if(stream.history.begin(), stream.history.end(),
-                                  [&](const Entry& e) { return e.message->batch() > batch; });
+                                  [&](const Entry& e) { return e.message.batch() > batch; });
   if (newer == stream.history.begin() && stream.dropped_batch > batch) return std::nullopt;  // some forgotten
   Attachment a;
   a.position = newer == stream.history.end() ? stream.last_seq : newer->seq - 1;

@@ -34,13 +34,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "gateway/protocol/wire_codec.h"
+#include "gateway/protocol/message_ref.h"
 
 namespace carebroker::gateway::protocol {
 
 class ProviderStreams {
  public:
-  using Message = std::shared_ptr<const OutboundMessage>;
+  using Message = MessageRef;
   struct Entry {
     std::uint64_t seq = 0;
     Message message;
@@ -68,7 +68,7 @@ class ProviderStreams {
   const std::string& stream_epoch() const { return epoch_; }
 
   /// Appends a message to the provider's stream, delivers it to the provider's subscribers and
-  /// returns its number (1 for the provider's first). A null message is ignored (returns 0).
+  /// returns its number (1 for the provider's first). An empty message is ignored (returns 0).
   std::uint64_t publish(const std::string& provider, Message message);
 
   /// The provider's newest number (0 when nothing was ever published to it).
