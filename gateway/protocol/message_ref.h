@@ -33,7 +33,7 @@ class MessageRef {
   /// A whole message, as every recipient receives it (implicit: a builder's result is one).
   template <typename Message>
     requires std::convertible_to<Message, std::shared_ptr<const OutboundMessage>>
-  MessageRef(Message&& whole)  // NOLINT(google-explicit-constructor)
+  MessageRef(Message&& whole)
       : message_(std::forward<Message>(whole)) {}
   /// A shared broadcast (make_shared_broadcast) addressed to `location`.
   /// REQUIRES: base is a shared broadcast base.
