@@ -17,6 +17,7 @@
 #include <chrono>
 #include <deque>
 
+#include "gateway/protocol/message_ref.h"
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
 #include "gateway/protocol/reply_batcher.h"
@@ -31,8 +32,7 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-using protocol::Outbound;
-using Message = protocol::ProviderStreams::Message;
+using protocol::MessageRef;
 
 template <class NextLayer>
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<NextLayer>> {
@@ -240,7 +240,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   void attached(const std::string& provider, const protocol::HelloRequest& hello, const Taken& taken, int tries) {
     std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     auto executor = ws_.get_executor();
-    auto live = [weak, executor](std::uint64_t seq, const Message& message) {
+    auto live = [weak, executor](std::uint64_t seq, const MessageRef& message) {
       net::post(executor, [weak, seq, message] {
         if (auto self = weak.lock()) self->enqueue(seq, message);
       });
@@ -263,7 +263,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   /// The Welcome, then the snapshot's pages or the resume's backlog as catch-up frames (see the
   /// outbound queue below), then whatever the client pipelined behind its Hello.
   void finish_attach(const std::string& provider, const protocol::ProviderStreams::Attachment& attachment, bool resumed,
-                     const std::vector<std::string>& locations, const std::vector<Message>& snapshot_pages) {
+                     const std::vector<std::string>& locations, const std::vector<MessageRef>& snapshot_pages) {
     hello_timer_.cancel();
     provider_ = provider;
     attaching_ = false;
@@ -296,13 +296,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   enum class Kind : std::uint8_t { live, catch_up };
   struct Frame {
     std::string prefix;
-    Message message;
+    MessageRef message;
     std::size_t bytes = 0;
     bool binary = false;  // the encoding the prefix was made for (binary_ may change before the write)
     Kind kind = Kind::live;
   };
 
-  void enqueue(std::uint64_t seq, Message message, Kind kind = Kind::live) {
+  void enqueue(std::uint64_t seq, MessageRef message, Kind kind = Kind::live) {
     if (closing_ || !message) return;
     if (seq != 0) {
       if (seq <= last_seq_) return;  // already delivered (a live message the backlog also held)
@@ -313,10 +313,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
 
   /// Queues a frame without the stream-order check (a snapshot page carries the position it
   /// stands for, which is not a new message).
-  void push(std::uint64_t seq, Message message, Kind kind) {
+  void push(std::uint64_t seq, MessageRef message, Kind kind) {
     if (closing_) return;
-    Frame f{protocol::OutboundMessage::prefix(seq, binary_), std::move(message), 0, binary_, kind};
-    f.bytes = f.message->frame_size(seq, binary_);
+    Frame f{MessageRef::prefix(seq, binary_), std::move(message), 0, binary_, kind};
+    f.bytes = f.message.frame_size(seq, binary_);
     if (kind == Kind::live) {
       if (live_bytes_ + f.bytes > context_.limits.outbound_queue_bytes) {
         ++context_.metrics.slow_consumers_closed;
@@ -335,8 +335,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     ws_.binary(f.binary);
     // One scatter-gather write: this recipient's prefix, the body's pieces (shared with every
     // recipient but for an addressed broadcast's location), the suffix.
-    const auto body = f.message->parts(f.binary);
-    const std::string_view suffix = protocol::OutboundMessage::suffix(f.binary);
+    const auto body = f.message.parts(f.binary);
+    const std::string_view suffix = MessageRef::suffix(f.binary);
     std::array<net::const_buffer, 5> buffers{
         net::buffer(f.prefix), net::buffer(body[0].data(), body[0].size()), net::buffer(body[1].data(), body[1].size()),
         net::buffer(body[2].data(), body[2].size()), net::buffer(suffix.data(), suffix.size())};

@@ -76,9 +76,11 @@ class Projector::Batch {
     engine::BroadcastView view = market().broadcast_view(*p);
     view.tier = tier_name(market(), *p, e.step);
     view.closes_at = e.closes_at;
-    // Encoded once; each invited location's message shares the body and holds only its own id.
+    // Encoded once; each invited location receives the shared body addressed to it, which costs
+    // no allocation (message_ref.h).
     const Outbound shared = make_shared_broadcast(view);
-    for (LocationIndex l : e.invited) send(l, std::make_shared<OutboundMessage>(shared, location_id(l)));
+    shared->set_batch(batch_);
+    for (LocationIndex l : e.invited) notify(l, MessageRef::addressed(shared, location_id(l)));
   }
 
   void on(const engine::ShortlistFormed& e) {
@@ -188,6 +190,11 @@ class Projector::Batch {
 
   void send(LocationIndex l, Outbound message) {
     message->set_batch(batch_);
+    notify(l, std::move(message));
+  }
+
+  /// REQUIRES: the message is stamped with this batch.
+  void notify(LocationIndex l, MessageRef message) {
     out_.push_back({market().location(l).provider_id, std::move(message)});
   }
 

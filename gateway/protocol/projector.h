@@ -1,7 +1,7 @@
 // Who hears what: turns a batch of the market's events into the messages each provider's stream
 // receives (observing the publisher's replica), and builds a provider's snapshot.
 //
-//   TierOpened        → PackageBroadcast to each invited location (one message per location)
+//   TierOpened        → PackageBroadcast to each invited location (encoded once, addressed to each)
 //   ShortlistFormed   → PackageUpdate best_and_final with its own rank, to each shortlisted location
 //   WindowClosed      → PackageUpdate closed_for_bidding to the invited
 //   TierEnded         → PackageUpdate closed to that tier's invited: "no acceptable offer" for that
@@ -40,7 +40,7 @@
 
 #include "engine/market/market.h"
 #include "engine/replica/replica.h"
-#include "gateway/protocol/wire_codec.h"
+#include "gateway/protocol/message_ref.h"
 
 namespace carebroker::gateway::protocol {
 
@@ -51,7 +51,7 @@ inline constexpr std::string_view kStaffStream = "\x1fstaff";
 /// One message for one provider's stream (or the staff stream).
 struct Notification {
   std::string provider;
-  std::shared_ptr<const OutboundMessage> message;
+  MessageRef message;
 };
 using Notifications = std::vector<Notification>;
 
@@ -83,7 +83,7 @@ std::shared_ptr<const Notifications> project(replica::Replica& replica, const re
 /// closed for bidding, award offered to it) with its standing, in pages, and the batch it is
 /// consistent with: it reflects every notification of batches ≤ `batch` (and none later).
 struct ProviderSnapshot {
-  std::vector<std::shared_ptr<const OutboundMessage>> pages;  ///< make_snapshot_pages: at least one
+  std::vector<MessageRef> pages;  ///< make_snapshot_pages: at least one
   std::uint64_t batch = 0;
 };
 

@@ -18,18 +18,18 @@ std::string random_stream_epoch() {
 ProviderStreams::ProviderStreams(std::size_t history, std::string epoch)
     : history_(std::max<std::size_t>(history, 1)), epoch_(epoch.empty() ? random_stream_epoch() : std::move(epoch)) {}
 
+ProviderStreams::Stream& ProviderStreams::stream_of(const std::string& provider) {
+  return streams_.try_emplace(provider, history_).first->second;
+}
+
 std::uint64_t ProviderStreams::publish(const std::string& provider, Message message) {
   if (!message) return 0;
   std::lock_guard lock(mutex_);
-  Stream& stream = streams_[provider];
+  Stream& stream = stream_of(provider);
   const std::uint64_t seq = ++stream.last_seq;
-  stream.history.push_back({seq, std::move(message)});
-  while (stream.history.size() > history_) {
-    stream.dropped_batch = std::max(stream.dropped_batch, stream.history.front().message->batch());
-    stream.history.pop_front();
-  }
-  const Message& kept = stream.history.back().message;
-  for (const auto& [id, callback] : stream.subscribers) callback(seq, kept);
+  for (const auto& [id, callback] : stream.subscribers) callback(seq, message);
+  if (const Message dropped = stream.history.push(seq, std::move(message)))
+    stream.dropped_batch = std::max(stream.dropped_batch, dropped.batch());
   return seq;
 }
 
@@ -42,10 +42,15 @@ std::uint64_t ProviderStreams::last_seq(const std::string& provider) const {
 bool ProviderStreams::collect_after(const Stream& stream, std::uint64_t seq, std::vector<Entry>& out) {
   if (seq > stream.last_seq) return false;  // numbers this stream never gave
   if (seq == stream.last_seq) return true;
-  if (stream.history.empty() || stream.history.front().seq > seq + 1) return false;  // forgotten
-  const std::size_t skip = static_cast<std::size_t>(seq + 1 - stream.history.front().seq);
-  out.insert(out.end(), stream.history.begin() + static_cast<std::ptrdiff_t>(skip), stream.history.end());
+  if (stream.history.empty() || stream.history.first_seq() > seq + 1) return false;  // forgotten
+  append_history(stream, static_cast<std::size_t>(seq + 1 - stream.history.first_seq()), out);
   return true;
+}
+
+void ProviderStreams::append_history(const Stream& stream, std::size_t from, std::vector<Entry>& out) {
+  const StreamHistory& history = stream.history;
+  out.reserve(out.size() + (history.size() - from));
+  for (std::size_t i = from; i < history.size(); ++i) out.push_back({history.first_seq() + i, history[i]});
 }
 
 bool ProviderStreams::replay_after(const std::string& provider, std::uint64_t seq, std::vector<Entry>& out) const {
@@ -64,7 +69,7 @@ std::uint64_t ProviderStreams::add_subscriber(const std::string& provider, Strea
 
 std::uint64_t ProviderStreams::subscribe(const std::string& provider, Callback callback) {
   std::lock_guard lock(mutex_);
-  return add_subscriber(provider, streams_[provider], std::move(callback));
+  return add_subscriber(provider, stream_of(provider), std::move(callback));
 }
 
 void ProviderStreams::unsubscribe(std::uint64_t subscription) {
@@ -83,7 +88,7 @@ std::optional<ProviderStreams::Attachment> ProviderStreams::resume(const std::st
                                                                    std::uint64_t resume_after, Callback callback) {
   if (epoch != epoch_) return std::nullopt;
   std::lock_guard lock(mutex_);
-  Stream& stream = streams_[provider];
+  Stream& stream = stream_of(provider);
   Attachment a;
   if (!collect_after(stream, resume_after, a.backlog)) return std::nullopt;
   a.position = resume_after;
@@ -94,14 +99,15 @@ std::optional<ProviderStreams::Attachment> ProviderStreams::resume(const std::st
 std::optional<ProviderStreams::Attachment> ProviderStreams::after_snapshot(const std::string& provider,
                                                                            std::uint64_t batch, Callback callback) {
   std::lock_guard lock(mutex_);
-  Stream& stream = streams_[provider];
+  Stream& stream = stream_of(provider);
+  const StreamHistory& history = stream.history;
   // Messages are published in batch order, so the ones newer than the snapshot are a suffix.
-  const auto newer = std::find_if(stream.history.begin(), stream.history.end(),
-                                  [&](const Entry& e) { return e.message->batch() > batch; });
-  if (newer == stream.history.begin() && stream.dropped_batch > batch) return std::nullopt;  // some forgotten
+  std::size_t newer = 0;
+  while (newer < history.size() && history[newer].batch() <= batch) ++newer;
+  if (newer == 0 && stream.dropped_batch > batch) return std::nullopt;  // some forgotten
   Attachment a;
-  a.position = newer == stream.history.end() ? stream.last_seq : newer->seq - 1;
-  a.backlog.assign(newer, stream.history.end());
+  a.position = newer == history.size() ? stream.last_seq : history.first_seq() + newer - 1;
+  append_history(stream, newer, a.backlog);
   a.subscription = add_subscriber(provider, stream, std::move(callback));
   return a;
 }

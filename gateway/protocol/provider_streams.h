@@ -4,7 +4,8 @@
 // Numbering: publish() gives each provider's messages the numbers 1, 2, 3, … (per provider, so a
 // provider cannot infer market volume from them; the journal's global sequence stays internal).
 // The numbers are valid within one stream epoch: a random string chosen when this object is
-// made (each server start). The last N messages of each provider are kept (default 2048):
+// made (each server start). The last N messages of each provider are kept (default 2048; a
+// broadcast costs each recipient's history 24 bytes, stream_history.h):
 // a client that reconnects with the same epoch and a resume_after within that history gets what
 // it missed; anyone else gets a snapshot (projector.h snapshot_for) instead.
 //
@@ -24,7 +25,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -34,13 +34,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "gateway/protocol/wire_codec.h"
+#include "gateway/protocol/message_ref.h"
+#include "gateway/protocol/stream_history.h"
 
 namespace carebroker::gateway::protocol {
 
 class ProviderStreams {
  public:
-  using Message = std::shared_ptr<const OutboundMessage>;
+  using Message = MessageRef;
   struct Entry {
     std::uint64_t seq = 0;
     Message message;
@@ -68,7 +69,7 @@ class ProviderStreams {
   const std::string& stream_epoch() const { return epoch_; }
 
   /// Appends a message to the provider's stream, delivers it to the provider's subscribers and
-  /// returns its number (1 for the provider's first). A null message is ignored (returns 0).
+  /// returns its number (1 for the provider's first). An empty message is ignored (returns 0).
   std::uint64_t publish(const std::string& provider, Message message);
 
   /// The provider's newest number (0 when nothing was ever published to it).
@@ -99,16 +100,21 @@ class ProviderStreams {
 
  private:
   struct Stream {
+    explicit Stream(std::size_t history_limit) : history(history_limit) {}
     std::uint64_t last_seq = 0;
     std::uint64_t dropped_batch = 0;  // the batch of the newest message dropped from history
-    std::deque<Entry> history;
+    StreamHistory history;
     std::vector<std::pair<std::uint64_t, Callback>> subscribers;
   };
 
+  /// The provider's stream, made on first use. REQUIRES: mutex_ held.
+  Stream& stream_of(const std::string& provider);
   /// REQUIRES: mutex_ held.
   std::uint64_t add_subscriber(const std::string& provider, Stream& stream, Callback callback);
   /// REQUIRES: mutex_ held.
   static bool collect_after(const Stream& stream, std::uint64_t seq, std::vector<Entry>& out);
+  /// Appends the history's entries from the i-th oldest on. REQUIRES: mutex_ held.
+  static void append_history(const Stream& stream, std::size_t from, std::vector<Entry>& out);
 
   const std::size_t history_;
   const std::string epoch_;

@@ -395,18 +395,13 @@ struct OutboundMessage::EncodedLocation {
   std::string json;
 };
 
-namespace {
-
-/// The interned encodings, one per location id ever addressed (locations are never deleted, so
-/// this stays as small as the location register). Thread-safe; entries never move or change.
-const auto* intern_location(std::string_view location) {
-  using Encoded = OutboundMessage::EncodedLocation;
+const OutboundMessage::EncodedLocation* OutboundMessage::intern_location(std::string_view location) {
   static std::mutex mutex;
-  static std::unordered_map<std::string, std::unique_ptr<const Encoded>> interned;
+  static std::unordered_map<std::string, std::unique_ptr<const EncodedLocation>> interned;
   std::lock_guard lock(mutex);
   auto& slot = interned[std::string(location)];
   if (!slot) {
-    auto e = std::make_unique<Encoded>();
+    auto e = std::make_unique<EncodedLocation>();
     const std::string text = as_utf8(location);
     const auto length = static_cast<std::uint32_t>(text.size());
     for (int i = 0; i < 4; ++i) e->binary.push_back(static_cast<char>((length >> (8 * i)) & 0xFF));
@@ -421,19 +416,6 @@ const auto* intern_location(std::string_view location) {
     slot = std::move(e);
   }
   return slot.get();
-}
-
-}  // namespace
-
-OutboundMessage::OutboundMessage(std::shared_ptr<const OutboundMessage> base, std::string_view location)
-    : base_(std::move(base)), own_(intern_location(location)) {}
-
-std::string_view OutboundMessage::own_binary() const {
-  // Padded so that the whole buffer (the base's bytes before the slot, then these) stays a
-  // multiple of 8 bytes.
-  const std::size_t slot = base_->body_->slot;
-  const std::size_t padded = (slot + own_->unpadded + 7) / 8 * 8 - slot;
-  return std::string_view(own_->binary).substr(0, padded);
 }
 
 const std::string& OutboundMessage::json() const {
@@ -452,57 +434,25 @@ const std::string& OutboundMessage::json() const {
   return b.json;
 }
 
-std::array<std::string_view, 3> OutboundMessage::parts(bool binary) const {
-  if (!base_) return {body(binary), {}, {}};
-  const Body& base = *base_->body_;
-  if (binary) {
-    const std::string_view shared(reinterpret_cast<const char*>(base.bytes.data()), base.slot);
-    return {shared, own_binary(), {}};
-  }
-  const std::string_view all(base_->json());
-  return {all.substr(0, base.json_slot), own_->json, all.substr(base.json_slot + base.json_slot_size)};
-}
-
 std::string_view OutboundMessage::body(bool binary) const {
-  if (!base_) {
-    if (binary) return {reinterpret_cast<const char*>(body_->bytes.data()), body_->bytes.size()};
-    return json();
-  }
-  std::call_once(assembled_once_, [&] {
-    auto whole = std::make_unique<std::array<std::string, 2>>();
-    for (const bool b : {false, true})
-      for (const std::string_view part : parts(b)) (*whole)[b ? 1 : 0] += part;
-    assembled_ = std::move(whole);
-  });
-  return (*assembled_)[binary ? 1 : 0];
+  if (binary) return {reinterpret_cast<const char*>(body_->bytes.data()), body_->bytes.size()};
+  return json();
 }
 
-std::size_t OutboundMessage::frame_size(std::uint64_t seq, bool binary) const {
-  std::size_t n = prefix(seq, binary).size() + suffix(binary).size();
-  for (const std::string_view part : parts(binary)) n += part.size();
-  return n;
-}
-
-std::string OutboundMessage::prefix(std::uint64_t seq, bool binary) {
+std::array<std::string_view, 3> OutboundMessage::addressed_parts(bool binary, const EncodedLocation& location) const {
+  const Body& base = *body_;
   if (binary) {
-    std::string p(kBinaryPrefixBytes, '\0');
-    for (std::size_t i = 0; i < kBinaryPrefixBytes; ++i) p[i] = static_cast<char>((seq >> (8 * i)) & 0xFF);
-    return p;
+    // The location's string object, padded so that the whole buffer (the shared bytes before the
+    // slot, then these) stays a multiple of 8 bytes.
+    const std::size_t padded = (base.slot + location.unpadded + 7) / 8 * 8 - base.slot;
+    return {std::string_view(reinterpret_cast<const char*>(base.bytes.data()), base.slot),
+            std::string_view(location.binary).substr(0, padded), {}};
   }
-  return "{\"seq\":" + std::to_string(seq) + ",\"frame\":";
-}
-
-std::string_view OutboundMessage::suffix(bool binary) { return binary ? std::string_view() : std::string_view("}"); }
-
-std::string OutboundMessage::frame(std::uint64_t seq, bool binary) const {
-  std::string out = prefix(seq, binary);
-  out += body(binary);
-  out += suffix(binary);
-  return out;
+  const std::string_view all(json());
+  return {all.substr(0, base.json_slot), location.json, all.substr(base.json_slot + base.json_slot_size)};
 }
 
 std::string_view OutboundMessage::type_name() const {
-  if (base_) return base_->type_name();
   const auto* frame = fb::GetRoot<w::ServerFrame>(body_->bytes.data());
   return w::EnumNameServerMessage(frame->message_type());
 }

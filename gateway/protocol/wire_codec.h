@@ -10,11 +10,13 @@
 // scalar of its own JSON kind, no unknown or repeated keys.
 //
 // Outbound: an OutboundMessage is one server message encoded once — a FlatBuffer, and lazily its
-// JSON text — and shared by every recipient (STYLE.md habit 6). The per-recipient stream number
-// is not in the shared body; the frame on the wire is prefix(seq) + body + suffix:
+// JSON text — and shared by every recipient (STYLE.md habit 6); a broadcast is encoded once for
+// all its recipients, each receiving it addressed to its own location (message_ref.h). The
+// per-recipient stream number is not in the shared body; the frame on the wire is
+// prefix(seq) + body + suffix:
 //   binary  [8-byte little-endian seq][ServerFrame FlatBuffer, identifier "CBW1"]
 //   JSON    {"seq":N,"frame":<ServerFrame as FlatBuffers JSON>}
-// so a server writes the three parts with one scatter-gather write and never re-encodes.
+// so a server writes the parts with one scatter-gather write and never re-encodes.
 //
 // Threading: decode_client_frame and the builders may run on any thread (each thread keeps its
 // own schema parser). An OutboundMessage is immutable once shared, except for its lazily built
@@ -94,35 +96,32 @@ std::string_view wire_schema_text();
 /// The request id a command carries ("" for other commands).
 std::string_view request_id_of(const engine::Command&);
 
-/// One server message, encoded once and shared by all its recipients.
+/// One server message, encoded once and shared by all its recipients: a whole message, or the
+/// shared base of a broadcast that each recipient receives addressed to its own location
+/// (message_ref.h MessageRef, which also frames both for the wire).
 class OutboundMessage {
  public:
   /// `buffer`: a finished FlatBuffer whose root is a wire ServerFrame (identifier "CBW1"), as the
   /// make_* builders produce.
   explicit OutboundMessage(flatbuffers::DetachedBuffer buffer);
-  /// A broadcast addressed to one location, sharing every byte of its body but the location with
-  /// `base` (make_shared_broadcast) and so with every other location it goes to: what this
-  /// object holds of its own is the location's few bytes.
-  OutboundMessage(std::shared_ptr<const OutboundMessage> base, std::string_view location);
   OutboundMessage(const OutboundMessage&) = delete;
   OutboundMessage& operator=(const OutboundMessage&) = delete;
 
-  /// The body in up to three pieces, to write with one scatter-gather write: for most messages
-  /// the whole body and two empty pieces; for an addressed broadcast the shared bytes before the
-  /// location, the location (this recipient's own), and the shared bytes after it.
-  std::array<std::string_view, 3> parts(bool binary) const;
-  /// The whole body: the FlatBuffer bytes (binary) or its JSON text (built on first use). For an
-  /// addressed broadcast it is assembled once on first use (tests; servers write parts()).
+  /// A location's bytes as addressed broadcasts carry them (opaque; wire_codec.cpp).
+  struct EncodedLocation;
+  /// The encodings of `location`, made once per location id for the life of the process (locations
+  /// are never deleted, so they stay as few as the location register). Thread-safe.
+  static const EncodedLocation* intern_location(std::string_view location);
+
+  /// The whole body: the FlatBuffer bytes (binary) or its JSON text (built on first use). A shared
+  /// broadcast base's body holds a placeholder where the location goes: it is never sent as it is.
   std::string_view body(bool binary) const;
-  /// The per-recipient part before the body: 8 bytes of little-endian `seq` (binary), or
-  /// `{"seq":N,"frame":` (JSON). seq 0 = a reply that is not part of the stream.
-  static std::string prefix(std::uint64_t seq, bool binary);
-  /// The part after the body: nothing (binary) or `}` (JSON).
-  static std::string_view suffix(bool binary);
-  /// prefix + body + suffix in one string (tests, and servers that do not scatter-gather).
-  std::string frame(std::uint64_t seq, bool binary) const;
-  /// The bytes a frame of this message takes on the wire, prefix and suffix included.
-  std::size_t frame_size(std::uint64_t seq, bool binary) const;
+  /// Whether this is a shared broadcast base (make_shared_broadcast), to address per location.
+  bool is_shared_broadcast() const { return body_->slot != 0; }
+  /// A shared broadcast's body addressed to `location`, in three pieces: the shared bytes before
+  /// the location, the location's own bytes, the shared bytes after it. REQUIRES:
+  /// is_shared_broadcast().
+  std::array<std::string_view, 3> addressed_parts(bool binary, const EncodedLocation& location) const;
 
   /// The ServerMessage member's name, e.g. "PackageBroadcast" (metrics, logs, tests).
   std::string_view type_name() const;
@@ -132,13 +131,10 @@ class OutboundMessage {
   /// REQUIRES: the message is not yet shared (the projector stamps it right after building).
   void set_batch(std::uint64_t batch) { batch_ = batch; }
 
-  /// A location's bytes as addressed broadcasts carry them (opaque; wire_codec.cpp).
-  struct EncodedLocation;
-
  private:
   friend std::shared_ptr<OutboundMessage> make_shared_broadcast(const engine::BroadcastView& view);
-  /// A whole message's bytes (a FlatBuffer copied to its exact size: a builder's buffer keeps
-  /// its whole reservation, 1 KiB or more) and its JSON text, built on first use.
+  /// A message's bytes (a FlatBuffer copied to its exact size: a builder's buffer keeps its whole
+  /// reservation, 1 KiB or more) and its JSON text, built on first use.
   struct Body {
     std::vector<std::uint8_t> bytes;
     std::once_flag json_once;
@@ -149,19 +145,9 @@ class OutboundMessage {
   };
   /// The JSON text and, for a shared broadcast base, where its location placeholder lies in it.
   const std::string& json() const;
-  std::string_view own_binary() const;
 
-  // Most objects are addressed broadcasts (one per recipient, kept in every resume history),
-  // so they hold only a pointer to the base and one to their location's encodings, which are
-  // interned: made once per location id for the life of the process (wire_codec.cpp).
   std::uint64_t batch_ = 0;
-  std::unique_ptr<Body> body_;                   // whole messages, and a shared broadcast's base
-  std::shared_ptr<const OutboundMessage> base_;  // an addressed broadcast's shared base
-  const EncodedLocation* own_ = nullptr;         // an addressed broadcast's location (interned)
-  // body() of an addressed broadcast, JSON and binary, assembled on first use (tests; servers
-  // write parts()).
-  mutable std::once_flag assembled_once_;
-  mutable std::unique_ptr<std::array<std::string, 2>> assembled_;
+  std::unique_ptr<Body> body_;
 };
 
 using Outbound = std::shared_ptr<OutboundMessage>;
@@ -195,7 +181,7 @@ Outbound make_error(const ProtocolError& error);
 /// The anonymised package for one invited location: never the person's name or address.
 Outbound make_broadcast(const engine::BroadcastView& view, const std::string& location);
 /// The same broadcast encoded once for all its recipients: address it to each location with
-/// OutboundMessage(base, location) (a few bytes each; the body is shared).
+/// MessageRef::addressed(base, location) (message_ref.h: no bytes of its own; the body is shared).
 Outbound make_shared_broadcast(const engine::BroadcastView& view);
 Outbound make_update(const StandingUpdate& update);
 Outbound make_award_offered(const std::string& location, engine::PackageId package, engine::UtcMillis expires_at);
