@@ -181,7 +181,7 @@ OfferBook make_offer_book(int locations, int packages, std::uint32_t seed) {
   OfferBook book;
   for (int i = 0; i < packages; ++i) {
     const eng::PackageId id = m.post(m.package_spec(rng));
-    for (eng::LocationIndex loc : m.market.find_package(id)->invited)
+    for (eng::LocationIndex loc : *m.market.find_package(id)->invited)
       book.slots.push_back({id, loc});
   }
   std::shuffle(book.slots.begin(), book.slots.end(), rng);  // offers arrive across packages
@@ -202,7 +202,7 @@ C offer_command(const eng::Market& market, const OfferSlot& slot, eng::Pence pri
   c.request_id = std::move(request_id);
   c.package = slot.package;
   c.price = price;
-  c.start_date = market.find_package(slot.package)->spec.start_date;
+  c.start_date = market.find_package(slot.package)->spec->start_date;
   c.must_meet_confirmed = true;
   c.notes = std::move(notes);
   return c;

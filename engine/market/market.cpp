@@ -88,7 +88,7 @@ const Package* Market::find_package(PackageId id) const {
 
 const PersonDetails* Market::person(PackageId id) const {
   if (id == 0 || id > people_.size()) return nullptr;
-  return &people_[id - 1];
+  return people_[id - 1].get();
 }
 
 QualityScore Market::quality_of(LocationIndex loc, int dps) const {
@@ -217,7 +217,7 @@ std::string_view to_string(ProviderStanding s) {
 }
 
 bool Package::was_invited(LocationIndex loc) const {
-  return std::binary_search(invited.begin(), invited.end(), loc);
+  return std::binary_search(invited->begin(), invited->end(), loc);
 }
 
 }  // namespace carebroker::engine

@@ -78,7 +78,7 @@ class Projector::Batch {
     view.closes_at = e.closes_at;
     // Encoded once; each invited location's message shares the body and holds only its own id.
     const Outbound shared = make_shared_broadcast(view);
-    for (LocationIndex l : e.invited) send(l, std::make_shared<OutboundMessage>(shared, location_id(l)));
+    for (LocationIndex l : *e.invited) send(l, std::make_shared<OutboundMessage>(shared, location_id(l)));
   }
 
   void on(const engine::ShortlistFormed& e) {
@@ -126,7 +126,7 @@ class Projector::Batch {
       if (const engine::PersonDetails* person = market().person(e.package))
         send(e.location, make_person_details(location_id(e.location), e.package, *person));
     }
-    for (LocationIndex l : p->ever_invited) {
+    for (LocationIndex l : *p->ever_invited) {
       if (l == e.location) continue;
       std::optional<int> rank;
       std::optional<double> score;
@@ -160,7 +160,7 @@ class Projector::Batch {
                entry.rank);
       return;
     }
-    for (LocationIndex l : p->invited) update(l, e.package, ProviderStanding::open, e.closes_at, "released from hold");
+    for (LocationIndex l : *p->invited) update(l, e.package, ProviderStanding::open, e.closes_at, "released from hold");
   }
 
   void on(const engine::PackageHandedBack& e) { closed(e.location, e.package, "handed back"); }
@@ -179,9 +179,10 @@ class Projector::Batch {
   }
 
   /// Who is invited to the package's current step, as of this event.
-  std::vector<LocationIndex> invited(PackageId id) const {
+  const std::vector<LocationIndex>& invited(PackageId id) const {
+    static const std::vector<LocationIndex> kNobody;
     const engine::Package* p = live(id);
-    return p ? p->invited : std::vector<LocationIndex>{};
+    return p ? *p->invited : kNobody;
   }
 
   const std::string& location_id(LocationIndex l) const { return market().location(l).id; }
@@ -279,7 +280,7 @@ ProviderSnapshot snapshot_for(const engine::Market& market, const std::string& p
     const engine::Package* p = market.find_package(id);
     if (!p || p->retired || engine::is_closed(p->status)) continue;
     for (LocationIndex l : who->locations) {
-      if (!std::binary_search(p->ever_invited.begin(), p->ever_invited.end(), l) &&
+      if (!std::binary_search(p->ever_invited->begin(), p->ever_invited->end(), l) &&
           !(p->has_award && p->award_location == l))
         continue;
       const std::string& location = market.location(l).id;
