@@ -181,7 +181,7 @@ OfferBook make_offer_book(int locations, int packages, std::uint32_t seed) {
   OfferBook book;
   for (int i = 0; i < packages; ++i) {
     const eng::PackageId id = m.post(m.package_spec(rng));
-    for (eng::LocationIndex loc : *m.market.find_package(id)->invited)
+    for (eng::LocationIndex loc : m.market.find_package(id)->invited)
       book.slots.push_back({id, loc});
   }
   std::shuffle(book.slots.begin(), book.slots.end(), rng);  // offers arrive across packages

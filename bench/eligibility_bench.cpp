@@ -39,7 +39,7 @@ const EligibilitySetup& eligibility_setup(int locations) {
     slot = std::make_unique<EligibilitySetup>();
     const eng::Package& p = *m.market.find_package(id);
     slot->query = m.market.query_for(p, p.step);
-    slot->invited = p.invited->size();
+    slot->invited = p.invited.size();
     slot->package = id;
     slot->market = std::move(m.market);
   }

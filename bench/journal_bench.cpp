@@ -331,7 +331,7 @@ class SessionWriter {
       if (!p || p->status != eng::PackageStatus::open) continue;
       if (offer_start(*p) > p->latest_start || chance(0.05)) continue;  // no offers: it cascades
       std::vector<eng::LocationIndex> invited;
-      for (const eng::LocationIndex loc : *p->invited)
+      for (const eng::LocationIndex loc : p->invited)
         if (!p->offer_of(loc)) invited.push_back(loc);
       std::shuffle(invited.begin(), invited.end(), rng_);
       invited.resize(std::min<std::size_t>(invited.size(), static_cast<std::size_t>(uniform(5, 12))));

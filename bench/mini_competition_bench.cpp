@@ -53,7 +53,7 @@ const CompetitionSetup& competition_setup() {
           std::move(spec), {"Person " + n, n + " Example Street", "B13 9ZZ", "CASE-" + n}});
       const eng::PackageId id = m.must(c.commands.back()).package;
 
-      std::vector<eng::LocationIndex> invited = *m.market.find_package(id)->invited;
+      std::vector<eng::LocationIndex> invited = m.market.find_package(id)->invited;
       if (invited.size() < kOffersEach) {
         std::fprintf(stderr, "benchmark setup: package %llu reached only %zu locations\n",
                      static_cast<unsigned long long>(id), invited.size());

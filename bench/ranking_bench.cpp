@@ -35,8 +35,8 @@ const RankingSetup& ranking_setup() {
     eng::PackageId id = 0;
     do {
       id = m.post(m.package_spec(rng));
-    } while (m.market.find_package(id)->invited->size() < kOffers);
-    std::vector<eng::LocationIndex> invited = *m.market.find_package(id)->invited;
+    } while (m.market.find_package(id)->invited.size() < kOffers);
+    std::vector<eng::LocationIndex> invited = m.market.find_package(id)->invited;
     std::shuffle(invited.begin(), invited.end(), rng);
     invited.resize(kOffers);
     for (eng::LocationIndex loc : invited) {

@@ -58,12 +58,12 @@ void heading(const std::string& s) { std::printf("\n== %s ==\n", s.c_str()); }
 void print_broadcast(Demo& d, PackageId id) {
   const Package& p = *d.market.find_package(id);
   const BroadcastView v = d.market.broadcast_view(p);
-  std::printf("  broadcast at %s to %zu location(s), closing %s:\n", v.tier.c_str(), p.invited->size(),
+  std::printf("  broadcast at %s to %zu location(s), closing %s:\n", v.tier.c_str(), p.invited.size(),
               format_london(p.closes_at).c_str());
   std::size_t shown = 0;
-  for (LocationIndex i : *p.invited) {
+  for (LocationIndex i : p.invited) {
     if (++shown > 8) {
-      std::printf("    … and %zu more\n", p.invited->size() - 8);
+      std::printf("    … and %zu more\n", p.invited.size() - 8);
       break;
     }
     std::printf("    %s\n", d.name(i).c_str());
@@ -100,7 +100,7 @@ void print_status(Demo& d, PackageId id) {
 
 /// The first `n` invited locations of a package.
 std::vector<LocationIndex> bidders(Demo& d, PackageId id, std::size_t n) {
-  const auto& invited = *d.market.find_package(id)->invited;
+  const auto& invited = d.market.find_package(id)->invited;
   return {invited.begin(), invited.begin() + static_cast<long>(std::min(n, invited.size()))};
 }
 

@@ -60,8 +60,8 @@ inline std::vector<Command> busy_session(unsigned seed) {
     if (const Package* p = market.find_package(pkg); p && pick(5) != 0) {
       if ((p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) && pick(2) == 0)
         loc = market.location(p->award_location).id;
-      else if (!p->invited->empty())
-        loc = market.location((*p->invited)[pick(static_cast<int>(p->invited->size()))]).id;
+      else if (!p->invited.empty())
+        loc = market.location(p->invited[pick(static_cast<int>(p->invited.size()))]).id;
     }
     const std::string provider = market.location(*market.find_location(loc)).provider_id;
     if (roll < 8) {

@@ -403,7 +403,7 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
           if (listed[i] == 0) everyone_minus_excluded.push_back(i);
         CHECK(p.invited == everyone_minus_excluded);
         CHECK(p.invited == f.market.eligible(f.market.query_for(p, p.step)));
-        invited_total += p.invited->size();
+        invited_total += p.invited.size();
         for (const auto& x : exclusions) {
           INFO(f.location_id(x.location) << ": " << to_string(x.rule) << " — " << x.detail);
           CHECK(listed[x.location] == 1);
@@ -411,7 +411,7 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
           CHECK(to_string(x.rule) == rule(x.location, p.step));
           ++rules_seen[std::string(to_string(x.rule))];
         }
-        for (LocationIndex i : *p.invited) {
+        for (LocationIndex i : p.invited) {
           const Location& l = f.market.location(i);
           INFO(l.id << " was invited");
           CHECK(rule(i, p.step).empty());

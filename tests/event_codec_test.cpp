@@ -220,8 +220,8 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     if (const Package* p = f.market.find_package(pkg); p && pick(5) != 0) {
       if ((p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) && pick(2) == 0)
         loc = f.location_id(p->award_location);
-      else if (!p->invited->empty())
-        loc = f.location_id((*p->invited)[pick(static_cast<int>(p->invited->size()))]);
+      else if (!p->invited.empty())
+        loc = f.location_id(p->invited[pick(static_cast<int>(p->invited.size()))]);
     }
     const std::string provider = f.provider_of(loc);
     const std::string rid = "r" + std::to_string(step);

@@ -130,8 +130,8 @@ void market_session(MarketFixture& f, unsigned seed, int steps) {
     if (const Package* p = f.market.find_package(pkg); p && pick(5) != 0) {
       if ((p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) && pick(3) != 0)
         loc = f.location_id(p->award_location);
-      else if (!p->invited->empty())
-        loc = f.location_id((*p->invited)[pick(static_cast<int>(p->invited->size()))]);
+      else if (!p->invited.empty())
+        loc = f.location_id(p->invited[pick(static_cast<int>(p->invited.size()))]);
     }
     const std::string provider = f.provider_of(loc);
     const std::string rid = "r" + std::to_string(step);

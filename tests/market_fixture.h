@@ -164,7 +164,7 @@ struct MarketFixture {
   /// Location ids a package is broadcast to at its current step.
   std::vector<std::string> invited(PackageId id) const {
     std::vector<std::string> out;
-    for (LocationIndex i : *package(id).invited) out.push_back(location_id(i));
+    for (LocationIndex i : package(id).invited) out.push_back(location_id(i));
     return out;
   }
   /// The location the award is currently offered to / placed with ("" when none).

@@ -1,7 +1,7 @@
 // Immutable values held once (engine/market/shared.h, boxed.h), and structs walked in another
 // order than declared (reflect.h walk_order):
 //   - the writer's market, the events of a durable batch and a replica fed that batch hold ONE
-//     spec, one person, one invited list — the same objects, not copies;
+//     spec, one person, one list of who was ever invited — the same objects, not copies;
 //   - a Shared<T> or Boxed<T> compares, digests and snapshots exactly as the T it holds;
 //   - an Offer, laid out largest field first, still digests and snapshots in its journal order.
 #include <catch2/catch.hpp>
@@ -21,13 +21,13 @@ using namespace carebroker::testing;
 using carebroker::replica::DurableBatch;
 using carebroker::replica::Replica;
 
-TEST_CASE("the writer and a replica fed its batch share one spec, person and invited list", "[shared]") {
+TEST_CASE("the writer and a replica fed its batch share one spec, person and ever-invited list", "[shared]") {
   MarketFixture f;
   f.admit({"A"});
   f.admit({"B"});
   const PackageId id = f.post();
   const Package& written = f.package(id);
-  REQUIRE(written.invited->size() == 2);
+  REQUIRE(written.invited.size() == 2);
 
   const DurableBatch batch{1, f.events.size(), std::make_shared<const std::vector<Event>>(f.events)};
   Replica replica;
@@ -38,10 +38,12 @@ TEST_CASE("the writer and a replica fed its batch share one spec, person and inv
 
   CHECK(replicated->spec.get() == written.spec.get());
   CHECK(replica.market().person(id) == f.market.person(id));
-  CHECK(replicated->invited.get() == written.invited.get());
-  CHECK(written.ever_invited.get() == written.invited.get());  // one step so far: the same list
-  for (const Event& e : *batch.events)
+  CHECK(replicated->ever_invited.get() == written.ever_invited.get());
+  CHECK(*written.ever_invited == written.invited);
+  for (const Event& e : *batch.events) {
     if (const auto* posted = std::get_if<PackagePosted>(&e)) CHECK(posted->spec.get() == written.spec.get());
+    if (const auto* opened = std::get_if<TierOpened>(&e)) CHECK(opened->invited.get() == written.ever_invited.get());
+  }
   CHECK(replica.market().digest() == f.market.digest());
 }
 

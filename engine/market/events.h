@@ -75,7 +75,7 @@ struct TierOpened {
   int step = 0;
   UtcMillis at = 0;
   UtcMillis closes_at = 0;
-  Shared<std::vector<LocationIndex>> invited;  ///< held by the package in each market
+  Shared<std::vector<LocationIndex>> invited;  ///< at a first step, every market's ever_invited
   bool operator==(const TierOpened&) const = default;
 };
 /// Why a step of a package's route ended without a placement. Journaled (schemas/journal.fbs

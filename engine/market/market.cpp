@@ -217,7 +217,7 @@ std::string_view to_string(ProviderStanding s) {
 }
 
 bool Package::was_invited(LocationIndex loc) const {
-  return std::binary_search(invited->begin(), invited->end(), loc);
+  return std::binary_search(invited.begin(), invited.end(), loc);
 }
 
 }  // namespace carebroker::engine

@@ -188,7 +188,7 @@ void Market::apply(const Event& event) {
             p.status = PackageStatus::open;
             p.opened_at = e.at;
             p.closes_at = e.closes_at;
-            p.invited = e.invited;
+            p.invited = *e.invited;
             if (p.ever_invited->empty()) {
               p.ever_invited = e.invited;
             } else {
@@ -243,7 +243,7 @@ void Market::apply(const Event& event) {
               // offers empty, in each of the process's three markets.
               if (p.offers.size() == p.offers.capacity())
                 p.offers.reserve(std::max(p.offers.size() + 1,
-                                          std::min(p.offers.size() + p.offers.size() / 4, p.invited->size())));
+                                          std::min(p.offers.size() + p.offers.size() / 4, p.invited.size())));
               p.offers.push_back(Offer{});
               o = &p.offers.back();
               o->location = e.location;

@@ -166,7 +166,7 @@ std::optional<OfficerPackageView> Market::officer_view(PackageId id) const {
   v.zone = config.zones[p->zone].code;
   v.tier = broadcast_view(*p).tier;
   v.ranking = ranking(id);
-  v.invited = *p->invited;
+  v.invited = p->invited;
   v.exclusions = exclusions(id);
   return v;
 }

@@ -1,7 +1,7 @@
 // Shared<T>: one immutable value held by many owners. A package's spec, its person's details and
-// its invited lists are written once, in an event, and then held unchanged by that event and by
-// each of the process's three markets (the writer and its two replicas apply the same event
-// objects): with Shared they hold one object, not four deep copies.
+// the locations it was first broadcast to are written once, in an event, and then held unchanged
+// by that event and by each of the process's three markets (the writer and its two replicas
+// apply the same event objects): with Shared they hold one object, not four deep copies.
 // A value type over std::shared_ptr<const T>: a copy counts a reference (atomically, so copies
 // may live on the writer's and the replicas' threads). It is never null: a default-constructed
 // or moved-from Shared, or one given an empty string or container, is the one static empty T —

@@ -160,7 +160,7 @@ class Projector::Batch {
                entry.rank);
       return;
     }
-    for (LocationIndex l : *p->invited) update(l, e.package, ProviderStanding::open, e.closes_at, "released from hold");
+    for (LocationIndex l : p->invited) update(l, e.package, ProviderStanding::open, e.closes_at, "released from hold");
   }
 
   void on(const engine::PackageHandedBack& e) { closed(e.location, e.package, "handed back"); }
@@ -182,7 +182,7 @@ class Projector::Batch {
   const std::vector<LocationIndex>& invited(PackageId id) const {
     static const std::vector<LocationIndex> kNobody;
     const engine::Package* p = live(id);
-    return p ? *p->invited : kNobody;
+    return p ? p->invited : kNobody;
   }
 
   const std::string& location_id(LocationIndex l) const { return market().location(l).id; }

@@ -304,7 +304,7 @@ json::object package_row_json(const Market& m, const Package& p) {
                  {"officer", p.spec->officer}};
   put_time(o, "posted_at", p.posted_at);
   put_time(o, "closes_at", p.closes_at);
-  o["invited_count"] = p.invited->size();
+  o["invited_count"] = p.invited.size();
   o["offer_count"] = live_offers;
   o["declines"] = p.declines;
   const bool awarded = p.status == PackageStatus::award_pending || p.status == PackageStatus::placed;

@@ -131,7 +131,7 @@ View look(const Market& m) {
     info.start_date = p->spec->start_date;
     info.latest_start = p->latest_start;
     if (p->status == PackageStatus::open || p->status == PackageStatus::best_and_final) {
-      for (LocationIndex i : *p->invited) {
+      for (LocationIndex i : p->invited) {
         const Location& l = m.location(i);
         const Offer* o = p->offer_of(i);
         info.invited.push_back(Invitee{l.id, l.provider_id, o && !o->withdrawn, o ? o->price : 0});
