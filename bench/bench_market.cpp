@@ -202,7 +202,7 @@ C offer_command(const eng::Market& market, const OfferSlot& slot, eng::Pence pri
   c.request_id = std::move(request_id);
   c.package = slot.package;
   c.price = price;
-  c.start_date = market.find_package(slot.package)->spec.start_date;
+  c.start_date = market.find_package(slot.package)->spec->start_date;
   c.must_meet_confirmed = true;
   c.notes = std::move(notes);
   return c;

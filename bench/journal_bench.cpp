@@ -310,7 +310,7 @@ class SessionWriter {
   }
 
   eng::Date offer_start(const eng::Package& p) const {
-    return std::max(p.spec.start_date, eng::london_date(m_.market.now()));
+    return std::max(p.spec->start_date, eng::london_date(m_.market.now()));
   }
 
   void round() {

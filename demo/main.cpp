@@ -35,7 +35,7 @@ struct Demo {
 
   Reply offer(LocationIndex i, PackageId p, Pence price, const std::string& notes = "") {
     const Package& pkg = *market.find_package(p);
-    Reply r = run(PlaceOffer{loc(i).provider_id, loc(i).id, rid(), p, price, pkg.spec.start_date, true, notes});
+    Reply r = run(PlaceOffer{loc(i).provider_id, loc(i).id, rid(), p, price, pkg.spec->start_date, true, notes});
     if (r.ok()) std::printf("  offer  %-58s %s/hour\n", name(i).c_str(), format_pence(price).c_str());
     return r;
   }
@@ -287,7 +287,7 @@ int main(int argc, char** argv) {
     const LocationIndex challenger = sh.back().location;
     const Package& p = *d.market.find_package(p4);
     const Reply r = d.run(AmendOffer{d.loc(challenger).provider_id, d.loc(challenger).id, d.rid(), p4, 3350,
-                                     p.spec.start_date, true, "adds a weekly community activity session"});
+                                     p.spec->start_date, true, "adds a weekly community activity session"});
     if (r.ok()) std::printf("  %s improves its offer to £33.50 and adds a weekly activity session\n",
                             d.loc(challenger).name.c_str());
   }

@@ -74,11 +74,11 @@ inline std::vector<Command> busy_session(unsigned seed) {
       run(PostPackage{s, {"Person " + std::to_string(step), "Addr", "B1 1AA", rid}});
     } else if (roll < 45) {
       const Package* p = market.find_package(pkg);
-      const Date start = p ? p->spec.start_date : kMonday;
+      const Date start = p ? p->spec->start_date : kMonday;
       run(PlaceOffer{provider, loc, rid, pkg, 2000 + pick(2000), start, true, "n"});
     } else if (roll < 55) {
       const Package* p = market.find_package(pkg);
-      const Date start = p ? p->spec.start_date + 1 : kMonday;
+      const Date start = p ? p->spec->start_date + 1 : kMonday;
       run(AmendOffer{provider, loc, rid, pkg, 2000 + pick(2000), start, true, ""});
     } else if (roll < 60) {
       run(WithdrawOffer{provider, loc, rid, pkg});

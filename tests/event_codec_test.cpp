@@ -109,9 +109,9 @@ std::vector<Event> every_event() {
       ProviderStatusChanged{"1-101641521", true, true, "administration order"},
       MembershipChanged{7, m},
       QualityInputsChanged{8, q},
-      PackagePosted{42, full_spec(), {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},
+      PackagePosted{42, full_spec(), PersonDetails{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},
                     1, 2, 3, 4, 0b1011, Urgency::urgent, kMonday + 9, t + 5},
-      TierOpened{42, 1, t + 6, t + 7 * kMillisPerHour, {3, 9, 4000000000u}},
+      TierOpened{42, 1, t + 6, t + 7 * kMillisPerHour, std::vector<LocationIndex>{3, 9, 4000000000u}},
       TierEnded{42, 2, t + 8, "2 acceptable offers, both declined", TierEndReason::every_acceptable_offer_declined},
       PackageUnsourced{43, t + 9},
       PackageHeld{44, t + 10, "awaiting assessment"},
@@ -226,7 +226,7 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     const std::string provider = f.provider_of(loc);
     const std::string rid = "r" + std::to_string(step);
     const Package* p = f.market.find_package(pkg);
-    const Date start = p ? p->spec.start_date : kMonday;
+    const Date start = p ? p->spec->start_date : kMonday;
     if (roll < 8) {
       PackageSpec s = MarketFixture::standard_package();
       s.postcode_district = districts[pick(6)];

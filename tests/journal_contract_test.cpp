@@ -136,7 +136,7 @@ void market_session(MarketFixture& f, unsigned seed, int steps) {
     const std::string provider = f.provider_of(loc);
     const std::string rid = "r" + std::to_string(step);
     const Package* p = f.market.find_package(pkg);
-    const Date start = p ? p->spec.start_date : kMonday;
+    const Date start = p ? p->spec->start_date : kMonday;
     if (roll < 10) {
       PackageSpec s = MarketFixture::standard_package();
       s.postcode_district = districts[pick(6)];

@@ -158,7 +158,7 @@ TEST_CASE("an offer must confirm the package's must-meet requirements", "[offers
 
 TEST_CASE("an offer's start date lies between the package start and a week after it", "[offers]") {
   OfferMarket f;
-  const Date start = f.package(f.id).spec.start_date;
+  const Date start = f.package(f.id).spec->start_date;
   REQUIRE(start == kMonday + 2);
   CHECK(f.package(f.id).latest_start == start + 7);
   CHECK(f.market.broadcast_view(f.package(f.id)).latest_start == start + 7);
@@ -185,7 +185,7 @@ TEST_CASE("a request must name a known package, a known location of the provider
   expect_rejected(f, wordy, Code::notes_too_long);
   wordy.notes = std::string(2000, 'n');
   CHECK(f.run(wordy).ok());
-  CHECK(f.offer_of("A")->notes.size() == 2000);
+  CHECK(f.offer_of("A")->notes->size() == 2000);
 }
 
 TEST_CASE("a retried request returns the original reply and changes nothing", "[offers][idempotency]") {

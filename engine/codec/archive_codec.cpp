@@ -163,12 +163,17 @@ class Reader {
 
 }  // namespace v0
 
-/// A frozen v0 value onto today's struct, field by field (today the layouts are the same; when
-/// the engine's struct changes, give this the mapping by hand).
+/// A frozen v0 value onto today's struct, field by field in walking order (today the walked
+/// layouts are the same, a Shared<T> or Boxed<T> taking its T; when the engine's struct changes, give this
+/// the mapping by hand).
 template <typename To, typename From>
 void upgrade(const From& from, To& to) {
   if constexpr (std::is_same_v<To, From>) {
     to = from;
+  } else if constexpr (eng::is_indirect<To>::value) {
+    typename To::element_type value{};
+    upgrade(from, value);
+    to = std::move(value);
   } else if constexpr (is_vector<To>::value) {
     to.resize(from.size());
     for (std::size_t i = 0; i < from.size(); ++i) upgrade(from[i], to[i]);
@@ -176,7 +181,7 @@ void upgrade(const From& from, To& to) {
     static_assert(boost::pfr::tuple_size_v<To> == boost::pfr::tuple_size_v<From>,
                   "engine struct changed: map the frozen v0 archive layout onto it by hand");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (upgrade(boost::pfr::get<I>(from), boost::pfr::get<I>(to)), ...);
+      (upgrade(boost::pfr::get<I>(from), eng::walked_field<I>(to)), ...);
     }(std::make_index_sequence<boost::pfr::tuple_size_v<To>>{});
   }
 }

@@ -1,8 +1,12 @@
 // THE CODEC IS PAIRED, NOT COPIED. Every field of every journaled C++ struct lives in two places
 // only: the struct (engine/*.h) and its table in schemas/journal.fbs, in the same order. Nothing
-// names a field a third time. Decision (issue 8, item 4): rather than generate C++ from the
+// names a field a third time (but a struct laid out for size, whose walk_order lists its fields
+// in table order — checked at compile time to name each once). Decision (issue 8, item 4): rather than generate C++ from the
 // schema, the codec pairs the two at compile time:
-//   - each struct is walked with Boost.PFR (field N, its C++ type, its value);
+//   - each struct is walked with Boost.PFR (field N, its C++ type, its value), in declaration
+//     order unless the struct declares its walking order (engine/market/reflect.h walk_order: a
+//     struct laid out for size); a Shared<T> or Boxed<T> field (engine/market/shared.h,
+//     boxed.h) is paired, encoded and decoded as its T;
 //   - the schema's text is parsed at compile time (schema_fields.h) into tables whose fields are
 //     in slot order with their types, defaults and (deprecated) marks;
 //   - field N of the struct is the N-th live (not deprecated) field of its table. Its vtable
@@ -175,7 +179,9 @@ constexpr bool element_matches(std::string_view s) {
 
 template <typename F>
 constexpr bool type_matches(std::string_view s) {
-  if constexpr (std::is_enum_v<F>) {
+  if constexpr (eng::is_indirect<F>::value) {
+    return type_matches<typename F::element_type>(s);
+  } else if constexpr (std::is_enum_v<F>) {
     return s == EnumOf<F>::name;
   } else if constexpr (std::is_arithmetic_v<F>) {
     return !scalar_name<F>().empty() && s == scalar_name<F>();
@@ -211,7 +217,7 @@ struct Layout {
 /// Field I of struct T and live field I of its table: same kind and type.
 template <typename T, std::size_t I>
 struct FieldPair {
-  using F = boost::pfr::tuple_element_t<I, T>;
+  using F = eng::walked_field_t<T, I>;
   static_assert(type_matches<F>(Layout<T>::field(I).type),
                 "struct field I and table field I disagree in type (see FieldPair<Struct, I>)");
   static constexpr bool ok = true;
@@ -234,7 +240,9 @@ flatbuffers::uoffset_t encode_table(Builder& b, const T& value);
 
 template <typename F>
 flatbuffers::uoffset_t encode_child(Builder& b, const F& f, bool bytes) {
-  if constexpr (std::is_same_v<F, std::string>) {
+  if constexpr (eng::is_indirect<F>::value) {
+    return encode_child(b, *f, bytes);
+  } else if constexpr (std::is_same_v<F, std::string>) {
     if (f.empty()) return 0;
     return bytes ? b.CreateVector(reinterpret_cast<const std::uint8_t*>(f.data()), f.size()).o
                  : b.CreateString(f).o;
@@ -275,20 +283,20 @@ flatbuffers::uoffset_t encode_table(Builder& b, const T& value) {
     std::array<flatbuffers::uoffset_t, L::size> children{};
     (
         [&] {
-          using F = boost::pfr::tuple_element_t<I, T>;
+          using F = eng::walked_field_t<T, I>;
           if constexpr (!is_scalar_field<F>)
-            children[I] = encode_child(b, boost::pfr::get<I>(value), L::is_bytes(I));
+            children[I] = encode_child(b, eng::walked_field<I>(value), L::is_bytes(I));
         }(),
         ...);
     const flatbuffers::uoffset_t start = b.StartTable();
     (
         [&] {
-          using F = boost::pfr::tuple_element_t<I, T>;
+          using F = eng::walked_field_t<T, I>;
           constexpr flatbuffers::voffset_t vo = L::voffset(I);
           if constexpr (is_scalar_field<F>) {
             using W = wire_type<F>;
             constexpr W def = static_cast<W>(schema::parse_default(L::field(I)));
-            b.AddElement<W>(vo, static_cast<W>(boost::pfr::get<I>(value)), def);
+            b.AddElement<W>(vo, static_cast<W>(eng::walked_field<I>(value)), def);
           } else if (children[I] != 0) {
             b.AddOffset(vo, flatbuffers::Offset<void>(children[I]));
           }
@@ -310,7 +318,9 @@ T decode_table(const flatbuffers::Table* t, DecodeErrors& errors);
 template <typename F, typename L, std::size_t I>
 [[gnu::always_inline]] inline F decode_value(const flatbuffers::Table& t, DecodeErrors& errors) {
   constexpr flatbuffers::voffset_t vo = L::voffset(I);
-  if constexpr (is_scalar_field<F>) {
+  if constexpr (eng::is_indirect<F>::value) {
+    return F(decode_value<typename F::element_type, L, I>(t, errors));
+  } else if constexpr (is_scalar_field<F>) {
     using W = wire_type<F>;
     constexpr W def = static_cast<W>(schema::parse_default(L::field(I)));
     const W raw = t.GetField<W>(vo, def);
@@ -361,9 +371,16 @@ template <typename T>
 T decode_table(const flatbuffers::Table* t, DecodeErrors& errors) {
   static_assert(paired<T>());
   if (!t) return T{};
-  // Braced initialisation evaluates the fields in order, each straight into its place.
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
-    return T{decode_value<boost::pfr::tuple_element_t<I, T>, Layout<T>, I>(*t, errors)...};
+    if constexpr (eng::has_walk_order<T>) {
+      // Declared in another order than walked: each field assigned in walking order.
+      T out{};
+      ((eng::walked_field<I>(out) = decode_value<eng::walked_field_t<T, I>, Layout<T>, I>(*t, errors)), ...);
+      return out;
+    } else {
+      // Braced initialisation evaluates the fields in order, each straight into its place.
+      return T{decode_value<boost::pfr::tuple_element_t<I, T>, Layout<T>, I>(*t, errors)...};
+    }
   }(std::make_index_sequence<Layout<T>::size>{});
 }
 

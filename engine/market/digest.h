@@ -1,6 +1,6 @@
 // A deterministic 64-bit digest of any market value: integers, enums, doubles (by bit pattern),
-// strings, optionals, vectors, variants, maps (in key order) and plain aggregates (field by
-// field, via Boost.PFR). Used for the market state digest (replay == original) and for the
+// strings, optionals, vectors, variants, maps (in key order), Shared<T> and Boxed<T> (as their T) and plain
+// aggregates (field by field in walking order, reflect.h). Used for the market state digest (replay == original) and for the
 // payload hash behind idempotent request ids. FNV-1a over a length-prefixed encoding.
 // Pure; not thread-safe.
 #pragma once
@@ -17,8 +17,6 @@
 #include <unordered_map>
 #include <variant>
 #include <vector>
-
-#include <boost/pfr/core.hpp>
 
 #include "engine/market/reflect.h"
 
@@ -87,6 +85,8 @@ void add_value(Digest& d, const T& v) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     d.u64(v.size());
     d.bytes(v.data(), v.size());
+  } else if constexpr (is_indirect<T>::value) {
+    add_value(d, *v);
   } else if constexpr (is_optional<T>::value) {
     d.u64(v.has_value() ? 1 : 0);
     if (v) add_value(d, *v);
@@ -119,7 +119,7 @@ void add_value(Digest& d, const T& v) {
     d.u64(sum);
   } else {
     static_assert(std::is_aggregate_v<T>, "digest: add a case for this type");
-    boost::pfr::for_each_field(v, [&](const auto& field) { add_value(d, field); });
+    for_each_walked_field(v, [&](const auto& field) { add_value(d, field); });
   }
 }
 

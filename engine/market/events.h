@@ -60,8 +60,8 @@ struct QualityInputsChanged {
 
 struct PackagePosted {
   PackageId package = 0;
-  PackageSpec spec;
-  PersonDetails person;
+  Shared<PackageSpec> spec;      ///< held by the package in each market that applies this
+  Shared<PersonDetails> person;  ///< held by each market that applies this
   int dps = -1, lot = -1, zone = -1, route = -1;
   CategoryMask categories = 0;
   Urgency urgency = Urgency::standard;
@@ -75,7 +75,7 @@ struct TierOpened {
   int step = 0;
   UtcMillis at = 0;
   UtcMillis closes_at = 0;
-  std::vector<LocationIndex> invited;
+  Shared<std::vector<LocationIndex>> invited;  ///< at a first step, every market's ever_invited
   bool operator==(const TierOpened&) const = default;
 };
 /// Why a step of a package's route ended without a placement. Journaled (schemas/journal.fbs

@@ -88,7 +88,7 @@ const Package* Market::find_package(PackageId id) const {
 
 const PersonDetails* Market::person(PackageId id) const {
   if (id == 0 || id > people_.size()) return nullptr;
-  return &people_[id - 1];
+  return people_[id - 1].get();
 }
 
 QualityScore Market::quality_of(LocationIndex loc, int dps) const {

@@ -278,7 +278,7 @@ class Market {
   std::vector<Location> locations_;
   IdIndex location_by_id_;
   std::vector<Package> packages_;  // package id N at index N-1
-  std::vector<PersonDetails> people_;  // beside packages_, never in a broadcast
+  std::vector<Shared<PersonDetails>> people_;  // beside packages_, never in a broadcast; PackagePosted's
   // (provider, request id) → record. A package's records leave with it when it retires (the
   // idempotency window is the package's life in memory).
   RequestTable requests_;

@@ -188,12 +188,16 @@ void Market::apply(const Event& event) {
             p.status = PackageStatus::open;
             p.opened_at = e.at;
             p.closes_at = e.closes_at;
-            p.invited = e.invited;
-            std::vector<LocationIndex> merged;
-            merged.reserve(p.ever_invited.size() + e.invited.size());
-            std::set_union(p.ever_invited.begin(), p.ever_invited.end(), e.invited.begin(),
-                           e.invited.end(), std::back_inserter(merged));
-            p.ever_invited = std::move(merged);
+            p.invited = *e.invited;
+            if (p.ever_invited->empty()) {
+              p.ever_invited = e.invited;
+            } else {
+              std::vector<LocationIndex> merged;
+              merged.reserve(p.ever_invited->size() + e.invited->size());
+              std::set_union(p.ever_invited->begin(), p.ever_invited->end(), e.invited->begin(),
+                             e.invited->end(), std::back_inserter(merged));
+              p.ever_invited = std::move(merged);
+            }
             p.offers.clear();
             p.shortlist.clear();
             p.has_award = false;
@@ -338,7 +342,7 @@ void Market::apply(const Event& event) {
             retired.closed_at = p.closed_at;
             retired.retired = true;
             p = std::move(retired);
-            people_[e.package - 1] = PersonDetails{};
+            people_[e.package - 1] = {};
           },
           [&](const CommandKeyRecorded& e) { remember_command_key(e); },
       },

@@ -113,14 +113,14 @@ Status Market::offer_terms(const Package& p, LocationIndex loc, Pence price, Dat
     return reject(Code::price_outside_rate_band,
                   format_pence(price) + " is outside the rate band " + format_pence(lot.rate_min) +
                       "–" + format_pence(lot.rate_max > 0 ? lot.rate_max : kMaxPrice));
-  if (p.spec.price_ceiling > 0 && price > p.spec.price_ceiling)
+  if (p.spec->price_ceiling > 0 && price > p.spec->price_ceiling)
     return reject(Code::price_above_package_ceiling,
                   format_pence(price) + " is above this package's ceiling " +
-                      format_pence(p.spec.price_ceiling));
-  if (!p.spec.must_meet.empty() && !must_meet)
+                      format_pence(p.spec->price_ceiling));
+  if (!p.spec->must_meet.empty() && !must_meet)
     return reject(Code::must_meet_not_confirmed,
                   "confirm the package's must-meet requirements to offer");
-  const Date earliest = std::max(p.spec.start_date, today_);
+  const Date earliest = std::max(p.spec->start_date, today_);
   if (start < earliest || start > p.latest_start)
     return reject(Code::start_date_infeasible,
                   "start " + format_date(start) + " is outside " + format_date(earliest) + ".." +

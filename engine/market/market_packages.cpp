@@ -86,7 +86,7 @@ Reply Market::handle(const PostPackage& c, Emitter& e) {
 
   PackagePosted posted;
   posted.package = packages_.size() + 1;
-  posted.spec = s;
+  posted.spec = s;  // the one copy: every market that applies the event shares it
   posted.person = c.person;
   posted.dps = dps;
   posted.lot = lot;
@@ -106,7 +106,7 @@ Reply Market::handle(const PostPackage& c, Emitter& e) {
 
 UtcMillis Market::window_close(const Package& p) const {
   const WindowPolicy& w = dps_[p.dps].windows;
-  if (p.spec.window > 0) return now_ + p.spec.window;
+  if (p.spec->window > 0) return now_ + p.spec->window;
   switch (p.urgency) {
     case Urgency::urgent: return now_ + w.urgent_window;
     case Urgency::planned: return calendar_.add_working_days(now_, w.planned_working_days);
@@ -128,7 +128,7 @@ EligibilityQuery Market::query_for(const Package& p, int step) const {
 
 void Market::open_step(const Package& p, int step, Emitter& e) {
   TierOpened opened{p.id, step, now_, window_close(p), eligible(query_for(p, step))};
-  const bool nobody = opened.invited.empty();
+  const bool nobody = opened.invited->empty();
   e.emit(std::move(opened));
   if (nobody) cascade(p, TierEndReason::no_eligible_location, e);
 }

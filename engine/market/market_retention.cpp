@@ -58,7 +58,7 @@ void Market::retire_closed(Emitter& e) {
     const UtcMillis keep = static_cast<UtcMillis>(days) * kMillisPerDay;
     while (!closed_[d].empty() && closed_[d].begin()->first + keep <= now_) {
       const PackageId id = closed_[d].begin()->second;
-      e.emit(PackageRetired{id, now_, codec::encode_archive(packages_[id - 1], people_[id - 1])});
+      e.emit(PackageRetired{id, now_, codec::encode_archive(packages_[id - 1], *people_[id - 1])});
     }
   }
 }

@@ -82,21 +82,21 @@ BroadcastView Market::broadcast_view(const Package& p) const {
   v.package = p.id;
   v.dps = config.code;
   v.lot = config.lots[p.lot].code;
-  v.categories = p.spec.categories;
+  v.categories = p.spec->categories;
   v.zone = config.zones[p.zone].code;
-  v.postcode_district = p.spec.postcode_district;
+  v.postcode_district = p.spec->postcode_district;
   v.unit = config.lots[p.lot].unit;
-  v.quantity = p.spec.quantity;
-  v.visits = p.spec.visits;
-  v.double_handed = p.spec.double_handed;
-  v.start_date = p.spec.start_date;
+  v.quantity = p.spec->quantity;
+  v.visits = p.spec->visits;
+  v.double_handed = p.spec->double_handed;
+  v.start_date = p.spec->start_date;
   v.latest_start = p.latest_start;
-  v.needs = p.spec.needs;
-  v.outcomes = p.spec.outcomes;
-  v.must_meet = p.spec.must_meet;
+  v.needs = p.spec->needs;
+  v.outcomes = p.spec->outcomes;
+  v.must_meet = p.spec->must_meet;
   v.urgency = p.urgency;
-  v.funder = p.spec.funder;
-  v.price_ceiling = p.spec.price_ceiling;
+  v.funder = p.spec->funder;
+  v.price_ceiling = p.spec->price_ceiling;
   v.tier = p.route_tiers.empty() ? "all" : config.tiers[p.route_tiers[std::min<std::size_t>(p.step, p.route_tiers.size() - 1)]];
   v.closes_at = p.closes_at;
   return v;
@@ -106,7 +106,7 @@ std::optional<ProviderPackageView> Market::provider_view(PackageId id, std::stri
   const Package* p = find_package(id);
   const auto loc = find_location(location);
   if (!p || !loc) return std::nullopt;
-  if (!std::binary_search(p->ever_invited.begin(), p->ever_invited.end(), *loc) &&
+  if (!std::binary_search(p->ever_invited->begin(), p->ever_invited->end(), *loc) &&
       !(p->has_award && p->award_location == *loc) &&
       !(p->status == PackageStatus::placed && p->award_location == *loc))
     return std::nullopt;
@@ -139,7 +139,7 @@ std::optional<ProviderPackageView> Market::provider_view(PackageId id, std::stri
     default: v.standing = ProviderStanding::closed; break;
   }
   if (const Offer* o = p->offer_of(*loc))
-    v.own_offer = OwnOfferView{o->price, o->start_date, o->must_meet_confirmed, o->notes,
+    v.own_offer = OwnOfferView{o->price, o->start_date, o->must_meet_confirmed, *o->notes,
                                o->amended_at, o->version, o->withdrawn};
   if (v.standing == ProviderStanding::best_and_final) v.own_rank = shortlisted->rank;
   const bool after_award = p->status == PackageStatus::placed || p->status == PackageStatus::award_pending;
@@ -150,7 +150,7 @@ std::optional<ProviderPackageView> Market::provider_view(PackageId id, std::stri
       v.own_score = mine_ranked->score;
     }
   }
-  if (p->status == PackageStatus::placed && mine) v.person = people_[id - 1];
+  if (p->status == PackageStatus::placed && mine) v.person = *people_[id - 1];
   return v;
 }
 
@@ -160,7 +160,7 @@ std::optional<OfficerPackageView> Market::officer_view(PackageId id) const {
   const DpsConfig& config = dps_[p->dps];
   OfficerPackageView v;
   v.package = p;
-  v.person = &people_[id - 1];
+  v.person = people_[id - 1].get();
   v.dps = config.code;
   v.lot = config.lots[p->lot].code;
   v.zone = config.zones[p->zone].code;

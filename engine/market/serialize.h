@@ -1,8 +1,8 @@
 // The engine's binary encoding of market values, for snapshots (package archives were written in
 // it before the journal schema's ArchivedPackage; engine/codec/archive_codec.cpp keeps a frozen
 // reader of that form): integers (little-endian, fixed width), doubles by bit pattern,
-// length-prefixed strings, optionals, vectors, variants, pairs, maps and plain aggregates field
-// by field (Boost.PFR).
+// length-prefixed strings, optionals, vectors, variants, pairs, maps, Shared<T> and Boxed<T> (as their T) and
+// plain aggregates field by field in walking order (reflect.h).
 // It is not a stable interchange format — the journal (FlatBuffers, schemas/) is. A snapshot
 // written by another build is detected by its format tag and ignored (the store replays the
 // journal instead). Decoding is bounds-checked and reports errors as values.
@@ -14,8 +14,6 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-
-#include <boost/pfr/core.hpp>
 
 #include "engine/market/reflect.h"
 
@@ -134,6 +132,8 @@ void encode_value(Encoder& e, const T& v) {
     e.u64(std::bit_cast<std::uint64_t>(static_cast<double>(v)));
   } else if constexpr (std::is_same_v<T, std::string>) {
     e.bytes(v);
+  } else if constexpr (is_indirect<T>::value) {
+    encode_value(e, *v);
   } else if constexpr (is_optional<T>::value) {
     e.u64(v ? 1 : 0);
     if (v) encode_value(e, *v);
@@ -154,7 +154,7 @@ void encode_value(Encoder& e, const T& v) {
     }
   } else {
     static_assert(std::is_aggregate_v<T>, "serialize: add a case for this type");
-    boost::pfr::for_each_field(v, [&](const auto& field) { encode_value(e, field); });
+    for_each_walked_field(v, [&](const auto& field) { encode_value(e, field); });
   }
 }
 
@@ -191,6 +191,11 @@ bool decode_value(Decoder& d, T& v) {
     return true;
   } else if constexpr (std::is_same_v<T, std::string>) {
     return d.bytes(v);
+  } else if constexpr (is_indirect<T>::value) {
+    typename T::element_type value{};
+    if (!decode_value(d, value)) return false;
+    v = T(std::move(value));
+    return true;
   } else if constexpr (is_optional<T>::value) {
     if (!d.u64(raw)) return false;
     if (raw == 0) {
@@ -224,7 +229,7 @@ bool decode_value(Decoder& d, T& v) {
   } else {
     static_assert(std::is_aggregate_v<T>, "serialize: add a case for this type");
     bool ok = true;
-    boost::pfr::for_each_field(v, [&](auto& field) { ok = ok && decode_value(d, field); });
+    for_each_walked_field(v, [&](auto& field) { ok = ok && decode_value(d, field); });
     return ok;
   }
 }

@@ -80,7 +80,7 @@ class Projector::Batch {
     // no allocation (message_ref.h).
     const Outbound shared = make_shared_broadcast(view);
     shared->set_batch(batch_);
-    for (LocationIndex l : e.invited) notify(l, MessageRef::addressed(shared, location_id(l)));
+    for (LocationIndex l : *e.invited) notify(l, MessageRef::addressed(shared, location_id(l)));
   }
 
   void on(const engine::ShortlistFormed& e) {
@@ -128,7 +128,7 @@ class Projector::Batch {
       if (const engine::PersonDetails* person = market().person(e.package))
         send(e.location, make_person_details(location_id(e.location), e.package, *person));
     }
-    for (LocationIndex l : p->ever_invited) {
+    for (LocationIndex l : *p->ever_invited) {
       if (l == e.location) continue;
       std::optional<int> rank;
       std::optional<double> score;
@@ -181,9 +181,10 @@ class Projector::Batch {
   }
 
   /// Who is invited to the package's current step, as of this event.
-  std::vector<LocationIndex> invited(PackageId id) const {
+  const std::vector<LocationIndex>& invited(PackageId id) const {
+    static const std::vector<LocationIndex> kNobody;
     const engine::Package* p = live(id);
-    return p ? p->invited : std::vector<LocationIndex>{};
+    return p ? p->invited : kNobody;
   }
 
   const std::string& location_id(LocationIndex l) const { return market().location(l).id; }
@@ -286,7 +287,7 @@ ProviderSnapshot snapshot_for(const engine::Market& market, const std::string& p
     const engine::Package* p = market.find_package(id);
     if (!p || p->retired || engine::is_closed(p->status)) continue;
     for (LocationIndex l : who->locations) {
-      if (!std::binary_search(p->ever_invited.begin(), p->ever_invited.end(), l) &&
+      if (!std::binary_search(p->ever_invited->begin(), p->ever_invited->end(), l) &&
           !(p->has_award && p->award_location == l))
         continue;
       const std::string& location = market.location(l).id;

@@ -85,7 +85,7 @@ json::object offer_json(const Market& m, const Package& p, const RankedOffer& r)
   if (const Offer* offer = p.offer_of(r.offer.location)) {
     o["start_date"] = date_json(offer->start_date);
     o["must_meet_confirmed"] = offer->must_meet_confirmed;
-    o["notes"] = offer->notes;
+    o["notes"] = *offer->notes;
     put_time(o, "placed_at", offer->placed_at);
     o["version"] = offer->version;
     o["withdrawn"] = offer->withdrawn;
@@ -295,13 +295,13 @@ json::object package_row_json(const Market& m, const Package& p) {
                  {"lot", c.lots[p.lot].code},
                  {"unit", to_string(c.lots[p.lot].unit)},
                  {"zone", c.zones[p.zone].code},
-                 {"postcode_district", p.spec.postcode_district},
-                 {"categories", strings(p.spec.categories)},
+                 {"postcode_district", p.spec->postcode_district},
+                 {"categories", strings(p.spec->categories)},
                  {"tier", package_tier(m, p)},
                  {"urgency", to_string(p.urgency)},
-                 {"quantity", p.spec.quantity},
-                 {"start_date", date_json(p.spec.start_date)},
-                 {"officer", p.spec.officer}};
+                 {"quantity", p.spec->quantity},
+                 {"start_date", date_json(p.spec->start_date)},
+                 {"officer", p.spec->officer}};
   put_time(o, "posted_at", p.posted_at);
   put_time(o, "closes_at", p.closes_at);
   o["invited_count"] = p.invited.size();
@@ -322,17 +322,17 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   o["route"] = std::move(route);
   o["step"] = p.step;
   o["round"] = p.round;
-  o["funder"] = to_string(p.spec.funder);
-  o["visits"] = json::object{{"visits_per_day", p.spec.visits.visits_per_day},
-                             {"minutes_per_visit", p.spec.visits.minutes_per_visit},
-                             {"days_per_week", p.spec.visits.days_per_week}};
-  o["double_handed"] = p.spec.double_handed;
+  o["funder"] = to_string(p.spec->funder);
+  o["visits"] = json::object{{"visits_per_day", p.spec->visits.visits_per_day},
+                             {"minutes_per_visit", p.spec->visits.minutes_per_visit},
+                             {"days_per_week", p.spec->visits.days_per_week}};
+  o["double_handed"] = p.spec->double_handed;
   o["latest_start"] = date_json(p.latest_start);
-  o["needs"] = strings(p.spec.needs);
-  o["outcomes"] = strings(p.spec.outcomes);
-  o["must_meet"] = strings(p.spec.must_meet);
-  o["price_ceiling"] = p.spec.price_ceiling;
-  o["window"] = p.spec.window;
+  o["needs"] = strings(p.spec->needs);
+  o["outcomes"] = strings(p.spec->outcomes);
+  o["must_meet"] = strings(p.spec->must_meet);
+  o["price_ceiling"] = p.spec->price_ceiling;
+  o["window"] = p.spec->window;
   put_time(o, "opened_at", p.opened_at);
   o["hold_remaining"] = p.status == PackageStatus::on_hold ? json::value(p.hold_remaining) : json::value(nullptr);
   put_time(o, "closed_at", p.closed_at);

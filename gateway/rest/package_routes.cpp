@@ -67,7 +67,7 @@ void list_packages(RestContext& ctx) {
       if (!status_text.empty() && p->status != status) continue;
       if (d >= 0 && p->dps != d) continue;
       if (z >= 0 && p->zone != z) continue;
-      if (!officer.empty() && p->spec.officer != officer) continue;
+      if (!officer.empty() && p->spec->officer != officer) continue;
       if (total++ < page.first() || items.size() >= static_cast<std::size_t>(page.size)) continue;
       items.push_back(package_row_json(m, *p));
     }

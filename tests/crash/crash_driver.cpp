@@ -128,7 +128,7 @@ View look(const Market& m) {
     PackageInfo info;
     info.id = id;
     info.status = p->status;
-    info.start_date = p->spec.start_date;
+    info.start_date = p->spec->start_date;
     info.latest_start = p->latest_start;
     if (p->status == PackageStatus::open || p->status == PackageStatus::best_and_final) {
       for (LocationIndex i : p->invited) {
