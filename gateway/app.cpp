@@ -12,6 +12,7 @@
 #include "engine/store/rocksdb_journal.h"
 #include "gateway/backup_target.h"
 #include "engine/replica/replica_thread.h"
+#include "gateway/protocol/fan_out.h"
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
 #include "gateway/protocol/reply_batcher.h"
@@ -27,9 +28,11 @@ struct App::Impl {
   std::unique_ptr<sequencer::Sequencer> sequencer;
   Metrics metrics;
   protocol::ProviderStreams streams;
+  protocol::FanOut fan_out;  // how streams' live messages reach the sessions (in turns)
   // The read side (after what they publish to, so they stop first).
   protocol::Projector projector{[this](std::shared_ptr<const protocol::Notifications> notifications) {
     for (const auto& n : *notifications) streams.publish(n.provider, n.message);
+    fan_out.flush();
     metrics.broadcasts += notifications->size();
   }};
   replica::ReplicaThread publisher{"publisher", &projector};
@@ -142,6 +145,7 @@ bool App::start(const AppOptions& options, std::string& error) {
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
   m.context->private_dirs = {options.data_dir, backup_dir};
   m.context->replies = &m.replies;
+  m.context->fan_out = &m.fan_out;
   m.context->ready = [&m] { return m.ready.load() && m.sequencer->store_writable(); };
   m.context->ready_detail = [&m] {
     return !m.ready.load() ? std::string("the market is still being recovered from the journal")

@@ -20,6 +20,7 @@
 #include "engine/sequencer/thread_setup.h"
 #include "gateway/connection_slots.h"
 #include "gateway/http_types.h"
+#include "gateway/protocol/fan_out.h"
 #include "gateway/protocol/reply_batcher.h"
 #include "gateway/static_files.h"
 #include "gateway/rest/router.h"
@@ -382,6 +383,12 @@ bool Server::start(std::string& error) {
   if (impl_->context.replies)
     impl_->context.replies->set_carrier([&ioc = impl_->ioc](std::function<void()> deliver_all) {
       net::post(ioc, std::move(deliver_all));
+    });
+  // Notifications reach the I/O threads in turns, behind which acknowledgements can pass
+  // (fan_out.h). The same lifetime rule holds: the App stops the server before the replicas.
+  if (impl_->context.fan_out)
+    impl_->context.fan_out->set_carrier([&ioc = impl_->ioc](std::function<void()> turn) {
+      net::post(ioc, std::move(turn));
     });
   impl_->work.emplace(impl_->ioc.get_executor());
   for (int i = 0; i < impl_->threads; ++i)

@@ -21,6 +21,7 @@ namespace carebroker::gateway {
 namespace protocol {
 class ProviderStreams;
 class ReplyBatcher;
+class FanOut;
 }
 
 /// Paths the server answers itself, outside the REST router (all GET). docs/openapi.json
@@ -64,6 +65,7 @@ struct ServerContext {
   std::vector<std::string> private_dirs = {};  ///< never served, and never inside static_dir (the data directory)
   std::function<std::string()> ready_detail = {};  ///< why /readyz says no
   protocol::ReplyBatcher* replies = nullptr;  ///< coalesces WebSocket replies per batch (none: one frame each)
+  protocol::FanOut* fan_out = nullptr;        ///< notifications in turns (none: one post each)
 };
 
 /// Who may read /metrics (it reveals market volume): admins.

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <deque>
 
+#include "gateway/protocol/fan_out.h"
 #include "gateway/protocol/message_ref.h"
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
@@ -240,10 +241,14 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   void attached(const std::string& provider, const protocol::HelloRequest& hello, const Taken& taken, int tries) {
     std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     auto executor = ws_.get_executor();
-    auto live = [weak, executor](std::uint64_t seq, const MessageRef& message) {
-      net::post(executor, [weak, seq, message] {
+    auto live = [weak, executor, fan_out = context_.fan_out](std::uint64_t seq, const MessageRef& message) {
+      auto deliver = [weak, seq, message] {
         if (auto self = weak.lock()) self->enqueue(seq, message);
-      });
+      };
+      if (fan_out)  // in turns, so acknowledgements pass between them (fan_out.h)
+        fan_out->add([executor, deliver = std::move(deliver)]() mutable { net::dispatch(executor, std::move(deliver)); });
+      else
+        net::post(executor, std::move(deliver));
     };
     auto& streams = context_.streams;
     if (auto resumed = streams.resume(provider, hello.stream_epoch, hello.resume_after, live)) {

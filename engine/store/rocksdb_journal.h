@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -59,9 +60,10 @@ class RocksJournal final : public Journal {
   /// that the backup opens and its journal replays cleanly; the result is 0700/0600.
   static StoreStatus restore(const std::string& backup_dir, const std::string& data_dir);
 
-  /// Bytes RocksDB holds in its write buffers (memtables, all column families) as of the last
-  /// append: the journal's recent writes, held until flushed to disk. Bounded by the write
-  /// buffer size (64 MiB per column family), not by the market's size. Any thread.
+  /// Bytes RocksDB holds in its write buffers (memtables, all column families), read at an
+  /// append at most every 50 ms: the journal's recent writes, held until flushed to disk.
+  /// Bounded by the write buffer size (64 MiB per column family), not by the market's size.
+  /// Any thread.
   std::uint64_t write_buffer_bytes() const { return write_buffer_bytes_.load(std::memory_order_relaxed); }
 
   // ---- test hooks: damage the journal to test corruption handling ----
@@ -86,6 +88,7 @@ class RocksJournal final : public Journal {
   std::uint64_t last_seq_ = 0;
   bool sync_ = true;
   std::atomic<std::uint64_t> write_buffer_bytes_{0};
+  std::chrono::steady_clock::time_point write_buffer_read_at_{};  // appends only
 };
 
 }  // namespace carebroker::store
