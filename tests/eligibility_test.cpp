@@ -268,14 +268,58 @@ TEST_CASE("all-at-once distribution ignores tiers", "[eligibility]") {
   f.admit(in_tier("S", "specialist", {"older_people"}));
   f.admit(in_tier("T1", "tier1", {"older_people"}));
   f.admit(in_tier("T2", "tier2", {"older_people"}));
-  f.admit({"N", "tier1", {"north"}, {"older_people"}});
   f.admit({"R", "tier2", {"south"}, {"older_people"}, CqcRating::inadequate});
   const PackageId id = f.post();
   CHECK(f.tier(id) == "all");
   CHECK(f.invited(id) == Ids{"S", "T1", "T2"});
-  excluded(f, id, "N", "zone", "south");
   excluded(f, id, "R", "red", "inadequate");
   for (const auto& x : f.market.exclusions(id)) CHECK(x.rule != ExclusionRule::tier);
+}
+
+TEST_CASE("a regulation-34 DPS broadcasts to every admitted location in the category, whatever its zone",
+          "[eligibility]") {
+  // Regression (issue 10, item 9): all at once still filtered by the package's zone.
+  DpsConfig c = home_care_config();
+  c.mode = DistributionMode::all_at_once;
+  MarketFixture f(c);
+  f.admit({"N", "tier1", {"north"}, {"older_people"}});
+  f.admit({"NC", "tier2", {"north", "central"}, {"older_people"}});  // two zones: invited once
+  f.admit({"S", "tier1", {"south"}, {"older_people"}});
+  f.admit({"D", "tier1", {"north"}, {"dementia"}});
+  f.admit({"E", "tier1", {"central"}, {"older_people"}});
+  embargo(f, "E", true);
+  f.admit({"R", "tier2", {"north"}, {"older_people"}, CqcRating::inadequate});
+  const PackageId id = f.post();  // B13: the south zone
+  CHECK(f.invited(id) == Ids{"N", "NC", "S"});
+  excluded(f, id, "D", "categories", "older_people");
+  excluded(f, id, "E", "embargo", "safeguarding");
+  excluded(f, id, "R", "red", "inadequate");
+  for (const auto& x : f.market.exclusions(id)) CHECK(x.rule != ExclusionRule::zone);
+}
+
+TEST_CASE("a regulation-34 DPS that declares zones part of its lots broadcasts in the package's zone only",
+          "[eligibility]") {
+  DpsConfig c = home_care_config();
+  c.mode = DistributionMode::all_at_once;
+  c.zones_part_of_lots = true;
+  MarketFixture f(c);
+  f.admit({"N", "tier1", {"north"}, {"older_people"}});
+  f.admit({"NS", "tier2", {"north", "south"}, {"older_people"}});
+  f.admit({"S", "tier1", {"south"}, {"older_people"}});
+  const PackageId id = f.post();
+  CHECK(f.invited(id) == Ids{"NS", "S"});
+  excluded(f, id, "N", "zone", "south");
+}
+
+TEST_CASE("a cascading DPS filters by zone whatever it declares about its lots", "[eligibility]") {
+  DpsConfig c = home_care_config();
+  c.zones_part_of_lots = GENERATE(false, true);
+  MarketFixture f(c);
+  f.admit({"N", "tier1", {"north"}, {"older_people"}});
+  f.admit({"S", "tier1", {"south"}, {"older_people"}});
+  const PackageId id = f.post();
+  CHECK(f.invited(id) == Ids{"S"});
+  excluded(f, id, "N", "zone", "south");
 }
 
 TEST_CASE("a location admitted after the broadcast waits for the next package", "[eligibility]") {
@@ -307,6 +351,7 @@ struct Model {
 };
 
 /// The rule an independent reading of DOMAIN.md expects, in the engine's documented order.
+/// zone empty: any zone (all at once, zones not part of the lots).
 std::string expected_rule(const Model& m, bool terminated, const std::string& lot, const Names& cats,
                           const std::string& zone, const std::string& tier) {
   if (m.standing == Standing::none) return "not_applied";
@@ -315,7 +360,7 @@ std::string expected_rule(const Model& m, bool terminated, const std::string& lo
   if (!has(m.lots, lot)) return "lot";
   if (!std::all_of(cats.begin(), cats.end(), [&](const std::string& c) { return has(m.cats, c); }))
     return "categories";
-  if (!has(m.zones, zone)) return "zone";
+  if (!zone.empty() && !has(m.zones, zone)) return "zone";
   if (!tier.empty() && m.tier != tier) return "tier";
   if (terminated) return "contract_terminated";
   if (m.embargo) return "embargo";
@@ -326,8 +371,11 @@ std::string expected_rule(const Model& m, bool terminated, const std::string& lo
 
 TEST_CASE("for a generated market the broadcast is everyone minus the exclusions", "[eligibility]") {
   const bool cascade = GENERATE(true, false);
+  const bool zones_part_of_lots = GENERATE(false, true);
   DpsConfig config = two_lots();
   config.mode = cascade ? DistributionMode::cascade : DistributionMode::all_at_once;
+  config.zones_part_of_lots = zones_part_of_lots;
+  const bool zone_filters = cascade || zones_part_of_lots;
   MarketFixture f(config);
   std::mt19937 rng(20261123);
   auto roll = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
@@ -389,7 +437,7 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
         const bool specialist = cats[0] == "learning_disability" || cats[0] == "mental_health";
         auto rule = [&](std::size_t i, int step) {
           const std::string tier = !cascade ? "" : step == 1 ? "tier2" : specialist ? "specialist" : "tier1";
-          return expected_rule(models[i], terminated[models[i].provider], lot, cats, zone, tier);
+          return expected_rule(models[i], terminated[models[i].provider], lot, cats, zone_filters ? zone : "", tier);
         };
         INFO("package " << id << " in " << zone << " lot " << lot << " for " << cats[0] << " at step " << p.step);
         for (int earlier = 0; earlier < p.step; ++earlier)  // skipped only when nobody was eligible
@@ -421,12 +469,13 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
       }
   // The generated market exercised every rule, and real broadcasts happened.
   CHECK(invited_total > 50);
-  for (const char* r : {"not_applied", "not_admitted", "suspended", "lot", "categories", "zone",
+  for (const char* r : {"not_applied", "not_admitted", "suspended", "lot", "categories",
                         "contract_terminated", "embargo", "red"}) {
     INFO(r);
     CHECK(rules_seen[r] > 0);
   }
   CHECK((rules_seen["tier"] > 0) == cascade);
+  CHECK((rules_seen["zone"] > 0) == zone_filters);
 }
 
 TEST_CASE("every exclusion rule has one stable name, and the names are distinct", "[eligibility]") {

@@ -44,6 +44,7 @@ DpsConfig full_config() {
   c.quality = {25, 50, 25, 45, 99, 74, 39, 1, 98, 73, 38, 2};
   c.risk = {false, true, 60, 3, 4};
   c.windows = {5 * kMillisPerHour, 3, 6, 21, 3 * kMillisPerHour, 2, kMillisPerHour, 9, 11, 16, 30};
+  c.zones_part_of_lots = true;
   return c;
 }
 

@@ -16,7 +16,8 @@
 
 namespace carebroker::engine {
 
-/// What a package asks of a location. tier = -1 means any tier (all-at-once distribution).
+/// What a package asks of a location. tier = -1 means any tier (all-at-once distribution);
+/// zone = -1 any zone (all at once where the DPS does not declare zones part of its lots).
 struct EligibilityQuery {
   int dps = -1;
   int lot = -1;
@@ -78,7 +79,7 @@ class EligibilityIndex {
   void reset_dps(int dps, std::size_t tiers, std::size_t zones);
   /// Put a location in the buckets its membership calls for (only while admitted).
   void update(LocationIndex, const Membership&);
-  /// Admitted locations in the query's tier (or every tier) serving the zone, sorted.
+  /// Admitted locations in the query's tier (or every tier) serving the zone (or any), sorted.
   void candidates(const EligibilityQuery&, std::vector<LocationIndex>& out) const;
 
  private:

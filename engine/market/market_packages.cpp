@@ -123,7 +123,10 @@ UtcMillis Market::acceptance_deadline(const Package& p) const {
 
 EligibilityQuery Market::query_for(const Package& p, int step) const {
   const bool all_at_once = p.route_tiers.empty();
-  return EligibilityQuery{p.dps, p.lot, p.categories, p.zone, all_at_once ? -1 : p.route_tiers[step]};
+  // Regulation 34: all at once means every admitted location, whatever its zone, unless the DPS
+  // declares zones part of its lots.
+  const int zone = all_at_once && !dps_[p.dps].zones_part_of_lots ? -1 : p.zone;
+  return EligibilityQuery{p.dps, p.lot, p.categories, zone, all_at_once ? -1 : p.route_tiers[step]};
 }
 
 void Market::open_step(const Package& p, int step, Emitter& e) {

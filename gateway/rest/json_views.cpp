@@ -239,6 +239,7 @@ json::object dps_config_json(const DpsConfig& c) {
       {"name", c.name},
       {"council", c.council},
       {"mode", to_string(c.mode)},
+      {"zones_part_of_lots", c.zones_part_of_lots},
       {"lots", std::move(lots)},
       {"categories", strings(c.categories)},
       {"zones", std::move(zones)},
