@@ -223,6 +223,75 @@ TEST_CASE("a terminated contract or administration excludes every location of th
   CHECK(f.invited(f.post()) == Ids{"A1", "A2", "C"});
 }
 
+namespace {
+
+/// A market with two DPSs, "home-care" and "reablement", and provider P-T's locations: T1 in
+/// both, T2 in home care only; C (another provider) in both.
+struct TwoDpsMarket : MarketFixture {
+  TwoDpsMarket() {
+    DpsConfig second = home_care_config();
+    second.code = "reablement";
+    must(ConfigureDps{second});
+    admit(with_provider("T1", "P-T"));
+    admit(with_provider("T2", "P-T"));
+    admit({"C"});
+    for (const char* loc : {"T1", "C"}) {
+      must(ApplyToDps{loc, "reablement"});
+      must(AdmitToDps{loc, "reablement", {"hc"}, {"older_people"}, {"south"}, "tier1", 500});
+    }
+  }
+  PackageId post_in(const std::string& dps) {
+    PackageSpec s = standard_package();
+    s.dps = dps;
+    s.categories = {"older_people"};
+    return post(s);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a contract terminated under one DPS excludes the provider from that DPS only", "[eligibility]") {
+  // Regression (issue 10, item 9): termination was provider-wide although a contract is per DPS.
+  TwoDpsMarket f;
+  f.must(SetProviderStatus{"P-T", false, true, "persistent missed calls", "home-care"});
+  const PackageId home = f.post_in("home-care");
+  CHECK(f.invited(home) == Ids{"C"});
+  excluded(f, home, "T1", "contract_terminated", "home-care");
+  excluded(f, home, "T2", "contract_terminated", "persistent missed calls");
+  CHECK(f.invited(f.post_in("reablement")) == Ids{"T1", "C"});
+
+  f.must(SetProviderStatus{"P-T", false, false, "", "home-care"});  // reinstated
+  CHECK(f.invited(f.post_in("home-care")) == Ids{"T1", "T2", "C"});
+}
+
+TEST_CASE("a termination naming a DPS the provider is not a member of is refused", "[eligibility]") {
+  TwoDpsMarket f;
+  f.admit(with_provider("H", "P-H"));  // home care only
+  const auto digest = f.market.digest();
+  CHECK(f.run(SetProviderStatus{"P-H", false, true, "x", "reablement"}).status.code == Code::provider_not_member_of_dps);
+  CHECK(f.run(SetProviderStatus{"P-H", false, true, "x", "nope"}).status.code == Code::unknown_dps);
+  CHECK(f.market.digest() == digest);
+}
+
+TEST_CASE("a termination naming no DPS, as every journal before per-DPS contracts, covers every DPS of membership",
+          "[eligibility]") {
+  TwoDpsMarket f;
+  f.must(SetProviderStatus{"P-T", false, true, "persistent missed calls"});
+  CHECK(f.invited(f.post_in("home-care")) == Ids{"C"});
+  CHECK(f.invited(f.post_in("reablement")) == Ids{"C"});
+  // The reading is of the memberships at that time: a DPS joined later is not under it.
+  DpsConfig third = home_care_config();
+  third.code = "supported-living";
+  f.must(ConfigureDps{third});
+  f.must(ApplyToDps{"T2", "supported-living"});
+  f.must(AdmitToDps{"T2", "supported-living", {"hc"}, {"older_people"}, {"south"}, "tier1", 500});
+  CHECK(f.invited(f.post_in("supported-living")) == Ids{"T2"});
+  // Replayed, the old event means the same.
+  Market replayed;
+  for (const Event& e : f.events) replayed.apply(e);
+  CHECK(replayed.digest() == f.market.digest());
+}
+
 TEST_CASE("a learning-disability package goes to specialist locations first, then tier 2",
           "[eligibility]") {
   MarketFixture f;
@@ -393,7 +462,7 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
     f.must(RegisterProvider{id, id + " Ltd"});
     administration[p] = p == 0 || roll(100) < 4;
     terminated[p] = p == 1 || roll(100) < 4;
-    if (administration[p] || terminated[p]) f.must(SetProviderStatus{id, administration[p], terminated[p], "generated"});
+    if (administration[p]) f.must(SetProviderStatus{id, true, false, "generated"});
   }
   std::vector<Model> models(kLocations);
   for (int i = 0; i < kLocations; ++i) {
@@ -418,6 +487,12 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
     f.must(UpdateQualityInputs{.location = id, .cqc = cqc, .pamms = pamms, .self_assessment = roll(101),
                                .embargo = m.embargo, .embargo_reason = m.embargo ? "generated" : ""});
     m.red = cqc == CqcRating::inadequate || pamms == PammsRating::poor || administration[m.provider];
+  }
+  // A contract is per DPS: terminated under home care, where the provider has a member location.
+  for (int p = 0; p < kProviders; ++p) {
+    if (!terminated[p]) continue;
+    const Reply r = f.run(SetProviderStatus{"P" + std::to_string(p), administration[p], true, "generated", "home-care"});
+    terminated[p] = r.status.ok();  // refused: no location of it applied, so no contract to end
   }
 
   std::map<std::string, int> rules_seen;

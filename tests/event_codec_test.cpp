@@ -107,7 +107,7 @@ std::vector<Event> every_event() {
       CalendarSet{{{kMonday - 40, kMonday + 31, kMonday + 32}}},
       ProviderRegistered{"1-101641521", "Acme Care Ltd"},
       LocationRegistered{"1-2375497294", "1-101641521", "Acme South", "B13 9AA", "Birmingham"},
-      ProviderStatusChanged{"1-101641521", true, true, "administration order"},
+      ProviderStatusChanged{"1-101641521", true, true, "administration order", 0},
       MembershipChanged{7, m},
       QualityInputsChanged{8, q},
       PackagePosted{42, full_spec(), PersonDetails{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},

@@ -40,10 +40,11 @@ std::string_view to_string(ExclusionRule rule) {
   return "unknown";
 }
 
-PlacementBar placement_bar(const Location& loc, const Provider& provider, const DpsConfig& dps,
+PlacementBar placement_bar(const Location& loc, const Provider& provider, int dps_index, const DpsConfig& dps,
                            UtcMillis now, bool want_detail) {
-  if (provider.contract_terminated)
-    return {ExclusionRule::contract_terminated, want_detail ? "provider's contract terminated: " + provider.status_reason : ""};
+  if (provider.contract_terminated_in(dps_index))
+    return {ExclusionRule::contract_terminated,
+            want_detail ? "provider's contract under " + dps.code + " terminated: " + provider.status_reason : ""};
   if (loc.quality.embargo)
     return {ExclusionRule::embargo, want_detail ? "embargo on new placements" + (loc.quality.embargo_reason.empty() ? std::string() : ": " + loc.quality.embargo_reason) : ""};
   const bool red_bars = dps.risk.red_excludes_from_broadcast;
@@ -82,7 +83,7 @@ std::optional<Exclusion> exclusion_of(LocationIndex index, const Location& loc,
   if (q.tier >= 0 && m->tier != q.tier)
     return out(ExclusionRule::tier, "is in " + (m->tier >= 0 ? dps.tiers[m->tier] : std::string("no tier")) +
                            ", the package is at " + dps.tiers[q.tier]);
-  if (PlacementBar bar = placement_bar(loc, provider, dps, now, true); bar.barred())
+  if (PlacementBar bar = placement_bar(loc, provider, q.dps, dps, now, true); bar.barred())
     return out(*bar.rule, bar.detail);
   return std::nullopt;
 }

@@ -65,7 +65,7 @@ struct PlacementBar {
   std::string detail;
   bool barred() const { return rule.has_value(); }
 };
-PlacementBar placement_bar(const Location&, const Provider&, const DpsConfig&, UtcMillis now,
+PlacementBar placement_bar(const Location&, const Provider&, int dps_index, const DpsConfig&, UtcMillis now,
                            bool want_detail);
 
 /// The first rule that keeps `location` out of the broadcast for `query`; nullopt = eligible.

@@ -280,7 +280,7 @@ Reply Market::handle(const AwardToPersonsChoice& c, Emitter& e) {
   const Membership* m = l.membership_of(p->dps);
   if (!m || m->status != MembershipStatus::admitted || !((m->lots >> p->lot) & 1U))
     return {reject(Code::not_admitted, c.location + " is not admitted to this DPS and lot")};
-  if (PlacementBar bar = placement_bar(l, provider_of(l), dps_[p->dps], now_, true); bar.barred())
+  if (PlacementBar bar = placement_bar(l, provider_of(l), p->dps, dps_[p->dps], now_, true); bar.barred())
     return {reject(Code::location_excluded, c.location + " may not take new placements: " + bar.detail)};
   if (p->status != PackageStatus::awaiting_decision) e.emit(WindowClosed{c.package, now_});
   e.emit(AwardOffered{c.package, *loc, now_, acceptance_deadline(*p), true,
