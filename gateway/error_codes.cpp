@@ -33,6 +33,7 @@ int http_status(engine::Code code) {
     case Code::provider_exists:
     case Code::location_exists:
     case Code::already_applied:
+    case Code::provider_not_member_of_dps:
     case Code::not_applied:
     case Code::not_under_assessment:
     case Code::not_admitted:

@@ -156,10 +156,10 @@ TEST_CASE("a strict DPS broadcasts to every admitted location at once, then the 
   f.admit({"A"});
   f.admit(tier2("T2"));
   f.admit({.id = "S", .tier = "specialist"});
-  f.admit({.id = "N", .zones = {"north"}});  // other zone: still out
+  f.admit({.id = "N", .zones = {"north"}});  // other zone: in too (zones are not part of the lots)
   const PackageId id = f.post();
   CHECK(f.tier(id) == "all");
-  CHECK(f.invited(id) == std::vector<std::string>{"A", "T2", "S"});
+  CHECK(f.invited(id) == std::vector<std::string>{"A", "T2", "S", "N"});
   f.pass_deadline(id);
   CHECK(f.status(id) == PackageStatus::unsourced);
   CHECK(f.count<TierOpened>() == 1);

@@ -223,6 +223,75 @@ TEST_CASE("a terminated contract or administration excludes every location of th
   CHECK(f.invited(f.post()) == Ids{"A1", "A2", "C"});
 }
 
+namespace {
+
+/// A market with two DPSs, "home-care" and "reablement", and provider P-T's locations: T1 in
+/// both, T2 in home care only; C (another provider) in both.
+struct TwoDpsMarket : MarketFixture {
+  TwoDpsMarket() {
+    DpsConfig second = home_care_config();
+    second.code = "reablement";
+    must(ConfigureDps{second});
+    admit(with_provider("T1", "P-T"));
+    admit(with_provider("T2", "P-T"));
+    admit({"C"});
+    for (const char* loc : {"T1", "C"}) {
+      must(ApplyToDps{loc, "reablement"});
+      must(AdmitToDps{loc, "reablement", {"hc"}, {"older_people"}, {"south"}, "tier1", 500});
+    }
+  }
+  PackageId post_in(const std::string& dps) {
+    PackageSpec s = standard_package();
+    s.dps = dps;
+    s.categories = {"older_people"};
+    return post(s);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a contract terminated under one DPS excludes the provider from that DPS only", "[eligibility]") {
+  // Regression (issue 10, item 9): termination was provider-wide although a contract is per DPS.
+  TwoDpsMarket f;
+  f.must(SetProviderStatus{"P-T", false, true, "persistent missed calls", "home-care"});
+  const PackageId home = f.post_in("home-care");
+  CHECK(f.invited(home) == Ids{"C"});
+  excluded(f, home, "T1", "contract_terminated", "home-care");
+  excluded(f, home, "T2", "contract_terminated", "persistent missed calls");
+  CHECK(f.invited(f.post_in("reablement")) == Ids{"T1", "C"});
+
+  f.must(SetProviderStatus{"P-T", false, false, "", "home-care"});  // reinstated
+  CHECK(f.invited(f.post_in("home-care")) == Ids{"T1", "T2", "C"});
+}
+
+TEST_CASE("a termination naming a DPS the provider is not a member of is refused", "[eligibility]") {
+  TwoDpsMarket f;
+  f.admit(with_provider("H", "P-H"));  // home care only
+  const auto digest = f.market.digest();
+  CHECK(f.run(SetProviderStatus{"P-H", false, true, "x", "reablement"}).status.code == Code::provider_not_member_of_dps);
+  CHECK(f.run(SetProviderStatus{"P-H", false, true, "x", "nope"}).status.code == Code::unknown_dps);
+  CHECK(f.market.digest() == digest);
+}
+
+TEST_CASE("a termination naming no DPS, as every journal before per-DPS contracts, covers every DPS of membership",
+          "[eligibility]") {
+  TwoDpsMarket f;
+  f.must(SetProviderStatus{"P-T", false, true, "persistent missed calls"});
+  CHECK(f.invited(f.post_in("home-care")) == Ids{"C"});
+  CHECK(f.invited(f.post_in("reablement")) == Ids{"C"});
+  // The reading is of the memberships at that time: a DPS joined later is not under it.
+  DpsConfig third = home_care_config();
+  third.code = "supported-living";
+  f.must(ConfigureDps{third});
+  f.must(ApplyToDps{"T2", "supported-living"});
+  f.must(AdmitToDps{"T2", "supported-living", {"hc"}, {"older_people"}, {"south"}, "tier1", 500});
+  CHECK(f.invited(f.post_in("supported-living")) == Ids{"T2"});
+  // Replayed, the old event means the same.
+  Market replayed;
+  for (const Event& e : f.events) replayed.apply(e);
+  CHECK(replayed.digest() == f.market.digest());
+}
+
 TEST_CASE("a learning-disability package goes to specialist locations first, then tier 2",
           "[eligibility]") {
   MarketFixture f;
@@ -268,14 +337,58 @@ TEST_CASE("all-at-once distribution ignores tiers", "[eligibility]") {
   f.admit(in_tier("S", "specialist", {"older_people"}));
   f.admit(in_tier("T1", "tier1", {"older_people"}));
   f.admit(in_tier("T2", "tier2", {"older_people"}));
-  f.admit({"N", "tier1", {"north"}, {"older_people"}});
   f.admit({"R", "tier2", {"south"}, {"older_people"}, CqcRating::inadequate});
   const PackageId id = f.post();
   CHECK(f.tier(id) == "all");
   CHECK(f.invited(id) == Ids{"S", "T1", "T2"});
-  excluded(f, id, "N", "zone", "south");
   excluded(f, id, "R", "red", "inadequate");
   for (const auto& x : f.market.exclusions(id)) CHECK(x.rule != ExclusionRule::tier);
+}
+
+TEST_CASE("a regulation-34 DPS broadcasts to every admitted location in the category, whatever its zone",
+          "[eligibility]") {
+  // Regression (issue 10, item 9): all at once still filtered by the package's zone.
+  DpsConfig c = home_care_config();
+  c.mode = DistributionMode::all_at_once;
+  MarketFixture f(c);
+  f.admit({"N", "tier1", {"north"}, {"older_people"}});
+  f.admit({"NC", "tier2", {"north", "central"}, {"older_people"}});  // two zones: invited once
+  f.admit({"S", "tier1", {"south"}, {"older_people"}});
+  f.admit({"D", "tier1", {"north"}, {"dementia"}});
+  f.admit({"E", "tier1", {"central"}, {"older_people"}});
+  embargo(f, "E", true);
+  f.admit({"R", "tier2", {"north"}, {"older_people"}, CqcRating::inadequate});
+  const PackageId id = f.post();  // B13: the south zone
+  CHECK(f.invited(id) == Ids{"N", "NC", "S"});
+  excluded(f, id, "D", "categories", "older_people");
+  excluded(f, id, "E", "embargo", "safeguarding");
+  excluded(f, id, "R", "red", "inadequate");
+  for (const auto& x : f.market.exclusions(id)) CHECK(x.rule != ExclusionRule::zone);
+}
+
+TEST_CASE("a regulation-34 DPS that declares zones part of its lots broadcasts in the package's zone only",
+          "[eligibility]") {
+  DpsConfig c = home_care_config();
+  c.mode = DistributionMode::all_at_once;
+  c.zones_part_of_lots = true;
+  MarketFixture f(c);
+  f.admit({"N", "tier1", {"north"}, {"older_people"}});
+  f.admit({"NS", "tier2", {"north", "south"}, {"older_people"}});
+  f.admit({"S", "tier1", {"south"}, {"older_people"}});
+  const PackageId id = f.post();
+  CHECK(f.invited(id) == Ids{"NS", "S"});
+  excluded(f, id, "N", "zone", "south");
+}
+
+TEST_CASE("a cascading DPS filters by zone whatever it declares about its lots", "[eligibility]") {
+  DpsConfig c = home_care_config();
+  c.zones_part_of_lots = GENERATE(false, true);
+  MarketFixture f(c);
+  f.admit({"N", "tier1", {"north"}, {"older_people"}});
+  f.admit({"S", "tier1", {"south"}, {"older_people"}});
+  const PackageId id = f.post();
+  CHECK(f.invited(id) == Ids{"S"});
+  excluded(f, id, "N", "zone", "south");
 }
 
 TEST_CASE("a location admitted after the broadcast waits for the next package", "[eligibility]") {
@@ -307,6 +420,7 @@ struct Model {
 };
 
 /// The rule an independent reading of DOMAIN.md expects, in the engine's documented order.
+/// zone empty: any zone (all at once, zones not part of the lots).
 std::string expected_rule(const Model& m, bool terminated, const std::string& lot, const Names& cats,
                           const std::string& zone, const std::string& tier) {
   if (m.standing == Standing::none) return "not_applied";
@@ -315,7 +429,7 @@ std::string expected_rule(const Model& m, bool terminated, const std::string& lo
   if (!has(m.lots, lot)) return "lot";
   if (!std::all_of(cats.begin(), cats.end(), [&](const std::string& c) { return has(m.cats, c); }))
     return "categories";
-  if (!has(m.zones, zone)) return "zone";
+  if (!zone.empty() && !has(m.zones, zone)) return "zone";
   if (!tier.empty() && m.tier != tier) return "tier";
   if (terminated) return "contract_terminated";
   if (m.embargo) return "embargo";
@@ -326,8 +440,11 @@ std::string expected_rule(const Model& m, bool terminated, const std::string& lo
 
 TEST_CASE("for a generated market the broadcast is everyone minus the exclusions", "[eligibility]") {
   const bool cascade = GENERATE(true, false);
+  const bool zones_part_of_lots = GENERATE(false, true);
   DpsConfig config = two_lots();
   config.mode = cascade ? DistributionMode::cascade : DistributionMode::all_at_once;
+  config.zones_part_of_lots = zones_part_of_lots;
+  const bool zone_filters = cascade || zones_part_of_lots;
   MarketFixture f(config);
   std::mt19937 rng(20261123);
   auto roll = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
@@ -345,7 +462,7 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
     f.must(RegisterProvider{id, id + " Ltd"});
     administration[p] = p == 0 || roll(100) < 4;
     terminated[p] = p == 1 || roll(100) < 4;
-    if (administration[p] || terminated[p]) f.must(SetProviderStatus{id, administration[p], terminated[p], "generated"});
+    if (administration[p]) f.must(SetProviderStatus{id, true, false, "generated"});
   }
   std::vector<Model> models(kLocations);
   for (int i = 0; i < kLocations; ++i) {
@@ -371,6 +488,12 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
                                .embargo = m.embargo, .embargo_reason = m.embargo ? "generated" : ""});
     m.red = cqc == CqcRating::inadequate || pamms == PammsRating::poor || administration[m.provider];
   }
+  // A contract is per DPS: terminated under home care, where the provider has a member location.
+  for (int p = 0; p < kProviders; ++p) {
+    if (!terminated[p]) continue;
+    const Reply r = f.run(SetProviderStatus{"P" + std::to_string(p), administration[p], true, "generated", "home-care"});
+    terminated[p] = r.status.ok();  // refused: no location of it applied, so no contract to end
+  }
 
   std::map<std::string, int> rules_seen;
   std::size_t invited_total = 0;
@@ -389,7 +512,7 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
         const bool specialist = cats[0] == "learning_disability" || cats[0] == "mental_health";
         auto rule = [&](std::size_t i, int step) {
           const std::string tier = !cascade ? "" : step == 1 ? "tier2" : specialist ? "specialist" : "tier1";
-          return expected_rule(models[i], terminated[models[i].provider], lot, cats, zone, tier);
+          return expected_rule(models[i], terminated[models[i].provider], lot, cats, zone_filters ? zone : "", tier);
         };
         INFO("package " << id << " in " << zone << " lot " << lot << " for " << cats[0] << " at step " << p.step);
         for (int earlier = 0; earlier < p.step; ++earlier)  // skipped only when nobody was eligible
@@ -421,12 +544,13 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
       }
   // The generated market exercised every rule, and real broadcasts happened.
   CHECK(invited_total > 50);
-  for (const char* r : {"not_applied", "not_admitted", "suspended", "lot", "categories", "zone",
+  for (const char* r : {"not_applied", "not_admitted", "suspended", "lot", "categories",
                         "contract_terminated", "embargo", "red"}) {
     INFO(r);
     CHECK(rules_seen[r] > 0);
   }
   CHECK((rules_seen["tier"] > 0) == cascade);
+  CHECK((rules_seen["zone"] > 0) == zone_filters);
 }
 
 TEST_CASE("every exclusion rule has one stable name, and the names are distinct", "[eligibility]") {

@@ -44,6 +44,7 @@ DpsConfig full_config() {
   c.quality = {25, 50, 25, 45, 99, 74, 39, 1, 98, 73, 38, 2};
   c.risk = {false, true, 60, 3, 4};
   c.windows = {5 * kMillisPerHour, 3, 6, 21, 3 * kMillisPerHour, 2, kMillisPerHour, 9, 11, 16, 30};
+  c.zones_part_of_lots = true;
   return c;
 }
 
@@ -106,7 +107,7 @@ std::vector<Event> every_event() {
       CalendarSet{{{kMonday - 40, kMonday + 31, kMonday + 32}}},
       ProviderRegistered{"1-101641521", "Acme Care Ltd"},
       LocationRegistered{"1-2375497294", "1-101641521", "Acme South", "B13 9AA", "Birmingham"},
-      ProviderStatusChanged{"1-101641521", true, true, "administration order"},
+      ProviderStatusChanged{"1-101641521", true, true, "administration order", 0},
       MembershipChanged{7, m},
       QualityInputsChanged{8, q},
       PackagePosted{42, full_spec(), PersonDetails{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},

@@ -285,6 +285,8 @@ TEST_CASE("every body route refuses its own wrong types, missing fields and mark
       {"PUT", "/api/v1/providers/P-A/status", m.compliance, R"({"in_administration": false})", 422, "missing_field", "field 'contract_terminated' is required"},
       {"PUT", "/api/v1/providers/P-A/status", m.compliance, R"({"in_administration": true, "contract_terminated": false})", 422, "reason_required", ""},
       {"PUT", "/api/v1/providers/P-NOPE/status", m.compliance, R"({"in_administration": false, "contract_terminated": false})", 404, "unknown_provider", ""},
+      {"PUT", "/api/v1/providers/P-A/status", m.compliance, R"({"in_administration": false, "contract_terminated": true, "reason": "x", "dps": 7})", 422, "wrong_type", "field 'dps' must be a string"},
+      {"PUT", "/api/v1/providers/P-A/status", m.compliance, R"({"in_administration": false, "contract_terminated": true, "reason": "x", "dps": "nope"})", 404, "unknown_dps", "nope"},
       // locations
       {"POST", "/api/v1/locations", m.compliance, R"({"id": "Z", "name": "x"})", 422, "missing_field", "field 'provider' is required"},
       {"POST", "/api/v1/locations", m.compliance, R"({"id": "Z", "provider": "P-A", "name": 5})", 422, "wrong_type", "field 'name' must be a string"},
@@ -372,3 +374,17 @@ TEST_CASE("lists refuse oversized pages, unknown filters and unknown ids; reads 
   CHECK(m.must(200, "GET", "/api/v1/packages?page_size=500&page=1", o).at("page_size").as_int64() == 500);
   CHECK(m.must(200, "GET", "/api/v1/packages?page=7", o).at("items").as_array().empty());
 }
+
+TEST_CASE("a contract termination naming a DPS the provider has no membership of is refused with 409", "[rest]") {
+  BadInputMarket m;
+  m.must(201, "POST", "/api/v1/providers", m.compliance, R"({"id": "P-Z", "name": "Z Ltd"})");
+  m.refused("PUT", "/api/v1/providers/P-Z/status", m.compliance,
+            R"({"in_administration": false, "contract_terminated": true, "reason": "missed calls", "dps": "home-care"})",
+            409, "provider_not_member_of_dps", "home-care");
+  // Named where it is a member, the termination is of that DPS's contract.
+  m.must(200, "PUT", "/api/v1/providers/P-A/status", m.compliance,
+         R"({"in_administration": false, "contract_terminated": true, "reason": "missed calls", "dps": "home-care"})");
+  const json::value a = m.must(200, "GET", "/api/v1/locations/A", m.compliance);
+  CHECK(json::serialize(a.at("provider").at("contract_terminated_in")) == R"(["home-care"])");
+}
+

@@ -1174,3 +1174,19 @@ TEST_CASE("docs/websocket-protocol.md has a section for every message of both un
   }
   CHECK(members == 19);
 }
+
+TEST_CASE("a refusal of a fractional price names the request it could read, however the frame is written", "[wire]") {
+  // Issue 10, item 9: price_not_whole_pence must carry the frame's readable request_id.
+  const std::vector<std::pair<std::string, std::string>> frames = {
+      {R"({"message":{"request_id":"w1","package":7,"price":28.5,"start_date":"2026-11-25"},"message_type":"PlaceOffer"})", "w1"},
+      {R"({"message_type":"PlaceOffer","message":{"request\u005fid":"w2","package":7,"price":28.5,"start_date":"2026-11-25"}})", "w2"},
+      {R"({"message_type":"PlaceOffer","message":{"request_id":"w\u0033","package":7,"price":28.,"start_date":"2026-11-25"}})", "w3"},
+      {R"({"message_type":"AmendOffer","message":{"request_id":"w4","location":"L-1","package":7,"price":.5}})", "w4"},
+  };
+  for (const auto& [frame, id] : frames) {
+    INFO(frame);
+    const ClientRequest r = decode_json(frame);
+    REQUIRE(code_of(r) == "price_not_whole_pence");
+    CHECK(std::get<ProtocolError>(r).request_id == id);
+  }
+}

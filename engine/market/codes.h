@@ -30,6 +30,7 @@ namespace carebroker::engine {
   X(provider_exists)                                                                               \
   X(location_exists)                                                                               \
   X(location_not_of_provider)                                                                      \
+  X(provider_not_member_of_dps)                                                                    \
   X(already_applied)                                                                               \
   X(not_applied)                                                                                   \
   X(not_under_assessment)                                                                          \

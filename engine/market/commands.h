@@ -27,12 +27,15 @@ struct RegisterProvider { std::string provider; std::string name; };
 struct RegisterLocation {
   std::string location, provider, name, postcode, local_authority;
 };
-/// Organisation-level facts that reach every location of the provider.
+/// Organisation-level facts that reach every location of the provider. A contract is per DPS:
+/// `dps` names the DPS whose contract is terminated (or reinstated); empty = every DPS the
+/// provider is a member of.
 struct SetProviderStatus {
   std::string provider;
   bool in_administration = false;
   bool contract_terminated = false;
   std::string reason;
+  std::string dps;
 };
 
 // ---- DPS membership (admission) ----

@@ -121,6 +121,10 @@ struct DpsConfig {
   QualityPolicy quality;
   RiskPolicy risk;
   WindowPolicy windows;
+  /// The DPS declares zones part of its lots: an all-at-once (regulation-34) broadcast then goes
+  /// only to locations serving the package's zone. Without it, all at once means every zone.
+  /// A cascade always filters by zone (its tiers are zonal).
+  bool zones_part_of_lots = false;
   bool operator==(const DpsConfig&) const = default;
 
   int lot_index(std::string_view code) const;

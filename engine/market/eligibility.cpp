@@ -40,10 +40,11 @@ std::string_view to_string(ExclusionRule rule) {
   return "unknown";
 }
 
-PlacementBar placement_bar(const Location& loc, const Provider& provider, const DpsConfig& dps,
+PlacementBar placement_bar(const Location& loc, const Provider& provider, int dps_index, const DpsConfig& dps,
                            UtcMillis now, bool want_detail) {
-  if (provider.contract_terminated)
-    return {ExclusionRule::contract_terminated, want_detail ? "provider's contract terminated: " + provider.status_reason : ""};
+  if (provider.contract_terminated_in(dps_index))
+    return {ExclusionRule::contract_terminated,
+            want_detail ? "provider's contract under " + dps.code + " terminated: " + provider.status_reason : ""};
   if (loc.quality.embargo)
     return {ExclusionRule::embargo, want_detail ? "embargo on new placements" + (loc.quality.embargo_reason.empty() ? std::string() : ": " + loc.quality.embargo_reason) : ""};
   const bool red_bars = dps.risk.red_excludes_from_broadcast;
@@ -78,11 +79,11 @@ std::optional<Exclusion> exclusion_of(LocationIndex index, const Location& loc,
   if (!has_bit(m->lots, q.lot)) return out(ExclusionRule::lot, "not enrolled in lot " + dps.lots[q.lot].code);
   if (const CategoryMask missing = q.categories & ~m->categories; missing != 0)
     return out(ExclusionRule::categories, "does not offer " + join_missing(missing, category_codes));
-  if (!has_bit(m->zones, q.zone)) return out(ExclusionRule::zone, "does not serve zone " + dps.zones[q.zone].code);
+  if (q.zone >= 0 && !has_bit(m->zones, q.zone)) return out(ExclusionRule::zone, "does not serve zone " + dps.zones[q.zone].code);
   if (q.tier >= 0 && m->tier != q.tier)
     return out(ExclusionRule::tier, "is in " + (m->tier >= 0 ? dps.tiers[m->tier] : std::string("no tier")) +
                            ", the package is at " + dps.tiers[q.tier]);
-  if (PlacementBar bar = placement_bar(loc, provider, dps, now, true); bar.barred())
+  if (PlacementBar bar = placement_bar(loc, provider, q.dps, dps, now, true); bar.barred())
     return out(*bar.rule, bar.detail);
   return std::nullopt;
 }
@@ -116,15 +117,21 @@ void EligibilityIndex::update(LocationIndex loc, const Membership& m) {
 
 void EligibilityIndex::candidates(const EligibilityQuery& q, std::vector<LocationIndex>& out) const {
   out.clear();
-  if (q.dps < 0 || static_cast<std::size_t>(q.dps) >= buckets_.size() || q.zone < 0) return;
+  if (q.dps < 0 || static_cast<std::size_t>(q.dps) >= buckets_.size()) return;
   const auto& tiers = buckets_[q.dps];
   for (std::size_t t = 0; t < tiers.size(); ++t) {
     if (q.tier >= 0 && static_cast<int>(t) != q.tier) continue;
-    if (static_cast<std::size_t>(q.zone) >= tiers[t].size()) continue;
-    const auto& bucket = tiers[t][q.zone];
-    out.insert(out.end(), bucket.begin(), bucket.end());
+    for (std::size_t z = 0; z < tiers[t].size(); ++z) {
+      if (q.zone >= 0 && static_cast<int>(z) != q.zone) continue;
+      const auto& bucket = tiers[t][z];
+      out.insert(out.end(), bucket.begin(), bucket.end());
+    }
   }
-  if (q.tier < 0) std::sort(out.begin(), out.end());  // a location is in one tier: no duplicates
+  // A location is in one tier but may serve several zones: sort, and drop repeats across zones.
+  if (q.tier < 0 || q.zone < 0) {
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
 }
 
 }  // namespace carebroker::engine

@@ -16,7 +16,8 @@
 
 namespace carebroker::engine {
 
-/// What a package asks of a location. tier = -1 means any tier (all-at-once distribution).
+/// What a package asks of a location. tier = -1 means any tier (all-at-once distribution);
+/// zone = -1 any zone (all at once where the DPS does not declare zones part of its lots).
 struct EligibilityQuery {
   int dps = -1;
   int lot = -1;
@@ -64,7 +65,7 @@ struct PlacementBar {
   std::string detail;
   bool barred() const { return rule.has_value(); }
 };
-PlacementBar placement_bar(const Location&, const Provider&, const DpsConfig&, UtcMillis now,
+PlacementBar placement_bar(const Location&, const Provider&, int dps_index, const DpsConfig&, UtcMillis now,
                            bool want_detail);
 
 /// The first rule that keeps `location` out of the broadcast for `query`; nullopt = eligible.
@@ -78,7 +79,7 @@ class EligibilityIndex {
   void reset_dps(int dps, std::size_t tiers, std::size_t zones);
   /// Put a location in the buckets its membership calls for (only while admitted).
   void update(LocationIndex, const Membership&);
-  /// Admitted locations in the query's tier (or every tier) serving the zone, sorted.
+  /// Admitted locations in the query's tier (or every tier) serving the zone (or any), sorted.
   void candidates(const EligibilityQuery&, std::vector<LocationIndex>& out) const;
 
  private:

@@ -44,6 +44,9 @@ struct ProviderStatusChanged {
   bool in_administration = false;
   bool contract_terminated = false;
   std::string reason;
+  /// The DPS whose contract `contract_terminated` is about; -1 = every DPS the provider is a
+  /// member of when applied (journals from before per-DPS contracts all read -1).
+  int dps = -1;
   bool operator==(const ProviderStatusChanged&) const = default;
 };
 /// Any change of a location's membership of a DPS, carrying the whole new record.

@@ -128,7 +128,7 @@ void Market::apply(const Event& event) {
           [&](const CalendarSet& e) { calendar_ = e.calendar; },
           [&](const ProviderRegistered& e) {
             provider_by_id_[e.provider] = static_cast<LocationIndex>(providers_.size());
-            providers_.push_back(Provider{e.provider, e.name, false, false, {}, {}});
+            providers_.push_back(Provider{e.provider, e.name, false, {}, {}, {}});
           },
           [&](const LocationRegistered& e) {
             const LocationIndex index = static_cast<LocationIndex>(locations_.size());
@@ -148,8 +148,23 @@ void Market::apply(const Event& event) {
           [&](const ProviderStatusChanged& e) {
             Provider& p = providers_[provider_by_id_.at(e.provider)];
             p.in_administration = e.in_administration;
-            p.contract_terminated = e.contract_terminated;
             p.status_reason = e.reason;
+            auto& in = p.terminated_in;
+            if (e.dps >= 0) {
+              const auto it = std::lower_bound(in.begin(), in.end(), e.dps);
+              const bool present = it != in.end() && *it == e.dps;
+              if (e.contract_terminated && !present) in.insert(it, e.dps);
+              if (!e.contract_terminated && present) in.erase(it);
+            } else {
+              // No DPS named (and every journal from before per-DPS contracts): the flag is the
+              // contract under every DPS the provider's locations are members of now.
+              in.clear();
+              if (e.contract_terminated)
+                for (LocationIndex l : p.locations)
+                  for (const Membership& m : locations_[l].memberships) in.push_back(m.dps);
+              std::sort(in.begin(), in.end());
+              in.erase(std::unique(in.begin(), in.end()), in.end());
+            }
           },
           [&](const MembershipChanged& e) {
             auto& memberships = locations_[e.location].memberships;

@@ -166,7 +166,7 @@ Reply Market::place_or_amend(const std::string& provider, const std::string& loc
   if (!m || m->status != MembershipStatus::admitted)
     return {reject(Code::location_excluded,
                    location + " is " + (m ? std::string(to_string(m->status)) : "not a member"))};
-  if (PlacementBar bar = placement_bar(l, provider_of(l), dps_[p.dps], now_, true); bar.barred())
+  if (PlacementBar bar = placement_bar(l, provider_of(l), p.dps, dps_[p.dps], now_, true); bar.barred())
     return {reject(Code::location_excluded, location + " may not take new placements: " + bar.detail)};
   const Offer* existing = p.offer_of(r.location);
   const bool live = existing && !existing->withdrawn;

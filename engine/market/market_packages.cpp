@@ -123,7 +123,10 @@ UtcMillis Market::acceptance_deadline(const Package& p) const {
 
 EligibilityQuery Market::query_for(const Package& p, int step) const {
   const bool all_at_once = p.route_tiers.empty();
-  return EligibilityQuery{p.dps, p.lot, p.categories, p.zone, all_at_once ? -1 : p.route_tiers[step]};
+  // Regulation 34: all at once means every admitted location, whatever its zone, unless the DPS
+  // declares zones part of its lots.
+  const int zone = all_at_once && !dps_[p.dps].zones_part_of_lots ? -1 : p.zone;
+  return EligibilityQuery{p.dps, p.lot, p.categories, zone, all_at_once ? -1 : p.route_tiers[step]};
 }
 
 void Market::open_step(const Package& p, int step, Emitter& e) {
@@ -277,7 +280,7 @@ Reply Market::handle(const AwardToPersonsChoice& c, Emitter& e) {
   const Membership* m = l.membership_of(p->dps);
   if (!m || m->status != MembershipStatus::admitted || !((m->lots >> p->lot) & 1U))
     return {reject(Code::not_admitted, c.location + " is not admitted to this DPS and lot")};
-  if (PlacementBar bar = placement_bar(l, provider_of(l), dps_[p->dps], now_, true); bar.barred())
+  if (PlacementBar bar = placement_bar(l, provider_of(l), p->dps, dps_[p->dps], now_, true); bar.barred())
     return {reject(Code::location_excluded, c.location + " may not take new placements: " + bar.detail)};
   if (p->status != PackageStatus::awaiting_decision) e.emit(WindowClosed{c.package, now_});
   e.emit(AwardOffered{c.package, *loc, now_, acceptance_deadline(*p), true,

@@ -79,10 +79,21 @@ Reply Market::handle(const RegisterLocation& c, Emitter& e) {
 }
 
 Reply Market::handle(const SetProviderStatus& c, Emitter& e) {
-  if (!find_provider(c.provider)) return {reject(Code::unknown_provider, "no provider " + c.provider)};
+  const Provider* provider = find_provider(c.provider);
+  if (!provider) return {reject(Code::unknown_provider, "no provider " + c.provider)};
   if ((c.in_administration || c.contract_terminated) && c.reason.empty())
     return {reject(Code::reason_required, "administration or termination needs a reason")};
-  e.emit(ProviderStatusChanged{c.provider, c.in_administration, c.contract_terminated, c.reason});
+  int dps = -1;
+  if (!c.dps.empty()) {
+    dps = find_dps(c.dps);
+    if (dps < 0) return {reject(Code::unknown_dps, "no DPS " + c.dps)};
+    const bool member = std::any_of(provider->locations.begin(), provider->locations.end(),
+                                    [&](LocationIndex l) { return locations_[l].membership_of(dps) != nullptr; });
+    if (!member)
+      return {reject(Code::provider_not_member_of_dps,
+                     "provider " + c.provider + " has no location that is a member of " + c.dps)};
+  }
+  e.emit(ProviderStatusChanged{c.provider, c.in_administration, c.contract_terminated, c.reason, dps});
   return {};
 }
 

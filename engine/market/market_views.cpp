@@ -16,7 +16,7 @@ std::vector<LocationIndex> Market::eligible(const EligibilityQuery& q) const {
     const Membership* m = l.membership_of(q.dps);
     if (!m || m->status != MembershipStatus::admitted) continue;
     if (!((m->lots >> q.lot) & 1U) || (q.categories & ~m->categories) != 0) continue;
-    if (placement_bar(l, providers_[l.provider_index], config, now_, false).barred()) continue;
+    if (placement_bar(l, providers_[l.provider_index], q.dps, config, now_, false).barred()) continue;
     out.push_back(i);
   }
   return out;
@@ -58,7 +58,7 @@ std::vector<RankingCandidate> Market::ranking_candidates(const Package& p) const
       c.gate = OfferGate::withdrawn;
     } else if (const Membership* m = l.membership_of(p.dps); !m || m->status != MembershipStatus::admitted) {
       c.gate = OfferGate::no_longer_admitted;
-    } else if (PlacementBar bar = placement_bar(l, providers_[l.provider_index], config, now_, true);
+    } else if (PlacementBar bar = placement_bar(l, providers_[l.provider_index], p.dps, config, now_, true);
                bar.barred()) {
       c.gate = OfferGate::placement_barred;
       c.gate_detail = std::move(bar.detail);

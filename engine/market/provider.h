@@ -3,6 +3,7 @@
 // A location is what is admitted, rated and bids. Plain state; not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,14 @@ struct Provider {
   std::string id;  ///< CQC provider ID, e.g. "1-101641521"
   std::string name;
   bool in_administration = false;
-  bool contract_terminated = false;
+  std::vector<int> terminated_in;  ///< DPSs (sorted indexes) whose contract with it is terminated
   std::string status_reason;
   std::vector<LocationIndex> locations;
   bool operator==(const Provider&) const = default;
+
+  bool contract_terminated_in(int dps) const {
+    return std::binary_search(terminated_in.begin(), terminated_in.end(), dps);
+  }
 };
 
 enum class MembershipStatus : std::uint8_t { under_assessment, admitted, refused, suspended, exited };

@@ -305,6 +305,7 @@ JsonStatus dps_config_from_json(const json::value& v, engine::DpsConfig& c) {
   r.text("name", c.name, Need::optional);
   r.text("council", c.council, Need::optional);
   r.choice("mode", c.mode, Need::optional, {DistributionMode::cascade, DistributionMode::all_at_once});
+  r.boolean("zones_part_of_lots", c.zones_part_of_lots, Need::optional);
   read_list(r, "lots", Need::required, c.lots, status, [](ObjectReader& ir, engine::Lot& lot) {
     ir.text("code", lot.code, Need::required);
     ir.text("name", lot.name, Need::optional);

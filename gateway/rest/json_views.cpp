@@ -239,6 +239,7 @@ json::object dps_config_json(const DpsConfig& c) {
       {"name", c.name},
       {"council", c.council},
       {"mode", to_string(c.mode)},
+      {"zones_part_of_lots", c.zones_part_of_lots},
       {"lots", std::move(lots)},
       {"categories", strings(c.categories)},
       {"zones", std::move(zones)},
@@ -403,6 +404,8 @@ json::object location_row_json(const Market& m, LocationIndex i, int dps) {
 json::object location_detail_json(const Market& m, LocationIndex i) {
   const Location& l = m.location(i);
   const Provider& pr = m.provider_of(l);
+  json::array terminated_in;  // the DPSs whose contract with the provider is terminated
+  for (int d : pr.terminated_in) terminated_in.emplace_back(m.dps(d).code);
   const QualityInputs& q = l.quality;
   json::array safeguarding, concerns;
   for (UtcMillis t : q.safeguarding_decisions) safeguarding.emplace_back(iso_utc(t));
@@ -411,7 +414,7 @@ json::object location_detail_json(const Market& m, LocationIndex i) {
   o["provider"] = json::object{{"id", pr.id},
                                {"name", pr.name},
                                {"in_administration", pr.in_administration},
-                               {"contract_terminated", pr.contract_terminated},
+                               {"contract_terminated_in", terminated_in},
                                {"status_reason", pr.status_reason}};
   o["quality_inputs"] = json::object{
       {"cqc", to_string(q.cqc)},

@@ -318,6 +318,7 @@ void put_provider_status(RestContext& ctx) {
         r.boolean("in_administration", c.in_administration, Need::required);
         r.boolean("contract_terminated", c.contract_terminated, Need::required);
         r.free_text("reason", c.reason, Need::optional);
+        r.text("dps", c.dps, Need::optional);
       }))
     return;
   run_command(ctx, std::move(c), 200);
@@ -344,7 +345,7 @@ const std::vector<RouteInfo>& rest_routes() {
       {"POST", "/api/v1/categories", {admin}, "Define (or rename) a category of care", {}, post_category, kKeyed},
       {"PUT", "/api/v1/calendar", {admin}, "Set the bank holidays of the working-day calendar", {}, put_calendar, kKeyed},
       {"POST", "/api/v1/providers", {admin, compliance}, "Register a provider (organisation)", {}, post_provider, kKeyed},
-      {"PUT", "/api/v1/providers/{id}/status", {compliance}, "Set a provider's administration / termination status", {}, put_provider_status, kKeyed},
+      {"PUT", "/api/v1/providers/{id}/status", {compliance}, "Set a provider's administration, and its contract's termination under one DPS (`dps`) or all", {}, put_provider_status, kKeyed},
       {"POST", "/api/v1/locations", {admin, compliance}, "Register a location (CQC service) of a provider", {}, post_location, kKeyed},
       {"GET", "/api/v1/locations", {admin, officer, compliance, provider}, "List locations, optionally within one DPS (a provider sees only its own)",
        {"dps", "tier", "zone", "rag", "status", "provider", "page", "page_size"}, list_locations},
