@@ -377,19 +377,13 @@ bool Server::start(std::string& error) {
                                  impl_->slots);
   if (!impl_->listener->open(tcp::endpoint(address, impl_->port), error)) return false;
   impl_->listener->run();
-  // A durable batch's replies reach the I/O threads in one hop (reply_batcher.h). The io_context
-  // outlives the sequencer's last flush: the App stops the server's threads, then the sequencer,
-  // and only then destroys either.
-  if (impl_->context.replies)
-    impl_->context.replies->set_carrier([&ioc = impl_->ioc](std::function<void()> deliver_all) {
-      net::post(ioc, std::move(deliver_all));
-    });
-  // Notifications reach the I/O threads in turns, behind which acknowledgements can pass
-  // (fan_out.h). The same lifetime rule holds: the App stops the server before the replicas.
-  if (impl_->context.fan_out)
-    impl_->context.fan_out->set_carrier([&ioc = impl_->ioc](std::function<void()> turn) {
-      net::post(ioc, std::move(turn));
-    });
+  // How work from the sequencer and the publisher reaches the I/O threads: a durable batch's
+  // replies in one hop (reply_batcher.h), notifications in turns behind which acknowledgements
+  // can pass (fan_out.h). The io_context outlives the last of either: the App stops the
+  // server's threads, then the sequencer and the replicas, and only then destroys them.
+  const auto to_io_threads = [&ioc = impl_->ioc](std::function<void()> work) { net::post(ioc, std::move(work)); };
+  if (impl_->context.replies) impl_->context.replies->set_carrier(to_io_threads);
+  if (impl_->context.fan_out) impl_->context.fan_out->set_carrier(to_io_threads);
   impl_->work.emplace(impl_->ioc.get_executor());
   for (int i = 0; i < impl_->threads; ++i)
     impl_->workers.emplace_back([this, i] {

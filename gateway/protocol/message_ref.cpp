@@ -22,10 +22,7 @@ std::string MessageRef::body(bool binary) const {
 }
 
 std::string MessageRef::frame(std::uint64_t seq, bool binary) const {
-  std::string out = prefix(seq, binary);
-  for (const std::string_view part : parts(binary)) out += part;
-  out += suffix(binary);
-  return out;
+  return prefix(seq, binary) + body(binary) + std::string(suffix(binary));
 }
 
 std::size_t MessageRef::frame_size(std::uint64_t seq, bool binary) const {
