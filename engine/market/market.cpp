@@ -120,9 +120,9 @@ void Market::digest_requests(Digest& d) const {
   // count, then the sum of each entry's own digest, the entry keyed by its old key string. So the
   // state digest means what it meant before the table was flattened.
   std::uint64_t sum = 0;
-  requests_.for_each([&](const RequestKey& key, const RequestRecord& record) {
+  requests_.for_each([&](LocationIndex provider, std::string_view id, const RequestRecord& record) {
     Digest entry;
-    entry.add(request_key(providers_[key.provider()].id, key.id()));
+    entry.add(request_key(providers_[provider].id, id));
     entry.add(record);
     sum += entry.value();
   });
