@@ -96,6 +96,8 @@ CAREBROKER_JOURNAL_ENUM(AuctionFormat)
 CAREBROKER_JOURNAL_ENUM(PackageStatus)
 CAREBROKER_JOURNAL_ENUM(AbnormallyLow)
 CAREBROKER_JOURNAL_ENUM(TierEndReason)
+CAREBROKER_JOURNAL_ENUM(ContractActionKind)
+CAREBROKER_JOURNAL_ENUM(ContractActionStatus)
 
 // Values events (and archives) carry.
 CAREBROKER_JOURNAL_TABLE(Category)
@@ -117,6 +119,7 @@ CAREBROKER_JOURNAL_TABLE(RequestRef)
 CAREBROKER_JOURNAL_TABLE(ShortlistEntry)
 CAREBROKER_JOURNAL_TABLE(Offer)
 CAREBROKER_JOURNAL_TABLE(Package)
+CAREBROKER_JOURNAL_TABLE(ContractActionUpdate)
 // Events: every alternative of engine::Event (event_codec.cpp checks the union's order).
 CAREBROKER_JOURNAL_TABLE(ClockAdvanced)
 CAREBROKER_JOURNAL_TABLE(CategoryDefined)
@@ -147,6 +150,8 @@ CAREBROKER_JOURNAL_TABLE(AwardDeclined)
 CAREBROKER_JOURNAL_TABLE(PackageHandedBack)
 CAREBROKER_JOURNAL_TABLE(PackageRetired)
 CAREBROKER_JOURNAL_TABLE(CommandKeyRecorded)
+CAREBROKER_JOURNAL_TABLE(ContractActionIssued)
+CAREBROKER_JOURNAL_TABLE(ContractActionUpdated)
 
 #undef CAREBROKER_JOURNAL_TABLE
 #undef CAREBROKER_JOURNAL_ENUM

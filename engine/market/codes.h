@@ -68,7 +68,16 @@ namespace carebroker::engine {
   X(decision_already_made)                                                                         \
   X(reason_required)                                                                               \
   /* identity and idempotency (appended: REST Idempotency-Key) */                                  \
-  X(invalid_idempotency_key)
+  X(invalid_idempotency_key)                                                                       \
+  /* contract actions (appended) */                                                                \
+  X(unknown_contract_action)                                                                       \
+  X(contract_action_closed)                                                                        \
+  X(invalid_status_change)                                                                         \
+  X(contract_action_in_force)                                                                      \
+  X(escalation_not_allowed)                                                                        \
+  X(owner_required)                                                                                \
+  X(review_date_required)                                                                          \
+  X(review_date_in_past)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

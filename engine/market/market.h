@@ -204,6 +204,10 @@ class Market {
   Reply handle(const AcceptAward&, Emitter&);
   Reply handle(const DeclineAward&, Emitter&);
   Reply handle(const HandBackPackage&, Emitter&);
+  Reply handle(const IssueContractAction&, Emitter&);
+  Reply handle(const UpdateContractAction&, Emitter&);
+  void apply_contract_action(const ContractActionIssued&);
+  void apply_contract_action(const ContractActionUpdated&);
 
   // Shared validation.
   Status membership_terms(const DpsConfig&, int dps, const std::vector<std::string>& lots,

@@ -360,6 +360,8 @@ void Market::apply(const Event& event) {
             people_[e.package - 1] = {};
           },
           [&](const CommandKeyRecorded& e) { remember_command_key(e); },
+          [&](const ContractActionIssued& e) { apply_contract_action(e); },
+          [&](const ContractActionUpdated& e) { apply_contract_action(e); },
       },
       event);
 }
