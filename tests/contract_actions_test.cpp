@@ -101,6 +101,8 @@ TEST_CASE("actions escalate: a later kind takes over an earlier one in force und
   f.must(f.issue(ContractActionKind::improvement_plan));                // 1
   f.must(f.issue(ContractActionKind::default_notice, 1));              // 2 escalates 1
   CHECK(f.action(1).status == ContractActionStatus::escalated);
+  REQUIRE(f.action(1).history.size() == 1);
+  CHECK(f.action(1).history[0].notes == "escalated to action 2 (default_notice)");
   CHECK(f.action(2).escalates == 1);
   f.must(f.issue(ContractActionKind::special_measures_plan, 2));       // 3 escalates 2
   CHECK(f.action(2).status == ContractActionStatus::escalated);

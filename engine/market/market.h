@@ -109,6 +109,7 @@ class Market {
   const Location& location(LocationIndex i) const { return locations_[i]; }
   std::size_t location_count() const { return locations_.size(); }
   const Provider* find_provider(std::string_view id) const;
+  const std::vector<Provider>& providers() const { return providers_; }
   const Provider& provider_of(const Location& l) const { return providers_[l.provider_index]; }
   const Package* find_package(PackageId) const;
   std::size_t package_count() const { return packages_.size(); }

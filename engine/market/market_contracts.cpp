@@ -75,10 +75,15 @@ Reply Market::handle(const UpdateContractAction& c, Emitter& e) {
 
 void Market::apply_contract_action(const ContractActionIssued& e) {
   Provider& p = providers_[provider_by_id_.at(e.provider)];
-  if (e.escalates > 0 && static_cast<std::size_t>(e.escalates) <= p.contract_actions.size())
-    p.contract_actions[static_cast<std::size_t>(e.escalates) - 1].status = ContractActionStatus::escalated;
+  const int id = static_cast<int>(p.contract_actions.size()) + 1;
+  if (e.escalates > 0 && static_cast<std::size_t>(e.escalates) <= p.contract_actions.size()) {
+    ContractAction& earlier = p.contract_actions[static_cast<std::size_t>(e.escalates) - 1];
+    earlier.status = ContractActionStatus::escalated;
+    earlier.history.push_back({e.at, ContractActionStatus::escalated, earlier.review_date, earlier.owner,
+                               "escalated to action " + std::to_string(id) + " (" + std::string(to_string(e.kind)) + ")"});
+  }
   ContractAction a;
-  a.id = static_cast<int>(p.contract_actions.size()) + 1;
+  a.id = id;
   a.dps = e.dps;
   a.kind = e.kind;
   a.issued_at = e.at;

@@ -103,4 +103,9 @@ void post_direct_payment(RestContext&);
 void post_abnormally_low_decision(RestContext&);
 void post_persons_choice(RestContext&);
 
+void post_contract_action(RestContext&);
+void post_contract_action_update(RestContext&);
+void list_provider_contract_actions(RestContext&);
+void list_contract_actions(RestContext&);
+
 }  // namespace carebroker::gateway::rest
