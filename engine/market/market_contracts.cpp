@@ -82,17 +82,17 @@ void Market::apply_contract_action(const ContractActionIssued& e) {
     earlier.history.push_back({e.at, ContractActionStatus::escalated, earlier.review_date, earlier.owner,
                                "escalated to action " + std::to_string(id) + " (" + std::string(to_string(e.kind)) + ")"});
   }
-  ContractAction a;
-  a.id = id;
-  a.dps = e.dps;
-  a.kind = e.kind;
-  a.issued_at = e.at;
-  a.start_date = e.start_date;
-  a.review_date = e.review_date;
-  a.owner = e.owner;
-  a.notes = e.notes;
-  a.escalates = e.escalates;
-  p.contract_actions.push_back(std::move(a));
+  p.contract_actions.push_back(ContractAction{.id = id,
+                                              .dps = e.dps,
+                                              .kind = e.kind,
+                                              .status = ContractActionStatus::in_force,
+                                              .issued_at = e.at,
+                                              .start_date = e.start_date,
+                                              .review_date = e.review_date,
+                                              .owner = e.owner,
+                                              .notes = e.notes,
+                                              .escalates = e.escalates,
+                                              .history = {}});
 }
 
 void Market::apply_contract_action(const ContractActionUpdated& e) {
