@@ -48,7 +48,9 @@ int http_status(engine::Code code) {
     case Code::no_offer:
     case Code::no_award_pending:
     case Code::not_abnormally_low:
-    case Code::decision_already_made: return 409;
+    case Code::decision_already_made:
+    case Code::package_not_unsourced:
+    case Code::spot_purchase_already_recorded: return 409;
 
     case Code::request_id_missing:
     case Code::invalid_idempotency_key:
@@ -65,7 +67,17 @@ int http_status(engine::Code code) {
     case Code::start_date_infeasible:
     case Code::best_and_final_must_improve:
     case Code::notes_too_long:
-    case Code::reason_required: return 422;
+    case Code::reason_required:
+    case Code::schedule_invalid_call:
+    case Code::schedule_call_length:
+    case Code::schedule_call_past_midnight:
+    case Code::schedule_calls_overlap:
+    case Code::end_date_before_start:
+    case Code::unknown_funder:
+    case Code::funding_share_not_100:
+    case Code::funder_mismatch:
+    case Code::unknown_must_meet:
+    case Code::explanation_required: return 422;
   }
   return 500;
 }

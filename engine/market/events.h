@@ -238,13 +238,31 @@ struct CommandKeyRecorded {
   bool operator==(const CommandKeyRecorded&) const = default;
 };
 
+/// A location explained its abnormally low offer (asked for on its stream when the offer was
+/// flagged); the officer reads the latest before deciding. engine/market/package_records.h.
+struct OfferExplained {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  std::string explanation;
+  UtcMillis at = 0;
+  bool operator==(const OfferExplained&) const = default;
+};
+/// An officer recorded the spot purchase that followed an unsourced package.
+struct SpotPurchaseRecorded {
+  PackageId package = 0;
+  SpotPurchase purchase;
+  bool operator==(const SpotPurchaseRecorded&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
                  PackagePosted, TierOpened, TierEnded, PackageUnsourced, PackageHeld, PackageReleased,
                  PackageCancelled, PackageClosedForDirectPayment, OfferPlaced, OfferWithdrawn,
                  WindowClosed, ShortlistFormed, AwardHeld, AbnormallyLowDecided, AwardOffered,
-                 AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded>;
+                 AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded,
+                 OfferExplained, SpotPurchaseRecorded>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

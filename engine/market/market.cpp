@@ -138,7 +138,7 @@ std::string_view command_name(const Command& c) {
       "reinstate_membership", "exit_dps", "update_quality_inputs", "post_package", "hold_package",
       "release_package", "cancel_package", "close_for_direct_payment", "decide_abnormally_low",
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
-      "decline_award", "hand_back_package"};
+      "decline_award", "hand_back_package", "explain_offer", "record_spot_purchase"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -152,7 +152,7 @@ std::string_view event_name(const Event& e) {
       "package_closed_for_direct_payment", "offer_placed", "offer_withdrawn", "window_closed",
       "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
       "award_accepted", "award_declined", "package_handed_back", "package_retired",
-      "command_key_recorded"};
+      "command_key_recorded", "offer_explained", "spot_purchase_recorded"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -360,6 +360,8 @@ void Market::apply(const Event& event) {
             people_[e.package - 1] = {};
           },
           [&](const CommandKeyRecorded& e) { remember_command_key(e); },
+          [&](const OfferExplained& e) { apply_explained(e); },
+          [&](const SpotPurchaseRecorded& e) { apply_spot_purchase(e); },
       },
       event);
 }
