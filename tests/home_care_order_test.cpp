@@ -53,7 +53,7 @@ struct OrderMarket : MarketFixture {
 
 }  // namespace
 
-TEST_CASE("a schedule derives the week: carer hours count a double-handed call twice, person hours beside",
+TEST_CASE("a schedule derives the week: carer hours count a double-handed call twice and person hours are shown beside",
           "[order]") {
   OrderMarket f;
   const PackageId id = f.post(scheduled());
@@ -86,7 +86,7 @@ TEST_CASE("a call that runs past midnight is refused: split it over the two days
   CHECK(f.run(PostPackage{scheduled({{kTuesday, at(23, 30), 30, 1}}), {"Ada", "", "", ""}}).ok());
 }
 
-TEST_CASE("two calls of one day that overlap are refused; back to back is fine", "[order]") {
+TEST_CASE("two calls of one day that overlap are refused but back to back is fine", "[order]") {
   OrderMarket f;
   f.rejected(scheduled({{kMonday0, at(8), 60, 1}, {kMonday0, at(8, 30), 30, 2}}), Code::schedule_calls_overlap);
   f.rejected(scheduled({{kMonday0, at(8), 30, 1}, {kMonday0, at(8), 30, 1}}), Code::schedule_calls_overlap);
@@ -95,7 +95,7 @@ TEST_CASE("two calls of one day that overlap are refused; back to back is fine",
   CHECK(f.run(PostPackage{scheduled({{kMonday0, at(8), 30, 1}, {kTuesday, at(8), 30, 1}}), {"Ada", "", "", ""}}).ok());
 }
 
-TEST_CASE("a call of zero or negative length, a bad weekday, start or number of carers is refused", "[order]") {
+TEST_CASE("a call of zero or negative length or a bad weekday or start or number of carers is refused", "[order]") {
   OrderMarket f;
   f.rejected(scheduled({{kMonday0, at(8), 0, 1}}), Code::schedule_call_length);
   f.rejected(scheduled({{kMonday0, at(8), -15, 1}}), Code::schedule_call_length);
@@ -106,7 +106,7 @@ TEST_CASE("a call of zero or negative length, a bad weekday, start or number of 
   f.rejected(scheduled({{kMonday0, at(8), 30, 0}}), Code::schedule_invalid_call);
 }
 
-TEST_CASE("a schedule must agree with the quantity and double_handed given beside it, and needs an hours lot",
+TEST_CASE("a schedule must agree with the quantity and double_handed given beside it and needs an hours lot",
           "[order]") {
   OrderMarket f;
   PackageSpec wrong_quantity = scheduled({{kMonday0, at(8), 30, 1}});
@@ -125,7 +125,7 @@ TEST_CASE("a schedule must agree with the quantity and double_handed given besid
   expect_rejected(g, PostPackage{scheduled({{kMonday0, at(8), 30, 1}}), {"Ada", "", "", ""}}, Code::visit_pattern_mismatch);
 }
 
-TEST_CASE("the visits summary keeps its meaning: quantity minutes of visits, two carers each when double-handed",
+TEST_CASE("the visits summary keeps its meaning: quantity minutes of visits with two carers each when double-handed",
           "[order]") {
   OrderMarket f;
   PackageSpec s = MarketFixture::standard_package();  // 4 × 30 minutes × 7 days = 840

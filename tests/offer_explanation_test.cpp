@@ -29,7 +29,7 @@ struct FlaggedMarket : MarketFixture {
 
 }  // namespace
 
-TEST_CASE("a flagged offer's location explains it, and may explain again before the decision", "[explanation]") {
+TEST_CASE("a flagged offer's location explains it and may explain again before the decision", "[explanation]") {
   FlaggedMarket f;
   REQUIRE(f.run(f.explain("A", "we pay the real living wage; our rounds in B13 are short")).ok());
   CHECK(f.count<OfferExplained>() == 1);
@@ -51,7 +51,7 @@ TEST_CASE("an offer that is not flagged has nothing to explain", "[explanation]"
   expect_rejected(f, f.explain("B", "we are simply efficient"), Code::not_abnormally_low);
 }
 
-TEST_CASE("an explanation needs words, at most 2000 characters, and an offer", "[explanation]") {
+TEST_CASE("an explanation needs words and at most 2000 characters and an offer", "[explanation]") {
   FlaggedMarket f;
   expect_rejected(f, f.explain("A", ""), Code::explanation_required);
   expect_rejected(f, f.explain("A", std::string(2001, 'x')), Code::notes_too_long);
@@ -61,7 +61,7 @@ TEST_CASE("an explanation needs words, at most 2000 characters, and an offer", "
   expect_rejected(f, f.explain("A", "withdrawn"), Code::no_offer);
 }
 
-TEST_CASE("a provider explains only its own location's offer, idempotently by request id", "[explanation]") {
+TEST_CASE("a provider explains only its own location's offer and idempotently by request id", "[explanation]") {
   FlaggedMarket f;
   expect_rejected(f, ExplainOffer{f.provider_of("B"), "A", "x-1", f.id, "not mine"}, Code::location_not_of_provider);
   expect_rejected(f, ExplainOffer{f.provider_of("A"), "A", "", f.id, "no id"}, Code::request_id_missing);

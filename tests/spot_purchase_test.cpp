@@ -24,7 +24,7 @@ struct UnsourcedMarket : MarketFixture {
 
 }  // namespace
 
-TEST_CASE("a spot purchase from an admitted location is recorded on the framework, with its provider", "[spot]") {
+TEST_CASE("a spot purchase from an admitted location is recorded on the framework with its provider", "[spot]") {
   UnsourcedMarket f;
   REQUIRE(f.run(f.spot("N")).ok());
   const SpotPurchase& s = f.package(f.id).records->spot_purchase;
@@ -57,7 +57,7 @@ TEST_CASE("a registered location that is not admitted to the DPS is off the fram
   CHECK(f.package(f.id).records->spot_purchase.provider == "P-X");
 }
 
-TEST_CASE("a spot purchase is refused before unsourced, twice, or without rate, reason or provider", "[spot]") {
+TEST_CASE("a spot purchase is refused before unsourced or twice or without rate or reason or provider", "[spot]") {
   UnsourcedMarket f;
   f.admit({"A"});
   const PackageId open = f.post();

@@ -2,7 +2,7 @@
 // categories and zones), the packages live, one package's ranked offers with their explanations
 // and decisions, the packages that need action, and the exclusions grouped by rule.
 import { api, ApiError, Me } from './api';
-import { clear, field, Field, h, rerender, select, when, words } from './dom';
+import { Call, callsText, clear, field, Field, h, rerender, select, when, words } from './dom';
 import { Frame, Screen } from './live';
 
 interface Dps {
@@ -172,7 +172,12 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
       h('dl', { class: 'facts' },
         ...fact('DPS / lot', `${p.dps} / ${p.lot}`), ...fact('Zone', `${p.zone} ${p.postcode_district}`),
         ...fact('Categories', p.categories.map(words).join(', ')), ...fact('Tier', p.tier),
-        ...fact('Hours a week', String(p.quantity / 60)), ...fact('Start', p.start_date),
+        ...fact('Hours a week', p.weekly_hours
+          ? `${p.weekly_hours.carer.hours} carer hours (${p.weekly_hours.person.hours} for the person)`
+          : String(p.quantity / 60)),
+        ...fact('Calls', p.schedule ? callsText(scheduleCalls(p.schedule)) : '—'),
+        ...fact('Start', p.end_date ? `${p.start_date} to ${p.end_date}` : p.start_date),
+        ...fact('Funding', p.funding.map((f: any) => `${words(f.funder)} ${f.percent}%`).join(', ')),
         ...fact('Closes', when(p.closes_at)), ...fact('Invited', String(p.invited_count)),
         ...fact('Award', p.award ? `${p.award.name} (${p.award.location}): ${words(p.award.state)}` : '—')));
     const offers = [...p.ranking.offers].sort((a: any, b: any) => (a.rank || 1e9) - (b.rank || 1e9));
@@ -186,16 +191,24 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
       const item = h('li', { class: 'offer', 'data-location': o.location },
         h('div', { class: 'offer-head' },
           h('strong', {}, o.rank ? `#${o.rank}` : '—'), ' ', `${o.name} (${o.location})`, ' · ',
-          h('span', { class: 'price' }, o.price_display), ' · ', `quality ${o.quality.score}${o.quality.provisional ? ' (provisional)' : ''}`,
+          h('span', { class: 'price' }, o.price_display), ` (${o.weekly_value_display} a week)`, ' · ', `quality ${o.quality.score}${o.quality.provisional ? ' (provisional)' : ''}`,
           ' · ', `score ${typeof o.score === 'number' ? o.score.toFixed(3) : '—'}`),
         flags.length ? h('p', { class: 'flags' }, flags.join('; ')) : null,
         h('details', { class: 'explanation', id: `explain-${p.package}-${o.location}` }, h('summary', {}, 'Explanation'),
           h('p', {}, o.explanation), h('p', {}, `Quality: ${o.quality.explanation}`),
-          h('p', {}, `Start ${o.start_date}; must-meet confirmed: ${o.must_meet_confirmed ? 'yes' : 'no'}; notes: ${o.notes || '—'}`)));
+          h('p', {}, `Start ${o.start_date}; must-meet confirmed: ${o.must_meet_confirmed ? o.must_meet_confirmations.join(', ') || 'yes' : 'no'}; notes: ${o.notes || '—'}`),
+          o.provider_explanation ? h('p', { class: 'provider-explanation' }, `The provider's explanation of its price (${when(o.provider_explanation.at)}): ${o.provider_explanation.text}`) : null));
       if (p.award?.state === 'awaiting_abnormally_low_decision' && p.award.location === o.location) item.append(lowDecision(p.package, o.location));
       list.append(item);
     }
     detailArea.append(list);
+    if (p.spot_purchase) {
+      const sp = p.spot_purchase;
+      detailArea.append(h('h3', {}, 'Spot purchase after unsourced'), h('dl', { class: 'facts' },
+        ...fact('Provider', `${sp.provider}${sp.location ? ` (${sp.location})` : ''}${sp.off_framework ? ' — off the framework' : ''}`),
+        ...fact('Rate', `${sp.rate_display} (${sp.weekly_value_display} a week)`), ...fact('Reason', sp.reason),
+        ...fact('Recorded', `${when(sp.recorded_at)} by ${sp.officer}`)));
+    }
     if (!['placed', 'cancelled', 'direct_payment'].includes(p.status) && offers.length) detailArea.append(personsChoice(p, offers));
     const rules = Object.entries(p.exclusions_by_rule as Record<string, number>).sort((a, b) => b[1] - a[1]);
     detailArea.append(h('h3', {}, 'Who was not invited, by rule'),
@@ -266,6 +279,11 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
       scheduleRefresh();
     },
   };
+}
+
+/// The package view's schedule ({monday: [{at, minutes, carers}], …}) as a list of calls.
+function scheduleCalls(schedule: Record<string, { at: string; minutes: number; carers: number }[]>): Call[] {
+  return Object.entries(schedule).flatMap(([weekday, calls]) => calls.map((c) => ({ weekday, ...c })));
 }
 
 function fact(term: string, value: string): HTMLElement[] {

@@ -2,7 +2,7 @@
 // own offers (place, amend, withdraw) and their standing; award offers to accept or decline
 // with the deadline counting down; the person's details once accepted; its quality and RAG.
 import { api, Me } from './api';
-import { clear, countdown, field, h, money, rerender, when, words } from './dom';
+import { callsText, clear, countdown, field, h, money, rerender, when, words } from './dom';
 import { Frame, LiveFeed, Screen } from './live';
 
 interface Entry {
@@ -63,7 +63,9 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
       h('dl', { class: 'facts' },
         ...fact('For location', e.location), ...fact('Categories', b.categories.map(words).join(', ')),
         ...fact('Hours a week', String(Number(b.quantity) / 60)),
-        ...fact('Visits', b.visits_per_day ? `${b.visits_per_day} a day × ${b.minutes_per_visit} min, ${b.days_per_week} days a week` : '—'),
+        ...fact('Visits', b.schedule?.length ? callsText(b.schedule)
+          : b.visits_per_day ? `${b.visits_per_day} a day × ${b.minutes_per_visit} min, ${b.days_per_week} days a week` : '—'),
+        ...(b.weekly_minutes ? fact('Carer hours a week', String(Number(b.weekly_minutes.carer) / 60)) : []),
         ...fact('Start', `${b.start_date} (latest ${b.latest_start})`), ...fact('Needs', (b.needs ?? []).join(', ') || '—'),
         ...fact('Must meet', (b.must_meet ?? []).join(', ') || '—'), ...fact('Urgency', b.urgency),
         ...fact('Closes', e.standing === 'open' || e.standing === 'best_and_final' ? when(e.closes_at || b.closes_at) : '—')));
