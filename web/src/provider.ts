@@ -1,6 +1,7 @@
 // The provider's screens: the packages its locations are invited to, live and anonymised; its
 // own offers (place, amend, withdraw) and their standing; award offers to accept or decline
-// with the deadline counting down; the person's details once accepted; its quality and RAG.
+// with the deadline counting down; the person's details once accepted; its quality and RAG; an
+// offer flagged abnormally low asks for an explanation, and the officer's decision is shown.
 import { api, Me } from './api';
 import { callsText, clear, countdown, field, h, money, rerender, when, words } from './dom';
 import { Frame, LiveFeed, Screen } from './live';
@@ -18,6 +19,9 @@ interface Entry {
   awardExpires: number;
   person: any | null;
   message: string;
+  /// The offer is flagged abnormally low: the explanation asked for (ExplanationRequested), then
+  /// the officer's decision (AbnormallyLowDecision).
+  explanation: { price: number; fairCost: number; thresholdPct: number; sent: boolean; decision: string } | null;
 }
 
 export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Screen {
@@ -34,7 +38,7 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     const k = keyOf(location, pkg);
     let e = entries.get(k);
     if (!e) {
-      e = { location, package: pkg, broadcast: null, standing: 'open', closes_at: 0, reason: '', rank: 0, score: 0, offered: null, awardExpires: 0, person: null, message: '' };
+      e = { location, package: pkg, broadcast: null, standing: 'open', closes_at: 0, reason: '', rank: 0, score: 0, offered: null, awardExpires: 0, person: null, message: '', explanation: null };
       entries.set(k, e);
     }
     return e;
@@ -71,6 +75,7 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
         ...fact('Closes', e.standing === 'open' || e.standing === 'best_and_final' ? when(e.closes_at || b.closes_at) : '—')));
     if (e.offered) el.append(h('p', { class: 'own-offer' }, `Your offer: ${money(e.offered.price)} an hour, start ${e.offered.start_date}`));
     if (e.standing === 'open' || e.standing === 'best_and_final') el.append(offerForm(e, b));
+    if (e.explanation) el.append(explanationBox(e));
     if (e.standing === 'award_offered') el.append(awardBox(e));
     if (e.person) el.append(h('div', { class: 'person' }, h('h4', {}, 'The person'),
       h('dl', { class: 'facts' }, ...fact('Name', e.person.name), ...fact('Address', e.person.address), ...fact('Postcode', e.person.postcode), ...fact('Case reference', e.person.case_reference))));
@@ -109,6 +114,32 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
       const sent = feed.send(kind, { request_id: rid, location: e.location, package: e.package, price: pence, start_date: date,
         must_meet_confirmed: (confirm as HTMLInputElement).checked || !mm, notes: (notes.input as HTMLInputElement).value });
       e.message = sent ? 'Sending…' : 'Not connected: wait for the connection and try again.';
+      render();
+    });
+    return form;
+  }
+
+  function explanationBox(e: Entry): HTMLElement {
+    const x = e.explanation!;
+    if (x.decision) return h('p', { class: 'decision', role: 'status' }, `Abnormally low: ${x.decision}`);
+    const text = field('Why your price is sustainable *', h('textarea', { id: `x-${e.package}-${e.location}`, rows: 3, maxlength: 2000 }),
+      'For example how your carers are paid at least the National Living Wage. The officer reads it before deciding.');
+    const form = h('form', { class: 'explanation-form', novalidate: true, 'aria-label': `Explain your offer for package ${e.package}` },
+      h('p', {}, h('strong', {}, 'Your offer is flagged abnormally low: '),
+        `${money(x.price)} is under ${x.thresholdPct}% of the fair cost of care (${money(x.fairCost)}).`),
+      text.wrap, h('button', { type: 'submit' }, x.sent ? 'Explain again' : 'Send the explanation'));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      text.setError('');
+      const words_ = (text.input as HTMLTextAreaElement).value.trim();
+      if (!words_) {
+        text.setError('Write the explanation first.');
+        return text.input.focus();
+      }
+      const rid = requestId();
+      pending.set(rid, { key: keyOf(e.location, e.package), kind: 'ExplainOffer' });
+      e.message = feed.send('ExplainOffer', { request_id: rid, location: e.location, package: e.package, explanation: words_ })
+        ? 'Sending…' : 'Not connected: wait for the connection and try again.';
       render();
     });
     return form;
@@ -188,6 +219,9 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     } else if (p.kind === 'WithdrawOffer') {
       e.offered = null;
       e.message = 'Offer withdrawn.';
+    } else if (p.kind === 'ExplainOffer') {
+      if (e.explanation) e.explanation.sent = true;
+      e.message = 'Explanation sent: the officer will decide.';
     } else e.message = p.kind === 'AcceptAward' ? 'Award accepted.' : 'Award declined.';
   }
 
@@ -227,6 +261,15 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
         case 'PersonDetails':
           entry(m.location, Number(m.package)).person = m;
           break;
+        case 'ExplanationRequested':
+          entry(m.location, Number(m.package)).explanation = {
+            price: Number(m.price), fairCost: Number(m.fair_cost), thresholdPct: Number(m.threshold_pct), sent: false, decision: '' };
+          break;
+        case 'AbnormallyLowDecision': {
+          const e = entry(m.location, Number(m.package));
+          e.explanation = { price: 0, fairCost: 0, thresholdPct: 0, sent: true, ...e.explanation, decision: m.detail || (m.accepted ? 'accepted' : 'rejected') };
+          break;
+        }
         case 'Ack':
           answered(m, true);
           break;
