@@ -87,8 +87,14 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     const base = `o-${e.package}-${e.location}`;
     const price = field('Price an hour (£) *', h('input', { id: `${base}-price`, type: 'text', inputmode: 'decimal', autocomplete: 'off', value: e.offered ? (e.offered.price / 100).toFixed(2) : '' }), 'In pounds and pence, e.g. 24.50.');
     const start = field('Start date *', h('input', { id: `${base}-start`, type: 'date', value: e.offered?.start_date ?? b.start_date, min: b.start_date, max: b.latest_start }), `Between ${b.start_date} and ${b.latest_start}.`);
-    const confirm = h('input', { id: `${base}-mm`, type: 'checkbox' });
-    const mm = (b.must_meet ?? []).length ? h('div', { class: 'check' }, confirm, h('label', { for: `${base}-mm` }, `We meet every must-meet requirement: ${(b.must_meet ?? []).join(', ')}`)) : null;
+    // One checkbox per must-meet requirement: the offer confirms each by name (confirmed_must_meet).
+    const requirements: string[] = b.must_meet ?? [];
+    const confirms = requirements.map((_, i) => h('input', { id: `${base}-mm-${i}`, type: 'checkbox' }) as HTMLInputElement);
+    const mmError = h('p', { class: 'field-error', id: `${base}-mm-error`, 'aria-live': 'polite' });
+    const mm = requirements.length
+      ? h('fieldset', { class: 'must-meet' }, h('legend', {}, 'Must-meet requirements: confirm each one *'),
+          ...requirements.map((r, i) => h('div', { class: 'check' }, confirms[i], h('label', { for: `${base}-mm-${i}` }, `We meet: ${r}`))), mmError)
+      : null;
     const notes = field('Notes', h('input', { id: `${base}-notes`, type: 'text' }));
     const form = h('form', { class: 'offer-form', novalidate: true, 'aria-label': `Your offer for package ${e.package}` }, price.wrap, start.wrap, mm, notes.wrap,
       h('button', { type: 'submit', class: 'primary' }, e.offered ? 'Amend the offer' : 'Place the offer'),
@@ -107,12 +113,17 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
         start.setError(`Choose a start date between ${b.start_date} and ${b.latest_start}.`);
         return start.input.focus();
       }
+      mmError.textContent = '';
+      if (confirms.some((c) => !c.checked)) {
+        mmError.textContent = 'Confirm every must-meet requirement: an offer cannot be made without them.';
+        return confirms.find((c) => !c.checked)!.focus();
+      }
       const pence = Math.round(Number(text) * 100);
       const kind = e.offered ? 'AmendOffer' : 'PlaceOffer';
       const rid = requestId();
       pending.set(rid, { key: keyOf(e.location, e.package), kind, price: pence, start_date: date });
       const sent = feed.send(kind, { request_id: rid, location: e.location, package: e.package, price: pence, start_date: date,
-        must_meet_confirmed: (confirm as HTMLInputElement).checked || !mm, notes: (notes.input as HTMLInputElement).value });
+        confirmed_must_meet: requirements, notes: (notes.input as HTMLInputElement).value });
       e.message = sent ? 'Sending…' : 'Not connected: wait for the connection and try again.';
       render();
     });
