@@ -79,3 +79,29 @@ TEST_CASE("a closed package takes no explanation", "[explanation]") {
   REQUIRE(f.run(CancelPackage{f.id, "person moved"}).ok());
   expect_rejected(f, f.explain("A", "too late"), Code::package_closed);
 }
+
+TEST_CASE("an explanation is of the offer as it was: amending the offer drops it and asks again", "[explanation]") {
+  FlaggedMarket f;
+  REQUIRE(f.run(f.explain("A", "rota")).ok());
+  REQUIRE(f.explanation("A"));
+  REQUIRE(f.amend("A", f.id, 2700).ok());  // still flagged: a new offer to explain
+  CHECK_FALSE(f.explanation("A"));
+  REQUIRE(f.run(f.explain("A", "rota, at the new price")).ok());
+  CHECK(f.explanation("A")->text == "rota, at the new price");
+  REQUIRE(f.amend("A", f.id, 3000).ok());  // no longer flagged: nothing to explain
+  CHECK_FALSE(f.explanation("A"));
+  expect_rejected(f, f.explain("A", "too late"), Code::not_abnormally_low);
+}
+
+TEST_CASE("a new step of the route starts without the last step's explanations", "[explanation]") {
+  MarketFixture f;
+  f.admit({"A"});
+  f.admit({"T2", "tier2"});
+  const PackageId id = f.post();
+  REQUIRE(f.offer("A", id, 2650).ok());
+  REQUIRE(f.run(ExplainOffer{"P-A", "A", "x-1", id, "rota"}).ok());
+  REQUIRE(f.run(DecideAbnormallyLow{id, "A", false, "officer-1", "not credible"}).ok());
+  f.pass_deadline(id);  // the only offer was rejected: tier 2 opens
+  REQUIRE(f.tier(id) == "tier2");
+  CHECK(f.package(id).records->explanations.empty());
+}

@@ -258,6 +258,9 @@ class Market {
   static std::string request_key(std::string_view provider, std::string_view request_id);
   void mark_closed(Package&, PackageStatus, UtcMillis at);
   void apply_explained(const OfferExplained&);            // market_explanations.cpp
+  /// An explanation is of the offer as it was: dropped when the offer is placed again or
+  /// amended, and when a new step of the route starts over (market_explanations.cpp).
+  static void forget_explanations(Package&, std::optional<LocationIndex> of = std::nullopt);
   void apply_spot_purchase(const SpotPurchaseRecorded&);  // market_spot_purchases.cpp
   void retire_closed(Emitter&);
   void rebuild_derived();

@@ -1,7 +1,8 @@
 // Market: a provider explains its abnormally low offer. When an offer is flagged (OfferPlaced's
 // abnormally_low) its location is asked for an explanation on its stream; it answers with
 // ExplainOffer while the officer has not decided, and may explain again (the latest counts).
-// The officer's decision (DecideAbnormallyLow, market_packages.cpp) goes back to it.
+// The officer's decision (DecideAbnormallyLow, market_packages.cpp) goes back to it. An
+// explanation is of the offer as it was: amending the offer, or a new step, drops it.
 #include <algorithm>
 
 #include "engine/market/market.h"
@@ -50,6 +51,16 @@ void Market::apply_explained(const OfferExplained& e) {
     list.push_back(OfferExplanation{e.location, e.explanation, e.at});
   p.records = std::move(records);
   remember_request(e.request, e.package, e.location);
+}
+
+void Market::forget_explanations(Package& p, std::optional<LocationIndex> of) {
+  if (p.records->explanations.empty()) return;
+  PackageRecords records = *p.records;
+  auto& list = records.explanations;
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [&](const OfferExplanation& x) { return !of || x.location == *of; }),
+             list.end());
+  p.records = std::move(records);
 }
 
 }  // namespace carebroker::engine
