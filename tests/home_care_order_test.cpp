@@ -4,6 +4,7 @@
 // schedules existed keeps its meaning.
 #include <string>
 
+#include "engine/market/digest.h"
 #include "engine/market/home_care_order.h"
 #include "market_fixture.h"
 
@@ -200,4 +201,27 @@ TEST_CASE("naming a must-meet requirement on a package with none is refused", "[
   const PackageId id = f.post();
   CHECK(f.offer_confirming("A", id, {"female carers"}).status.code == Code::unknown_must_meet);
   CHECK(f.offer_confirming("A", id, {}).ok());
+}
+
+TEST_CASE("an offer's payload hash covers the requirements it confirms and is unchanged without them", "[order]") {
+  OrderMarket f;
+  PackageSpec s = MarketFixture::standard_package();
+  s.must_meet = {"female carers"};
+  const PackageId id = f.post(s);
+  const auto journaled = [&] { return std::get<OfferPlaced>(f.events.back()).request.payload_hash; };
+  const auto digest_of_fields = [](const PlaceOffer& c, bool with_confirmations) {
+    Digest d;
+    d.u64(Command(c).index());
+    d.add(c.provider).add(c.location).add(c.request_id).add(c.package).add(c.price).add(c.start_date);
+    d.add(c.must_meet_confirmed).add(c.notes);
+    if (with_confirmations) d.add(c.confirmed_must_meet);
+    return d.value();
+  };
+  PlaceOffer by_name{"P-A", "A", "h-1", id, 3000, kMonday + 2, false, ""};
+  by_name.confirmed_must_meet = {"female carers"};
+  REQUIRE(f.run(by_name).ok());
+  CHECK(journaled() == digest_of_fields(by_name, true));
+  const PlaceOffer blanket{"P-B", "B", "h-2", id, 3000, kMonday + 2, true, ""};
+  REQUIRE(f.run(blanket).ok());
+  CHECK(journaled() == digest_of_fields(blanket, false));  // as before confirmations existed
 }

@@ -60,22 +60,30 @@ std::array<std::uint64_t, Market::kProviderCommandKinds> Market::payload_prefixe
 /// look alike or different). The hash is journaled, so its value is fixed: a command from one of
 /// the provider's own locations (`loc` is c.location's index) starts from that location's cached
 /// prefix and hashes only the fields after provider and location — the same value, with about a
-/// third fewer bytes to hash; any other command is hashed in full.
+/// third fewer bytes to hash; any other command is hashed in full. A field appended to a command
+/// since (an offer's confirmed_must_meet) is not hashed while it is empty, so a command that does
+/// not use it hashes as it did before it existed: a retry across the upgrade is still a retry.
 template <typename C>
 std::uint64_t Market::payload_hash(const C& c, std::optional<LocationIndex> loc) const {
   // The prefix covers the first two fields, which must be these two.
   assert(&boost::pfr::get<0>(c) == &c.provider && &boost::pfr::get<1>(c) == &c.location);
+  const auto add_fields_from = [&c](Digest& d, std::size_t first) {
+    boost::pfr::for_each_field(c, [&](const auto& field, auto index) {
+      if (decltype(index)::value < first) return;
+      if constexpr (requires { c.confirmed_must_meet; })
+        if (static_cast<const void*>(&field) == &c.confirmed_must_meet && c.confirmed_must_meet.empty()) return;
+      d.add(field);
+    });
+  };
   // Provider commands added after the cached kinds (ExplainOffer) are hashed in full.
   if (provider_command_kind<C> >= kProviderCommandKinds || !loc || locations_[*loc].provider_id != c.provider) {
     Digest d;
     d.u64(variant_index<C, Command>::value);
-    d.add(c);
+    add_fields_from(d, 0);  // as d.add(c), field by field
     return d.value();
   }
   Digest d(payload_prefix_[*loc][std::min(provider_command_kind<C>, kProviderCommandKinds - 1)]);
-  boost::pfr::for_each_field(c, [&](const auto& field, auto index) {
-    if constexpr (decltype(index)::value >= 2) d.add(field);
-  });
+  add_fields_from(d, 2);
   return d.value();
 }
 
