@@ -50,6 +50,8 @@ int http_status(engine::Code code) {
     case Code::no_award_pending:
     case Code::not_abnormally_low:
     case Code::decision_already_made:
+    case Code::package_not_unsourced:
+    case Code::spot_purchase_already_recorded:
     case Code::contract_action_closed:
     case Code::invalid_status_change:
     case Code::contract_action_in_force:
@@ -71,6 +73,16 @@ int http_status(engine::Code code) {
     case Code::best_and_final_must_improve:
     case Code::notes_too_long:
     case Code::reason_required:
+    case Code::schedule_invalid_call:
+    case Code::schedule_call_length:
+    case Code::schedule_call_past_midnight:
+    case Code::schedule_calls_overlap:
+    case Code::end_date_before_start:
+    case Code::unknown_funder:
+    case Code::funding_share_not_100:
+    case Code::funder_mismatch:
+    case Code::unknown_must_meet:
+    case Code::explanation_required:
     case Code::owner_required:
     case Code::review_date_required:
     case Code::review_date_in_past: return 422;

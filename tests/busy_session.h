@@ -106,7 +106,13 @@ inline std::vector<Command> busy_session(unsigned seed) {
     } else if (roll < 92) {
       run(HandBackPackage{provider, loc, rid, pkg, "staff shortage"});
     } else if (roll < 95) {
-      run(DecideAbnormallyLow{pkg, loc, pick(2) == 0, "officer", "explained"});
+      const int what = pick(4);
+      if (what < 2)
+        run(DecideAbnormallyLow{pkg, loc, pick(2) == 0, "officer", "explained"});
+      else if (what == 2)
+        run(ExplainOffer{provider, loc, rid, pkg, "our rota keeps travel short"});
+      else
+        run(RecordSpotPurchase{pkg, "", loc, 2500 + pick(1000), "bought after unsourced", "officer"});
     } else if (roll < 96) {
       run(contract_action_command(market, provider, rng));
     } else if (roll < 98) {

@@ -68,6 +68,9 @@ PackageSpec full_spec() {
   s.price_ceiling = 3500;
   s.window = 6 * kMillisPerHour;
   s.officer = "officer-1";
+  s.schedule = {VisitCall{0, 7 * 60 + 30, 45, 2}, VisitCall{6, 21 * 60, 30, 1}};
+  s.end_date = kMonday + 90;
+  s.funding = {FundingShare{Funder::council, 60}, FundingShare{Funder::nhs, 40}};
   return s;
 }
 
@@ -132,6 +135,9 @@ std::vector<Event> every_event() {
       PackageHandedBack{48, 12, request("e"), t + 26, "staff shortage"},
       PackageRetired{49, t + 27, archive},
       CommandKeyRecorded{"officer:brokerage-officer-1", "3f1c-key", 0xfedcba9876543210ull, 50, t + 28},
+      OfferExplained{42, 9, request("f"), "our rota pays the living wage; travel is short in B13", t + 29},
+      SpotPurchaseRecorded{43, SpotPurchase{"Elm Spot Care", "1-999", true, 3950, "no framework capacity",
+                                            "officer-3", t + 30}},
       ContractActionIssued{"1-101641521", 2, ContractActionKind::special_measures_plan, kMonday + 3, kMonday + 30,
                            "officer-3", "missed calls in two audits", 4, t + 29},
       ContractActionUpdated{"1-101641521", 5, {t + 30, ContractActionStatus::withdrawn, kMonday + 40, "officer-4", "appeal upheld"}},
@@ -265,7 +271,24 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
           break;
         }
     } else if (roll < 87) {
-      (void)f.run(DecideAbnormallyLow{pkg, loc, pick(2) == 0, "officer", "explained"});
+      const int what = pick(4);
+      if (what < 2) {
+        (void)f.run(DecideAbnormallyLow{pkg, loc, pick(2) == 0, "officer", "explained"});
+      } else if (what == 2) {  // usually a flagged offer's location explains it
+        std::string who = loc;
+        if (p && pick(4) != 0)
+          for (const Offer& o : p->offers)
+            if (o.abnormally_low == AbnormallyLow::pending) who = f.location_id(o.location);
+        (void)f.run(ExplainOffer{f.provider_of(who), who, rid, pkg, "our rota keeps travel short"});
+      } else {
+        for (PackageId id = 1; id <= posted; ++id)  // record a spot purchase after an unsourced package
+          if (const Package* up = f.market.find_package(id);
+              up && up->status == PackageStatus::unsourced && !up->records->spot_purchase.recorded()) {
+            (void)f.run(RecordSpotPurchase{id, pick(2) ? "" : "Spot Care Ltd", pick(2) ? loc : "", 3000 + pick(900),
+                                           "unsourced", "officer"});
+            break;
+          }
+      }
     } else if (roll < 89) {
       (void)f.run(HoldPackage{pkg, "assessment"});
     } else if (roll < 91) {

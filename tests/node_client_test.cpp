@@ -136,8 +136,13 @@ TEST_CASE("the Node.js reference client posts, receives the broadcast over FlatB
     const auto& offers = v.at("ranking").at("offers").as_array();
     REQUIRE(offers.size() == 1);
     CHECK(offers[0].at("location").as_string() == r.location);
-    CHECK(offers[0].at("price").to_number<std::int64_t>() == 2875);
+    // e2e.js offered 2875p, then amended it to 1800p (half, within the rate band): flagged
+    // abnormally low, it was asked to explain and did.
+    CHECK(offers[0].at("price").to_number<std::int64_t>() == 1800);
     CHECK(offers[0].at("notes").as_string() == "offered by the Node.js reference client");
+    CHECK(offers[0].at("abnormally_low").as_string() == "pending");
+    CHECK(offers[0].at("provider_explanation").at("text").as_string() ==
+          "our carers are paid the real living wage; this round is short");
   }
   CHECK(server.durable_seq() > journal);
 #endif

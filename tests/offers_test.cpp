@@ -365,7 +365,15 @@ TEST_CASE("a request's journaled payload hash is the digest of its command type 
     REQUIRE(f.run(c).ok());
     Digest expected;
     expected.u64(c.index());
-    std::visit([&](const auto& command) { expected.add(command); }, c);
+    // Every field, but an offer's empty confirmed_must_meet (appended later: not hashed while
+    // empty, so the hash is what it was before the field existed).
+    std::visit([&](const auto& command) {
+      boost::pfr::for_each_field(command, [&](const auto& field) {
+        if constexpr (requires { command.confirmed_must_meet; })
+          if (static_cast<const void*>(&field) == &command.confirmed_must_meet) return;
+        expected.add(field);
+      });
+    }, c);
     const RequestRef& ref = std::visit(
         [](const auto& e) -> const RequestRef& {
           if constexpr (requires { e.request; }) return e.request;

@@ -120,6 +120,8 @@ std::string location_in(const MessageRef& m) {
     case w::ServerMessage::PackageUpdate: return f->message_as_PackageUpdate()->location()->str();
     case w::ServerMessage::AwardOffered: return f->message_as_AwardOffered()->location()->str();
     case w::ServerMessage::PersonDetails: return f->message_as_PersonDetails()->location()->str();
+    case w::ServerMessage::ExplanationRequested: return f->message_as_ExplanationRequested()->location()->str();
+    case w::ServerMessage::AbnormallyLowDecision: return f->message_as_AbnormallyLowDecision()->location()->str();
     default: return "";
   }
 }
@@ -1172,7 +1174,7 @@ TEST_CASE("docs/websocket-protocol.md has a section for every message of both un
       ++members;
     }
   }
-  CHECK(members == 19);
+  CHECK(members == 22);
 }
 
 TEST_CASE("a refusal of a fractional price names the request it could read, however the frame is written", "[wire]") {
@@ -1189,4 +1191,101 @@ TEST_CASE("a refusal of a fractional price names the request it could read, howe
     REQUIRE(code_of(r) == "price_not_whole_pence");
     CHECK(std::get<ProtocolError>(r).request_id == id);
   }
+}
+
+// =============================================================================================
+// Home-care orders and abnormally low offers on the wire (issue 10, items 5 and 6).
+
+TEST_CASE("an offer flagged abnormally low asks its location alone to explain and the decision goes back to it",
+          "[wire][explanation]") {
+  Competition f;
+  engine::PackageId id = 0;
+  (void)batch(f, [&] { id = f.post(); });
+  const auto offers = batch(f, [&] {
+    REQUIRE(f.offer("A", id, 2650).ok());  // under 85% of £32.14: flagged
+    REQUIRE(f.offer("B", id, 3000).ok());
+  });
+  check_addressing(f, offers);
+  REQUIRE(offers.types("P-A") == std::vector<std::string>{"ExplanationRequested:A"});
+  CHECK(offers.of("P-B").empty());
+  const auto* asked = offers.of("P-A")[0].frame->message_as_ExplanationRequested();
+  CHECK(asked->package() == id);
+  CHECK(asked->price() == 2650);
+  CHECK(asked->fair_cost() == 3214);
+  CHECK(asked->threshold_pct() == 85);
+
+  const auto explained = batch(f, [&] {
+    REQUIRE(f.run(engine::ExplainOffer{"P-A", "A", "x-1", id, "we pay the real living wage"}).ok());
+  });
+  CHECK(explained.by_provider.empty());  // the officer reads it; no provider is told
+
+  const auto decided = batch(f, [&] {
+    REQUIRE(f.run(engine::DecideAbnormallyLow{id, "A", false, "officer-1", "rests on unpaid travel time"}).ok());
+  });
+  check_addressing(f, decided);
+  REQUIRE(decided.types("P-A") == std::vector<std::string>{"AbnormallyLowDecision:A"});
+  CHECK(decided.of("P-B").empty());
+  const auto* decision = decided.of("P-A")[0].frame->message_as_AbnormallyLowDecision();
+  CHECK_FALSE(decision->accepted());
+  CHECK(decided.of("P-A")[0].json.find("unpaid travel") == std::string::npos);  // not the officer's notes
+}
+
+TEST_CASE("a broadcast carries the schedule and weekly minutes and funding shares", "[wire][order]") {
+  Competition f;
+  engine::PackageSpec s = MarketFixture::standard_package();
+  s.visits = {};
+  s.quantity = 0;
+  s.schedule = {{0, 7 * 60 + 30, 45, 2}, {6, 21 * 60, 30, 1}};
+  s.end_date = kMonday + 100;
+  s.funder = engine::Funder::joint;
+  s.funding = {{engine::Funder::council, 60}, {engine::Funder::nhs, 40}};
+  const auto posted = batch(f, [&] { f.post(s); });
+  const auto* b = posted.of("P-A").at(0).frame->message_as_PackageBroadcast();
+  REQUIRE(b->schedule());
+  REQUIRE(b->schedule()->size() == 2);
+  CHECK(b->schedule()->Get(0)->weekday() == w::Weekday::monday);
+  CHECK(b->schedule()->Get(0)->at()->str() == "07:30");
+  CHECK(b->schedule()->Get(0)->carers() == 2);
+  CHECK(b->schedule()->Get(1)->weekday() == w::Weekday::sunday);
+  CHECK(b->end_date()->str() == engine::format_date(kMonday + 100));
+  REQUIRE(b->weekly_minutes());
+  CHECK(b->weekly_minutes()->carer() == 120);
+  CHECK(b->weekly_minutes()->person() == 75);
+  CHECK(b->quantity() == 75);
+  REQUIRE(b->funding()->size() == 2);
+  CHECK(b->funding()->Get(1)->funder() == w::Funder::nhs);
+  CHECK(b->funding()->Get(1)->percent() == 40);
+  CHECK(posted.of("P-A").at(0).json.find("\"weekday\": \"monday\"") != std::string::npos);
+}
+
+TEST_CASE("ExplainOffer and per-requirement confirmations decode the same from JSON and FlatBuffers and bad ones are refused",
+          "[wire][explanation]") {
+  const std::string explain =
+      R"({"message_type":"ExplainOffer","message":{"request_id":"x-1","location":"A","package":7,"explanation":"living wage"}})";
+  const auto c = both_ways<engine::ExplainOffer>(explain);
+  CHECK(c.provider == kProvider);
+  CHECK(c.location == "A");
+  CHECK(c.package == 7);
+  CHECK(c.explanation == "living wage");
+
+  const std::string place =
+      R"({"message_type":"PlaceOffer","message":{"request_id":"r-1","location":"A","package":7,"price":2900,)"
+      R"("start_date":"2026-11-25","confirmed_must_meet":["hoist trained","female carers"]}})";
+  const auto p = both_ways<engine::PlaceOffer>(place);
+  CHECK(p.confirmed_must_meet == std::vector<std::string>{"hoist trained", "female carers"});
+  CHECK_FALSE(p.must_meet_confirmed);
+
+  // Refused: no request id, a wrong type, an unknown field, a control character in a requirement.
+  CHECK(code_of(decode_json(R"({"message_type":"ExplainOffer","message":{"location":"A","package":7,"explanation":"x"}})")) ==
+        "request_id_missing");
+  CHECK(code_of(decode_json(R"({"message_type":"ExplainOffer","message":{"request_id":"x","location":"A","package":7,"explanation":5}})")) ==
+        "malformed_frame");
+  CHECK(code_of(decode_json(R"({"message_type":"ExplainOffer","message":{"request_id":"x","location":"A","package":7,"reason":"x"}})")) ==
+        "malformed_frame");
+  CHECK(code_of(decode_json(R"({"message_type":"PlaceOffer","message":{"request_id":"r","location":"A","package":7,"price":2900,)"
+                            R"("start_date":"2026-11-25","confirmed_must_meet":"hoist trained"}})")) == "malformed_frame");
+  const ClientRequest control = decode_json(
+      R"({"message_type":"PlaceOffer","message":{"request_id":"r-9","location":"A","package":7,"price":2900,)"
+      R"("start_date":"2026-11-25","confirmed_must_meet":["hoisttrained"]}})");
+  CHECK(code_of(control) == "malformed_frame");
 }

@@ -178,11 +178,13 @@ void upgrade(const From& from, To& to) {
     to.resize(from.size());
     for (std::size_t i = 0; i < from.size(); ++i) upgrade(from[i], to[i]);
   } else {
-    static_assert(boost::pfr::tuple_size_v<To> == boost::pfr::tuple_size_v<From>,
+    // Fields appended to the engine's struct since v0 (PackageSpec's schedule, end date and
+    // funding; Package's records) keep their defaults, which mean what a v0 record meant.
+    static_assert(boost::pfr::tuple_size_v<To> >= boost::pfr::tuple_size_v<From>,
                   "engine struct changed: map the frozen v0 archive layout onto it by hand");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (upgrade(boost::pfr::get<I>(from), eng::walked_field<I>(to)), ...);
-    }(std::make_index_sequence<boost::pfr::tuple_size_v<To>>{});
+    }(std::make_index_sequence<boost::pfr::tuple_size_v<From>>{});
   }
 }
 

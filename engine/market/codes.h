@@ -69,6 +69,20 @@ namespace carebroker::engine {
   X(reason_required)                                                                               \
   /* identity and idempotency (appended: REST Idempotency-Key) */                                  \
   X(invalid_idempotency_key)                                                                       \
+  /* home-care orders (appended): schedule, end date, funding, must-meet one by one */            \
+  X(schedule_invalid_call)                                                                         \
+  X(schedule_call_length)                                                                          \
+  X(schedule_call_past_midnight)                                                                   \
+  X(schedule_calls_overlap)                                                                        \
+  X(end_date_before_start)                                                                         \
+  X(unknown_funder)                                                                                \
+  X(funding_share_not_100)                                                                         \
+  X(funder_mismatch)                                                                               \
+  X(unknown_must_meet)                                                                             \
+  /* abnormally low offers explained, and after unsourced (appended) */                           \
+  X(explanation_required)                                                                          \
+  X(package_not_unsourced)                                                                         \
+  X(spot_purchase_already_recorded)                                                                \
   /* contract actions (appended) */                                                                \
   X(unknown_contract_action)                                                                       \
   X(contract_action_closed)                                                                        \

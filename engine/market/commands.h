@@ -97,6 +97,8 @@ struct AwardToPersonsChoice {
 };
 
 // ---- offers and awards (providers; idempotent by request id per provider) ----
+/// `must_meet_confirmed` confirms every must-meet requirement at once (the form before
+/// requirements were confirmed one by one); `confirmed_must_meet` names each one confirmed.
 struct PlaceOffer {
   std::string provider, location, request_id;
   PackageId package = 0;
@@ -104,6 +106,7 @@ struct PlaceOffer {
   Date start_date = 0;
   bool must_meet_confirmed = false;
   std::string notes;
+  std::vector<std::string> confirmed_must_meet;
 };
 struct AmendOffer {
   std::string provider, location, request_id;
@@ -112,11 +115,25 @@ struct AmendOffer {
   Date start_date = 0;
   bool must_meet_confirmed = false;
   std::string notes;
+  std::vector<std::string> confirmed_must_meet;
 };
 struct WithdrawOffer { std::string provider, location, request_id; PackageId package = 0; };
 struct AcceptAward { std::string provider, location, request_id; PackageId package = 0; };
 struct DeclineAward { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
 struct HandBackPackage { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
+
+/// A provider explains its abnormally low offer (idempotent by request id, as its other commands).
+struct ExplainOffer { std::string provider, location, request_id; PackageId package = 0; std::string explanation; };
+/// An officer records the spot purchase that followed an unsourced package: from a registered
+/// location (`location`; its provider is recorded, and it is off the framework unless admitted
+/// to the package's DPS and lot), or from a provider not registered here (`provider` names it;
+/// `location`, its CQC location ID, is optional). `rate` is per unit of the lot.
+struct RecordSpotPurchase {
+  PackageId package = 0;
+  std::string provider, location;
+  Pence rate = 0;
+  std::string reason, officer;
+};
 
 // ---- contract actions (contract_actions.h): the council's, per provider and DPS ----
 /// Issue an action under `provider`'s contract for `dps`; `escalates` (0 = none) names an
@@ -146,8 +163,8 @@ using Command =
                  RefuseApplication, SuspendMembership, ReinstateMembership, ExitDps,
                  UpdateQualityInputs, PostPackage, HoldPackage, ReleasePackage, CancelPackage,
                  CloseForDirectPayment, DecideAbnormallyLow, AwardToPersonsChoice, PlaceOffer,
-                 AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage, IssueContractAction,
-                 UpdateContractAction>;
+                 AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage,
+                 ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

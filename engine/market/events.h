@@ -238,6 +238,22 @@ struct CommandKeyRecorded {
   bool operator==(const CommandKeyRecorded&) const = default;
 };
 
+/// A location explained its abnormally low offer (asked for on its stream when the offer was
+/// flagged); the officer reads the latest before deciding. engine/market/package_records.h.
+struct OfferExplained {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  std::string explanation;
+  UtcMillis at = 0;
+  bool operator==(const OfferExplained&) const = default;
+};
+/// An officer recorded the spot purchase that followed an unsourced package.
+struct SpotPurchaseRecorded {
+  PackageId package = 0;
+  SpotPurchase purchase;
+  bool operator==(const SpotPurchaseRecorded&) const = default;
+};
 /// A contract action issued (contract_actions.h): it becomes action number
 /// provider.contract_actions.size() + 1; the action it escalates (if any) becomes escalated. A
 /// termination comes with a ProviderStatusChanged that ends the contract under the DPS.
@@ -268,7 +284,7 @@ using Event =
                  PackageCancelled, PackageClosedForDirectPayment, OfferPlaced, OfferWithdrawn,
                  WindowClosed, ShortlistFormed, AwardHeld, AbnormallyLowDecided, AwardOffered,
                  AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded,
-                 ContractActionIssued, ContractActionUpdated>;
+                 OfferExplained, SpotPurchaseRecorded, ContractActionIssued, ContractActionUpdated>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

@@ -140,7 +140,8 @@ std::string_view command_name(const Command& c) {
       "reinstate_membership", "exit_dps", "update_quality_inputs", "post_package", "hold_package",
       "release_package", "cancel_package", "close_for_direct_payment", "decide_abnormally_low",
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
-      "decline_award", "hand_back_package", "issue_contract_action", "update_contract_action"};
+      "decline_award", "hand_back_package", "explain_offer", "record_spot_purchase", "issue_contract_action",
+      "update_contract_action"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -154,7 +155,8 @@ std::string_view event_name(const Event& e) {
       "package_closed_for_direct_payment", "offer_placed", "offer_withdrawn", "window_closed",
       "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
       "award_accepted", "award_declined", "package_handed_back", "package_retired",
-      "command_key_recorded", "contract_action_issued", "contract_action_updated"};
+      "command_key_recorded", "offer_explained", "spot_purchase_recorded", "contract_action_issued",
+      "contract_action_updated"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -205,6 +205,8 @@ class Market {
   Reply handle(const AcceptAward&, Emitter&);
   Reply handle(const DeclineAward&, Emitter&);
   Reply handle(const HandBackPackage&, Emitter&);
+  Reply handle(const ExplainOffer&, Emitter&);        // market_explanations.cpp
+  Reply handle(const RecordSpotPurchase&, Emitter&);  // market_spot_purchases.cpp
   Reply handle(const IssueContractAction&, Emitter&);
   Reply handle(const UpdateContractAction&, Emitter&);
   void apply_contract_action(const ContractActionIssued&);
@@ -231,11 +233,11 @@ class Market {
                           std::optional<LocationIndex> location_at, const std::string& request_id, PackageId, std::uint64_t payload_hash,
                           ProviderRequest&, Reply& replayed) const;
   Status offer_terms(const Package&, LocationIndex, Pence price, Date start, bool must_meet,
-                     const std::string& notes) const;
+                     const std::vector<std::string>& confirmed_must_meet, const std::string& notes) const;
   Reply place_or_amend(const std::string& provider, const std::string& location,
                        std::optional<LocationIndex> location_at, const std::string& request_id, PackageId, Pence, Date, bool,
-                       const std::string& notes, bool amendment, std::uint64_t payload_hash,
-                       Emitter&);
+                       const std::vector<std::string>& confirmed_must_meet, const std::string& notes, bool amendment,
+                       std::uint64_t payload_hash, Emitter&);
 
   // Life-cycle steps (market_packages.cpp); each emits events.
   void open_step(const Package&, int step, Emitter&);
@@ -260,6 +262,11 @@ class Market {
   void expire_command_keys();
   static std::string request_key(std::string_view provider, std::string_view request_id);
   void mark_closed(Package&, PackageStatus, UtcMillis at);
+  void apply_explained(const OfferExplained&);            // market_explanations.cpp
+  /// An explanation is of the offer as it was: dropped when the offer is placed again or
+  /// amended, and when a new step of the route starts over (market_explanations.cpp).
+  static void forget_explanations(Package&, std::optional<LocationIndex> of = std::nullopt);
+  void apply_spot_purchase(const SpotPurchaseRecorded&);  // market_spot_purchases.cpp
   void retire_closed(Emitter&);
   void rebuild_derived();
   /// Snapshot helpers (market_retention.cpp): provider_by_id_ from providers_ (always true, to

@@ -214,6 +214,7 @@ void Market::apply(const Event& event) {
               p.ever_invited = std::move(merged);
             }
             p.offers.clear();
+            forget_explanations(p);
             p.shortlist.clear();
             p.has_award = false;
             p.persons_choice = false;
@@ -273,6 +274,7 @@ void Market::apply(const Event& event) {
             o->withdrawn = false;
             ++o->version;
             o->abnormally_low = e.abnormally_low ? AbnormallyLow::pending : AbnormallyLow::not_flagged;
+            forget_explanations(p, e.location);
             remember_request(e.request, e.package, e.location);
           },
           [&](const OfferWithdrawn& e) {
@@ -360,6 +362,8 @@ void Market::apply(const Event& event) {
             people_[e.package - 1] = {};
           },
           [&](const CommandKeyRecorded& e) { remember_command_key(e); },
+          [&](const OfferExplained& e) { apply_explained(e); },
+          [&](const SpotPurchaseRecorded& e) { apply_spot_purchase(e); },
           [&](const ContractActionIssued& e) { apply_contract_action(e); },
           [&](const ContractActionUpdated& e) { apply_contract_action(e); },
       },

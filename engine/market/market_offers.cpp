@@ -7,6 +7,7 @@
 #include "engine/market/digest.h"
 #include "engine/market/market.h"
 #include "engine/market/market_emitter.h"
+#include "engine/market/must_meet.h"
 
 namespace carebroker::engine {
 namespace {
@@ -59,21 +60,30 @@ std::array<std::uint64_t, Market::kProviderCommandKinds> Market::payload_prefixe
 /// look alike or different). The hash is journaled, so its value is fixed: a command from one of
 /// the provider's own locations (`loc` is c.location's index) starts from that location's cached
 /// prefix and hashes only the fields after provider and location — the same value, with about a
-/// third fewer bytes to hash; any other command is hashed in full.
+/// third fewer bytes to hash; any other command is hashed in full. A field appended to a command
+/// since (an offer's confirmed_must_meet) is not hashed while it is empty, so a command that does
+/// not use it hashes as it did before it existed: a retry across the upgrade is still a retry.
 template <typename C>
 std::uint64_t Market::payload_hash(const C& c, std::optional<LocationIndex> loc) const {
   // The prefix covers the first two fields, which must be these two.
   assert(&boost::pfr::get<0>(c) == &c.provider && &boost::pfr::get<1>(c) == &c.location);
-  if (!loc || locations_[*loc].provider_id != c.provider) {
+  const auto add_fields_from = [&c](Digest& d, std::size_t first) {
+    boost::pfr::for_each_field(c, [&](const auto& field, auto index) {
+      if (decltype(index)::value < first) return;
+      if constexpr (requires { c.confirmed_must_meet; })
+        if (static_cast<const void*>(&field) == &c.confirmed_must_meet && c.confirmed_must_meet.empty()) return;
+      d.add(field);
+    });
+  };
+  // Provider commands added after the cached kinds (ExplainOffer) are hashed in full.
+  if (provider_command_kind<C> >= kProviderCommandKinds || !loc || locations_[*loc].provider_id != c.provider) {
     Digest d;
     d.u64(variant_index<C, Command>::value);
-    d.add(c);
+    add_fields_from(d, 0);  // as d.add(c), field by field
     return d.value();
   }
-  Digest d(payload_prefix_[*loc][provider_command_kind<C>]);
-  boost::pfr::for_each_field(c, [&](const auto& field, auto index) {
-    if constexpr (decltype(index)::value >= 2) d.add(field);
-  });
+  Digest d(payload_prefix_[*loc][std::min(provider_command_kind<C>, kProviderCommandKinds - 1)]);
+  add_fields_from(d, 2);
   return d.value();
 }
 
@@ -102,8 +112,8 @@ Status Market::provider_request(const std::string& provider, const std::string& 
   return {};
 }
 
-Status Market::offer_terms(const Package& p, LocationIndex loc, Pence price, Date start,
-                           bool must_meet, const std::string& notes) const {
+Status Market::offer_terms(const Package& p, LocationIndex loc, Pence price, Date start, bool must_meet,
+                           const std::vector<std::string>& confirmed_must_meet, const std::string& notes) const {
   if (price <= 0)
     return reject(Code::price_not_positive,
                   "price " + std::to_string(price) + " is not a positive number of pence");
@@ -117,9 +127,7 @@ Status Market::offer_terms(const Package& p, LocationIndex loc, Pence price, Dat
     return reject(Code::price_above_package_ceiling,
                   format_pence(price) + " is above this package's ceiling " +
                       format_pence(p.spec->price_ceiling));
-  if (!p.spec->must_meet.empty() && !must_meet)
-    return reject(Code::must_meet_not_confirmed,
-                  "confirm the package's must-meet requirements to offer");
+  if (Status s = check_must_meet(p.spec->must_meet, must_meet, confirmed_must_meet); !s.ok()) return s;
   const Date earliest = std::max(p.spec->start_date, today_);
   if (start < earliest || start > p.latest_start)
     return reject(Code::start_date_infeasible,
@@ -132,8 +140,8 @@ Status Market::offer_terms(const Package& p, LocationIndex loc, Pence price, Dat
 
 Reply Market::place_or_amend(const std::string& provider, const std::string& location,
                              std::optional<LocationIndex> location_at, const std::string& request_id, PackageId package, Pence price,
-                             Date start, bool must_meet, const std::string& notes, bool amendment,
-                             std::uint64_t hash, Emitter& e) {
+                             Date start, bool must_meet, const std::vector<std::string>& confirmed_must_meet,
+                             const std::string& notes, bool amendment, std::uint64_t hash, Emitter& e) {
   ProviderRequest r;
   Reply replayed;
   if (Status s = provider_request(provider, location, location_at, request_id, package, hash, r, replayed); !s.ok())
@@ -173,7 +181,9 @@ Reply Market::place_or_amend(const std::string& provider, const std::string& loc
   if (!amendment && live)
     return {reject(Code::offer_exists, location + " already has an offer on this package: amend it")};
   if (amendment && !live) return {reject(Code::no_offer, location + " has no offer to amend")};
-  if (Status s = offer_terms(p, r.location, price, start, must_meet, notes); !s.ok()) return {s};
+  if (Status s = offer_terms(p, r.location, price, start, must_meet, confirmed_must_meet, notes); !s.ok()) return {s};
+  // Every requirement is confirmed now (one by one or all at once): the offer records that.
+  must_meet = must_meet || !confirmed_must_meet.empty();
   if (p.status == PackageStatus::best_and_final && price > existing->price)
     return {reject(Code::best_and_final_must_improve,
                    "a best-and-final offer may not raise the price above " +
@@ -200,13 +210,13 @@ Reply Market::place_or_amend(const std::string& provider, const std::string& loc
 Reply Market::handle(const PlaceOffer& c, Emitter& e) {
   const auto loc = find_location(c.location);
   return place_or_amend(c.provider, c.location, loc, c.request_id, c.package, c.price, c.start_date,
-                        c.must_meet_confirmed, c.notes, false, payload_hash(c, loc), e);
+                        c.must_meet_confirmed, c.confirmed_must_meet, c.notes, false, payload_hash(c, loc), e);
 }
 
 Reply Market::handle(const AmendOffer& c, Emitter& e) {
   const auto loc = find_location(c.location);
   return place_or_amend(c.provider, c.location, loc, c.request_id, c.package, c.price, c.start_date,
-                        c.must_meet_confirmed, c.notes, true, payload_hash(c, loc), e);
+                        c.must_meet_confirmed, c.confirmed_must_meet, c.notes, true, payload_hash(c, loc), e);
 }
 
 Reply Market::handle(const WithdrawOffer& c, Emitter& e) {
@@ -284,5 +294,8 @@ Reply Market::handle(const HandBackPackage& c, Emitter& e) {
   open_step(p, 0, e);
   return {Status{}, c.package};
 }
+
+// ExplainOffer's handler (market_explanations.cpp) hashes its payload here.
+template std::uint64_t Market::payload_hash(const ExplainOffer&, std::optional<LocationIndex>) const;
 
 }  // namespace carebroker::engine

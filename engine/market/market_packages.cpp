@@ -3,6 +3,7 @@
 // the officer's abnormally-low decisions and awards to the person's own choice.
 #include <algorithm>
 
+#include "engine/market/home_care_order.h"
 #include "engine/market/market.h"
 #include "engine/market/market_emitter.h"
 
@@ -22,12 +23,14 @@ bool bad_list(const std::vector<std::string>& items) {
 }  // namespace
 
 Reply Market::handle(const PostPackage& c, Emitter& e) {
-  const PackageSpec& s = c.spec;
+  PackageSpec spec = c.spec;  // with what its schedule derives filled in (check_order_terms)
+  const PackageSpec& s = spec;
   const int dps = find_dps(s.dps);
   if (dps < 0) return {reject(Code::unknown_dps, "no DPS " + s.dps)};
   const DpsConfig& config = dps_[dps];
   const int lot = config.lot_index(s.lot);
   if (lot < 0) return {reject(Code::unknown_lot, "no lot " + s.lot + " in " + s.dps)};
+  if (Status terms = check_order_terms(spec, config.lots[lot].unit); !terms.ok()) return {terms};
   if (s.categories.empty()) return {reject(Code::unknown_category, "a package needs at least one category")};
   CategoryMask categories = 0;
   for (const auto& cat : s.categories) {

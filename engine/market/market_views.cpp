@@ -2,6 +2,7 @@
 // officer may see of a package.
 #include <algorithm>
 
+#include "engine/market/home_care_order.h"
 #include "engine/market/market.h"
 
 namespace carebroker::engine {
@@ -99,6 +100,11 @@ BroadcastView Market::broadcast_view(const Package& p) const {
   v.price_ceiling = p.spec->price_ceiling;
   v.tier = p.route_tiers.empty() ? "all" : config.tiers[p.route_tiers[std::min<std::size_t>(p.step, p.route_tiers.size() - 1)]];
   v.closes_at = p.closes_at;
+  v.schedule = p.spec->schedule;
+  v.end_date = p.spec->end_date;
+  v.carer_minutes = v.unit == Unit::hours ? weekly_carer_minutes(*p.spec) : 0;
+  v.person_minutes = v.unit == Unit::hours ? weekly_person_minutes(*p.spec) : 0;
+  v.funding = p.spec->funding.empty() ? std::vector<FundingShare>{{p.spec->funder, 100}} : p.spec->funding;
   return v;
 }
 

@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "engine/market/boxed.h"
+#include "engine/market/funding.h"
+#include "engine/market/package_records.h"
 #include "engine/market/reflect.h"
 #include "engine/market/shared.h"
 #include "engine/market/types.h"
+#include "engine/market/visit_schedule.h"
 
 namespace carebroker::engine {
 
@@ -52,6 +55,12 @@ struct PackageSpec {
   Pence price_ceiling = 0;  ///< 0 = the lot's rate band only
   UtcMillis window = 0;     ///< 0 = the DPS default for the urgency
   std::string officer;
+  /// The calls of the week (engine/market/home_care_order.h); empty = posted with the visits
+  /// summary (or no pattern), as before schedules existed.
+  std::vector<VisitCall> schedule;
+  Date end_date = 0;  ///< the last day of care; 0 = open-ended
+  /// Who pays, in shares totalling 100%; empty = 100% `funder` (the form before shares).
+  std::vector<FundingShare> funding;
   bool operator==(const PackageSpec&) const = default;
 };
 
@@ -149,6 +158,8 @@ struct Package {
   int hand_backs = 0;
   UtcMillis closed_at = 0;
   bool retired = false;  ///< closed long ago: in the store's archive, no longer in memory
+  /// Explanations of abnormally low offers and the spot purchase after unsourced (usually none).
+  Boxed<PackageRecords> records;
   bool operator==(const Package&) const = default;
 
   const Offer* offer_of(LocationIndex loc) const {

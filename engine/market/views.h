@@ -33,6 +33,11 @@ struct BroadcastView {
   Pence price_ceiling = 0;
   std::string tier;
   UtcMillis closes_at = 0;
+  std::vector<VisitCall> schedule;  ///< empty = posted as the visits summary
+  Date end_date = 0;
+  std::int64_t carer_minutes = 0;   ///< paid minutes a week (hours lots; 0 otherwise)
+  std::int64_t person_minutes = 0;  ///< the person's minutes of care a week (hours lots; 0 otherwise)
+  std::vector<FundingShare> funding;  ///< always at least one share (100% `funder` for older posts)
   bool operator==(const BroadcastView&) const = default;
 };
 

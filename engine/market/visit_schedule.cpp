@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
 namespace carebroker::engine {
 namespace {
@@ -30,14 +29,10 @@ std::optional<int> parse_weekday(std::string_view text) {
 }
 
 std::string format_minute_of_day(int minute) {
+  if (minute < 0 || minute >= kMinutesPerDay) return "?";
   const int h = minute / 60, m = minute % 60;
-  std::string out;
-  out += static_cast<char>('0' + h / 10);
-  out += static_cast<char>('0' + h % 10);
-  out += ':';
-  out += static_cast<char>('0' + m / 10);
-  out += static_cast<char>('0' + m % 10);
-  return minute >= 0 && minute < kMinutesPerDay ? out : std::string("?");
+  return {static_cast<char>('0' + h / 10), static_cast<char>('0' + h % 10), ':', static_cast<char>('0' + m / 10),
+          static_cast<char>('0' + m % 10)};
 }
 
 std::optional<int> parse_minute_of_day(std::string_view text) {
@@ -70,17 +65,18 @@ bool any_double_handed(const std::vector<VisitCall>& calls) {
 
 Status check_schedule(std::vector<VisitCall>& calls) {
   if (calls.size() > kMaxCallsPerWeek)
-    return reject(Code::schedule_invalid_call, "a schedule has at most " + std::to_string(kMaxCallsPerWeek) +
-                                                   " calls a week (12 a day)");
+    return reject(Code::schedule_invalid_call,
+                  "a schedule has at most " + std::to_string(kMaxCallsPerWeek) + " calls a week (12 a day)");
   for (const VisitCall& c : calls) {
     if (c.weekday < 0 || c.weekday > 6)
-      return reject(Code::schedule_invalid_call, "weekday " + std::to_string(c.weekday) + " is not 0 (Monday)..6 (Sunday)");
+      return reject(Code::schedule_invalid_call,
+                    "weekday " + std::to_string(c.weekday) + " is not 0 (Monday)..6 (Sunday)");
     if (c.start_minute < 0 || c.start_minute >= kMinutesPerDay)
-      return reject(Code::schedule_invalid_call, "a call on " + std::string(weekday_name(c.weekday)) +
-                                                     " starts outside 00:00..23:59");
+      return reject(Code::schedule_invalid_call,
+                    "a call on " + std::string(weekday_name(c.weekday)) + " starts outside 00:00..23:59");
     if (c.carers < 1 || c.carers > kMaxCarersPerCall)
-      return reject(Code::schedule_invalid_call, "the call " + call_text(c) + " needs 1 or 2 carers, not " +
-                                                     std::to_string(c.carers));
+      return reject(Code::schedule_invalid_call,
+                    "the call " + call_text(c) + " needs 1 or 2 carers, not " + std::to_string(c.carers));
     if (c.minutes <= 0)
       return reject(Code::schedule_call_length, "the call on " + std::string(weekday_name(c.weekday)) + " at " +
                                                     format_minute_of_day(c.start_minute) + " has a length of " +

@@ -167,6 +167,24 @@ class Projector::Batch {
 
   void on(const engine::PackageHandedBack& e) { closed(e.location, e.package, "handed back"); }
 
+  /// An offer placed or amended under the abnormally-low threshold: its location is asked to
+  /// explain (each time, as the price it is asked about may have changed).
+  void on(const engine::OfferPlaced& e) {
+    if (!e.abnormally_low) return;
+    const engine::Package* p = live(e.package);
+    if (!p) return;
+    const engine::DpsConfig& config = market().dps(p->dps);
+    send(e.location, make_explanation_requested(location_id(e.location), e.package, e.price,
+                                                config.lots[p->lot].fair_cost, config.ranking.abnormally_low_pct));
+  }
+
+  /// The officer's decision, without the officer's own words.
+  void on(const engine::AbnormallyLowDecided& e) {
+    send(e.location, make_abnormally_low_decision(location_id(e.location), e.package, e.accepted,
+                                                  e.accepted ? "explanation accepted: your offer stays in the ranking"
+                                                             : "explanation rejected: your offer leaves the ranking"));
+  }
+
   template <typename E>
   void on(const E&) {}  // nothing to tell anyone
 

@@ -14,7 +14,9 @@
 //                     → PackageUpdate closed to the invited (once per location and batch)
 //   PackageHeld / PackageReleased → PackageUpdate closed_for_bidding / open (or best_and_final)
 //   PackageHandedBack → PackageUpdate closed to the location that handed it back
-//   everything else (offers, membership, quality, configuration, clock) → nothing
+//   OfferPlaced flagged abnormally low → ExplanationRequested to that location (answer: ExplainOffer)
+//   AbnormallyLowDecided → AbnormallyLowDecision to that location (accepted or rejected, no notes)
+//   everything else (other offers, explanations, spot purchases, membership, quality, configuration, clock) → nothing
 // and, for staff (officers, compliance, admins) on the staff stream (kStaffStream): one
 // PackageChanged per package that any event of the batch touched (offers included), with its
 // status, the batch's event names for it and its live offer count — no prices, no people.

@@ -12,6 +12,7 @@
 
 #include "engine/market/calendar.h"
 #include "engine/market/codes.h"
+#include "engine/market/visit_schedule.h"
 #include "gateway/protocol/reply_batcher.h"
 #include "gateway/protocol/strict_json.h"
 #include "gateway/text_checks.h"
@@ -178,6 +179,13 @@ ClientRequest offer_command(const T* m, const std::string& provider) {
   c.start_date = *date;
   c.must_meet_confirmed = m->must_meet_confirmed();
   c.notes = str(m->notes());
+  if (const auto* confirmed = m->confirmed_must_meet()) {
+    for (const fb::String* item : *confirmed) {
+      if (!strings_ok({item})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+      if (auto e = texts_ok({{"confirmed_must_meet", item, TextForm::line}})) return *e;
+      c.confirmed_must_meet.push_back(item->str());
+    }
+  }
   return engine::Command{std::move(c)};
 }
 
@@ -202,6 +210,14 @@ ClientRequest reasoned_command(const T* m, const std::string& provider) {
   if (auto e = texts_ok({{"reason", m->reason(), TextForm::free}})) return *e;
   ClientRequest r = package_command<Command>(m, provider);
   if (auto* c = std::get_if<engine::Command>(&r)) std::get<Command>(*c).reason = str(m->reason());
+  return r;
+}
+
+ClientRequest explain_command(const w::ExplainOffer* m, const std::string& provider) {
+  if (!strings_ok({m->explanation()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (auto e = texts_ok({{"explanation", m->explanation(), TextForm::free}})) return *e;
+  ClientRequest r = package_command<engine::ExplainOffer>(m, provider);
+  if (auto* c = std::get_if<engine::Command>(&r)) std::get<engine::ExplainOffer>(*c).explanation = str(m->explanation());
   return r;
 }
 
@@ -244,6 +260,9 @@ ClientRequest decode_verified(const std::uint8_t* bytes, std::size_t size, const
       break;
     case w::ClientMessage::Ping:
       if (const auto* m = frame->message_as_Ping()) return PingRequest{m->nonce()};
+      break;
+    case w::ClientMessage::ExplainOffer:
+      if (const auto* m = frame->message_as_ExplainOffer()) return explain_command(m, provider);
       break;
     case w::ClientMessage::NONE:
       return refuse(codes::malformed_frame, "the frame carries no message (message_type and message are required)");
@@ -295,6 +314,28 @@ fb::Offset<w::PackageBroadcast> broadcast_table(fb::FlatBufferBuilder& b, const 
              latest = text(b, date_text(v.latest_start)), tier = text(b, v.tier);
   const auto categories = texts(b, v.categories), needs = texts(b, v.needs), outcomes = texts(b, v.outcomes),
              must_meet = texts(b, v.must_meet);
+  // The fields appended for home-care orders are written only when they hold something, so a
+  // view without them encodes to the bytes it always did (tests/addressed_broadcast_test.cpp).
+  fb::Offset<fb::Vector<fb::Offset<w::Call>>> calls;
+  if (!v.schedule.empty()) {
+    std::vector<fb::Offset<w::Call>> call_list;
+    call_list.reserve(v.schedule.size());
+    for (const auto& c : v.schedule) {
+      const auto at = text(b, engine::format_minute_of_day(c.start_minute));
+      call_list.push_back(w::CreateCall(b, static_cast<w::Weekday>(c.weekday), at, c.minutes, c.carers));
+    }
+    calls = b.CreateVector(call_list);
+  }
+  fb::Offset<fb::Vector<fb::Offset<w::FundingShare>>> funding;
+  if (!v.funding.empty()) {
+    std::vector<fb::Offset<w::FundingShare>> share_list;
+    for (const auto& f : v.funding)
+      share_list.push_back(w::CreateFundingShare(b, static_cast<w::Funder>(f.funder), f.percent));
+    funding = b.CreateVector(share_list);
+  }
+  const fb::Offset<w::WeeklyMinutes> weekly =
+      v.carer_minutes == 0 ? fb::Offset<w::WeeklyMinutes>() : w::CreateWeeklyMinutes(b, v.carer_minutes, v.person_minutes);
+  const fb::Offset<fb::String> end_date = v.end_date == 0 ? fb::Offset<fb::String>() : text(b, date_text(v.end_date));
   w::PackageBroadcastBuilder t(b);
   t.add_location(loc);
   t.add_package(v.package);
@@ -319,6 +360,10 @@ fb::Offset<w::PackageBroadcast> broadcast_table(fb::FlatBufferBuilder& b, const 
   t.add_price_ceiling(v.price_ceiling);
   t.add_tier(tier);
   t.add_closes_at(v.closes_at);
+  if (!calls.IsNull()) t.add_schedule(calls);
+  if (!end_date.IsNull()) t.add_end_date(end_date);
+  if (!weekly.IsNull()) t.add_weekly_minutes(weekly);
+  if (!funding.IsNull()) t.add_funding(funding);
   return t.Finish();
 }
 
@@ -333,6 +378,7 @@ fb::Offset<w::PackageUpdate> update_table(fb::FlatBufferBuilder& b, const Standi
 static_assert(static_cast<int>(w::Unit::sessions) == static_cast<int>(engine::Unit::sessions));
 static_assert(static_cast<int>(w::Urgency::planned) == static_cast<int>(engine::Urgency::planned));
 static_assert(static_cast<int>(w::Funder::self_funder) == static_cast<int>(engine::Funder::self_funder));
+static_assert(static_cast<int>(w::Weekday::sunday) == 6 && static_cast<int>(w::Weekday::MAX) == 6);
 static_assert(static_cast<int>(w::Standing::closed) == static_cast<int>(engine::ProviderStanding::closed));
 static_assert(static_cast<int>(w::Standing::awarded_elsewhere) ==
               static_cast<int>(engine::ProviderStanding::awarded_elsewhere));
@@ -516,6 +562,21 @@ Outbound make_award_offered(const std::string& location, engine::PackageId packa
   return finish(w::ServerMessage::AwardOffered, b, w::CreateAwardOffered(b, l, package, expires_at));
 }
 
+Outbound make_explanation_requested(const std::string& location, engine::PackageId package, engine::Pence price,
+                                    engine::Pence fair_cost, int threshold_pct) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto l = text(b, location);
+  return finish(w::ServerMessage::ExplanationRequested, b,
+                w::CreateExplanationRequested(b, l, package, price, fair_cost, threshold_pct));
+}
+
+Outbound make_abnormally_low_decision(const std::string& location, engine::PackageId package, bool accepted,
+                                      std::string_view detail) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto l = text(b, location), d = text(b, detail);
+  return finish(w::ServerMessage::AbnormallyLowDecision, b, w::CreateAbnormallyLowDecision(b, l, package, accepted, d));
+}
+
 Outbound make_person_details(const std::string& location, engine::PackageId package,
                              const engine::PersonDetails& person) {
   fb::FlatBufferBuilder b(kInitialBuilderBytes);
@@ -546,6 +607,7 @@ std::size_t estimated_bytes(const LocatedBroadcast& p) {
                   v.tier.size();
   for (const auto* list : {&v.categories, &v.needs, &v.outcomes, &v.must_meet})
     for (const auto& s : *list) n += s.size() + 8;
+  n += 32 * v.schedule.size() + 16 * v.funding.size();
   return n;
 }
 }  // namespace

@@ -186,6 +186,12 @@ Outbound make_shared_broadcast(const engine::BroadcastView& view);
 Outbound make_update(const StandingUpdate& update);
 Outbound make_award_offered(const std::string& location, engine::PackageId package, engine::UtcMillis expires_at);
 /// Only ever for the location that accepted the award (projector.h decides).
+/// The location's offer is flagged abnormally low: it is asked to explain (ExplainOffer).
+Outbound make_explanation_requested(const std::string& location, engine::PackageId package, engine::Pence price,
+                                    engine::Pence fair_cost, int threshold_pct);
+/// The officer's decision on the location's abnormally low offer.
+Outbound make_abnormally_low_decision(const std::string& location, engine::PackageId package, bool accepted,
+                                      std::string_view detail);
 Outbound make_person_details(const std::string& location, engine::PackageId package,
                              const engine::PersonDetails& person);
 /// A snapshot page holds at most this many packages, and about this many bytes of them (a

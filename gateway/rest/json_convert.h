@@ -62,6 +62,23 @@ json::object location_row_json(const engine::Market&, engine::LocationIndex, int
 /// explanation and provisional flag) and RAG with reasons.
 json::object location_detail_json(const engine::Market&, engine::LocationIndex);
 
+// ---- a package's home-care order terms (json_home_care_order.cpp) ----
+
+/// "schedule" (calls per weekday), "end_date", "funder" (422 unknown_funder for a name that is
+/// none) and "funding" shares; with shares and no "funder", the funder is their summary.
+void read_order_terms(ObjectReader&, engine::PackageSpec&, JsonStatus&);
+/// {"monday": [{"at": "07:30", "minutes": 45, "carers": 2}], …}: only days with calls.
+json::object schedule_json(const std::vector<engine::VisitCall>&);
+/// The package's schedule (null without one), end_date, funding shares (100% `funder` when
+/// posted without shares) and weekly_hours {carer, person} (null outside an hours lot).
+void put_order_terms(json::object&, const engine::Market&, const engine::Package&);
+/// An offer's weekly_value at `price`, its must-meet confirmations and the location's
+/// explanation of an abnormally low offer (provider_explanation, or null).
+void put_offer_order_terms(json::object&, const engine::Market&, const engine::Package&, engine::LocationIndex,
+                           engine::Pence price);
+/// The spot purchase recorded after the package went unsourced, or null.
+json::value spot_purchase_json(const engine::Market&, const engine::Package&);
+
 /// Compact JSON text, with numbers as people write them ("66.5", not Boost's "6.65E1").
 std::string to_text(const json::value&);
 

@@ -347,7 +347,6 @@ JsonStatus category_from_json(const json::value& v, engine::Category& c) {
 // ---- packages ----
 
 JsonStatus package_from_json(const json::value& v, engine::PackageSpec& s, engine::PersonDetails& person) {
-  using engine::Funder;
   using engine::Urgency;
   JsonStatus status;
   ObjectReader r(v, "", status);
@@ -358,7 +357,8 @@ JsonStatus package_from_json(const json::value& v, engine::PackageSpec& s, engin
   r.texts("categories", s.categories, Need::required, 64);
   r.text("zone", s.zone, Need::optional);
   r.text("postcode_district", s.postcode_district, Need::optional, 16);
-  r.integer("quantity", s.quantity, Need::required, 0, kMaxMillis);
+  // With a schedule the quantity may be left out: the schedule's minutes a week.
+  r.integer("quantity", s.quantity, r.has("schedule") ? Need::optional : Need::required, 0, kMaxMillis);
   if (const json::value* visits = r.object("visits", Need::optional)) {
     ObjectReader vr(*visits, "visits.", status);
     vr.integer("visits_per_day", s.visits.visits_per_day, Need::required, 0, 1000);
@@ -372,7 +372,7 @@ JsonStatus package_from_json(const json::value& v, engine::PackageSpec& s, engin
   r.texts("outcomes", s.outcomes, Need::optional);
   r.texts("must_meet", s.must_meet, Need::optional);
   r.choice("urgency", s.urgency, Need::optional, {Urgency::urgent, Urgency::standard, Urgency::planned});
-  r.choice("funder", s.funder, Need::optional, {Funder::council, Funder::nhs, Funder::joint, Funder::self_funder});
+  read_order_terms(r, s, status);  // schedule, end_date, funder, funding
   r.pence("price_ceiling", s.price_ceiling, Need::optional);
   r.integer("window", s.window, Need::optional, 0, kMaxMillis);
   if (const json::value* p = r.object("person", Need::required)) {

@@ -100,6 +100,7 @@ json::object offer_json(const Market& m, const Package& p, const RankedOffer& r)
   o["score"] = r.score;
   o["quality"] = quality_json(r.offer.quality, true);
   o["explanation"] = r.explanation;
+  put_offer_order_terms(o, m, p, r.offer.location, r.offer.price);
   return o;
 }
 
@@ -334,6 +335,8 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   o["must_meet"] = strings(p.spec->must_meet);
   o["price_ceiling"] = p.spec->price_ceiling;
   o["window"] = p.spec->window;
+  put_order_terms(o, m, p);
+  o["spot_purchase"] = spot_purchase_json(m, p);
   put_time(o, "opened_at", p.opened_at);
   o["hold_remaining"] = p.status == PackageStatus::on_hold ? json::value(p.hold_remaining) : json::value(nullptr);
   put_time(o, "closed_at", p.closed_at);

@@ -102,6 +102,8 @@ void post_cancel(RestContext&);
 void post_direct_payment(RestContext&);
 void post_abnormally_low_decision(RestContext&);
 void post_persons_choice(RestContext&);
+void post_spot_purchase(RestContext&);   // spot_purchase_routes.cpp
+void list_spot_purchases(RestContext&);  // spot_purchase_routes.cpp
 
 void post_contract_action(RestContext&);
 void post_contract_action_update(RestContext&);

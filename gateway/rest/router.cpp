@@ -374,6 +374,8 @@ const std::vector<RouteInfo>& rest_routes() {
       {"POST", "/api/v1/packages/{id}/direct-payment", {officer}, "Close a package for a direct payment", {}, post_direct_payment, kKeyed},
       {"POST", "/api/v1/packages/{id}/abnormally-low-decisions", {officer}, "Accept or reject an abnormally low offer's explanation", {}, post_abnormally_low_decision, kKeyed},
       {"POST", "/api/v1/packages/{id}/persons-choice", {officer}, "Award to the person's own choice of location", {}, post_persons_choice, kKeyed},
+      {"POST", "/api/v1/packages/{id}/spot-purchase", {officer}, "Record the spot purchase that followed an unsourced package (provider, rate, reason)", {}, post_spot_purchase, kKeyed},
+      {"GET", "/api/v1/spot-purchases", {officer, compliance}, "List the spot purchases recorded after unsourced packages (still in memory)", {"dps", "off_framework", "page", "page_size"}, list_spot_purchases},
       {"POST", "/api/v1/admin/backups", {admin}, "Back the store up online into a named directory under the backup directory", {}, post_backup},
   };
   return routes;

@@ -112,3 +112,19 @@ export function rerender(container: HTMLElement, render: () => void): void {
   }
   if (focused) document.getElementById(focused)?.focus();
 }
+
+/// One call of a package's week, as the broadcast carries it.
+export interface Call { weekday: string; at: string; minutes: number; carers: number }
+
+/// A week of calls in words, day by day: "Monday 07:30 45 min (2 carers), 12:30 30 min; Sunday 09:00 60 min".
+export function callsText(calls: Call[]): string {
+  const days: string[] = [];
+  let day = '';
+  for (const c of calls) {
+    const call = `${c.at} ${c.minutes} min${c.carers > 1 ? ` (${c.carers} carers)` : ''}`;
+    if (c.weekday === day) days[days.length - 1] += `, ${call}`;
+    else days.push(`${words(c.weekday)} ${call}`);
+    day = c.weekday;
+  }
+  return days.join('; ');
+}

@@ -2,7 +2,7 @@
 // categories and zones), the packages live, one package's ranked offers with their explanations
 // and decisions, the packages that need action, and the exclusions grouped by rule.
 import { api, ApiError, Me } from './api';
-import { clear, field, Field, h, rerender, select, when, words } from './dom';
+import { Call, callsText, clear, field, Field, h, rerender, select, when, words } from './dom';
 import { Frame, Screen } from './live';
 
 interface Dps {
@@ -43,6 +43,10 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
     const start = field('Start date *', h('input', { type: 'date' }), 'The first day care is needed.');
     const urgency = field('Urgency', select([['standard', 'Standard (2 working days)'], ['urgent', 'Urgent (4 hours)'], ['planned', 'Planned (5 working days)']]));
     const window = field('Window in minutes', h('input', { type: 'number', min: '0.1', step: 'any', inputmode: 'decimal' }), 'Optional: how long bidding stays open, instead of the urgency\'s window (0.5 = 30 seconds).');
+    const calls = field('Calls of the week', h('input', { type: 'text', autocomplete: 'off' }),
+      'Optional, instead of hours a week: day, time, minutes, and ×2 for two carers, separated by commas, e.g. mon 07:30 45x2, mon 12:30 30, sun 09:00 60.');
+    const funding = field('Funding shares', h('input', { type: 'text', autocomplete: 'off' }),
+      'Optional: who pays, in percent totalling 100, e.g. council 60, nhs 40 (self_funder for the person). Blank: the council pays all.');
     const mustMeet = field('Must-meet requirements', h('input', { type: 'text' }), 'Optional, separated by commas, e.g. female carers.');
     const needs = field('Needs', h('input', { type: 'text' }), 'Optional, separated by commas, e.g. personal care, medication prompts.');
     const personName = field('Person\'s name *', h('input', { type: 'text', autocomplete: 'off' }), 'Shown only to the provider who accepts the award.');
@@ -52,7 +56,7 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
     const result = h('p', { role: 'status', class: 'result' });
     const fields: Record<string, Field<HTMLElement>> = {
       dps, lot, zone, postcode_district: district, quantity: hours, start_date: start, urgency, window,
-      must_meet: mustMeet, needs, 'person.name': personName, 'person.address': address, 'person.postcode': postcode,
+      must_meet: mustMeet, needs, schedule: calls, funding, 'person.name': personName, 'person.address': address, 'person.postcode': postcode,
       'person.case_reference': caseRef,
     };
     const fillDps = () => {
@@ -74,7 +78,7 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     (start.input as HTMLInputElement).value = tomorrow;
     const form = h('form', { novalidate: true }, dps.wrap, lot.wrap, zone.wrap, categories, catMsg, district.wrap, hours.wrap,
-      start.wrap, urgency.wrap, window.wrap, needs.wrap, mustMeet.wrap,
+      calls.wrap, funding.wrap, start.wrap, urgency.wrap, window.wrap, needs.wrap, mustMeet.wrap,
       h('fieldset', {}, h('legend', {}, 'The person (private)'), personName.wrap, address.wrap, postcode.wrap, caseRef.wrap),
       h('button', { type: 'submit', class: 'primary' }, 'Post the package'), result);
     form.addEventListener('submit', async (e) => {
@@ -89,7 +93,12 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
       const fail = (f: Field<HTMLElement>, text: string) => { f.setError(text); bad ??= f.input; };
       if (cats.length === 0) { catMsg.textContent = 'Choose at least one category of care.'; bad ??= categories.querySelector('input'); }
       const hoursValue = Number(v(hours));
-      if (!v(hours)) fail(hours, 'Enter the hours of care a week, for example 14.');
+      const schedule = parseCalls(v(calls));
+      if (typeof schedule === 'string') fail(calls, schedule);
+      const shares = parseShares(v(funding));
+      if (typeof shares === 'string') fail(funding, shares);
+      if (!v(hours) && v(calls)) { /* the calls give the hours */ }
+      else if (!v(hours)) fail(hours, 'Enter the hours of care a week, for example 14.');
       else if (!(hoursValue > 0) || hoursValue > 168) fail(hours, 'Hours a week must be more than 0 and at most 168.');
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v(start))) fail(start, 'Enter the start date as a day, month and year.');
       if (v(window) && !(Number(v(window)) >= 0.1 && Number(v(window)) <= 43_200)) fail(window, 'The window is a number of minutes from 0.1 (6 seconds) to 43200 (30 days).');
@@ -101,6 +110,11 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
         start_date: v(start), urgency: v(urgency), needs: list(needs), must_meet: list(mustMeet),
         person: { name: v(personName), address: v(address), postcode: v(postcode), case_reference: v(caseRef) },
       };
+      if (schedule && typeof schedule === 'object') {
+        body.schedule = schedule;
+        delete body.quantity;  // the calls give the person's minutes a week
+      }
+      if (Array.isArray(shares) && shares.length) body.funding = shares;
       if (v(district)) body.postcode_district = v(district).toUpperCase();
       if (v(window)) body.window = Math.round(Number(v(window)) * 60_000);
       try {
@@ -172,7 +186,12 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
       h('dl', { class: 'facts' },
         ...fact('DPS / lot', `${p.dps} / ${p.lot}`), ...fact('Zone', `${p.zone} ${p.postcode_district}`),
         ...fact('Categories', p.categories.map(words).join(', ')), ...fact('Tier', p.tier),
-        ...fact('Hours a week', String(p.quantity / 60)), ...fact('Start', p.start_date),
+        ...fact('Hours a week', p.weekly_hours
+          ? `${p.weekly_hours.carer.hours} carer hours (${p.weekly_hours.person.hours} for the person)`
+          : String(p.quantity / 60)),
+        ...fact('Calls', p.schedule ? callsText(scheduleCalls(p.schedule)) : '—'),
+        ...fact('Start', p.end_date ? `${p.start_date} to ${p.end_date}` : p.start_date),
+        ...fact('Funding', p.funding.map((f: any) => `${words(f.funder)} ${f.percent}%`).join(', ')),
         ...fact('Closes', when(p.closes_at)), ...fact('Invited', String(p.invited_count)),
         ...fact('Award', p.award ? `${p.award.name} (${p.award.location}): ${words(p.award.state)}` : '—')));
     const offers = [...p.ranking.offers].sort((a: any, b: any) => (a.rank || 1e9) - (b.rank || 1e9));
@@ -186,16 +205,24 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
       const item = h('li', { class: 'offer', 'data-location': o.location },
         h('div', { class: 'offer-head' },
           h('strong', {}, o.rank ? `#${o.rank}` : '—'), ' ', `${o.name} (${o.location})`, ' · ',
-          h('span', { class: 'price' }, o.price_display), ' · ', `quality ${o.quality.score}${o.quality.provisional ? ' (provisional)' : ''}`,
+          h('span', { class: 'price' }, o.price_display), ` (${o.weekly_value_display} a week)`, ' · ', `quality ${o.quality.score}${o.quality.provisional ? ' (provisional)' : ''}`,
           ' · ', `score ${typeof o.score === 'number' ? o.score.toFixed(3) : '—'}`),
         flags.length ? h('p', { class: 'flags' }, flags.join('; ')) : null,
         h('details', { class: 'explanation', id: `explain-${p.package}-${o.location}` }, h('summary', {}, 'Explanation'),
           h('p', {}, o.explanation), h('p', {}, `Quality: ${o.quality.explanation}`),
-          h('p', {}, `Start ${o.start_date}; must-meet confirmed: ${o.must_meet_confirmed ? 'yes' : 'no'}; notes: ${o.notes || '—'}`)));
+          h('p', {}, `Start ${o.start_date}; must-meet confirmed: ${o.must_meet_confirmed ? o.must_meet_confirmations.join(', ') || 'yes' : 'no'}; notes: ${o.notes || '—'}`),
+          o.provider_explanation ? h('p', { class: 'provider-explanation' }, `The provider's explanation of its price (${when(o.provider_explanation.at)}): ${o.provider_explanation.text}`) : null));
       if (p.award?.state === 'awaiting_abnormally_low_decision' && p.award.location === o.location) item.append(lowDecision(p.package, o.location));
       list.append(item);
     }
     detailArea.append(list);
+    if (p.spot_purchase) {
+      const sp = p.spot_purchase;
+      detailArea.append(h('h3', {}, 'Spot purchase after unsourced'), h('dl', { class: 'facts' },
+        ...fact('Provider', `${sp.provider}${sp.location ? ` (${sp.location})` : ''}${sp.off_framework ? ' — off the framework' : ''}`),
+        ...fact('Rate', `${sp.rate_display} (${sp.weekly_value_display} a week)`), ...fact('Reason', sp.reason),
+        ...fact('Recorded', `${when(sp.recorded_at)} by ${sp.officer}`)));
+    }
     if (!['placed', 'cancelled', 'direct_payment'].includes(p.status) && offers.length) detailArea.append(personsChoice(p, offers));
     const rules = Object.entries(p.exclusions_by_rule as Record<string, number>).sort((a, b) => b[1] - a[1]);
     detailArea.append(h('h3', {}, 'Who was not invited, by rule'),
@@ -266,6 +293,40 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
       scheduleRefresh();
     },
   };
+}
+
+const DAYS: Record<string, string> = { mon: 'monday', tue: 'tuesday', wed: 'wednesday', thu: 'thursday', fri: 'friday', sat: 'saturday', sun: 'sunday' };
+
+/// "mon 07:30 45x2, sun 09:00 60" → the REST schedule ({monday: [{at, minutes, carers}]}); null when
+/// blank; a message for the officer when a call cannot be read (the server checks overlaps and
+/// calls past midnight, and names them).
+function parseCalls(text: string): Record<string, { at: string; minutes: number; carers: number }[]> | null | string {
+  if (!text) return null;
+  const out: Record<string, { at: string; minutes: number; carers: number }[]> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(\d{1,2}):(\d{2})\s+(\d+)\s*(?:[x×]\s*([12]))?$/i.exec(part);
+    if (!m) return `Cannot read the call "${part}": write it as a day, a time, the minutes and ×2 for two carers, e.g. mon 07:30 45x2.`;
+    const day = DAYS[m[1].toLowerCase()];
+    (out[day] ??= []).push({ at: `${m[2].padStart(2, '0')}:${m[3]}`, minutes: Number(m[4]), carers: m[5] ? Number(m[5]) : 1 });
+  }
+  return out;
+}
+
+/// "council 60, nhs 40" → [{funder, percent}]; [] when blank; a message when a share cannot be read.
+function parseShares(text: string): { funder: string; percent: number }[] | string {
+  if (!text) return [];
+  const out: { funder: string; percent: number }[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z_]+)\s+(\d{1,3})\s*%?$/i.exec(part);
+    if (!m) return `Cannot read the share "${part}": write it as a funder and a percentage, e.g. council 60.`;
+    out.push({ funder: m[1].toLowerCase(), percent: Number(m[2]) });
+  }
+  return out;
+}
+
+/// The package view's schedule ({monday: [{at, minutes, carers}], …}) as a list of calls.
+function scheduleCalls(schedule: Record<string, { at: string; minutes: number; carers: number }[]>): Call[] {
+  return Object.entries(schedule).flatMap(([weekday, calls]) => calls.map((c) => ({ weekday, ...c })));
 }
 
 function fact(term: string, value: string): HTMLElement[] {

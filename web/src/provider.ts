@@ -1,8 +1,9 @@
 // The provider's screens: the packages its locations are invited to, live and anonymised; its
 // own offers (place, amend, withdraw) and their standing; award offers to accept or decline
-// with the deadline counting down; the person's details once accepted; its quality and RAG.
+// with the deadline counting down; the person's details once accepted; its quality and RAG; an
+// offer flagged abnormally low asks for an explanation, and the officer's decision is shown.
 import { api, Me } from './api';
-import { clear, countdown, field, h, money, rerender, when, words } from './dom';
+import { callsText, clear, countdown, field, h, money, rerender, when, words } from './dom';
 import { Frame, LiveFeed, Screen } from './live';
 
 interface Entry {
@@ -18,6 +19,9 @@ interface Entry {
   awardExpires: number;
   person: any | null;
   message: string;
+  /// The offer is flagged abnormally low: the explanation asked for (ExplanationRequested), then
+  /// the officer's decision (AbnormallyLowDecision).
+  explanation: { price: number; fairCost: number; thresholdPct: number; sent: boolean; decision: string } | null;
 }
 
 export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Screen {
@@ -34,7 +38,7 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     const k = keyOf(location, pkg);
     let e = entries.get(k);
     if (!e) {
-      e = { location, package: pkg, broadcast: null, standing: 'open', closes_at: 0, reason: '', rank: 0, score: 0, offered: null, awardExpires: 0, person: null, message: '' };
+      e = { location, package: pkg, broadcast: null, standing: 'open', closes_at: 0, reason: '', rank: 0, score: 0, offered: null, awardExpires: 0, person: null, message: '', explanation: null };
       entries.set(k, e);
     }
     return e;
@@ -63,12 +67,15 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
       h('dl', { class: 'facts' },
         ...fact('For location', e.location), ...fact('Categories', b.categories.map(words).join(', ')),
         ...fact('Hours a week', String(Number(b.quantity) / 60)),
-        ...fact('Visits', b.visits_per_day ? `${b.visits_per_day} a day × ${b.minutes_per_visit} min, ${b.days_per_week} days a week` : '—'),
+        ...fact('Visits', b.schedule?.length ? callsText(b.schedule)
+          : b.visits_per_day ? `${b.visits_per_day} a day × ${b.minutes_per_visit} min, ${b.days_per_week} days a week` : '—'),
+        ...(b.weekly_minutes ? fact('Carer hours a week', String(Number(b.weekly_minutes.carer) / 60)) : []),
         ...fact('Start', `${b.start_date} (latest ${b.latest_start})`), ...fact('Needs', (b.needs ?? []).join(', ') || '—'),
         ...fact('Must meet', (b.must_meet ?? []).join(', ') || '—'), ...fact('Urgency', b.urgency),
         ...fact('Closes', e.standing === 'open' || e.standing === 'best_and_final' ? when(e.closes_at || b.closes_at) : '—')));
     if (e.offered) el.append(h('p', { class: 'own-offer' }, `Your offer: ${money(e.offered.price)} an hour, start ${e.offered.start_date}`));
     if (e.standing === 'open' || e.standing === 'best_and_final') el.append(offerForm(e, b));
+    if (e.explanation) el.append(explanationBox(e));
     if (e.standing === 'award_offered') el.append(awardBox(e));
     if (e.person) el.append(h('div', { class: 'person' }, h('h4', {}, 'The person'),
       h('dl', { class: 'facts' }, ...fact('Name', e.person.name), ...fact('Address', e.person.address), ...fact('Postcode', e.person.postcode), ...fact('Case reference', e.person.case_reference))));
@@ -80,8 +87,14 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     const base = `o-${e.package}-${e.location}`;
     const price = field('Price an hour (£) *', h('input', { id: `${base}-price`, type: 'text', inputmode: 'decimal', autocomplete: 'off', value: e.offered ? (e.offered.price / 100).toFixed(2) : '' }), 'In pounds and pence, e.g. 24.50.');
     const start = field('Start date *', h('input', { id: `${base}-start`, type: 'date', value: e.offered?.start_date ?? b.start_date, min: b.start_date, max: b.latest_start }), `Between ${b.start_date} and ${b.latest_start}.`);
-    const confirm = h('input', { id: `${base}-mm`, type: 'checkbox' });
-    const mm = (b.must_meet ?? []).length ? h('div', { class: 'check' }, confirm, h('label', { for: `${base}-mm` }, `We meet every must-meet requirement: ${(b.must_meet ?? []).join(', ')}`)) : null;
+    // One checkbox per must-meet requirement: the offer confirms each by name (confirmed_must_meet).
+    const requirements: string[] = b.must_meet ?? [];
+    const confirms = requirements.map((_, i) => h('input', { id: `${base}-mm-${i}`, type: 'checkbox' }) as HTMLInputElement);
+    const mmError = h('p', { class: 'field-error', id: `${base}-mm-error`, 'aria-live': 'polite' });
+    const mm = requirements.length
+      ? h('fieldset', { class: 'must-meet' }, h('legend', {}, 'Must-meet requirements: confirm each one *'),
+          ...requirements.map((r, i) => h('div', { class: 'check' }, confirms[i], h('label', { for: `${base}-mm-${i}` }, `We meet: ${r}`))), mmError)
+      : null;
     const notes = field('Notes', h('input', { id: `${base}-notes`, type: 'text' }));
     const form = h('form', { class: 'offer-form', novalidate: true, 'aria-label': `Your offer for package ${e.package}` }, price.wrap, start.wrap, mm, notes.wrap,
       h('button', { type: 'submit', class: 'primary' }, e.offered ? 'Amend the offer' : 'Place the offer'),
@@ -100,13 +113,44 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
         start.setError(`Choose a start date between ${b.start_date} and ${b.latest_start}.`);
         return start.input.focus();
       }
+      mmError.textContent = '';
+      if (confirms.some((c) => !c.checked)) {
+        mmError.textContent = 'Confirm every must-meet requirement: an offer cannot be made without them.';
+        return confirms.find((c) => !c.checked)!.focus();
+      }
       const pence = Math.round(Number(text) * 100);
       const kind = e.offered ? 'AmendOffer' : 'PlaceOffer';
       const rid = requestId();
       pending.set(rid, { key: keyOf(e.location, e.package), kind, price: pence, start_date: date });
       const sent = feed.send(kind, { request_id: rid, location: e.location, package: e.package, price: pence, start_date: date,
-        must_meet_confirmed: (confirm as HTMLInputElement).checked || !mm, notes: (notes.input as HTMLInputElement).value });
+        confirmed_must_meet: requirements, notes: (notes.input as HTMLInputElement).value });
       e.message = sent ? 'Sending…' : 'Not connected: wait for the connection and try again.';
+      render();
+    });
+    return form;
+  }
+
+  function explanationBox(e: Entry): HTMLElement {
+    const x = e.explanation!;
+    if (x.decision) return h('p', { class: 'decision', role: 'status' }, `Abnormally low: ${x.decision}`);
+    const text = field('Why your price is sustainable *', h('textarea', { id: `x-${e.package}-${e.location}`, rows: 3, maxlength: 2000 }),
+      'For example how your carers are paid at least the National Living Wage. The officer reads it before deciding.');
+    const form = h('form', { class: 'explanation-form', novalidate: true, 'aria-label': `Explain your offer for package ${e.package}` },
+      h('p', {}, h('strong', {}, 'Your offer is flagged abnormally low: '),
+        `${money(x.price)} is under ${x.thresholdPct}% of the fair cost of care (${money(x.fairCost)}).`),
+      text.wrap, h('button', { type: 'submit' }, x.sent ? 'Explain again' : 'Send the explanation'));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      text.setError('');
+      const words_ = (text.input as HTMLTextAreaElement).value.trim();
+      if (!words_) {
+        text.setError('Write the explanation first.');
+        return text.input.focus();
+      }
+      const rid = requestId();
+      pending.set(rid, { key: keyOf(e.location, e.package), kind: 'ExplainOffer' });
+      e.message = feed.send('ExplainOffer', { request_id: rid, location: e.location, package: e.package, explanation: words_ })
+        ? 'Sending…' : 'Not connected: wait for the connection and try again.';
       render();
     });
     return form;
@@ -186,6 +230,9 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     } else if (p.kind === 'WithdrawOffer') {
       e.offered = null;
       e.message = 'Offer withdrawn.';
+    } else if (p.kind === 'ExplainOffer') {
+      if (e.explanation) e.explanation.sent = true;
+      e.message = 'Explanation sent: the officer will decide.';
     } else e.message = p.kind === 'AcceptAward' ? 'Award accepted.' : 'Award declined.';
   }
 
@@ -225,6 +272,15 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
         case 'PersonDetails':
           entry(m.location, Number(m.package)).person = m;
           break;
+        case 'ExplanationRequested':
+          entry(m.location, Number(m.package)).explanation = {
+            price: Number(m.price), fairCost: Number(m.fair_cost), thresholdPct: Number(m.threshold_pct), sent: false, decision: '' };
+          break;
+        case 'AbnormallyLowDecision': {
+          const e = entry(m.location, Number(m.package));
+          e.explanation = { price: 0, fairCost: 0, thresholdPct: 0, sent: true, ...e.explanation, decision: m.detail || (m.accepted ? 'accepted' : 'rejected') };
+          break;
+        }
         case 'Ack':
           answered(m, true);
           break;

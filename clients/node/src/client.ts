@@ -3,12 +3,14 @@
 //
 //   - connect to ws(s)://host/ws and authenticate with Hello{token} (optionally resuming a stream
 //     with resume_after + stream_epoch);
-//   - place, amend and withdraw offers and accept or decline awards, each with a request id (an
+//   - place, amend and withdraw offers (confirming each must-meet requirement by name), explain an
+//     offer flagged abnormally low, and accept or decline awards, each with a request id (an
 //     idempotency key: retrying the same request with the same id returns the original answer,
 //     marked replayed);
 //   - receive the server's frames — replies (Welcome, Ack, Error, Pong: seq 0) and the
 //     numbered notifications of your stream (PackageBroadcast, PackageUpdate, AwardOffered,
-//     PersonDetails, Snapshot) — in either encoding, as the same plain objects.
+//     PersonDetails, Snapshot, ExplanationRequested, AbnormallyLowDecision) — in either encoding,
+//     as the same plain objects.
 //
 // Encodings: 'json' sends text frames {"message_type":…,"message":{…}} and receives
 // {"seq":N,"frame":{…}}; 'binary' sends FlatBuffers ClientFrame buffers (file identifier "CBW1")
@@ -28,6 +30,7 @@ import {
   ClientFrame,
   ClientMessage,
   DeclineAward,
+  ExplainOffer,
   Funder,
   HandBack,
   Hello,
@@ -40,6 +43,7 @@ import {
   Standing,
   Unit,
   Urgency,
+  Weekday,
   WithdrawOffer,
   Welcome as WelcomeTable,
   Ack as AckTable,
@@ -50,6 +54,8 @@ import {
   Pong as PongTable,
   Replies as RepliesTable,
   PackageChanged as PackageChangedTable,
+  ExplanationRequested as ExplanationRequestedTable,
+  AbnormallyLowDecision as AbnormallyLowDecisionTable,
 } from '../generated/wire_generated';
 
 export type Encoding = 'json' | 'binary';
@@ -98,7 +104,10 @@ export interface OfferTerms {
   price: number;
   /// YYYY-MM-DD
   startDate: string;
+  /// Confirms every must-meet requirement at once (the form before confirmedMustMeet).
   mustMeetConfirmed?: boolean;
+  /// Each must-meet requirement confirmed, by its text as broadcast (must_meet).
+  confirmedMustMeet?: string[];
   notes?: string;
   /// An idempotency key (1..64 characters); generated when absent. Reuse it to retry.
   requestId?: string;
@@ -160,6 +169,18 @@ function broadcastObject(b: PackageBroadcast): Record<string, any> {
     price_ceiling: num(b.priceCeiling()),
     tier: b.tier() ?? '',
     closes_at: num(b.closesAt()),
+    schedule: Array.from({ length: b.scheduleLength() }, (_, i) => {
+      const c = b.schedule(i)!;
+      return { weekday: Weekday[c.weekday()], at: c.at() ?? '', minutes: c.minutes(), carers: c.carers() };
+    }),
+    end_date: b.endDate() ?? '',
+    weekly_minutes: b.weeklyMinutes()
+      ? { carer: num(b.weeklyMinutes()!.carer()), person: num(b.weeklyMinutes()!.person()) }
+      : null,
+    funding: Array.from({ length: b.fundingLength() }, (_, i) => {
+      const f = b.funding(i)!;
+      return { funder: Funder[f.funder()], percent: f.percent() };
+    }),
   };
 }
 
@@ -267,6 +288,23 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
       message = { package: num(m.package_()), status: m.status() ?? '', what: m.what() ?? '', offers: m.offers() };
       break;
     }
+    case ServerMessageType.ExplanationRequested: {
+      // Your offer is flagged abnormally low: answer with explainOffer().
+      const m: ExplanationRequestedTable = frame.message(new ExplanationRequestedTable());
+      message = {
+        location: m.location() ?? '',
+        package: num(m.package_()),
+        price: num(m.price()),
+        fair_cost: num(m.fairCost()),
+        threshold_pct: m.thresholdPct(),
+      };
+      break;
+    }
+    case ServerMessageType.AbnormallyLowDecision: {
+      const m: AbnormallyLowDecisionTable = frame.message(new AbnormallyLowDecisionTable());
+      message = { location: m.location() ?? '', package: num(m.package_()), accepted: m.accepted(), detail: m.detail() ?? '' };
+      break;
+    }
     default:
       // A message type newer than this client: report it by number, with no fields.
       return { seq, type: `unknown(${type})`, message: {} };
@@ -312,8 +350,13 @@ export function encodeClientMessage(type: ClientMessageName, m: Record<string, a
     case 'PlaceOffer':
     case 'AmendOffer': {
       const rid = s(m.request_id), loc = s(m.location), start = s(m.start_date), notes = s(m.notes);
+      const items = (Array.isArray(m.confirmed_must_meet) ? m.confirmed_must_meet : []).map(s);
+      const confirmed = type === 'PlaceOffer'
+        ? PlaceOffer.createConfirmedMustMeetVector(b, items)
+        : AmendOffer.createConfirmedMustMeetVector(b, items);
       const create = type === 'PlaceOffer' ? PlaceOffer.createPlaceOffer : AmendOffer.createAmendOffer;
-      const offset = create(b, rid, loc, big(m.package), big(m.price), start, Boolean(m.must_meet_confirmed), notes);
+      const offset = create(b, rid, loc, big(m.package), big(m.price), start, Boolean(m.must_meet_confirmed), notes,
+                            confirmed);
       return finish(b, ClientMessage[type], offset);
     }
     case 'WithdrawOffer':
@@ -330,6 +373,10 @@ export function encodeClientMessage(type: ClientMessageName, m: Record<string, a
     }
     case 'Ping':
       return finish(b, ClientMessage.Ping, Ping.createPing(b, big(m.nonce)));
+    case 'ExplainOffer': {
+      const rid = s(m.request_id), loc = s(m.location), text = s(m.explanation);
+      return finish(b, ClientMessage.ExplainOffer, ExplainOffer.createExplainOffer(b, rid, loc, big(m.package), text));
+    }
     default:
       throw new Error(`cannot encode ${type}`);
   }
@@ -442,6 +489,15 @@ export class CarebrokerClient {
   handBack(r: PackageRef & { reason: string }): Promise<Ack> {
     return this.request('HandBack', r.requestId, { location: r.location, package: r.package, reason: r.reason });
   }
+  /// Explains an offer flagged abnormally low (after an ExplanationRequested); the officer decides
+  /// and you receive an AbnormallyLowDecision.
+  explainOffer(r: PackageRef & { explanation: string }): Promise<Ack> {
+    return this.request('ExplainOffer', r.requestId, {
+      location: r.location,
+      package: r.package,
+      explanation: r.explanation,
+    });
+  }
 
   async ping(timeoutMs = this.options.timeoutMs): Promise<void> {
     const nonce = this.nextNonce++;
@@ -464,6 +520,7 @@ export class CarebrokerClient {
       start_date: o.startDate,
       must_meet_confirmed: o.mustMeetConfirmed ?? false,
       notes: o.notes ?? '',
+      ...(o.confirmedMustMeet ? { confirmed_must_meet: o.confirmedMustMeet } : {}),
     });
   }
 

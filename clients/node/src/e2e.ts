@@ -1,8 +1,9 @@
 // End-to-end check of a running carebroker server, as a vendor would run it against a test
 // market: an officer posts a package over REST; the provider's FlatBuffers (binary) WebSocket
 // receives its broadcast; the provider places an offer and gets its Ack, then retries the same
-// request and gets the same answer marked replayed. Exit 0 on success; non-zero with a message
-// on any failure.
+// request and gets the same answer marked replayed; then it amends the offer under the
+// abnormally-low threshold, is asked to explain (ExplanationRequested) and explains it. Exit 0 on
+// success; non-zero with a message on any failure.
 //
 // Environment:
 //   CAREBROKER_URL             http://host:port of the server (the WebSocket is ws://host:port/ws)
@@ -92,6 +93,20 @@ async function main(): Promise<void> {
   const again = await client.placeOffer(offer);
   console.log(`retry: ${JSON.stringify(again)}`);
   check(again.request_id === requestId && again.replayed === true, 'a retry with the same request id is replayed');
+
+  // Amended far under the fair cost of care, the offer is flagged: the server asks us to explain.
+  const low = Math.max(1800, Math.floor(price * 0.5));
+  await client.amendOffer({ ...offer, requestId: `${requestId}-low`, price: low });
+  const asked = await client.waitFor(
+    (m) => m.type === 'ExplanationRequested' && m.message.package === packageId, TIMEOUT_MS);
+  console.log(`asked to explain #${asked.seq}: ${JSON.stringify(asked.message)}`);
+  check(asked.seq > 0 && asked.message.price === low && asked.message.location === b.location,
+        'the explanation request names our own offer');
+  const explained = await client.explainOffer({
+    requestId: `${requestId}-why`, location: b.location, package: packageId,
+    explanation: 'our carers are paid the real living wage; this round is short',
+  });
+  check(explained.package === packageId && explained.replayed === false, 'the explanation is acknowledged');
 
   await client.ping();
   client.close();
