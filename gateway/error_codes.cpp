@@ -66,6 +66,14 @@ int http_status(engine::Code code) {
     case Code::best_and_final_must_improve:
     case Code::notes_too_long:
     case Code::reason_required: return 422;
+    // Live placements.
+    case Code::no_placement:
+    case Code::placement_ended:
+    case Code::placement_handed_back:
+    case Code::variation_pending:
+    case Code::no_variation_pending: return 409;
+    case Code::invalid_end_reason:
+    case Code::invalid_variation: return 422;
   }
   return 500;
 }

@@ -68,7 +68,15 @@ namespace carebroker::engine {
   X(decision_already_made)                                                                         \
   X(reason_required)                                                                               \
   /* identity and idempotency (appended: REST Idempotency-Key) */                                  \
-  X(invalid_idempotency_key)
+  X(invalid_idempotency_key)                                                                        \
+  /* live placements (appended) */                                                                 \
+  X(no_placement)                                                                                  \
+  X(placement_ended)                                                                               \
+  X(placement_handed_back)                                                                         \
+  X(invalid_end_reason)                                                                            \
+  X(invalid_variation)                                                                             \
+  X(variation_pending)                                                                             \
+  X(no_variation_pending)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

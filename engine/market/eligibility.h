@@ -41,6 +41,7 @@ enum class ExclusionRule : std::uint8_t {
   red,
   amber,
   joined_after_broadcast,  ///< eligible now, but not when this tier was broadcast
+  at_capacity,  ///< placed hours reach the declared capacity, and the DPS excludes such locations
 };
 /// The rule's stable name (in the API and reports): "not_applied", …, "amber".
 std::string_view to_string(ExclusionRule);
@@ -49,7 +50,8 @@ inline constexpr ExclusionRule kExclusionRules[] = {
     ExclusionRule::not_applied, ExclusionRule::not_admitted, ExclusionRule::lot,
     ExclusionRule::categories,  ExclusionRule::zone,         ExclusionRule::tier,
     ExclusionRule::suspended,   ExclusionRule::contract_terminated, ExclusionRule::embargo,
-    ExclusionRule::red,         ExclusionRule::amber,        ExclusionRule::joined_after_broadcast};
+    ExclusionRule::red,         ExclusionRule::amber,        ExclusionRule::joined_after_broadcast,
+    ExclusionRule::at_capacity};
 
 struct Exclusion {
   LocationIndex location = 0;

@@ -106,7 +106,7 @@ MarketDigests Market::digests() const {
   // One pass over the state; the request table's part is the only difference between the two.
   Digest d;
   d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  d.add(packages_).add(people_);
+  d.add(packages_).add(people_).add(placements_).add(replaces_);
   Digest without = d;
   without.add(command_keys_);
   if (!keeps_request_ids_) return {0, without.value()};
@@ -138,7 +138,8 @@ std::string_view command_name(const Command& c) {
       "reinstate_membership", "exit_dps", "update_quality_inputs", "post_package", "hold_package",
       "release_package", "cancel_package", "close_for_direct_payment", "decide_abnormally_low",
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
-      "decline_award", "hand_back_package"};
+      "decline_award", "hand_back_package", "set_planned_end", "end_placement",
+      "propose_variation", "accept_variation", "send_variation_to_market"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -152,7 +153,8 @@ std::string_view event_name(const Event& e) {
       "package_closed_for_direct_payment", "offer_placed", "offer_withdrawn", "window_closed",
       "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
       "award_accepted", "award_declined", "package_handed_back", "package_retired",
-      "command_key_recorded"};
+      "command_key_recorded", "placement_handed_back", "placement_end_scheduled",
+      "placement_ended", "variation_proposed", "variation_accepted", "variation_sent_to_market"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }
@@ -190,13 +192,15 @@ std::string_view to_string(PackageStatus s) {
     case PackageStatus::unsourced: return "unsourced";
     case PackageStatus::cancelled: return "cancelled";
     case PackageStatus::direct_payment: return "direct_payment";
+    case PackageStatus::ended: return "ended";
   }
   return "unknown";
 }
 
 bool is_closed(PackageStatus s) {
-  return s == PackageStatus::placed || s == PackageStatus::unsourced ||
-         s == PackageStatus::cancelled || s == PackageStatus::direct_payment;
+  // A placed package is live (its placement runs until it ends): not closed.
+  return s == PackageStatus::unsourced || s == PackageStatus::cancelled ||
+         s == PackageStatus::direct_payment || s == PackageStatus::ended;
 }
 
 std::string_view to_string(AbnormallyLow a) {

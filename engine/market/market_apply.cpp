@@ -320,7 +320,12 @@ void Market::apply(const Event& event) {
             set_deadline(p, e.expires_at);
           },
           [&](const AwardAccepted& e) {
-            mark_closed(package_mut(e.package), PackageStatus::placed, e.at);
+            // A live state, not a closed one: the placement runs until an event ends it.
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::placed;
+            p.closed_at = e.at;  // closed for bidding; retention counts from its placement's end
+            clear_deadline(p);
+            open_placement(p, e.location, e.at);
             remember_request(e.request, e.package, e.location);
           },
           [&](const AwardDeclined& e) {
@@ -339,6 +344,12 @@ void Market::apply(const Event& event) {
             p.has_award = false;
             p.closed_at = 0;
             ++p.hand_backs;
+            // The old immediate hand-back (journals before live placements): the placement
+            // goes with it, and the same package is procured again.
+            if (auto it = placements_.find(p.id); it != placements_.end()) {
+              add_load(it->second, -1);
+              placements_.erase(it);
+            }
             remember_request(e.request, e.package, e.location);
           },
           [&](const PackageRetired& e) {
@@ -358,8 +369,20 @@ void Market::apply(const Event& event) {
             retired.retired = true;
             p = std::move(retired);
             people_[e.package - 1] = {};
+            if (auto it = placements_.find(e.package); it != placements_.end()) {
+              add_load(it->second, -1);  // nothing when it ended (or was placed by an old journal)
+              placements_.erase(it);
+            }
+            replaces_.erase(e.package);
           },
           [&](const CommandKeyRecorded& e) { remember_command_key(e); },
+          // Live placements: market_placements.cpp.
+          [&](const PlacementHandedBack&) { apply_placement_event(event); },
+          [&](const PlacementEndScheduled&) { apply_placement_event(event); },
+          [&](const PlacementEnded&) { apply_placement_event(event); },
+          [&](const VariationProposed&) { apply_placement_event(event); },
+          [&](const VariationAccepted&) { apply_placement_event(event); },
+          [&](const VariationSentToMarket&) { apply_placement_event(event); },
       },
       event);
 }

@@ -269,7 +269,8 @@ json::object dps_config_json(const DpsConfig& c) {
                             {"amber_excludes_from_broadcast", r.amber_excludes_from_broadcast},
                             {"lookback_days", r.lookback_days},
                             {"amber_safeguarding_decisions", r.amber_safeguarding_decisions},
-                            {"amber_substantiated_concerns", r.amber_substantiated_concerns}}},
+                            {"amber_substantiated_concerns", r.amber_substantiated_concerns},
+                            {"at_capacity_excludes_from_broadcast", r.at_capacity_excludes_from_broadcast}}},
       {"windows", json::object{{"urgent_window", w.urgent_window},
                                {"standard_working_days", w.standard_working_days},
                                {"planned_working_days", w.planned_working_days},
@@ -280,7 +281,8 @@ json::object dps_config_json(const DpsConfig& c) {
                                {"start_slack_days", w.start_slack_days},
                                {"admission_working_days", w.admission_working_days},
                                {"admission_extended_working_days", w.admission_extended_working_days},
-                               {"retain_closed_days", w.retain_closed_days}}},
+                               {"retain_closed_days", w.retain_closed_days},
+                               {"hand_back_notice_days", w.hand_back_notice_days}}},
   };
 }
 
