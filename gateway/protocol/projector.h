@@ -14,6 +14,9 @@
 //                     → PackageUpdate closed to the invited (once per location and batch)
 //   PackageHeld / PackageReleased → PackageUpdate closed_for_bidding / open (or best_and_final)
 //   PackageHandedBack → PackageUpdate closed to the location that handed it back
+//   PlacementHandedBack, VariationProposed, VariationSentToMarket
+//                     → PackageUpdate placed_with_you with the notice, to the placement's location
+//   PlacementEnded    → PackageUpdate closed to the placement's location, with the reason
 //   everything else (offers, membership, quality, configuration, clock) → nothing
 // and, for staff (officers, compliance, admins) on the staff stream (kStaffStream): one
 // PackageChanged per package that any event of the batch touched (offers included), with its
