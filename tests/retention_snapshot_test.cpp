@@ -53,6 +53,14 @@ TEST_CASE("a closed package leaves memory after the retention period, its record
   REQUIRE(archived);
   CHECK(archived->package.id == id);
   CHECK(archived->package.status == PackageStatus::ended);
+  // Its placement as it ended travels with it: who, at what rate, and why it ended.
+  CHECK(archived->placement.package == id);
+  CHECK(f.location_id(archived->placement.location) == "A");
+  CHECK(archived->placement.rate == 3000);
+  CHECK(archived->placement.status == PlacementStatus::ended);
+  CHECK(archived->placement.end_reason == PlacementEndReason::moved);
+  CHECK(archived->placement.ended_by == "officer-1");
+  CHECK(f.market.find_placement(id) == nullptr);  // gone from memory with its package
   CHECK(f.location_id(archived->package.award_location) == "A");
   CHECK(archived->person.name == "Ada Example");
   // A retired package takes no more commands.
@@ -97,6 +105,7 @@ TEST_CASE("archive records: new ones are a versioned ArchivedPackage, old serial
   MarketFixture f(config);
   const PackageId id = ended_package(f);
   const Package package = f.package(id);
+  const Placement placement = *f.market.find_placement(id);
   REQUIRE(package.offers.size() == 1);
   const PersonDetails person = *f.market.person(id);
   f.advance(2 * kMillisPerDay);
@@ -111,6 +120,7 @@ TEST_CASE("archive records: new ones are a versioned ArchivedPackage, old serial
   CHECK_FALSE(current.legacy);
   CHECK(current.package == package);
   CHECK(current.person == person);
+  CHECK(current.placement == placement);
 
   // The form written before (engine/market/serialize.h's blob) reads back through the frozen decoder.
   Encoder old;

@@ -127,6 +127,10 @@ static_assert(same(eng::PlacementEndReason::planned_end, fb::PlacementEndReason:
               same(eng::PlacementEndReason::terminated, fb::PlacementEndReason::terminated) &&
               same(eng::PlacementEndReason::replaced, fb::PlacementEndReason::replaced) &&
               fb::PlacementEndReason::replaced == fb::PlacementEndReason::MAX);
+static_assert(same(eng::PlacementStatus::live, fb::PlacementStatus::live) &&
+              same(eng::PlacementStatus::notice, fb::PlacementStatus::notice) &&
+              same(eng::PlacementStatus::ended, fb::PlacementStatus::ended) &&
+              fb::PlacementStatus::ended == fb::PlacementStatus::MAX);
 
 // ---- older schema versions -------------------------------------------------------------------
 // What a record written by an older schema lacks is filled in here, after the generic decoding,

@@ -97,6 +97,7 @@ CAREBROKER_JOURNAL_ENUM(PackageStatus)
 CAREBROKER_JOURNAL_ENUM(AbnormallyLow)
 CAREBROKER_JOURNAL_ENUM(TierEndReason)
 CAREBROKER_JOURNAL_ENUM(PlacementEndReason)
+CAREBROKER_JOURNAL_ENUM(PlacementStatus)
 
 // Values events (and archives) carry.
 CAREBROKER_JOURNAL_TABLE(Category)
@@ -118,6 +119,8 @@ CAREBROKER_JOURNAL_TABLE(RequestRef)
 CAREBROKER_JOURNAL_TABLE(ShortlistEntry)
 CAREBROKER_JOURNAL_TABLE(Offer)
 CAREBROKER_JOURNAL_TABLE(Package)
+CAREBROKER_JOURNAL_TABLE(PendingVariation)
+CAREBROKER_JOURNAL_TABLE(Placement)
 // Events: every alternative of engine::Event (event_codec.cpp checks the union's order).
 CAREBROKER_JOURNAL_TABLE(ClockAdvanced)
 CAREBROKER_JOURNAL_TABLE(CategoryDefined)

@@ -119,6 +119,7 @@ class Market {
   struct ArchivedPackage {
     Package package;
     PersonDetails person;
+    Placement placement;  ///< package 0: never placed (or a record from before live placements)
   };
   static std::optional<ArchivedPackage> read_archive(std::string_view archive);
   bool is_retired(PackageId id) const { return id >= 1 && id <= packages_.size() && packages_[id - 1].retired; }

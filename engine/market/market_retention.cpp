@@ -59,7 +59,9 @@ void Market::retire_closed(Emitter& e) {
     const UtcMillis keep = static_cast<UtcMillis>(days) * kMillisPerDay;
     while (!closed_[d].empty() && closed_[d].begin()->first + keep <= now_) {
       const PackageId id = closed_[d].begin()->second;
-      e.emit(PackageRetired{id, now_, codec::encode_archive(packages_[id - 1], *people_[id - 1])});
+      const Placement* placement = find_placement(id);
+      e.emit(PackageRetired{id, now_, codec::encode_archive(packages_[id - 1], *people_[id - 1],
+                                                            placement ? *placement : Placement{})});
     }
   }
 }
@@ -67,7 +69,7 @@ void Market::retire_closed(Emitter& e) {
 std::optional<Market::ArchivedPackage> Market::read_archive(std::string_view bytes) {
   codec::DecodedArchive decoded = codec::decode_archive(bytes);  // either form: see archive_codec.h
   if (!decoded.ok()) return std::nullopt;
-  return ArchivedPackage{std::move(decoded.package), std::move(decoded.person)};
+  return ArchivedPackage{std::move(decoded.package), std::move(decoded.person), std::move(decoded.placement)};
 }
 
 std::string Market::save_snapshot() const {
