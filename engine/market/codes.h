@@ -68,7 +68,7 @@ namespace carebroker::engine {
   X(decision_already_made)                                                                         \
   X(reason_required)                                                                               \
   /* identity and idempotency (appended: REST Idempotency-Key) */                                  \
-  X(invalid_idempotency_key)                                                                        \
+  X(invalid_idempotency_key)                                                                       \
   /* live placements (appended) */                                                                 \
   X(no_placement)                                                                                  \
   X(placement_ended)                                                                               \

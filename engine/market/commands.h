@@ -116,6 +116,8 @@ struct AmendOffer {
 struct WithdrawOffer { std::string provider, location, request_id; PackageId package = 0; };
 struct AcceptAward { std::string provider, location, request_id; PackageId package = 0; };
 struct DeclineAward { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
+/// Hand a live placement back, with the DPS's notice: re-procured as a new linked package
+/// (market_placements.cpp).
 struct HandBackPackage { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
 
 // ---- live placements (officers; AcceptVariation is the placement's provider's) ----

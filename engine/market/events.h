@@ -206,7 +206,9 @@ struct AwardDeclined {
   std::string reason;
   bool operator==(const AwardDeclined&) const = default;
 };
-/// A placed package handed back by its provider; it is re-procured from the first tier.
+/// A placed package handed back by its provider at once; the same package is re-procured from
+/// the first tier. Written only before live placements (HandBackPackage now emits
+/// PlacementHandedBack, with notice); kept, with its apply, so those journals replay as they did.
 struct PackageHandedBack {
   PackageId package = 0;
   LocationIndex location = 0;
