@@ -20,7 +20,8 @@ int http_status(engine::Code code) {
     case Code::unknown_postcode_district:
     case Code::unknown_provider:
     case Code::unknown_location:
-    case Code::unknown_package: return 404;
+    case Code::unknown_package:
+    case Code::unknown_contract_action: return 404;
 
     case Code::location_not_of_provider:
     case Code::not_broadcast_to_location:
@@ -48,7 +49,11 @@ int http_status(engine::Code code) {
     case Code::no_offer:
     case Code::no_award_pending:
     case Code::not_abnormally_low:
-    case Code::decision_already_made: return 409;
+    case Code::decision_already_made:
+    case Code::contract_action_closed:
+    case Code::invalid_status_change:
+    case Code::contract_action_in_force:
+    case Code::escalation_not_allowed: return 409;
 
     case Code::request_id_missing:
     case Code::invalid_idempotency_key:
@@ -65,7 +70,10 @@ int http_status(engine::Code code) {
     case Code::start_date_infeasible:
     case Code::best_and_final_must_improve:
     case Code::notes_too_long:
-    case Code::reason_required: return 422;
+    case Code::reason_required:
+    case Code::owner_required:
+    case Code::review_date_required:
+    case Code::review_date_in_past: return 422;
     // Live placements.
     case Code::no_placement:
     case Code::placement_ended:

@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "carebroker: %s\n", error.c_str());
     return 1;
   }
+  // The demonstration market's commands are journaled now (or were on an earlier start): their
+  // ~2 MB need not stay for the life of the process.
+  std::vector<engine::Command>().swap(o.first_start);
   std::printf("carebroker: %s%s\n", app.recovery_summary().c_str(),
               app.first_start() && demo ? "; loaded the demonstration market" : "");
   if (app.tokens().empty()) {

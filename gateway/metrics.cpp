@@ -51,6 +51,9 @@ std::string Metrics::prometheus(const std::string& extra) const {
   gauge("carebroker_ws_connections", "Open provider WebSocket connections.", ws_connections.load());
   gauge("carebroker_ws_messages_in_total", "WebSocket frames received.", static_cast<long long>(ws_messages_in.load()), "counter");
   gauge("carebroker_ws_frames_out_total", "WebSocket frames sent.", static_cast<long long>(ws_frames_out.load()), "counter");
+  gauge("carebroker_ws_reply_batches_joined_total",
+        "Batches of replies that joined replies already waiting for a connection's write (sent in one frame).",
+        static_cast<long long>(ws_reply_batches_joined.load()), "counter");
   gauge("carebroker_broadcasts_total", "Notifications published to provider streams.", static_cast<long long>(broadcasts.load()), "counter");
   gauge("carebroker_slow_consumers_closed_total", "Connections closed because their outbound queue was full.",
         static_cast<long long>(slow_consumers_closed.load()), "counter");

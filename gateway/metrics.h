@@ -32,6 +32,9 @@ class Metrics {
   std::atomic<std::int64_t> ws_connections{0};
   std::atomic<std::uint64_t> ws_messages_in{0};
   std::atomic<std::uint64_t> ws_frames_out{0};
+  /// A batch's replies that joined replies already waiting for the connection's write (one frame
+  /// for several batches: websocket_session.cpp).
+  std::atomic<std::uint64_t> ws_reply_batches_joined{0};
   std::atomic<std::uint64_t> broadcasts{0};
   std::atomic<std::uint64_t> slow_consumers_closed{0};
   std::atomic<std::uint64_t> protocol_errors{0};

@@ -180,8 +180,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   protocol::ReplyBatcher::Deliver deliverer() {
     std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
     return [weak, executor = ws_.get_executor()](std::vector<protocol::CommandReply> replies) {
-      net::dispatch(executor, [weak, replies = std::move(replies)] {
-        if (auto self = weak.lock()) self->enqueue(0, protocol::make_replies(replies));
+      net::dispatch(executor, [weak, replies = std::move(replies)]() mutable {
+        if (auto self = weak.lock()) self->enqueue_replies(std::move(replies));
       });
     };
   }
@@ -298,6 +298,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   // snapshot's pages, a resume's backlog) do not: they are bounded by what the market holds for
   // the provider, the backlog is shared with the stream's history, and they go out at the pace
   // the client reads, so a provider eligible for thousands of packages connects normally.
+  // REPLIES JOIN while they wait: a batch's replies for this connection that arrive while a
+  // write is in flight wait as a list at the back of the queue, and later batches' replies join
+  // it as long as nothing was queued behind it; it is encoded (one Replies frame, or a plain
+  // Ack/Error for one) only when its turn to be written comes. So a connection that is behind
+  // (the client or the machine is busy) is sent one frame for many batches' answers, not one a
+  // batch: under load, fewer frames — and fewer system calls — exactly when they cost most.
   enum class Kind : std::uint8_t { live, catch_up };
   struct Frame {
     std::string prefix;
@@ -305,7 +311,36 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     std::size_t bytes = 0;
     bool binary = false;  // the encoding the prefix was made for (binary_ may change before the write)
     Kind kind = Kind::live;
+    std::vector<protocol::CommandReply> replies;  // replies not yet encoded (message is then empty)
   };
+
+  /// A rough size of a reply in a Replies frame, for the live backlog limit until it is encoded.
+  static std::size_t reply_bytes(const protocol::CommandReply& r) {
+    return 48 + r.request_id.size() + r.code.size() + r.detail.size();
+  }
+
+  void enqueue_replies(std::vector<protocol::CommandReply> replies) {
+    if (closing_ || replies.empty()) return;
+    std::size_t bytes = 0;
+    for (const auto& r : replies) bytes += reply_bytes(r);
+    if (live_bytes_ + bytes > context_.limits.outbound_queue_bytes) {
+      ++context_.metrics.slow_consumers_closed;
+      return cut_off();
+    }
+    live_bytes_ += bytes;
+    // The back of the queue is unwritten unless it is the one frame in flight.
+    const bool back_waits = !queue_.empty() && (queue_.size() > 1 || !writing_);
+    if (back_waits && !queue_.back().replies.empty() && queue_.back().binary == binary_) {
+      Frame& waiting = queue_.back();
+      waiting.bytes += bytes;
+      for (auto& r : replies) waiting.replies.push_back(std::move(r));
+      ++context_.metrics.ws_reply_batches_joined;
+      return;
+    }
+    Frame f{{}, {}, bytes, binary_, Kind::live, std::move(replies)};
+    queue_.push_back(std::move(f));
+    write();
+  }
 
   void enqueue(std::uint64_t seq, MessageRef message, Kind kind = Kind::live) {
     if (closing_ || !message) return;
@@ -336,7 +371,15 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   void write() {
     if (writing_ || closing_ || queue_.empty()) return;
     writing_ = true;
-    const Frame& f = queue_.front();
+    Frame& f = queue_.front();
+    if (!f.replies.empty()) {  // its turn has come: encode the replies that waited (see Frame)
+      f.message = protocol::make_replies(f.replies);
+      f.replies.clear();
+      f.prefix = MessageRef::prefix(0, f.binary);
+      const std::size_t bytes = f.message.frame_size(0, f.binary);
+      live_bytes_ = live_bytes_ - f.bytes + bytes;
+      f.bytes = bytes;
+    }
     ws_.binary(f.binary);
     // One scatter-gather write: this recipient's prefix, the body's pieces (shared with every
     // recipient but for an addressed broadcast's location), the suffix.

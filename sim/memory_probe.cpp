@@ -55,6 +55,9 @@ struct Figures {
   // The journal's write buffers (RocksDB memtables: recent writes not yet flushed, bounded by
   // the write buffer size, not by the market) at the same readings, from /metrics.
   std::uint64_t wb_idle = 0, wb_packages = 0, wb_before_offers = 0, wb_offers = 0;
+  // The heap the program holds (carebroker_heap_in_use_bytes: glibc's bytes in use, without the
+  // freed memory malloc keeps), at the same readings: the figures without page and arena noise.
+  std::uint64_t heap_idle = 0, heap_packages = 0, heap_before_offers = 0, heap_offers = 0;
   int packages = 0;
   std::uint64_t offers = 0, offer_errors = 0, connections = 0, failed_connections = 0;
   double per_package() const { return packages ? (double(rss_packages) - double(rss_idle)) / packages : 0; }
@@ -65,6 +68,12 @@ struct Figures {
   }
   double write_buffer_per_offer() const {
     return offers ? (double(wb_offers) - double(wb_before_offers)) / double(offers) : 0;
+  }
+  double heap_per_package() const {
+    return packages ? (double(heap_packages) - double(heap_idle)) / packages : 0;
+  }
+  double heap_per_offer() const {
+    return offers ? (double(heap_offers) - double(heap_before_offers)) / double(offers) : 0;
   }
   double per_connection() const {
     return connections ? (double(rss_connections) - double(rss_offers)) / double(connections) : 0;
@@ -121,15 +130,23 @@ std::uint64_t settled_rss(const ServerProcess& s, double settle_s) {
   return *rss;
 }
 
-/// The server's carebroker_journal_write_buffer_bytes gauge (/metrics, as the admin).
-std::uint64_t write_buffer_bytes(const ServerProcess& s) {
+/// What /metrics (as the admin) says of the server's memory at one reading.
+struct MetricsReading {
+  std::uint64_t write_buffer = 0;  ///< carebroker_journal_write_buffer_bytes
+  std::uint64_t heap = 0;          ///< carebroker_heap_in_use_bytes
+};
+
+MetricsReading read_metrics(const ServerProcess& s) {
   RestClient rest(s.host, s.port);
   const RestClient::Reply r = rest.request("GET", "/metrics", s.admin_token, "");
   if (r.status != 200) die("GET /metrics as the admin failed: " + std::to_string(r.status) + " " + r.body);
-  static constexpr std::string_view kGauge = "\ncarebroker_journal_write_buffer_bytes ";
-  const std::size_t at = r.body.find(kGauge);
-  if (at == std::string::npos) die("/metrics has no carebroker_journal_write_buffer_bytes (an older server?)");
-  return std::strtoull(r.body.c_str() + at + kGauge.size(), nullptr, 10);
+  const auto gauge = [&](std::string_view name) {
+    const std::string key = "\n" + std::string(name) + " ";
+    const std::size_t at = r.body.find(key);
+    if (at == std::string::npos) die("/metrics has no " + std::string(name) + " (an older server?)");
+    return std::strtoull(r.body.c_str() + at + key.size(), nullptr, 10);
+  };
+  return {gauge("carebroker_journal_write_buffer_bytes"), gauge("carebroker_heap_in_use_bytes")};
 }
 
 void wait_ready(const ServerProcess& s, double timeout_s) {
@@ -202,12 +219,20 @@ Figures run_once(const Options& o, ServerProcess& s) {
   Figures f;
   wait_ready(s, 120);
   f.rss_idle = settled_rss(s, o.settle_s);
-  f.wb_idle = write_buffer_bytes(s);
+  {
+    const MetricsReading m = read_metrics(s);
+    f.wb_idle = m.write_buffer;
+    f.heap_idle = m.heap;
+  }
   const std::vector<std::string> tokens = provider_tokens(s);
 
   f.packages = post_packages(s, o);
   f.rss_packages = settled_rss(s, o.settle_s);
-  f.wb_packages = write_buffer_bytes(s);
+  {
+    const MetricsReading m = read_metrics(s);
+    f.wb_packages = m.write_buffer;
+    f.heap_packages = m.heap;
+  }
 
   // One connection per provider: snapshots give the invitations; offers go on them in turn.
   ProviderFleet fleet(s.host, s.port);
@@ -216,7 +241,11 @@ Figures run_once(const Options& o, ServerProcess& s) {
     die("the providers' snapshots did not all arrive within --timeout");
   if (fleet.counters().failed) die("a provider connection failed: " + fleet.counters().first_failure);
   f.rss_before_offers = settled_rss(s, o.settle_s);
-  f.wb_before_offers = write_buffer_bytes(s);
+  {
+    const MetricsReading m = read_metrics(s);
+    f.wb_before_offers = m.write_buffer;
+    f.heap_before_offers = m.heap;
+  }
   std::vector<std::size_t> next(tokens.size(), 0);
   std::uint64_t placed = 0;
   for (bool any = true; any && placed < static_cast<std::uint64_t>(o.offers);) {
@@ -237,7 +266,11 @@ Figures run_once(const Options& o, ServerProcess& s) {
   f.offers = fleet.counters().acks;
   f.offer_errors = fleet.counters().errors;
   f.rss_offers = settled_rss(s, o.settle_s);
-  f.wb_offers = write_buffer_bytes(s);
+  {
+    const MetricsReading m = read_metrics(s);
+    f.wb_offers = m.write_buffer;
+    f.heap_offers = m.heap;
+  }
 
   // The rest of --connections, each with its whole snapshot.
   const std::size_t more = static_cast<std::size_t>(o.connections) > tokens.size() ? o.connections - tokens.size() : 0;
@@ -269,12 +302,14 @@ json::object figures_json(const Figures& f) {
           {"rss_after_packages_bytes", f.rss_packages},
           {"bytes_per_package", f.per_package()},
           {"write_buffer_bytes_per_package", f.write_buffer_per_package()},
+          {"heap_bytes_per_package", f.heap_per_package()},
           {"rss_before_offers_bytes", f.rss_before_offers},
           {"offers", f.offers},
           {"offers_refused", f.offer_errors},
           {"rss_after_offers_bytes", f.rss_offers},
           {"bytes_per_offer", f.per_offer()},
           {"write_buffer_bytes_per_offer", f.write_buffer_per_offer()},
+          {"heap_bytes_per_offer", f.heap_per_offer()},
           {"connections", f.connections},
           {"connections_failed", f.failed_connections},
           {"rss_with_connections_bytes", f.rss_connections},
@@ -284,12 +319,14 @@ json::object figures_json(const Figures& f) {
 void print_run(const Figures& f) {
   const auto mb = [](std::uint64_t b) { return double(b) / (1024.0 * 1024.0); };
   std::printf("  idle                         RSS %8.1f MiB\n", mb(f.rss_idle));
-  std::printf("  + %6d packages            RSS %8.1f MiB   %8.0f B per package (%.0f B of it the journal's write buffer)\n",
-              f.packages, mb(f.rss_packages), f.per_package(), f.write_buffer_per_package());
+  std::printf("  + %6d packages            RSS %8.1f MiB   %8.0f B per package (%.0f B of it the journal's write buffer); "
+              "heap in use %.0f B per package\n",
+              f.packages, mb(f.rss_packages), f.per_package(), f.write_buffer_per_package(), f.heap_per_package());
   std::printf("  + provider connections       RSS %8.1f MiB\n", mb(f.rss_before_offers));
-  std::printf("  + %6llu offers              RSS %8.1f MiB   %8.0f B per offer (%.0f B of it the journal's write buffer)%s\n",
+  std::printf("  + %6llu offers              RSS %8.1f MiB   %8.0f B per offer (%.0f B of it the journal's write buffer); "
+              "heap in use %.0f B per offer%s\n",
               static_cast<unsigned long long>(f.offers), mb(f.rss_offers), f.per_offer(), f.write_buffer_per_offer(),
-              f.offer_errors ? " (some refused)" : "");
+              f.heap_per_offer(), f.offer_errors ? " (some refused)" : "");
   std::printf("  = %6llu connections         RSS %8.1f MiB   %8.0f B per connection beyond the offers\n",
               static_cast<unsigned long long>(f.connections), mb(f.rss_connections), f.per_connection());
 }
@@ -392,6 +429,8 @@ int main(int argc, char** argv) {
   const double off = med([](const Figures& f) { return f.per_offer(); });
   const double pkg_wb = med([](const Figures& f) { return f.write_buffer_per_package(); });
   const double off_wb = med([](const Figures& f) { return f.write_buffer_per_offer(); });
+  const double pkg_heap = med([](const Figures& f) { return f.heap_per_package(); });
+  const double off_heap = med([](const Figures& f) { return f.heap_per_offer(); });
   const double conn_total = med([](const Figures& f) { return double(f.rss_connections); });
   const double idle = med([](const Figures& f) { return double(f.rss_idle); });
   if (o.json) {
@@ -403,6 +442,8 @@ int main(int argc, char** argv) {
                                  {"bytes_per_offer", off},
                                  {"write_buffer_bytes_per_package", pkg_wb},
                                  {"write_buffer_bytes_per_offer", off_wb},
+                                 {"heap_bytes_per_package", pkg_heap},
+                                 {"heap_bytes_per_offer", off_heap},
                                  {"rss_with_connections_bytes", conn_total}}},
                      {"packages", o.packages},
                      {"offers", o.offers},
@@ -410,9 +451,9 @@ int main(int argc, char** argv) {
     std::printf("%s\n", json::serialize(out).c_str());
   } else {
     std::printf("carebroker-memprobe: median of %d run%s: idle %.1f MiB; %.0f B per live package (%.0f B of it the "
-                "journal's write buffer); %.0f B per live offer (%.0f B of it the write buffer); %d connections: RSS "
-                "%.1f MiB\n",
-                o.runs, o.runs == 1 ? "" : "s", idle / 1048576.0, pkg, pkg_wb, off, off_wb, o.connections,
+                "journal's write buffer; heap in use %.0f B); %.0f B per live offer (%.0f B of it the write buffer; heap in "
+                "use %.0f B); %d connections: RSS %.1f MiB\n",
+                o.runs, o.runs == 1 ? "" : "s", idle / 1048576.0, pkg, pkg_wb, pkg_heap, off, off_wb, off_heap, o.connections,
                 conn_total / 1048576.0);
   }
   return 0;

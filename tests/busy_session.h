@@ -10,6 +10,21 @@
 
 namespace carebroker::testing {
 
+/// A contract action for `provider` under home-care: an update of one of its actions when it has
+/// any (half the time), else a new one of a random kind that may escalate its latest (some are
+/// refused: one already in force, an escalation to an earlier kind, a closed action).
+inline Command contract_action_command(const Market& market, const std::string& provider, std::mt19937& rng) {
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const Provider* p = market.find_provider(provider);
+  const int actions = p ? static_cast<int>(p->contract_actions.size()) : 0;
+  const Date today = london_date(market.now());
+  if (actions > 0 && pick(2) == 0)
+    return UpdateContractAction{provider, 1 + pick(actions), static_cast<ContractActionStatus>(pick(4)),
+                                pick(2) ? today + 7 + pick(20) : 0, pick(2) ? "officer-2" : "", "reviewed"};
+  return IssueContractAction{provider, "home-care", static_cast<ContractActionKind>(pick(5)), 0, today + 14 + pick(14),
+                             "officer-1", pick(2) ? "late calls" : "", actions > 0 && pick(2) ? actions : 0};
+}
+
 /// A seeded, busy market session: admissions, quality changes, packages, offers, amendments,
 /// withdrawals, ticks, awards, declines, hand-backs — with some commands that are rejected.
 /// Commands are chosen from the live market (e.g. bid on a package broadcast to you, accept
@@ -92,6 +107,8 @@ inline std::vector<Command> busy_session(unsigned seed) {
       run(HandBackPackage{provider, loc, rid, pkg, "staff shortage"});
     } else if (roll < 95) {
       run(DecideAbnormallyLow{pkg, loc, pick(2) == 0, "officer", "explained"});
+    } else if (roll < 96) {
+      run(contract_action_command(market, provider, rng));
     } else if (roll < 98) {
       UpdateQualityInputs q;
       q.location = loc;

@@ -46,6 +46,7 @@ std::string concrete(std::string_view path) {
   if (path.rfind("/api/v1/packages/", 0) == 0) replace("{id}", "1");
   if (path.rfind("/api/v1/locations/", 0) == 0) replace("{id}", "A");
   if (path.rfind("/api/v1/providers/", 0) == 0) replace("{id}", "P-A");
+  replace("{n}", "1");
   replace("{code}", "home-care");
   replace("{dps}", "home-care");
   return out;
@@ -388,3 +389,59 @@ TEST_CASE("a contract termination naming a DPS the provider has no membership of
   CHECK(json::serialize(a.at("provider").at("contract_terminated_in")) == R"(["home-care"])");
 }
 
+
+TEST_CASE("contract actions over REST: issued, changed with history, listed; bad input refused with its code", "[rest]") {
+  BadInputMarket m;
+  const std::string& c = m.compliance;
+  const std::string base = "/api/v1/providers/P-A/contract-actions";
+  // Bad input: each with its own status and code, the market unchanged.
+  m.refused("POST", base, c, R"({"kind": "default_notice", "owner": "o", "review_date": "2099-01-01"})", 422, "missing_field", "field 'dps' is required");
+  m.refused("POST", base, c, R"({"dps": "home-care", "kind": "final_warning", "owner": "o", "review_date": "2099-01-01"})", 422, "invalid_value", "field 'kind' must be one of");
+  m.refused("POST", base, c, R"({"dps": "home-care", "kind": "default_notice", "owner": "o", "review_date": "2099-02-30"})", 422, "invalid_date", "review_date");
+  m.refused("POST", base, c, R"({"dps": "home-care", "kind": "default_notice", "owner": "o"})", 422, "review_date_required", "review date");
+  m.refused("POST", base, c, R"({"dps": "home-care", "kind": "default_notice", "owner": "o", "review_date": "2020-01-01"})", 422, "review_date_in_past", "2020-01-01");
+  m.refused("POST", base, c, R"({"dps": "home-care", "kind": "default_notice", "owner": "", "review_date": "2099-01-01"})", 422, "owner_required", "owner");
+  m.refused("POST", base, c, R"({"dps": "nope", "kind": "default_notice", "owner": "o", "review_date": "2099-01-01"})", 404, "unknown_dps", "nope");
+  m.refused("POST", "/api/v1/providers/P-NOPE/contract-actions", c, R"({"dps": "home-care", "kind": "termination", "owner": "o"})", 404, "unknown_provider", "P-NOPE");
+  m.refused("POST", base, c, R"({"dps": "home-care", "kind": "default_notice", "owner": "o", "review_date": "2099-01-01", "escalates": 9})", 404, "unknown_contract_action", "9");
+  m.refused("POST", base, c, R"({"dps": "home-care", "kind": "default_notice", "owner": "o", "review_date": "2099-01-01", "escalates": "1"})", 422, "wrong_type", "escalates");
+  m.refused("POST", base, m.officer, R"({"dps": "home-care", "kind": "default_notice", "owner": "o", "review_date": "2099-01-01"})", 403, "forbidden", "");
+  m.must(201, "POST", "/api/v1/providers", c, R"({"id": "P-Z", "name": "Z Ltd"})");
+  m.refused("POST", "/api/v1/providers/P-Z/contract-actions", c, R"({"dps": "home-care", "kind": "termination", "owner": "o"})", 409, "provider_not_member_of_dps", "home-care");
+
+  // Issued: the location shows it in force and turns Red.
+  m.must(201, "POST", base, c, R"({"dps": "home-care", "kind": "default_notice", "owner": "officer-1", "review_date": "2099-01-01", "notes": "late calls"})");
+  const json::value loc = m.must(200, "GET", "/api/v1/locations/A", c);
+  CHECK(json::serialize(loc.at("provider").at("contract_actions_in_force")) == R"([{"id":1,"dps":"home-care","kind":"default_notice"}])");
+  CHECK(loc.at("memberships").at(0).at("risk").at("rag").as_string() == "red");
+  m.refused("POST", base, c, R"({"dps": "home-care", "kind": "default_notice", "owner": "o", "review_date": "2099-01-01"})", 409, "contract_action_in_force", "action 1");
+
+  // Updates: bad ones refused; a good one joins the history.
+  m.refused("POST", base + "/x/updates", c, R"({"status": "complied", "notes": "n"})", 404, "unknown_contract_action", "x");
+  m.refused("POST", base + "/7/updates", c, R"({"status": "complied", "notes": "n"})", 404, "unknown_contract_action", "7");
+  m.refused("POST", base + "/1/updates", c, R"({"status": "closed", "notes": "n"})", 422, "invalid_value", "field 'status' must be one of");
+  m.refused("POST", base + "/1/updates", c, R"({"status": "complied"})", 422, "missing_field", "field 'notes' is required");
+  m.refused("POST", base + "/1/updates", c, R"({"status": "escalated", "notes": "n"})", 409, "invalid_status_change", "escalated");
+  m.must(200, "POST", base + "/1/updates", c, R"({"status": "complied", "notes": "remedied", "owner": "officer-2"})");
+  m.refused("POST", base + "/1/updates", c, R"({"status": "withdrawn", "notes": "n"})", 409, "contract_action_closed", "complied");
+
+  const json::value list = m.must(200, "GET", base, m.officer);
+  REQUIRE(list.at("total").as_int64() == 1);
+  const json::value& a = list.at("items").at(0);
+  CHECK(a.at("kind").as_string() == "default_notice");
+  CHECK(a.at("status").as_string() == "complied");
+  CHECK(a.at("owner").as_string() == "officer-2");
+  CHECK(a.at("history").as_array().size() == 1);
+  CHECK(a.at("history").at(0).at("notes").as_string() == "remedied");
+  CHECK(m.must(200, "GET", "/api/v1/locations/A", c).at("memberships").at(0).at("risk").at("rag").as_string() != "red");
+
+  // Across providers: filters, and bad filters refused.
+  m.must(201, "POST", base, c, R"({"dps": "home-care", "kind": "improvement_plan", "owner": "officer-1", "review_date": "2099-03-01"})");
+  CHECK(m.must(200, "GET", "/api/v1/contract-actions?status=in_force", c).at("total").as_int64() == 1);
+  CHECK(m.must(200, "GET", "/api/v1/contract-actions?review_due_by=2099-02-01", c).at("total").as_int64() == 0);
+  CHECK(m.must(200, "GET", "/api/v1/contract-actions?review_due_by=2099-03-01&dps=home-care", c).at("total").as_int64() == 1);
+  m.refused("GET", "/api/v1/contract-actions?kind=warning", c, "", 422, "invalid_query", "warning");
+  m.refused("GET", "/api/v1/contract-actions?review_due_by=soon", c, "", 422, "invalid_query", "review_due_by");
+  m.refused("GET", "/api/v1/contract-actions?dps=nope", c, "", 422, "invalid_query", "nope");
+  m.refused("GET", "/api/v1/providers/P-NOPE/contract-actions", c, "", 404, "unknown_provider", "P-NOPE");
+}

@@ -117,6 +117,17 @@ static_assert(static_cast<int>(fb::TierEndReason::unrecorded) == 0 &&
                    fb::TierEndReason::every_acceptable_offer_declined) &&
               same(eng::TierEndReason::unexpected_deadline, fb::TierEndReason::unexpected_deadline) &&
               fb::TierEndReason::unexpected_deadline == fb::TierEndReason::MAX);
+static_assert(same(eng::ContractActionKind::improvement_plan, fb::ContractActionKind::improvement_plan) &&
+              same(eng::ContractActionKind::default_notice, fb::ContractActionKind::default_notice) &&
+              same(eng::ContractActionKind::special_measures_plan, fb::ContractActionKind::special_measures_plan) &&
+              same(eng::ContractActionKind::suspension, fb::ContractActionKind::suspension) &&
+              same(eng::ContractActionKind::termination, fb::ContractActionKind::termination) &&
+              fb::ContractActionKind::termination == fb::ContractActionKind::MAX);
+static_assert(same(eng::ContractActionStatus::in_force, fb::ContractActionStatus::in_force) &&
+              same(eng::ContractActionStatus::complied, fb::ContractActionStatus::complied) &&
+              same(eng::ContractActionStatus::escalated, fb::ContractActionStatus::escalated) &&
+              same(eng::ContractActionStatus::withdrawn, fb::ContractActionStatus::withdrawn) &&
+              fb::ContractActionStatus::withdrawn == fb::ContractActionStatus::MAX);
 static_assert(same(eng::PlacementEndReason::planned_end, fb::PlacementEndReason::planned_end) &&
               same(eng::PlacementEndReason::handed_back, fb::PlacementEndReason::handed_back) &&
               same(eng::PlacementEndReason::needs_changed, fb::PlacementEndReason::needs_changed) &&

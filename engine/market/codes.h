@@ -69,6 +69,15 @@ namespace carebroker::engine {
   X(reason_required)                                                                               \
   /* identity and idempotency (appended: REST Idempotency-Key) */                                  \
   X(invalid_idempotency_key)                                                                       \
+  /* contract actions (appended) */                                                                \
+  X(unknown_contract_action)                                                                       \
+  X(contract_action_closed)                                                                        \
+  X(invalid_status_change)                                                                         \
+  X(contract_action_in_force)                                                                      \
+  X(escalation_not_allowed)                                                                        \
+  X(owner_required)                                                                                \
+  X(review_date_required)                                                                          \
+  X(review_date_in_past)                                                                           \
   /* live placements (appended) */                                                                 \
   X(no_placement)                                                                                  \
   X(placement_ended)                                                                               \

@@ -11,6 +11,7 @@
 
 #include "engine/market/calendar.h"
 #include "engine/market/config.h"
+#include "engine/market/contract_actions.h"
 #include "engine/market/package.h"
 #include "engine/market/placement.h"
 #include "engine/market/types.h"
@@ -120,6 +121,28 @@ struct DeclineAward { std::string provider, location, request_id; PackageId pack
 /// (market_placements.cpp).
 struct HandBackPackage { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
 
+// ---- contract actions (contract_actions.h): the council's, per provider and DPS ----
+/// Issue an action under `provider`'s contract for `dps`; `escalates` (0 = none) names an
+/// earlier action of the same contract, in force and of an earlier kind, that this one takes over.
+struct IssueContractAction {
+  std::string provider, dps;
+  ContractActionKind kind = ContractActionKind::improvement_plan;
+  Date start_date = 0;   ///< 0 = today
+  Date review_date = 0;  ///< required but for a termination
+  std::string owner, notes;
+  int escalates = 0;
+};
+/// Change an action: its status (contract_status_change), review date, owner; `notes` says what
+/// and why, and the change joins its history.
+struct UpdateContractAction {
+  std::string provider;
+  int action = 0;
+  ContractActionStatus status = ContractActionStatus::in_force;
+  Date review_date = 0;  ///< 0 = unchanged
+  std::string owner;     ///< empty = unchanged
+  std::string notes;
+};
+
 // ---- live placements (officers; AcceptVariation is the placement's provider's) ----
 /// Plan (or move) the date a placement ends at its start, for the planned_end reason.
 struct SetPlannedEnd { PackageId package = 0; Date planned_end = 0; std::string officer; };
@@ -149,8 +172,9 @@ using Command =
                  RefuseApplication, SuspendMembership, ReinstateMembership, ExitDps,
                  UpdateQualityInputs, PostPackage, HoldPackage, ReleasePackage, CancelPackage,
                  CloseForDirectPayment, DecideAbnormallyLow, AwardToPersonsChoice, PlaceOffer,
-                 AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage, SetPlannedEnd,
-                 EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket>;
+                 AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage, IssueContractAction,
+                 UpdateContractAction, SetPlannedEnd, EndPlacement, ProposeVariation, AcceptVariation,
+                 SendVariationToMarket>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

@@ -32,6 +32,7 @@ std::string_view to_string(ExclusionRule rule) {
     case ExclusionRule::tier: return "tier";
     case ExclusionRule::suspended: return "suspended";
     case ExclusionRule::contract_terminated: return "contract_terminated";
+    case ExclusionRule::contract_suspended: return "contract_suspended";
     case ExclusionRule::embargo: return "embargo";
     case ExclusionRule::red: return "red";
     case ExclusionRule::amber: return "amber";
@@ -46,18 +47,24 @@ PlacementBar placement_bar(const Location& loc, const Provider& provider, int dp
   if (provider.contract_terminated_in(dps_index))
     return {ExclusionRule::contract_terminated,
             want_detail ? "provider's contract under " + dps.code + " terminated: " + provider.status_reason : ""};
+  if (const ContractAction* a = provider.contract_action_in_force(ContractActionKind::suspension, dps_index))
+    return {ExclusionRule::contract_suspended,
+            want_detail ? "provider's contract under " + dps.code + " suspended (contract action " +
+                              std::to_string(a->id) + ")" + (a->notes.empty() ? std::string() : ": " + a->notes)
+                        : ""};
   if (loc.quality.embargo)
     return {ExclusionRule::embargo, want_detail ? "embargo on new placements" + (loc.quality.embargo_reason.empty() ? std::string() : ": " + loc.quality.embargo_reason) : ""};
   const bool red_bars = dps.risk.red_excludes_from_broadcast;
   const bool amber_bars = dps.risk.amber_excludes_from_broadcast;
   if (!red_bars && !amber_bars) return {};
   // The common case — not barred — allocates nothing; reasons are built only for a bar.
-  const Rag rag = risk_level(loc.quality, provider.in_administration, dps.risk, now);
+  const bool default_notice = provider.contract_action_in_force(ContractActionKind::default_notice) != nullptr;
+  const Rag rag = risk_level(loc.quality, provider.in_administration, dps.risk, now, default_notice);
   const bool red = rag == Rag::red && red_bars;
   if (!red && !(rag != Rag::green && amber_bars)) return {};
   PlacementBar bar{red ? ExclusionRule::red : ExclusionRule::amber, ""};
   if (!want_detail) return bar;
-  const RiskRating rating = risk_rating(loc.quality, provider.in_administration, dps.risk, now);
+  const RiskRating rating = risk_rating(loc.quality, provider.in_administration, dps.risk, now, default_notice);
   bar.detail = std::string("early-warning rating ") + (rag == Rag::red ? "Red" : "Amber") + ": ";
   for (std::size_t i = 0; i < rating.reasons.size(); ++i) bar.detail += (i ? "; " : "") + rating.reasons[i];
   return bar;

@@ -241,6 +241,29 @@ struct CommandKeyRecorded {
   bool operator==(const CommandKeyRecorded&) const = default;
 };
 
+/// A contract action issued (contract_actions.h): it becomes action number
+/// provider.contract_actions.size() + 1; the action it escalates (if any) becomes escalated. A
+/// termination comes with a ProviderStatusChanged that ends the contract under the DPS.
+struct ContractActionIssued {
+  std::string provider;
+  int dps = -1;
+  ContractActionKind kind = ContractActionKind::improvement_plan;
+  Date start_date = 0;
+  Date review_date = 0;
+  std::string owner, notes;
+  int escalates = 0;
+  UtcMillis at = 0;
+  bool operator==(const ContractActionIssued&) const = default;
+};
+/// A contract action changed; the change joins its history. Withdrawing a termination comes with
+/// a ProviderStatusChanged that restores the contract under the DPS.
+struct ContractActionUpdated {
+  std::string provider;
+  int action = 0;
+  ContractActionUpdate update;
+  bool operator==(const ContractActionUpdated&) const = default;
+};
+
 // ---- live placements (engine/market/placement.h; market_placements.cpp) ----
 
 /// A provider handed back a live placement with notice: care continues until the replacement
@@ -313,8 +336,8 @@ using Event =
                  PackageCancelled, PackageClosedForDirectPayment, OfferPlaced, OfferWithdrawn,
                  WindowClosed, ShortlistFormed, AwardHeld, AbnormallyLowDecided, AwardOffered,
                  AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded,
-                 PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
-                 VariationAccepted, VariationSentToMarket>;
+                 ContractActionIssued, ContractActionUpdated, PlacementHandedBack, PlacementEndScheduled,
+                 PlacementEnded, VariationProposed, VariationAccepted, VariationSentToMarket>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

@@ -97,7 +97,9 @@ QualityScore Market::quality_of(LocationIndex loc, int dps) const {
 
 RiskRating Market::risk_of(LocationIndex loc, int dps) const {
   const Location& l = locations_[loc];
-  return risk_rating(l.quality, provider_of(l).in_administration, dps_[dps].risk, now_);
+  const Provider& p = provider_of(l);
+  return risk_rating(l.quality, p.in_administration, dps_[dps].risk, now_,
+                     p.contract_action_in_force(ContractActionKind::default_notice) != nullptr);
 }
 
 std::uint64_t Market::digest() const { return digests().for_market(keeps_request_ids_); }
@@ -120,9 +122,9 @@ void Market::digest_requests(Digest& d) const {
   // count, then the sum of each entry's own digest, the entry keyed by its old key string. So the
   // state digest means what it meant before the table was flattened.
   std::uint64_t sum = 0;
-  requests_.for_each([&](const RequestKey& key, const RequestRecord& record) {
+  requests_.for_each([&](LocationIndex provider, std::string_view id, const RequestRecord& record) {
     Digest entry;
-    entry.add(request_key(providers_[key.provider()].id, key.id()));
+    entry.add(request_key(providers_[provider].id, id));
     entry.add(record);
     sum += entry.value();
   });
@@ -138,8 +140,9 @@ std::string_view command_name(const Command& c) {
       "reinstate_membership", "exit_dps", "update_quality_inputs", "post_package", "hold_package",
       "release_package", "cancel_package", "close_for_direct_payment", "decide_abnormally_low",
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
-      "decline_award", "hand_back_package", "set_planned_end", "end_placement",
-      "propose_variation", "accept_variation", "send_variation_to_market"};
+      "decline_award", "hand_back_package", "issue_contract_action", "update_contract_action",
+      "set_planned_end", "end_placement", "propose_variation", "accept_variation",
+      "send_variation_to_market"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -153,8 +156,9 @@ std::string_view event_name(const Event& e) {
       "package_closed_for_direct_payment", "offer_placed", "offer_withdrawn", "window_closed",
       "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
       "award_accepted", "award_declined", "package_handed_back", "package_retired",
-      "command_key_recorded", "placement_handed_back", "placement_end_scheduled",
-      "placement_ended", "variation_proposed", "variation_accepted", "variation_sent_to_market"};
+      "command_key_recorded", "contract_action_issued", "contract_action_updated",
+      "placement_handed_back", "placement_end_scheduled", "placement_ended", "variation_proposed",
+      "variation_accepted", "variation_sent_to_market"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -111,6 +111,7 @@ class Market {
   const Location& location(LocationIndex i) const { return locations_[i]; }
   std::size_t location_count() const { return locations_.size(); }
   const Provider* find_provider(std::string_view id) const;
+  const std::vector<Provider>& providers() const { return providers_; }
   const Provider& provider_of(const Location& l) const { return providers_[l.provider_index]; }
   const Package* find_package(PackageId) const;
   std::size_t package_count() const { return packages_.size(); }
@@ -225,6 +226,10 @@ class Market {
   Reply handle(const AcceptAward&, Emitter&);
   Reply handle(const DeclineAward&, Emitter&);
   Reply handle(const HandBackPackage&, Emitter&);
+  Reply handle(const IssueContractAction&, Emitter&);
+  Reply handle(const UpdateContractAction&, Emitter&);
+  void apply_contract_action(const ContractActionIssued&);
+  void apply_contract_action(const ContractActionUpdated&);
   Reply handle(const SetPlannedEnd&, Emitter&);
   Reply handle(const EndPlacement&, Emitter&);
   Reply handle(const ProposeVariation&, Emitter&);

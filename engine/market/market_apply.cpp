@@ -376,6 +376,8 @@ void Market::apply(const Event& event) {
             replaces_.erase(e.package);
           },
           [&](const CommandKeyRecorded& e) { remember_command_key(e); },
+          [&](const ContractActionIssued& e) { apply_contract_action(e); },
+          [&](const ContractActionUpdated& e) { apply_contract_action(e); },
           // Live placements: market_placements.cpp.
           [&](const PlacementHandedBack&) { apply_placement_event(event); },
           [&](const PlacementEndScheduled&) { apply_placement_event(event); },

@@ -85,7 +85,7 @@ Status Market::provider_request(const std::string& provider, const std::string& 
     return reject(Code::request_id_missing, "a request id of 1..64 printable characters (no spaces) is required");
   const auto provider_at = provider_index(provider);
   if (!provider_at) return reject(Code::unknown_provider, "no provider " + provider);
-  if (const RequestRecord* seen = requests_.find(RequestKey(*provider_at, request_id))) {
+  if (const std::optional<RequestRecord> seen = requests_.find(RequestKey(*provider_at, request_id))) {
     if (seen->payload_hash != hash)
       return reject(Code::request_id_reused, "request id " + request_id + " was already used for a different request");
     replayed = Reply{Status{}, seen->package, true};

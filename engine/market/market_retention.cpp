@@ -81,8 +81,8 @@ std::string Market::save_snapshot() const {
   // The request table, written as the map of "provider id\nrequest id" → record it replaced
   // (serialize.h's encoding of a map), so the snapshot format is unchanged.
   e.u64(requests_.size());
-  requests_.for_each([&](const RequestKey& key, const RequestRecord& record) {
-    e.add(request_key(providers_[key.provider()].id, key.id())).add(record);
+  requests_.for_each([&](LocationIndex provider, std::string_view id, const RequestRecord& record) {
+    e.add(request_key(providers_[provider].id, id)).add(record);
   });
   e.add(command_keys_);
   e.add(placements_).add(replaces_);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/market/contract_actions.h"
 #include "engine/market/quality.h"
 #include "engine/market/types.h"
 
@@ -19,10 +20,17 @@ struct Provider {
   std::vector<int> terminated_in;  ///< DPSs (sorted indexes) whose contract with it is terminated
   std::string status_reason;
   std::vector<LocationIndex> locations;
+  std::vector<ContractAction> contract_actions;  ///< numbered 1, 2, … (id = index + 1)
   bool operator==(const Provider&) const = default;
 
   bool contract_terminated_in(int dps) const {
     return std::binary_search(terminated_in.begin(), terminated_in.end(), dps);
+  }
+  /// The action of `kind` in force under DPS `dps` (-1: under any DPS), or null.
+  const ContractAction* contract_action_in_force(ContractActionKind kind, int dps = -1) const {
+    for (const auto& a : contract_actions)
+      if (a.kind == kind && a.in_force() && (dps < 0 || a.dps == dps)) return &a;
+    return nullptr;
   }
 };
 

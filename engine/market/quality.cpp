@@ -78,8 +78,8 @@ namespace {
 
 /// The early-warning rules, once. `red` / `amber` receive a reason only when non-null, so the
 /// broadcast path (both null) builds no strings.
-Rag evaluate_risk(const QualityInputs& in, bool in_administration, const RiskPolicy& p, UtcMillis now,
-                  std::vector<std::string>* red, std::vector<std::string>* amber) {
+Rag evaluate_risk(const QualityInputs& in, bool in_administration, bool contract_default_notice, const RiskPolicy& p,
+                  UtcMillis now, std::vector<std::string>* red, std::vector<std::string>* amber) {
   bool is_red = false, is_amber = false;
   auto flag = [](bool& level, std::vector<std::string>* sink, auto&& reason) {
     level = true;
@@ -93,7 +93,8 @@ Rag evaluate_risk(const QualityInputs& in, bool in_administration, const RiskPol
                                        : "embargo on new placements: " + in.embargo_reason;
     });
   if (in_administration) flag(is_red, red, [] { return std::string("provider in administration"); });
-  if (in.default_notice) flag(is_red, red, [] { return std::string("contract default notice in force"); });
+  if (in.default_notice || contract_default_notice)
+    flag(is_red, red, [] { return std::string("contract default notice in force"); });
   if (in.unexpected_deaths_under_investigation > 0)
     flag(is_red, red, [] { return std::string("unexpected death under investigation"); });
   if (is_red && !red) return Rag::red;  // nothing more to learn on the fast path
@@ -122,17 +123,18 @@ Rag evaluate_risk(const QualityInputs& in, bool in_administration, const RiskPol
 
 }  // namespace
 
-RiskRating risk_rating(const QualityInputs& in, bool in_administration, const RiskPolicy& p,
-                       UtcMillis now) {
+RiskRating risk_rating(const QualityInputs& in, bool in_administration, const RiskPolicy& p, UtcMillis now,
+                       bool contract_default_notice) {
   RiskRating r;
   std::vector<std::string> amber;
-  r.rag = evaluate_risk(in, in_administration, p, now, &r.reasons, &amber);
+  r.rag = evaluate_risk(in, in_administration, contract_default_notice, p, now, &r.reasons, &amber);
   if (r.rag != Rag::green) r.reasons.insert(r.reasons.end(), amber.begin(), amber.end());
   return r;
 }
 
-Rag risk_level(const QualityInputs& in, bool in_administration, const RiskPolicy& p, UtcMillis now) {
-  return evaluate_risk(in, in_administration, p, now, nullptr, nullptr);
+Rag risk_level(const QualityInputs& in, bool in_administration, const RiskPolicy& p, UtcMillis now,
+               bool contract_default_notice) {
+  return evaluate_risk(in, in_administration, contract_default_notice, p, now, nullptr, nullptr);
 }
 
 }  // namespace carebroker::engine

@@ -56,11 +56,13 @@ struct RiskRating {
   bool operator==(const RiskRating&) const = default;
 };
 
-/// `now` bounds the look-back window for dated intelligence; `in_administration` comes from the
-/// provider (an organisation-level fact).
-RiskRating risk_rating(const QualityInputs&, bool in_administration, const RiskPolicy&,
-                       UtcMillis now);
+/// `now` bounds the look-back window for dated intelligence; `in_administration` and
+/// `contract_default_notice` (a default notice in force under any of its contracts:
+/// contract_actions.h) come from the provider (organisation-level facts).
+RiskRating risk_rating(const QualityInputs&, bool in_administration, const RiskPolicy&, UtcMillis now,
+                       bool contract_default_notice = false);
 /// The same rules as risk_rating, without the reasons: allocates nothing (the broadcast path).
-Rag risk_level(const QualityInputs&, bool in_administration, const RiskPolicy&, UtcMillis now);
+Rag risk_level(const QualityInputs&, bool in_administration, const RiskPolicy&, UtcMillis now,
+               bool contract_default_notice = false);
 
 }  // namespace carebroker::engine

@@ -422,6 +422,10 @@ json::object location_detail_json(const Market& m, LocationIndex i) {
   const Provider& pr = m.provider_of(l);
   json::array terminated_in;  // the DPSs whose contract with the provider is terminated
   for (int d : pr.terminated_in) terminated_in.emplace_back(m.dps(d).code);
+  json::array actions_in_force;  // GET /api/v1/providers/{id}/contract-actions has them in full
+  for (const ContractAction& a : pr.contract_actions)
+    if (a.in_force())
+      actions_in_force.push_back(json::object{{"id", a.id}, {"dps", m.dps(a.dps).code}, {"kind", to_string(a.kind)}});
   const QualityInputs& q = l.quality;
   json::array safeguarding, concerns;
   for (UtcMillis t : q.safeguarding_decisions) safeguarding.emplace_back(iso_utc(t));
@@ -431,6 +435,7 @@ json::object location_detail_json(const Market& m, LocationIndex i) {
                                {"name", pr.name},
                                {"in_administration", pr.in_administration},
                                {"contract_terminated_in", terminated_in},
+                               {"contract_actions_in_force", std::move(actions_in_force)},
                                {"status_reason", pr.status_reason}};
   o["quality_inputs"] = json::object{
       {"cqc", to_string(q.cqc)},

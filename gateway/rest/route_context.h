@@ -104,6 +104,11 @@ void post_direct_payment(RestContext&);
 void post_abnormally_low_decision(RestContext&);
 void post_persons_choice(RestContext&);
 
+void post_contract_action(RestContext&);
+void post_contract_action_update(RestContext&);
+void list_provider_contract_actions(RestContext&);
+void list_contract_actions(RestContext&);
+
 // Live placements (placement_routes.cpp).
 void list_placements(RestContext&);
 void list_capacity(RestContext&);

@@ -1,0 +1,106 @@
+// Market: contract actions under a provider's contract for one DPS (contract_actions.h) — issued
+// and updated by the council's officers, kept with their history by the provider.
+#include <algorithm>
+
+#include "engine/market/market.h"
+#include "engine/market/market_emitter.h"
+
+namespace carebroker::engine {
+
+Reply Market::handle(const IssueContractAction& c, Emitter& e) {
+  const Provider* provider = find_provider(c.provider);
+  if (!provider) return {reject(Code::unknown_provider, "no provider " + c.provider)};
+  const int dps = find_dps(c.dps);
+  if (dps < 0) return {reject(Code::unknown_dps, "no DPS " + c.dps)};
+  const bool member = std::any_of(provider->locations.begin(), provider->locations.end(),
+                                  [&](LocationIndex l) { return locations_[l].membership_of(dps) != nullptr; });
+  if (!member)
+    return {reject(Code::provider_not_member_of_dps,
+                   "provider " + c.provider + " has no contract under " + c.dps + ": none of its locations is a member")};
+  if (c.owner.empty()) return {reject(Code::owner_required, "a contract action needs an owner (the officer responsible)")};
+  const bool termination = c.kind == ContractActionKind::termination;
+  if (c.review_date == 0 && !termination)
+    return {reject(Code::review_date_required, "a " + std::string(to_string(c.kind)) + " needs a review date")};
+  if (c.review_date != 0 && c.review_date < today_)
+    return {reject(Code::review_date_in_past, "the review date " + format_date(c.review_date) + " is before today")};
+  if (c.start_date != 0 && c.start_date < today_)
+    return {reject(Code::invalid_date, "the start date " + format_date(c.start_date) + " is before today")};
+  if (const ContractAction* same = provider->contract_action_in_force(c.kind, dps))
+    return {reject(Code::contract_action_in_force, "a " + std::string(to_string(c.kind)) + " under " + c.dps +
+                                                       " is already in force (action " + std::to_string(same->id) + ")")};
+  if (c.escalates != 0) {
+    if (c.escalates < 0 || static_cast<std::size_t>(c.escalates) > provider->contract_actions.size())
+      return {reject(Code::unknown_contract_action,
+                     "provider " + c.provider + " has no contract action " + std::to_string(c.escalates))};
+    const ContractAction& earlier = provider->contract_actions[static_cast<std::size_t>(c.escalates) - 1];
+    if (earlier.dps != dps || !earlier.in_force() || earlier.kind >= c.kind)
+      return {reject(Code::escalation_not_allowed,
+                     "action " + std::to_string(c.escalates) + " (" + std::string(to_string(earlier.kind)) + ", " +
+                         std::string(to_string(earlier.status)) +
+                         ") cannot be escalated to this one: it must be in force, under the same DPS and of an earlier kind")};
+  }
+  const std::size_t number = provider->contract_actions.size() + 1;  // before the event adds it
+  e.emit(ContractActionIssued{c.provider, dps, c.kind, c.start_date != 0 ? c.start_date : today_, c.review_date, c.owner,
+                              c.notes, c.escalates, now_});
+  if (termination && !provider->contract_terminated_in(dps))
+    e.emit(ProviderStatusChanged{c.provider, provider->in_administration, true,
+                                 "contract terminated (contract action " +
+                                     std::to_string(number) + ")" +
+                                     (c.notes.empty() ? std::string() : ": " + c.notes),
+                                 dps});
+  return {};
+}
+
+Reply Market::handle(const UpdateContractAction& c, Emitter& e) {
+  const Provider* provider = find_provider(c.provider);
+  if (!provider) return {reject(Code::unknown_provider, "no provider " + c.provider)};
+  if (c.action <= 0 || static_cast<std::size_t>(c.action) > provider->contract_actions.size())
+    return {reject(Code::unknown_contract_action, "provider " + c.provider + " has no contract action " + std::to_string(c.action))};
+  const ContractAction& a = provider->contract_actions[static_cast<std::size_t>(c.action) - 1];
+  if (const Code why = contract_status_change(a.kind, a.status, c.status); why != Code::ok)
+    return {reject(why, "contract action " + std::to_string(c.action) + " (" + std::string(to_string(a.kind)) + ") is " +
+                            std::string(to_string(a.status)) + ": it cannot become " + std::string(to_string(c.status)))};
+  if (c.notes.empty()) return {reject(Code::reason_required, "an update needs notes: what changed and why")};
+  if (c.review_date != 0 && c.review_date < today_)
+    return {reject(Code::review_date_in_past, "the review date " + format_date(c.review_date) + " is before today")};
+  ContractActionUpdate u{now_, c.status, c.review_date != 0 ? c.review_date : a.review_date,
+                         c.owner.empty() ? a.owner : c.owner, c.notes};
+  e.emit(ContractActionUpdated{c.provider, c.action, std::move(u)});
+  if (a.kind == ContractActionKind::termination && c.status == ContractActionStatus::withdrawn)
+    e.emit(ProviderStatusChanged{c.provider, provider->in_administration, false,
+                                 "termination withdrawn (contract action " + std::to_string(c.action) + "): " + c.notes,
+                                 a.dps});
+  return {};
+}
+
+void Market::apply_contract_action(const ContractActionIssued& e) {
+  Provider& p = providers_[provider_by_id_.at(e.provider)];
+  const int id = static_cast<int>(p.contract_actions.size()) + 1;
+  if (e.escalates > 0 && static_cast<std::size_t>(e.escalates) <= p.contract_actions.size()) {
+    ContractAction& earlier = p.contract_actions[static_cast<std::size_t>(e.escalates) - 1];
+    earlier.status = ContractActionStatus::escalated;
+    earlier.history.push_back({e.at, ContractActionStatus::escalated, earlier.review_date, earlier.owner,
+                               "escalated to action " + std::to_string(id) + " (" + std::string(to_string(e.kind)) + ")"});
+  }
+  p.contract_actions.push_back(ContractAction{.id = id,
+                                              .dps = e.dps,
+                                              .kind = e.kind,
+                                              .status = ContractActionStatus::in_force,
+                                              .issued_at = e.at,
+                                              .start_date = e.start_date,
+                                              .review_date = e.review_date,
+                                              .owner = e.owner,
+                                              .notes = e.notes,
+                                              .escalates = e.escalates,
+                                              .history = {}});
+}
+
+void Market::apply_contract_action(const ContractActionUpdated& e) {
+  ContractAction& a = providers_[provider_by_id_.at(e.provider)].contract_actions.at(static_cast<std::size_t>(e.action) - 1);
+  a.status = e.update.status;
+  a.review_date = e.update.review_date;
+  a.owner = e.update.owner;
+  a.history.push_back(e.update);
+}
+
+}  // namespace carebroker::engine
