@@ -357,3 +357,16 @@ TEST_CASE("placements survive a snapshot and a replay of the journal", "[placeme
   REQUIRE(restored.find_placement(other));
   CHECK(restored.find_placement(other)->has_pending_variation);
 }
+
+TEST_CASE("a contract's termination ends a placement with the terminated reason", "[placement]") {
+  // The hook for contract actions (issue 10, item 4): the same officer command, with its reason.
+  PlacementMarket f;
+  const PackageId id = f.place("A");
+  const Date transition_ends = f.today() + 14;  // kept for a stated transition period
+  REQUIRE(f.run(EndPlacement{id, PlacementEndReason::terminated, transition_ends, "commissioner-1"}).ok());
+  CHECK(scheduled_end(f.placement(id)).reason == PlacementEndReason::terminated);
+  f.advance_to(transition_ends);
+  CHECK(f.placement(id).end_reason == PlacementEndReason::terminated);
+  CHECK(f.placement(id).ended_on == transition_ends);
+  CHECK(f.placement(id).ended_by == "commissioner-1");
+}
