@@ -86,6 +86,14 @@ int http_status(engine::Code code) {
     case Code::owner_required:
     case Code::review_date_required:
     case Code::review_date_in_past: return 422;
+    // Live placements.
+    case Code::no_placement:
+    case Code::placement_ended:
+    case Code::placement_handed_back:
+    case Code::variation_pending:
+    case Code::no_variation_pending: return 409;
+    case Code::invalid_end_reason:
+    case Code::invalid_variation: return 422;
   }
   return 500;
 }

@@ -252,7 +252,7 @@ TEST_CASE("only the location offered the award may answer it, and only while it 
   expect_rejected(f, DeclineAward{"P-B", "B", "after-2", id, "no"}, Code::no_award_pending);
 }
 
-TEST_CASE("a package handed back is re-procured from the first tier", "[award]") {
+TEST_CASE("a package handed back is re-procured from the first tier as a new package", "[award]") {
   AwardMarket f;
   f.admit({.id = "T2", .tier = "tier2", .zones = {"north", "central", "south"}});
   const PackageId id = f.post();
@@ -266,15 +266,17 @@ TEST_CASE("a package handed back is re-procured from the first tier", "[award]")
   expect_rejected(f, HandBackPackage{"P-A", "A", "hb-0", id, "not ours"}, Code::package_not_placed);
   expect_rejected(f, HandBackPackage{"P-T2", "T2", "hb-1", id, ""}, Code::reason_required);
   REQUIRE(f.run(HandBackPackage{"P-T2", "T2", "hb-2", id, "lost two carers"}).ok());
-  CHECK(f.count<PackageHandedBack>() == 1);
-  CHECK(f.package(id).hand_backs == 1);
-  CHECK(f.status(id) == PackageStatus::open);
-  CHECK(f.package(id).step == 0);
-  CHECK(f.tier(id) == "tier1");
-  CHECK(f.invited(id) == std::vector<std::string>{"A", "B", "C"});
-  CHECK(f.package(id).offers.empty());
-  CHECK(f.package(id).closes_at == f.market.calendar().add_working_days(f.market.now(), 2));
-  expect_rejected(f, HandBackPackage{"P-T2", "T2", "hb-3", id, "again"}, Code::package_not_placed);
+  CHECK(f.count<PlacementHandedBack>() == 1);
+  CHECK(f.status(id) == PackageStatus::placed);  // care continues during the notice (placement_test.cpp)
+  const PackageId again = id + 1;
+  CHECK(f.market.replaces_placement(again) == id);
+  CHECK(f.status(again) == PackageStatus::open);
+  CHECK(f.package(again).step == 0);
+  CHECK(f.tier(again) == "tier1");
+  CHECK(f.invited(again) == std::vector<std::string>{"A", "B", "C"});
+  CHECK(f.package(again).offers.empty());
+  CHECK(f.package(again).closes_at == f.market.calendar().add_working_days(f.market.now(), 2));
+  expect_rejected(f, HandBackPackage{"P-T2", "T2", "hb-3", id, "again"}, Code::placement_handed_back);
 }
 
 TEST_CASE("a cancelled package takes no more offers and fires no deadline", "[award]") {

@@ -297,6 +297,8 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command", "[cr
     } else if (const auto* h = std::get_if<PackageHandedBack>(&e)) {
       ++hand_backs;
       accepted[h->package] = 0;
+    } else if (std::holds_alternative<PlacementHandedBack>(e)) {
+      ++hand_backs;  // re-procured as a new package: the old one is never awarded again
     }
   }
   CHECK(double_awards == 0);
@@ -312,6 +314,7 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command", "[cr
     if (const auto* a = std::get_if<AwardAccepted>(&e)) note(a->request);
     if (const auto* d = std::get_if<AwardDeclined>(&e)) note(d->request);
     if (const auto* h = std::get_if<PackageHandedBack>(&e)) note(h->request);
+    if (const auto* h = std::get_if<PlacementHandedBack>(&e)) note(h->request);
   }
   int lost = 0, replayed_checked = 0;
   std::vector<Event> scratch;

@@ -256,3 +256,35 @@ TEST_CASE("the v1 fixture's tier ends, journaled in words, decode to their reaso
   CHECK(ended[2].reason == TierEndReason::every_acceptable_offer_declined);
   CHECK(ended[2].detail == "every acceptable offer declined");
 }
+
+TEST_CASE("the v1 journal's placed packages are live placements that a later hand-back reaches", "[store][fixture][placement]") {
+  // Journals from before live placements: packages 1–9 retired (placed ones too) and stay
+  // archived; packages 10–19, placed and still in memory, are live placements now and never
+  // retire, so a year later one can still be handed back (with notice, as a new package).
+  Loaded v1;
+  load_v1(v1);
+  Market& m = v1.market;
+  for (PackageId id = 1; id <= 9; ++id) {
+    INFO("package " << id);
+    CHECK(m.is_retired(id));
+    CHECK(m.find_placement(id) == nullptr);
+  }
+  for (PackageId id : {10, 11, 12, 13, 15, 16, 17, 18, 19}) {
+    INFO("package " << id);
+    const Placement* p = m.find_placement(id);
+    REQUIRE(p);
+    CHECK(p->status == PlacementStatus::live);
+    CHECK(p->location == m.find_package(id)->award_location);
+  }
+  std::vector<Event> out;
+  REQUIRE(m.execute(Tick{m.now() + 400 * kMillisPerDay}, out).ok());
+  CHECK(m.find_package(10) != nullptr);
+  const std::string holder = m.location(m.find_package(10)->award_location).id;
+  const Reply r = m.execute(HandBackPackage{m.location(m.find_package(10)->award_location).provider_id, holder,
+                                            "after-a-year", 10, "lost two carers"},
+                            out);
+  INFO(to_string(r.status.code) << " " << r.status.detail);
+  REQUIRE(r.ok());
+  CHECK(m.find_placement(10)->status == PlacementStatus::notice);
+  CHECK(m.replaces_placement(m.find_placement(10)->replacement) == 10);
+}

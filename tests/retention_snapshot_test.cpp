@@ -25,14 +25,22 @@ PackageId placed_package(MarketFixture& f) {
   return id;
 }
 
+/// A placed package whose placement the council then ended (the person moved): closed.
+PackageId ended_package(MarketFixture& f) {
+  const PackageId id = placed_package(f);
+  f.must(EndPlacement{id, PlacementEndReason::moved, 0, "officer-1"});
+  REQUIRE(f.status(id) == PackageStatus::ended);
+  return id;
+}
+
 }  // namespace
 
 TEST_CASE("a closed package leaves memory after the retention period, its record archived", "[retention]") {
   DpsConfig config = home_care_config();
   config.windows.retain_closed_days = 30;
   MarketFixture f(config);
-  const PackageId id = placed_package(f);
-  const UtcMillis placed_at = f.package(id).closed_at;
+  const PackageId id = ended_package(f);
+  const UtcMillis placed_at = f.package(id).closed_at;  // when its placement ended
 
   f.must(Tick{placed_at + 29 * kMillisPerDay});
   CHECK(f.market.find_package(id) != nullptr);
@@ -46,7 +54,15 @@ TEST_CASE("a closed package leaves memory after the retention period, its record
   const auto archived = Market::read_archive(retired.archive);
   REQUIRE(archived);
   CHECK(archived->package.id == id);
-  CHECK(archived->package.status == PackageStatus::placed);
+  CHECK(archived->package.status == PackageStatus::ended);
+  // Its placement as it ended travels with it: who, at what rate, and why it ended.
+  CHECK(archived->placement.package == id);
+  CHECK(f.location_id(archived->placement.location) == "A");
+  CHECK(archived->placement.rate == 3000);
+  CHECK(archived->placement.status == PlacementStatus::ended);
+  CHECK(archived->placement.end_reason == PlacementEndReason::moved);
+  CHECK(archived->placement.ended_by == "officer-1");
+  CHECK(f.market.find_placement(id) == nullptr);  // gone from memory with its package
   CHECK(f.location_id(archived->package.award_location) == "A");
   CHECK(archived->person.name == "Ada Example");
   // A retired package takes no more commands.
@@ -71,7 +87,7 @@ TEST_CASE("a corrupt archive record is refused, not misread", "[retention]") {
   DpsConfig config = home_care_config();
   config.windows.retain_closed_days = 1;
   MarketFixture f(config);
-  const PackageId id = placed_package(f);
+  const PackageId id = ended_package(f);
   f.advance(2 * kMillisPerDay);
   const std::string good = std::get<PackageRetired>(f.events.back()).archive;
   REQUIRE(Market::read_archive(good));
@@ -89,8 +105,9 @@ TEST_CASE("archive records: new ones are a versioned ArchivedPackage, old serial
   DpsConfig config = home_care_config();
   config.windows.retain_closed_days = 1;
   MarketFixture f(config);
-  const PackageId id = placed_package(f);
+  const PackageId id = ended_package(f);
   const Package package = f.package(id);
+  const Placement placement = *f.market.find_placement(id);
   REQUIRE(package.offers.size() == 1);
   const PersonDetails person = *f.market.person(id);
   f.advance(2 * kMillisPerDay);
@@ -105,6 +122,7 @@ TEST_CASE("archive records: new ones are a versioned ArchivedPackage, old serial
   CHECK_FALSE(current.legacy);
   CHECK(current.package == package);
   CHECK(current.person == person);
+  CHECK(current.placement == placement);
 
   // The form written before (engine/market/serialize.h's blob) reads back through the frozen decoder.
   // It holds the fields the engine's structs had then: a Package's first 32 and, in it, a

@@ -280,6 +280,13 @@ TEST_CASE("every client message decodes the same from JSON and from FlatBuffers"
         R"({"message_type":"HandBack","message":{"request_id":"r6","location":"L-1","package":9,"reason":"needs changed"}})");
     CHECK((c.provider == kProvider && c.reason == "needs changed" && c.request_id == "r6"));
   }
+  SECTION("AcceptVariation") {
+    const auto c = both_ways<engine::AcceptVariation>(
+        R"({"message_type":"AcceptVariation","message":{"request_id":"r8","location":"L-1","package":9}})");
+    CHECK((c.provider == kProvider && c.request_id == "r8" && c.location == "L-1" && c.package == 9));
+    CHECK(code_of(decode_json(R"({"message_type":"AcceptVariation","message":{"location":"L-1","package":9}})")) ==
+          "request_id_missing");
+  }
   SECTION("Ping") {
     const std::string json = R"({"message_type":"Ping","message":{"nonce":18446744073709551615}})";
     for (const auto& r : {decode_json(json), decode_binary(to_binary(json))}) {
@@ -931,6 +938,42 @@ TEST_CASE("an award that lapses is withdrawn from its location and offered to th
   CHECK(lapsed.types("P-B") == std::vector<std::string>{"AwardOffered:B"});
 }
 
+TEST_CASE("a placement's provider hears of its hand-back, a variation to accept, and the placement's end", "[wire][placement]") {
+  Competition f;
+  const engine::PackageId id = f.post(MarketFixture::standard_package(), kPerson);
+  REQUIRE(f.offer("A", id, 2900).ok());
+  f.pass_deadline(id);
+  REQUIRE(f.accept("A", id).ok());
+  const engine::Date today = engine::london_date(f.market.now());
+
+  const auto proposed = batch(f, [&] {
+    f.must(engine::ProposeVariation{id, 1260, {6, 30, 7}, today + 3, "more help at lunchtime", "officer-1"});
+  });
+  check_addressing(f, proposed);
+  REQUIRE(proposed.types("P-A") == std::vector<std::string>{"PackageUpdate:A"});
+  CHECK(proposed.types("P-B").empty());
+  const auto* notice = update_in(proposed.of("P-A")[0]);
+  CHECK(notice->standing() == w::Standing::placed_with_you);
+  CHECK(notice->reason()->str() == "variation proposed: 1260 minutes a week (6 visits a day of 30 minutes, 7 days a week) from " +
+                                       engine::format_date(today + 3) +
+                                       ": more help at lunchtime; accept with AcceptVariation");
+  CHECK_FALSE(mentions_person(proposed.of("P-A")[0].json));
+  const auto accepted = batch(f, [&] { REQUIRE(f.run(engine::AcceptVariation{"P-A", "A", "v-1", id}).ok()); });
+  CHECK(accepted.by_provider.empty());  // the session acknowledges it; nobody else is told
+  CHECK(f.market.find_placement(id)->quantity == 1260);
+
+  const auto handed_back = batch(f, [&] { REQUIRE(f.run(engine::HandBackPackage{"P-A", "A", "hb-1", id, "staff"}).ok()); });
+  const auto mine = handed_back.of("P-A");
+  REQUIRE_FALSE(mine.empty());
+  CHECK(update_in(mine.back())->standing() == w::Standing::placed_with_you);
+  CHECK(update_in(mine.back())->reason()->str().find("handed back: your placement continues") == 0);
+
+  const auto ended = batch(f, [&] { f.must(engine::EndPlacement{id, engine::PlacementEndReason::hospital, 0, "officer-1"}); });
+  REQUIRE(ended.types("P-A") == std::vector<std::string>{"PackageUpdate:A"});
+  CHECK(update_in(ended.of("P-A")[0])->standing() == w::Standing::closed);
+  CHECK(update_in(ended.of("P-A")[0])->reason()->str() == "placement ended on " + engine::format_date(today) + ": hospital");
+}
+
 TEST_CASE("a cancelled package is closed for its invited without the officer's reason", "[wire]") {
   Competition f;
   const engine::PackageId id = f.post();
@@ -1174,7 +1217,7 @@ TEST_CASE("docs/websocket-protocol.md has a section for every message of both un
       ++members;
     }
   }
-  CHECK(members == 22);
+  CHECK(members == 23);
 }
 
 TEST_CASE("a refusal of a fractional price names the request it could read, however the frame is written", "[wire]") {

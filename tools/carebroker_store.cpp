@@ -124,6 +124,10 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(p.id), std::string(engine::to_string(p.status)).c_str(),
                 engine::format_london(p.posted_at).c_str(), engine::format_london(p.closed_at).c_str(), p.tiers_tried,
                 p.declines, p.hand_backs, archived.legacy ? " (a record in the pre-ArchivedPackage form)" : "");
+    if (const engine::Placement& pl = archived.placement; pl.package != 0)
+      std::printf("placement: rate %lld pence, from %s, ended on %s (%s)\n", static_cast<long long>(pl.rate),
+                  engine::format_date(pl.start).c_str(), engine::format_date(pl.ended_on).c_str(),
+                  std::string(engine::to_string(pl.end_reason)).c_str());
     return 0;
   }
   std::cerr << "carebroker-store: unknown command '" << command << "'\n" << options;

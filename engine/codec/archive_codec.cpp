@@ -17,6 +17,7 @@ struct ArchiveRecord {
   std::uint32_t version = 0;
   eng::Package package;
   eng::PersonDetails person;
+  eng::Placement placement;
 };
 
 template <>
@@ -205,9 +206,10 @@ DecodedArchive decode_legacy(std::string_view bytes) {
 
 }  // namespace
 
-std::string encode_archive(const engine::Package& package, const engine::PersonDetails& person) {
+std::string encode_archive(const engine::Package& package, const engine::PersonDetails& person,
+                           const engine::Placement& placement) {
   Builder b(1024);
-  const ArchiveRecord record{kArchiveVersion, package, person};
+  const ArchiveRecord record{kArchiveVersion, package, person, placement};
   const flatbuffers::uoffset_t root = encode_table(b, record);
   b.Align(kArchiveAlignment);  // makes Finish pad the whole record to a multiple of 8 bytes
   b.Finish(flatbuffers::Offset<void>(root), kArchiveIdentifier.data());
@@ -253,6 +255,7 @@ DecodedArchive decode_archive(std::string_view bytes) {
   } else {
     out.package = std::move(record.package);
     out.person = std::move(record.person);
+    out.placement = std::move(record.placement);
   }
   return out;
 }

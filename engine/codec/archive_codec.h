@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "engine/market/package.h"
+#include "engine/market/placement.h"
 
 namespace carebroker::codec {
 
@@ -21,12 +22,15 @@ inline constexpr std::string_view kArchiveIdentifier = "CBA1";
 /// The ArchivedPackage.version this build writes, and the newest it reads.
 inline constexpr std::uint32_t kArchiveVersion = 1;
 
-/// A finished "CBA1" buffer holding `package` and `person`.
-[[nodiscard]] std::string encode_archive(const engine::Package& package, const engine::PersonDetails& person);
+/// A finished "CBA1" buffer holding `package`, `person` and the package's `placement` (a default
+/// Placement, package 0, when it was never placed).
+[[nodiscard]] std::string encode_archive(const engine::Package& package, const engine::PersonDetails& person,
+                                         const engine::Placement& placement = {});
 
 struct DecodedArchive {
   engine::Package package;
   engine::PersonDetails person;
+  engine::Placement placement;  ///< package 0: none (never placed, or a record from before placements)
   bool legacy = false;  ///< read from the old serialize.h blob
   std::string error;    ///< empty = decoded
   bool ok() const { return error.empty(); }

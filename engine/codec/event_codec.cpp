@@ -102,7 +102,8 @@ static_assert(same(eng::PackageStatus::open, fb::PackageStatus::open) &&
               same(eng::PackageStatus::unsourced, fb::PackageStatus::unsourced) &&
               same(eng::PackageStatus::cancelled, fb::PackageStatus::cancelled) &&
               same(eng::PackageStatus::direct_payment, fb::PackageStatus::direct_payment) &&
-              fb::PackageStatus::direct_payment == fb::PackageStatus::MAX);
+              same(eng::PackageStatus::ended, fb::PackageStatus::ended) &&
+              fb::PackageStatus::ended == fb::PackageStatus::MAX);
 static_assert(same(eng::AbnormallyLow::not_flagged, fb::AbnormallyLow::not_flagged) &&
               same(eng::AbnormallyLow::pending, fb::AbnormallyLow::pending) &&
               same(eng::AbnormallyLow::accepted, fb::AbnormallyLow::accepted) &&
@@ -127,6 +128,20 @@ static_assert(same(eng::ContractActionStatus::in_force, fb::ContractActionStatus
               same(eng::ContractActionStatus::escalated, fb::ContractActionStatus::escalated) &&
               same(eng::ContractActionStatus::withdrawn, fb::ContractActionStatus::withdrawn) &&
               fb::ContractActionStatus::withdrawn == fb::ContractActionStatus::MAX);
+static_assert(same(eng::PlacementEndReason::planned_end, fb::PlacementEndReason::planned_end) &&
+              same(eng::PlacementEndReason::handed_back, fb::PlacementEndReason::handed_back) &&
+              same(eng::PlacementEndReason::needs_changed, fb::PlacementEndReason::needs_changed) &&
+              same(eng::PlacementEndReason::moved, fb::PlacementEndReason::moved) &&
+              same(eng::PlacementEndReason::hospital, fb::PlacementEndReason::hospital) &&
+              same(eng::PlacementEndReason::residential_care, fb::PlacementEndReason::residential_care) &&
+              same(eng::PlacementEndReason::died, fb::PlacementEndReason::died) &&
+              same(eng::PlacementEndReason::terminated, fb::PlacementEndReason::terminated) &&
+              same(eng::PlacementEndReason::replaced, fb::PlacementEndReason::replaced) &&
+              fb::PlacementEndReason::replaced == fb::PlacementEndReason::MAX);
+static_assert(same(eng::PlacementStatus::live, fb::PlacementStatus::live) &&
+              same(eng::PlacementStatus::notice, fb::PlacementStatus::notice) &&
+              same(eng::PlacementStatus::ended, fb::PlacementStatus::ended) &&
+              fb::PlacementStatus::ended == fb::PlacementStatus::MAX);
 
 // ---- older schema versions -------------------------------------------------------------------
 // What a record written by an older schema lacks is filled in here, after the generic decoding,

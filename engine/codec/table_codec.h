@@ -98,6 +98,8 @@ CAREBROKER_JOURNAL_ENUM(AbnormallyLow)
 CAREBROKER_JOURNAL_ENUM(TierEndReason)
 CAREBROKER_JOURNAL_ENUM(ContractActionKind)
 CAREBROKER_JOURNAL_ENUM(ContractActionStatus)
+CAREBROKER_JOURNAL_ENUM(PlacementEndReason)
+CAREBROKER_JOURNAL_ENUM(PlacementStatus)
 
 // Values events (and archives) carry.
 CAREBROKER_JOURNAL_TABLE(Category)
@@ -125,6 +127,8 @@ CAREBROKER_JOURNAL_TABLE(SpotPurchase)
 CAREBROKER_JOURNAL_TABLE(PackageRecords)
 CAREBROKER_JOURNAL_TABLE(Package)
 CAREBROKER_JOURNAL_TABLE(ContractActionUpdate)
+CAREBROKER_JOURNAL_TABLE(PendingVariation)
+CAREBROKER_JOURNAL_TABLE(Placement)
 // Events: every alternative of engine::Event (event_codec.cpp checks the union's order).
 CAREBROKER_JOURNAL_TABLE(ClockAdvanced)
 CAREBROKER_JOURNAL_TABLE(CategoryDefined)
@@ -159,6 +163,12 @@ CAREBROKER_JOURNAL_TABLE(OfferExplained)
 CAREBROKER_JOURNAL_TABLE(SpotPurchaseRecorded)
 CAREBROKER_JOURNAL_TABLE(ContractActionIssued)
 CAREBROKER_JOURNAL_TABLE(ContractActionUpdated)
+CAREBROKER_JOURNAL_TABLE(PlacementHandedBack)
+CAREBROKER_JOURNAL_TABLE(PlacementEndScheduled)
+CAREBROKER_JOURNAL_TABLE(PlacementEnded)
+CAREBROKER_JOURNAL_TABLE(VariationProposed)
+CAREBROKER_JOURNAL_TABLE(VariationAccepted)
+CAREBROKER_JOURNAL_TABLE(VariationSentToMarket)
 
 #undef CAREBROKER_JOURNAL_TABLE
 #undef CAREBROKER_JOURNAL_ENUM

@@ -91,7 +91,15 @@ namespace carebroker::engine {
   X(escalation_not_allowed)                                                                        \
   X(owner_required)                                                                                \
   X(review_date_required)                                                                          \
-  X(review_date_in_past)
+  X(review_date_in_past)                                                                           \
+  /* live placements (appended) */                                                                 \
+  X(no_placement)                                                                                  \
+  X(placement_ended)                                                                               \
+  X(placement_handed_back)                                                                         \
+  X(invalid_end_reason)                                                                            \
+  X(invalid_variation)                                                                             \
+  X(variation_pending)                                                                             \
+  X(no_variation_pending)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

@@ -13,6 +13,7 @@
 #include "engine/market/config.h"
 #include "engine/market/contract_actions.h"
 #include "engine/market/package.h"
+#include "engine/market/placement.h"
 #include "engine/market/types.h"
 
 namespace carebroker::engine {
@@ -120,6 +121,8 @@ struct AmendOffer {
 struct WithdrawOffer { std::string provider, location, request_id; PackageId package = 0; };
 struct AcceptAward { std::string provider, location, request_id; PackageId package = 0; };
 struct DeclineAward { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
+/// Hand a live placement back, with the DPS's notice: re-procured as a new linked package
+/// (market_placements.cpp).
 struct HandBackPackage { std::string provider, location, request_id; PackageId package = 0; std::string reason; };
 
 /// A provider explains its abnormally low offer (idempotent by request id, as its other commands).
@@ -157,6 +160,29 @@ struct UpdateContractAction {
   std::string notes;
 };
 
+// ---- live placements (officers; AcceptVariation is the placement's provider's) ----
+/// Plan (or move) the date a placement ends at its start, for the planned_end reason.
+struct SetPlannedEnd { PackageId package = 0; Date planned_end = 0; std::string officer; };
+/// The council ends a placement for one of its reasons (or `terminated`, for contract actions),
+/// today or on a later date. No more personal detail than the reason.
+struct EndPlacement {
+  PackageId package = 0;
+  PlacementEndReason reason = PlacementEndReason::needs_changed;
+  Date on = 0;  ///< 0 = today
+  std::string officer;
+};
+/// Change a live placement's hours (and visit pattern) from `effective`, for a reason.
+struct ProposeVariation {
+  PackageId package = 0;
+  std::int64_t quantity = 0;  ///< minutes a week (hours lots), places or sessions
+  VisitPattern visits;
+  Date effective = 0;
+  std::string reason, officer;
+};
+struct AcceptVariation { std::string provider, location, request_id; PackageId package = 0; };
+/// Re-procure the placement at its pending variation's hours, as a new linked package.
+struct SendVariationToMarket { PackageId package = 0; std::string officer; };
+
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
                  SetProviderStatus, ApplyToDps, ExtendAssessment, AdmitToDps, UpdateMembership,
@@ -164,7 +190,8 @@ using Command =
                  UpdateQualityInputs, PostPackage, HoldPackage, ReleasePackage, CancelPackage,
                  CloseForDirectPayment, DecideAbnormallyLow, AwardToPersonsChoice, PlaceOffer,
                  AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage,
-                 ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction>;
+                 ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
+                 EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

@@ -116,7 +116,8 @@ std::string validate_config(const DpsConfig& c, const std::vector<Category>& kno
   if (w.urgent_window <= 0 || w.standard_working_days < 1 || w.planned_working_days < 1 ||
       w.planned_after_days < 0 || w.urgent_acceptance <= 0 || w.acceptance_working_days < 1 ||
       w.best_and_final_window <= 0 || w.start_slack_days < 0 || w.admission_working_days < 1 ||
-      w.admission_extended_working_days < w.admission_working_days || w.retain_closed_days < 0)
+      w.admission_extended_working_days < w.admission_working_days || w.retain_closed_days < 0 ||
+      w.hand_back_notice_days < 0 || w.hand_back_notice_days > 366)
     return "windows must be positive (and the extended admission clock no shorter)";
   return {};
 }

@@ -89,6 +89,9 @@ struct RiskPolicy {
   int lookback_days = 90;
   int amber_safeguarding_decisions = 2;
   int amber_substantiated_concerns = 2;
+  /// A location whose placed hours reach its declared capacity: false = still broadcast, with a
+  /// warning to the officer; true = excluded (ExclusionRule::at_capacity).
+  bool at_capacity_excludes_from_broadcast = false;
   bool operator==(const RiskPolicy&) const = default;
 };
 
@@ -104,6 +107,7 @@ struct WindowPolicy {
   int admission_working_days = 10;
   int admission_extended_working_days = 15;
   int retain_closed_days = 90;  ///< a closed package leaves memory (stays in the store); 0 = never
+  int hand_back_notice_days = 28;  ///< a provider's notice when it hands back a placement
   bool operator==(const WindowPolicy&) const = default;
 };
 

@@ -37,6 +37,7 @@ std::string_view to_string(ExclusionRule rule) {
     case ExclusionRule::red: return "red";
     case ExclusionRule::amber: return "amber";
     case ExclusionRule::joined_after_broadcast: return "joined_after_broadcast";
+    case ExclusionRule::at_capacity: return "at_capacity";
   }
   return "unknown";
 }

@@ -42,6 +42,7 @@ enum class ExclusionRule : std::uint8_t {
   amber,
   joined_after_broadcast,  ///< eligible now, but not when this tier was broadcast
   contract_suspended,      ///< a suspension in force under the provider's contract for the DPS
+  at_capacity,  ///< placed hours reach the declared capacity, and the DPS excludes such locations
 };
 /// The rule's stable name (in the API and reports): "not_applied", …, "amber".
 std::string_view to_string(ExclusionRule);
@@ -51,7 +52,7 @@ inline constexpr ExclusionRule kExclusionRules[] = {
     ExclusionRule::categories,  ExclusionRule::zone,         ExclusionRule::tier,
     ExclusionRule::suspended,   ExclusionRule::contract_terminated, ExclusionRule::embargo,
     ExclusionRule::red,         ExclusionRule::amber,        ExclusionRule::joined_after_broadcast,
-    ExclusionRule::contract_suspended};
+    ExclusionRule::contract_suspended, ExclusionRule::at_capacity};
 
 struct Exclusion {
   LocationIndex location = 0;

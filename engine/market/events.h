@@ -13,6 +13,7 @@
 #include "engine/market/calendar.h"
 #include "engine/market/config.h"
 #include "engine/market/package.h"
+#include "engine/market/placement.h"
 #include "engine/market/provider.h"
 #include "engine/market/quality.h"
 #include "engine/market/types.h"
@@ -205,7 +206,9 @@ struct AwardDeclined {
   std::string reason;
   bool operator==(const AwardDeclined&) const = default;
 };
-/// A placed package handed back by its provider; it is re-procured from the first tier.
+/// A placed package handed back by its provider at once; the same package is re-procured from
+/// the first tier. Written only before live placements (HandBackPackage now emits
+/// PlacementHandedBack, with notice); kept, with its apply, so those journals replay as they did.
 struct PackageHandedBack {
   PackageId package = 0;
   LocationIndex location = 0;
@@ -277,6 +280,71 @@ struct ContractActionUpdated {
   bool operator==(const ContractActionUpdated&) const = default;
 };
 
+// ---- live placements (engine/market/placement.h; market_placements.cpp) ----
+
+/// A provider handed back a live placement with notice: care continues until the replacement
+/// package's placement starts or the notice ends (`notice_ends`, a London date), whichever is
+/// first. `replacement` is the new package, posted just before, that re-procures it. (The old
+/// immediate hand-back, PackageHandedBack, is kept for the journals that hold it.)
+struct PlacementHandedBack {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  UtcMillis at = 0;
+  std::string reason;
+  Date notice_ends = 0;
+  PackageId replacement = 0;
+  bool operator==(const PlacementHandedBack&) const = default;
+};
+/// A live placement will end at the start of `ends_on` (a London date) for `reason`: a planned
+/// end, a council's end on a later date, or the start of the placement that replaces it.
+struct PlacementEndScheduled {
+  PackageId package = 0;
+  Date ends_on = 0;
+  PlacementEndReason reason = PlacementEndReason::planned_end;
+  std::string officer;  ///< who scheduled it; empty when the engine did (a replacement)
+  UtcMillis at = 0;
+  bool operator==(const PlacementEndScheduled&) const = default;
+};
+/// A placement ended. Its package is then closed (PackageStatus::ended) and retires after the
+/// DPS's retention period.
+struct PlacementEnded {
+  PackageId package = 0;
+  PlacementEndReason reason = PlacementEndReason::planned_end;
+  Date ended_on = 0;
+  std::string officer;  ///< who ended it; empty when its date or notice ran out
+  UtcMillis at = 0;
+  bool operator==(const PlacementEnded&) const = default;
+};
+/// The council asks to change a live placement's hours or visit pattern from `effective`; the
+/// provider may accept (VariationAccepted) or the officer may send it to market.
+struct VariationProposed {
+  PackageId package = 0;
+  std::int64_t quantity = 0;
+  VisitPattern visits;
+  Date effective = 0;
+  std::string reason, officer;
+  UtcMillis at = 0;
+  bool operator==(const VariationProposed&) const = default;
+};
+/// The placement's provider accepted the pending variation: the placement now runs at its hours.
+struct VariationAccepted {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  UtcMillis at = 0;
+  bool operator==(const VariationAccepted&) const = default;
+};
+/// The officer sent the pending variation to market as `replacement`, a new package posted just
+/// before; the placement continues until the replacement's placement starts.
+struct VariationSentToMarket {
+  PackageId package = 0;
+  PackageId replacement = 0;
+  std::string officer;
+  UtcMillis at = 0;
+  bool operator==(const VariationSentToMarket&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
@@ -284,7 +352,9 @@ using Event =
                  PackageCancelled, PackageClosedForDirectPayment, OfferPlaced, OfferWithdrawn,
                  WindowClosed, ShortlistFormed, AwardHeld, AbnormallyLowDecided, AwardOffered,
                  AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded,
-                 OfferExplained, SpotPurchaseRecorded, ContractActionIssued, ContractActionUpdated>;
+                 OfferExplained, SpotPurchaseRecorded, ContractActionIssued, ContractActionUpdated,
+                 PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
+                 VariationAccepted, VariationSentToMarket>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

@@ -108,7 +108,7 @@ MarketDigests Market::digests() const {
   // One pass over the state; the request table's part is the only difference between the two.
   Digest d;
   d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  d.add(packages_).add(people_);
+  d.add(packages_).add(people_).add(placements_).add(replaces_);
   Digest without = d;
   without.add(command_keys_);
   if (!keeps_request_ids_) return {0, without.value()};
@@ -141,7 +141,8 @@ std::string_view command_name(const Command& c) {
       "release_package", "cancel_package", "close_for_direct_payment", "decide_abnormally_low",
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
       "decline_award", "hand_back_package", "explain_offer", "record_spot_purchase", "issue_contract_action",
-      "update_contract_action"};
+      "update_contract_action", "set_planned_end", "end_placement", "propose_variation", "accept_variation",
+      "send_variation_to_market"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -156,7 +157,8 @@ std::string_view event_name(const Event& e) {
       "shortlist_formed", "award_held", "abnormally_low_decided", "award_offered",
       "award_accepted", "award_declined", "package_handed_back", "package_retired",
       "command_key_recorded", "offer_explained", "spot_purchase_recorded", "contract_action_issued",
-      "contract_action_updated"};
+      "contract_action_updated", "placement_handed_back", "placement_end_scheduled", "placement_ended",
+      "variation_proposed", "variation_accepted", "variation_sent_to_market"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }
@@ -194,13 +196,15 @@ std::string_view to_string(PackageStatus s) {
     case PackageStatus::unsourced: return "unsourced";
     case PackageStatus::cancelled: return "cancelled";
     case PackageStatus::direct_payment: return "direct_payment";
+    case PackageStatus::ended: return "ended";
   }
   return "unknown";
 }
 
 bool is_closed(PackageStatus s) {
-  return s == PackageStatus::placed || s == PackageStatus::unsourced ||
-         s == PackageStatus::cancelled || s == PackageStatus::direct_payment;
+  // A placed package is live (its placement runs until it ends): not closed.
+  return s == PackageStatus::unsourced || s == PackageStatus::cancelled ||
+         s == PackageStatus::direct_payment || s == PackageStatus::ended;
 }
 
 std::string_view to_string(AbnormallyLow a) {

@@ -29,6 +29,8 @@
 #include "engine/market/events.h"
 #include "engine/market/market_digests.h"
 #include "engine/market/package.h"
+#include "engine/market/placement.h"
+#include "engine/market/placement_views.h"
 #include "engine/market/provider.h"
 #include "engine/market/quality.h"
 #include "engine/market/ranking.h"
@@ -118,6 +120,7 @@ class Market {
   struct ArchivedPackage {
     Package package;
     PersonDetails person;
+    Placement placement;  ///< package 0: never placed (or a record from before live placements)
   };
   static std::optional<ArchivedPackage> read_archive(std::string_view archive);
   bool is_retired(PackageId id) const { return id >= 1 && id <= packages_.size() && packages_[id - 1].retired; }
@@ -152,6 +155,24 @@ class Market {
   std::optional<ProviderPackageView> provider_view(PackageId, std::string_view location) const;
   std::optional<OfficerPackageView> officer_view(PackageId) const;
   BroadcastView broadcast_view(const Package&) const;
+
+  // ---- live placements (market_placements.cpp, placement_views.cpp) ----
+  /// The placement of a placed package (live, under notice, or ended and not yet retired).
+  const Placement* find_placement(PackageId) const;
+  const std::map<PackageId, Placement>& placements() const { return placements_; }
+  /// The placement a package re-procures (after a hand-back or a variation sent to market);
+  /// 0 = none.
+  PackageId replaces_placement(PackageId) const;
+  /// What a location has placed with it under a DPS, in sixtieths of its capacity's unit a week
+  /// (carer minutes, for hours: a double-handed placement counts twice), and whether that
+  /// reaches its declared capacity (a capacity of 0 = not declared, never reached).
+  std::int64_t placed_load(LocationIndex, int dps) const;
+  bool at_capacity(LocationIndex, int dps) const;
+  /// "Who is affected": the live placements matching the filter, with weekly hours and value,
+  /// and totals per provider.
+  AffectedPlacements affected(const PlacementFilter&) const;
+  /// Declared capacity against placed hours, per admitted location (of `dps`, or every DPS when -1).
+  std::vector<CapacityRow> capacity(int dps) const;
 
  private:
   /// A keyed command's outcome (CommandKeyRecorded): its payload and reply's package; kept with
@@ -211,6 +232,11 @@ class Market {
   Reply handle(const UpdateContractAction&, Emitter&);
   void apply_contract_action(const ContractActionIssued&);
   void apply_contract_action(const ContractActionUpdated&);
+  Reply handle(const SetPlannedEnd&, Emitter&);
+  Reply handle(const EndPlacement&, Emitter&);
+  Reply handle(const ProposeVariation&, Emitter&);
+  Reply handle(const AcceptVariation&, Emitter&);
+  Reply handle(const SendVariationToMarket&, Emitter&);
 
   // Shared validation.
   Status membership_terms(const DpsConfig&, int dps, const std::vector<std::string>& lots,
@@ -248,6 +274,24 @@ class Market {
   UtcMillis window_close(const Package&) const;
   UtcMillis acceptance_deadline(const Package&) const;
   std::vector<RankingCandidate> ranking_candidates(const Package&) const;
+
+  // Live placements (market_placements.cpp).
+  /// A provider's hand-back of its placement, once its request is resolved (HandBackPackage).
+  Reply hand_back(const HandBackPackage&, ProviderRequest&, Emitter&);
+  /// A live placement of `package`, or the rejection that says why there is none.
+  Status live_placement(PackageId, const Placement*&) const;
+  /// Posts `spec` (for `person`) as a new package that re-procures a placement: its reply.
+  Reply post_replacement(PackageSpec spec, const PersonDetails& person, Emitter&);
+  /// Emits what follows an award accepted on a package that re-procures a placement.
+  void schedule_replaced_end(const Package& replacement, Emitter&);
+  /// The placement's scheduled end is due (on_deadline of a placed package).
+  void end_placement_due(PackageId, Emitter&);
+  /// Apply helpers for placements: the placement record of an accepted award, and the derived
+  /// load and deadline kept with it.
+  void open_placement(const Package&, LocationIndex, UtcMillis at);
+  void add_load(const Placement&, int sign);
+  void schedule_end(Package&, const Placement&);
+  void apply_placement_event(const Event&);
 
   // Apply helpers (market_apply.cpp).
   void set_deadline(Package&, UtcMillis when);
@@ -312,6 +356,12 @@ class Market {
   std::set<std::pair<UtcMillis, PackageId>> deadlines_;
   std::vector<UtcMillis> deadline_of_;  // per package; 0 = none
   std::vector<std::set<std::pair<UtcMillis, PackageId>>> closed_;  // per DPS, by closing time
+  // Live placements (and ended ones until their package retires), by package; and the packages
+  // that re-procure a placement → that placement. State: digested and snapshotted.
+  std::map<PackageId, Placement> placements_;
+  std::map<PackageId, PackageId> replaces_;
+  // Derived: (location, DPS) → placed load (placed_load's unit), of placements not ended.
+  std::map<std::pair<LocationIndex, int>, std::int64_t> placed_load_;
   mutable std::vector<LocationIndex> scratch_;
 };
 

@@ -322,7 +322,12 @@ void Market::apply(const Event& event) {
             set_deadline(p, e.expires_at);
           },
           [&](const AwardAccepted& e) {
-            mark_closed(package_mut(e.package), PackageStatus::placed, e.at);
+            // A live state, not a closed one: the placement runs until an event ends it.
+            Package& p = package_mut(e.package);
+            p.status = PackageStatus::placed;
+            p.closed_at = e.at;  // closed for bidding; retention counts from its placement's end
+            clear_deadline(p);
+            open_placement(p, e.location, e.at);
             remember_request(e.request, e.package, e.location);
           },
           [&](const AwardDeclined& e) {
@@ -341,6 +346,12 @@ void Market::apply(const Event& event) {
             p.has_award = false;
             p.closed_at = 0;
             ++p.hand_backs;
+            // The old immediate hand-back (journals before live placements): the placement
+            // goes with it, and the same package is procured again.
+            if (auto it = placements_.find(p.id); it != placements_.end()) {
+              add_load(it->second, -1);
+              placements_.erase(it);
+            }
             remember_request(e.request, e.package, e.location);
           },
           [&](const PackageRetired& e) {
@@ -360,12 +371,24 @@ void Market::apply(const Event& event) {
             retired.retired = true;
             p = std::move(retired);
             people_[e.package - 1] = {};
+            if (auto it = placements_.find(e.package); it != placements_.end()) {
+              add_load(it->second, -1);  // nothing when it ended (or was placed by an old journal)
+              placements_.erase(it);
+            }
+            replaces_.erase(e.package);
           },
           [&](const CommandKeyRecorded& e) { remember_command_key(e); },
           [&](const OfferExplained& e) { apply_explained(e); },
           [&](const SpotPurchaseRecorded& e) { apply_spot_purchase(e); },
           [&](const ContractActionIssued& e) { apply_contract_action(e); },
           [&](const ContractActionUpdated& e) { apply_contract_action(e); },
+          // Live placements: market_placements.cpp.
+          [&](const PlacementHandedBack&) { apply_placement_event(event); },
+          [&](const PlacementEndScheduled&) { apply_placement_event(event); },
+          [&](const PlacementEnded&) { apply_placement_event(event); },
+          [&](const VariationProposed&) { apply_placement_event(event); },
+          [&](const VariationAccepted&) { apply_placement_event(event); },
+          [&](const VariationSentToMarket&) { apply_placement_event(event); },
       },
       event);
 }

@@ -256,6 +256,7 @@ Reply Market::handle(const AcceptAward& c, Emitter& e) {
   if (p.award_location != r.location)
     return {reject(Code::award_not_for_location, "the award is not offered to " + c.location)};
   e.emit(AwardAccepted{c.package, r.location, std::move(r.ref), now_});
+  schedule_replaced_end(p, e);  // a package that re-procures a placement ends the old one as it starts
   return {Status{}, c.package};
 }
 
@@ -286,13 +287,7 @@ Reply Market::handle(const HandBackPackage& c, Emitter& e) {
       !s.ok())
     return {s};
   if (replayed.replayed) return replayed;
-  const Package& p = *r.package;
-  if (p.status != PackageStatus::placed || p.award_location != r.location)
-    return {reject(Code::package_not_placed, "package is not placed with " + c.location)};
-  if (c.reason.empty()) return {reject(Code::reason_required, "a hand-back needs a reason")};
-  e.emit(PackageHandedBack{c.package, r.location, std::move(r.ref), now_, c.reason});
-  open_step(p, 0, e);
-  return {Status{}, c.package};
+  return hand_back(c, r, e);  // market_placements.cpp: with notice, re-procured as a new package
 }
 
 // ExplainOffer's handler (market_explanations.cpp) hashes its payload here.

@@ -199,6 +199,9 @@ void Market::on_deadline(PackageId id, Emitter& e) {
                            "no answer by " + format_london(p.award_expires)});
       seek_award(p, e);
       return;
+    case PackageStatus::placed:
+      end_placement_due(id, e);  // its placement's scheduled end (market_placements.cpp)
+      return;
     default:
       // Unreachable: apply() clears the deadline whenever a package leaves these states.
       e.emit(TierEnded{.package = id,
@@ -233,8 +236,9 @@ Reply Market::handle(const ReleasePackage& c, Emitter& e) {
 Reply Market::handle(const CancelPackage& c, Emitter& e) {
   const Package* p = find_package(c.package);
   if (!p) return {reject(Code::unknown_package, "no package " + std::to_string(c.package))};
-  if (is_closed(p->status))
-    return {reject(Code::package_closed, "package is already " + std::string(to_string(p->status)))};
+  if (is_closed(p->status) || p->status == PackageStatus::placed)
+    return {reject(Code::package_closed, "package is already " + std::string(to_string(p->status)) +
+                                             (p->status == PackageStatus::placed ? " (end its placement instead)" : ""))};
   if (c.reason.empty()) return {reject(Code::reason_required, "a cancellation needs a reason")};
   e.emit(PackageCancelled{c.package, now_, c.reason});
   return {Status{}, c.package};
@@ -243,8 +247,9 @@ Reply Market::handle(const CancelPackage& c, Emitter& e) {
 Reply Market::handle(const CloseForDirectPayment& c, Emitter& e) {
   const Package* p = find_package(c.package);
   if (!p) return {reject(Code::unknown_package, "no package " + std::to_string(c.package))};
-  if (is_closed(p->status))
-    return {reject(Code::package_closed, "package is already " + std::string(to_string(p->status)))};
+  if (is_closed(p->status) || p->status == PackageStatus::placed)
+    return {reject(Code::package_closed, "package is already " + std::string(to_string(p->status)) +
+                                             (p->status == PackageStatus::placed ? " (end its placement instead)" : ""))};
   e.emit(PackageClosedForDirectPayment{c.package, now_});
   return {Status{}, c.package};
 }

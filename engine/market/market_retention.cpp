@@ -19,13 +19,14 @@ constexpr std::string_view kSnapshotTag = "carebroker-market-snapshot";
 std::uint64_t layout_fingerprint() {
   using boost::pfr::tuple_size_v;
   // The number of state members a snapshot holds (now_ … command_keys_), then the structs.
-  constexpr std::uint64_t kStateMembers = 10;
+  constexpr std::uint64_t kStateMembers = 12;
   std::uint64_t f = 1 + kStateMembers * 7919;
   for (std::size_t n : {tuple_size_v<Package>, tuple_size_v<PackageSpec>, tuple_size_v<Offer>,
                         tuple_size_v<Location>, tuple_size_v<Membership>, tuple_size_v<QualityInputs>,
                         tuple_size_v<Provider>, tuple_size_v<DpsConfig>, tuple_size_v<Lot>,
                         tuple_size_v<RankingPolicy>, tuple_size_v<QualityPolicy>,
-                        tuple_size_v<RiskPolicy>, tuple_size_v<WindowPolicy>, tuple_size_v<PersonDetails>})
+                        tuple_size_v<RiskPolicy>, tuple_size_v<WindowPolicy>, tuple_size_v<PersonDetails>,
+                        tuple_size_v<Placement>, tuple_size_v<PendingVariation>})
     f = f * 131 + n;
   return f;
 }
@@ -58,7 +59,9 @@ void Market::retire_closed(Emitter& e) {
     const UtcMillis keep = static_cast<UtcMillis>(days) * kMillisPerDay;
     while (!closed_[d].empty() && closed_[d].begin()->first + keep <= now_) {
       const PackageId id = closed_[d].begin()->second;
-      e.emit(PackageRetired{id, now_, codec::encode_archive(packages_[id - 1], *people_[id - 1])});
+      const Placement* placement = find_placement(id);
+      e.emit(PackageRetired{id, now_, codec::encode_archive(packages_[id - 1], *people_[id - 1],
+                                                            placement ? *placement : Placement{})});
     }
   }
 }
@@ -66,7 +69,7 @@ void Market::retire_closed(Emitter& e) {
 std::optional<Market::ArchivedPackage> Market::read_archive(std::string_view bytes) {
   codec::DecodedArchive decoded = codec::decode_archive(bytes);  // either form: see archive_codec.h
   if (!decoded.ok()) return std::nullopt;
-  return ArchivedPackage{std::move(decoded.package), std::move(decoded.person)};
+  return ArchivedPackage{std::move(decoded.package), std::move(decoded.person), std::move(decoded.placement)};
 }
 
 std::string Market::save_snapshot() const {
@@ -82,6 +85,7 @@ std::string Market::save_snapshot() const {
     e.add(request_key(providers_[provider].id, id)).add(record);
   });
   e.add(command_keys_);
+  e.add(placements_).add(replaces_);
   return e.take();
 }
 
@@ -117,7 +121,8 @@ SnapshotStatus Market::load_snapshot(std::string_view bytes) {
   // Providers come before the request records, which are keyed by the providers' indexes.
   const bool ok = d.get(now_) && d.get(calendar_) && d.get(categories_) && d.get(dps_) &&
                   d.get(providers_) && index_providers() && d.get(locations_) && d.get(packages_) &&
-                  d.get(people_) && load_requests(d) && d.get(command_keys_) && d.done();
+                  d.get(people_) && load_requests(d) && d.get(command_keys_) && d.get(placements_) &&
+                  d.get(replaces_) && d.done();
   if (!ok || packages_.size() != people_.size()) {
     *this = Market();
     const DecodeError& error = d.error();
@@ -167,6 +172,11 @@ void Market::rebuild_derived() {
       default: break;
     }
     if (is_closed(p.status)) closed_[p.dps].insert({p.closed_at, p.id});
+  }
+  placed_load_.clear();
+  for (const auto& [id, placement] : placements_) {
+    add_load(placement, +1);
+    if (packages_[id - 1].status == PackageStatus::placed) schedule_end(packages_[id - 1], placement);
   }
 }
 

@@ -18,6 +18,7 @@ std::vector<LocationIndex> Market::eligible(const EligibilityQuery& q) const {
     if (!m || m->status != MembershipStatus::admitted) continue;
     if (!((m->lots >> q.lot) & 1U) || (q.categories & ~m->categories) != 0) continue;
     if (placement_bar(l, providers_[l.provider_index], q.dps, config, now_, false).barred()) continue;
+    if (config.risk.at_capacity_excludes_from_broadcast && at_capacity(i, q.dps)) continue;
     out.push_back(i);
   }
   return out;
@@ -34,6 +35,8 @@ std::vector<Exclusion> Market::exclusions(PackageId id) const {
     const Location& l = locations_[i];
     if (auto why = exclusion_of(i, l, providers_[l.provider_index], config, q, now_, category_codes_))
       out.push_back(std::move(*why));
+    else if (config.risk.at_capacity_excludes_from_broadcast && at_capacity(i, p->dps))
+      out.push_back({i, ExclusionRule::at_capacity, "placed hours reach the declared capacity"});
     else
       out.push_back({i, ExclusionRule::joined_after_broadcast, "became eligible after this tier was broadcast"});
   }
@@ -174,6 +177,8 @@ std::optional<OfficerPackageView> Market::officer_view(PackageId id) const {
   v.ranking = ranking(id);
   v.invited = p->invited;
   v.exclusions = exclusions(id);
+  for (LocationIndex i : p->invited)
+    if (at_capacity(i, p->dps)) v.at_capacity.push_back(i);
   return v;
 }
 

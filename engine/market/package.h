@@ -75,6 +75,7 @@ enum class PackageStatus : std::uint8_t {
   unsourced,
   cancelled,
   direct_payment,
+  ended,  ///< its placement ended (placement.h); `placed` is a live state, this one is closed
 };
 std::string_view to_string(PackageStatus);
 bool is_closed(PackageStatus);

@@ -81,6 +81,9 @@ struct OfficerPackageView {
   Ranking ranking;
   std::vector<LocationIndex> invited;
   std::vector<Exclusion> exclusions;  ///< everyone not broadcast at this step, and why
+  /// Invited locations whose placed hours reach their declared capacity: a warning for the
+  /// officer (they were broadcast: the DPS does not exclude them).
+  std::vector<LocationIndex> at_capacity;
 };
 
 }  // namespace carebroker::engine

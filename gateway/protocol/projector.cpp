@@ -185,6 +185,37 @@ class Projector::Batch {
                                                              : "explanation rejected: your offer leaves the ranking"));
   }
 
+  // Live placements: the placement's provider hears of its hand-back, a variation to answer,
+  // and its placement's end. (The package that re-procures it is broadcast as any other.)
+  void on(const engine::PlacementHandedBack& e) {
+    update(e.location, e.package, ProviderStanding::placed_with_you, 0,
+           "handed back: your placement continues until its replacement starts or the notice ends on " +
+               engine::format_date(e.notice_ends));
+  }
+  void on(const engine::VariationProposed& e) {
+    const engine::Placement* placement = market().find_placement(e.package);
+    if (!placement) return;
+    std::string what = "variation proposed: " + std::to_string(e.quantity) +
+                       (placement->unit == engine::Unit::hours ? " minutes a week" : " a week");
+    if (e.visits.visits_per_day > 0)
+      what += " (" + std::to_string(e.visits.visits_per_day) + " visits a day of " +
+              std::to_string(e.visits.minutes_per_visit) + " minutes, " + std::to_string(e.visits.days_per_week) +
+              " days a week)";
+    what += " from " + engine::format_date(e.effective) + ": " + e.reason + "; accept with AcceptVariation";
+    update(placement->location, e.package, ProviderStanding::placed_with_you, 0, std::move(what));
+  }
+  void on(const engine::VariationSentToMarket& e) {
+    if (const engine::Placement* placement = market().find_placement(e.package))
+      update(placement->location, e.package, ProviderStanding::placed_with_you, 0,
+             "the variation goes to market as package " + std::to_string(e.replacement) +
+                 "; your placement continues until its placement starts");
+  }
+  void on(const engine::PlacementEnded& e) {
+    if (const engine::Placement* placement = market().find_placement(e.package))
+      closed(placement->location, e.package,
+             "placement ended on " + engine::format_date(e.ended_on) + ": " + std::string(engine::to_string(e.reason)));
+  }
+
   template <typename E>
   void on(const E&) {}  // nothing to tell anyone
 

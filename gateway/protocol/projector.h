@@ -16,6 +16,9 @@
 //   PackageHandedBack → PackageUpdate closed to the location that handed it back
 //   OfferPlaced flagged abnormally low → ExplanationRequested to that location (answer: ExplainOffer)
 //   AbnormallyLowDecided → AbnormallyLowDecision to that location (accepted or rejected, no notes)
+//   PlacementHandedBack, VariationProposed, VariationSentToMarket
+//                     → PackageUpdate placed_with_you with the notice, to the placement's location
+//   PlacementEnded    → PackageUpdate closed to the placement's location, with the reason
 //   everything else (other offers, explanations, spot purchases, membership, quality, configuration, clock) → nothing
 // and, for staff (officers, compliance, admins) on the staff stream (kStaffStream): one
 // PackageChanged per package that any event of the batch touched (offers included), with its

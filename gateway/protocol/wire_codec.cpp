@@ -264,6 +264,9 @@ ClientRequest decode_verified(const std::uint8_t* bytes, std::size_t size, const
     case w::ClientMessage::ExplainOffer:
       if (const auto* m = frame->message_as_ExplainOffer()) return explain_command(m, provider);
       break;
+    case w::ClientMessage::AcceptVariation:
+      if (const auto* m = frame->message_as_AcceptVariation()) return package_command<engine::AcceptVariation>(m, provider);
+      break;
     case w::ClientMessage::NONE:
       return refuse(codes::malformed_frame, "the frame carries no message (message_type and message are required)");
   }

@@ -275,6 +275,7 @@ void read_risk(const json::value& v, const std::string& where, engine::RiskPolic
   r.integer("lookback_days", k.lookback_days, Need::optional, kIntMin, kIntMax);
   r.integer("amber_safeguarding_decisions", k.amber_safeguarding_decisions, Need::optional, kIntMin, kIntMax);
   r.integer("amber_substantiated_concerns", k.amber_substantiated_concerns, Need::optional, kIntMin, kIntMax);
+  r.boolean("at_capacity_excludes_from_broadcast", k.at_capacity_excludes_from_broadcast, Need::optional);
   r.finish();
 }
 
@@ -291,6 +292,7 @@ void read_windows(const json::value& v, const std::string& where, engine::Window
   r.integer("admission_working_days", w.admission_working_days, Need::optional, kIntMin, kIntMax);
   r.integer("admission_extended_working_days", w.admission_extended_working_days, Need::optional, kIntMin, kIntMax);
   r.integer("retain_closed_days", w.retain_closed_days, Need::optional, kIntMin, kIntMax);
+  r.integer("hand_back_notice_days", w.hand_back_notice_days, Need::optional, kIntMin, kIntMax);
   r.finish();
 }
 

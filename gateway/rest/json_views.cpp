@@ -7,6 +7,7 @@
 #include "engine/market/calendar.h"
 #include "gateway/error_codes.h"
 #include "gateway/rest/json_convert.h"
+#include "gateway/rest/placement_json.h"
 
 namespace carebroker::gateway::rest {
 namespace {
@@ -116,6 +117,10 @@ json::value award_json(const Market& m, const Package& p) {
       o = location_ref(m, p.award_location);
       o["state"] = "placed";
       break;
+    case PackageStatus::ended:  // its placement ended (see "placement")
+      o = location_ref(m, p.award_location);
+      o["state"] = "placement_ended";
+      break;
     case PackageStatus::awaiting_decision:
       o = location_ref(m, p.award_location);
       o["state"] = "awaiting_abnormally_low_decision";
@@ -208,7 +213,7 @@ const std::vector<PackageStatus>& all_package_statuses() {
       PackageStatus::open,    PackageStatus::best_and_final, PackageStatus::evaluating,
       PackageStatus::awaiting_decision, PackageStatus::award_pending, PackageStatus::on_hold,
       PackageStatus::placed,  PackageStatus::unsourced,      PackageStatus::cancelled,
-      PackageStatus::direct_payment};
+      PackageStatus::direct_payment, PackageStatus::ended};
   return all;
 }
 
@@ -270,7 +275,8 @@ json::object dps_config_json(const DpsConfig& c) {
                             {"amber_excludes_from_broadcast", r.amber_excludes_from_broadcast},
                             {"lookback_days", r.lookback_days},
                             {"amber_safeguarding_decisions", r.amber_safeguarding_decisions},
-                            {"amber_substantiated_concerns", r.amber_substantiated_concerns}}},
+                            {"amber_substantiated_concerns", r.amber_substantiated_concerns},
+                            {"at_capacity_excludes_from_broadcast", r.at_capacity_excludes_from_broadcast}}},
       {"windows", json::object{{"urgent_window", w.urgent_window},
                                {"standard_working_days", w.standard_working_days},
                                {"planned_working_days", w.planned_working_days},
@@ -281,7 +287,8 @@ json::object dps_config_json(const DpsConfig& c) {
                                {"start_slack_days", w.start_slack_days},
                                {"admission_working_days", w.admission_working_days},
                                {"admission_extended_working_days", w.admission_extended_working_days},
-                               {"retain_closed_days", w.retain_closed_days}}},
+                               {"retain_closed_days", w.retain_closed_days},
+                               {"hand_back_notice_days", w.hand_back_notice_days}}},
   };
 }
 
@@ -380,6 +387,15 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   o["exclusions_by_rule"] = std::move(by_rule);
   o["exclusions"] = std::move(exclusions);
   o["award"] = award_json(m, p);
+  // Live placements (placement_json.h): the placement, the placement it re-procures, and invited
+  // locations whose placed hours reach their declared capacity (a warning: they were broadcast).
+  const Placement* placement = m.find_placement(p.id);
+  o["placement"] = placement ? json::value(placement_json(m, *placement)) : json::value(nullptr);
+  const PackageId replaces = m.replaces_placement(p.id);
+  o["replaces_placement"] = replaces ? json::value(replaces) : json::value(nullptr);
+  json::array at_capacity;
+  for (LocationIndex i : v.at_capacity) at_capacity.push_back(location_ref(m, i));
+  o["at_capacity_warnings"] = std::move(at_capacity);
   return o;
 }
 

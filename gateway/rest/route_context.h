@@ -1,6 +1,7 @@
 // What a REST route handler gets (the request, the caller, path and query parameters, the parsed
 // body) and the shared ways to answer: run a command, run a read, reply JSON or an error.
-// Internal to gateway/rest (router.cpp, location_routes.cpp, package_routes.cpp).
+// Internal to gateway/rest (router.cpp, location_routes.cpp, package_routes.cpp,
+// placement_routes.cpp).
 // A RestContext lives for one synchronous call of a handler on the I/O thread; callbacks given
 // to MarketService capture only values (never the context).
 #pragma once
@@ -109,5 +110,14 @@ void post_contract_action(RestContext&);
 void post_contract_action_update(RestContext&);
 void list_provider_contract_actions(RestContext&);
 void list_contract_actions(RestContext&);
+
+// Live placements (placement_routes.cpp).
+void list_placements(RestContext&);
+void list_capacity(RestContext&);
+void get_placement(RestContext&);
+void post_planned_end(RestContext&);
+void post_placement_end(RestContext&);
+void post_variation(RestContext&);
+void post_variation_to_market(RestContext&);
 
 }  // namespace carebroker::gateway::rest

@@ -376,6 +376,13 @@ const std::vector<RouteInfo>& rest_routes() {
       {"POST", "/api/v1/packages/{id}/persons-choice", {officer}, "Award to the person's own choice of location", {}, post_persons_choice, kKeyed},
       {"POST", "/api/v1/packages/{id}/spot-purchase", {officer}, "Record the spot purchase that followed an unsourced package (provider, rate, reason)", {}, post_spot_purchase, kKeyed},
       {"GET", "/api/v1/spot-purchases", {officer, compliance}, "List the spot purchases recorded after unsourced packages (still in memory)", {"dps", "off_framework", "page", "page_size"}, list_spot_purchases},
+      {"GET", "/api/v1/placements", {officer, compliance}, "Who is affected: live placements by provider, location, zone, DPS and category, with weekly hours and value, and totals per provider", {"provider", "location", "zone", "dps", "category", "page", "page_size"}, list_placements},
+      {"GET", "/api/v1/capacity", {officer, compliance}, "Declared capacity against hours placed, per admitted location", {"dps", "at_capacity"}, list_capacity},
+      {"GET", "/api/v1/packages/{id}/placement", {officer, compliance}, "A package's placement: rate, start, hours, scheduled end, hand-back, variation, end", {}, get_placement},
+      {"POST", "/api/v1/packages/{id}/placement/planned-end", {officer}, "Plan the date a live placement ends", {}, post_planned_end, kKeyed},
+      {"POST", "/api/v1/packages/{id}/placement/end", {officer}, "End a live placement for a council reason (today or a later date)", {}, post_placement_end, kKeyed},
+      {"POST", "/api/v1/packages/{id}/placement/variations", {officer}, "Propose a change of a live placement's hours or visits, for the provider to accept", {}, post_variation, kKeyed},
+      {"POST", "/api/v1/packages/{id}/placement/variations/market", {officer}, "Send the pending variation to market as a new linked package", {}, post_variation_to_market, kKeyed},
       {"POST", "/api/v1/admin/backups", {admin}, "Back the store up online into a named directory under the backup directory", {}, post_backup},
   };
   return routes;
