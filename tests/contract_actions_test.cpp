@@ -199,3 +199,86 @@ TEST_CASE("every status change an officer may make is in one table", "[contracts
   CHECK_FALSE(parse_contract_action_kind("final_warning"));
   CHECK_FALSE(parse_contract_action_status("closed"));
 }
+
+namespace {
+
+/// Places the standard package with `location` (its only offer) and returns it.
+PackageId place_with(ContractMarket& f, const std::string& location) {
+  PackageSpec spec = MarketFixture::standard_package();
+  spec.start_date = f.today() + 2;
+  const PackageId id = f.post(spec);
+  REQUIRE(f.offer(location, id, 3000, spec.start_date).ok());
+  f.pass_deadline(id);
+  REQUIRE(f.awarded(id) == location);
+  REQUIRE(f.accept(location, id).ok());
+  REQUIRE(f.market.find_placement(id));
+  return id;
+}
+
+}  // namespace
+
+TEST_CASE("a termination re-procures each live placement at once: urgent, from the first tier, the old ending when the new starts",
+          "[contracts][placement]") {
+  ContractMarket f;
+  const PackageId a = place_with(f, "A"), a2 = place_with(f, "A2"), b = place_with(f, "B");
+  IssueContractAction t = f.issue(ContractActionKind::termination);
+  t.review_date = 0;
+  f.must(t);
+  CHECK(f.count<PlacementReprocured>() == 2);  // P-A's two placements; P-B's is not touched
+  const Placement& old = *f.market.find_placement(a);
+  REQUIRE(old.replacement != 0);
+  CHECK(f.market.find_placement(a2)->replacement != 0);
+  CHECK(f.market.find_placement(b)->replacement == 0);
+  CHECK(old.is_live());  // care goes on until the new placement starts
+  const Package& replacement = f.package(old.replacement);
+  CHECK(replacement.urgency == Urgency::urgent);
+  CHECK(replacement.spec->start_date == f.today());
+  CHECK(f.market.replaces_placement(old.replacement) == a);
+  // The terminated provider is not invited to re-procure its own placement.
+  const auto invited = f.invited(old.replacement);
+  CHECK(std::find(invited.begin(), invited.end(), "A") == invited.end());
+  CHECK(f.exclusion_rule(old.replacement, "A") == "contract_terminated");
+  // Another provider takes it on: the old placement ends on the new one's start date.
+  REQUIRE(f.offer("B", old.replacement, 3100, f.today() + 1).ok());
+  f.pass_deadline(old.replacement);
+  REQUIRE(f.awarded(old.replacement) == "B");
+  REQUIRE(f.accept("B", old.replacement).ok());
+  const Placement& after = *f.market.find_placement(a);
+  CHECK(after.replaced_from == f.today() + 1);
+  f.must(Tick{london_to_utc(f.today() + 1, 0)});
+  CHECK_FALSE(f.market.find_placement(a)->is_live());
+  CHECK(f.market.find_placement(a)->end_reason == PlacementEndReason::replaced);
+}
+
+TEST_CASE("a termination with a transition keeps each placement until that date while it is re-procured to start by then",
+          "[contracts][placement]") {
+  ContractMarket f;
+  const PackageId a = place_with(f, "A");
+  IssueContractAction t = f.issue(ContractActionKind::termination);
+  t.review_date = 0;
+  t.transition_end = f.today() + 30;
+  f.must(t);
+  const Placement& p = *f.market.find_placement(a);
+  REQUIRE(p.replacement != 0);
+  CHECK(p.officer_end == f.today() + 30);
+  CHECK(p.officer_end_reason == PlacementEndReason::terminated);
+  CHECK(f.package(p.replacement).spec->start_date == f.today() + 30);
+  CHECK(f.package(p.replacement).urgency != Urgency::urgent);
+  // Nobody takes it on: the placement ends at the transition's end, as terminated.
+  f.must(Tick{london_to_utc(f.today() + 30, 0)});
+  CHECK_FALSE(f.market.find_placement(a)->is_live());
+  CHECK(f.market.find_placement(a)->end_reason == PlacementEndReason::terminated);
+}
+
+TEST_CASE("a transition period is only for a termination, after today and within a year", "[contracts]") {
+  ContractMarket f;
+  IssueContractAction c = f.issue(ContractActionKind::suspension);
+  c.transition_end = f.today() + 10;
+  expect_rejected(f, c, Code::invalid_date);
+  c = f.issue(ContractActionKind::termination);
+  c.review_date = 0;
+  c.transition_end = f.today();
+  expect_rejected(f, c, Code::invalid_date);
+  c.transition_end = f.today() + 400;
+  expect_rejected(f, c, Code::invalid_date);
+}

@@ -147,6 +147,7 @@ std::vector<Event> every_event() {
       VariationProposed{53, 1260, {6, 30, 7}, kMonday + 5, "more help at lunchtime", "officer-5", t + 32},
       VariationAccepted{53, 14, request("g"), t + 33},
       VariationSentToMarket{53, 54, "officer-6", t + 34},
+      PlacementReprocured{55, 56, 3, t + 35},
   };
 }
 
@@ -337,6 +338,14 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
       (void)f.run(q);
     }
   }
+  // A provider with a live placement has its contract terminated: its placements are re-procured.
+  for (const auto& [id, placement] : f.market.placements())
+    if (placement.is_live() && placement.replacement == 0) {
+      const std::string holder = f.location_id(placement.location);
+      (void)f.run(IssueContractAction{f.provider_of(holder), "home-care", ContractActionKind::termination, 0, 0,
+                                      "officer-1", "serious breach", 0, pick(2) ? 0 : london_date(f.market.now()) + 20});
+      break;
+    }
   // Long enough for closed packages to be retired from memory.
   (void)f.run(Tick{f.market.now() + (f.market.dps(0).windows.retain_closed_days + 10) * kMillisPerDay});
   return f;

@@ -148,6 +148,10 @@ struct IssueContractAction {
   Date review_date = 0;  ///< required but for a termination
   std::string owner, notes;
   int escalates = 0;
+  /// A termination's live placements under the DPS: each is re-procured at once as an urgent
+  /// package from the first tier, ending when the new placement starts (the default); or, with
+  /// `transition_end`, kept until that date while it is re-procured to start by then.
+  Date transition_end = 0;
 };
 /// Change an action: its status (contract_status_change), review date, owner; `notes` says what
 /// and why, and the change joins its history.

@@ -344,6 +344,17 @@ struct VariationSentToMarket {
   UtcMillis at = 0;
   bool operator==(const VariationSentToMarket&) const = default;
 };
+/// A live placement re-procured because its provider's contract under the DPS was terminated
+/// (contract action `action`): `replacement` is the new package, posted just before. The old
+/// placement ends when the replacement's placement starts (or at the transition's end, by a
+/// PlacementEndScheduled that follows, whichever is first).
+struct PlacementReprocured {
+  PackageId package = 0;
+  PackageId replacement = 0;
+  int action = 0;
+  UtcMillis at = 0;
+  bool operator==(const PlacementReprocured&) const = default;
+};
 
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
@@ -354,7 +365,7 @@ using Event =
                  AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded,
                  OfferExplained, SpotPurchaseRecorded, ContractActionIssued, ContractActionUpdated,
                  PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
-                 VariationAccepted, VariationSentToMarket>;
+                 VariationAccepted, VariationSentToMarket, PlacementReprocured>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

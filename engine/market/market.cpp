@@ -158,7 +158,7 @@ std::string_view event_name(const Event& e) {
       "award_accepted", "award_declined", "package_handed_back", "package_retired",
       "command_key_recorded", "offer_explained", "spot_purchase_recorded", "contract_action_issued",
       "contract_action_updated", "placement_handed_back", "placement_end_scheduled", "placement_ended",
-      "variation_proposed", "variation_accepted", "variation_sent_to_market"};
+      "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -230,6 +230,9 @@ class Market {
   Reply handle(const RecordSpotPurchase&, Emitter&);  // market_spot_purchases.cpp
   Reply handle(const IssueContractAction&, Emitter&);
   Reply handle(const UpdateContractAction&, Emitter&);
+  /// A termination's live placements of `provider` under `dps`: each re-procured (market_contracts.cpp).
+  Reply reprocure_terminated(const Provider& provider, int dps, int action, Date transition_end,
+                             const std::string& officer, Emitter&);
   void apply_contract_action(const ContractActionIssued&);
   void apply_contract_action(const ContractActionUpdated&);
   Reply handle(const SetPlannedEnd&, Emitter&);

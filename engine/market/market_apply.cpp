@@ -389,6 +389,7 @@ void Market::apply(const Event& event) {
           [&](const VariationProposed&) { apply_placement_event(event); },
           [&](const VariationAccepted&) { apply_placement_event(event); },
           [&](const VariationSentToMarket&) { apply_placement_event(event); },
+          [&](const PlacementReprocured&) { apply_placement_event(event); },
       },
       event);
 }

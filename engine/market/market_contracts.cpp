@@ -25,6 +25,10 @@ Reply Market::handle(const IssueContractAction& c, Emitter& e) {
     return {reject(Code::review_date_in_past, "the review date " + format_date(c.review_date) + " is before today")};
   if (c.start_date != 0 && c.start_date < today_)
     return {reject(Code::invalid_date, "the start date " + format_date(c.start_date) + " is before today")};
+  if (c.transition_end != 0 && !termination)
+    return {reject(Code::invalid_date, "only a termination has a transition period")};
+  if (c.transition_end != 0 && (c.transition_end <= today_ || c.transition_end > today_ + 366))
+    return {reject(Code::invalid_date, "the transition ends after today, within a year: " + format_date(c.transition_end))};
   if (const ContractAction* same = provider->contract_action_in_force(c.kind, dps))
     return {reject(Code::contract_action_in_force, "a " + std::string(to_string(c.kind)) + " under " + c.dps +
                                                        " is already in force (action " + std::to_string(same->id) + ")")};
@@ -48,6 +52,37 @@ Reply Market::handle(const IssueContractAction& c, Emitter& e) {
                                      std::to_string(number) + ")" +
                                      (c.notes.empty() ? std::string() : ": " + c.notes),
                                  dps});
+  if (termination) return reprocure_terminated(*provider, dps, static_cast<int>(number), c.transition_end, c.owner, e);
+  return {};
+}
+
+Reply Market::reprocure_terminated(const Provider& provider, int dps, int action, Date transition_end,
+                                   const std::string& officer, Emitter& e) {
+  // Which placements first (posting packages adds placements to nothing, but keep the walk apart
+  // from the events it causes): live, under this DPS, with one of the provider's locations, and
+  // not already being re-procured (a hand-back or a variation sent to market).
+  std::vector<PackageId> live;
+  for (const auto& [id, placement] : placements_)
+    if (placement.is_live() && placement.dps == dps && placement.replacement == 0 &&
+        locations_[placement.location].provider_index == provider_by_id_.at(provider.id))
+      live.push_back(id);
+  for (const PackageId id : live) {
+    const Package& p = packages_[id - 1];
+    PackageSpec spec = *p.spec;
+    spec.officer = officer;
+    if (transition_end == 0) {  // at once: urgent, to start as soon as a provider can
+      spec.start_date = today_;
+      spec.urgency = Urgency::urgent;
+    } else {  // to start by the transition's end
+      spec.start_date = transition_end;
+      spec.urgency = Urgency::standard;  // planned when the start is far off (PostPackage decides)
+    }
+    const Reply posted = post_replacement(std::move(spec), *people_[id - 1], e);
+    if (!posted.ok()) return posted;
+    e.emit(PlacementReprocured{id, posted.package, action, now_});
+    if (transition_end != 0)
+      e.emit(PlacementEndScheduled{id, transition_end, PlacementEndReason::terminated, officer, now_});
+  }
   return {};
 }
 

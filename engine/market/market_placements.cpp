@@ -297,6 +297,9 @@ void Market::apply_placement_event(const Event& event) {
     placement.pending = {};
     add_load(placement, +1);
     remember_request(accepted->request, accepted->package, accepted->location);
+  } else if (const auto* reprocured = std::get_if<PlacementReprocured>(&event)) {
+    placements_.at(reprocured->package).replacement = reprocured->replacement;
+    replaces_[reprocured->replacement] = reprocured->package;
   } else if (const auto* sent = std::get_if<VariationSentToMarket>(&event)) {
     Placement& placement = placements_.at(sent->package);
     placement.replacement = sent->replacement;

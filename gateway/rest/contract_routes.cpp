@@ -111,6 +111,7 @@ void post_contract_action(RestContext& ctx) {
         r.text("owner", c.owner, Need::required);
         r.free_text("notes", c.notes, Need::optional);
         r.integer("escalates", c.escalates, Need::optional, 1, 1'000'000);
+        r.date("transition_end", c.transition_end, Need::optional);
       }))
     return;
   run_command(ctx, std::move(c), 201, [provider = c.provider](const Reply&, json::object& body) { body["provider"] = provider; });
