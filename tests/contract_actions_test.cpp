@@ -282,3 +282,25 @@ TEST_CASE("a transition period is only for a termination, after today and within
   c.transition_end = f.today() + 400;
   expect_rejected(f, c, Code::invalid_date);
 }
+
+TEST_CASE("administration flags every live placement of the provider at risk and ends none; a default notice flags its contract's",
+          "[contracts][placement][affected]") {
+  ContractMarket f;
+  const PackageId a = place_with(f, "A"), b = place_with(f, "B");
+  auto rows = [&] { return f.market.affected({}).rows; };
+  for (const auto& row : rows()) CHECK(row.at_risk.empty());
+  f.must(SetProviderStatus{"P-A", true, false, "administrators appointed"});
+  for (const auto& row : rows()) {
+    INFO(row.location);
+    CHECK(row.at_risk.empty() == (row.location == "B"));
+    if (row.location == "A") CHECK(row.at_risk == std::vector<std::string>{"provider in administration"});
+  }
+  CHECK(f.market.find_placement(a)->is_live());  // administration ends nothing by itself
+  const auto exposure = f.market.affected({.provider = "P-A"}).providers;
+  REQUIRE(exposure.size() == 1);
+  CHECK(exposure[0].at_risk == 1);
+  f.must(IssueContractAction{"P-B", "home-care", ContractActionKind::default_notice, 0, f.today() + 14, "officer-1", "", 0});
+  for (const auto& row : rows())
+    if (row.location == "B") CHECK(row.at_risk == std::vector<std::string>{"default notice under home-care"});
+  CHECK(f.market.find_placement(b)->is_live());
+}

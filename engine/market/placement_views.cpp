@@ -46,7 +46,17 @@ AffectedPlacements Market::affected(const PlacementFilter& f) const {
       row.units = placement.quantity;
       row.weekly_value = placement.rate * placement.quantity;
     }
+    const Provider& provider = providers_[l.provider_index];
+    if (provider.in_administration) row.at_risk.push_back("provider in administration");
+    if (provider.contract_terminated_in(p.dps)) row.at_risk.push_back("contract terminated under " + config.code);
+    if (provider.contract_action_in_force(ContractActionKind::suspension, p.dps))
+      row.at_risk.push_back("contract suspended under " + config.code);
+    if (provider.contract_action_in_force(ContractActionKind::default_notice, p.dps))
+      row.at_risk.push_back("default notice under " + config.code);
+    if (placement.status == PlacementStatus::notice) row.at_risk.push_back("handed back");
+    if (placement.replacement != 0) row.at_risk.push_back("being re-procured as package " + std::to_string(placement.replacement));
     ProviderExposure& total = by_provider[row.provider];
+    total.at_risk += row.at_risk.empty() ? 0 : 1;
     total.provider = row.provider;
     ++total.people;
     total.person_minutes += row.person_minutes;

@@ -29,6 +29,11 @@ struct PlacementRow {
   std::int64_t carer_minutes = 0;   ///< hours lots: carer minutes (a double-handed call counts twice)
   std::int64_t units = 0;           ///< places or sessions lots: places or sessions a week
   Pence weekly_value = 0;           ///< rate × carer hours (hours lots), or rate × units
+  /// Why the care may need to move, from what is known of its provider (empty: not at risk): the
+  /// provider in administration (an organisation-wide event that ends nothing by itself), its
+  /// contract under the DPS terminated, suspended or under a default notice, the placement
+  /// handed back or being re-procured.
+  std::vector<std::string> at_risk;
 };
 
 /// What a provider's live placements in the list add up to.
@@ -37,6 +42,7 @@ struct ProviderExposure {
   int people = 0;  ///< live placements (one person each)
   std::int64_t person_minutes = 0, carer_minutes = 0, units = 0;
   Pence weekly_value = 0;
+  int at_risk = 0;  ///< of `people`, how many placements are at risk
 };
 
 struct AffectedPlacements {

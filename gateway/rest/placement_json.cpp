@@ -86,6 +86,10 @@ json::object placement_row_json(const PlacementRow& row) {
                  {"carer_hours_per_week", hours(row.carer_minutes)},
                  {"units_per_week", row.units},
                  {"weekly_value", row.weekly_value}};
+  json::array at_risk;
+  for (const auto& why : row.at_risk) at_risk.emplace_back(why);
+  o["at_risk"] = !row.at_risk.empty();
+  o["risk_reasons"] = std::move(at_risk);
   return o;
 }
 
@@ -95,7 +99,8 @@ json::object provider_exposure_json(const ProviderExposure& e) {
                       {"hours_per_week", hours(e.person_minutes)},
                       {"carer_hours_per_week", hours(e.carer_minutes)},
                       {"units_per_week", e.units},
-                      {"weekly_value", e.weekly_value}};
+                      {"weekly_value", e.weekly_value},
+                      {"at_risk", e.at_risk}};
 }
 
 json::object capacity_row_json(const CapacityRow& r) {
