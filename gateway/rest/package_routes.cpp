@@ -11,7 +11,8 @@ namespace {
 
 using namespace carebroker::engine;
 
-/// The {id} of /packages/{id}; false (and a 404 sent) when it is not a package number.
+}  // namespace
+
 bool package_id(RestContext& ctx, PackageId& id) {
   const std::string& text = ctx.param("id");
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -23,8 +24,6 @@ bool package_id(RestContext& ctx, PackageId& id) {
 void run_package_command(RestContext& ctx, Command c) {
   run_command(ctx, std::move(c), 200, [](const Reply& reply, json::object& body) { body["package"] = reply.package; });
 }
-
-}  // namespace
 
 void post_package(RestContext& ctx) {
   PostPackage c;

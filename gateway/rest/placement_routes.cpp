@@ -14,19 +14,6 @@ namespace {
 
 using namespace carebroker::engine;
 
-/// The {id} of /packages/{id}/placement; false (and a 404 sent) when it is not a package number.
-bool package_id(RestContext& ctx, PackageId& id) {
-  const std::string& text = ctx.param("id");
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec == std::errc() && end == text.data() + text.size() && id > 0) return true;
-  ctx.respond(error_response(404, "unknown_package", "no package " + text));
-  return false;
-}
-
-void run_placement_command(RestContext& ctx, Command c) {
-  run_command(ctx, std::move(c), 200, [](const Reply& reply, json::object& body) { body["package"] = reply.package; });
-}
-
 std::string query_or_empty(const RestContext& ctx, std::string_view name) {
   const std::string* v = ctx.query_value(name);
   return v ? *v : std::string();
@@ -88,7 +75,7 @@ void post_planned_end(RestContext& ctx) {
   if (!package_id(ctx, c.package)) return;
   if (!read_body(ctx, [&](ObjectReader& r) { r.date("planned_end", c.planned_end, Need::required); })) return;
   c.officer = ctx.principal.name;
-  run_placement_command(ctx, std::move(c));
+  run_package_command(ctx, std::move(c));
 }
 
 void post_placement_end(RestContext& ctx) {
@@ -102,7 +89,7 @@ void post_placement_end(RestContext& ctx) {
       }))
     return;
   c.officer = ctx.principal.name;
-  run_placement_command(ctx, std::move(c));
+  run_package_command(ctx, std::move(c));
 }
 
 void post_variation(RestContext& ctx) {
@@ -124,7 +111,7 @@ void post_variation(RestContext& ctx) {
       }))
     return;
   c.officer = ctx.principal.name;
-  run_placement_command(ctx, std::move(c));
+  run_package_command(ctx, std::move(c));
 }
 
 void post_variation_to_market(RestContext& ctx) {

@@ -53,6 +53,12 @@ void run_command_with(RestContext&, engine::Command, std::function<CommandSucces
 /// it saw is durable (503 not_durable otherwise).
 void run_read(RestContext&, std::function<HttpResponse(const engine::Market&)> read);
 
+/// The {id} of /packages/{id}/…; false (and a 404 unknown_package sent) when it is not a package
+/// number.
+bool package_id(RestContext&, engine::PackageId&);
+/// Runs a command about a package: 200 with {"ok":true,"package":N}.
+void run_package_command(RestContext&, engine::Command);
+
 /// ?page= and ?page_size=.
 struct Page {
   int page = 1;
