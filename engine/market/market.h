@@ -230,6 +230,9 @@ class Market {
   Reply handle(const RecordSpotPurchase&, Emitter&);  // market_spot_purchases.cpp
   Reply handle(const IssueContractAction&, Emitter&);
   Reply handle(const UpdateContractAction&, Emitter&);
+  /// The DPS `code` names (into `dps`), under which `provider` has a contract: one of its
+  /// locations is a member of it. unknown_dps or provider_not_member_of_dps otherwise.
+  Status contract_dps(const Provider& provider, const std::string& code, int& dps) const;
   /// A termination's live placements of `provider` under `dps`: each re-procured (market_contracts.cpp).
   Reply reprocure_terminated(const Provider& provider, int dps, int action, Date transition_end,
                              const std::string& officer, Emitter&);

@@ -1,6 +1,5 @@
 // Market: contract actions under a provider's contract for one DPS (contract_actions.h) — issued
 // and updated by the council's officers, kept with their history by the provider.
-#include <algorithm>
 
 #include "engine/market/market.h"
 #include "engine/market/market_emitter.h"
@@ -10,13 +9,8 @@ namespace carebroker::engine {
 Reply Market::handle(const IssueContractAction& c, Emitter& e) {
   const Provider* provider = find_provider(c.provider);
   if (!provider) return {reject(Code::unknown_provider, "no provider " + c.provider)};
-  const int dps = find_dps(c.dps);
-  if (dps < 0) return {reject(Code::unknown_dps, "no DPS " + c.dps)};
-  const bool member = std::any_of(provider->locations.begin(), provider->locations.end(),
-                                  [&](LocationIndex l) { return locations_[l].membership_of(dps) != nullptr; });
-  if (!member)
-    return {reject(Code::provider_not_member_of_dps,
-                   "provider " + c.provider + " has no contract under " + c.dps + ": none of its locations is a member")};
+  int dps = -1;
+  if (Status s = contract_dps(*provider, c.dps, dps); !s.ok()) return {s};
   if (c.owner.empty()) return {reject(Code::owner_required, "a contract action needs an owner (the officer responsible)")};
   const bool termination = c.kind == ContractActionKind::termination;
   if (c.review_date == 0 && !termination)
@@ -61,10 +55,11 @@ Reply Market::reprocure_terminated(const Provider& provider, int dps, int action
   // Which placements first (posting packages adds placements to nothing, but keep the walk apart
   // from the events it causes): live, under this DPS, with one of the provider's locations, and
   // not already being re-procured (a hand-back or a variation sent to market).
+  const LocationIndex provider_index = provider_by_id_.at(provider.id);
   std::vector<PackageId> live;
   for (const auto& [id, placement] : placements_)
     if (placement.is_live() && placement.dps == dps && placement.replacement == 0 &&
-        locations_[placement.location].provider_index == provider_by_id_.at(provider.id))
+        locations_[placement.location].provider_index == provider_index)
       live.push_back(id);
   for (const PackageId id : live) {
     const Package& p = packages_[id - 1];

@@ -84,16 +84,20 @@ Reply Market::handle(const SetProviderStatus& c, Emitter& e) {
   if ((c.in_administration || c.contract_terminated) && c.reason.empty())
     return {reject(Code::reason_required, "administration or termination needs a reason")};
   int dps = -1;
-  if (!c.dps.empty()) {
-    dps = find_dps(c.dps);
-    if (dps < 0) return {reject(Code::unknown_dps, "no DPS " + c.dps)};
-    const bool member = std::any_of(provider->locations.begin(), provider->locations.end(),
-                                    [&](LocationIndex l) { return locations_[l].membership_of(dps) != nullptr; });
-    if (!member)
-      return {reject(Code::provider_not_member_of_dps,
-                     "provider " + c.provider + " has no location that is a member of " + c.dps)};
-  }
+  if (!c.dps.empty())
+    if (Status s = contract_dps(*provider, c.dps, dps); !s.ok()) return {s};
   e.emit(ProviderStatusChanged{c.provider, c.in_administration, c.contract_terminated, c.reason, dps});
+  return {};
+}
+
+Status Market::contract_dps(const Provider& provider, const std::string& code, int& dps) const {
+  dps = find_dps(code);
+  if (dps < 0) return reject(Code::unknown_dps, "no DPS " + code);
+  const bool member = std::any_of(provider.locations.begin(), provider.locations.end(),
+                                  [&](LocationIndex l) { return locations_[l].membership_of(dps) != nullptr; });
+  if (!member)
+    return reject(Code::provider_not_member_of_dps, "provider " + provider.id + " has no contract under " + code +
+                                                        ": none of its locations is a member of it");
   return {};
 }
 
