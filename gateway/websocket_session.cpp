@@ -319,15 +319,23 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     return 48 + r.request_id.size() + r.code.size() + r.detail.size();
   }
 
+  /// Counts `bytes` more of live frames against outbound_queue_bytes; a client that would pass
+  /// it has fallen too far behind and is cut off (false).
+  bool admit_live(std::size_t bytes) {
+    if (live_bytes_ + bytes > context_.limits.outbound_queue_bytes) {
+      ++context_.metrics.slow_consumers_closed;
+      cut_off();
+      return false;
+    }
+    live_bytes_ += bytes;
+    return true;
+  }
+
   void enqueue_replies(std::vector<protocol::CommandReply> replies) {
     if (closing_ || replies.empty()) return;
     std::size_t bytes = 0;
     for (const auto& r : replies) bytes += reply_bytes(r);
-    if (live_bytes_ + bytes > context_.limits.outbound_queue_bytes) {
-      ++context_.metrics.slow_consumers_closed;
-      return cut_off();
-    }
-    live_bytes_ += bytes;
+    if (!admit_live(bytes)) return;
     // The back of the queue is unwritten unless it is the one frame in flight.
     const bool back_waits = !queue_.empty() && (queue_.size() > 1 || !writing_);
     if (back_waits && !queue_.back().replies.empty() && queue_.back().binary == binary_) {
@@ -357,13 +365,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     if (closing_) return;
     Frame f{MessageRef::prefix(seq, binary_), std::move(message), 0, binary_, kind};
     f.bytes = f.message.frame_size(seq, binary_);
-    if (kind == Kind::live) {
-      if (live_bytes_ + f.bytes > context_.limits.outbound_queue_bytes) {
-        ++context_.metrics.slow_consumers_closed;
-        return cut_off();
-      }
-      live_bytes_ += f.bytes;
-    }
+    if (kind == Kind::live && !admit_live(f.bytes)) return;
     queue_.push_back(std::move(f));
     write();
   }

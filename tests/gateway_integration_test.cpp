@@ -16,12 +16,15 @@
 #include <boost/json.hpp>
 #include <flatbuffers/idl.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <limits>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gateway/metrics.h"
@@ -37,6 +40,24 @@ namespace w = carebroker::wire;
 using carebroker::gateway::Role;
 using namespace carebroker::testing;
 using namespace carebroker::testing::gateway_support;
+
+/// A package whose broadcast is big: needs, outcomes and must-meet at their limits (~30 KB).
+std::string big_package_json() {
+  std::string lists;
+  for (const char* key : {"needs", "outcomes", "must_meet"}) {
+    lists += std::string(", \"") + key + "\": [";
+    for (int i = 0; i < 50; ++i) lists += (i ? ",\"" : "\"") + std::string(195, static_cast<char>('a' + i % 26)) + "\"";
+    lists += "]";
+  }
+  std::string body = package_json();
+  for (const char* key : {"\"needs\": [\"personal care\", \"medication prompts\"],",
+                          "\"outcomes\": [\"remain independent at home\"],"}) {
+    const auto at = body.find(key);
+    REQUIRE(at != std::string::npos);
+    body.erase(at, std::strlen(key));
+  }
+  return body.substr(0, body.size() - 1) + lists + "}";
+}
 
 }  // namespace
 
@@ -631,22 +652,8 @@ TEST_CASE("a provider that stops reading is cut off; one that reads gets every m
   slow.send(hello_frame(server.token(Role::provider, "P-A"), 0, ""));
   reader.hello();
 
-  // Big broadcasts (needs, outcomes and must-meet at their limits: ~30 KB each) until the slow
-  // client's queue overflows; the reader reads each one as it comes.
-  std::string lists;
-  for (const char* key : {"needs", "outcomes", "must_meet"}) {
-    lists += std::string(", \"") + key + "\": [";
-    for (int i = 0; i < 50; ++i) lists += (i ? ",\"" : "\"") + std::string(195, static_cast<char>('a' + i % 26)) + "\"";
-    lists += "]";
-  }
-  std::string body = package_json();
-  for (const char* key : {"\"needs\": [\"personal care\", \"medication prompts\"],",
-                          "\"outcomes\": [\"remain independent at home\"],"}) {
-    const auto at = body.find(key);
-    REQUIRE(at != std::string::npos);
-    body.erase(at, std::strlen(key));
-  }
-  body = body.substr(0, body.size() - 1) + lists + "}";
+  // Big broadcasts until the slow client's queue overflows; the reader reads each one as it comes.
+  const std::string body = big_package_json();
 
   const std::uint64_t closed_before = metrics.slow_consumers_closed.load();
   std::vector<std::uint64_t> posted;
@@ -685,4 +692,67 @@ TEST_CASE("a provider that stops reading is cut off; one that reads gets every m
   CHECK(end.kind != WsFrame::Kind::timeout);
   CHECK(frames < static_cast<int>(posted.size()) + 2);  // Welcome + Snapshot + every broadcast never all arrived
   CHECK(metrics.slow_consumers_closed.load() == closed_before + 1);
+}
+
+TEST_CASE("replies that arrive while a write is stuck behind a slow reader join into one frame and each is answered once in order",
+          "[gateway]") {
+  TestServer server;  // the default outbound limit: the slow client is behind, not cut off
+  const std::string officer = server.token(Role::officer), token = server.token(Role::provider, "P-A");
+  auto& metrics = server.app().metrics();
+  ProviderClient slow(server, token, true);
+  slow.connect(WsOptions{16 << 10});  // a small kernel buffer, and no reading for now
+  slow.send(hello_frame(token, 0, ""));
+  // Big broadcasts fill the kernel's buffers, so a write to the client stays in flight.
+  const std::string body = big_package_json();
+  std::vector<std::uint64_t> packages;
+  for (int i = 0; i < 120; ++i) packages.push_back(post_package(server, officer, body));
+  // Offers sent one at a time, each waiting until it is durable: its reply arrives behind the
+  // stuck write, and joins the replies already waiting there.
+  const std::uint64_t joined_before = metrics.ws_reply_batches_joined.load();
+  constexpr int kOffers = 40;
+  for (int i = 0; i < kOffers; ++i) {
+    const std::uint64_t durable = server.durable_seq();
+    OfferArgs o;
+    o.request_id = "join-" + std::to_string(i);
+    o.location = "A";
+    o.package = packages[static_cast<std::size_t>(i)];
+    o.price = i == 7 ? 1 : 2900;  // one is refused: errors join too
+    slow.place(o);
+    for (int t = 0; t < 500 && server.durable_seq() == durable && i != 7; ++t)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  for (int t = 0; t < 500 && metrics.ws_reply_batches_joined.load() == joined_before; ++t)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  CHECK(metrics.ws_reply_batches_joined.load() > joined_before);
+
+  // Now it reads: every command is answered exactly once, in the order it was sent.
+  std::vector<std::string> answered;
+  int reply_frames = 0;
+  while (answered.size() < static_cast<std::size_t>(kOffers)) {
+    const Msg m = slow.next();
+    if (m.type == "Ack" || m.type == "Error") {
+      ++reply_frames;
+      answered.push_back(m.text("request_id") + (m.type == "Error" ? ":" + m.text("code") : ""));
+    } else if (m.type == "Replies") {
+      ++reply_frames;
+      // Acks and errors are listed apart: put them back in the order they were sent.
+      std::vector<std::pair<int, std::string>> in_frame;
+      for (const auto& a : m.m.at("acks").as_array()) {
+        const std::string id(a.at("request_id").as_string());
+        in_frame.emplace_back(std::stoi(id.substr(5)), id);
+      }
+      for (const auto& e : m.m.at("errors").as_array()) {
+        const std::string id(e.at("request_id").as_string());
+        in_frame.emplace_back(std::stoi(id.substr(5)), id + ":" + std::string(e.at("code").as_string()));
+      }
+      std::sort(in_frame.begin(), in_frame.end());
+      for (auto& [n, text] : in_frame) answered.push_back(std::move(text));
+    }
+  }
+  INFO(reply_frames << " reply frames for " << kOffers << " commands");
+  CHECK(reply_frames < kOffers);
+  for (int i = 0; i < kOffers; ++i)
+    CHECK(answered[static_cast<std::size_t>(i)] ==
+          "join-" + std::to_string(i) + (i == 7 ? ":price_outside_rate_band" : ""));
+  CHECK(metrics.slow_consumers_closed.load() == 0);
 }
