@@ -94,6 +94,13 @@ int http_status(engine::Code code) {
     case Code::no_variation_pending: return 409;
     case Code::invalid_end_reason:
     case Code::invalid_variation: return 422;
+    // During a mini-competition.
+    case Code::unknown_question: return 404;
+    case Code::question_already_answered:
+    case Code::too_many_questions: return 409;
+    case Code::nothing_to_amend:
+    case Code::question_required:
+    case Code::answer_required: return 422;
   }
   return 500;
 }

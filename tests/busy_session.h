@@ -125,6 +125,19 @@ inline std::vector<Command> busy_session(unsigned seed) {
       run(PlaceOffer{provider, loc, "r9", pkg, 2500, kMonday + 3, true, ""});  // likely a reuse
     }
   }
+  // During a mini-competition: a package posted, a question asked by an invited location and
+  // answered, the package amended. Added after the random steps (which draw from `rng`), so
+  // the steps above — and the seeds chosen for them — are unchanged.
+  PackageSpec s = MarketFixture::standard_package();
+  s.start_date = london_date(market.now()) + 3;
+  run(PostPackage{s, {"Person last", "Addr", "B1 1AA", "last"}});
+  const PackageId last = market.package_count();
+  if (const Package* p = market.find_package(last); p && !p->invited.empty()) {
+    const Location& asker = market.location(p->invited.front());
+    run(AskQuestion{asker.provider_id, asker.id, "q-last", last, "Is there a key safe?"});
+    run(AnswerQuestion{last, 1, "Yes, by the front door", "officer"});
+  }
+  run(AmendPackage{last, s.start_date + 2, {}, "the discharge moved", "officer"});
   run(Tick{market.now() + 30 * kMillisPerDay});
   return out;
 }

@@ -560,6 +560,6 @@ TEST_CASE("every exclusion rule has one stable name, and the names are distinct"
     CHECK(name != "unknown");
     CHECK(names.insert(name).second);
   }
-  CHECK(names.size() == 14);
+  CHECK(names.size() == 15);
   CHECK(to_string(ExclusionRule::contract_terminated) == "contract_terminated");
 }

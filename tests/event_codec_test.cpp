@@ -144,10 +144,14 @@ std::vector<Event> every_event() {
       PlacementHandedBack{51, 13, request("f"), t + 29, "lost two carers", kMonday + 28, 52},
       PlacementEndScheduled{51, kMonday + 40, PlacementEndReason::residential_care, "officer-3", t + 30},
       PlacementEnded{51, PlacementEndReason::replaced, kMonday + 20, "officer-4", t + 31},
-      VariationProposed{53, 1260, {6, 30, 7}, kMonday + 5, "more help at lunchtime", "officer-5", t + 32},
+      VariationProposed{53, 1260, {6, 30, 7}, kMonday + 5, "more help at lunchtime", "officer-5", t + 32,
+                        {{2, 12 * 60, 30, 2}}},
       VariationAccepted{53, 14, request("g"), t + 33},
       VariationSentToMarket{53, 54, "officer-6", t + 34},
       PlacementReprocured{55, 56, 3, t + 35},
+      PackageAmended{42, full_spec(), kMonday + 16, t + 8 * kMillisPerHour, "start moved: hospital delay", "officer-7", t + 36},
+      QuestionAsked{42, 9, request("h"), "Is there a key safe? — ü", t + 37},
+      QuestionAnswered{42, 1, "Yes, by the front door", "officer-7", t + 38},
   };
 }
 
@@ -346,6 +350,17 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
                                       "officer-1", "serious breach", 0, pick(2) ? 0 : london_date(f.market.now()) + 20});
       break;
     }
+  // During a mini-competition (after the random steps, which it leaves as they were): a package
+  // posted, a question from an invited location answered, the package amended.
+  PackageSpec spec = MarketFixture::standard_package();
+  spec.start_date = london_date(f.market.now()) + 3;
+  const PackageId last = f.post(spec);
+  if (const Package& p = f.package(last); !p.invited.empty()) {
+    const std::string asker = f.location_id(p.invited.front());
+    (void)f.run(AskQuestion{f.provider_of(asker), asker, "q-last", last, "Is there a key safe?"});
+    (void)f.run(AnswerQuestion{last, 1, "Yes, by the front door", "officer"});
+  }
+  (void)f.run(AmendPackage{last, spec.start_date + 2, {}, "the discharge moved", "officer"});
   // Long enough for closed packages to be retired from memory.
   (void)f.run(Tick{f.market.now() + (f.market.dps(0).windows.retain_closed_days + 10) * kMillisPerDay});
   return f;

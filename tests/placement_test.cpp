@@ -370,3 +370,72 @@ TEST_CASE("a contract's termination ends a placement with the terminated reason"
   CHECK(f.placement(id).ended_on == transition_ends);
   CHECK(f.placement(id).ended_by == "commissioner-1");
 }
+
+TEST_CASE("the location that handed a placement back is not invited to the package that replaces it", "[placement]") {
+  PlacementMarket f;
+  const PackageId id = f.place("A");
+  REQUIRE(f.hand_back("A", id).ok());
+  const PackageId replacement = f.placement(id).replacement;
+  CHECK(f.invited(replacement) == std::vector<std::string>{"B", "C"});
+  CHECK(f.exclusion_rule(replacement, "A") == "handed_back");
+  CHECK(f.offer("A", replacement, 3000).status.code == Code::not_broadcast_to_location);
+}
+
+namespace {
+
+int at(int hour, int minute = 0) { return hour * 60 + minute; }
+
+/// Three 30-minute calls a day, every day (630 minutes a week); the evening one double-handed.
+std::vector<VisitCall> three_calls_a_day() {
+  std::vector<VisitCall> calls;
+  for (int day = 0; day < 7; ++day) {
+    calls.push_back({day, at(8), 30, 1});
+    calls.push_back({day, at(13), 30, 1});
+    calls.push_back({day, at(19), 30, 2});
+  }
+  return calls;
+}
+
+ProposeVariation by_schedule(PackageId id, std::vector<VisitCall> calls, Date effective, std::int64_t minutes = 0) {
+  return ProposeVariation{id, minutes, {}, effective, "tea call no longer needed", "officer-1", std::move(calls)};
+}
+
+}  // namespace
+
+TEST_CASE("a variation by schedule gives its hours from the calls, in force from its date", "[placement]") {
+  PlacementMarket f;
+  const PackageId id = f.place("A");  // 840 minutes a week as four visits a day
+  const Date effective = f.today() + 7;
+  REQUIRE(f.run(by_schedule(id, three_calls_a_day(), effective)).ok());
+  CHECK(f.placement(id).pending.quantity == 630);
+  REQUIRE(f.accept_variation("A", id).ok());
+  const Placement& p = f.placement(id);
+  CHECK(p.quantity == 630);
+  CHECK(p.schedule.size() == 21);
+  CHECK(p.double_handed);
+  CHECK(p.quantity_on(effective - 1) == 840);  // the hours agreed before, until the variation's date
+  CHECK(p.quantity_on(effective) == 630);
+  // Who is affected counts the hours in force today, then the varied ones.
+  CHECK(f.market.affected({}).rows.at(0).person_minutes == 840);
+  f.advance_to(effective);
+  const auto rows = f.market.affected({}).rows;
+  CHECK(rows.at(0).person_minutes == 630);
+  CHECK(rows.at(0).carer_minutes == 630 + 7 * 30);  // the double-handed evening call twice
+}
+
+TEST_CASE("a variation with overlapping calls, a call past midnight or hours that disagree is refused", "[placement]") {
+  PlacementMarket f;
+  const PackageId id = f.place("A");
+  const Date effective = f.today() + 7;
+  expect_rejected(f, by_schedule(id, {{0, at(8), 60, 1}, {0, at(8, 30), 30, 1}}, effective), Code::schedule_calls_overlap);
+  expect_rejected(f, by_schedule(id, {{4, at(23, 30), 60, 1}}, effective), Code::schedule_call_past_midnight);
+  expect_rejected(f, by_schedule(id, three_calls_a_day(), effective, 700), Code::invalid_variation);
+  ProposeVariation both = by_schedule(id, three_calls_a_day(), effective);
+  both.visits = {3, 30, 7};
+  expect_rejected(f, both, Code::invalid_variation);
+  REQUIRE(f.run(by_schedule(id, three_calls_a_day(), effective, 630)).ok());
+  REQUIRE(f.accept_variation("A", id).ok());
+  // Once it runs to a schedule, it is varied by a schedule.
+  expect_rejected(f, f.variation(id, 1260, {6, 30, 7}, effective), Code::invalid_variation);
+  expect_rejected(f, by_schedule(id, three_calls_a_day(), effective), Code::invalid_variation);  // no change
+}

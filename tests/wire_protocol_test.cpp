@@ -1217,7 +1217,7 @@ TEST_CASE("docs/websocket-protocol.md has a section for every message of both un
       ++members;
     }
   }
-  CHECK(members == 23);
+  CHECK(members == 25);
 }
 
 TEST_CASE("a refusal of a fractional price names the request it could read, however the frame is written", "[wire]") {

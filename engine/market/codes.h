@@ -99,7 +99,14 @@ namespace carebroker::engine {
   X(invalid_end_reason)                                                                            \
   X(invalid_variation)                                                                             \
   X(variation_pending)                                                                             \
-  X(no_variation_pending)
+  X(no_variation_pending)                                                                          \
+  /* during a mini-competition: amendments and clarification questions (appended) */             \
+  X(nothing_to_amend)                                                                              \
+  X(unknown_question)                                                                              \
+  X(question_already_answered)                                                                     \
+  X(too_many_questions)                                                                            \
+  X(question_required)                                                                             \
+  X(answer_required)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

@@ -178,14 +178,34 @@ struct EndPlacement {
 /// Change a live placement's hours (and visit pattern) from `effective`, for a reason.
 struct ProposeVariation {
   PackageId package = 0;
-  std::int64_t quantity = 0;  ///< minutes a week (hours lots), places or sessions
+  std::int64_t quantity = 0;  ///< minutes a week (hours lots), places or sessions; 0 with a schedule = derived
   VisitPattern visits;
   Date effective = 0;
   std::string reason, officer;
+  /// The new calls of the week (hours lots), instead of the visits summary; empty = unchanged.
+  std::vector<VisitCall> schedule;
 };
 struct AcceptVariation { std::string provider, location, request_id; PackageId package = 0; };
 /// Re-procure the placement at its pending variation's hours, as a new linked package.
 struct SendVariationToMarket { PackageId package = 0; std::string officer; };
+
+// During a mini-competition (market_amendments.cpp).
+/// An officer amends an open package: its start date, its schedule of calls, or both, with notes
+/// saying what changed and why. Every invited location is told; offers made before are marked
+/// and their providers asked to confirm (amend, even at the same price) or withdraw them.
+struct AmendPackage {
+  PackageId package = 0;
+  Date start_date = 0;  ///< 0 = unchanged
+  /// The new calls of the week (hours lots; replaces the schedule or the visits summary); empty =
+  /// unchanged.
+  std::vector<VisitCall> schedule;
+  std::string notes, officer;
+};
+/// An invited location asks a clarification question about an open package.
+struct AskQuestion { std::string provider, location, request_id; PackageId package = 0; std::string question; };
+/// The officer answers question `question` (1-based) of a package, to every invited location
+/// without saying who asked.
+struct AnswerQuestion { PackageId package = 0; int question = 0; std::string answer, officer; };
 
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
@@ -195,7 +215,8 @@ using Command =
                  CloseForDirectPayment, DecideAbnormallyLow, AwardToPersonsChoice, PlaceOffer,
                  AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage,
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
-                 EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket>;
+                 EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket, AmendPackage,
+                 AskQuestion, AnswerQuestion>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

@@ -32,6 +32,7 @@ std::string_view to_string(ExclusionRule rule) {
     case ExclusionRule::tier: return "tier";
     case ExclusionRule::suspended: return "suspended";
     case ExclusionRule::contract_terminated: return "contract_terminated";
+    case ExclusionRule::handed_back: return "handed_back";
     case ExclusionRule::contract_suspended: return "contract_suspended";
     case ExclusionRule::embargo: return "embargo";
     case ExclusionRule::red: return "red";

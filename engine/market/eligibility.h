@@ -24,6 +24,8 @@ struct EligibilityQuery {
   CategoryMask categories = 0;
   int zone = -1;
   int tier = -1;
+  /// The location that handed back the placement this package re-procures: never broadcast it.
+  std::optional<LocationIndex> handed_back;
 };
 
 /// The rule that keeps a location out of a package's broadcast, in the order they are tried.
@@ -43,6 +45,7 @@ enum class ExclusionRule : std::uint8_t {
   joined_after_broadcast,  ///< eligible now, but not when this tier was broadcast
   contract_suspended,      ///< a suspension in force under the provider's contract for the DPS
   at_capacity,  ///< placed hours reach the declared capacity, and the DPS excludes such locations
+  handed_back,  ///< handed back the placement that this package re-procures
 };
 /// The rule's stable name (in the API and reports): "not_applied", …, "amber".
 std::string_view to_string(ExclusionRule);
@@ -52,7 +55,7 @@ inline constexpr ExclusionRule kExclusionRules[] = {
     ExclusionRule::categories,  ExclusionRule::zone,         ExclusionRule::tier,
     ExclusionRule::suspended,   ExclusionRule::contract_terminated, ExclusionRule::embargo,
     ExclusionRule::red,         ExclusionRule::amber,        ExclusionRule::joined_after_broadcast,
-    ExclusionRule::contract_suspended, ExclusionRule::at_capacity};
+    ExclusionRule::contract_suspended, ExclusionRule::at_capacity, ExclusionRule::handed_back};
 
 struct Exclusion {
   LocationIndex location = 0;

@@ -325,6 +325,7 @@ struct VariationProposed {
   Date effective = 0;
   std::string reason, officer;
   UtcMillis at = 0;
+  std::vector<VisitCall> schedule;  ///< the new calls of the week; empty = the visits summary above
   bool operator==(const VariationProposed&) const = default;
 };
 /// The placement's provider accepted the pending variation: the placement now runs at its hours.
@@ -356,6 +357,40 @@ struct PlacementReprocured {
   bool operator==(const PlacementReprocured&) const = default;
 };
 
+// ---- during a mini-competition (market_amendments.cpp) ----
+
+/// An officer amended an open package: its spec is now `spec` (shared, as PackagePosted's), the
+/// latest start an offer may give `latest_start`, and its window closes at `closes_at` (kept, or
+/// extended so that half a window is left to confirm offers). The amendment joins the package's
+/// records; offers made before it are marked (Offer times against its time).
+struct PackageAmended {
+  PackageId package = 0;
+  Shared<PackageSpec> spec;
+  Date latest_start = 0;
+  UtcMillis closes_at = 0;
+  std::string notes, officer;
+  UtcMillis at = 0;
+  bool operator==(const PackageAmended&) const = default;
+};
+/// An invited location asked a clarification question; it becomes question number
+/// records.questions.size() + 1. Who asked is for the officer only.
+struct QuestionAsked {
+  PackageId package = 0;
+  LocationIndex location = 0;
+  RequestRef request;
+  std::string question;
+  UtcMillis at = 0;
+  bool operator==(const QuestionAsked&) const = default;
+};
+/// The officer answered a question, to every invited location.
+struct QuestionAnswered {
+  PackageId package = 0;
+  int question = 0;
+  std::string answer, officer;
+  UtcMillis at = 0;
+  bool operator==(const QuestionAnswered&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
@@ -365,7 +400,8 @@ using Event =
                  AwardAccepted, AwardDeclined, PackageHandedBack, PackageRetired, CommandKeyRecorded,
                  OfferExplained, SpotPurchaseRecorded, ContractActionIssued, ContractActionUpdated,
                  PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
-                 VariationAccepted, VariationSentToMarket, PlacementReprocured>;
+                 VariationAccepted, VariationSentToMarket, PlacementReprocured, PackageAmended,
+                 QuestionAsked, QuestionAnswered>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

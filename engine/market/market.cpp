@@ -142,7 +142,7 @@ std::string_view command_name(const Command& c) {
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
       "decline_award", "hand_back_package", "explain_offer", "record_spot_purchase", "issue_contract_action",
       "update_contract_action", "set_planned_end", "end_placement", "propose_variation", "accept_variation",
-      "send_variation_to_market"};
+      "send_variation_to_market", "amend_package", "ask_question", "answer_question"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -158,7 +158,8 @@ std::string_view event_name(const Event& e) {
       "award_accepted", "award_declined", "package_handed_back", "package_retired",
       "command_key_recorded", "offer_explained", "spot_purchase_recorded", "contract_action_issued",
       "contract_action_updated", "placement_handed_back", "placement_end_scheduled", "placement_ended",
-      "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured"};
+      "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured",
+      "package_amended", "question_asked", "question_answered"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -98,6 +98,8 @@ class Market {
 
   // ---- look-ups ----
   UtcMillis now() const { return now_; }
+  /// The London date of now().
+  Date today() const { return today_; }
   /// The earliest pending deadline (window close, award expiry, retention), 0 when none: the
   /// sequencer ticks the clock when it is due.
   UtcMillis next_deadline() const;
@@ -243,6 +245,12 @@ class Market {
   Reply handle(const ProposeVariation&, Emitter&);
   Reply handle(const AcceptVariation&, Emitter&);
   Reply handle(const SendVariationToMarket&, Emitter&);
+  Reply handle(const AmendPackage&, Emitter&);    // market_amendments.cpp
+  Reply handle(const AskQuestion&, Emitter&);     // market_amendments.cpp
+  Reply handle(const AnswerQuestion&, Emitter&);  // market_amendments.cpp
+  void apply_amended(const PackageAmended&);      // market_amendments.cpp
+  void apply_question(const QuestionAsked&);
+  void apply_answer(const QuestionAnswered&);
 
   // Shared validation.
   Status membership_terms(const DpsConfig&, int dps, const std::vector<std::string>& lots,
@@ -271,6 +279,10 @@ class Market {
                        const std::vector<std::string>& confirmed_must_meet, const std::string& notes, bool amendment,
                        std::uint64_t payload_hash, Emitter&);
 
+  /// Checks a posting and builds its event, emitting nothing (market_packages.cpp).
+  Status posting(const PostPackage&, PackagePosted& out) const;
+  /// Emits a checked posting and opens the package's first step: its reply.
+  Reply post(PackagePosted, Emitter&);
   // Life-cycle steps (market_packages.cpp); each emits events.
   void open_step(const Package&, int step, Emitter&);
   void conclude_window(const Package&, Emitter&);

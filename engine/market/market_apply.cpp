@@ -390,6 +390,10 @@ void Market::apply(const Event& event) {
           [&](const VariationAccepted&) { apply_placement_event(event); },
           [&](const VariationSentToMarket&) { apply_placement_event(event); },
           [&](const PlacementReprocured&) { apply_placement_event(event); },
+          // During a mini-competition: market_amendments.cpp.
+          [&](const PackageAmended& e) { apply_amended(e); },
+          [&](const QuestionAsked& e) { apply_question(e); },
+          [&](const QuestionAnswered& e) { apply_answer(e); },
       },
       event);
 }

@@ -290,7 +290,9 @@ Reply Market::handle(const HandBackPackage& c, Emitter& e) {
   return hand_back(c, r, e);  // market_placements.cpp: with notice, re-procured as a new package
 }
 
-// ExplainOffer's handler (market_explanations.cpp) hashes its payload here.
+// ExplainOffer's and AskQuestion's handlers (market_explanations.cpp, market_amendments.cpp) hash
+// their payloads here.
 template std::uint64_t Market::payload_hash(const ExplainOffer&, std::optional<LocationIndex>) const;
+template std::uint64_t Market::payload_hash(const AskQuestion&, std::optional<LocationIndex>) const;
 
 }  // namespace carebroker::engine

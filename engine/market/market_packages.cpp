@@ -23,6 +23,12 @@ bool bad_list(const std::vector<std::string>& items) {
 }  // namespace
 
 Reply Market::handle(const PostPackage& c, Emitter& e) {
+  PackagePosted posted;
+  if (Status s = posting(c, posted); !s.ok()) return {s};
+  return post(std::move(posted), e);
+}
+
+Status Market::posting(const PostPackage& c, PackagePosted& posted) const {
   PackageSpec spec = c.spec;  // with what its schedule derives filled in (check_order_terms)
   const PackageSpec& s = spec;
   const int dps = find_dps(s.dps);
@@ -87,7 +93,6 @@ Reply Market::handle(const PostPackage& c, Emitter& e) {
   }
   if (route < 0) return {reject(Code::no_route_for_package, "no route of " + s.dps + " takes these categories")};
 
-  PackagePosted posted;
   posted.package = packages_.size() + 1;
   posted.spec = s;  // the one copy: every market that applies the event shares it
   posted.person = c.person;
@@ -101,6 +106,10 @@ Reply Market::handle(const PostPackage& c, Emitter& e) {
                                                                               : Urgency::standard;
   posted.latest_start = s.start_date + config.windows.start_slack_days;
   posted.at = now_;
+  return {};
+}
+
+Reply Market::post(PackagePosted posted, Emitter& e) {
   const PackageId id = posted.package;
   e.emit(std::move(posted));
   open_step(packages_[id - 1], 0, e);
@@ -129,7 +138,13 @@ EligibilityQuery Market::query_for(const Package& p, int step) const {
   // Regulation 34: all at once means every admitted location, whatever its zone, unless the DPS
   // declares zones part of its lots.
   const int zone = all_at_once && !dps_[p.dps].zones_part_of_lots ? -1 : p.zone;
-  return EligibilityQuery{p.dps, p.lot, p.categories, zone, all_at_once ? -1 : p.route_tiers[step]};
+  EligibilityQuery q{p.dps, p.lot, p.categories, zone, all_at_once ? -1 : p.route_tiers[step]};
+  // A package that re-procures a handed-back placement is not broadcast to the location that
+  // handed it back.
+  if (const auto link = replaces_.find(p.id); link != replaces_.end())
+    if (const Placement* old = find_placement(link->second); old && !old->hand_back_reason.empty())
+      q.handed_back = old->location;
+  return q;
 }
 
 void Market::open_step(const Package& p, int step, Emitter& e) {

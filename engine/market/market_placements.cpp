@@ -67,15 +67,20 @@ Reply Market::hand_back(const HandBackPackage& c, ProviderRequest& r, Emitter& e
   if (c.reason.empty() || c.reason.size() > kMaxText)
     return {reject(Code::reason_required, "a hand-back needs a reason of 1..200 characters")};
   const Date notice_ends = today_ + dps_[p.dps].windows.hand_back_notice_days;
-  PackageId replacement = placement->replacement;  // a variation already sent to market re-procures it
-  if (replacement == 0) {
-    PackageSpec spec = *p.spec;
-    spec.start_date = today_;  // as soon as a provider can start: the notice is running
-    const Reply posted = post_replacement(std::move(spec), *people_[p.id - 1], e);
-    if (!posted.ok()) return posted;
-    replacement = posted.package;
+  if (placement->replacement != 0) {  // a variation already sent to market re-procures it
+    e.emit(PlacementHandedBack{c.package, r.location, std::move(r.ref), now_, c.reason, notice_ends,
+                               placement->replacement});
+    return {Status{}, c.package};
   }
-  e.emit(PlacementHandedBack{c.package, r.location, std::move(r.ref), now_, c.reason, notice_ends, replacement});
+  // The replacement is checked first and posted after the hand-back, so that its broadcast
+  // already knows whose placement it replaces and leaves that location out (query_for).
+  PackageSpec spec = *p.spec;
+  spec.start_date = today_;  // as soon as a provider can start: the notice is running
+  spec.window = 0;           // the DPS's default window for the urgency
+  PackagePosted replacement;
+  if (Status s = posting(PostPackage{std::move(spec), *people_[p.id - 1]}, replacement); !s.ok()) return {s};
+  e.emit(PlacementHandedBack{c.package, r.location, std::move(r.ref), now_, c.reason, notice_ends, replacement.package});
+  if (const Reply posted = post(std::move(replacement), e); !posted.ok()) return posted;
   return {Status{}, c.package};
 }
 
@@ -120,25 +125,42 @@ Reply Market::handle(const ProposeVariation& c, Emitter& e) {
                                                 " is waiting for the provider or the officer")};
   if (placement->replacement != 0)
     return {reject(Code::variation_pending, "the placement is being re-procured as " + package_words(placement->replacement))};
+  std::int64_t quantity = c.quantity;
+  std::vector<VisitCall> schedule = c.schedule;
+  if (!schedule.empty()) {  // a variation by schedule: the calls give the hours
+    if (placement->unit != Unit::hours) return {reject(Code::invalid_variation, "a schedule of calls needs an hours lot")};
+    if (c.visits.visits_per_day > 0)
+      return {reject(Code::invalid_variation, "give the schedule of calls or the visits summary, not both")};
+    if (Status s = check_schedule(schedule); !s.ok()) return {s};
+    const std::int64_t derived = person_minutes(schedule);
+    if (quantity != 0 && quantity != derived)
+      return {reject(Code::invalid_variation, "the schedule gives " + std::to_string(derived) +
+                                                  " minutes a week, the variation says " + std::to_string(quantity))};
+    quantity = derived;
+  }
+  const std::vector<VisitCall>& calls_now =
+      placement->schedule.empty() ? packages_[c.package - 1].spec->schedule : placement->schedule;
+  if (schedule.empty() && !calls_now.empty())
+    return {reject(Code::invalid_variation, "the placement runs to a schedule of calls: give the new schedule")};
   const VisitPattern& v = c.visits;
-  if (c.quantity <= 0 || c.quantity > kMaxQuantity)
+  if (quantity <= 0 || quantity > kMaxQuantity)
     return {reject(Code::invalid_variation, "hours must be 1..100000 (minutes a week, places or sessions)")};
   if (v.visits_per_day < 0 || v.minutes_per_visit < 0 || v.days_per_week < 0 || v.visits_per_day > 12 ||
       v.days_per_week > 7 || v.minutes_per_visit > 24 * 60)
     return {reject(Code::invalid_variation, "visits: up to 12 a day, 7 days a week")};
   if (v.visits_per_day > 0) {
     if (placement->unit != Unit::hours) return {reject(Code::invalid_variation, "a visit pattern needs an hours lot")};
-    if (v.minutes_per_week() != c.quantity)
+    if (v.minutes_per_week() != quantity)
       return {reject(Code::invalid_variation, "the visit pattern gives " + std::to_string(v.minutes_per_week()) +
-                                                  " minutes a week, the variation says " + std::to_string(c.quantity))};
+                                                  " minutes a week, the variation says " + std::to_string(quantity))};
   }
-  if (c.quantity == placement->quantity && v == placement->visits)
+  if (quantity == placement->quantity && v == placement->visits && (schedule.empty() || schedule == calls_now))
     return {reject(Code::invalid_variation, "the variation changes neither the hours nor the visit pattern")};
   if (c.effective < today_ || c.effective > today_ + 366)
     return {reject(Code::invalid_date, "a variation takes effect from today to a year ahead")};
   if (c.reason.empty() || c.reason.size() > kMaxText || c.officer.empty() || c.officer.size() > kMaxText)
     return {reject(Code::reason_required, "a variation records the officer and the reason")};
-  e.emit(VariationProposed{c.package, c.quantity, c.visits, c.effective, c.reason, c.officer, now_});
+  e.emit(VariationProposed{c.package, quantity, c.visits, c.effective, c.reason, c.officer, now_, std::move(schedule)});
   return {Status{}, c.package};
 }
 
@@ -174,6 +196,10 @@ Reply Market::handle(const SendVariationToMarket& c, Emitter& e) {
   PackageSpec spec = *p.spec;
   spec.quantity = placement->pending.quantity;
   spec.visits = placement->pending.visits;
+  if (!placement->pending.schedule.empty()) {
+    spec.schedule = placement->pending.schedule;
+    spec.double_handed = any_double_handed(spec.schedule);
+  }
   spec.start_date = std::max(placement->pending.effective, today_);
   spec.officer = c.officer;
   const Reply posted = post_replacement(std::move(spec), *people_[p.id - 1], e);
@@ -285,12 +311,18 @@ void Market::apply_placement_event(const Event& event) {
   } else if (const auto* proposed = std::get_if<VariationProposed>(&event)) {
     Placement& placement = placements_.at(proposed->package);
     placement.has_pending_variation = true;
-    placement.pending = PendingVariation{proposed->quantity, proposed->visits, proposed->effective, proposed->reason, proposed->officer, proposed->at};
+    placement.pending = PendingVariation{proposed->quantity, proposed->visits, proposed->effective, proposed->reason,
+                                         proposed->officer, proposed->at, proposed->schedule};
   } else if (const auto* accepted = std::get_if<VariationAccepted>(&event)) {
     Placement& placement = placements_.at(accepted->package);
     add_load(placement, -1);
+    placement.previous_quantity = placement.quantity;
     placement.quantity = placement.pending.quantity;
     placement.visits = placement.pending.visits;
+    if (!placement.pending.schedule.empty()) {
+      placement.schedule = placement.pending.schedule;
+      placement.double_handed = any_double_handed(placement.schedule);
+    }
     placement.varied_from = placement.pending.effective;
     ++placement.variations;
     placement.has_pending_variation = false;

@@ -19,6 +19,7 @@ std::vector<LocationIndex> Market::eligible(const EligibilityQuery& q) const {
     if (!((m->lots >> q.lot) & 1U) || (q.categories & ~m->categories) != 0) continue;
     if (placement_bar(l, providers_[l.provider_index], q.dps, config, now_, false).barred()) continue;
     if (config.risk.at_capacity_excludes_from_broadcast && at_capacity(i, q.dps)) continue;
+    if (q.handed_back == i) continue;
     out.push_back(i);
   }
   return out;
@@ -35,6 +36,8 @@ std::vector<Exclusion> Market::exclusions(PackageId id) const {
     const Location& l = locations_[i];
     if (auto why = exclusion_of(i, l, providers_[l.provider_index], config, q, now_, category_codes_))
       out.push_back(std::move(*why));
+    else if (q.handed_back == i)
+      out.push_back({i, ExclusionRule::handed_back, "handed back the placement this package re-procures"});
     else if (config.risk.at_capacity_excludes_from_broadcast && at_capacity(i, p->dps))
       out.push_back({i, ExclusionRule::at_capacity, "placed hours reach the declared capacity"});
     else
@@ -108,6 +111,15 @@ BroadcastView Market::broadcast_view(const Package& p) const {
   v.carer_minutes = v.unit == Unit::hours ? weekly_carer_minutes(*p.spec) : 0;
   v.person_minutes = v.unit == Unit::hours ? weekly_person_minutes(*p.spec) : 0;
   v.funding = p.spec->funding.empty() ? std::vector<FundingShare>{{p.spec->funder, 100}} : p.spec->funding;
+  const PackageRecords& records = *p.records;
+  if (!records.amendments.empty()) {
+    v.amendments = static_cast<int>(records.amendments.size());
+    v.amendment_notes = records.amendments.back().notes;
+    v.amended_at = records.amendments.back().at;
+  }
+  for (std::size_t i = 0; i < records.questions.size(); ++i)
+    if (records.questions[i].answered())
+      v.clarifications.push_back({static_cast<int>(i) + 1, records.questions[i].question, records.questions[i].answer});
   return v;
 }
 
@@ -149,7 +161,7 @@ std::optional<ProviderPackageView> Market::provider_view(PackageId id, std::stri
   }
   if (const Offer* o = p->offer_of(*loc))
     v.own_offer = OwnOfferView{o->price, o->start_date, o->must_meet_confirmed, *o->notes,
-                               o->amended_at, o->version, o->withdrawn};
+                               o->amended_at, o->version, o->withdrawn, made_before_amendment(*p, *o)};
   if (v.standing == ProviderStanding::best_and_final) v.own_rank = shortlisted->rank;
   const bool after_award = p->status == PackageStatus::placed || p->status == PackageStatus::award_pending;
   if (after_award && v.own_offer) {

@@ -176,4 +176,11 @@ struct Package {
   bool was_invited(LocationIndex loc) const;
 };
 
+/// Whether the offer was placed (or last amended) before the package's latest amendment: its
+/// provider is asked to confirm it (market_amendments.cpp).
+inline bool made_before_amendment(const Package& p, const Offer& o) {
+  const UtcMillis amended = p.records->amended_at();
+  return amended != 0 && (o.placed_at > o.amended_at ? o.placed_at : o.amended_at) < amended;
+}
+
 }  // namespace carebroker::engine

@@ -1,6 +1,7 @@
 // What is recorded around a package beyond its offers and award: providers' explanations of
 // abnormally low offers (asked for when an offer is flagged; the officer reads them before
-// deciding), and the spot purchase an officer made after the package went unsourced. Held by the
+// deciding), the spot purchase an officer made after the package went unsourced, and, during
+// its mini-competition, the officer's amendments and the providers' clarification questions. Held by the
 // Package in a Boxed (one null pointer for the many packages with neither). Plain values; not
 // thread-safe.
 #pragma once
@@ -35,10 +36,38 @@ struct SpotPurchase {
   bool operator==(const SpotPurchase&) const = default;
 };
 
+/// An officer's amendment of an open package (AmendPackage): what it changed, and why.
+struct PackageAmendment {
+  Date previous_start = 0, start_date = 0;
+  std::int64_t previous_quantity = 0, quantity = 0;  ///< minutes a week (hours lots), places or sessions
+  bool schedule_changed = false;
+  std::string notes, officer;
+  UtcMillis at = 0;
+  bool operator==(const PackageAmendment&) const = default;
+};
+
+/// A clarification question from an invited location and the officer's answer. Who asked is
+/// kept for the officer; the answer goes to every invited location without it.
+struct ClarificationQuestion {
+  LocationIndex location = 0;
+  std::string question;
+  UtcMillis asked_at = 0;
+  std::string answer, officer;
+  UtcMillis answered_at = 0;  ///< 0 = not answered yet
+  bool answered() const { return answered_at != 0; }
+  bool operator==(const ClarificationQuestion&) const = default;
+};
+
 struct PackageRecords {
   std::vector<OfferExplanation> explanations;  ///< one per location, the latest
   SpotPurchase spot_purchase;
-  bool empty() const { return explanations.empty() && !spot_purchase.recorded(); }
+  std::vector<PackageAmendment> amendments;      ///< in order; number N is amendments[N-1]
+  std::vector<ClarificationQuestion> questions;  ///< in order; number N is questions[N-1]
+  bool empty() const {
+    return explanations.empty() && !spot_purchase.recorded() && amendments.empty() && questions.empty();
+  }
+  /// When the package was last amended; 0 = never.
+  UtcMillis amended_at() const { return amendments.empty() ? 0 : amendments.back().at; }
   const OfferExplanation* explanation_of(LocationIndex location) const {
     for (const auto& e : explanations)
       if (e.location == location) return &e;

@@ -49,6 +49,7 @@ struct PendingVariation {
   Date effective = 0;
   std::string reason, officer;
   UtcMillis proposed_at = 0;
+  std::vector<VisitCall> schedule;  ///< the new calls of the week; empty = the visits summary above
   bool operator==(const PendingVariation&) const = default;
 };
 
@@ -84,9 +85,17 @@ struct Placement {
   Date ended_on = 0;
   UtcMillis ended_at = 0;
   std::string ended_by;  ///< the officer who ended it (or scheduled the end), when an officer did
+  /// The calls of the week as varied; empty = as the package's (never varied by a schedule).
+  std::vector<VisitCall> schedule;
+  /// The quantity before the last accepted variation, in force until its date (varied_from).
+  std::int64_t previous_quantity = 0;
   bool operator==(const Placement&) const = default;
 
   bool is_live() const { return status != PlacementStatus::ended; }
+  /// The quantity in force on `day`: before the last accepted variation's date, the earlier one.
+  std::int64_t quantity_on(Date day) const {
+    return variations > 0 && day < varied_from && previous_quantity > 0 ? previous_quantity : quantity;
+  }
 };
 
 /// When a placement is due to end and why: the earliest of its dates (on a tie, the

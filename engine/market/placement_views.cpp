@@ -38,13 +38,18 @@ AffectedPlacements Market::affected(const PlacementFilter& f) const {
     row.zone = zone;
     row.categories = categories;
     row.unit = placement.unit;
+    // The hours in force today: an accepted variation counts from its date.
+    const std::int64_t quantity = placement.quantity_on(today_);
     if (placement.unit == Unit::hours) {
-      row.person_minutes = placement.quantity;
-      row.carer_minutes = placement.quantity * (placement.double_handed ? 2 : 1);
+      // With a schedule of calls in force, carers are paid per call (a double-handed call twice).
+      const std::vector<VisitCall>& calls = placement.schedule.empty() ? p.spec->schedule : placement.schedule;
+      const bool calls_in_force = !calls.empty() && person_minutes(calls) == quantity;
+      row.person_minutes = quantity;
+      row.carer_minutes = calls_in_force ? carer_minutes(calls) : quantity * (placement.double_handed ? 2 : 1);
       row.weekly_value = per_hour(placement.rate, row.carer_minutes);
     } else {
-      row.units = placement.quantity;
-      row.weekly_value = placement.rate * placement.quantity;
+      row.units = quantity;
+      row.weekly_value = placement.rate * quantity;
     }
     const Provider& provider = providers_[l.provider_index];
     if (provider.in_administration) row.at_risk.push_back("provider in administration");

@@ -16,6 +16,13 @@
 namespace carebroker::engine {
 
 /// The anonymised package, as broadcast to eligible locations.
+/// A clarification question as every invited location may see it once answered.
+struct AnsweredQuestion {
+  int number = 0;
+  std::string question, answer;
+  bool operator==(const AnsweredQuestion&) const = default;
+};
+
 struct BroadcastView {
   PackageId package = 0;
   std::string dps, lot;
@@ -38,6 +45,11 @@ struct BroadcastView {
   std::int64_t carer_minutes = 0;   ///< paid minutes a week (hours lots; 0 otherwise)
   std::int64_t person_minutes = 0;  ///< the person's minutes of care a week (hours lots; 0 otherwise)
   std::vector<FundingShare> funding;  ///< always at least one share (100% `funder` for older posts)
+  int amendments = 0;  ///< how many times the officer amended it
+  std::string amendment_notes;  ///< the latest amendment's
+  UtcMillis amended_at = 0;     ///< the latest amendment's time; 0 = never amended
+  /// Answered clarification questions (number, question, answer), never who asked.
+  std::vector<AnsweredQuestion> clarifications;
   bool operator==(const BroadcastView&) const = default;
 };
 
@@ -49,6 +61,7 @@ struct OwnOfferView {
   UtcMillis amended_at = 0;
   int version = 0;
   bool withdrawn = false;
+  bool made_before_amendment = false;  ///< placed or last amended before the package's latest amendment
   bool operator==(const OwnOfferView&) const = default;
 };
 

@@ -216,6 +216,34 @@ class Projector::Batch {
              "placement ended on " + engine::format_date(e.ended_on) + ": " + std::string(engine::to_string(e.reason)));
   }
 
+  // During a mini-competition: an amendment is the amended package broadcast again to every
+  // invited location, with a notice that asks those with an earlier offer to confirm it; an
+  // answered question goes to every invited location, without who asked.
+  void on(const engine::PackageAmended& e) {
+    const engine::Package* p = live(e.package);
+    if (!p) return;
+    engine::BroadcastView view = market().broadcast_view(*p);
+    const Outbound shared = make_shared_broadcast(view);
+    shared->set_batch(batch_);
+    const std::string notice = "amended (" + std::to_string(view.amendments) + "): " + e.notes;
+    for (LocationIndex l : p->invited) {
+      notify(l, MessageRef::addressed(shared, location_id(l)));
+      const engine::Offer* offer = p->offer_of(l);
+      update(l, e.package, ProviderStanding::open, p->closes_at,
+             offer && !offer->withdrawn && engine::made_before_amendment(*p, *offer)
+                 ? notice + "; your offer was made before this amendment: confirm it (AmendOffer, the same price "
+                            "will do) or withdraw it"
+                 : notice);
+    }
+  }
+  void on(const engine::QuestionAnswered& e) {
+    const engine::Package* p = live(e.package);
+    if (!p) return;
+    const engine::ClarificationQuestion& q = p->records->questions.at(static_cast<std::size_t>(e.question) - 1);
+    const engine::AnsweredQuestion answered{e.question, q.question, q.answer};
+    for (LocationIndex l : p->invited) send(l, make_clarification_answered(location_id(l), e.package, answered));
+  }
+
   template <typename E>
   void on(const E&) {}  // nothing to tell anyone
 

@@ -19,7 +19,11 @@
 //   PlacementHandedBack, VariationProposed, VariationSentToMarket
 //                     → PackageUpdate placed_with_you with the notice, to the placement's location
 //   PlacementEnded    → PackageUpdate closed to the placement's location, with the reason
-//   everything else (other offers, explanations, spot purchases, membership, quality, configuration, clock) → nothing
+//   PackageAmended    → the amended PackageBroadcast again to each invited location, and a
+//                       PackageUpdate open with the notes (asking those with an offer made
+//                       before it to confirm or withdraw it)
+//   QuestionAnswered  → ClarificationAnswered to each invited location (never who asked)
+//   everything else (other offers, explanations, questions asked, spot purchases, membership, quality, configuration, clock) → nothing
 // and, for staff (officers, compliance, admins) on the staff stream (kStaffStream): one
 // PackageChanged per package that any event of the batch touched (offers included), with its
 // status, the batch's event names for it and its live offer count — no prices, no people.

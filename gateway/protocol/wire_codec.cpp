@@ -213,6 +213,14 @@ ClientRequest reasoned_command(const T* m, const std::string& provider) {
   return r;
 }
 
+ClientRequest question_command(const w::AskQuestion* m, const std::string& provider) {
+  if (!strings_ok({m->question()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (auto e = texts_ok({{"question", m->question(), TextForm::free}})) return *e;
+  ClientRequest r = package_command<engine::AskQuestion>(m, provider);
+  if (auto* c = std::get_if<engine::Command>(&r)) std::get<engine::AskQuestion>(*c).question = str(m->question());
+  return r;
+}
+
 ClientRequest explain_command(const w::ExplainOffer* m, const std::string& provider) {
   if (!strings_ok({m->explanation()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
   if (auto e = texts_ok({{"explanation", m->explanation(), TextForm::free}})) return *e;
@@ -267,6 +275,9 @@ ClientRequest decode_verified(const std::uint8_t* bytes, std::size_t size, const
     case w::ClientMessage::AcceptVariation:
       if (const auto* m = frame->message_as_AcceptVariation()) return package_command<engine::AcceptVariation>(m, provider);
       break;
+    case w::ClientMessage::AskQuestion:
+      if (const auto* m = frame->message_as_AskQuestion()) return question_command(m, provider);
+      break;
     case w::ClientMessage::NONE:
       return refuse(codes::malformed_frame, "the frame carries no message (message_type and message are required)");
   }
@@ -310,6 +321,11 @@ fb::Offset<fb::Vector<fb::Offset<fb::String>>> texts(fb::FlatBufferBuilder& b, c
 
 std::string date_text(engine::Date d) { return d == 0 ? std::string() : engine::format_date(d); }
 
+fb::Offset<w::Clarification> clarification_table(fb::FlatBufferBuilder& b, const engine::AnsweredQuestion& q) {
+  const auto question = text(b, q.question), answer = text(b, q.answer);
+  return w::CreateClarification(b, q.number, question, answer);
+}
+
 fb::Offset<w::PackageBroadcast> broadcast_table(fb::FlatBufferBuilder& b, const engine::BroadcastView& v,
                                                 fb::Offset<fb::String> loc) {
   const auto dps = text(b, v.dps), lot = text(b, v.lot), zone = text(b, v.zone),
@@ -339,6 +355,17 @@ fb::Offset<w::PackageBroadcast> broadcast_table(fb::FlatBufferBuilder& b, const 
   const fb::Offset<w::WeeklyMinutes> weekly =
       v.carer_minutes == 0 ? fb::Offset<w::WeeklyMinutes>() : w::CreateWeeklyMinutes(b, v.carer_minutes, v.person_minutes);
   const fb::Offset<fb::String> end_date = v.end_date == 0 ? fb::Offset<fb::String>() : text(b, date_text(v.end_date));
+  // Amendments and clarifications likewise: only a package that has them carries them.
+  const fb::Offset<w::Amendment> amendment =
+      v.amendments == 0 ? fb::Offset<w::Amendment>()
+                        : w::CreateAmendment(b, v.amendments, text(b, v.amendment_notes), v.amended_at);
+  fb::Offset<fb::Vector<fb::Offset<w::Clarification>>> clarifications;
+  if (!v.clarifications.empty()) {
+    std::vector<fb::Offset<w::Clarification>> list;
+    list.reserve(v.clarifications.size());
+    for (const auto& q : v.clarifications) list.push_back(clarification_table(b, q));
+    clarifications = b.CreateVector(list);
+  }
   w::PackageBroadcastBuilder t(b);
   t.add_location(loc);
   t.add_package(v.package);
@@ -367,6 +394,8 @@ fb::Offset<w::PackageBroadcast> broadcast_table(fb::FlatBufferBuilder& b, const 
   if (!end_date.IsNull()) t.add_end_date(end_date);
   if (!weekly.IsNull()) t.add_weekly_minutes(weekly);
   if (!funding.IsNull()) t.add_funding(funding);
+  if (!amendment.IsNull()) t.add_amendment(amendment);
+  if (!clarifications.IsNull()) t.add_clarifications(clarifications);
   return t.Finish();
 }
 
@@ -578,6 +607,14 @@ Outbound make_abnormally_low_decision(const std::string& location, engine::Packa
   fb::FlatBufferBuilder b(kInitialBuilderBytes);
   const auto l = text(b, location), d = text(b, detail);
   return finish(w::ServerMessage::AbnormallyLowDecision, b, w::CreateAbnormallyLowDecision(b, l, package, accepted, d));
+}
+
+Outbound make_clarification_answered(const std::string& location, engine::PackageId package,
+                                     const engine::AnsweredQuestion& answered) {
+  fb::FlatBufferBuilder b(kInitialBuilderBytes);
+  const auto l = text(b, location);
+  const auto q = clarification_table(b, answered);
+  return finish(w::ServerMessage::ClarificationAnswered, b, w::CreateClarificationAnswered(b, l, package, q));
 }
 
 Outbound make_person_details(const std::string& location, engine::PackageId package,

@@ -194,6 +194,9 @@ Outbound make_abnormally_low_decision(const std::string& location, engine::Packa
                                       std::string_view detail);
 Outbound make_person_details(const std::string& location, engine::PackageId package,
                              const engine::PersonDetails& person);
+/// A clarification question answered, for one invited location (never who asked).
+Outbound make_clarification_answered(const std::string& location, engine::PackageId package,
+                                     const engine::AnsweredQuestion& answered);
 /// A snapshot page holds at most this many packages, and about this many bytes of them (a
 /// package larger than that alone has a page of its own): pages stay far below any connection's
 /// outbound limit however many packages a provider is eligible for.

@@ -76,6 +76,14 @@ void put_order_terms(json::object&, const engine::Market&, const engine::Package
 /// explanation of an abnormally low offer (provider_explanation, or null).
 void put_offer_order_terms(json::object&, const engine::Market&, const engine::Package&, engine::LocationIndex,
                            engine::Pence price);
+/// "schedule": {"monday": [{"at": "07:30", "minutes": 45, "carers": 2}], …} into `calls` (left as
+/// it is when the field is absent).
+void read_schedule(ObjectReader&, std::vector<engine::VisitCall>& calls, JsonStatus&);
+/// The officer's amendments of the package, in order: number, previous and new start date and
+/// weekly quantity, whether the schedule changed, notes, officer, at.
+json::array amendments_json(const engine::Package&);
+/// The package's clarification questions, in order, with who asked (staff only) and the answer.
+json::array questions_json(const engine::Market&, const engine::Package&);
 /// The spot purchase recorded after the package went unsourced, or null.
 json::value spot_purchase_json(const engine::Market&, const engine::Package&);
 

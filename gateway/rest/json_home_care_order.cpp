@@ -26,8 +26,30 @@ void read_funder(ObjectReader& r, std::string_view key, Funder& out, Need need) 
                                       "\" is not a funder (council, nhs, joint or self_funder)");
 }
 
-/// "schedule": {"monday": [{"at": "07:30", "minutes": 45, "carers": 2}, …], …}; days without
-/// calls may be left out.
+/// "funding": [{"funder": "council", "percent": 60}, {"funder": "nhs", "percent": 40}].
+void read_funding(ObjectReader& r, std::vector<FundingShare>& shares, JsonStatus& status) {
+  const json::array* list = r.array("funding", Need::optional, 8);
+  if (!list) return;
+  shares.clear();
+  for (std::size_t i = 0; i < list->size() && status.ok(); ++i) {
+    ObjectReader s((*list)[i], "funding[" + std::to_string(i) + "].", status);
+    FundingShare share;
+    read_funder(s, "funder", share.funder, Need::required);
+    s.integer("percent", share.percent, Need::required, -1000, 1000);
+    s.finish();
+    shares.push_back(share);
+  }
+}
+
+json::value date_or_null(Date d) { return d == 0 ? json::value(nullptr) : json::value(format_date(d)); }
+
+json::object hours_json(std::int64_t minutes) {
+  return {{"minutes", minutes}, {"hours", static_cast<double>(minutes) / 60.0}};
+}
+
+}  // namespace
+
+/// Days without calls may be left out.
 void read_schedule(ObjectReader& r, std::vector<VisitCall>& calls, JsonStatus& status) {
   const json::value* v = r.object("schedule", Need::optional);
   if (!v) return;
@@ -55,29 +77,6 @@ void read_schedule(ObjectReader& r, std::vector<VisitCall>& calls, JsonStatus& s
   }
   days.finish();
 }
-
-/// "funding": [{"funder": "council", "percent": 60}, {"funder": "nhs", "percent": 40}].
-void read_funding(ObjectReader& r, std::vector<FundingShare>& shares, JsonStatus& status) {
-  const json::array* list = r.array("funding", Need::optional, 8);
-  if (!list) return;
-  shares.clear();
-  for (std::size_t i = 0; i < list->size() && status.ok(); ++i) {
-    ObjectReader s((*list)[i], "funding[" + std::to_string(i) + "].", status);
-    FundingShare share;
-    read_funder(s, "funder", share.funder, Need::required);
-    s.integer("percent", share.percent, Need::required, -1000, 1000);
-    s.finish();
-    shares.push_back(share);
-  }
-}
-
-json::value date_or_null(Date d) { return d == 0 ? json::value(nullptr) : json::value(format_date(d)); }
-
-json::object hours_json(std::int64_t minutes) {
-  return {{"minutes", minutes}, {"hours", static_cast<double>(minutes) / 60.0}};
-}
-
-}  // namespace
 
 void read_order_terms(ObjectReader& r, PackageSpec& s, JsonStatus& status) {
   read_schedule(r, s.schedule, status);

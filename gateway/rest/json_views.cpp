@@ -90,6 +90,7 @@ json::object offer_json(const Market& m, const Package& p, const RankedOffer& r)
     put_time(o, "placed_at", offer->placed_at);
     o["version"] = offer->version;
     o["withdrawn"] = offer->withdrawn;
+    o["made_before_amendment"] = made_before_amendment(p, *offer);
   }
   put_time(o, "amended_at", r.offer.amended_at);
   o["declined"] = r.offer.declined;
@@ -396,6 +397,8 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   json::array at_capacity;
   for (LocationIndex i : v.at_capacity) at_capacity.push_back(location_ref(m, i));
   o["at_capacity_warnings"] = std::move(at_capacity);
+  o["amendments"] = amendments_json(p);
+  o["questions"] = questions_json(m, p);
   return o;
 }
 

@@ -51,9 +51,16 @@ json::object placement_json(const Market& m, const Placement& p) {
           ? json::value(nullptr)
           : json::value(json::object{{"quantity", p.pending.quantity},
                                      {"visits", visits_json(p.pending.visits)},
+                                     {"schedule", p.pending.schedule.empty()
+                                                      ? json::value(nullptr)
+                                                      : json::value(schedule_json(p.pending.schedule))},
                                      {"effective", format_date(p.pending.effective)},
                                      {"reason", p.pending.reason},
                                      {"officer", p.pending.officer}});
+  // Calls as varied (null: as the package's schedule); the quantity in force today, before an
+  // accepted variation's date the earlier one.
+  o["schedule"] = p.schedule.empty() ? json::value(nullptr) : json::value(schedule_json(p.schedule));
+  o["quantity_in_force"] = p.quantity_on(m.today());
   o["variations"] = p.variations;
   o["varied_from"] = date_or_null(p.varied_from);
   if (p.is_live()) {

@@ -96,7 +96,13 @@ void post_variation(RestContext& ctx) {
   ProposeVariation c;
   if (!package_id(ctx, c.package)) return;
   if (!read_body(ctx, [&](ObjectReader& r) {
-        r.integer("quantity", c.quantity, Need::required, -1'000'000'000, 1'000'000'000);
+        // Hours by the quantity (and the visits summary), or by a schedule of calls, which
+        // gives the quantity (a quantity beside it must agree).
+        JsonStatus calls;
+        read_schedule(r, c.schedule, calls);
+        if (!calls.ok()) r.fail(calls.http, calls.code, calls.detail);
+        r.integer("quantity", c.quantity, c.schedule.empty() ? Need::required : Need::optional, -1'000'000'000,
+                  1'000'000'000);
         if (const json::value* visits = r.object("visits", Need::optional)) {
           JsonStatus nested;
           ObjectReader vr(*visits, "visits.", nested);

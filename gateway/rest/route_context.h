@@ -111,6 +111,9 @@ void post_abnormally_low_decision(RestContext&);
 void post_persons_choice(RestContext&);
 void post_spot_purchase(RestContext&);   // spot_purchase_routes.cpp
 void list_spot_purchases(RestContext&);  // spot_purchase_routes.cpp
+void post_amendment(RestContext&);       // competition_routes.cpp
+void list_questions(RestContext&);       // competition_routes.cpp
+void post_answer(RestContext&);          // competition_routes.cpp
 
 void post_contract_action(RestContext&);
 void post_contract_action_update(RestContext&);

@@ -27,6 +27,8 @@ import * as flatbuffers from 'flatbuffers';
 import {
   AcceptAward,
   AmendOffer,
+  AskQuestion,
+  Clarification,
   ClientFrame,
   ClientMessage,
   DeclineAward,
@@ -56,6 +58,7 @@ import {
   PackageChanged as PackageChangedTable,
   ExplanationRequested as ExplanationRequestedTable,
   AbnormallyLowDecision as AbnormallyLowDecisionTable,
+  ClarificationAnswered as ClarificationAnsweredTable,
 } from '../generated/wire_generated';
 
 export type Encoding = 'json' | 'binary';
@@ -181,7 +184,16 @@ function broadcastObject(b: PackageBroadcast): Record<string, any> {
       const f = b.funding(i)!;
       return { funder: Funder[f.funder()], percent: f.percent() };
     }),
+    // The officer's latest amendment (null: never amended), and the questions answered so far.
+    amendment: b.amendment()
+      ? { number: b.amendment()!.number(), notes: b.amendment()!.notes() ?? '', at: num(b.amendment()!.at()) }
+      : null,
+    clarifications: Array.from({ length: b.clarificationsLength() }, (_, i) => clarificationObject(b.clarifications(i)!)),
   };
+}
+
+function clarificationObject(c: Clarification): Record<string, any> {
+  return { number: c.number(), question: c.question() ?? '', answer: c.answer() ?? '' };
 }
 
 function updateObject(u: PackageUpdate): Record<string, any> {
@@ -305,6 +317,16 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
       message = { location: m.location() ?? '', package: num(m.package_()), accepted: m.accepted(), detail: m.detail() ?? '' };
       break;
     }
+    case ServerMessageType.ClarificationAnswered: {
+      // An answer to a clarification question, sent to every invited location (never who asked).
+      const m: ClarificationAnsweredTable = frame.message(new ClarificationAnsweredTable());
+      message = {
+        location: m.location() ?? '',
+        package: num(m.package_()),
+        clarification: m.clarification() ? clarificationObject(m.clarification()!) : null,
+      };
+      break;
+    }
     default:
       // A message type newer than this client: report it by number, with no fields.
       return { seq, type: `unknown(${type})`, message: {} };
@@ -376,6 +398,10 @@ export function encodeClientMessage(type: ClientMessageName, m: Record<string, a
     case 'ExplainOffer': {
       const rid = s(m.request_id), loc = s(m.location), text = s(m.explanation);
       return finish(b, ClientMessage.ExplainOffer, ExplainOffer.createExplainOffer(b, rid, loc, big(m.package), text));
+    }
+    case 'AskQuestion': {
+      const rid = s(m.request_id), loc = s(m.location), text = s(m.question);
+      return finish(b, ClientMessage.AskQuestion, AskQuestion.createAskQuestion(b, rid, loc, big(m.package), text));
     }
     default:
       throw new Error(`cannot encode ${type}`);
@@ -497,6 +523,12 @@ export class CarebrokerClient {
       package: r.package,
       explanation: r.explanation,
     });
+  }
+
+  /// Asks the officer a clarification question about a package broadcast to your location; the
+  /// answer comes to every invited location as a ClarificationAnswered, never saying who asked.
+  askQuestion(r: PackageRef & { question: string }): Promise<Ack> {
+    return this.request('AskQuestion', r.requestId, { location: r.location, package: r.package, question: r.question });
   }
 
   async ping(timeoutMs = this.options.timeoutMs): Promise<void> {
