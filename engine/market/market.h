@@ -37,6 +37,7 @@
 #include "engine/market/request_table.h"
 #include "engine/market/snapshot_status.h"
 #include "engine/market/views.h"
+#include "engine/market/what_if.h"
 
 namespace carebroker::engine {
 
@@ -156,6 +157,9 @@ class Market {
   /// What a location may see of a package; nullopt if the package was never broadcast to it.
   std::optional<ProviderPackageView> provider_view(PackageId, std::string_view location) const;
   std::optional<OfficerPackageView> officer_view(PackageId) const;
+  /// The package's offers ranked under its DPS's policy and under `policy` (what_if.h);
+  /// nullopt for a package not in memory. REQUIRES: ranking_policy_problem(policy) is "".
+  std::optional<WhatIfRanking> what_if(PackageId, const RankingPolicy& policy) const;
   BroadcastView broadcast_view(const Package&) const;
 
   // ---- live placements (market_placements.cpp, placement_views.cpp) ----

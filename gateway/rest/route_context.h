@@ -114,6 +114,7 @@ void list_spot_purchases(RestContext&);  // spot_purchase_routes.cpp
 void post_amendment(RestContext&);       // competition_routes.cpp
 void list_questions(RestContext&);       // competition_routes.cpp
 void post_answer(RestContext&);          // competition_routes.cpp
+void get_what_if(RestContext&);          // what_if_routes.cpp
 
 void post_contract_action(RestContext&);
 void post_contract_action_update(RestContext&);
