@@ -9,6 +9,7 @@
 //                              would have been asked (B stays flagged).
 #include <string>
 
+#include "engine/replica/policy_replay.h"
 #include "market_fixture.h"
 #include "rest_harness.h"
 
@@ -148,4 +149,73 @@ TEST_CASE("REST: what-if answers beside the DPS's ranking and refuses a bad poli
   }
   CHECK(RestHarness::error_code(h.call("GET", "/api/v1/packages/99/what-if", h.officer)) == "unknown_package");
   CHECK(h.call("GET", path, h.issue(Role::provider, "rostering", "P-B")).status == 403);  // providers never see others' offers
+}
+
+namespace {
+
+/// The fixture's journal so far, replayed batch by batch (one event each) into a scratch
+/// replica watched by a PolicyReplay.
+carebroker::replica::PolicyReplayReport replay(const MarketFixture& f, carebroker::replica::PolicyReplayOptions options) {
+  carebroker::replica::PolicyReplay observer(std::move(options));
+  carebroker::replica::Replica scratch;
+  REQUIRE(scratch.start({}, 0).empty());
+  std::uint64_t seq = 0;
+  for (const Event& e : f.events) {
+    ++seq;
+    auto one = std::make_shared<const std::vector<Event>>(std::vector<Event>{e});
+    REQUIRE(scratch.apply({seq, seq, one}, &observer).empty());
+  }
+  CHECK(scratch.market().digest() == f.market.digest());  // the scratch replica is the market, replayed
+  return observer.report();
+}
+
+}  // namespace
+
+TEST_CASE("what-if over a period: the journal replayed under price only changes the winner, among the offers made",
+          "[what_if][replica]") {
+  WorkedExample f;
+  f.pass_deadline(f.id);  // the window closes: C is offered the award
+  REQUIRE(f.awarded(f.id) == "C");
+  carebroker::replica::PolicyReplayOptions options{.dps = "home-care"};
+  options.ranking = f.policy();
+  options.risk = f.market.dps(0).risk;
+  options.ranking.price_weight_pct = 100;
+  options.ranking.quality_weight_pct = 0;
+  const auto r = replay(f, options);
+  CHECK(r.packages_compared == 1);
+  CHECK(r.winners_changed == 1);
+  REQUIRE(r.changed.size() == 1);
+  CHECK(r.changed[0].top_now == "C");
+  CHECK(r.changed[0].top_then == "B");
+  CHECK(r.changed[0].weekly_now == 2800 * 14);
+  CHECK(r.changed[0].weekly_then == 2500 * 14);
+  CHECK(r.weekly_now - r.weekly_then == 300 * 14);  // £42.00 a week less, at lower quality
+  CHECK(r.tiers_opened == 1);
+  CHECK(r.extra_invited == 0);  // the same risk policy: the same broadcast
+
+  // Outside the period, nothing is compared.
+  options.from = f.market.now() + kMillisPerDay;
+  CHECK(replay(f, options).packages_compared == 0);
+}
+
+TEST_CASE("what-if over a period: Red warn-only lists who else would have been invited, never their bids",
+          "[what_if][replica]") {
+  MarketFixture f;
+  f.admit({.id = "A"});
+  f.admit({.id = "R", .cqc = CqcRating::inadequate});  // Red: excluded by default
+  const PackageId id = f.post();
+  REQUIRE(f.invited(id) == std::vector<std::string>{"A"});
+  REQUIRE(f.offer("A", id, 3000).ok());
+  f.pass_deadline(id);
+  carebroker::replica::PolicyReplayOptions options{.dps = "home-care"};
+  options.ranking = f.market.dps(0).ranking;
+  options.risk = f.market.dps(0).risk;
+  options.risk.red_excludes_from_broadcast = false;
+  const auto r = replay(f, options);
+  CHECK(r.extra_invited == 1);
+  REQUIRE(r.extra.size() == 1);
+  CHECK(r.extra[0].package == id);
+  CHECK(r.extra[0].locations == std::vector<std::string>{"R"});
+  CHECK(r.fewer_invited == 0);
+  CHECK(r.winners_changed == 0);  // R made no offer: none is invented
 }

@@ -6,6 +6,11 @@
 //                                 online (see the README)
 //   restore --from DIR --data DIR verify a backup, then put it in place as a new data directory
 //   archived --data DIR --package N   print a retired package's archived record
+//   what-if --data DIR --dps CODE [--from DATE] [--to DATE] [policy options]
+//                                 replay the journal into a scratch replica and compare, for
+//                                 each package of the DPS whose window closed in the period,
+//                                 the top offer under its policy with the top offer under the
+//                                 policy given (engine/replica/policy_replay.h)
 // Exit status: 0 ok, 1 the store is damaged or the operation failed, 2 bad arguments.
 #include <boost/program_options.hpp>
 
@@ -13,10 +18,14 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <tuple>
 
 #include "engine/market/calendar.h"
 #include "engine/codec/archive_codec.h"
 #include "engine/market/market.h"
+#include "engine/codec/event_codec.h"
+#include "engine/replica/policy_replay.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/rocksdb_journal.h"
 
@@ -59,6 +68,96 @@ int verify(const std::string& data) {
   return fast.digest() == full.digest() ? 0 : 1;
 }
 
+/// The policy tried: the DPS's as it stands now, with what the options change.
+struct PolicyOverrides {
+  std::string scheme, red, amber;
+  int price_weight = -1, quality_weight = -1, min_quality = -1, abnormally_low_pct = -1;
+};
+
+int what_if(const std::string& data, replica::PolicyReplayOptions options, const PolicyOverrides& o) {
+  std::unique_ptr<store::RocksJournal> journal;
+  if (auto s = store::RocksJournal::open(existing(data), journal); !s.ok()) return fail(s);
+  engine::Market now;
+  sequencer::Recovered recovered;
+  if (auto s = sequencer::recover_market(*journal, now, recovered, sequencer::SnapshotUse::latest); !s.ok()) return fail(s);
+  const int dps = now.find_dps(options.dps);
+  if (dps < 0) {
+    std::fprintf(stderr, "carebroker-store what-if: no DPS '%s' in this store\n", options.dps.c_str());
+    return 2;
+  }
+  engine::RankingPolicy& k = options.ranking = now.dps(dps).ranking;
+  options.risk = now.dps(dps).risk;
+  if (!o.scheme.empty()) {
+    if (o.scheme == "price_quality_split") k.scheme = engine::RankingScheme::price_quality_split;
+    else if (o.scheme == "quality_adjusted_price") k.scheme = engine::RankingScheme::quality_adjusted_price;
+    else {
+      std::fprintf(stderr, "carebroker-store what-if: --scheme is price_quality_split or quality_adjusted_price\n");
+      return 2;
+    }
+  }
+  if (o.price_weight >= 0) k.price_weight_pct = o.price_weight, k.quality_weight_pct = 100 - o.price_weight;
+  if (o.quality_weight >= 0) {
+    k.quality_weight_pct = o.quality_weight;
+    if (o.price_weight < 0) k.price_weight_pct = 100 - o.quality_weight;
+  }
+  if (o.min_quality >= 0) k.min_quality = o.min_quality;
+  if (o.abnormally_low_pct >= 0) k.abnormally_low_pct = o.abnormally_low_pct;
+  for (const auto& [flag, value, field] : {std::tuple{"red", &o.red, &options.risk.red_excludes_from_broadcast},
+                                           std::tuple{"amber", &o.amber, &options.risk.amber_excludes_from_broadcast}}) {
+    if (value->empty()) continue;
+    if (*value != "exclude" && *value != "warn") {
+      std::fprintf(stderr, "carebroker-store what-if: --%s is exclude or warn\n", flag);
+      return 2;
+    }
+    *field = *value == "exclude";
+  }
+  if (const std::string problem = engine::ranking_policy_problem(k); !problem.empty()) {
+    std::fprintf(stderr, "carebroker-store what-if: %s\n", problem.c_str());
+    return 2;
+  }
+  replica::PolicyReplay observer(options);
+  replica::Replica scratch;
+  scratch.keep_request_ids(false);
+  if (std::string e = scratch.start("", 0); !e.empty()) return fail({store::StoreCode::corruption, e});
+  const auto status = journal->replay(0, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
+    codec::DecodedBatch d = codec::decode_batch(payload);
+    if (!d.ok()) return store::StoreStatus{store::StoreCode::corruption, "batch " + std::to_string(first) + ": " + d.error};
+    replica::DurableBatch batch{first, last, std::make_shared<const std::vector<engine::Event>>(std::move(d.events)), {}, false};
+    if (std::string e = scratch.apply(batch, &observer); !e.empty()) return store::StoreStatus{store::StoreCode::corruption, e};
+    return store::StoreStatus{};
+  });
+  if (!status.ok()) return fail(status);
+  const replica::PolicyReplayReport& r = observer.report();
+  const auto policy = [](const engine::RankingPolicy& p, const engine::RiskPolicy& risk) {
+    return std::string(engine::to_string(p.scheme)) + " " + std::to_string(p.price_weight_pct) + "/" +
+           std::to_string(p.quality_weight_pct) + ", minimum quality " + std::to_string(p.min_quality) +
+           ", abnormally low under " + std::to_string(p.abnormally_low_pct) + "% of the fair cost, Red " +
+           (risk.red_excludes_from_broadcast ? "excluded" : "warn-only") + ", Amber " +
+           (risk.amber_excludes_from_broadcast ? "excluded" : "warn-only");
+  };
+  std::printf("replayed %llu events of %s into a scratch replica\n", static_cast<unsigned long long>(r.events), data.c_str());
+  std::printf("policy now:     %s\n", policy(now.dps(dps).ranking, now.dps(dps).risk).c_str());
+  std::printf("policy what-if: %s\n", policy(options.ranking, options.risk).c_str());
+  std::printf("%zu package windows closed in the period: top offer changes for %zu; no acceptable offer %zu now, %zu what-if\n",
+              r.packages_compared, r.winners_changed, r.no_acceptable_now, r.no_acceptable_then);
+  std::printf("weekly value of the top offers (packages with one under both): %s now, %s what-if\n",
+              engine::format_pence(r.weekly_now).c_str(), engine::format_pence(r.weekly_then).c_str());
+  for (const auto& c : r.changed)
+    std::printf("  package %llu (closed %s): %s %s → %s %s a week\n", static_cast<unsigned long long>(c.package),
+                engine::format_london(c.closed_at).c_str(), c.top_now.empty() ? "none" : c.top_now.c_str(),
+                engine::format_pence(c.weekly_now).c_str(), c.top_then.empty() ? "none" : c.top_then.c_str(),
+                engine::format_pence(c.weekly_then).c_str());
+  std::printf("%zu tiers broadcast: the risk policy tried would have invited %zu more location-tiers and left out %zu "
+              "(never their bids: nobody knows what they would have offered)\n",
+              r.tiers_opened, r.extra_invited, r.fewer_invited);
+  for (const auto& x : r.extra) {
+    std::string names;
+    for (const auto& l : x.locations) names += (names.empty() ? "" : ", ") + l;
+    std::printf("  package %llu, step %d: also %s\n", static_cast<unsigned long long>(x.package), x.step + 1, names.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,10 +165,20 @@ int main(int argc, char** argv) {
   namespace po = boost::program_options;
   std::string command, data, to, from;
   std::uint64_t package = 0;
-  po::options_description options("carebroker-store verify|backup|restore|archived [options]");
+  std::string dps, period_from, period_to;
+  PolicyOverrides policy;
+  po::options_description options("carebroker-store verify|backup|restore|archived|what-if [options]");
   options.add_options()("help,h", "show this help")("data", po::value(&data), "the data directory")(
-      "to", po::value(&to), "backup: where to write the copy")("from", po::value(&from), "restore: the backup")(
-      "package", po::value(&package), "archived: the package number");
+      "to", po::value(&to), "backup: where to write the copy; what-if: the period's last day (YYYY-MM-DD)")(
+      "from", po::value(&from), "restore: the backup; what-if: the period's first day (YYYY-MM-DD)")(
+      "package", po::value(&package), "archived: the package number")("dps", po::value(&dps), "what-if: the DPS")(
+      "scheme", po::value(&policy.scheme), "what-if: price_quality_split or quality_adjusted_price")(
+      "price-weight", po::value(&policy.price_weight), "what-if: the price weight, 0..100")(
+      "quality-weight", po::value(&policy.quality_weight), "what-if: the quality weight, 0..100")(
+      "min-quality", po::value(&policy.min_quality), "what-if: the minimum quality, 0..100")(
+      "abnormally-low-pct", po::value(&policy.abnormally_low_pct), "what-if: flag offers under this % of the fair cost")(
+      "red", po::value(&policy.red), "what-if: exclude or warn (Red locations)")(
+      "amber", po::value(&policy.amber), "what-if: exclude or warn (Amber locations)");
   po::options_description hidden;
   hidden.add_options()("command", po::value(&command));
   po::options_description all;
@@ -129,6 +238,21 @@ int main(int argc, char** argv) {
                   engine::format_date(pl.start).c_str(), engine::format_date(pl.ended_on).c_str(),
                   std::string(engine::to_string(pl.end_reason)).c_str());
     return 0;
+  }
+  if (command == "what-if") {
+    if (!need(data, "data") || !need(dps, "dps")) return 2;
+    replica::PolicyReplayOptions period;
+    period.dps = dps;
+    for (const auto& [text, into, next_day] : {std::tuple{&from, &period.from, 0}, std::tuple{&to, &period.to, 1}}) {
+      if (text->empty()) continue;
+      const auto day = engine::parse_date(*text);
+      if (!day) {
+        std::cerr << "carebroker-store what-if: '" << *text << "' is not a date YYYY-MM-DD\n";
+        return 2;
+      }
+      *into = engine::london_to_utc(*day + next_day, 0);  // from 00:00 of the first day to the end of the last
+    }
+    return what_if(data, std::move(period), policy);
   }
   std::cerr << "carebroker-store: unknown command '" << command << "'\n" << options;
   return 2;

@@ -146,6 +146,9 @@ class Market {
   RiskRating risk_of(LocationIndex, int dps) const;
   /// Locations eligible for a broadcast, from the index (sorted).
   std::vector<LocationIndex> eligible(const EligibilityQuery&) const;
+  /// The same, had the DPS been configured as `as_configured` (what-if replays: another risk
+  /// policy). REQUIRES: as_configured has the DPS's zones, tiers and lots.
+  std::vector<LocationIndex> eligible(const EligibilityQuery&, const DpsConfig& as_configured) const;
   /// Every location not broadcast for a package at its current step, with the rule that kept it out.
   std::vector<Exclusion> exclusions(PackageId) const;
   /// What a package asks of a location at a step of its route.

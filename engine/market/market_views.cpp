@@ -7,11 +7,12 @@
 
 namespace carebroker::engine {
 
-std::vector<LocationIndex> Market::eligible(const EligibilityQuery& q) const {
+std::vector<LocationIndex> Market::eligible(const EligibilityQuery& q) const { return eligible(q, dps_[q.dps]); }
+
+std::vector<LocationIndex> Market::eligible(const EligibilityQuery& q, const DpsConfig& config) const {
   std::vector<LocationIndex> out;
   index_.candidates(q, scratch_);
   out.reserve(scratch_.size());
-  const DpsConfig& config = dps_[q.dps];
   for (LocationIndex i : scratch_) {
     const Location& l = locations_[i];
     const Membership* m = l.membership_of(q.dps);
