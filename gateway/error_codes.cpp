@@ -94,6 +94,8 @@ int http_status(engine::Code code) {
     case Code::no_variation_pending: return 409;
     case Code::invalid_end_reason:
     case Code::invalid_variation: return 422;
+    // Market intelligence.
+    case Code::invalid_cost_model: return 422;
   }
   return 500;
 }

@@ -99,7 +99,9 @@ namespace carebroker::engine {
   X(invalid_end_reason)                                                                            \
   X(invalid_variation)                                                                             \
   X(variation_pending)                                                                             \
-  X(no_variation_pending)
+  X(no_variation_pending)                                                                          \
+  /* market intelligence (appended, issue 12) */                                                   \
+  X(invalid_cost_model)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

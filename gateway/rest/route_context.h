@@ -126,4 +126,7 @@ void post_placement_end(RestContext&);
 void post_variation(RestContext&);
 void post_variation_to_market(RestContext&);
 
+// Market intelligence (issue 12).
+void get_fair_cost(RestContext&);  // fair_cost_routes.cpp
+
 }  // namespace carebroker::gateway::rest

@@ -342,6 +342,7 @@ const std::vector<RouteInfo>& rest_routes() {
       {"GET", "/api/v1/dps", {admin, officer, compliance, provider}, "List DPS configurations", paged, list_dps},
       {"GET", "/api/v1/dps/{code}", {admin, officer, compliance, provider}, "A DPS's configuration", {}, get_dps},
       {"PUT", "/api/v1/dps/{code}", {admin}, "Create or reconfigure a DPS", {}, put_dps, kKeyed},
+      {"GET", "/api/v1/dps/{code}/lots/{lot}/fair-cost", {admin, officer, compliance, provider}, "A lot's fair cost of care: its cost model line by line, the abnormally-low threshold and the suggested rate ceiling", {}, get_fair_cost},
       {"POST", "/api/v1/categories", {admin}, "Define (or rename) a category of care", {}, post_category, kKeyed},
       {"PUT", "/api/v1/calendar", {admin}, "Set the bank holidays of the working-day calendar", {}, put_calendar, kKeyed},
       {"POST", "/api/v1/providers", {admin, compliance}, "Register a provider (organisation)", {}, post_provider, kKeyed},
