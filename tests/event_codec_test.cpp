@@ -135,7 +135,7 @@ std::vector<Event> every_event() {
       AwardDeclined{47, 11, request("d"), t + 25, true, "lapsed"},
       PackageHandedBack{48, 12, request("e"), t + 26, "staff shortage"},
       PackageRetired{49, t + 27, archive},
-      CommandKeyRecorded{"officer:brokerage-officer-1", "3f1c-key", 0xfedcba9876543210ull, 50, t + 28},
+      CommandKeyRecorded{"officer:brokerage-officer-1", "3f1c-key", 0xfedcba9876543210ull, 50, t + 28, 3},
       OfferExplained{42, 9, request("f"), "our rota pays the living wage; travel is short in B13", t + 29},
       SpotPurchaseRecorded{43, SpotPurchase{"Elm Spot Care", "1-999", true, 3950, "no framework capacity",
                                             "officer-3", t + 30}},
@@ -149,6 +149,11 @@ std::vector<Event> every_event() {
       VariationAccepted{53, 14, request("g"), t + 33},
       VariationSentToMarket{53, 54, "officer-6", t + 34},
       PlacementReprocured{55, 56, 3, t + 35},
+      CqcRatingsImported{7, "cqc_domcare_rating_history.csv", "compliance-1", t + 36,
+                         {CqcImportRow{12, "1-2375497294", CqcRowOutcome::history_added, "older than the rating held",
+                                       CqcRatingRecord{kMonday - 400, CqcRating::good, CqcRating::requires_improvement,
+                                                       CqcRating::good, CqcRating::outstanding, CqcRating::good,
+                                                       CqcRating::inadequate, 7}}}},
   };
 }
 
@@ -222,6 +227,14 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     s.self_assessment = pick(101);
     s.provider = "P" + std::to_string(i % 10);
     f.admit(s);
+  }
+  {  // a CQC file: L0's rating again (changing no broadcast), L1 unrated, a stranger, a bad row
+    const auto rating_of = [&](const char* id) { return f.market.location(*f.market.find_location(id)).quality.cqc; };
+    std::vector<CqcRow> rows = {{2, "L0", {kMonday - 30, rating_of("L0")}, ""},
+                                {3, "L1", {}, ""},
+                                {4, "1-999", {kMonday - 30, CqcRating::good}, ""},
+                                {5, "L2", {}, "overall_rating 'Goodish' is not a CQC rating"}};
+    f.must(ImportCqcRatings{"cqc.csv", "compliance-1", rows});
   }
   for (int step = 0; step < 1000; ++step) {
     const int roll = pick(100);

@@ -101,7 +101,10 @@ namespace carebroker::engine {
   X(variation_pending)                                                                             \
   X(no_variation_pending)                                                                          \
   /* market intelligence (appended, issue 12) */                                                   \
-  X(invalid_cost_model)
+  X(invalid_cost_model)                                                                            \
+  X(invalid_cqc_file)                                                                              \
+  X(cqc_columns_missing)                                                                           \
+  X(unknown_cqc_import)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

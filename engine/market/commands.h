@@ -11,6 +11,7 @@
 
 #include "engine/market/calendar.h"
 #include "engine/market/config.h"
+#include "engine/market/cqc_ratings.h"
 #include "engine/market/contract_actions.h"
 #include "engine/market/package.h"
 #include "engine/market/placement.h"
@@ -187,6 +188,14 @@ struct AcceptVariation { std::string provider, location, request_id; PackageId p
 /// Re-procure the placement at its pending variation's hours, as a new linked package.
 struct SendVariationToMarket { PackageId package = 0; std::string officer; };
 
+/// Import the rows of a CQC file (engine/cqc/cqc_file.h reads them): each row is applied,
+/// counted as not registered here, or reported rejected; one CqcRatingsImported records them all.
+struct ImportCqcRatings {
+  std::string source;  ///< the file's name, as the caller gave it
+  std::string officer;
+  std::vector<CqcRow> rows;
+};
+
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
                  SetProviderStatus, ApplyToDps, ExtendAssessment, AdmitToDps, UpdateMembership,
@@ -195,7 +204,8 @@ using Command =
                  CloseForDirectPayment, DecideAbnormallyLow, AwardToPersonsChoice, PlaceOffer,
                  AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage,
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
-                 EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket>;
+                 EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket,
+                 ImportCqcRatings>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

@@ -453,6 +453,7 @@ json::object location_detail_json(const Market& m, LocationIndex i) {
       {"registered_manager_vacancy", q.registered_manager_vacancy},
       {"safeguarding_decisions", std::move(safeguarding)},
       {"substantiated_concerns", std::move(concerns)}};
+  o["cqc_history"] = cqc_history_json(l.cqc_history);
   json::array memberships;
   for (const auto& mem : l.memberships) {
     json::object e = membership_json(m, mem);
