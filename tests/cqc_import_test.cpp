@@ -233,6 +233,21 @@ TEST_CASE("a newer file updates the rating and keeps the history; an older one o
   CHECK(replayed.digest() == f.market.digest());
 }
 
+TEST_CASE("an imported Inadequate rating turns the location Red and keeps it out of new broadcasts", "[cqc]") {
+  MarketFixture f;
+  f.admit({.id = "1-101", .cqc = CqcRating::good});
+  f.admit({.id = "1-102", .cqc = CqcRating::good});
+  const LocationIndex a = *f.market.find_location("1-101");
+  CHECK(f.market.risk_of(a, 0).rag == Rag::green);
+  import(f, "cqc.csv", "location_id,report_date,overall_rating\n1-101,2026-11-20,Inadequate\n");
+  const RiskRating r = f.market.risk_of(a, 0);
+  CHECK(r.rag == Rag::red);
+  CHECK(std::find(r.reasons.begin(), r.reasons.end(), "CQC rating inadequate") != r.reasons.end());
+  CHECK(f.market.quality_of(a, 0).score < f.market.quality_of(*f.market.find_location("1-102"), 0).score);
+  const PackageId id = f.post();
+  CHECK(f.invited(id) == std::vector<std::string>{"1-102"});
+}
+
 TEST_CASE("within one file, a repeated row is already known and a contradicting one is rejected", "[cqc]") {
   MarketFixture f;
   f.admit({.id = "1-101"});

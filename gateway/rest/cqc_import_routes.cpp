@@ -16,9 +16,6 @@ using namespace carebroker::engine;
 
 namespace {
 
-/// A CQC file's text may be as large as a REST body allows.
-constexpr std::size_t kMaxCsvChars = kMaxRestBodyBytes;
-
 json::object rating_json(const CqcRatingRecord& r) {
   json::object o{{"published", r.published == 0 ? json::value(nullptr) : json::value(format_date(r.published))},
                  {"overall", to_string(r.overall)}};
@@ -104,8 +101,6 @@ void post_cqc_import(RestContext& ctx) {
         r.integer("first_data_row", first_data_row, Need::optional, 2, 100'000'000);
       }))
     return;
-  if (csv.size() > kMaxCsvChars)
-    return reply_error(ctx.respond, input_error(413, "body_too_large", "the CSV text is too large: send the file in parts"));
   cqc::CqcFile file = cqc::read_cqc_file(csv, first_data_row);
   if (!file.missing.empty())
     return ctx.respond(error_response(http_status(Code::cqc_columns_missing), to_string(Code::cqc_columns_missing),
