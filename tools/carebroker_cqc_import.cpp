@@ -124,7 +124,7 @@ std::vector<std::pair<std::string, int>> parts_of(const std::string& text, std::
 }
 
 /// Prints an import's report; false when the server refused it or a row was rejected.
-bool report(const std::string& name, const Answer& a) {
+bool print_report(const std::string& name, const Answer& a) {
   boost::system::error_code ec;
   const json::value v = json::parse(a.body, ec);
   if (a.status != 201 || ec || !v.is_object()) {
@@ -146,6 +146,17 @@ bool report(const std::string& name, const Answer& a) {
       std::printf("  row %lld: %s: %s\n", static_cast<long long>(item.at("row").to_number<std::int64_t>()),
                   std::string(item.at("location").as_string()).c_str(), std::string(item.at("detail").as_string()).c_str());
   return o.at("rejected").to_number<std::int64_t>() == 0;
+}
+
+/// print_report, with an answer that is not the report it should be as a failure (not a crash).
+bool report(const std::string& name, const Answer& a) {
+  try {
+    return print_report(name, a);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: an answer that is not an import's report (%s): %s\n", name.c_str(), e.what(),
+                 a.body.substr(0, 200).c_str());
+    return false;
+  }
 }
 
 }  // namespace

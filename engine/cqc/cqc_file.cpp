@@ -160,13 +160,13 @@ CqcFile read_cqc_file(std::string_view csv_text, int first_data_row) {
         if (c_kq[k] >= 0 && !parse_cqc_rating(cells[c_kq[k]], *kq[k]))
           reject(std::string(best->key_questions[k]) + " " + quoted(cells[c_kq[k]]) + " is not a CQC rating");
       const std::string_view date = trim(cells[c_date]);
-      if (!row.rejected.empty()) {
-      } else if (row.rating.overall != CqcRating::none && date.empty()) {
-        reject("a rating needs its date: " + std::string(best->date) + " is blank");
-      } else if (!date.empty() && !parse_cqc_date(date, row.rating.published)) {
-        reject(std::string(best->date) + " " + quoted(date) + " is not a date (YYYY-MM-DD or DD/MM/YYYY)");
-      } else if (row.rating.overall == CqcRating::none) {
-        row.rating = {};  // no rating published: key questions alone are not a rating
+      if (row.rejected.empty()) {
+        if (row.rating.overall != CqcRating::none && date.empty())
+          reject("a rating needs its date: " + std::string(best->date) + " is blank");
+        else if (!date.empty() && !parse_cqc_date(date, row.rating.published))
+          reject(std::string(best->date) + " " + quoted(date) + " is not a date (YYYY-MM-DD or DD/MM/YYYY)");
+        else if (row.rating.overall == CqcRating::none)
+          row.rating = {};  // no rating published: key questions alone are not a rating
       }
     }
     file.rows.push_back(std::move(row));
