@@ -169,6 +169,12 @@ TEST_CASE("bad rows are reported by row number, each with its reason", "[cqc]") 
   CHECK(bad[7] == "the row has 2 fields, the header has 3");
   CHECK(bad[9].find("'BRANCH-7' is not a CQC location ID") != std::string::npos);
   CHECK(bad[10].find("'4 Jan 2024' is not a date") != std::string::npos);
+  // A long bad cell is cut for the report without splitting a character.
+  // (39 bytes, then "été": the 40th byte is the middle of "é".)
+  const CqcFile long_cell = read_cqc_file("location_id,report_date,overall_rating\n1-1,2024-01-04,"
+                                          "Good but the inspectors found problems été\n");
+  REQUIRE(long_cell.rows.size() == 1);
+  CHECK(long_cell.rows[0].rejected.find("'Good but the inspectors found problems …'") != std::string::npos);
   CHECK(f.rows.front().rejected.empty());
 }
 

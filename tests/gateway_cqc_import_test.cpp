@@ -121,6 +121,8 @@ TEST_CASE("a CQC file missing columns, a broken file, the wrong role and unknown
   m.refused(m.compliance, upload("q.csv", "location_id,report_date,overall_rating\n1-1,\"2024-01-04,Good\n"), 422,
             "invalid_cqc_file", "q.csv: line 3: an unterminated quoted field");
   m.refused(m.compliance, upload("empty.csv", ""), 422, "invalid_cqc_file", "the file is empty");
+  m.refused(m.compliance, upload("ctl.csv", "location_id,report_date,overall_rating\n1-1,2024-01-04,Good\u0001\n"), 422,
+            "invalid_cqc_file", "ctl.csv: the CSV text contains a control character");
   m.refused(m.compliance, R"({"csv": "location_id\n"})", 422, "missing_field", "field 'source' is required");
   m.refused(m.compliance, R"({"source": "x.csv", "csv": 5})", 422, "wrong_type", "field 'csv'");
   m.refused(m.officer, upload("h.csv", "location_id,report_date,overall_rating\n"), 403, "forbidden", "role officer");

@@ -1,6 +1,7 @@
 // CQC files by header name: layout detection, then row by row.
 #include "engine/cqc/cqc_file.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -55,11 +56,14 @@ bool cqc_id(std::string_view id) {
   return true;
 }
 
-/// Up to 40 characters of what a bad cell held, for the report.
+/// Up to 40 bytes of what a bad cell held, for the report: cut before a UTF-8 continuation byte
+/// so that valid text stays valid; control characters shown as '?'.
 std::string quoted(std::string_view s) {
+  std::size_t n = std::min<std::size_t>(s.size(), 40);
+  while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
   std::string out;
-  for (char c : s.substr(0, 40)) out += (static_cast<unsigned char>(c) < 0x20 ? '?' : c);
-  return "'" + out + (s.size() > 40 ? "…'" : "'");
+  for (char c : s.substr(0, n)) out += (static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+  return "'" + out + (n < s.size() ? "…'" : "'");
 }
 
 }  // namespace

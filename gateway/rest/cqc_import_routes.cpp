@@ -9,6 +9,7 @@
 #include "engine/cqc/cqc_file.h"
 #include "gateway/error_codes.h"
 #include "gateway/rest/route_context.h"
+#include "gateway/text_checks.h"
 
 namespace carebroker::gateway::rest {
 
@@ -101,6 +102,10 @@ void post_cqc_import(RestContext& ctx) {
         r.integer("first_data_row", first_data_row, Need::optional, 2, 100'000'000);
       }))
     return;
+  // Free text (line breaks, tabs), valid UTF-8, no other control character: what a record may hold.
+  if (std::string problem = text_problem(csv, TextForm::free, kMaxRestBodyBytes); !problem.empty())
+    return ctx.respond(error_response(http_status(Code::invalid_cqc_file), to_string(Code::invalid_cqc_file),
+                                      c.source + ": the CSV text " + problem));
   cqc::CqcFile file = cqc::read_cqc_file(csv, first_data_row);
   if (!file.missing.empty())
     return ctx.respond(error_response(http_status(Code::cqc_columns_missing), to_string(Code::cqc_columns_missing),
