@@ -6,13 +6,15 @@
 #include <set>
 #include <sstream>
 
-#include "demo/csv.h"
+#include "engine/cqc/csv.h"
 #include "engine/market/calendar.h"
 #include "engine/market/digest.h"
 
 namespace carebroker::demo {
 
 using namespace carebroker::engine;
+using cqc::CsvTable;
+using cqc::read_csv_file;
 
 namespace {
 

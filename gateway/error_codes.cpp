@@ -21,7 +21,8 @@ int http_status(engine::Code code) {
     case Code::unknown_provider:
     case Code::unknown_location:
     case Code::unknown_package:
-    case Code::unknown_contract_action: return 404;
+    case Code::unknown_contract_action:
+    case Code::unknown_cqc_import: return 404;
 
     case Code::location_not_of_provider:
     case Code::not_broadcast_to_location:
@@ -101,6 +102,10 @@ int http_status(engine::Code code) {
     case Code::nothing_to_amend:
     case Code::question_required:
     case Code::answer_required: return 422;
+    // Market intelligence.
+    case Code::invalid_cost_model:
+    case Code::invalid_cqc_file:
+    case Code::cqc_columns_missing: return 422;
   }
   return 500;
 }

@@ -1,11 +1,12 @@
 // The demonstration market: CSV reading (with bad input) and the CQC data loading into a
 // working market of real Birmingham and Solihull locations.
-#include "demo/csv.h"
+#include "engine/cqc/csv.h"
 #include "demo/demo_market.h"
 #include "market_fixture.h"
 
 using namespace carebroker::testing;
 using namespace carebroker::demo;
+using namespace carebroker::cqc;
 
 TEST_CASE("CSV: quoted fields, doubled quotes and CRLF line ends", "[csv]") {
   const CsvTable t = parse_csv("a,b,c\r\n1,\"two, three\",\"say \"\"hi\"\"\"\r\n4,,6\n");

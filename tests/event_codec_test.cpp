@@ -35,7 +35,8 @@ DpsConfig full_config() {
   c.name = "Home Care and Support";
   c.council = "Test Council";
   c.mode = DistributionMode::all_at_once;
-  c.lots = {Lot{"hc", "Home care", Unit::sessions, 1800, 4000, 3214},
+  c.lots = {Lot{"hc", "Home care", Unit::sessions, 1800, 4000, 3214,
+                CostModel{1260, 12, 300, 45, 1207, 200, 250, 1100, 300, 480, 250, 300, 115}},
             Lot{"res", "Residential", Unit::places, 70000, 120000, 95000}};
   c.categories = {"older_people", "dementia", ""};  // an empty string is still an element
   c.zones = {Zone{"north", "North", {"B23", "B44"}}, Zone{"south", "South", {"B13", "B14", "B30"}}};
@@ -134,7 +135,7 @@ std::vector<Event> every_event() {
       AwardDeclined{47, 11, request("d"), t + 25, true, "lapsed"},
       PackageHandedBack{48, 12, request("e"), t + 26, "staff shortage"},
       PackageRetired{49, t + 27, archive},
-      CommandKeyRecorded{"officer:brokerage-officer-1", "3f1c-key", 0xfedcba9876543210ull, 50, t + 28},
+      CommandKeyRecorded{"officer:brokerage-officer-1", "3f1c-key", 0xfedcba9876543210ull, 50, t + 28, 3},
       OfferExplained{42, 9, request("f"), "our rota pays the living wage; travel is short in B13", t + 29},
       SpotPurchaseRecorded{43, SpotPurchase{"Elm Spot Care", "1-999", true, 3950, "no framework capacity",
                                             "officer-3", t + 30}},
@@ -152,6 +153,11 @@ std::vector<Event> every_event() {
       PackageAmended{42, full_spec(), kMonday + 16, t + 8 * kMillisPerHour, "start moved: hospital delay", "officer-7", t + 36},
       QuestionAsked{42, 9, request("h"), "Is there a key safe? — ü", t + 37},
       QuestionAnswered{42, 1, "Yes, by the front door", "officer-7", t + 38},
+      CqcRatingsImported{7, "cqc_domcare_rating_history.csv", "compliance-1", t + 36,
+                         {CqcImportRow{12, "1-2375497294", CqcRowOutcome::history_added, "older than the rating held",
+                                       CqcRatingRecord{kMonday - 400, CqcRating::good, CqcRating::requires_improvement,
+                                                       CqcRating::good, CqcRating::outstanding, CqcRating::good,
+                                                       CqcRating::inadequate, 7}}}},
   };
 }
 
@@ -225,6 +231,14 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     s.self_assessment = pick(101);
     s.provider = "P" + std::to_string(i % 10);
     f.admit(s);
+  }
+  {  // a CQC file: L0's rating again (changing no broadcast), L1 unrated, a stranger, a bad row
+    const auto rating_of = [&](const char* id) { return f.market.location(*f.market.find_location(id)).quality.cqc; };
+    std::vector<CqcRow> rows = {{2, "L0", {kMonday - 30, rating_of("L0")}, ""},
+                                {3, "L1", {}, ""},
+                                {4, "1-999", {kMonday - 30, CqcRating::good}, ""},
+                                {5, "L2", {}, "overall_rating 'Goodish' is not a CQC rating"}};
+    f.must(ImportCqcRatings{"cqc.csv", "compliance-1", rows});
   }
   for (int step = 0; step < 1000; ++step) {
     const int roll = pick(100);

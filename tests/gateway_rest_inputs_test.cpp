@@ -49,6 +49,7 @@ std::string concrete(std::string_view path) {
   replace("{n}", "1");
   replace("{code}", "home-care");
   replace("{dps}", "home-care");
+  replace("{lot}", "hc");
   return out;
 }
 

@@ -288,3 +288,18 @@ TEST_CASE("the v1 journal's placed packages are live placements that a later han
   CHECK(m.find_placement(10)->status == PlacementStatus::notice);
   CHECK(m.replaces_placement(m.find_placement(10)->replacement) == 10);
 }
+
+TEST_CASE("the v1 journal, written before cost models and CQC imports, keeps its single fair cost and no CQC history",
+          "[store][fixture][cost_model][cqc]") {
+  Loaded v1;
+  load_v1(v1);
+  const Market& m = v1.market;
+  const Lot& lot = m.dps(0).lots.at(0);
+  CHECK(lot.fair_cost == 3214);
+  CHECK_FALSE(lot.cost_model.present());
+  CHECK(lot.cost_model == CostModel{});
+  for (LocationIndex i = 0; i < m.location_count(); ++i) CHECK(m.location(i).cqc_history.empty());
+  CHECK(m.cqc_imports().empty());
+  // Its abnormally-low offer (package 14) is still judged against that figure.
+  CHECK(m.find_package(14)->status == PackageStatus::awaiting_decision);
+}

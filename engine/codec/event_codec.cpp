@@ -142,6 +142,14 @@ static_assert(same(eng::PlacementStatus::live, fb::PlacementStatus::live) &&
               same(eng::PlacementStatus::notice, fb::PlacementStatus::notice) &&
               same(eng::PlacementStatus::ended, fb::PlacementStatus::ended) &&
               fb::PlacementStatus::ended == fb::PlacementStatus::MAX);
+static_assert(same(eng::CqcRowOutcome::rating_changed, fb::CqcRowOutcome::rating_changed) &&
+              same(eng::CqcRowOutcome::history_added, fb::CqcRowOutcome::history_added) &&
+              same(eng::CqcRowOutcome::record_updated, fb::CqcRowOutcome::record_updated) &&
+              same(eng::CqcRowOutcome::already_known, fb::CqcRowOutcome::already_known) &&
+              same(eng::CqcRowOutcome::no_rating_published, fb::CqcRowOutcome::no_rating_published) &&
+              same(eng::CqcRowOutcome::not_registered, fb::CqcRowOutcome::not_registered) &&
+              same(eng::CqcRowOutcome::rejected, fb::CqcRowOutcome::rejected) &&
+              fb::CqcRowOutcome::rejected == fb::CqcRowOutcome::MAX);
 
 // ---- older schema versions -------------------------------------------------------------------
 // What a record written by an older schema lacks is filled in here, after the generic decoding,

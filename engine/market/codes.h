@@ -106,7 +106,12 @@ namespace carebroker::engine {
   X(question_already_answered)                                                                     \
   X(too_many_questions)                                                                            \
   X(question_required)                                                                             \
-  X(answer_required)
+  X(answer_required)                                                                               \
+  /* market intelligence (appended, issue 12) */                                                   \
+  X(invalid_cost_model)                                                                            \
+  X(invalid_cqc_file)                                                                              \
+  X(cqc_columns_missing)                                                                           \
+  X(unknown_cqc_import)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

@@ -11,6 +11,7 @@
 
 #include "engine/market/calendar.h"
 #include "engine/market/config.h"
+#include "engine/market/cqc_ratings.h"
 #include "engine/market/contract_actions.h"
 #include "engine/market/package.h"
 #include "engine/market/placement.h"
@@ -206,6 +207,13 @@ struct AskQuestion { std::string provider, location, request_id; PackageId packa
 /// The officer answers question `question` (1-based) of a package, to every invited location
 /// without saying who asked.
 struct AnswerQuestion { PackageId package = 0; int question = 0; std::string answer, officer; };
+/// Import the rows of a CQC file (engine/cqc/cqc_file.h reads them): each row is applied,
+/// counted as not registered here, or reported rejected; one CqcRatingsImported records them all.
+struct ImportCqcRatings {
+  std::string source;  ///< the file's name, as the caller gave it
+  std::string officer;
+  std::vector<CqcRow> rows;
+};
 
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
@@ -216,7 +224,7 @@ using Command =
                  AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage,
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
                  EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket, AmendPackage,
-                 AskQuestion, AnswerQuestion>;
+                 AskQuestion, AnswerQuestion, ImportCqcRatings>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

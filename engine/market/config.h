@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/market/cost_model.h"
 #include "engine/market/types.h"
 
 namespace carebroker::engine {
@@ -25,6 +26,9 @@ struct Lot {
   Pence rate_min = 0;   ///< 0 = no minimum; offers below are blocked
   Pence rate_max = 0;   ///< 0 = no maximum; offers above are blocked
   Pence fair_cost = 0;  ///< fair cost of care for one unit; 0 = no abnormally-low check
+  /// How the fair cost is made (lots bought in hours): when present, ConfigureDps sets
+  /// `fair_cost` to its cost per contact hour (cost_model.h). Absent = `fair_cost` as given.
+  CostModel cost_model;
   bool operator==(const Lot&) const = default;
 };
 

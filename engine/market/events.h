@@ -12,6 +12,7 @@
 
 #include "engine/market/calendar.h"
 #include "engine/market/config.h"
+#include "engine/market/cqc_ratings.h"
 #include "engine/market/package.h"
 #include "engine/market/placement.h"
 #include "engine/market/provider.h"
@@ -238,6 +239,7 @@ struct CommandKeyRecorded {
   std::uint64_t payload_hash = 0;
   PackageId package = 0;  ///< the reply's package (0 = none)
   UtcMillis expires_at = 0;
+  std::uint64_t number = 0;  ///< the reply's number (a CQC import; 0 = none). Appended (issue 12)
   bool operator==(const CommandKeyRecorded&) const = default;
 };
 
@@ -390,6 +392,17 @@ struct QuestionAnswered {
   UtcMillis at = 0;
   bool operator==(const QuestionAnswered&) const = default;
 };
+/// A CQC file imported (issue 12): every row of it with its outcome, in file order. Applying it
+/// records the rows that change a location's history (cqc_ratings.h changes_history) and makes
+/// each location's newest rating its current CQC rating. `import` numbers imports 1, 2, ….
+struct CqcRatingsImported {
+  std::uint32_t import = 0;
+  std::string source;
+  std::string officer;
+  UtcMillis at = 0;
+  std::vector<CqcImportRow> rows;
+  bool operator==(const CqcRatingsImported&) const = default;
+};
 
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
@@ -401,7 +414,7 @@ using Event =
                  OfferExplained, SpotPurchaseRecorded, ContractActionIssued, ContractActionUpdated,
                  PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
                  VariationAccepted, VariationSentToMarket, PlacementReprocured, PackageAmended,
-                 QuestionAsked, QuestionAnswered>;
+                 QuestionAsked, QuestionAnswered, CqcRatingsImported>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

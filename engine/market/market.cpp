@@ -31,14 +31,15 @@ Reply Market::execute(const Command& command, std::vector<Event>& out, const Com
     if (seen->second.payload_hash != hash)
       return {reject(Code::request_id_reused,
                      "idempotency key " + key.key + " was already used for a different request")};
-    return Reply{Status{}, seen->second.package, true};
+    return Reply{Status{}, seen->second.package, true, seen->second.number};
   }
   Reply reply = std::visit([&](const auto& c) { return handle(c, emitter); }, command);
   if (!reply.ok()) return reply;
   // A command about a package keeps its key while the package is in memory; others for a while.
   const bool package_scoped = reply.package != 0 && find_package(reply.package) != nullptr;
   emitter.emit(CommandKeyRecorded{key.caller, key.key, hash, reply.package,
-                                  package_scoped ? 0 : now_ + kKeyedCommandRetentionDays * kMillisPerDay});
+                                  package_scoped ? 0 : now_ + kKeyedCommandRetentionDays * kMillisPerDay,
+                                  reply.number});
   return reply;
 }
 
@@ -108,7 +109,7 @@ MarketDigests Market::digests() const {
   // One pass over the state; the request table's part is the only difference between the two.
   Digest d;
   d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  d.add(packages_).add(people_).add(placements_).add(replaces_);
+  d.add(packages_).add(people_).add(placements_).add(replaces_).add(cqc_imports_);
   Digest without = d;
   without.add(command_keys_);
   if (!keeps_request_ids_) return {0, without.value()};
@@ -142,7 +143,7 @@ std::string_view command_name(const Command& c) {
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
       "decline_award", "hand_back_package", "explain_offer", "record_spot_purchase", "issue_contract_action",
       "update_contract_action", "set_planned_end", "end_placement", "propose_variation", "accept_variation",
-      "send_variation_to_market", "amend_package", "ask_question", "answer_question"};
+      "send_variation_to_market", "amend_package", "ask_question", "answer_question", "import_cqc_ratings"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -159,7 +160,7 @@ std::string_view event_name(const Event& e) {
       "command_key_recorded", "offer_explained", "spot_purchase_recorded", "contract_action_issued",
       "contract_action_updated", "placement_handed_back", "placement_end_scheduled", "placement_ended",
       "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured",
-      "package_amended", "question_asked", "question_answered"};
+      "package_amended", "question_asked", "question_answered", "cqc_ratings_imported"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -50,6 +50,8 @@ struct Reply {
   Status status;
   PackageId package = 0;
   bool replayed = false;
+  /// What the command numbered when it is not a package: a CQC import's number (ImportCqcRatings).
+  std::uint64_t number = 0;
   bool ok() const { return status.ok(); }
 };
 
@@ -183,6 +185,10 @@ class Market {
   /// Declared capacity against placed hours, per admitted location (of `dps`, or every DPS when -1).
   std::vector<CapacityRow> capacity(int dps) const;
 
+  // ---- market intelligence (issue 12) ----
+  /// The CQC imports, numbered 1, 2, … (import N at index N-1), each with every row's outcome.
+  const std::vector<CqcRatingsImported>& cqc_imports() const { return cqc_imports_; }
+
  private:
   /// A keyed command's outcome (CommandKeyRecorded): its payload and reply's package; kept with
   /// its package when expires_at is 0, else until the clock reaches expires_at.
@@ -190,6 +196,7 @@ class Market {
     std::uint64_t payload_hash = 0;
     PackageId package = 0;
     UtcMillis expires_at = 0;
+    std::uint64_t number = 0;  ///< the reply's number (Reply::number)
   };
   class Emitter;
 
@@ -258,6 +265,8 @@ class Market {
   void apply_amended(const PackageAmended&);      // market_amendments.cpp
   void apply_question(const QuestionAsked&);
   void apply_answer(const QuestionAnswered&);
+  Reply handle(const ImportCqcRatings&, Emitter&);  // market_cqc.cpp
+  void apply_cqc_import(const CqcRatingsImported&);  // market_cqc.cpp
 
   // Shared validation.
   Status membership_terms(const DpsConfig&, int dps, const std::vector<std::string>& lots,
@@ -387,6 +396,8 @@ class Market {
   std::map<PackageId, PackageId> replaces_;
   // Derived: (location, DPS) → placed load (placed_load's unit), of placements not ended.
   std::map<std::pair<LocationIndex, int>, std::int64_t> placed_load_;
+  // The CQC imports with their reports (state: digested and snapshotted).
+  std::vector<CqcRatingsImported> cqc_imports_;
   mutable std::vector<LocationIndex> scratch_;
 };
 

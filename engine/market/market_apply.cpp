@@ -59,7 +59,7 @@ void Market::remember_request(const RequestRef& ref, PackageId package, Location
 
 void Market::remember_command_key(const CommandKeyRecorded& e) {
   auto [it, inserted] = command_keys_.try_emplace(request_key(e.caller, e.key),
-                                                  CommandKeyRecord{e.payload_hash, e.package, e.expires_at});
+                                                  CommandKeyRecord{e.payload_hash, e.package, e.expires_at, e.number});
   if (!inserted) return;
   if (e.expires_at == 0)
     command_keys_of_[e.package].push_back(it->first);
@@ -394,6 +394,7 @@ void Market::apply(const Event& event) {
           [&](const PackageAmended& e) { apply_amended(e); },
           [&](const QuestionAsked& e) { apply_question(e); },
           [&](const QuestionAnswered& e) { apply_answer(e); },
+          [&](const CqcRatingsImported& e) { apply_cqc_import(e); },
       },
       event);
 }

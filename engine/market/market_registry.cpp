@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/market/admission.h"
+#include "engine/market/cost_model.h"
 #include "engine/market/market.h"
 #include "engine/market/market_emitter.h"
 
@@ -12,6 +13,27 @@ namespace {
 constexpr std::size_t kMaxText = 200;
 
 bool bad_text(const std::string& s) { return s.empty() || s.size() > kMaxText; }
+
+/// A lot with a cost model gets its fair cost from it (cost_model.h); a fair cost given as well
+/// must be the model's (a GET of the configuration sent back is accepted unchanged).
+Status derive_fair_costs(DpsConfig& config) {
+  for (Lot& lot : config.lots) {
+    if (lot.cost_model == CostModel{}) continue;  // no model: fair_cost as given
+    const std::string where = "lot '" + lot.code + "': ";
+    if (std::string problem = cost_model_problem(lot.cost_model); !problem.empty())
+      return reject(Code::invalid_cost_model, where + problem);
+    if (lot.unit != Unit::hours)
+      return reject(Code::invalid_cost_model, where + "a cost model prices contact hours; this lot buys " +
+                                                  std::string(to_string(lot.unit)));
+    const Pence cost = cost_per_contact_hour(lot.cost_model).total;
+    if (lot.fair_cost != 0 && lot.fair_cost != cost)
+      return reject(Code::invalid_cost_model, where + "fair_cost " + std::to_string(lot.fair_cost) +
+                                                  " is not its cost model's " + std::to_string(cost) +
+                                                  " pence: give the model alone");
+    lot.fair_cost = cost;
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -44,7 +66,9 @@ Reply Market::handle(const ConfigureDps& c, Emitter& e) {
       return {reject(Code::invalid_config,
                      "a reconfiguration may add lots, zones and tiers but not remove or reorder them")};
   }
-  e.emit(DpsConfigured{c.config});
+  DpsConfig config = c.config;
+  if (Status s = derive_fair_costs(config); !s.ok()) return {s};
+  e.emit(DpsConfigured{std::move(config)});
   return {};
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/market/contract_actions.h"
+#include "engine/market/cqc_ratings.h"
 #include "engine/market/quality.h"
 #include "engine/market/types.h"
 
@@ -63,6 +64,9 @@ struct Location {
   std::string local_authority;
   QualityInputs quality;
   std::vector<Membership> memberships;  ///< at most one per DPS
+  /// CQC ratings imported from CQC's files, oldest first; the newest is `quality.cqc` when it
+  /// was imported (cqc_ratings.h).
+  std::vector<CqcRatingRecord> cqc_history;
   bool operator==(const Location&) const = default;
 
   const Membership* membership_of(int dps) const {

@@ -51,6 +51,13 @@ std::string iso_utc(engine::UtcMillis);
 void put_time(json::object&, std::string_view key, engine::UtcMillis);
 
 json::object dps_config_json(const engine::DpsConfig&);
+/// A lot's cost model inputs, or null when the lot has none (fair_cost_routes.cpp).
+json::value cost_model_json(const engine::CostModel&);
+/// A lot's fair cost: its source, the figure, the abnormally-low threshold, and with a cost model
+/// the suggested ceiling and the breakdown line by line (fair_cost_routes.cpp).
+json::object fair_cost_json(const engine::DpsConfig&, const engine::Lot&);
+/// A location's CQC rating history, oldest first (cqc_import_routes.cpp).
+json::value cqc_history_json(const std::vector<engine::CqcRatingRecord>&);
 /// The officer's view: the package, status, tier, closes_at, person, the ranking with every
 /// offer's explanation, exclusions with rule and detail, invited locations, shortlist, award.
 json::object officer_package_json(const engine::Market&, const engine::OfficerPackageView&);

@@ -279,6 +279,25 @@ void read_risk(const json::value& v, const std::string& where, engine::RiskPolic
   r.finish();
 }
 
+/// A lot's cost model (engine/market/cost_model.h): the wage and the ceiling are required; the
+/// market checks the ranges (invalid_cost_model).
+void read_cost_model(const json::value& v, const std::string& where, engine::CostModel& m, JsonStatus& status) {
+  ObjectReader r(v, where, status);
+  r.pence("wage_per_hour", m.wage_per_hour, Need::required);
+  r.integer("travel_minutes_per_contact_hour", m.travel_minutes_per_contact_hour, Need::optional, kIntMin, kIntMax);
+  r.integer("miles_per_100_contact_hours", m.miles_per_100_contact_hours, Need::optional, kIntMin, kIntMax);
+  r.pence("pence_per_mile", m.pence_per_mile, Need::optional);
+  const std::pair<const char*, int*> shares[] = {
+      {"holiday_bp", &m.holiday_bp},         {"training_bp", &m.training_bp}, {"supervision_bp", &m.supervision_bp},
+      {"employer_ni_bp", &m.employer_ni_bp}, {"pension_bp", &m.pension_bp},   {"surplus_bp", &m.surplus_bp},
+  };
+  for (const auto& [key, field] : shares) r.integer(key, *field, Need::optional, kIntMin, kIntMax);
+  r.pence("office_per_contact_hour", m.office_per_contact_hour, Need::optional);
+  r.pence("management_per_contact_hour", m.management_per_contact_hour, Need::optional);
+  r.integer("ceiling_pct", m.ceiling_pct, Need::required, kIntMin, kIntMax);
+  r.finish();
+}
+
 void read_windows(const json::value& v, const std::string& where, engine::WindowPolicy& w, JsonStatus& status) {
   ObjectReader r(v, where, status);
   r.integer("urgent_window", w.urgent_window, Need::optional, 0, kMaxMillis);
@@ -308,7 +327,7 @@ JsonStatus dps_config_from_json(const json::value& v, engine::DpsConfig& c) {
   r.text("council", c.council, Need::optional);
   r.choice("mode", c.mode, Need::optional, {DistributionMode::cascade, DistributionMode::all_at_once});
   r.boolean("zones_part_of_lots", c.zones_part_of_lots, Need::optional);
-  read_list(r, "lots", Need::required, c.lots, status, [](ObjectReader& ir, engine::Lot& lot) {
+  read_list(r, "lots", Need::required, c.lots, status, [&status](ObjectReader& ir, engine::Lot& lot) {
     ir.text("code", lot.code, Need::required);
     ir.text("name", lot.name, Need::optional);
     ir.choice("unit", lot.unit, Need::optional,
@@ -316,6 +335,8 @@ JsonStatus dps_config_from_json(const json::value& v, engine::DpsConfig& c) {
     ir.pence("rate_min", lot.rate_min, Need::optional);
     ir.pence("rate_max", lot.rate_max, Need::optional);
     ir.pence("fair_cost", lot.fair_cost, Need::optional);
+    if (const json::value* m = ir.object("cost_model", Need::optional))
+      read_cost_model(*m, ir.name("cost_model") + ".", lot.cost_model, status);
   });
   r.texts("categories", c.categories, Need::required, 64);
   read_list(r, "zones", Need::required, c.zones, status, [](ObjectReader& ir, engine::Zone& zone) {

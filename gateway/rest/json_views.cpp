@@ -231,7 +231,8 @@ json::object dps_config_json(const DpsConfig& c) {
   json::array lots, zones, routes;
   for (const auto& l : c.lots)
     lots.push_back(json::object{{"code", l.code}, {"name", l.name}, {"unit", to_string(l.unit)},
-                                {"rate_min", l.rate_min}, {"rate_max", l.rate_max}, {"fair_cost", l.fair_cost}});
+                                {"rate_min", l.rate_min}, {"rate_max", l.rate_max}, {"fair_cost", l.fair_cost},
+                                {"cost_model", cost_model_json(l.cost_model)}});
   for (const auto& z : c.zones)
     zones.push_back(json::object{{"code", z.code}, {"name", z.name}, {"postcode_districts", strings(z.postcode_districts)}});
   for (const auto& r : c.routes)
@@ -455,6 +456,7 @@ json::object location_detail_json(const Market& m, LocationIndex i) {
       {"registered_manager_vacancy", q.registered_manager_vacancy},
       {"safeguarding_decisions", std::move(safeguarding)},
       {"substantiated_concerns", std::move(concerns)}};
+  o["cqc_history"] = cqc_history_json(l.cqc_history);
   json::array memberships;
   for (const auto& mem : l.memberships) {
     json::object e = membership_json(m, mem);

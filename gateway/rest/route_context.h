@@ -130,4 +130,10 @@ void post_placement_end(RestContext&);
 void post_variation(RestContext&);
 void post_variation_to_market(RestContext&);
 
+// Market intelligence (issue 12).
+void get_fair_cost(RestContext&);  // fair_cost_routes.cpp
+void post_cqc_import(RestContext&);   // cqc_import_routes.cpp
+void list_cqc_imports(RestContext&);  // cqc_import_routes.cpp
+void get_cqc_import(RestContext&);    // cqc_import_routes.cpp
+
 }  // namespace carebroker::gateway::rest

@@ -1,30 +1,33 @@
-// CSV parsing for the demonstration data.
-#include "demo/csv.h"
+// CSV parsing by header name.
+#include "engine/cqc/csv.h"
 
 #include <fstream>
 #include <sstream>
 
-namespace carebroker::demo {
+namespace carebroker::cqc {
 
-int CsvTable::column(const std::string& name) const {
+int CsvTable::column(std::string_view name) const {
   for (std::size_t i = 0; i < header.size(); ++i)
     if (header[i] == name) return static_cast<int>(i);
   return -1;
 }
 
-CsvTable parse_csv(const std::string& text) {
+CsvTable parse_csv(std::string_view text, RaggedRows ragged) {
   CsvTable table;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<std::string> row;
   std::string field;
   bool quoted = false, any = false;
-  std::size_t line = 1;
+  std::size_t line = 1, row_line = 1;
   auto end_row = [&] {
     row.push_back(std::move(field));
     field.clear();
-    if (table.header.empty())
+    if (table.header.empty()) {
       table.header = std::move(row);
-    else if (!(row.size() == 1 && row[0].empty()))
+    } else if (!(row.size() == 1 && row[0].empty())) {
       table.rows.push_back(std::move(row));
+      table.row_lines.push_back(row_line);
+    }
     row.clear();
     any = false;
   };
@@ -62,6 +65,7 @@ CsvTable parse_csv(const std::string& text) {
       case '\n':
         end_row();
         ++line;
+        row_line = line;
         break;
       default:
         field += c;
@@ -73,12 +77,13 @@ CsvTable parse_csv(const std::string& text) {
     return table;
   }
   if (any || !field.empty()) end_row();
-  for (std::size_t r = 0; r < table.rows.size(); ++r)
-    if (table.rows[r].size() != table.header.size()) {
-      table.error = "row " + std::to_string(r + 2) + " has " + std::to_string(table.rows[r].size()) +
-                    " fields, the header has " + std::to_string(table.header.size());
-      return table;
-    }
+  if (ragged == RaggedRows::refused)
+    for (std::size_t r = 0; r < table.rows.size(); ++r)
+      if (table.rows[r].size() != table.header.size()) {
+        table.error = "row " + std::to_string(table.row_lines[r]) + " has " + std::to_string(table.rows[r].size()) +
+                      " fields, the header has " + std::to_string(table.header.size());
+        return table;
+      }
   return table;
 }
 
@@ -94,4 +99,4 @@ CsvTable read_csv_file(const std::string& path) {
   return parse_csv(text.str());
 }
 
-}  // namespace carebroker::demo
+}  // namespace carebroker::cqc

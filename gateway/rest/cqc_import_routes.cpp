@@ -1,0 +1,175 @@
+// REST routes for CQC imports (issue 12, item 2): compliance uploads a CQC CSV file
+// (POST /api/v1/cqc-imports, the file's text in a JSON body: {"source", "csv", "first_data_row"}); it
+// is read by header name on the I/O thread (engine/cqc/cqc_file.h), then imported by the market
+// as one journaled event, and the answer accounts for every row: applied (with what it changed),
+// not registered here, or rejected with its reason. Past imports and their reports are read back
+// at GET /api/v1/cqc-imports and /api/v1/cqc-imports/{n}.
+#include <charconv>
+
+#include "engine/cqc/cqc_file.h"
+#include "gateway/error_codes.h"
+#include "gateway/rest/route_context.h"
+#include "gateway/text_checks.h"
+
+namespace carebroker::gateway::rest {
+
+using namespace carebroker::engine;
+
+namespace {
+
+json::object rating_json(const CqcRatingRecord& r) {
+  json::object o{{"published", r.published == 0 ? json::value(nullptr) : json::value(format_date(r.published))},
+                 {"overall", to_string(r.overall)}};
+  const std::pair<const char*, CqcRating> questions[] = {{"safe", r.safe},
+                                                         {"effective", r.effective},
+                                                         {"caring", r.caring},
+                                                         {"responsive", r.responsive},
+                                                         {"well_led", r.well_led}};
+  for (const auto& [name, rating] : questions) o[name] = to_string(rating);
+  return o;
+}
+
+/// Counts per outcome, and the three the issue asks for: applied, not registered, rejected.
+json::object summary_json(const CqcRatingsImported& imp) {
+  json::object by_outcome;
+  for (auto o : {CqcRowOutcome::rating_changed, CqcRowOutcome::history_added, CqcRowOutcome::record_updated,
+                 CqcRowOutcome::already_known, CqcRowOutcome::no_rating_published, CqcRowOutcome::not_registered,
+                 CqcRowOutcome::rejected})
+    by_outcome[to_string(o)] = 0;
+  std::int64_t applied = 0, not_registered = 0, rejected = 0;
+  for (const CqcImportRow& r : imp.rows) {
+    by_outcome[to_string(r.outcome)] = by_outcome[to_string(r.outcome)].as_int64() + 1;
+    if (r.outcome == CqcRowOutcome::not_registered) ++not_registered;
+    else if (r.outcome == CqcRowOutcome::rejected) ++rejected;
+    else ++applied;
+  }
+  json::object o{{"import", imp.import}, {"source", imp.source}, {"officer", imp.officer}};
+  put_time(o, "at", imp.at);
+  o["rows"] = imp.rows.size();
+  o["applied"] = applied;
+  o["not_registered"] = not_registered;
+  o["rejected"] = rejected;
+  o["by_outcome"] = std::move(by_outcome);
+  return o;
+}
+
+json::object report_json(const CqcRatingsImported& imp) {
+  json::object o = summary_json(imp);
+  json::array rows;
+  rows.reserve(imp.rows.size());
+  for (const CqcImportRow& r : imp.rows) {
+    json::object row{{"row", r.row}, {"location", r.location}, {"outcome", to_string(r.outcome)}, {"detail", r.detail}};
+    row["rating"] = changes_history(r.outcome) || r.outcome == CqcRowOutcome::already_known ||
+                            (r.outcome == CqcRowOutcome::not_registered && r.rating.overall != CqcRating::none)
+                        ? json::value(rating_json(r.rating))
+                        : json::value(nullptr);
+    rows.push_back(std::move(row));
+  }
+  o["items"] = std::move(rows);
+  return o;
+}
+
+bool import_number(RestContext& ctx, std::uint64_t& n) {
+  const std::string& text = ctx.param("n");
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n == 0) {
+    ctx.respond(error_response(http_status(Code::unknown_cqc_import), to_string(Code::unknown_cqc_import),
+                               "no CQC import " + text));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+json::value cqc_history_json(const std::vector<CqcRatingRecord>& history) {
+  json::array out;
+  for (const CqcRatingRecord& r : history) {
+    json::object o = rating_json(r);
+    o["import"] = r.import;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+void post_cqc_import(RestContext& ctx) {
+  ImportCqcRatings c;
+  std::string csv;
+  int first_data_row = 2;
+  if (!read_body(ctx, [&](ObjectReader& r) {
+        r.text("source", c.source, Need::required);
+        r.raw_text("csv", csv, Need::required);
+        r.integer("first_data_row", first_data_row, Need::optional, 2, 100'000'000);
+      }))
+    return;
+  // Free text (line breaks, tabs), valid UTF-8, no other control character: what a record may hold.
+  if (std::string problem = text_problem(csv, TextForm::free, kMaxRestBodyBytes); !problem.empty())
+    return ctx.respond(error_response(http_status(Code::invalid_cqc_file), to_string(Code::invalid_cqc_file),
+                                      c.source + ": the CSV text " + problem));
+  cqc::CqcFile file = cqc::read_cqc_file(csv, first_data_row);
+  if (!file.missing.empty())
+    return ctx.respond(error_response(http_status(Code::cqc_columns_missing), to_string(Code::cqc_columns_missing),
+                                      c.source + ": " + file.error));
+  if (!file.error.empty())
+    return ctx.respond(error_response(http_status(Code::invalid_cqc_file), to_string(Code::invalid_cqc_file),
+                                      c.source + ": " + file.error));
+  c.rows = std::move(file.rows);
+  c.officer = ctx.principal.name;
+  Respond respond = ctx.respond;
+  MarketService* market = &ctx.market;
+  const std::string layout = file.layout;
+  const bool queued = ctx.market.execute(std::move(c), ctx.key, [respond, market, layout](sequencer::CommandResult&& r) {
+    if (!r.durable)
+      return respond(error_response(503, "store_unavailable",
+                                    "the import could not be saved, so it did not happen: retry shortly"));
+    if (!r.reply.ok())
+      return respond(error_response(http_status(r.reply.status.code), to_string(r.reply.status.code), r.reply.status.detail));
+    // The report is the journaled import, read back from a replica that has it.
+    const std::uint64_t n = r.reply.number;
+    const bool replayed = r.reply.replayed;  // a retry with the same Idempotency-Key: the same report
+    auto body = std::make_shared<json::object>();
+    const bool read = market->read(
+        [body, n, layout, replayed](const Market& m, std::uint64_t) {
+          if (n == 0 || n > m.cqc_imports().size()) return;
+          *body = report_json(m.cqc_imports()[n - 1]);
+          (*body)["layout"] = layout;
+          if (replayed) (*body)["replayed"] = true;
+        },
+        [respond, body, n](bool durable) {
+          if (!durable || body->empty())
+            return respond(error_response(503, "not_durable", "CQC import " + std::to_string(n) +
+                                                                  " was saved; read its report at /api/v1/cqc-imports/" +
+                                                                  std::to_string(n)));
+          respond(json_response(201, *body));
+        });
+    if (!read) respond(error_response(503, "overloaded", "CQC import " + std::to_string(n) + " was saved; read its report later"));
+  });
+  if (!queued)
+    respond(error_response(503, "overloaded", "the market is busy: retry shortly"));
+}
+
+void list_cqc_imports(RestContext& ctx) {
+  Page page;
+  if (JsonStatus s = read_page(ctx, page); !s.ok()) return reply_error(ctx.respond, s);
+  run_read(ctx, [page](const Market& m) {
+    const auto& imports = m.cqc_imports();
+    json::array items;
+    // Newest first.
+    for (std::size_t i = page.first(); i < imports.size() && items.size() < static_cast<std::size_t>(page.size); ++i)
+      items.push_back(summary_json(imports[imports.size() - 1 - i]));
+    return json_response(200, page_json(std::move(items), imports.size(), page));
+  });
+}
+
+void get_cqc_import(RestContext& ctx) {
+  std::uint64_t n = 0;
+  if (!import_number(ctx, n)) return;
+  run_read(ctx, [n](const Market& m) {
+    if (n > m.cqc_imports().size())
+      return error_response(http_status(Code::unknown_cqc_import), to_string(Code::unknown_cqc_import),
+                            "no CQC import " + std::to_string(n));
+    return json_response(200, report_json(m.cqc_imports()[n - 1]));
+  });
+}
+
+}  // namespace carebroker::gateway::rest
