@@ -102,14 +102,21 @@ void OfficerDesk::administration() {
     while (before < arrivals_.size() && arrivals_[before].at_s < setup_.administration_at_s) ++before;
     while (next_.load() < before) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  // Administration is the organisation's (its locations turn Red, out of new broadcasts); the
+  // council then terminates its contract under the DPS, which re-procures its live placements
+  // at once as urgent packages.
   RestClient rest(setup_.host, setup_.port);
-  const json::object body{{"in_administration", true},
-                          {"contract_terminated", true},
-                          {"reason", "entered administration (simulated)"},
-                          {"dps", setup_.dps}};
-  const auto reply = rest.request("PUT", "/api/v1/providers/" + setup_.administration_provider + "/status",
-                                  setup_.compliance_token, json::serialize(body), "sim-administration");
-  const std::string code = reply.status == 200 ? std::string() : rest_code(reply);
+  const std::string provider = "/api/v1/providers/" + setup_.administration_provider;
+  const json::object status{{"in_administration", true}, {"contract_terminated", false}, {"reason", "entered administration (simulated)"}};
+  auto reply = rest.request("PUT", provider + "/status", setup_.compliance_token, json::serialize(status), "sim-administration");
+  std::string code = reply.status == 200 ? std::string() : rest_code(reply);
+  if (code.empty()) {
+    const json::object termination{{"dps", setup_.dps}, {"kind", "termination"}, {"owner", "sim-compliance"},
+                                   {"notes", "the provider entered administration"}};
+    reply = rest.request("POST", provider + "/contract-actions", setup_.compliance_token, json::serialize(termination),
+                         "sim-termination");
+    if (reply.status != 201 && reply.status != 200) code = rest_code(reply);
+  }
   players_.post([this, code] {
     if (code.empty()) players_.record().administration_done = true;
     else players_.record().refused("administration_" + code);

@@ -1,7 +1,8 @@
 // carebroker-sim's officers: they post the planned demand over REST (POST /api/v1/packages,
 // each with an Idempotency-Key so a retried post never opens a second competition) and, when
-// the scenario says, a compliance officer puts a provider into administration with its contract
-// terminated (PUT /api/v1/providers/{id}/status), which re-procures its live placements.
+// the scenario says, a compliance officer puts a provider into administration (PUT
+// /api/v1/providers/{id}/status) and terminates its contract under the DPS (POST …/contract-actions),
+// which re-procures its live placements.
 // Open loop: each post waits for its intended time (the run's start + its simulated time ÷ the
 // speed), and its latency counts from then (no coordinated omission); closed loop: the next post
 // goes as soon as an officer is free. Results reach the record through MarketPlayers::post.

@@ -78,6 +78,9 @@ void print_summary(const RunFacts& f, const RunRecord& r, const Outcomes& o) {
     for (const auto& [code, n] : r.errors_by_code) std::printf(" %s %llu", code.c_str(), static_cast<unsigned long long>(n));
     std::printf("\n");
   }
+  if (!s.demand.administration_provider.empty())
+    std::printf("  administration: %s's provider on day %.1f — %s\n", s.demand.administration_provider.c_str(),
+                s.demand.administration_day, r.administration_done ? "in administration, contract terminated" : "NOT done (see refusals)");
   std::printf("\n  market outcomes          posted  placed  unsourced  open  cascaded  to source p50 / p90 / max (simulated hours)\n");
   for (const char* g : {"all", "urgent", "standard", "planned", "discharge", "baseline", "winter", "reprocured"}) {
     const auto it = o.by_group.find(g);
@@ -166,6 +169,7 @@ std::string write_results(const std::string& dir, const RunFacts& f, const RunRe
       {"average_rate_pence", o.average_rate},
       {"rate_vs_fair_cost", o.rate_vs_fair},
       {"capacity_used", o.capacity_used},
+      {"administration_done", r.administration_done},
       {"consistent", consistent},
       {"checks", std::move(checks)},
       {"timeline", std::move(timeline)}};
