@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -18,7 +19,9 @@
 #include "sim/officer_desk.h"
 #include "sim/scenario.h"
 #include "sim/scenario_market.h"
+#include "sim/rest_client.h"
 #include "sim/server_check.h"
+#include "sim/server_lag.h"
 #include "sim/sim_outcomes.h"
 #include "sim/sim_report.h"
 #include "sim/sim_server.h"
@@ -190,7 +193,22 @@ int main(int argc, char** argv) {
   clock.freeze();
   play.stop_acting();
   finished = players.run_until([&] { return play.outstanding() == 0; }, drain_s, server.pid(), false) && finished;
-  players.run_until([] { return false; }, 0.5, server.pid(), false);
+  // The read side catches up with the journal (under overload it lags: its notices are the
+  // staff stream the audit compares with), then its last frames reach the sockets.
+  RestClient metrics("127.0.0.1", server.port());
+  std::string lag_error;
+  auto last_look = std::chrono::steady_clock::now();
+  const bool caught_up = players.run_until(
+      [&] {
+        if (std::chrono::steady_clock::now() - last_look < std::chrono::milliseconds(200)) return false;
+        last_look = std::chrono::steady_clock::now();
+        return read_server_lag(metrics, server.admin_token(), lag_error).caught_up() || !lag_error.empty();
+      },
+      drain_s, server.pid(), false);
+  if (!caught_up || !lag_error.empty())
+    std::fprintf(stderr, "carebroker-sim: the server's read side did not catch up with its journal%s\n",
+                 lag_error.empty() ? " in time" : (": " + lag_error).c_str());
+  players.run_until([] { return false; }, 1.0, server.pid(), false);
   if (!finished) std::fprintf(stderr, "carebroker-sim: the run did not finish in time; reporting what it saw\n");
   desk.join();
   const std::size_t outstanding = play.outstanding();
@@ -212,7 +230,7 @@ int main(int argc, char** argv) {
   if (auto problem = write_results(out_dir, facts, record, outcomes); !problem.empty())
     std::fprintf(stderr, "carebroker-sim: %s\n", problem.c_str());
   else std::printf("\n  results: %s/result.json\n", out_dir.c_str());
-  if (!no_plots) std::printf("  %s\n", draw_plots(out_dir, facts).c_str());
+  if (!no_plots) std::printf("  %s\n", draw_plots(out_dir, facts, record).c_str());
   bool consistent = facts.check_error.empty() && finished;
   for (const auto& c : facts.checks) consistent = consistent && c.ok();
   return check && !consistent ? 1 : 0;

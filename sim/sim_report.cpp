@@ -197,7 +197,15 @@ std::string write_results(const std::string& dir, const RunFacts& f, const RunRe
   return {};
 }
 
-std::string draw_plots(const std::string& dir, const RunFacts& f) {
+std::string draw_plots(const std::string& dir, const RunFacts& f, const RunRecord& r) {
+  bool sourced = false, fanned = false;
+  for (const auto& [id, p] : r.packages) {
+    sourced = sourced || p.sourced_sim_s >= 0;
+    fanned = fanned || (p.acked_wall_s >= 0 && p.last_first_tier_broadcast_wall_s >= 0);
+  }
+  std::string drawn = "latency,throughput,unsourced,server";
+  if (fanned) drawn += ",fan_out";
+  if (sourced) drawn += ",time_to_source";
   std::ofstream gp(dir + "/plots.gp");
   gp << "# carebroker-sim: the plots of one run (" << f.scenario->name << "); run `gnuplot plots.gp` here.\n"
      << "set terminal pngcairo size 1000,520 font 'sans,10'\nset grid\nset key top left\n"
@@ -208,11 +216,12 @@ std::string draw_plots(const std::string& dir, const RunFacts& f) {
      << "set output 'throughput.png'\nset title 'Throughput per real second'\nset ylabel 'per second'\n"
      << "plot 'timeline.dat' using 1:4 with lines lw 2 title 'offers acknowledged', '' using 1:5 with lines title 'broadcasts received',"
         " '' using 1:3 with impulses title 'packages posted', '' using 1:6 with impulses title 'awards accepted'\n"
+     << (fanned ? "" : "# no package was both acknowledged and broadcast: no fan-out plot\n#")
      << "set output 'fan_out.png'\nset title 'Broadcast fan-out: acknowledged post to the last first-tier provider'\n"
      << "set xlabel 'simulated day posted'\nset ylabel 'ms'\n"
-     << "plot 'packages.dat' using 1:($4 >= 0 ? $4 : 1/0) with points pt 7 ps 0.5 title 'one package'\n"
-     << "set output 'time_to_source.png'\nset title 'Time to source (post to placed), by urgency'\nset ylabel 'simulated hours'\n"
-     << "plot 'packages.dat' using 1:(($2 == 0 && $3 >= 0) ? $3 : 1/0) with points pt 7 ps 0.6 title 'urgent',"
+     << (fanned ? "" : "#") << "plot 'packages.dat' using 1:($4 >= 0 ? $4 : 1/0) with points pt 7 ps 0.5 title 'one package'\n"
+     << (sourced ? "" : "# no package was placed: no time-to-source plot\n#") << "set output 'time_to_source.png'\nset title 'Time to source (post to placed), by urgency'\nset ylabel 'simulated hours'\n"
+     << (sourced ? "" : "#") << "plot 'packages.dat' using 1:(($2 == 0 && $3 >= 0) ? $3 : 1/0) with points pt 7 ps 0.6 title 'urgent',"
         " '' using 1:(($2 == 1 && $3 >= 0) ? $3 : 1/0) with points pt 7 ps 0.6 title 'standard',"
         " '' using 1:(($2 == 2 && $3 >= 0) ? $3 : 1/0) with points pt 7 ps 0.6 title 'planned',"
         " '' using 1:(($2 == 3 && $3 >= 0) ? $3 : 1/0) with points pt 5 ps 0.8 title 're-procured'\n"
@@ -229,7 +238,7 @@ std::string draw_plots(const std::string& dir, const RunFacts& f) {
            "/plots.gp are there: install gnuplot-nox, or run scripts/install-deps, then `cd " + dir + " && gnuplot plots.gp`)";
   const std::string command = "cd '" + dir + "' && gnuplot plots.gp";
   if (std::system(command.c_str()) != 0) return "gnuplot failed on " + dir + "/plots.gp";
-  return "plots: " + dir + "/{latency,throughput,fan_out,time_to_source,unsourced,server}.png";
+  return "plots: " + dir + "/{" + drawn + "}.png";
 }
 
 }  // namespace carebroker::sim

@@ -31,7 +31,8 @@ struct RunFacts {
 void print_summary(const RunFacts& f, const RunRecord& r, const Outcomes& o);
 /// Writes result.json, timeline.dat and packages.dat into `dir` (made if missing); "" or why not.
 std::string write_results(const std::string& dir, const RunFacts& f, const RunRecord& r, const Outcomes& o);
-/// Writes plots.gp and runs gnuplot on it in `dir`; returns what happened, for the terminal.
-std::string draw_plots(const std::string& dir, const RunFacts& f);
+/// Writes plots.gp (a plot only where the run has its data: gnuplot stops at an empty one) and runs
+/// gnuplot on it in `dir`; returns what happened, for the terminal.
+std::string draw_plots(const std::string& dir, const RunFacts& f, const RunRecord& r);
 
 }  // namespace carebroker::sim
