@@ -160,9 +160,6 @@ class MarketPlayers::Impl::Socket : public std::enable_shared_from_this<Socket> 
   beast::flat_buffer buffer_;
   std::deque<std::string> outbox_;
   bool writing_ = false, ready_ = false, failed_ = false;
-
- public:
-  friend struct Impl;
 };
 
 void MarketPlayers::Impl::start_more() {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -311,6 +312,14 @@ ScenarioResult parse_scenario(const std::string& text, const std::string& base_d
   f.number("days", s.days, 0.01, 366, true);
   f.number("speed", s.speed, 1, 1e7, true);
   f.text("start_date", s.start_date);
+  if (!s.start_date.empty()) {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char tail = 0;
+    if (s.start_date.size() != 10 || std::sscanf(s.start_date.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3 || m < 1 ||
+        m > 12 || d < 1 || d > 31)
+      f.fail("start_date", "must be a date YYYY-MM-DD (not \"" + s.start_date + "\")");
+  }
   f.object("market", true, [&](Fields& m) { read_market(m, s.market); });
   f.object("demand", true, [&](Fields& d) { read_demand(d, s.demand, s.days, base_dir); });
   f.done();

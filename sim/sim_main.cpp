@@ -45,7 +45,7 @@ engine::UtcMillis clock_start(const Scenario& s, std::string& error) {
   if (s.start_date.empty()) return sequencer::SystemClock().now();
   int y = 0;
   unsigned m = 0, d = 0;
-  if (std::sscanf(s.start_date.c_str(), "%d-%u-%u", &y, &m, &d) != 3) {
+  if (std::sscanf(s.start_date.c_str(), "%d-%u-%u", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
     error = "start_date: \"" + s.start_date + "\" is not YYYY-MM-DD";
     return 0;
   }

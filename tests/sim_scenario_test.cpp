@@ -51,6 +51,8 @@ TEST_CASE("a scenario's mistakes are refused with the field that is wrong", "[si
                "providers": [{"name": "a", "count": 1, "tier": "tier9", "zones": ["north"], "categories": ["x"]}]},
     "demand": {"packages_per_week": 1, "categories": [{"category": "x", "share": 1}]}})";
   CHECK(error_of(bad_tier) == "market.providers[0].tier: \"tier9\" is not in market.tiers");
+  CHECK(error_of(R"({"name": "t", "days": 1, "speed": 10, "start_date": "2026-13-01"})") ==
+        "start_date: must be a date YYYY-MM-DD (not \"2026-13-01\")");
   CHECK(error_of(scenario_text(", \"flatbuffers_share\": 2")) == "market.flatbuffers_share: must be between 0 and 1");
   CHECK(error_of(scenario_text("", ", \"hourly\": [1, 2]")) == "demand.hourly: must be an array of 24 numbers");
   CHECK(error_of(scenario_text("", ", \"winter_surge\": {\"from_day\": 5, \"to_day\": 3, \"factor\": 2}")) ==
