@@ -40,6 +40,7 @@ void MarketPlay::on_posted(const Arrival& a, std::uint64_t id, std::int64_t inte
 }
 
 void MarketPlay::on_provider_frame(std::size_t provider, const Inbound& in, std::int64_t recv_ns) {
+  last_frame_ns_ = recv_ns;
   switch (in.kind) {
     case Inbound::Kind::broadcast: return on_broadcast(provider, in, recv_ns);
     case Inbound::Kind::award_offered: return on_award(provider, in, recv_ns);
@@ -156,7 +157,8 @@ void MarketPlay::on_replies(const Inbound& in, std::int64_t recv_ns) {
   }
 }
 
-void MarketPlay::on_staff_frame(const Inbound& in) {
+void MarketPlay::on_staff_frame(const Inbound& in, std::int64_t recv_ns) {
+  last_frame_ns_ = recv_ns;
   if (in.kind != Inbound::Kind::package_changed) return;
   PackageRecord& p = package(in.package);
   if (in.what.find("tier_opened") != std::string::npos && in.what.find("package_posted") == std::string::npos) ++p.cascades;

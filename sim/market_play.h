@@ -38,7 +38,9 @@ class MarketPlay {
   double wall_seconds(std::int64_t ns) const { return static_cast<double>(ns - run_start_ns_) / 1e9; }
 
   void on_provider_frame(std::size_t provider, const Inbound& in, std::int64_t recv_ns);
-  void on_staff_frame(const Inbound& in);
+  void on_staff_frame(const Inbound& in, std::int64_t recv_ns);
+  /// When the last frame arrived on any socket (steady ns): the run's end waits for quiet.
+  std::int64_t last_frame_ns() const { return last_frame_ns_; }
   /// An officer's post was acknowledged (201) with the package's id.
   void on_posted(const Arrival& a, std::uint64_t package, std::int64_t intended_ns, std::int64_t acked_ns);
   /// From now on no provider bids or answers an award (requests already sent still count): the
@@ -76,6 +78,7 @@ class MarketPlay {
   std::unordered_map<std::string, std::int64_t> offered_;   // "<package>/<location>" → price
   std::unordered_map<std::uint64_t, bool> award_timed_;     // the package's first award, timed
   bool acting_ = true;
+  std::int64_t last_frame_ns_ = 0;
   std::int64_t run_start_ns_ = 0;
   engine::UtcMillis run_start_sim_ = 0;
 };

@@ -136,7 +136,7 @@ class MarketPlayers::Impl::Socket : public std::enable_shared_from_this<Socket> 
       }
       return;
     }
-    if (staff_) owner_.play->on_staff_frame(in);
+    if (staff_) owner_.play->on_staff_frame(in, now);
     else owner_.play->on_provider_frame(index_, in, now);
   }
   void fail(const char* what, const std::string& why) {

@@ -57,7 +57,7 @@ engine::UtcMillis clock_start(const Scenario& s, std::string& error) {
 int main(int argc, char** argv) {
   namespace po = boost::program_options;
   std::string scenario_path, mode = "open", out_dir, data_dir, demo_data = CAREBROKER_DATA_DIR;
-  double speed = 0, days = 0, drain_s = 30;
+  double speed = 0, days = 0, drain_s = 300;
   long long seed = -1;
   int officers = 4, threads = 1;
   std::size_t concurrency = 64;
@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
       "data", po::value(&data_dir), "the server's data directory, emptied first (default /tmp/carebroker-sim-<pid>)")(
       "demo-data", po::value(&demo_data)->default_value(demo_data), "data/ for a scenario whose market source is demo")(
       "connect-concurrency", po::value(&concurrency)->default_value(concurrency), "WebSocket handshakes at a time")(
-      "drain", po::value(&drain_s)->default_value(drain_s), "real seconds at most to wait, after the demand, for every answer")(
+      "drain", po::value(&drain_s)->default_value(drain_s), "real seconds at most to wait, after the demand, for every answer and then for the server's read side to "
+      "catch up and its frames to stop (an overloaded server can take minutes)")(
       "no-sync", po::bool_switch(&no_sync), "do not sync the server's journal (faster; unsafe outside simulations)")(
       "no-plots", po::bool_switch(&no_plots), "write the data files but do not run gnuplot")(
       "quiet", po::bool_switch(&quiet), "no live progress line")(
@@ -194,7 +195,8 @@ int main(int argc, char** argv) {
   play.stop_acting();
   finished = players.run_until([&] { return play.outstanding() == 0; }, drain_s, server.pid(), false) && finished;
   // The read side catches up with the journal (under overload it lags: its notices are the
-  // staff stream the audit compares with), then its last frames reach the sockets.
+  // staff stream the audit compares with), and its last frames reach the sockets: no frame on
+  // any socket for two seconds.
   RestClient metrics("127.0.0.1", server.port());
   std::string lag_error;
   auto last_look = std::chrono::steady_clock::now();
@@ -202,13 +204,13 @@ int main(int argc, char** argv) {
       [&] {
         if (std::chrono::steady_clock::now() - last_look < std::chrono::milliseconds(200)) return false;
         last_look = std::chrono::steady_clock::now();
+        if (sequencer::ScaledClock::steady_ns() - play.last_frame_ns() < 2'000'000'000) return false;
         return read_server_lag(metrics, server.admin_token(), lag_error).caught_up() || !lag_error.empty();
       },
       drain_s, server.pid(), false);
   if (!caught_up || !lag_error.empty())
     std::fprintf(stderr, "carebroker-sim: the server's read side did not catch up with its journal%s\n",
                  lag_error.empty() ? " in time" : (": " + lag_error).c_str());
-  players.run_until([] { return false; }, 1.0, server.pid(), false);
   if (!finished) std::fprintf(stderr, "carebroker-sim: the run did not finish in time; reporting what it saw\n");
   desk.join();
   const std::size_t outstanding = play.outstanding();
