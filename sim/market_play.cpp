@@ -59,6 +59,7 @@ void MarketPlay::on_broadcast(std::size_t provider, const Inbound& in, std::int6
   if (p.first_tier.empty()) p.first_tier = in.tier;
   if (in.tier == p.first_tier) {
     ++p.first_tier_broadcasts;
+    if (p.first_first_tier_broadcast_wall_s < 0) p.first_first_tier_broadcast_wall_s = wall_seconds(recv_ns);
     p.last_first_tier_broadcast_wall_s = std::max(p.last_first_tier_broadcast_wall_s, wall_seconds(recv_ns));
     if (!p.closes_at_ms) p.closes_at_ms = in.closes_at;
   }

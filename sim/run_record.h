@@ -27,6 +27,7 @@ struct PackageRecord {
   double posted_sim_s = -1;         ///< simulated seconds from the run's start
   double acked_wall_s = -1;         ///< real seconds from the run's start: the officer's 201
   std::string first_tier;
+  double first_first_tier_broadcast_wall_s = -1;  ///< real seconds: the first provider's broadcast
   double last_first_tier_broadcast_wall_s = -1;
   int first_tier_broadcasts = 0;
   std::int64_t closes_at_ms = 0;    ///< the first tier's window close, simulated UTC ms
@@ -49,6 +50,7 @@ struct Second {
 
 struct RunRecord {
   LatencyHistogram post_latency, ack_latency, fan_out, award_latency;
+  LatencyHistogram fan_out_first;   ///< the acknowledged post to the FIRST first-tier broadcast
   LatencyHistogram second_acks;     ///< this second's acknowledgements (rolled into `timeline`)
   std::map<std::string, std::uint64_t> errors_by_code;  ///< offers and awards refused, REST by status
   std::uint64_t posts_sent = 0, posts_ok = 0, offers_sent = 0, offers_acked = 0, offers_refused = 0;

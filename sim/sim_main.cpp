@@ -217,6 +217,7 @@ int main(int argc, char** argv) {
   players.close();
 
   for (double f : fan_out_ms(record)) record.fan_out.record(static_cast<std::uint64_t>(f * 1e6));
+  for (double f : fan_out_ms(record, true)) record.fan_out_first.record(static_cast<std::uint64_t>(f * 1e6));
   RunFacts facts;
   facts.scenario = &s;
   facts.market = &market;

@@ -60,11 +60,12 @@ Outcomes market_outcomes(const RunRecord& r, const SimMarket& market) {
   return o;
 }
 
-std::vector<double> fan_out_ms(const RunRecord& r) {
+std::vector<double> fan_out_ms(const RunRecord& r, bool to_first) {
   std::vector<double> out;
-  for (const auto& [id, p] : r.packages)
-    if (p.posted_by_officer && p.acked_wall_s >= 0 && p.last_first_tier_broadcast_wall_s >= 0)
-      out.push_back(std::max(0.0, (p.last_first_tier_broadcast_wall_s - p.acked_wall_s) * 1000));
+  for (const auto& [id, p] : r.packages) {
+    const double at = to_first ? p.first_first_tier_broadcast_wall_s : p.last_first_tier_broadcast_wall_s;
+    if (p.posted_by_officer && p.acked_wall_s >= 0 && at >= 0) out.push_back(std::max(0.0, (at - p.acked_wall_s) * 1000));
+  }
   return out;
 }
 

@@ -33,6 +33,8 @@ Outcomes market_outcomes(const RunRecord& r, const SimMarket& market);
 
 /// Broadcast fan-out of each package posted by an officer: its acknowledged post to the last
 /// first-tier broadcast the sim received (ms; 0 when the broadcast beat the acknowledgement).
-std::vector<double> fan_out_ms(const RunRecord& r);
+/// `to_first`: to the first first-tier broadcast instead (the spread between the two is the time
+/// the broadcast takes to cross all its recipients' sockets).
+std::vector<double> fan_out_ms(const RunRecord& r, bool to_first = false);
 
 }  // namespace carebroker::sim

@@ -67,6 +67,7 @@ void print_summary(const RunFacts& f, const RunRecord& r, const Outcomes& o) {
   print_latency("officer post (from intended send)", r.post_latency);
   print_latency("offer ack (from intended send)", r.ack_latency);
   print_latency("broadcast fan-out (post ack → last)", r.fan_out);
+  print_latency("  … to the first provider", r.fan_out_first);
   print_latency("award (window close → AwardOffered)", r.award_latency);
   std::printf("  server: RSS max %.0f MiB, CPU mean %.0f%% of a core\n", server_rss_max_mib(r), server_cpu_mean(r) * 100);
   std::printf("  offers %llu sent, %llu acknowledged, %llu refused; awards %llu offered, %llu accepted, %llu declined\n",
@@ -154,6 +155,7 @@ std::string write_results(const std::string& dir, const RunFacts& f, const RunRe
       {"latency", json::object{{"post", latency_json(r.post_latency)},
                                {"offer_ack", latency_json(r.ack_latency)},
                                {"fan_out", latency_json(r.fan_out)},
+                               {"fan_out_to_first", latency_json(r.fan_out_first)},
                                {"award", latency_json(r.award_latency)}}},
       {"counts", json::object{{"offers_sent", r.offers_sent},
                               {"offers_acked", r.offers_acked},
