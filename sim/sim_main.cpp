@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "engine/market/calendar.h"
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
       "officers", po::value(&officers)->default_value(officers), "concurrent officers posting over REST")(
       "threads", po::value(&threads)->default_value(threads), "the server's I/O threads")(
       "out", po::value(&out_dir), "where result.json, the data files and plots go (default sim-results/<scenario>)")(
-      "data", po::value(&data_dir), "the server's data directory, emptied first (default /tmp/carebroker-sim-<pid>)")(
+      "data", po::value(&data_dir), "the server's data directory, emptied first (default /tmp/carebroker-sim-<pid>, removed at the end)")(
       "demo-data", po::value(&demo_data)->default_value(demo_data), "data/ for a scenario whose market source is demo")(
       "connect-concurrency", po::value(&concurrency)->default_value(concurrency), "WebSocket handshakes at a time")(
       "drain", po::value(&drain_s)->default_value(drain_s), "real seconds at most to wait, after the demand, for every answer and then for the server's read side to "
@@ -112,7 +113,8 @@ int main(int argc, char** argv) {
   if (days > 0) s.days = days;
   if (seed >= 0) s.seed = static_cast<std::uint64_t>(seed);
   if (out_dir.empty()) out_dir = "sim-results/" + s.name;
-  if (data_dir.empty()) data_dir = "/tmp/carebroker-sim-" + std::to_string(::getpid());
+  const bool own_data_dir = data_dir.empty();  // the sim's own: removed at the end
+  if (own_data_dir) data_dir = "/tmp/carebroker-sim-" + std::to_string(::getpid());
   const bool closed = mode == "closed";
   raise_file_limit();
 
@@ -228,6 +230,10 @@ int main(int argc, char** argv) {
   facts.checks = check_against_server("127.0.0.1", server.port(), server.officer_token(), record, outstanding,
                                       arrivals.size(), facts.check_error);
   server.stop();
+  if (own_data_dir) {
+    std::error_code ignored;
+    std::filesystem::remove_all(data_dir, ignored);
+  }
   const Outcomes outcomes = market_outcomes(record, market);
   print_summary(facts, record, outcomes);
   if (auto problem = write_results(out_dir, facts, record, outcomes); !problem.empty())
