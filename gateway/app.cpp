@@ -9,9 +9,11 @@
 #include <future>
 #include <thread>
 
+#include "engine/sequencer/scaled_clock.h"
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
 #include "gateway/backup_target.h"
+#include "gateway/clock_mode.h"
 #include "engine/replica/replica_thread.h"
 #include "gateway/protocol/fan_out.h"
 #include "gateway/protocol/projector.h"
@@ -26,6 +28,7 @@ struct App::Impl {
   AppOptions options;
   std::unique_ptr<store::RocksJournal> journal;
   sequencer::SystemClock system_clock;
+  std::unique_ptr<sequencer::ScaledClock> sim_clock;  // --sim-clock-speed
   std::unique_ptr<sequencer::Sequencer> sequencer;
   Metrics metrics;
   protocol::ProviderStreams streams;
@@ -108,15 +111,29 @@ bool App::start(const AppOptions& options, std::string& error) {
     error = "cannot open the journal: " + s.message;
     return false;
   }
+  if (options.sim_clock_speed < 0 || (options.sim_clock_speed > 0 && options.clock)) {
+    error = "a simulated clock needs a speed above 0 and no other clock";
+    return false;
+  }
+  const bool simulated = options.sim_clock_speed > 0 || options.clock_is_simulated;
+  if (std::string problem =
+          settle_clock_mode(*m.journal, simulated ? ClockMode::simulated : ClockMode::real, journal_dir);
+      !problem.empty()) {
+    error = problem;
+    return false;
+  }
+  if (options.sim_clock_speed > 0)
+    m.sim_clock = std::make_unique<sequencer::ScaledClock>(m.system_clock.now(), options.sim_clock_speed);
   sequencer::SequencerOptions so;
   so.snapshot_every_events = options.snapshot_every;
-  sequencer::Clock& clock = options.clock ? *options.clock : m.system_clock;
+  sequencer::Clock& clock = m.sim_clock ? *m.sim_clock : options.clock ? *options.clock : m.system_clock;
   so.digest_every_batch = options.check_replicas_every_batch;
   m.sequencer = std::make_unique<sequencer::Sequencer>(*m.journal, clock, so);
   // The read side: durable batches → the publisher replica (projects notifications, exactly,
   // and publishes them to the provider streams) → the reader replica (REST reads, snapshots).
   // Neither ever holds up the writer or an acknowledgement.
   m.sequencer->set_recovered_hook([&m](const engine::Market& market, std::uint64_t seq) {
+    if (m.sim_clock) m.sim_clock->carry_on_from(market.now());  // a simulation resumes where it stopped
     const std::string state = market.save_snapshot();
     m.replica_error = m.publisher.start(state, seq);
     if (m.replica_error.empty()) m.replica_error = m.reader.start(state, seq);

@@ -36,6 +36,14 @@ struct AppOptions {
   std::vector<engine::Command> first_start;
   /// A clock to use instead of the system clock (tests); not owned.
   sequencer::Clock* clock = nullptr;
+  /// > 0: the market's clock is simulated (sequencer/scaled_clock.h) and runs this many times as
+  /// fast as real time, from now on a new store, from the market's last time on a simulation's
+  /// own store. The store is marked simulated; a store written in real time refuses to start
+  /// so, and a simulated store refuses to start without it (gateway/clock_mode.h).
+  double sim_clock_speed = 0;
+  /// The clock given in `clock` is a simulation's (e.g. a ManualClock the caller drives): the
+  /// store is marked and checked as simulated, as with sim_clock_speed.
+  bool clock_is_simulated = false;
   /// The writer computes its digest after every batch and each replica checks it reaches the
   /// same (a live determinism check, for tests: it costs a walk of the whole state per batch).
   bool check_replicas_every_batch = false;

@@ -70,7 +70,10 @@ int main(int argc, char** argv) {
       "ws-rate", po::value(&rate)->default_value(rate), "WebSocket messages per second per connection")(
       "tls-cert", po::value(&o.tls.certificate_chain), "TLS certificate chain (PEM); with --tls-key, serve https/wss only")(
       "tls-key", po::value(&o.tls.private_key), "TLS private key (PEM)")(
-      "unsafe-no-sync", po::bool_switch(&unsafe), "DANGER: do not sync the journal (simulations only)");
+      "unsafe-no-sync", po::bool_switch(&unsafe), "DANGER: do not sync the journal (simulations only)")(
+      "sim-clock-speed", po::value(&o.sim_clock_speed),
+      "simulation: the market's clock runs N times as fast as real time; the store is marked simulated, "
+      "and a store written in real time refuses it (and a simulated store refuses to start without it)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);

@@ -248,6 +248,20 @@ StoreStatus RocksJournal::archived_package(std::uint64_t package, std::string& o
   return from_rocks(s, "read archived package " + std::to_string(package));
 }
 
+StoreStatus RocksJournal::get_meta(const std::string& key, std::string& value) {
+  if (!db_) return not_open();
+  const auto s = db_->Get(rocksdb::ReadOptions(), meta_, key, &value);
+  if (s.IsNotFound()) return store_error(StoreCode::not_found, "no meta " + key);
+  return from_rocks(s, "read meta " + key);
+}
+
+StoreStatus RocksJournal::put_meta(const std::string& key, const std::string& value) {
+  if (!db_) return not_open();
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  return from_rocks(db_->Put(w, meta_, key, value), "write meta " + key);
+}
+
 StoreStatus RocksJournal::resume() {
   if (db_) {
     const rocksdb::Status s = db_->Resume();

@@ -52,6 +52,12 @@ class RocksJournal final : public Journal {
   StoreStatus archived_package(std::uint64_t package, std::string& out) override;
   StoreStatus resume() override;
 
+  /// A fact about the store itself, in the "meta" column family (e.g. "clock": whether the
+  /// market's time in it is real or simulated, gateway/clock_mode.h). not_found when unset.
+  StoreStatus get_meta(const std::string& key, std::string& value);
+  /// Sets a meta fact, durably (synced whatever the journal's sync option).
+  StoreStatus put_meta(const std::string& key, const std::string& value);
+
   /// An online, consistent copy of the whole store in `dir` (which must not exist), taken with
   /// a RocksDB checkpoint (hard links where possible). Safe while appends continue. The copy is
   /// private: its directory 0700, its files 0600 (as open() makes the store's own).
