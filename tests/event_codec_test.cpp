@@ -43,7 +43,7 @@ DpsConfig full_config() {
   c.tiers = {"tier1", "tier2", "specialist"};
   c.routes = {Route{"specialist", {"dementia"}, {"specialist", "tier2"}}, Route{"standard", {}, {"tier1"}}};
   c.ranking = {RankingScheme::quality_adjusted_price, 30, 70, 55, 80, AuctionFormat::best_and_final, 3, true};
-  c.quality = {25, 50, 25, 45, 99, 74, 39, 1, 98, 73, 38, 2};
+  c.quality = {25, 50, 25, 45, 99, 74, 39, 1, 98, 73, 38, 2, 120};
   c.risk = {false, true, 60, 3, 4, true};
   c.windows = {5 * kMillisPerHour, 3, 6, 21, 3 * kMillisPerHour, 2, kMillisPerHour, 9, 11, 16, 30, 21};
   c.zones_part_of_lots = true;
@@ -102,6 +102,7 @@ std::vector<Event> every_event() {
   q.default_notice = true;
   q.unexpected_deaths_under_investigation = 2;
   q.registered_manager_vacancy = true;
+  q.self_assessment_on = kMonday - 3;
   std::string archive = "PKG";
   archive += '\0';
   archive += "\xff\x01\x80 binary";

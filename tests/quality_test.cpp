@@ -350,3 +350,50 @@ TEST_CASE("quality inputs are a patch: unset fields stay, -1 clears the self-ass
   lift.embargo = false;  // lifting an embargo needs no reason
   CHECK(f.run(lift).ok());
 }
+
+// Self-assessments are due every 91 days by default (QualityPolicy::self_assessment_due_days),
+// the first within 91 days of applying to the DPS. Not yet submitted, it counts a provisional
+// neutral 50 until the first is due; once overdue it counts 0 — so not submitting never beats
+// submitting a low score.
+TEST_CASE("an overdue self-assessment counts 0; one not yet due counts as submitted, or neutral before the first",
+          "[quality]") {
+  MarketFixture f;
+  f.admit({.id = "S", .self_assessment = 80});  // good, good, 80 submitted today
+  f.admit({.id = "N", .self_assessment = -1});  // good, good, none yet
+  const auto score = [&](const char* id) { return f.market.quality_of(*f.market.find_location(id), 0); };
+  CHECK(score("S").score == Approx(0.4 * 75 + 0.4 * 75 + 0.2 * 80));
+  CHECK_FALSE(score("S").provisional);
+  CHECK(score("N").score == Approx(0.4 * 75 + 0.4 * 75 + 0.2 * 50));
+  CHECK(score("N").provisional);
+
+  f.advance(91 * kMillisPerDay);  // the 91st day: still in time
+  CHECK(score("S").score == Approx(76.0));
+  CHECK(score("N").score == Approx(70.0));
+  f.advance(kMillisPerDay);  // overdue
+  CHECK(score("S").score == Approx(60.0));
+  CHECK(score("N").score == Approx(60.0));
+  CHECK_FALSE(score("N").provisional);  // a firm 0, not a missing input
+  CHECK(score("N").explain().find("self-assessment overdue 0") != std::string::npos);
+
+  // Submitting a low score beats not submitting; a new submission is due 91 days on.
+  UpdateQualityInputs low;
+  low.location = "N";
+  low.self_assessment = 10;
+  f.must(low);
+  CHECK(score("N").score == Approx(62.0));
+  CHECK(score("N").score > score("S").score);
+}
+
+TEST_CASE("a DPS may set self-assessments never overdue (0 days)", "[quality]") {
+  DpsConfig config = home_care_config();
+  config.quality.self_assessment_due_days = 0;
+  MarketFixture f(config);
+  f.admit({.id = "N", .self_assessment = -1});
+  f.advance(400 * kMillisPerDay);
+  const QualityScore s = f.market.quality_of(*f.market.find_location("N"), 0);
+  CHECK(s.score == Approx(70.0));
+  CHECK(s.provisional);
+  CHECK(validate_config(config, f.market.categories()).empty());
+  config.quality.self_assessment_due_days = 400;
+  CHECK(validate_config(config, f.market.categories()).find("self_assessment_due_days") != std::string::npos);
+}

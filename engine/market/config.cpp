@@ -109,6 +109,8 @@ std::string validate_config(const DpsConfig& c, const std::vector<Category>& kno
                 q.cqc_inadequate, q.pamms_excellent, q.pamms_good, q.pamms_requires_improvement,
                 q.pamms_poor})
     if (!pct(p)) return "rating points must be 0..100";
+  if (q.self_assessment_due_days < 0 || q.self_assessment_due_days > 366)
+    return "self_assessment_due_days must be 0 (never overdue) .. 366";
   const auto& r = c.risk;
   if (r.lookback_days < 1 || r.amber_safeguarding_decisions < 1 || r.amber_substantiated_concerns < 1)
     return "risk thresholds must be at least 1";

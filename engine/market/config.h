@@ -84,6 +84,9 @@ struct QualityPolicy {
   // Rating points.
   int cqc_outstanding = 100, cqc_good = 75, cqc_requires_improvement = 40, cqc_inadequate = 0;
   int pamms_excellent = 100, pamms_good = 75, pamms_requires_improvement = 40, pamms_poor = 0;
+  /// A self-assessment is due this often (the first within this many days of applying to the
+  /// DPS); once overdue it counts 0. 0 = never overdue.
+  int self_assessment_due_days = 91;
   bool operator==(const QualityPolicy&) const = default;
 };
 

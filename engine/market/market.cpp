@@ -93,7 +93,10 @@ const PersonDetails* Market::person(PackageId id) const {
 }
 
 QualityScore Market::quality_of(LocationIndex loc, int dps) const {
-  return quality_score(locations_[loc].quality, dps_[dps].quality);
+  const QualityPolicy& policy = dps_[dps].quality;
+  const Membership* m = locations_[loc].membership_of(dps);
+  const Date first_due = m && m->applied_at != 0 ? london_date(m->applied_at) + policy.self_assessment_due_days : 0;
+  return quality_score(locations_[loc].quality, policy, today_, first_due);
 }
 
 RiskRating Market::risk_of(LocationIndex loc, int dps) const {

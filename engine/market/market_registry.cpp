@@ -288,7 +288,10 @@ Reply Market::handle(const UpdateQualityInputs& c, Emitter& e) {
   QualityInputs q = locations_[*loc].quality;
   if (c.cqc) q.cqc = *c.cqc;
   if (c.pamms) q.pamms = *c.pamms;
-  if (c.self_assessment) q.self_assessment = *c.self_assessment;
+  if (c.self_assessment) {
+    q.self_assessment = *c.self_assessment;
+    q.self_assessment_on = *c.self_assessment >= 0 ? today_ : 0;  // due again self_assessment_due_days on
+  }
   if (c.fsa) q.fsa = *c.fsa;
   if (c.embargo) {
     q.embargo = *c.embargo;

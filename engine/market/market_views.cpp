@@ -59,7 +59,7 @@ std::vector<RankingCandidate> Market::ranking_candidates(const Package& p) const
     c.location_id = l.id;
     c.price = o.price;
     c.amended_at = o.amended_at;
-    c.quality = quality_score(l.quality, config.quality);
+    c.quality = quality_of(o.location, p.dps);
     c.abnormally_low = o.abnormally_low;
     c.declined = o.declined;
     if (o.withdrawn) {

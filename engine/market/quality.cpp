@@ -36,16 +36,23 @@ std::size_t count_since(const std::vector<UtcMillis>& when, UtcMillis since) {
 
 }  // namespace
 
-QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p) {
+QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p) { return quality_score(in, p, 0, 0); }
+
+QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p, Date today, Date first_due) {
   QualityScore s;
-  const bool self_missing = in.self_assessment < 0;
+  const int due_days = p.self_assessment_due_days;
+  const bool overdue =
+      due_days > 0 && today != 0 &&
+      (in.self_assessment < 0 ? first_due != 0 && today > first_due
+                              : in.self_assessment_on != 0 && today > in.self_assessment_on + due_days);
+  const bool self_missing = in.self_assessment < 0 && !overdue;
   s.parts = {
       {"PAMMS", std::string(to_string(in.pamms)), pamms_points(in.pamms, p), p.pamms_weight_pct,
        in.pamms == PammsRating::none},
       {"CQC", std::string(to_string(in.cqc)), cqc_points(in.cqc, p), p.cqc_weight_pct,
        in.cqc == CqcRating::none},
-      {"self-assessment", self_missing ? "none" : std::to_string(in.self_assessment),
-       self_missing ? p.neutral_points : in.self_assessment, p.self_assessment_weight_pct,
+      {"self-assessment", overdue ? "overdue" : self_missing ? "none" : std::to_string(in.self_assessment),
+       overdue ? 0 : self_missing ? p.neutral_points : in.self_assessment, p.self_assessment_weight_pct,
        self_missing},
   };
   int weighted = 0;  // points × percent, exact

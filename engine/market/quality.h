@@ -26,6 +26,9 @@ struct QualityInputs {
   bool default_notice = false;
   int unexpected_deaths_under_investigation = 0;
   bool registered_manager_vacancy = false;
+  /// The London date the self-assessment was submitted (validated); 0 = none, or recorded before
+  /// dates were kept (then it is never overdue until the next is submitted).
+  Date self_assessment_on = 0;
   bool operator==(const QualityInputs&) const = default;
 };
 
@@ -49,6 +52,11 @@ struct QualityScore {
 };
 
 QualityScore quality_score(const QualityInputs&, const QualityPolicy&);
+/// The same on `today`, for a location whose first self-assessment is due by `first_due` (0 =
+/// not known): a self-assessment is due every policy.self_assessment_due_days (0 = never
+/// overdue). Not yet submitted: neutral and provisional until `first_due`, then 0. Submitted:
+/// its score until the next is due, then 0 — so not submitting never beats submitting a low score.
+QualityScore quality_score(const QualityInputs&, const QualityPolicy&, Date today, Date first_due);
 
 struct RiskRating {
   Rag rag = Rag::green;

@@ -255,6 +255,7 @@ void read_quality(const json::value& v, const std::string& where, engine::Qualit
       {"cqc_weight_pct", &q.cqc_weight_pct},
       {"self_assessment_weight_pct", &q.self_assessment_weight_pct},
       {"neutral_points", &q.neutral_points},
+      {"self_assessment_due_days", &q.self_assessment_due_days},
       {"cqc_outstanding", &q.cqc_outstanding},
       {"cqc_good", &q.cqc_good},
       {"cqc_requires_improvement", &q.cqc_requires_improvement},
