@@ -162,6 +162,30 @@ test('officer, two providers and compliance: post, bid live, rank, close, accept
   await card2.getByText('Offer withdrawn.').waitFor();
   assert.equal((await api(server, tokens.officer, 'GET', `/packages/${pkg2}`)).offer_count, 0);
 
+  // During the competition: the provider asks a question; the officer sees who asked, answers it
+  // to every invited provider (never saying who asked) and amends the package; the provider's
+  // card shows both.
+  await card2.getByLabel('Ask the officer a question').fill('Is there a key safe?');
+  await card2.getByRole('button', { name: 'Send the question' }).click();
+  await card2.getByText('Question sent').waitFor();
+  await officer.locator(`tr[data-package="${pkg2}"] button`).first().click();
+  const questions = detail.locator('.questions');
+  await questions.getByText('Is there a key safe?').waitFor();
+  await questions.getByLabel('Answer').fill('Yes, by the front door');
+  await questions.getByRole('button', { name: 'Send the answer' }).click();
+  await questions.getByText('Answered by').waitFor();
+  await card2.getByText('Yes, by the front door').waitFor();
+  const amend = detail.locator('form.amend');
+  await amend.getByRole('button', { name: 'Amend and tell the invited providers' }).click();
+  await amend.getByText('Say what changed and why').waitFor();
+  await amend.getByLabel('New calls').fill('mon 08:00 45, thu 08:00 45x2');
+  await amend.getByLabel('What changed and why').fill('two calls a week now, Thursday double-handed');
+  await amend.getByRole('button', { name: 'Amend and tell the invited providers' }).click();
+  await detail.getByText('two calls a week now, Thursday double-handed', { exact: false }).first().waitFor();
+  await card2.locator('.amendment', { hasText: 'two calls a week now' }).waitFor();
+  const seen = await api(server, tokens.officer, 'GET', `/packages/${pkg2}/questions`);
+  assert.equal(seen.questions[0].answer, 'Yes, by the front door');
+
   // Compliance: every location's RAG with its reasons, filterable.
   const compliance = await signIn(chrome.browser, server.url, tokens.compliance);
   await compliance.getByRole('heading', { name: /locations in home-care/ }).waitFor();

@@ -201,7 +201,8 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
     const list = h('ol', { class: 'offers-list', 'aria-label': 'Offers in rank order' });
     for (const o of offers) {
       const flags = [o.withdrawn && 'withdrawn', o.declined && 'declined the award', !o.acceptable && `not acceptable: ${o.not_acceptable_reason}`,
-        o.abnormally_low !== 'not_flagged' && `abnormally low: ${words(o.abnormally_low)}`].filter(Boolean) as string[];
+        o.abnormally_low !== 'not_flagged' && `abnormally low: ${words(o.abnormally_low)}`,
+        o.made_before_amendment && 'made before the latest amendment: not yet confirmed'].filter(Boolean) as string[];
       const item = h('li', { class: 'offer', 'data-location': o.location },
         h('div', { class: 'offer-head' },
           h('strong', {}, o.rank ? `#${o.rank}` : '—'), ' ', `${o.name} (${o.location})`, ' · ',
@@ -224,6 +225,11 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
         ...fact('Recorded', `${when(sp.recorded_at)} by ${sp.officer}`)));
     }
     if (!['placed', 'cancelled', 'direct_payment'].includes(p.status) && offers.length) detailArea.append(personsChoice(p, offers));
+    if (p.amendments?.length) detailArea.append(h('h3', {}, 'Amendments'), h('ol', { class: 'amendments' },
+      p.amendments.map((a: any) => h('li', {}, `${when(a.at)} by ${a.officer}: ${a.notes} (start ${a.previous_start_date} → ${a.start_date}; ` +
+        `${a.previous_quantity / 60} → ${a.quantity / 60} hours a week${a.schedule_changed ? '; calls changed' : ''})`))));
+    if (p.questions?.length || p.status === 'open') detailArea.append(questionsBox(p));
+    if (p.status === 'open') detailArea.append(amendForm(p));
     const rules = Object.entries(p.exclusions_by_rule as Record<string, number>).sort((a, b) => b[1] - a[1]);
     detailArea.append(h('h3', {}, 'Who was not invited, by rule'),
       rules.length ? h('table', { class: 'rules' }, h('caption', { class: 'sr-only' }, 'Exclusions by rule'),
@@ -231,6 +237,65 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
         h('tbody', {}, rules.map(([rule, n]) => h('tr', {}, h('td', {}, words(rule)), h('td', {}, String(n)))))) : h('p', {}, 'Everyone eligible was invited.'),
       h('details', { id: `excluded-${p.package}` }, h('summary', {}, `The ${p.exclusions.length} members of the DPS not invited, and why`),
         h('ul', {}, p.exclusions.map((x: any) => h('li', {}, `${x.name} (${x.location}): ${words(x.rule)} — ${x.detail}`)))));
+  }
+
+  /// Providers' clarification questions, with who asked (staff only); each answered once, to
+  /// every invited location without the asker.
+  function questionsBox(p: any): HTMLElement {
+    const box = h('div', { class: 'questions' }, h('h3', {}, `Questions from providers (${p.questions.length})`));
+    if (!p.questions.length) box.append(h('p', {}, 'None yet. Invited providers may ask while bidding is open.'));
+    for (const q of p.questions) {
+      const item = h('div', { class: 'question', 'data-question': q.number },
+        h('p', {}, h('strong', {}, `${q.number}. `), q.question, h('span', { class: 'hint' }, ` — asked by ${q.asked_by}, ${when(q.asked_at)}`)));
+      if (q.answered) item.append(h('p', { class: 'answer' }, `Answered by ${q.officer}: ${q.answer}`));
+      else {
+        const answer = field('Answer *', h('input', { type: 'text', id: `answer-${p.package}-${q.number}` }), 'Sent to every invited provider, without saying who asked.');
+        const out = h('p', { role: 'status' });
+        const form = h('form', { class: 'answer-form' }, answer.wrap, h('button', { type: 'submit' }, 'Send the answer'), out);
+        form.addEventListener('submit', async (e) => {
+          e.preventDefault();
+          answer.setError('');
+          const text = (answer.input as HTMLInputElement).value.trim();
+          if (!text) return answer.setError('Write the answer first.');
+          try {
+            await api('POST', `/packages/${p.package}/questions/${q.number}/answer`, { answer: text });
+            out.textContent = 'Answer sent to every invited provider.';
+            await showPackage(p.package);
+          } catch (err) { out.textContent = plain(err as ApiError); }
+        });
+        item.append(form);
+      }
+      box.append(item);
+    }
+    return box;
+  }
+
+  /// Amend an open package: a new start date, new calls, or both, with notes for the providers.
+  function amendForm(p: any): HTMLElement {
+    const start = field('New start date', h('input', { type: 'date', id: `amend-start-${p.package}` }), 'Leave empty to keep the start date.');
+    const calls = field('New calls', h('input', { type: 'text', id: `amend-calls-${p.package}` }), 'Leave empty to keep them; e.g. mon 07:30 45x2, mon 12:00 30.');
+    const notes = field('What changed and why *', h('input', { type: 'text', id: `amend-notes-${p.package}` }), 'Sent to every invited provider.');
+    const out = h('p', { role: 'status' });
+    const form = h('form', { class: 'amend' }, h('h3', {}, 'Amend this package'), start.wrap, calls.wrap, notes.wrap,
+      h('button', { type: 'submit' }, 'Amend and tell the invited providers'), out);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      for (const f of [start, calls, notes]) f.setError('');
+      const body: Record<string, unknown> = { notes: (notes.input as HTMLInputElement).value.trim() };
+      if (!body.notes) return notes.setError('Say what changed and why: the providers are told.');
+      const date = (start.input as HTMLInputElement).value;
+      if (date) body.start_date = date;
+      const schedule = parseCalls((calls.input as HTMLInputElement).value.trim());
+      if (typeof schedule === 'string') return calls.setError(schedule);
+      if (schedule) body.schedule = schedule;
+      if (!date && !schedule) return start.setError('Give a new start date, new calls, or both.');
+      try {
+        await api('POST', `/packages/${p.package}/amendments`, body);
+        out.textContent = 'Amended: every invited provider has been told.';
+        await showPackage(p.package);
+      } catch (err) { out.textContent = plain(err as ApiError); }
+    });
+    return form;
   }
 
   function lowDecision(pkg: number, location: string): HTMLElement {

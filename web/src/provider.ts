@@ -73,8 +73,14 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
         ...fact('Start', `${b.start_date} (latest ${b.latest_start})`), ...fact('Needs', (b.needs ?? []).join(', ') || '—'),
         ...fact('Must meet', (b.must_meet ?? []).join(', ') || '—'), ...fact('Urgency', b.urgency),
         ...fact('Closes', e.standing === 'open' || e.standing === 'best_and_final' ? when(e.closes_at || b.closes_at) : '—')));
+    if (b.amendment) el.append(h('p', { class: 'amendment', role: 'note' },
+      h('strong', {}, `Amended by the council (${b.amendment.number}), ${when(Number(b.amendment.at))}: `), b.amendment.notes,
+      ' — an offer made before this should be confirmed (amend it; the same price will do) or withdrawn.'));
+    const answeredQuestions: any[] = b.clarifications ?? [];
+    if (answeredQuestions.length) el.append(h('div', { class: 'clarifications' }, h('h4', {}, 'Questions answered (to every invited provider)'),
+      h('dl', {}, ...answeredQuestions.flatMap((q: any) => [h('dt', {}, `${q.number}. ${q.question}`), h('dd', {}, q.answer)]))));
     if (e.offered) el.append(h('p', { class: 'own-offer' }, `Your offer: ${money(e.offered.price)} an hour, start ${e.offered.start_date}`));
-    if (e.standing === 'open' || e.standing === 'best_and_final') el.append(offerForm(e, b));
+    if (e.standing === 'open' || e.standing === 'best_and_final') el.append(offerForm(e, b), questionForm(e));
     if (e.explanation) el.append(explanationBox(e));
     if (e.standing === 'award_offered') el.append(awardBox(e));
     if (e.person) el.append(h('div', { class: 'person' }, h('h4', {}, 'The person'),
@@ -150,6 +156,30 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
       const rid = requestId();
       pending.set(rid, { key: keyOf(e.location, e.package), kind: 'ExplainOffer' });
       e.message = feed.send('ExplainOffer', { request_id: rid, location: e.location, package: e.package, explanation: words_ })
+        ? 'Sending…' : 'Not connected: wait for the connection and try again.';
+      render();
+    });
+    return form;
+  }
+
+  /// A clarification question to the officer; the answer goes to every invited provider without
+  /// saying who asked.
+  function questionForm(e: Entry): HTMLElement {
+    const text = field('Ask the officer a question', h('textarea', { id: `q-${e.package}-${e.location}`, rows: 2, maxlength: 2000 }),
+      'The answer is sent to every provider invited, without saying who asked.');
+    const form = h('form', { class: 'question-form', novalidate: true, 'aria-label': `Ask a question about package ${e.package}` },
+      text.wrap, h('button', { type: 'submit' }, 'Send the question'));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      text.setError('');
+      const question = (text.input as HTMLTextAreaElement).value.trim();
+      if (!question) {
+        text.setError('Write the question first.');
+        return text.input.focus();
+      }
+      const rid = requestId();
+      pending.set(rid, { key: keyOf(e.location, e.package), kind: 'AskQuestion' });
+      e.message = feed.send('AskQuestion', { request_id: rid, location: e.location, package: e.package, question })
         ? 'Sending…' : 'Not connected: wait for the connection and try again.';
       render();
     });
@@ -233,6 +263,8 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     } else if (p.kind === 'ExplainOffer') {
       if (e.explanation) e.explanation.sent = true;
       e.message = 'Explanation sent: the officer will decide.';
+    } else if (p.kind === 'AskQuestion') {
+      e.message = 'Question sent: the answer will come to every invited provider.';
     } else e.message = p.kind === 'AcceptAward' ? 'Award accepted.' : 'Award declined.';
   }
 
@@ -267,6 +299,14 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
           const e = entry(m.location, Number(m.package));
           e.standing = 'award_offered';
           e.awardExpires = Number(m.expires_at);
+          break;
+        }
+        case 'ClarificationAnswered': {
+          const e = entry(m.location, Number(m.package));
+          if (e.broadcast && m.clarification) {
+            const known: any[] = e.broadcast.clarifications ?? [];
+            if (!known.some((q) => q.number === m.clarification.number)) e.broadcast.clarifications = [...known, m.clarification];
+          }
           break;
         }
         case 'PersonDetails':
