@@ -88,7 +88,7 @@ TEST_CASE("an addressed broadcast frames exactly the bytes it always did, binary
   CHECK(locations == 6);  // lengths of every remainder the padding depends on, quotes, a bad byte
 }
 
-TEST_CASE("a broadcast to thousands of locations is encoded once; each frame names its own location only", "[wire]") {
+TEST_CASE("a broadcast to thousands of locations is encoded once, each frame names its own location only", "[wire]") {
   engine::BroadcastView v;
   v.package = 77;
   v.dps = "home-care";

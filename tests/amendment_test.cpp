@@ -104,7 +104,7 @@ TEST_CASE("an amended schedule replaces the visits: the hours follow from the ca
   CHECK(f.market.broadcast_view(p).schedule.size() == 21);
 }
 
-TEST_CASE("an amendment with less than half the window left extends it; it never shortens it", "[amendment]") {
+TEST_CASE("an amendment with less than half the window left extends it, it never shortens it", "[amendment]") {
   CompetitionMarket f;
   const PackageId id = f.post();
   const Package& p = f.package(id);
@@ -146,7 +146,7 @@ TEST_CASE("bad amendments are refused and change nothing", "[amendment]") {
   expect_rejected(f, f.amendment(id, kMonday + 5), Code::package_not_open);
 }
 
-TEST_CASE("an invited provider asks a question; the answer is shown to every invited location without who asked",
+TEST_CASE("an invited provider asks a question, the answer is shown to every invited location without who asked",
           "[amendment][question]") {
   CompetitionMarket f;
   const PackageId id = f.post();

@@ -30,7 +30,7 @@ struct AwardMarket : MarketFixture {
 
 }  // namespace
 
-TEST_CASE("at the window's close the top acceptable offer is offered the award; accepting places it", "[award]") {
+TEST_CASE("at the window's close the top acceptable offer is offered the award, accepting places it", "[award]") {
   AwardMarket f;
   const PackageId id = f.post();
   REQUIRE(f.offer("A", id, 3000).ok());

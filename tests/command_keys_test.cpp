@@ -150,7 +150,7 @@ TEST_CASE("keyed records survive a replay of the journal and a snapshot, with eq
   }
 }
 
-TEST_CASE("a package's keys leave with it when it retires; other keys after the retention period", "[idempotency]") {
+TEST_CASE("a package's keys leave with it when it retires, other keys after the retention period", "[idempotency]") {
   MarketFixture f;
   f.admit(carebroker::testing::LocationSpec{"A"});
   const PackageId p = f.run(post_command(), kOfficer, "k-post").package;

@@ -268,7 +268,7 @@ TEST_CASE("a category needs a code and a name", "[config]") {
   CHECK(f.market.category_codes().back() == "respite");
 }
 
-TEST_CASE("a deployment has at most 64 categories; renaming one is still allowed", "[config]") {
+TEST_CASE("a deployment has at most 64 categories, renaming one is still allowed", "[config]") {
   MarketFixture f;
   for (std::size_t i = f.market.categories().size(); i < 64; ++i)
     f.must(DefineCategory{{"cat" + std::to_string(i), "Category " + std::to_string(i)}});

@@ -147,7 +147,7 @@ TEST_CASE("a suspension in force keeps the provider's locations out of that DPS'
   CHECK(f.exclusion_rule(next, "A").empty());
 }
 
-TEST_CASE("a termination ends the contract under its DPS; withdrawing it restores the contract", "[contracts]") {
+TEST_CASE("a termination ends the contract under its DPS, withdrawing it restores the contract", "[contracts]") {
   ContractMarket f;
   IssueContractAction t = f.issue(ContractActionKind::termination);
   t.review_date = 0;  // a termination needs no review date
@@ -283,7 +283,7 @@ TEST_CASE("a transition period is only for a termination, after today and within
   expect_rejected(f, c, Code::invalid_date);
 }
 
-TEST_CASE("administration flags every live placement of the provider at risk and ends none; a default notice flags its contract's",
+TEST_CASE("administration flags every live placement of the provider at risk and ends none, a default notice flags its contract's",
           "[contracts][placement][affected]") {
   ContractMarket f;
   const PackageId a = place_with(f, "A"), b = place_with(f, "B");

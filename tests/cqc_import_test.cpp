@@ -208,7 +208,7 @@ TEST_CASE("an import applies good rows, counts strangers as not registered and a
   CHECK(f.count<CqcRatingsImported>() == 1);
 }
 
-TEST_CASE("a newer file updates the rating and keeps the history; an older one only adds history", "[cqc]") {
+TEST_CASE("a newer file updates the rating and keeps the history, an older one only adds history", "[cqc]") {
   MarketFixture f;
   f.admit({.id = "1-101", .cqc = CqcRating::none});
   const char* header = "location_id,report_date,overall_rating\n";

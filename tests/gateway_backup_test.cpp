@@ -57,7 +57,7 @@ std::uint64_t server_digest(TestServer& server) {
 
 }  // namespace
 
-TEST_CASE("a backup name is one plain path segment; any other target is refused with invalid_backup_name", "[rest]") {
+TEST_CASE("a backup name is one plain path segment, any other target is refused with invalid_backup_name", "[rest]") {
   RestHarness h;
   const std::vector<std::string> bad = {
       "backups/2026-11-24",  // relative path

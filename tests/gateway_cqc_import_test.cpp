@@ -43,7 +43,7 @@ struct CqcMarket : RestHarness {
 
 }  // namespace
 
-TEST_CASE("compliance imports the real CQC locations file over REST; every row is accounted for", "[cqc][rest]") {
+TEST_CASE("compliance imports the real CQC locations file over REST, every row is accounted for", "[cqc][rest]") {
   CqcMarket m;
   const json::value report = m.must(201, "POST", "/api/v1/cqc-imports", m.compliance,
                                     upload("cqc_birmingham_solihull_domiciliary_care_2026-09.csv", read_text_file(kLocationsFile)));

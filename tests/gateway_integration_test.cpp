@@ -191,7 +191,7 @@ TEST_CASE("a whole mini-competition: REST posting, both WebSocket encodings, awa
   CHECK(n_excluded);
 }
 
-TEST_CASE("a provider that reconnects resumes after the last frame it saw, without loss; otherwise a snapshot",
+TEST_CASE("a provider that reconnects resumes after the last frame it saw, without loss, otherwise a snapshot",
           "[gateway]") {
   TestServer server;
   const std::string officer = server.token(Role::officer);
@@ -296,7 +296,7 @@ TEST_CASE("authenticated REST reads never write to the journal, however the cloc
   CHECK(posted_at == now);
 }
 
-TEST_CASE("bad input on every WebSocket entry point gets its own code; the server stays up and the journal does not move",
+TEST_CASE("bad input on every WebSocket entry point gets its own code, the server stays up and the journal does not move",
           "[gateway]") {
   TestServer server;
   const std::string officer = server.token(Role::officer);
@@ -638,7 +638,7 @@ TEST_CASE("server limits: a frame over the codec's limit is refused, a connectio
   CHECK(server.durable_seq() == journal);
 }
 
-TEST_CASE("a provider that stops reading is cut off; one that reads gets every message", "[gateway]") {
+TEST_CASE("a provider that stops reading is cut off, one that reads gets every message", "[gateway]") {
   TestServerOptions options;
   options.limits.outbound_queue_bytes = 64 << 10;
   TestServer server(options);

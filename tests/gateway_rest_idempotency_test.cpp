@@ -35,7 +35,7 @@ std::string header(const HttpResponse& r, std::string_view name) {
 
 }  // namespace
 
-TEST_CASE("POST /api/v1/packages twice with one Idempotency-Key opens one competition; the retry is replayed",
+TEST_CASE("POST /api/v1/packages twice with one Idempotency-Key opens one competition, the retry is replayed",
           "[rest]") {
   KeyedMarket m;
   const HttpResponse first = m.call_keyed("POST", "/api/v1/packages", m.officer, "post-ada-1", kPackageJson);

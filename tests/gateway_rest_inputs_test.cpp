@@ -347,7 +347,7 @@ TEST_CASE("every body route refuses its own wrong types, missing fields and mark
   CHECK(m.service.backups.empty());
 }
 
-TEST_CASE("lists refuse oversized pages, unknown filters and unknown ids; reads of unknown things are 404",
+TEST_CASE("lists refuse oversized pages, unknown filters and unknown ids, reads of unknown things are 404",
           "[rest]") {
   BadInputMarket m;
   const std::string& o = m.officer;
@@ -391,7 +391,7 @@ TEST_CASE("a contract termination naming a DPS the provider has no membership of
 }
 
 
-TEST_CASE("contract actions over REST: issued, changed with history, listed; bad input refused with its code", "[rest]") {
+TEST_CASE("contract actions over REST: issued, changed with history, listed, bad input refused with its code", "[rest]") {
   BadInputMarket m;
   const std::string& c = m.compliance;
   const std::string base = "/api/v1/providers/P-A/contract-actions";

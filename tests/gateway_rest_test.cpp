@@ -200,7 +200,7 @@ TEST_CASE("a location's detail shows memberships, a provisional quality score an
   CHECK(str(h.must(200, "GET", "/api/v1/locations/N", h.compliance).at("memberships").at(0).at("status")) == "exited");
 }
 
-TEST_CASE("tokens are issued by an administrator and bound to a role; a provider token cannot act as an officer",
+TEST_CASE("tokens are issued by an administrator and bound to a role, a provider token cannot act as an officer",
           "[rest]") {
   RestHarness h;
   h.configure_market();
@@ -248,7 +248,7 @@ TEST_CASE("a DPS configuration reads back as it was sent, with the documented de
   CHECK(h.service.market().dps(h.service.market().find_dps("mh")) == odd);
 }
 
-TEST_CASE("a failed write answers 503 and changes nothing; a full queue answers 503 overloaded", "[rest]") {
+TEST_CASE("a failed write answers 503 and changes nothing, a full queue answers 503 overloaded", "[rest]") {
   RestHarness h;
   h.configure_market();
   const auto digest = h.service.market().digest();

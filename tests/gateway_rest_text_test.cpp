@@ -131,7 +131,7 @@ TEST_CASE("free text keeps tabs and line breaks but refuses every other control 
   CHECK(held->status == carebroker::engine::PackageStatus::on_hold);
 }
 
-TEST_CASE("names and identifiers longer than 200 characters are refused; characters are counted, not bytes", "[rest]") {
+TEST_CASE("names and identifiers longer than 200 characters are refused, characters are counted, not bytes", "[rest]") {
   TextMarket m;
   m.refused("POST", "/api/v1/providers", m.compliance, R"({"id": "P-Z", "name": ")" + std::string(201, 'a') + "\"}", 422,
             "invalid_value", "field 'name' is longer than 200 characters");

@@ -131,7 +131,7 @@ TEST_CASE("a provider eligible for 5,000 open packages connects, gets its snapsh
   CHECK(metrics.slow_consumers_closed.load() == 0);
 }
 
-TEST_CASE("clients that stop reading while their write is in flight are cut off; the server stays up for everyone else",
+TEST_CASE("clients that stop reading while their write is in flight are cut off, the server stays up for everyone else",
           "[gateway][security]") {
   TestServerOptions options;
   options.sync = false;
@@ -361,7 +361,7 @@ TEST_CASE("one client address cannot hold more than its share of connections", "
 // =============================================================================================
 // Defect 9: /metrics and /readyz.
 
-TEST_CASE("/metrics needs an admin token; /readyz says ready once recovered", "[gateway][security]") {
+TEST_CASE("/metrics needs an admin token, /readyz says ready once recovered", "[gateway][security]") {
   TestServer server;
   const HttpResult anonymous = http_request(server.port(), "GET", "/metrics");
   CHECK(anonymous.status == 401);

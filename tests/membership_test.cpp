@@ -191,7 +191,7 @@ TEST_CASE("a refusal needs a reason, and the location may apply again later", "[
   CHECK(membership(f, "A").reason.empty());
 }
 
-TEST_CASE("suspension and exit need reasons; only a suspended member is reinstated",
+TEST_CASE("suspension and exit need reasons, only a suspended member is reinstated",
           "[membership]") {
   MarketFixture f;
   f.admit({"A"});

@@ -75,7 +75,7 @@ TEST_CASE("an offer may be placed, amended and withdrawn until the window closes
   expect_rejected(f, amendment("B", f.id, 2900, "late-4"), Code::offer_after_close);
 }
 
-TEST_CASE("a withdrawn offer may be placed again; amending or withdrawing needs a live offer", "[offers]") {
+TEST_CASE("a withdrawn offer may be placed again, amending or withdrawing needs a live offer", "[offers]") {
   OfferMarket f;
   expect_rejected(f, amendment("A", f.id, 2900, "x-1"), Code::no_offer);
   expect_rejected(f, withdrawal("A", f.id, "x-2"), Code::no_offer);

@@ -355,7 +355,7 @@ TEST_CASE("quality inputs are a patch: unset fields stay, -1 clears the self-ass
 // the first within 91 days of applying to the DPS. Not yet submitted, it counts a provisional
 // neutral 50 until the first is due; once overdue it counts 0 — so not submitting never beats
 // submitting a low score.
-TEST_CASE("an overdue self-assessment counts 0; one not yet due counts as submitted, or neutral before the first",
+TEST_CASE("an overdue self-assessment counts 0, one not yet due counts as submitted, or neutral before the first",
           "[quality]") {
   MarketFixture f;
   f.admit({.id = "S", .self_assessment = 80});  // good, good, 80 submitted today

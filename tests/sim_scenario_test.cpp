@@ -77,7 +77,7 @@ TEST_CASE("the same scenario and seed always plan the same demand", "[sim]") {
   CHECK(plan_demand(other, m.spec).front().at_s != a.front().at_s);
 }
 
-TEST_CASE("a winter surge of x2 about doubles its days' packages; a discharge surge adds exactly its urgent ones", "[sim]") {
+TEST_CASE("a winter surge of x2 about doubles its days' packages, a discharge surge adds exactly its urgent ones", "[sim]") {
   const Scenario s = parsed(scenario_text("", R"(, "winter_surge": {"from_day": 7, "to_day": 14, "factor": 2},
       "discharge_surge": {"from_day": 3, "to_day": 4, "packages": 50})"));
   const SimMarket m = scenario_market(s, CAREBROKER_DATA_DIR, 0);

@@ -421,7 +421,7 @@ TEST_CASE("a frame whose strings are not UTF-8 is refused", "[wire]") {
   CHECK(command<engine::PlaceOffer>(decode_json(offer_with_notes("caf\\u00e9"))).notes == "caf\xc3\xa9");
 }
 
-TEST_CASE("a request id or location with a control character is refused; notes and reasons keep only tabs and line breaks",
+TEST_CASE("a request id or location with a control character is refused, notes and reasons keep only tabs and line breaks",
           "[wire]") {
   std::vector<int> controls;
   for (int c = 0; c < 0x20; ++c) controls.push_back(c);
