@@ -168,6 +168,12 @@ const RankedOffer* Ranking::next_for_award() const {
   return nullptr;
 }
 
+const RankedOffer* Ranking::top() const {
+  for (const auto& r : offers)
+    if (r.acceptable && r.rank == 1) return &r;
+  return nullptr;
+}
+
 const RankedOffer* Ranking::find(LocationIndex loc) const {
   for (const auto& r : offers)
     if (r.offer.location == loc) return &r;

@@ -60,6 +60,8 @@ struct Ranking {
 
   /// The best acceptable offer that has not declined the award; nullptr when none is left.
   const RankedOffer* next_for_award() const;
+  /// The rank-1 acceptable offer (declined or not); nullptr when none is acceptable.
+  const RankedOffer* top() const;
   const RankedOffer* find(LocationIndex) const;
   int acceptable_count() const;
 };

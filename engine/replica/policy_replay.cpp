@@ -6,18 +6,8 @@
 #include "engine/market/home_care_order.h"
 
 namespace carebroker::replica {
-namespace {
 
 using namespace carebroker::engine;
-
-/// The rank-1 acceptable offer, or nullptr.
-const RankedOffer* top(const Ranking& r) {
-  for (const RankedOffer& o : r.offers)
-    if (o.acceptable && o.rank == 1) return &o;
-  return nullptr;
-}
-
-}  // namespace
 
 void PolicyReplay::event_applied(const Event& event, const Market& after) {
   ++report_.events;
@@ -40,8 +30,8 @@ void PolicyReplay::window_closed(PackageId id, UtcMillis at, const Market& m) {
   const std::optional<WhatIfRanking> w = m.what_if(id, options_.ranking);
   if (!w) return;
   ++report_.packages_compared;
-  const RankedOffer* now = top(w->now);
-  const RankedOffer* then = top(w->then);
+  const RankedOffer* now = w->now.top();
+  const RankedOffer* then = w->then.top();
   report_.no_acceptable_now += now ? 0 : 1;
   report_.no_acceptable_then += then ? 0 : 1;
   const Unit unit = m.dps(p->dps).lots[p->lot].unit;

@@ -26,16 +26,14 @@ json::object policy_json(const RankingPolicy& k) {
 
 /// The top acceptable offer of a ranking: its location, price and weekly value; null when none.
 json::value top_json(const Market& m, const Package& p, const Ranking& r) {
-  for (const RankedOffer& o : r.offers)
-    if (o.acceptable && o.rank == 1) {
-      const Pence weekly = weekly_value(*p.spec, m.dps(p.dps).lots[p.lot].unit, o.offer.price);
-      return json::object{{"location", o.offer.location_id},
-                          {"provider", m.location(o.offer.location).provider_id},
-                          {"price", o.offer.price},
-                          {"weekly_value", weekly},
-                          {"weekly_value_display", format_pence(weekly)}};
-    }
-  return nullptr;
+  const RankedOffer* o = r.top();
+  if (!o) return nullptr;
+  const Pence weekly = weekly_value(*p.spec, m.dps(p.dps).lots[p.lot].unit, o->offer.price);
+  return json::object{{"location", o->offer.location_id},
+                      {"provider", m.location(o->offer.location).provider_id},
+                      {"price", o->offer.price},
+                      {"weekly_value", weekly},
+                      {"weekly_value_display", format_pence(weekly)}};
 }
 
 json::object ranked_json(const RankedOffer& r) {
