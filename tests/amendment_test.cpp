@@ -10,19 +10,6 @@ using namespace carebroker::testing;
 
 namespace {
 
-int at(int hour, int minute = 0) { return hour * 60 + minute; }
-
-/// Three 30-minute calls a day, every day: 630 minutes a week.
-std::vector<VisitCall> three_calls_a_day() {
-  std::vector<VisitCall> calls;
-  for (int day = 0; day < 7; ++day) {
-    calls.push_back({day, at(8), 30, 1});
-    calls.push_back({day, at(13), 30, 1});
-    calls.push_back({day, at(19), 30, 1});
-  }
-  return calls;
-}
-
 /// A, B and C in Tier 1 South; X in Tier 2, not invited at the first step.
 struct CompetitionMarket : MarketFixture {
   CompetitionMarket() {

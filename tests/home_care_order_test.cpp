@@ -14,8 +14,6 @@ namespace {
 
 constexpr int kMonday0 = 0, kTuesday = 1, kSunday = 6;
 
-int at(int hour, int minute = 0) { return hour * 60 + minute; }
-
 /// Breakfast double-handed (2 × 45), lunch 30, tea 30, bed double-handed (2 × 30), every day.
 std::vector<VisitCall> mixed_week() {
   std::vector<VisitCall> calls;

@@ -46,6 +46,37 @@ inline DpsConfig home_care_config() {
   return c;
 }
 
+/// Minutes after midnight for a call at hour:minute.
+inline int at(int hour, int minute = 0) { return hour * 60 + minute; }
+
+/// Three 30-minute calls a day (08:00, 13:00, 19:00), every day: 630 minutes a week; the evening
+/// call takes `evening_carers` carers.
+inline std::vector<VisitCall> three_calls_a_day(int evening_carers = 1) {
+  std::vector<VisitCall> calls;
+  for (int day = 0; day < 7; ++day) {
+    calls.push_back({day, at(8), 30, 1});
+    calls.push_back({day, at(13), 30, 1});
+    calls.push_back({day, at(19), 30, evening_carers});
+  }
+  return calls;
+}
+
+/// Location ids of a ranking's acceptable offers, in rank order.
+inline std::vector<std::string> order(const Ranking& r) {
+  std::vector<std::string> out;
+  for (const auto& o : r.offers)
+    if (o.acceptable) out.push_back(o.offer.location_id);
+  return out;
+}
+
+/// The ranked offer of location `id`; fails the test when there is none.
+inline const RankedOffer& ranked(const Ranking& r, const std::string& id) {
+  for (const auto& o : r.offers)
+    if (o.offer.location_id == id) return o;
+  FAIL("no ranked offer from " << id);
+  throw;  // unreachable: FAIL throws
+}
+
 struct LocationSpec {
   std::string id;
   std::string tier = "tier1";

@@ -383,19 +383,6 @@ TEST_CASE("the location that handed a placement back is not invited to the packa
 
 namespace {
 
-int at(int hour, int minute = 0) { return hour * 60 + minute; }
-
-/// Three 30-minute calls a day, every day (630 minutes a week); the evening one double-handed.
-std::vector<VisitCall> three_calls_a_day() {
-  std::vector<VisitCall> calls;
-  for (int day = 0; day < 7; ++day) {
-    calls.push_back({day, at(8), 30, 1});
-    calls.push_back({day, at(13), 30, 1});
-    calls.push_back({day, at(19), 30, 2});
-  }
-  return calls;
-}
-
 ProposeVariation by_schedule(PackageId id, std::vector<VisitCall> calls, Date effective, std::int64_t minutes = 0) {
   return ProposeVariation{id, minutes, {}, effective, "tea call no longer needed", "officer-1", std::move(calls)};
 }
@@ -406,7 +393,7 @@ TEST_CASE("a variation by schedule gives its hours from the calls, in force from
   PlacementMarket f;
   const PackageId id = f.place("A");  // 840 minutes a week as four visits a day
   const Date effective = f.today() + 7;
-  REQUIRE(f.run(by_schedule(id, three_calls_a_day(), effective)).ok());
+  REQUIRE(f.run(by_schedule(id, three_calls_a_day(2), effective)).ok());
   CHECK(f.placement(id).pending.quantity == 630);
   REQUIRE(f.accept_variation("A", id).ok());
   const Placement& p = f.placement(id);
@@ -429,13 +416,13 @@ TEST_CASE("a variation with overlapping calls, a call past midnight or hours tha
   const Date effective = f.today() + 7;
   expect_rejected(f, by_schedule(id, {{0, at(8), 60, 1}, {0, at(8, 30), 30, 1}}, effective), Code::schedule_calls_overlap);
   expect_rejected(f, by_schedule(id, {{4, at(23, 30), 60, 1}}, effective), Code::schedule_call_past_midnight);
-  expect_rejected(f, by_schedule(id, three_calls_a_day(), effective, 700), Code::invalid_variation);
-  ProposeVariation both = by_schedule(id, three_calls_a_day(), effective);
+  expect_rejected(f, by_schedule(id, three_calls_a_day(2), effective, 700), Code::invalid_variation);
+  ProposeVariation both = by_schedule(id, three_calls_a_day(2), effective);
   both.visits = {3, 30, 7};
   expect_rejected(f, both, Code::invalid_variation);
-  REQUIRE(f.run(by_schedule(id, three_calls_a_day(), effective, 630)).ok());
+  REQUIRE(f.run(by_schedule(id, three_calls_a_day(2), effective, 630)).ok());
   REQUIRE(f.accept_variation("A", id).ok());
   // Once it runs to a schedule, it is varied by a schedule.
   expect_rejected(f, f.variation(id, 1260, {6, 30, 7}, effective), Code::invalid_variation);
-  expect_rejected(f, by_schedule(id, three_calls_a_day(), effective), Code::invalid_variation);  // no change
+  expect_rejected(f, by_schedule(id, three_calls_a_day(2), effective), Code::invalid_variation);  // no change
 }

@@ -24,20 +24,6 @@ RankingCandidate candidate(LocationIndex loc, std::string id, Pence price, doubl
   return c;
 }
 
-std::vector<std::string> order(const Ranking& r) {
-  std::vector<std::string> out;
-  for (const auto& o : r.offers)
-    if (o.acceptable) out.push_back(o.offer.location_id);
-  return out;
-}
-
-const RankedOffer& ranked(const Ranking& r, const std::string& id) {
-  for (const auto& o : r.offers)
-    if (o.offer.location_id == id) return o;
-  FAIL("no ranked offer from " << id);
-  throw;  // unreachable: FAIL throws
-}
-
 // Quality profiles (DOMAIN.md defaults: 0.4 × PAMMS + 0.4 × CQC + 0.2 × self-assessment).
 LocationSpec q75(std::string id) { return {.id = std::move(id)}; }  // good, good, 75
 LocationSpec q40(std::string id) {  // RI 40, RI 40, 40

@@ -37,20 +37,6 @@ struct WorkedExample : MarketFixture {
   RankingPolicy policy() const { return market.dps(0).ranking; }
 };
 
-std::vector<std::string> order(const Ranking& r) {
-  std::vector<std::string> out;
-  for (const auto& o : r.offers)
-    if (o.acceptable) out.push_back(o.offer.location_id);
-  return out;
-}
-
-const RankedOffer& ranked(const Ranking& r, const std::string& id) {
-  for (const auto& o : r.offers)
-    if (o.offer.location_id == id) return o;
-  FAIL("no ranked offer from " << id);
-  throw;
-}
-
 }  // namespace
 
 TEST_CASE("what-if: the same offers under another split, scheme or minimum quality", "[what_if]") {
