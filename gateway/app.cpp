@@ -24,6 +24,9 @@
 
 namespace carebroker::gateway {
 
+/// Notifications published before the fan-out is told to start on them.
+constexpr std::size_t kPublishedPerFlush = 256;
+
 struct App::Impl {
   AppOptions options;
   std::unique_ptr<store::RocksJournal> journal;
@@ -35,7 +38,13 @@ struct App::Impl {
   protocol::FanOut fan_out;  // how streams' live messages reach the sessions (in turns)
   // The read side (after what they publish to, so they stop first).
   protocol::Projector projector{[this](std::shared_ptr<const protocol::Notifications> notifications) {
-    for (const auto& n : *notifications) streams.publish(n.provider, n.message);
+    // The I/O threads start writing while the rest is still being published: a broadcast to
+    // thousands of locations reaches the first of them without waiting for the last.
+    std::size_t published = 0;
+    for (const auto& n : *notifications) {
+      streams.publish(n.provider, n.message);
+      if (++published % kPublishedPerFlush == 0) fan_out.flush();
+    }
     fan_out.flush();
     metrics.broadcasts += notifications->size();
   }};
@@ -159,7 +168,7 @@ bool App::start(const AppOptions& options, std::string& error) {
   // not ready, and every command or read is refused (503) until recovery and the first-start
   // commands are done.
   m.service = std::make_unique<SequencerService>(*m.sequencer, m.reader, *m.journal, m.metrics,
-                                                 std::filesystem::canonical(backup_dir));
+                                                 std::filesystem::canonical(backup_dir), clock, simulated);
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
   m.context->private_dirs = {options.data_dir, backup_dir};
   m.context->replies = &m.replies;

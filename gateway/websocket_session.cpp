@@ -246,7 +246,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
         if (auto self = weak.lock()) self->enqueue(seq, message);
       };
       if (fan_out)  // in turns, so acknowledgements pass between them (fan_out.h)
-        fan_out->add([executor, deliver = std::move(deliver)]() mutable { net::dispatch(executor, std::move(deliver)); });
+        fan_out->add([executor, deliver = std::move(deliver)]() mutable { net::post(executor, std::move(deliver)); });
       else
         net::post(executor, std::move(deliver));
     };
