@@ -21,6 +21,14 @@ struct BackupOutcome {
   std::string detail;  ///< why it failed
 };
 
+/// The market's clock, as GET /api/v1/admin/clock shows it.
+struct ClockReading {
+  bool simulated = false;  ///< a simulation's clock (--sim-clock-speed), not the real one
+  engine::UtcMillis now = 0;
+  double speed = 1;        ///< simulated seconds per real second (1 for the real clock)
+  bool frozen = false;     ///< a simulated clock stopped for good (freeze_clock)
+};
+
 class MarketService {
  public:
   virtual ~MarketService() = default;
@@ -39,6 +47,12 @@ class MarketService {
   /// (already checked by backup_name_problem). `done` gets the outcome once the checkpoint is
   /// written — on another thread in the server, so the caller's thread is not held meanwhile.
   virtual void backup(const std::string& name, std::function<void(BackupOutcome)> done) = 0;
+  /// The market's clock now.
+  virtual ClockReading clock() = 0;
+  /// Stops a simulated clock for good at its reading now — a simulation's end, so that what its
+  /// driver audits holds still (no window closes, no award offer expires). False, and nothing
+  /// done, when the clock is real.
+  virtual bool freeze_clock() = 0;
 };
 
 }  // namespace carebroker::gateway

@@ -68,4 +68,21 @@ BackupOutcome SequencerService::backup_now(const std::string& name) {
   return out;
 }
 
+ClockReading SequencerService::clock() {
+  ClockReading r;
+  r.now = clock_.now();
+  if (scaled_clock_) {
+    r.simulated = true;
+    r.speed = scaled_clock_->speed();
+    r.frozen = scaled_clock_->frozen();
+  }
+  return r;
+}
+
+bool SequencerService::freeze_clock() {
+  if (!scaled_clock_) return false;
+  if (!scaled_clock_->frozen()) scaled_clock_->freeze();
+  return true;
+}
+
 }  // namespace carebroker::gateway

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/replica/replica_thread.h"
+#include "engine/sequencer/scaled_clock.h"
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
 #include "gateway/market_service.h"
@@ -20,19 +21,24 @@ namespace carebroker::gateway {
 class SequencerService final : public MarketService {
  public:
   /// Backups go into children of `backup_dir` (an existing directory, checked by App::start).
+  /// `simulated`: `clock` is a simulation's (a sequencer::ScaledClock).
   SequencerService(sequencer::Sequencer& sequencer, replica::ReplicaThread& reader, store::RocksJournal& journal,
-                   Metrics& metrics, std::filesystem::path backup_dir)
+                   Metrics& metrics, std::filesystem::path backup_dir, sequencer::Clock& clock, bool simulated)
       : sequencer_(sequencer),
         reader_(reader),
         journal_(journal),
         metrics_(metrics),
-        backup_dir_(std::move(backup_dir)) {}
+        backup_dir_(std::move(backup_dir)),
+        clock_(clock),
+        scaled_clock_(simulated ? dynamic_cast<sequencer::ScaledClock*>(&clock) : nullptr) {}
 
   bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) override;
   bool read(Read read, std::function<void(bool durable)> done) override;
   /// Runs the checkpoint on a thread of its own (the I/O thread is not held); refuses a name
   /// that exists already (backup_exists); one checkpoint at a time.
   void backup(const std::string& name, std::function<void(BackupOutcome)> done) override;
+  ClockReading clock() override;
+  bool freeze_clock() override;
   /// Waits for the backups still running (their `done` has been called when it returns).
   void wait_for_backups();
   ~SequencerService() override { wait_for_backups(); }
@@ -43,6 +49,8 @@ class SequencerService final : public MarketService {
   store::RocksJournal& journal_;
   Metrics& metrics_;
   const std::filesystem::path backup_dir_;
+  sequencer::Clock& clock_;
+  sequencer::ScaledClock* const scaled_clock_;  // a simulation's clock; null for the real one
   std::mutex backup_mutex_;  // one checkpoint at a time, so "exists?" and "create" do not race
   std::mutex running_mutex_;
   std::vector<std::future<void>> running_;  // guarded by running_mutex_; finished ones pruned

@@ -1,5 +1,6 @@
 // carebroker-sim: runs a scenario (sim/scenarios/*.json, format in sim/scenarios/README.md)
-// against a real carebroker server it starts on a simulated clock: officers post the demand over
+// against a real carebroker server on a simulated clock — one it starts, or one given by URL
+// (--server, remote_server.h) that runs a simulation: officers post the demand over
 // REST, every provider bids and answers awards over its own WebSocket, and the run ends with a
 // terminal summary, result.json, data files and gnuplot plots, and an audit of what the sim saw
 // against what the server reports. See `carebroker-sim --help`.
@@ -20,6 +21,7 @@
 #include "sim/officer_desk.h"
 #include "sim/scenario.h"
 #include "sim/scenario_market.h"
+#include "sim/remote_server.h"
 #include "sim/rest_client.h"
 #include "sim/server_check.h"
 #include "sim/server_lag.h"
@@ -57,7 +59,9 @@ engine::UtcMillis clock_start(const Scenario& s, std::string& error) {
 
 int main(int argc, char** argv) {
   namespace po = boost::program_options;
-  std::string scenario_path, mode = "open", out_dir, data_dir, demo_data = CAREBROKER_DATA_DIR;
+  std::string scenario_path, mode = "open", out_dir, data_dir, demo_data = CAREBROKER_DATA_DIR, server_url, admin_token;
+  pid_t server_pid = 0;
+  int setup_connections = 8;
   double speed = 0, days = 0, drain_s = 300;
   long long seed = -1;
   int officers = 4, threads = 1;
@@ -84,7 +88,14 @@ int main(int argc, char** argv) {
       "no-sync", po::bool_switch(&no_sync), "do not sync the server's journal (faster; unsafe outside simulations)")(
       "no-plots", po::bool_switch(&no_plots), "write the data files but do not run gnuplot")(
       "quiet", po::bool_switch(&quiet), "no live progress line")(
-      "check", po::bool_switch(&check), "exit 1 when the audit finds a lost offer or the sim and the server disagree");
+      "check", po::bool_switch(&check), "exit 1 when the audit finds a lost offer or the sim and the server disagree")(
+      "server", po::value(&server_url),
+      "run against this server (http://HOST:PORT) instead of starting one: a carebroker started with --sim-clock-speed N "
+      "on a new --data directory; the sim follows its clock, sets the market up over REST and freezes the clock at the end")(
+      "admin-token", po::value(&admin_token), "with --server: an administrator's token (default: $CAREBROKER_ADMIN_TOKEN)")(
+      "server-pid", po::value(&server_pid), "with --server on this machine: sample that process's RSS and CPU")(
+      "setup-connections", po::value(&setup_connections)->default_value(setup_connections),
+      "with --server: REST connections that set the market up and issue the tokens");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
@@ -109,23 +120,53 @@ int main(int argc, char** argv) {
     return 2;
   }
   Scenario s = std::move(*read.scenario);
-  if (speed > 0) s.speed = speed;
   if (days > 0) s.days = days;
   if (seed >= 0) s.seed = static_cast<std::uint64_t>(seed);
   if (out_dir.empty()) out_dir = "sim-results/" + s.name;
-  const bool own_data_dir = data_dir.empty();  // the sim's own: removed at the end
+  const bool remote = !server_url.empty();
+  if (!remote && (vm.count("admin-token") || vm.count("server-pid"))) {
+    std::cerr << "carebroker-sim: --admin-token and --server-pid go with --server\n";
+    return 2;
+  }
+  if (remote && (vm.count("data") || !vm["threads"].defaulted() || no_sync)) {
+    std::cerr << "carebroker-sim: --data, --threads and --no-sync are for the server the sim starts, not one given by --server\n";
+    return 2;
+  }
+  const bool own_data_dir = !remote && data_dir.empty();  // the sim's own: removed at the end
   if (own_data_dir) data_dir = "/tmp/carebroker-sim-" + std::to_string(::getpid());
   const bool closed = mode == "closed";
   raise_file_limit();
 
   std::string error;
-  const engine::UtcMillis start = clock_start(s, error);
+  // A server given by URL keeps its own clock: the sim follows it (its speed, from its time now).
+  RemoteServer given;
+  RemoteClock remote_clock;
+  if (remote) {
+    std::string host;
+    unsigned short port = 0;
+    if (admin_token.empty())
+      if (const char* env = std::getenv("CAREBROKER_ADMIN_TOKEN")) admin_token = env;
+    if (!parse_server_url(server_url, host, port, error) || !given.connect(host, port, admin_token, error) ||
+        !given.read_clock(remote_clock, error)) {
+      std::cerr << "carebroker-sim: " << error << "\n";
+      return 2;
+    }
+    if (speed > 0 && speed != remote_clock.speed) {
+      std::fprintf(stderr, "carebroker-sim: --speed %.0f, but the server's clock runs at ×%.0f\n", speed, remote_clock.speed);
+      return 2;
+    }
+    s.speed = remote_clock.speed;
+  } else if (speed > 0) {
+    s.speed = speed;
+  }
+  const engine::UtcMillis start = remote ? remote_clock.now : clock_start(s, error);
   if (!error.empty()) {
     std::cerr << "carebroker-sim: " << error << "\n";
     return 2;
   }
   // The market's clock, in memory shared with the server the sim forks: both read the same time,
   // and the sim can freeze it at the end of the run so that its audit sees a market at rest.
+  // (With --server, the sim's own copy, started at the server's reading.)
   void* shared = mmap(nullptr, sizeof(sequencer::ScaledClock), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) {
     std::cerr << "carebroker-sim: cannot map memory for the shared clock\n";
@@ -141,32 +182,64 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "carebroker-sim: %s: %zu locations, %zu providers, %zu packages planned over %.1f days at ×%.0f\n",
                s.name.c_str(), market.locations.size(), market.providers.size(), arrivals.size(), s.days, s.speed);
 
+  // Where the server is and the tokens the sim uses: its own child's, or the given server's.
+  std::string address = "127.0.0.1";
+  unsigned short port = 0;
+  pid_t pid = 0;
+  const std::string *officer = nullptr, *compliance = nullptr, *admin = nullptr;
+  const std::vector<std::string>* provider_tokens = nullptr;
+  std::vector<std::string> provider_ids;
+  for (const auto& p : market.providers) provider_ids.push_back(p.id);
   SimServer server;
-  SimServerSetup setup;
-  setup.data_dir = data_dir;
-  setup.sync = !no_sync;
-  setup.threads = threads;
-  setup.market = market.commands;
-  for (const auto& p : market.providers) setup.providers.push_back(p.id);
-  if (!server.start(setup, clock, error)) {
-    std::cerr << "carebroker-sim: " << error << "\n";
-    return 1;
+  if (remote) {
+    const auto began = std::chrono::steady_clock::now();
+    if (!given.check_fresh(market.spec.dps, error) || !given.issue_staff_tokens(error) ||
+        !given.set_up_market(market.commands, setup_connections, error) ||
+        !given.issue_provider_tokens(provider_ids, setup_connections, error)) {
+      std::cerr << "carebroker-sim: " << error << "\n";
+      return 1;
+    }
+    std::fprintf(stderr, "carebroker-sim: set the market up on %s in %.1f s (%zu commands over REST)\n", server_url.c_str(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count(), market.commands.size());
+    address = given.address();
+    port = given.port();
+    pid = server_pid;
+    officer = &given.officer_token();
+    compliance = &given.compliance_token();
+    admin = &given.admin_token();
+    provider_tokens = &given.provider_tokens();
+  } else {
+    SimServerSetup setup;
+    setup.data_dir = data_dir;
+    setup.sync = !no_sync;
+    setup.threads = threads;
+    setup.market = market.commands;
+    setup.providers = provider_ids;
+    if (!server.start(setup, clock, error)) {
+      std::cerr << "carebroker-sim: " << error << "\n";
+      return 1;
+    }
+    port = server.port();
+    pid = server.pid();
+    officer = &server.officer_token();
+    compliance = &server.compliance_token();
+    admin = &server.admin_token();
+    provider_tokens = &server.provider_tokens();
   }
-  setup.market.clear();
 
   RunRecord record;
-  MarketPlayers players("127.0.0.1", server.port(), market, clock, record, closed, s.seed);
-  if (!players.connect(server.provider_tokens(), server.officer_token(), concurrency, 120, error)) {
+  MarketPlayers players(address, port, market, clock, record, closed, s.seed);
+  if (!players.connect(*provider_tokens, *officer, concurrency, 120, error)) {
     std::cerr << "carebroker-sim: " << error << "\n";
     return 1;
   }
   std::fprintf(stderr, "carebroker-sim: %zu provider WebSockets and the officers' open; running\n", market.providers.size());
 
   DeskSetup desk_setup;
-  desk_setup.host = "127.0.0.1";
-  desk_setup.port = server.port();
-  desk_setup.officer_token = server.officer_token();
-  desk_setup.compliance_token = server.compliance_token();
+  desk_setup.host = address;
+  desk_setup.port = port;
+  desk_setup.officer_token = *officer;
+  desk_setup.compliance_token = *compliance;
   desk_setup.dps = market.spec.dps;
   desk_setup.lot = market.spec.lot;
   desk_setup.officers = officers;
@@ -189,17 +262,21 @@ int main(int argc, char** argv) {
   const double end_sim_s = s.days * 86'400;
   const bool progress = !quiet && isatty(STDERR_FILENO);
   bool finished = players.run_until([&] { return desk.finished() && (closed || play.sim_seconds() >= end_sim_s); },
-                                    (closed ? 0 : end_sim_s / s.speed) + 600, server.pid(), progress);
+                                    (closed ? 0 : end_sim_s / s.speed) + 600, pid, progress);
   const double wall = play.wall_seconds(sequencer::ScaledClock::steady_ns());
   // The end: the market's time stops and the providers stop acting; every request already sent
   // must still be answered, and the last batches' notices arrive. Then the audit.
   clock.freeze();
+  if (remote && !given.freeze_clock(error)) {
+    std::cerr << "carebroker-sim: " << error << " (the audit may see the market move)\n";
+    error.clear();
+  }
   play.stop_acting();
-  finished = players.run_until([&] { return play.outstanding() == 0; }, drain_s, server.pid(), false) && finished;
+  finished = players.run_until([&] { return play.outstanding() == 0; }, drain_s, pid, false) && finished;
   // The read side catches up with the journal (under overload it lags: its notices are the
   // staff stream the audit compares with), and its last frames reach the sockets: no frame on
   // any socket for two seconds.
-  RestClient metrics("127.0.0.1", server.port());
+  RestClient metrics(address, port);
   std::string lag_error;
   auto last_look = std::chrono::steady_clock::now();
   const bool caught_up = players.run_until(
@@ -207,9 +284,9 @@ int main(int argc, char** argv) {
         if (std::chrono::steady_clock::now() - last_look < std::chrono::milliseconds(200)) return false;
         last_look = std::chrono::steady_clock::now();
         if (sequencer::ScaledClock::steady_ns() - play.last_frame_ns() < 2'000'000'000) return false;
-        return read_server_lag(metrics, server.admin_token(), lag_error).caught_up() || !lag_error.empty();
+        return read_server_lag(metrics, *admin, lag_error).caught_up() || !lag_error.empty();
       },
-      drain_s, server.pid(), false);
+      drain_s, pid, false);
   if (!caught_up || !lag_error.empty())
     std::fprintf(stderr, "carebroker-sim: the server's read side did not catch up with its journal%s\n",
                  lag_error.empty() ? " in time" : (": " + lag_error).c_str());
@@ -225,10 +302,11 @@ int main(int argc, char** argv) {
   facts.market = &market;
   facts.mode = mode;
   facts.sync = !no_sync;
+  facts.server_url = server_url;
+  facts.server_sampled = pid > 0;
   facts.wall_seconds = wall;
   facts.planned_packages = arrivals.size();
-  facts.checks = check_against_server("127.0.0.1", server.port(), server.officer_token(), record, outstanding,
-                                      arrivals.size(), facts.check_error);
+  facts.checks = check_against_server(address, port, *officer, record, outstanding, arrivals.size(), facts.check_error);
   server.stop();
   if (own_data_dir) {
     std::error_code ignored;

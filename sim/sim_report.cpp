@@ -53,8 +53,11 @@ int status_code(const std::string& s) {
 void print_summary(const RunFacts& f, const RunRecord& r, const Outcomes& o) {
   const Scenario& s = *f.scenario;
   const double secs = std::max(f.wall_seconds, 1e-9);
-  std::printf("\ncarebroker-sim: %s — %s loop, %.1f simulated days at ×%.0f in %.1f s real, journal %s\n",
-              s.name.c_str(), f.mode.c_str(), s.days, s.speed, f.wall_seconds, f.sync ? "synced" : "NOT synced");
+  const std::string journal = !f.server_url.empty() ? "server " + f.server_url + " (journal as it was started)"
+                             : f.sync                ? "journal synced"
+                                                     : "journal NOT synced";
+  std::printf("\ncarebroker-sim: %s — %s loop, %.1f simulated days at ×%.0f in %.1f s real, %s\n", s.name.c_str(),
+              f.mode.c_str(), s.days, s.speed, f.wall_seconds, journal.c_str());
   std::printf("  market: %zu locations of %zu providers (%zu speak JSON), fair cost £%.2f/h\n", f.market->locations.size(),
               f.market->providers.size(),
               static_cast<std::size_t>(std::count_if(f.market->providers.begin(), f.market->providers.end(),
@@ -69,7 +72,10 @@ void print_summary(const RunFacts& f, const RunRecord& r, const Outcomes& o) {
   print_latency("broadcast fan-out (post ack → last)", r.fan_out);
   print_latency("  … to the first provider", r.fan_out_first);
   print_latency("award (window close → AwardOffered)", r.award_latency);
-  std::printf("  server: RSS max %.0f MiB, CPU mean %.0f%% of a core\n", server_rss_max_mib(r), server_cpu_mean(r) * 100);
+  if (f.server_sampled)
+    std::printf("  server: RSS max %.0f MiB, CPU mean %.0f%% of a core\n", server_rss_max_mib(r), server_cpu_mean(r) * 100);
+  else
+    std::printf("  server: RSS and CPU not sampled (a server given by URL: --server-pid samples one on this machine)\n");
   std::printf("  offers %llu sent, %llu acknowledged, %llu refused; awards %llu offered, %llu accepted, %llu declined\n",
               static_cast<unsigned long long>(r.offers_sent), static_cast<unsigned long long>(r.offers_acked),
               static_cast<unsigned long long>(r.offers_refused), static_cast<unsigned long long>(r.awards_offered),
@@ -141,7 +147,8 @@ std::string write_results(const std::string& dir, const RunFacts& f, const RunRe
       {"seed", s.seed},
       {"speed", s.speed},
       {"simulated_days", s.days},
-      {"journal_synced", f.sync},
+      {"journal_synced", f.server_url.empty() ? json::value(f.sync) : json::value(nullptr)},
+      {"server_url", f.server_url.empty() ? json::value(nullptr) : json::value(f.server_url)},
       {"wall_seconds", f.wall_seconds},
       {"market", json::object{{"locations", f.market->locations.size()},
                               {"providers", f.market->providers.size()},

@@ -21,6 +21,8 @@ struct RunFacts {
   const SimMarket* market = nullptr;
   std::string mode;                 ///< "open" or "closed"
   bool sync = true;
+  std::string server_url;           ///< a server given by URL ("" = the sim's own)
+  bool server_sampled = true;       ///< its RSS and CPU were read (its own, or --server-pid)
   double wall_seconds = 0;          ///< the run, from its start to the end of the drain
   std::size_t planned_packages = 0;
   std::vector<Check> checks;

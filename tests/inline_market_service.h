@@ -56,6 +56,14 @@ class InlineMarketService final : public gateway::MarketService {
     done({Result::made, path, {}});
   }
 
+  /// The market's own time; simulated and frozen as the switches below say.
+  gateway::ClockReading clock() override { return {simulated_clock, market_.now(), simulated_clock ? 40.0 : 1.0, frozen}; }
+  bool freeze_clock() override {
+    if (!simulated_clock) return false;
+    frozen = true;
+    return true;
+  }
+
   /// Runs a command directly on the market (no REST), as the sequencer would.
   engine::Reply run(const engine::Command& command) { return market_.execute(command, events_); }
   const engine::Market& market() const { return market_; }
@@ -66,6 +74,8 @@ class InlineMarketService final : public gateway::MarketService {
   bool fail_writes = false;  ///< commands: durable=false and no effect; reads: done(false)
   bool overloaded = false;   ///< execute and read refuse (queue full)
   std::vector<std::string> backups;  ///< the names backed up, in order
+  bool simulated_clock = false;      ///< clock() reports a simulation's clock (speed 40)
+  bool frozen = false;               ///< set by freeze_clock on a simulated clock
 
  private:
   engine::Market market_;

@@ -44,6 +44,7 @@ class ScaledClock final : public Clock {
   /// Stops the clock at its reading now, for good: a simulation's end, so that what it audits
   /// holds still (no window closes, no award expires).
   void freeze() { frozen_.store(now()); }
+  bool frozen() const { return frozen_.load() >= 0; }
   /// The real time (as RealTime reads it) at which the clock reads `t`: for a simulation's
   /// client that must know when a simulated deadline falls.
   std::int64_t real_ns_at(engine::UtcMillis t) const {

@@ -228,6 +228,29 @@ void post_backup(RestContext& ctx) {
   });
 }
 
+// ---- the market's clock (simulations) ----
+
+json::object clock_json(const ClockReading& c) {
+  json::object body{{"clock", c.simulated ? "simulated" : "real"}, {"now", iso_utc(c.now)}, {"now_ms", c.now},
+                    {"speed", c.speed}, {"frozen", c.frozen}};
+  return body;
+}
+
+void get_clock(RestContext& ctx) { ctx.respond(json_response(200, clock_json(ctx.market.clock()))); }
+
+/// {"frozen": true} stops a simulated clock for good (a simulation's end); a real clock is never
+/// touched (409 clock_not_simulated), and a frozen clock never runs again.
+void put_clock(RestContext& ctx) {
+  bool frozen = false;
+  if (!read_body(ctx, [&](ObjectReader& r) { r.boolean("frozen", frozen, Need::required); })) return;
+  if (!frozen)
+    return reply_error(ctx.respond, input_error(422, "invalid_value", "field 'frozen': a frozen clock stays frozen; only true is accepted"));
+  if (!ctx.market.freeze_clock())
+    return reply_error(ctx.respond, input_error(409, "clock_not_simulated",
+                                                "the market runs on the real clock: only a simulation's clock (--sim-clock-speed) can be frozen"));
+  ctx.respond(json_response(200, clock_json(ctx.market.clock())));
+}
+
 // ---- who am I ----
 
 void get_me(RestContext& ctx) {
@@ -392,6 +415,8 @@ const std::vector<RouteInfo>& rest_routes() {
       {"POST", "/api/v1/packages/{id}/placement/variations", {officer}, "Propose a change of a live placement's hours or visits, for the provider to accept", {}, post_variation, kKeyed},
       {"POST", "/api/v1/packages/{id}/placement/variations/market", {officer}, "Send the pending variation to market as a new linked package", {}, post_variation_to_market, kKeyed},
       {"POST", "/api/v1/admin/backups", {admin}, "Back the store up online into a named directory under the backup directory", {}, post_backup},
+      {"GET", "/api/v1/admin/clock", {admin}, "The market's clock: real, or a simulation's with its speed and whether it is frozen", {}, get_clock},
+      {"PUT", "/api/v1/admin/clock", {admin}, "Freeze a simulation's clock for good ({\"frozen\": true}), as carebroker-sim does at a run's end", {}, put_clock},
   };
   return routes;
 }
