@@ -63,6 +63,7 @@ int http_status(engine::Code code) {
     case Code::invalid_config:
     case Code::invalid_date:
     case Code::invalid_quality_input:
+    case Code::invalid_capacity:
     case Code::invalid_package:
     case Code::no_route_for_package:
     case Code::visit_pattern_mismatch:

@@ -38,6 +38,7 @@ namespace carebroker::engine {
   X(not_suspended)                                                                                 \
   X(assessment_already_extended)                                                                   \
   X(invalid_quality_input)                                                                         \
+  X(invalid_capacity)                                                                              \
   /* packages */                                                                                   \
   X(unknown_package)                                                                               \
   X(invalid_package)                                                                               \

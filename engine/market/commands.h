@@ -42,7 +42,8 @@ struct SetProviderStatus {
 };
 
 // ---- DPS membership (admission) ----
-struct ApplyToDps { std::string location, dps; };
+/// `provider` set: the provider applies itself, for one of its own locations only.
+struct ApplyToDps { std::string location, dps, provider; };
 struct ExtendAssessment { std::string location, dps; };
 /// Admit (from under assessment) with the enrolment terms.
 struct AdmitToDps {
@@ -51,6 +52,9 @@ struct AdmitToDps {
   std::string tier;
   int capacity = 0;
 };
+/// A provider declares the capacity (hours a week, 0 = not declared) one of its admitted
+/// locations has for new placements under a DPS; the rest of the enrolment stays as it is.
+struct DeclareCapacity { std::string provider, location, dps; int capacity = 0; };
 /// Change an admitted location's enrolment (lots, categories, zones, tier, capacity).
 struct UpdateMembership {
   std::string location, dps;
@@ -224,7 +228,7 @@ using Command =
                  AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage,
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
                  EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket, AmendPackage,
-                 AskQuestion, AnswerQuestion, ImportCqcRatings>;
+                 AskQuestion, AnswerQuestion, ImportCqcRatings, DeclareCapacity>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

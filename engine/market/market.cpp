@@ -146,7 +146,7 @@ std::string_view command_name(const Command& c) {
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
       "decline_award", "hand_back_package", "explain_offer", "record_spot_purchase", "issue_contract_action",
       "update_contract_action", "set_planned_end", "end_placement", "propose_variation", "accept_variation",
-      "send_variation_to_market", "amend_package", "ask_question", "answer_question", "import_cqc_ratings"};
+      "send_variation_to_market", "amend_package", "ask_question", "answer_question", "import_cqc_ratings", "declare_capacity"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }

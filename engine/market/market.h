@@ -224,6 +224,7 @@ class Market {
   Reply handle(const ExtendAssessment&, Emitter&);
   Reply handle(const AdmitToDps&, Emitter&);
   Reply handle(const UpdateMembership&, Emitter&);
+  Reply handle(const DeclareCapacity&, Emitter&);
   Reply handle(const RefuseApplication&, Emitter&);
   Reply handle(const SuspendMembership&, Emitter&);
   Reply handle(const ReinstateMembership&, Emitter&);

@@ -138,6 +138,8 @@ Status Market::find_membership(const std::string& location, const std::string& d
 Reply Market::handle(const ApplyToDps& c, Emitter& e) {
   Membership_ref ref{};
   if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (!c.provider.empty() && locations_[ref.location].provider_id != c.provider)
+    return {reject(Code::location_not_of_provider, c.location + " is not a location of " + c.provider)};
   if (Status s = admission_allows(AdmissionAction::apply, ref.membership, c.location, c.dps); !s.ok()) return {s};
   Membership m;
   m.dps = ref.dps;
@@ -221,6 +223,22 @@ Reply Market::handle(const UpdateMembership& c, Emitter& e) {
                                   c.capacity, m);
       !s.ok())
     return {s};
+  e.emit(MembershipChanged{ref.location, m});
+  return {};
+}
+
+Reply Market::handle(const DeclareCapacity& c, Emitter& e) {
+  Membership_ref ref{};
+  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
+  if (locations_[ref.location].provider_id != c.provider)
+    return {reject(Code::location_not_of_provider, c.location + " is not a location of " + c.provider)};
+  if (Status s = admission_allows(AdmissionAction::update_terms, ref.membership, c.location, c.dps); !s.ok())
+    return {s};
+  if (c.capacity < 0 || c.capacity > kMaxDeclaredCapacity)
+    return {reject(Code::invalid_capacity, "capacity is hours a week from 0 (not declared) to " +
+                                               std::to_string(kMaxDeclaredCapacity))};
+  Membership m = *ref.membership;
+  m.capacity = c.capacity;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }

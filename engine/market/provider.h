@@ -38,6 +38,9 @@ struct Provider {
 enum class MembershipStatus : std::uint8_t { under_assessment, admitted, refused, suspended, exited };
 std::string_view to_string(MembershipStatus);
 
+/// The most hours a week a location may declare as its capacity under a DPS.
+inline constexpr int kMaxDeclaredCapacity = 10'000'000;
+
 /// A location's standing in one DPS. Masks index the DPS's lots and zones and the deployment's
 /// categories.
 struct Membership {

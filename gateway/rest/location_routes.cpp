@@ -120,10 +120,24 @@ void get_location(RestContext& ctx) {
 }
 
 void post_application(RestContext& ctx) {
-  ApplyToDps c{ctx.param("id"), {}};
+  ApplyToDps c{ctx.param("id"), {}, {}};
   if (!read_dps_reason(ctx, c.dps, nullptr)) return;
+  // A provider applies for its own locations only (the market checks: 403 location_not_of_provider).
+  if (ctx.principal.role == Role::provider) c.provider = ctx.principal.subject;
   std::string dps = c.dps;
   ok_with_location(ctx, std::move(c), 201, std::move(dps));
+}
+
+/// A provider's own declaration of an admitted location's capacity: {"capacity": hours a week}.
+void put_declared_capacity(RestContext& ctx) {
+  DeclareCapacity c{ctx.principal.subject, ctx.param("id"), ctx.param("dps"), 0};
+  // The range is the market's rule (422 invalid_capacity); here only the type.
+  if (!read_body(ctx, [&](ObjectReader& r) { r.integer("capacity", c.capacity, Need::required, INT32_MIN, INT32_MAX); }))
+    return;
+  run_command(ctx, std::move(c), 200, [location = ctx.param("id"), dps = ctx.param("dps")](const Reply&, json::object& body) {
+    body["location"] = location;
+    body["dps"] = dps;
+  });
 }
 
 void post_assessment_extension(RestContext& ctx) {

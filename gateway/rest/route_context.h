@@ -94,6 +94,7 @@ void post_application(RestContext&);
 void post_assessment_extension(RestContext&);
 void post_admission(RestContext&);
 void put_membership(RestContext&);
+void put_declared_capacity(RestContext&);
 void post_refusal(RestContext&);
 void post_suspension(RestContext&);
 void post_reinstatement(RestContext&);
