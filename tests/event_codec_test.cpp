@@ -354,6 +354,7 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
       q.embargo_reason = "safeguarding";
       q.fsa = static_cast<FsaRating>(pick(8));
       q.record_safeguarding_decisions = pick(2);
+      q.reason = "strategy meeting";  // raising a risk input needs one (the early-warning entry)
       (void)f.run(q);
     }
   }
