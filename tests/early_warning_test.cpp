@@ -330,3 +330,30 @@ TEST_CASE("a quality change journaled before entries had who and why still is an
   CHECK(e.changes == std::vector<InputChange>{{"safeguarding_decision", "", format_date(f.market.today())}});
   CHECK(f.market.rag_recheck_at() == f.market.now() + 90 * kDay + 1);
 }
+
+TEST_CASE("a CQC import that changes a location's rating is an entry, and its RAG change an event",
+          "[early-warning]") {
+  MarketFixture f;
+  f.admit({"1-101"});
+  CqcRatingRecord inadequate;
+  inadequate.published = kMonday - 10;
+  inadequate.overall = CqcRating::inadequate;
+  const std::size_t mark = f.events.size();
+  f.must(ImportCqcRatings{"ratings.csv", "compliance-2", {CqcRow{2, "1-101", inadequate, ""}}});
+  const QualityEntry& e = location(f, "1-101").quality_entries.back();
+  CHECK(e.by == "compliance-2");
+  CHECK(e.at == f.market.now());
+  CHECK(e.reason == "CQC rating published " + format_date(kMonday - 10));
+  CHECK(e.evidence == "CQC import 1, row 2");
+  CHECK(e.changes == std::vector<InputChange>{{"cqc", "good", "inadequate"}});
+  const auto changes = rag_changes_since(f, mark);
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].change.to == Rag::red);
+  CHECK(changes[0].change.reasons == std::vector<std::string>{"CQC rating inadequate"});
+  // The same file again changes nothing: no entry, no RAG change.
+  const std::size_t entries = location(f, "1-101").quality_entries.size();
+  const std::size_t again = f.events.size();
+  f.must(ImportCqcRatings{"ratings.csv", "compliance-2", {CqcRow{2, "1-101", inadequate, ""}}});
+  CHECK(location(f, "1-101").quality_entries.size() == entries);
+  CHECK(rag_changes_since(f, again).empty());
+}
