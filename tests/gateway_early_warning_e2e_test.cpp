@@ -67,6 +67,9 @@ TEST_CASE("through the server a location embargoed mid-competition gets no new b
   CHECK(flagged->at("failed_gate") == "placement_barred");
   CHECK(std::string(flagged->at("not_acceptable_reason").as_string()).find("safeguarding enquiry under s42") !=
         std::string::npos);
+  CHECK(flagged->at("risk").at("rag") == "red");
+  CHECK(flagged->at("risk").at("reasons").at(0) == "embargo on new placements: safeguarding enquiry under s42");
+  CHECK(ranked_offer(before, "A")->at("risk").at("rag") == "green");
   CHECK(ranked_offer(after, "B")->at("rank") == 1);
 
   // The dashboard: A is Red, since the PATCH's time, for the embargo's reason, entered by compliance.

@@ -135,3 +135,26 @@ TEST_CASE("REST: the dashboard shows each location's RAG, reasons, changes and e
   CHECK(!seen.contains("evidence"));
   m.refused("GET", "/api/v1/locations/B", provider, "", 403, "forbidden");
 }
+
+TEST_CASE("REST: under a warn-only policy a Red location's offer is still ranked, flagged Red with why",
+          "[gateway][early-warning]") {
+  EarlyWarningMarket m;
+  // The council switches Red to warn-only: Red locations are still invited and ranked.
+  std::string warn_only = kHomeCareJson;
+  warn_only.insert(warn_only.rfind('}'), R"(, "risk": {"red_excludes_from_broadcast": false})");
+  m.must(200, "PUT", "/api/v1/dps/home-care", m.admin, warn_only);
+  const json::value posted = m.must(201, "POST", "/api/v1/packages", m.officer, kPackageJson);
+  const auto package = posted.at("package").to_number<carebroker::engine::PackageId>();
+  REQUIRE(m.offer("A", package, 2900).ok());
+  REQUIRE(m.offer("B", package, 3100).ok());
+  m.must(200, "PATCH", "/api/v1/locations/A/quality", m.compliance, R"({"unexpected_deaths_under_investigation": 1, "reason": "death reported by the family"})");
+
+  const json::value view = m.must(200, "GET", "/api/v1/packages/" + std::to_string(package), m.officer);
+  const json::value& first = view.at("ranking").at("offers").at(0);
+  CHECK(first.at("location") == "A");
+  CHECK(first.at("acceptable") == true);
+  CHECK(first.at("rank") == 1);
+  CHECK(first.at("risk").at("rag") == "red");
+  CHECK(first.at("risk").at("reasons").at(0) == "unexpected death under investigation");
+  CHECK(view.at("ranking").at("offers").at(1).at("risk").at("rag") == "green");
+}
