@@ -107,6 +107,10 @@ int http_status(engine::Code code) {
     case Code::invalid_cost_model:
     case Code::invalid_cqc_file:
     case Code::cqc_columns_missing: return 422;
+    // The early-warning history.
+    case Code::entry_date_in_future:
+    case Code::entry_before_registration:
+    case Code::evidence_too_long: return 422;
   }
   return 500;
 }

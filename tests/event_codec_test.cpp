@@ -115,7 +115,7 @@ std::vector<Event> every_event() {
       LocationRegistered{"1-2375497294", "1-101641521", "Acme South", "B13 9AA", "Birmingham"},
       ProviderStatusChanged{"1-101641521", true, true, "administration order", 0},
       MembershipChanged{7, m},
-      QualityInputsChanged{8, q},
+      QualityInputsChanged{8, q, "compliance-1", "safeguarding enquiry", "SG-2026-0142", t + 39},
       PackagePosted{42, full_spec(), PersonDetails{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},
                     1, 2, 3, 4, 0b1011, Urgency::urgent, kMonday + 9, t + 5},
       TierOpened{42, 1, t + 6, t + 7 * kMillisPerHour, std::vector<LocationIndex>{3, 9, 4000000000u}},
@@ -159,6 +159,7 @@ std::vector<Event> every_event() {
                                        CqcRatingRecord{kMonday - 400, CqcRating::good, CqcRating::requires_improvement,
                                                        CqcRating::good, CqcRating::outstanding, CqcRating::good,
                                                        CqcRating::inadequate, 7}}}},
+      RagChanged{8, RagChange{1, Rag::amber, Rag::red, {"embargo on new placements: safeguarding — ü"}, t + 40}},
   };
 }
 
@@ -354,6 +355,7 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
       q.embargo_reason = "safeguarding";
       q.fsa = static_cast<FsaRating>(pick(8));
       q.record_safeguarding_decisions = pick(2);
+      q.reason = "strategy meeting";  // raising a risk input needs one (the early-warning entry)
       (void)f.run(q);
     }
   }

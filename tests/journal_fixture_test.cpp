@@ -303,3 +303,26 @@ TEST_CASE("the v1 journal, written before cost models and CQC imports, keeps its
   // Its abnormally-low offer (package 14) is still judged against that figure.
   CHECK(m.find_package(14)->status == PackageStatus::awaiting_decision);
 }
+
+TEST_CASE("the v1 journal's quality changes become early-warning entries at their events' times",
+          "[store][fixture][early-warning]") {
+  Loaded v1;
+  load_v1(v1);
+  const Market& m = v1.market;
+  const Location& d = m.location(*m.find_location("D"));
+  // v1 recorded a safeguarding decision as a count "dated now": it is an entry of that time,
+  // with no who or why (v1 did not journal them), and the decision's date as its value.
+  REQUIRE(d.quality.safeguarding_decisions.size() == 1);
+  const UtcMillis decided = d.quality.safeguarding_decisions[0];
+  const auto entry = std::find_if(d.quality_entries.begin(), d.quality_entries.end(), [](const QualityEntry& e) {
+    return !e.changes.empty() && e.changes.back().input == "safeguarding_decision";
+  });
+  REQUIRE(entry != d.quality_entries.end());
+  CHECK(entry->at == decided);
+  CHECK(entry->by.empty());
+  CHECK(entry->reason.empty());
+  CHECK(entry->changes == std::vector<InputChange>{{"fsa", "not_applicable", "5"},
+                                                   {"safeguarding_decision", "", format_date(london_date(decided))}});
+  // v1 journaled no RagChanged: nothing is invented on replay.
+  CHECK(d.rag_changes.empty());
+}

@@ -228,6 +228,7 @@ TEST_CASE("safeguarding decisions recorded through the market age out of the 90-
   UpdateQualityInputs one;
   one.location = "A";
   one.record_safeguarding_decisions = 1;
+  one.reason = "safeguarding strategy meeting";
   f.must(one);
   CHECK(f.market.risk_of(a, 0).rag == Rag::green);
   f.advance(91 * kDay);

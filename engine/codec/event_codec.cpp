@@ -150,6 +150,8 @@ static_assert(same(eng::CqcRowOutcome::rating_changed, fb::CqcRowOutcome::rating
               same(eng::CqcRowOutcome::not_registered, fb::CqcRowOutcome::not_registered) &&
               same(eng::CqcRowOutcome::rejected, fb::CqcRowOutcome::rejected) &&
               fb::CqcRowOutcome::rejected == fb::CqcRowOutcome::MAX);
+static_assert(same(eng::Rag::green, fb::Rag::green) && same(eng::Rag::amber, fb::Rag::amber) &&
+              same(eng::Rag::red, fb::Rag::red) && fb::Rag::red == fb::Rag::MAX);
 
 // ---- older schema versions -------------------------------------------------------------------
 // What a record written by an older schema lacks is filled in here, after the generic decoding,

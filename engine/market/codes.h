@@ -112,7 +112,11 @@ namespace carebroker::engine {
   X(invalid_cost_model)                                                                            \
   X(invalid_cqc_file)                                                                              \
   X(cqc_columns_missing)                                                                           \
-  X(unknown_cqc_import)
+  X(unknown_cqc_import)                                                                            \
+  /* early-warning history (appended, issue 12 item 3) */                                         \
+  X(entry_date_in_future)                                                                          \
+  X(entry_before_registration)                                                                     \
+  X(evidence_too_long)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

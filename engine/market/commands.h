@@ -79,8 +79,17 @@ struct UpdateQualityInputs {
   std::optional<bool> default_notice;
   std::optional<int> unexpected_deaths_under_investigation;
   std::optional<bool> registered_manager_vacancy;
-  int record_safeguarding_decisions = 0;  ///< new decisions, dated now
-  int record_substantiated_concerns = 0;  ///< new concerns, dated now
+  int record_safeguarding_decisions = 0;  ///< new decisions, dated `entries_on`
+  int record_substantiated_concerns = 0;  ///< new concerns, dated `entries_on`
+  /// The early-warning entry (issue 12 item 3): why, and the evidence (a case number or document
+  /// id, at most kMaxEvidenceChars). A reason is required when the patch raises a risk input: an
+  /// embargo (embargo_reason serves when reason is empty), a default notice, more unexpected
+  /// deaths under investigation, or a safeguarding decision or substantiated concern recorded.
+  std::string reason, evidence;
+  std::string officer;  ///< who: the caller's principal name
+  /// The London date of the decisions and concerns recorded: 0 = today; not in the future, not
+  /// before the location was registered.
+  Date entries_on = 0;
 };
 
 // ---- packages (brokerage officers) ----

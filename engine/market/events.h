@@ -57,9 +57,15 @@ struct MembershipChanged {
   Membership membership;
   bool operator==(const MembershipChanged&) const = default;
 };
+/// A location's quality and risk inputs are now `inputs`. Applying it records an entry of the
+/// early-warning history (early_warning.h) with what changed; `by`, `reason`, `evidence` and
+/// `at` were appended (issue 12 item 3): an event journaled before them reads "", "", "", 0 and
+/// its entry is dated when it is applied (the market clock, i.e. the event's time).
 struct QualityInputsChanged {
   LocationIndex location = 0;
   QualityInputs inputs;
+  std::string by, reason, evidence;
+  UtcMillis at = 0;
   bool operator==(const QualityInputsChanged&) const = default;
 };
 
@@ -404,6 +410,16 @@ struct CqcRatingsImported {
   bool operator==(const CqcRatingsImported&) const = default;
 };
 
+/// A location's early-warning rating under a DPS changed (issue 12 item 3): emitted by the
+/// engine after any command that changes it (inputs, provider facts, contract actions, CQC
+/// imports, memberships, risk policy) and at the Tick when a dated entry leaves the look-back
+/// window (market_early_warning.cpp). Joins the location's rag_changes.
+struct RagChanged {
+  LocationIndex location = 0;
+  RagChange change;
+  bool operator==(const RagChanged&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
@@ -414,7 +430,7 @@ using Event =
                  OfferExplained, SpotPurchaseRecorded, ContractActionIssued, ContractActionUpdated,
                  PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
                  VariationAccepted, VariationSentToMarket, PlacementReprocured, PackageAmended,
-                 QuestionAsked, QuestionAnswered, CqcRatingsImported>;
+                 QuestionAsked, QuestionAnswered, CqcRatingsImported, RagChanged>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

@@ -17,7 +17,15 @@ bool valid_command_key(std::string_view key) {
 
 Reply Market::execute(const Command& command, std::vector<Event>& out, const CommandKey& key) {
   Emitter emitter(*this, out);
-  if (key.key.empty()) return std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+  // A Tick that reaches a dated entry's expiry re-rates (decided before its clock moves).
+  const auto* tick = std::get_if<Tick>(&command);
+  const bool recheck_due = tick && rag_recheck_at_ != 0 && tick->now >= rag_recheck_at_;
+  auto run = [&] {
+    Reply reply = std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+    if (reply.ok() && !reply.replayed) rerate_after(command, recheck_due, emitter);
+    return reply;
+  };
+  if (key.key.empty()) return run();
   if (!valid_command_key(key.key))
     return {reject(Code::invalid_idempotency_key,
                    "an idempotency key is 1..64 printable ASCII characters without spaces")};
@@ -33,7 +41,7 @@ Reply Market::execute(const Command& command, std::vector<Event>& out, const Com
                      "idempotency key " + key.key + " was already used for a different request")};
     return Reply{Status{}, seen->second.package, true, seen->second.number};
   }
-  Reply reply = std::visit([&](const auto& c) { return handle(c, emitter); }, command);
+  Reply reply = run();
   if (!reply.ok()) return reply;
   // A command about a package keeps its key while the package is in memory; others for a while.
   const bool package_scoped = reply.package != 0 && find_package(reply.package) != nullptr;
@@ -163,7 +171,8 @@ std::string_view event_name(const Event& e) {
       "command_key_recorded", "offer_explained", "spot_purchase_recorded", "contract_action_issued",
       "contract_action_updated", "placement_handed_back", "placement_end_scheduled", "placement_ended",
       "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured",
-      "package_amended", "question_asked", "question_answered", "cqc_ratings_imported"};
+      "package_amended", "question_asked", "question_answered", "cqc_ratings_imported",
+      "rag_changed"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -188,6 +188,9 @@ class Market {
   // ---- market intelligence (issue 12) ----
   /// The CQC imports, numbered 1, 2, … (import N at index N-1), each with every row's outcome.
   const std::vector<CqcRatingsImported>& cqc_imports() const { return cqc_imports_; }
+  /// When a dated early-warning entry next leaves a look-back window (so a RAG may fall): 0 =
+  /// none. A hint, never later than the true time (market_early_warning.cpp).
+  UtcMillis rag_recheck_at() const { return rag_recheck_at_; }
 
  private:
   /// A keyed command's outcome (CommandKeyRecorded): its payload and reply's package; kept with
@@ -268,6 +271,19 @@ class Market {
   void apply_answer(const QuestionAnswered&);
   Reply handle(const ImportCqcRatings&, Emitter&);  // market_cqc.cpp
   void apply_cqc_import(const CqcRatingsImported&);  // market_cqc.cpp
+
+  // The early-warning history (market_early_warning.cpp).
+  /// After a command that succeeded: re-rates the locations whose RAG it may have changed and
+  /// emits a RagChanged for each DPS membership whose RAG moved. `recheck_due` = a Tick found a
+  /// dated entry's expiry due (checked before its ClockAdvanced was applied).
+  void rerate_after(const Command&, bool recheck_due, Emitter&);
+  void rerate(LocationIndex, Emitter&);
+  void apply_quality(const QualityInputsChanged&);
+  void apply_rag(const RagChanged&);
+  /// rag_recheck_at_ lowered to cover location `l`'s entries (after they or its memberships
+  /// changed), or worked out again from every location.
+  void note_entry_expiries(LocationIndex l);
+  void recompute_rag_recheck();
 
   // Shared validation.
   Status membership_terms(const DpsConfig&, int dps, const std::vector<std::string>& lots,
@@ -400,6 +416,8 @@ class Market {
   // The CQC imports with their reports (state: digested and snapshotted).
   std::vector<CqcRatingsImported> cqc_imports_;
   mutable std::vector<LocationIndex> scratch_;
+  // Derived: rag_recheck_at().
+  UtcMillis rag_recheck_at_ = 0;
 };
 
 }  // namespace carebroker::engine

@@ -102,6 +102,7 @@ void Market::apply(const Event& event) {
             now_ = e.now;
             today_ = london_date(now_);
             expire_command_keys();
+            if (rag_recheck_at_ != 0 && now_ >= rag_recheck_at_) recompute_rag_recheck();
           },
           [&](const CategoryDefined& e) {
             auto it = std::find(category_codes_.begin(), category_codes_.end(), e.category.code);
@@ -124,6 +125,7 @@ void Market::apply(const Event& event) {
             closed_.resize(dps_.size());
             for (LocationIndex i = 0; i < locations_.size(); ++i)
               if (const Membership* m = locations_[i].membership_of(index)) index_.update(i, *m);
+            recompute_rag_recheck();  // the look-back may have changed
           },
           [&](const CalendarSet& e) { calendar_ = e.calendar; },
           [&](const ProviderRegistered& e) {
@@ -140,6 +142,7 @@ void Market::apply(const Event& event) {
             loc.name = e.name;
             loc.postcode = e.postcode;
             loc.local_authority = e.local_authority;
+            loc.registered_at = now_;
             payload_prefix_.push_back(payload_prefixes(loc));
             locations_.push_back(std::move(loc));
             location_by_id_[e.location] = index;
@@ -175,8 +178,9 @@ void Market::apply(const Event& event) {
             else
               *it = e.membership;
             index_.update(e.location, e.membership);
+            note_entry_expiries(e.location);
           },
-          [&](const QualityInputsChanged& e) { locations_[e.location].quality = e.inputs; },
+          [&](const QualityInputsChanged& e) { apply_quality(e); },
           [&](const PackagePosted& e) {
             Package p;
             p.id = e.package;
@@ -395,6 +399,7 @@ void Market::apply(const Event& event) {
           [&](const QuestionAsked& e) { apply_question(e); },
           [&](const QuestionAnswered& e) { apply_answer(e); },
           [&](const CqcRatingsImported& e) { apply_cqc_import(e); },
+          [&](const RagChanged& e) { apply_rag(e); },
       },
       event);
 }

@@ -86,8 +86,15 @@ void Market::apply_cqc_import(const CqcRatingsImported& e) {
     const auto loc = find_location(row.location);
     if (!loc) continue;  // a row the handler applied names a registered location
     Location& l = locations_[*loc];
+    const CqcRating before = l.quality.cqc;
     record_rating(l.cqc_history, row.rating);
     if (l.cqc_history.back().published == row.rating.published) l.quality.cqc = row.rating.overall;
+    // A change of the current rating is an early-warning entry like a PATCH's (early_warning.h).
+    if (l.quality.cqc != before)
+      l.quality_entries.push_back(QualityEntry{
+          e.at, e.officer, "CQC rating published " + format_date(row.rating.published),
+          "CQC import " + std::to_string(e.import) + ", row " + std::to_string(row.row),
+          {InputChange{"cqc", std::string(to_string(before)), std::string(to_string(l.quality.cqc))}}});
   }
   cqc_imports_.push_back(e);
 }

@@ -301,9 +301,38 @@ Reply Market::handle(const UpdateQualityInputs& c, Emitter& e) {
   if (c.record_safeguarding_decisions < 0 || c.record_substantiated_concerns < 0 ||
       c.record_safeguarding_decisions > 100 || c.record_substantiated_concerns > 100)
     return {reject(Code::invalid_quality_input, "record 0..100 new decisions or concerns at a time")};
-  if (c.embargo == true && c.embargo_reason.empty())
+  if (c.embargo == true && c.embargo_reason.empty() && c.reason.empty())
     return {reject(Code::reason_required, "an embargo needs a reason")};
-  QualityInputs q = locations_[*loc].quality;
+  const Location& location = locations_[*loc];
+  const QualityInputs& was = location.quality;
+  // The early-warning entry: a reason for raising a risk input, evidence of bounded length, and
+  // a date for the decisions and concerns recorded (today unless given).
+  const bool raises_risk =
+      (c.embargo == true && !was.embargo) || (c.default_notice == true && !was.default_notice) ||
+      (c.unexpected_deaths_under_investigation &&
+       *c.unexpected_deaths_under_investigation > was.unexpected_deaths_under_investigation) ||
+      c.record_safeguarding_decisions > 0 || c.record_substantiated_concerns > 0;
+  const std::string& reason = c.reason.empty() && c.embargo == true ? c.embargo_reason : c.reason;
+  if (raises_risk && reason.empty())
+    return {reject(Code::reason_required,
+                   "an embargo, a default notice, an unexpected death or a safeguarding decision or "
+                   "substantiated concern recorded needs a reason")};
+  if (c.evidence.size() > kMaxEvidenceChars)
+    return {reject(Code::evidence_too_long, "evidence is a reference of at most " +
+                                                std::to_string(kMaxEvidenceChars) + " characters, not " +
+                                                std::to_string(c.evidence.size()))};
+  UtcMillis dated = now_;
+  if (c.entries_on != 0 && c.entries_on != today_) {
+    if (c.entries_on > today_)
+      return {reject(Code::entry_date_in_future,
+                     "decisions and concerns are dated today or earlier, not " + format_date(c.entries_on))};
+    if (c.entries_on < london_date(location.registered_at))
+      return {reject(Code::entry_before_registration,
+                     format_date(c.entries_on) + " is before location " + c.location + " was registered (" +
+                         format_date(london_date(location.registered_at)) + ")")};
+    dated = london_to_utc(c.entries_on, 0);  // an earlier day counts from its start
+  }
+  QualityInputs q = was;
   if (c.cqc) q.cqc = *c.cqc;
   if (c.pamms) q.pamms = *c.pamms;
   if (c.self_assessment) {
@@ -313,16 +342,17 @@ Reply Market::handle(const UpdateQualityInputs& c, Emitter& e) {
   if (c.fsa) q.fsa = *c.fsa;
   if (c.embargo) {
     q.embargo = *c.embargo;
-    q.embargo_reason = *c.embargo ? c.embargo_reason : std::string();
+    // Its own reason, else the entry's.
+    q.embargo_reason = !*c.embargo ? std::string() : c.embargo_reason.empty() ? c.reason : c.embargo_reason;
   }
   if (c.default_notice) q.default_notice = *c.default_notice;
   if (c.unexpected_deaths_under_investigation)
     q.unexpected_deaths_under_investigation = *c.unexpected_deaths_under_investigation;
   if (c.registered_manager_vacancy) q.registered_manager_vacancy = *c.registered_manager_vacancy;
-  q.safeguarding_decisions.insert(q.safeguarding_decisions.end(), c.record_safeguarding_decisions, now_);
-  q.substantiated_concerns.insert(q.substantiated_concerns.end(), c.record_substantiated_concerns, now_);
-  if (q == locations_[*loc].quality) return {};
-  e.emit(QualityInputsChanged{*loc, std::move(q)});
+  q.safeguarding_decisions.insert(q.safeguarding_decisions.end(), c.record_safeguarding_decisions, dated);
+  q.substantiated_concerns.insert(q.substantiated_concerns.end(), c.record_substantiated_concerns, dated);
+  if (q == was) return {};
+  e.emit(QualityInputsChanged{*loc, std::move(q), c.officer, reason, c.evidence, now_});
   return {};
 }
 

@@ -28,7 +28,8 @@ std::uint64_t layout_fingerprint() {
                         tuple_size_v<RiskPolicy>, tuple_size_v<WindowPolicy>, tuple_size_v<PersonDetails>,
                         tuple_size_v<Placement>, tuple_size_v<PendingVariation>,
                         tuple_size_v<CqcRatingsImported>, tuple_size_v<CqcImportRow>,
-                        tuple_size_v<CqcRatingRecord>})
+                        tuple_size_v<CqcRatingRecord>, tuple_size_v<QualityEntry>, tuple_size_v<InputChange>,
+                        tuple_size_v<RagChange>})
     f = f * 131 + n;
   return f;
 }
@@ -51,6 +52,8 @@ UtcMillis Market::next_deadline() const {
     const UtcMillis due = closed_[d].begin()->first + static_cast<UtcMillis>(days) * kMillisPerDay;
     if (next == 0 || due < next) next = due;
   }
+  // A dated early-warning entry leaving its look-back window may change a RAG (a RagChanged).
+  if (rag_recheck_at_ != 0 && (next == 0 || rag_recheck_at_ < next)) next = rag_recheck_at_;
   return next;
 }
 
@@ -180,6 +183,7 @@ void Market::rebuild_derived() {
     add_load(placement, +1);
     if (packages_[id - 1].status == PackageStatus::placed) schedule_end(packages_[id - 1], placement);
   }
+  recompute_rag_recheck();
 }
 
 }  // namespace carebroker::engine

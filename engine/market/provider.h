@@ -9,6 +9,7 @@
 
 #include "engine/market/contract_actions.h"
 #include "engine/market/cqc_ratings.h"
+#include "engine/market/early_warning.h"
 #include "engine/market/quality.h"
 #include "engine/market/types.h"
 
@@ -70,7 +71,20 @@ struct Location {
   /// CQC ratings imported from CQC's files, oldest first; the newest is `quality.cqc` when it
   /// was imported (cqc_ratings.h).
   std::vector<CqcRatingRecord> cqc_history;
+  /// When it was registered (the market clock then): a dated entry may not be older.
+  UtcMillis registered_at = 0;
+  /// The early-warning history (early_warning.h), oldest first: every change to `quality`, and
+  /// every change of its RAG under a DPS it belongs to.
+  std::vector<QualityEntry> quality_entries;
+  std::vector<RagChange> rag_changes;
   bool operator==(const Location&) const = default;
+
+  /// The RAG last announced (by a RagChanged) under `dps`: Green until one says otherwise.
+  Rag announced_rag(int dps) const {
+    for (auto it = rag_changes.rbegin(); it != rag_changes.rend(); ++it)
+      if (it->dps == dps) return it->to;
+    return Rag::green;
+  }
 
   const Membership* membership_of(int dps) const {
     for (const auto& m : memberships)

@@ -450,6 +450,11 @@ JsonStatus quality_patch_from_json(const json::value& v, engine::UpdateQualityIn
   optional_bool("registered_manager_vacancy", q.registered_manager_vacancy);
   r.integer("record_safeguarding_decisions", q.record_safeguarding_decisions, Need::optional, 0, 100);
   r.integer("record_substantiated_concerns", q.record_substantiated_concerns, Need::optional, 0, 100);
+  // The early-warning entry: why, the evidence reference (the market limits its length:
+  // evidence_too_long) and the date of the decisions and concerns recorded (default today).
+  r.free_text("reason", q.reason, Need::optional);
+  r.text("evidence", q.evidence, Need::optional, kMaxTextChars);
+  r.date("entries_on", q.entries_on, Need::optional);
   r.finish();
   return status;
 }

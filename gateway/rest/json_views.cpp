@@ -98,6 +98,10 @@ json::object offer_json(const Market& m, const Package& p, const RankedOffer& r)
   o["acceptable"] = r.acceptable;
   o["failed_gate"] = r.acceptable ? json::value(nullptr) : json::value(engine::to_string(r.failed_gate));
   o["not_acceptable_reason"] = r.not_acceptable_reason;
+  // The location's early-warning rating under the package's DPS now, with its reasons: the flag
+  // an officer sees on an offer whether a Red location is barred (placement_barred) or, under a
+  // warn-only policy, still ranked.
+  o["risk"] = risk_json(m.risk_of(r.offer.location, p.dps));
   o["rank"] = r.rank;
   o["score"] = r.score;
   o["quality"] = quality_json(r.offer.quality, true);

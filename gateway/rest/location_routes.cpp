@@ -115,7 +115,10 @@ void get_location(RestContext& ctx) {
     if (!own.empty() && (!loc || m.location(*loc).provider_id != own))
       return error_response(403, "forbidden", "location " + id + " is not one of your locations");
     if (!loc) return error_response(404, "unknown_location", "no location " + id);
-    return json_response(200, location_detail_json(m, *loc));
+    json::object detail = location_detail_json(m, *loc);
+    // The early-warning history; a provider reads its own without who entered it or the evidence.
+    detail["early_warning"] = early_warning_json(m, *loc, -1, 0, 0, own.empty());
+    return json_response(200, detail);
   });
 }
 
@@ -195,6 +198,7 @@ void patch_quality(RestContext& ctx) {
   UpdateQualityInputs c;
   if (JsonStatus s = quality_patch_from_json(ctx.body, c); !s.ok()) return reply_error(ctx.respond, s);
   c.location = ctx.param("id");
+  c.officer = ctx.principal.name;  // who made the early-warning entry
   ok_with_location(ctx, std::move(c), 200);
 }
 

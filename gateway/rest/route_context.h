@@ -136,5 +136,11 @@ void get_fair_cost(RestContext&);  // fair_cost_routes.cpp
 void post_cqc_import(RestContext&);   // cqc_import_routes.cpp
 void list_cqc_imports(RestContext&);  // cqc_import_routes.cpp
 void get_cqc_import(RestContext&);    // cqc_import_routes.cpp
+void get_early_warning(RestContext&);  // early_warning_routes.cpp
+/// A location's early-warning record (early_warning_routes.cpp): its RAG and reasons under each
+/// DPS it belongs to (`dps` only, when >= 0), and its RAG changes and input entries dated
+/// `from`..`to` (London dates; 0 = unbounded). `staff` adds who made each entry and its evidence.
+json::object early_warning_json(const engine::Market&, engine::LocationIndex, int dps, engine::Date from,
+                                engine::Date to, bool staff);
 
 }  // namespace carebroker::gateway::rest

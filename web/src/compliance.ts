@@ -65,10 +65,13 @@ export function complianceScreen(main: HTMLElement, _me: Me): Screen {
     const embargoReason = field('Embargo reason', h('input', { type: 'text', value: qi.embargo_reason }));
     const vacancy = h('input', { type: 'checkbox', id: 'vacancy', checked: qi.registered_manager_vacancy });
     const safeguarding = field('Record new safeguarding decisions (count)', h('input', { type: 'number', min: '0', max: '100', value: '0' }));
+    const why = field('Reason (needed to raise a risk: embargo, safeguarding)', h('input', { type: 'text' }));
+    const evidence = field('Evidence reference (case number or document id)', h('input', { type: 'text', maxlength: '100' }));
     const out = h('p', { role: 'status' });
     const form = h('form', { class: 'intelligence', novalidate: true }, h('h3', {}, 'Intelligence: quality and risk inputs'),
       cqc.wrap, pamms.wrap, selfA.wrap, h('div', { class: 'check' }, embargo, h('label', { for: 'embargo' }, 'Embargo on new placements')), embargoReason.wrap,
       h('div', { class: 'check' }, vacancy, h('label', { for: 'vacancy' }, 'Registered manager vacancy')), safeguarding.wrap,
+      why.wrap, evidence.wrap,
       h('button', { type: 'submit', class: 'primary' }, 'Save the inputs'), out);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -82,6 +85,10 @@ export function complianceScreen(main: HTMLElement, _me: Me): Screen {
       };
       const n = Number((safeguarding.input as HTMLInputElement).value || 0);
       if (n > 0) body.record_safeguarding_decisions = n;
+      const reasonText = (why.input as HTMLInputElement).value.trim();
+      const evidenceText = (evidence.input as HTMLInputElement).value.trim();
+      if (reasonText) body.reason = reasonText;
+      if (evidenceText) body.evidence = evidenceText;
       try {
         await api('PATCH', `/locations/${encodeURIComponent(d.location)}/quality`, body);
         await showLocation(d.location);
