@@ -446,3 +446,49 @@ TEST_CASE("contract actions over REST: issued, changed with history, listed, bad
   m.refused("GET", "/api/v1/contract-actions?dps=nope", c, "", 422, "invalid_query", "nope");
   m.refused("GET", "/api/v1/providers/P-NOPE/contract-actions", c, "", 404, "unknown_provider", "P-NOPE");
 }
+
+TEST_CASE("a number in a path or a query is plain digits: signs, leading zeros, fractions, exponents and overflow are refused",
+          "[rest]") {
+  RestHarness h;
+  h.configure_market();
+  h.admit("A");
+  const json::value posted = h.must(201, "POST", "/api/v1/packages", h.officer, kPackageJson);
+  REQUIRE(posted.at("package").as_int64() == 1);
+  // The plain form names the package; every other spelling of 1 (or of no number) is not a package.
+  h.must(200, "GET", "/api/v1/packages/1", h.officer);
+  const std::vector<std::string> not_numbers = {"-1", "+1", "01", "1.0", "1e0", "0x1", " 1", "1 ", "0", "",
+                                                "99999999999999999999", "18446744073709551617", "١"};
+  for (const std::string& n : not_numbers) {
+    struct Route {
+      std::string method, target, token, body, code;
+    };
+    for (const Route& r : {Route{"GET", "/api/v1/packages/" + n, h.officer, "", "unknown_package"},
+                           Route{"POST", "/api/v1/packages/" + n + "/hold", h.officer, R"({"reason": "x"})", "unknown_package"},
+                           Route{"POST", "/api/v1/packages/" + n + "/spot-purchase", h.officer,
+                                 R"({"rate": 2500, "reason": "x"})", "unknown_package"},
+                           Route{"POST", "/api/v1/packages/1/questions/" + n + "/answer", h.officer, R"({"answer": "x"})",
+                                 "unknown_question"},
+                           Route{"POST", "/api/v1/providers/P-A/contract-actions/" + n + "/updates", h.compliance,
+                                 R"({"status": "closed", "notes": "x"})", "unknown_contract_action"},
+                           Route{"GET", "/api/v1/cqc-imports/" + n, h.compliance, "", "unknown_cqc_import"}}) {
+      if (n.empty() && r.method == "GET") continue;  // "/api/v1/packages/" is the list's path with a slash: not_found
+      const HttpResponse got = h.call(r.method, r.target, r.token, r.body);
+      INFO(r.method << " " << r.target << " → " << got.status << " " << got.body);
+      CHECK(got.status == 404);
+      // An empty segment names no route at all (not_found); anything else reaches the route.
+      CHECK(RestHarness::error_code(got) == (n.empty() ? std::string("not_found") : r.code));
+    }
+    for (const std::string& query : {"/api/v1/packages?page=" + n, "/api/v1/packages?page_size=" + n,
+                                     "/api/v1/packages/1/what-if?min_quality=" + n}) {
+      if (n == "0" && query.find("min_quality") != std::string::npos) continue;  // 0 is a minimum quality
+      const HttpResponse got = h.call("GET", query, h.officer);
+      INFO(query << " → " << got.status << " " << got.body);
+      CHECK(got.status == 422);
+      CHECK(RestHarness::error_code(got) == "invalid_query");
+    }
+  }
+  // And the plain forms work: page 1, page size 500, minimum quality 0 and 100.
+  h.must(200, "GET", "/api/v1/packages?page=1&page_size=500", h.officer);
+  h.must(200, "GET", "/api/v1/packages/1/what-if?min_quality=0", h.officer);
+  h.must(200, "GET", "/api/v1/packages/1/what-if?min_quality=100", h.officer);
+}

@@ -4,7 +4,7 @@
 // /api/v1/packages/{id}/questions, with who asked — staff only) and answers one (POST
 // /api/v1/packages/{id}/questions/{n}/answer) to every invited location. The officer recorded
 // is the caller's token name, never a body field. Also the JSON of amendments and questions.
-#include <charconv>
+#include <limits>
 
 #include "engine/market/calendar.h"
 #include "gateway/error_codes.h"
@@ -83,9 +83,10 @@ void post_answer(RestContext& ctx) {
   AnswerQuestion c;
   if (!package_id(ctx, c.package)) return;
   const std::string& text = ctx.param("n");
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), c.question);
-  if (ec != std::errc() || end != text.data() + text.size() || c.question <= 0)
+  std::int64_t n = 0;
+  if (!whole_number(text, 1, std::numeric_limits<int>::max(), n))
     return ctx.respond(error_response(404, "unknown_question", "no question " + text));
+  c.question = static_cast<int>(n);
   if (!read_body(ctx, [&](ObjectReader& r) { r.free_text("answer", c.answer, Need::required); })) return;
   c.officer = ctx.principal.name;
   run_package_command(ctx, std::move(c));

@@ -1,7 +1,7 @@
 // REST routes for contract actions (engine/market/contract_actions.h): issue one under a
 // provider's contract for a DPS, change it (its history grows), list a provider's, and list
 // every provider's — e.g. those in force whose review is due by a date.
-#include <charconv>
+#include <limits>
 
 #include "gateway/error_codes.h"
 #include "gateway/rest/route_context.h"
@@ -121,9 +121,10 @@ void post_contract_action_update(RestContext& ctx) {
   UpdateContractAction c;
   c.provider = ctx.param("id");
   const std::string& n = ctx.param("n");
-  const auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), c.action);
-  if (ec != std::errc() || end != n.data() + n.size() || c.action <= 0)
+  std::int64_t number = 0;
+  if (!whole_number(n, 1, std::numeric_limits<decltype(c.action)>::max(), number))
     return ctx.respond(error_response(404, "unknown_contract_action", "no contract action " + n));
+  c.action = static_cast<decltype(c.action)>(number);
   if (!read_body(ctx, [&](ObjectReader& r) {
         r.choice("status", c.status, Need::required, kStatuses);
         r.date("review_date", c.review_date, Need::optional);

@@ -4,7 +4,7 @@
 // as one journaled event, and the answer accounts for every row: applied (with what it changed),
 // not registered here, or rejected with its reason. Past imports and their reports are read back
 // at GET /api/v1/cqc-imports and /api/v1/cqc-imports/{n}.
-#include <charconv>
+#include <limits>
 
 #include "engine/cqc/cqc_file.h"
 #include "gateway/error_codes.h"
@@ -71,12 +71,13 @@ json::object report_json(const CqcRatingsImported& imp) {
 
 bool import_number(RestContext& ctx, std::uint64_t& n) {
   const std::string& text = ctx.param("n");
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || n == 0) {
+  std::int64_t number = 0;
+  if (!whole_number(text, 1, std::numeric_limits<std::int64_t>::max(), number)) {
     ctx.respond(error_response(http_status(Code::unknown_cqc_import), to_string(Code::unknown_cqc_import),
                                "no CQC import " + text));
     return false;
   }
+  n = static_cast<std::uint64_t>(number);
   return true;
 }
 

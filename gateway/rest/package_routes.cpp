@@ -1,7 +1,7 @@
 // REST routes for care packages: post, list, the officer's view, and the officer's actions
 // (hold, release, cancel, direct payment, abnormally-low decisions, the person's own choice).
 // The officer recorded on each is the caller's token name, never a body field.
-#include <charconv>
+#include <limits>
 
 #include "gateway/error_codes.h"
 #include "gateway/rest/route_context.h"
@@ -15,8 +15,10 @@ using namespace carebroker::engine;
 
 bool package_id(RestContext& ctx, PackageId& id) {
   const std::string& text = ctx.param("id");
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec == std::errc() && end == text.data() + text.size() && id > 0) return true;
+  if (std::int64_t n = 0; whole_number(text, 1, std::numeric_limits<std::int64_t>::max(), n)) {
+    id = static_cast<PackageId>(n);
+    return true;
+  }
   ctx.respond(error_response(404, "unknown_package", "no package " + text));
   return false;
 }

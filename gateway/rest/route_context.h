@@ -6,8 +6,10 @@
 // to MarketService capture only values (never the context).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,6 +54,11 @@ void run_command_with(RestContext&, engine::Command, std::function<CommandSucces
 /// Runs `read` with the market on a replica (never the writer) and replies what it built once everything
 /// it saw is durable (503 not_durable otherwise).
 void run_read(RestContext&, std::function<HttpResponse(const engine::Market&)> read);
+
+/// `text` as a whole decimal number in [min, max]: digits only — no sign, space, fraction,
+/// exponent or leading zero (so a resource has one URL, and "01", "+1", "1.0" and "1e3" are not
+/// numbers here); false when it is not one or is out of range (overflow included).
+bool whole_number(std::string_view text, std::int64_t min, std::int64_t max, std::int64_t& out);
 
 /// The {id} of /packages/{id}/…; false (and a 404 unknown_package sent) when it is not a package
 /// number.

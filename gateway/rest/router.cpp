@@ -130,15 +130,25 @@ void run_read(RestContext& ctx, std::function<HttpResponse(const engine::Market&
   if (!queued) respond(overloaded());
 }
 
+bool whole_number(std::string_view text, std::int64_t min, std::int64_t max, std::int64_t& out) {
+  if (text.empty() || (text.size() > 1 && text.front() == '0')) return false;
+  for (char c : text)
+    if (c < '0' || c > '9') return false;
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) return false;
+  out = n;
+  return true;
+}
+
 JsonStatus read_page(const RestContext& ctx, Page& page) {
   auto number = [&](std::string_view name, int& out, int max) -> JsonStatus {
     const std::string* v = ctx.query_value(name);
     if (!v) return {};
-    int n = 0;
-    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > max)
+    std::int64_t n = 0;
+    if (!whole_number(*v, 1, max, n))
       return input_error(422, "invalid_query", "query parameter '" + std::string(name) + "' must be 1.." + std::to_string(max));
-    out = n;
+    out = static_cast<int>(n);
     return {};
   };
   if (JsonStatus s = number("page", page.page, 1'000'000); !s.ok()) return s;

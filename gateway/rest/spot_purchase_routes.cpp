@@ -2,7 +2,7 @@
 // (POST /api/v1/packages/{id}/spot-purchase), and reports list every one still in memory
 // (GET /api/v1/spot-purchases, filtered by DPS and by off-framework). The officer recorded is the
 // caller's token name, never a body field.
-#include <charconv>
+#include <limits>
 
 #include "gateway/error_codes.h"
 #include "gateway/rest/route_context.h"
@@ -13,10 +13,7 @@ using namespace carebroker::engine;
 
 void post_spot_purchase(RestContext& ctx) {
   RecordSpotPurchase c;
-  const std::string& text = ctx.param("id");
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), c.package);
-  if (ec != std::errc() || end != text.data() + text.size() || c.package == 0)
-    return ctx.respond(error_response(404, "unknown_package", "no package " + text));
+  if (!package_id(ctx, c.package)) return;
   if (!read_body(ctx, [&](ObjectReader& r) {
         r.text("provider", c.provider, Need::optional);
         r.text("location", c.location, Need::optional);

@@ -4,7 +4,7 @@
 // offer's rank, score and acceptability under the DPS's policy beside the same under the one
 // tried, with the top offer and its weekly value under each, and the award actually made. Among
 // the offers actually made only (engine/market/what_if.h); a read on a replica.
-#include <charconv>
+#include <limits>
 
 #include "engine/market/home_care_order.h"
 #include "gateway/error_codes.h"
@@ -49,13 +49,12 @@ json::object ranked_json(const RankedOffer& r) {
 bool read_percent(RestContext& ctx, std::string_view name, int& out) {
   const std::string* v = ctx.query_value(name);
   if (!v) return true;
-  int n = -1;
-  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc() || end != v->data() + v->size() || n < 0 || n > 100) {
+  std::int64_t n = -1;
+  if (!whole_number(*v, 0, 100, n)) {
     reply_error(ctx.respond, input_error(422, "invalid_query", "query parameter '" + std::string(name) + "' must be 0..100"));
     return false;
   }
-  out = n;
+  out = static_cast<int>(n);
   return true;
 }
 
