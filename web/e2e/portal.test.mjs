@@ -186,6 +186,27 @@ test('officer, two providers and compliance: post, bid live, rank, close, accept
   const seen = await api(server, tokens.officer, 'GET', `/packages/${pkg2}/questions`);
   assert.equal(seen.questions[0].answer, 'Yes, by the front door');
 
+  // Self-service: the provider declares a location's capacity; a bad value gets a plain answer.
+  const capacityForm = providerA.locator('form.capacity').first();
+  await capacityForm.waitFor();
+  const capacityInput = capacityForm.getByLabel(/Declared capacity in home-care/);
+  await capacityInput.fill('-5');
+  await capacityForm.getByRole('button', { name: 'Declare capacity' }).click();
+  await capacityForm.getByText('Enter whole hours a week, 0 or more.').waitFor();
+  await capacityInput.fill('20000000');
+  await capacityForm.getByRole('button', { name: 'Declare capacity' }).click();
+  await capacityForm.getByText('Capacity is 0 to 10,000,000 hours a week.').waitFor();
+  await capacityInput.fill('320');
+  await capacityForm.getByRole('button', { name: 'Declare capacity' }).click();
+  await capacityForm.getByText('Declared: 320 hours a week.').waitFor();
+  const mine = await api(server, tokens.provider, 'GET', '/me');
+  const declared = [];
+  for (const l of mine.locations) {
+    const d = await api(server, tokens.provider, 'GET', `/locations/${encodeURIComponent(l.location)}`);
+    for (const m of d.memberships) if (m.dps === 'home-care') declared.push(m.capacity);
+  }
+  assert.ok(declared.includes(320), `a home-care membership of the provider declares 320 hours (${declared})`);
+
   // Compliance: every location's RAG with its reasons, filterable.
   const compliance = await signIn(chrome.browser, server.url, tokens.compliance);
   await compliance.getByRole('heading', { name: /locations in home-care/ }).waitFor();
