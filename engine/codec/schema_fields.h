@@ -45,6 +45,14 @@ struct Schema {
   /// Non-empty: why the text could not be parsed (kJournalSchema's static_assert prints it).
   std::string_view error;
 
+  /// The table's position in `tables`; table_count when there is none of that name. (An index,
+  /// not a pointer, for constant expressions: GCC's UBSan makes a pointer's comparison with
+  /// nullptr non-constant.)
+  constexpr std::size_t table_index(std::string_view name) const {
+    for (std::size_t i = 0; i < table_count; ++i)
+      if (tables[i].name == name) return i;
+    return table_count;
+  }
   constexpr const TableDecl* table(std::string_view name) const {
     for (std::size_t i = 0; i < table_count; ++i)
       if (tables[i].name == name) return &tables[i];
@@ -221,11 +229,12 @@ constexpr std::int64_t parse_default(const FieldDecl& f) {
   const std::string_view d = f.default_value;
   if (d.empty() || d == "false") return 0;
   if (d == "true") return 1;
-  if (const EnumDecl* e = kJournalSchema.enumeration(f.type)) {
-    for (std::size_t i = 0; i < e->count; ++i)
-      if (e->values[i] == d) return static_cast<std::int64_t>(i);
-    return -1;  // not reached for a schema flatc accepted
-  }
+  for (std::size_t k = 0; k < kJournalSchema.enum_count; ++k)  // by index: see table_index
+    if (const EnumDecl& e = kJournalSchema.enums[k]; e.name == f.type) {
+      for (std::size_t i = 0; i < e.count; ++i)
+        if (e.values[i] == d) return static_cast<std::int64_t>(i);
+      return -1;  // not reached for a schema flatc accepted
+    }
   bool negative = false;
   std::size_t i = 0;
   if (d[0] == '-' || d[0] == '+') {

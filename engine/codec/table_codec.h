@@ -235,19 +235,20 @@ constexpr bool type_matches(std::string_view s) {
 
 template <typename T>
 struct Layout {
-  static constexpr const schema::TableDecl* decl = schema::kJournalSchema.table(TableOf<T>::name);
-  static_assert(decl != nullptr, "a registered struct has no table of its name in journal.fbs");
+  static constexpr std::size_t index = schema::kJournalSchema.table_index(TableOf<T>::name);
+  static_assert(index < schema::kJournalSchema.table_count, "a registered struct has no table of its name in journal.fbs");
+  static constexpr const schema::TableDecl& decl = schema::kJournalSchema.tables[index];
   static constexpr std::size_t size = boost::pfr::tuple_size_v<T>;
-  static_assert(schema::live_field_count(*decl) == size,
+  static_assert(schema::live_field_count(decl) == size,
                 "the struct and its journal.fbs table have different numbers of live fields: "
                 "add a field to both, in the same position (appended at the end of the table)");
 
   /// Live field i of the table, and its vtable offset (FlatBuffers: 4 + 2 * slot).
   static constexpr schema::FieldDecl field(std::size_t i) {
-    return decl->fields[schema::slot_of_live_field(*decl, i)];
+    return decl.fields[schema::slot_of_live_field(decl, i)];
   }
   static constexpr flatbuffers::voffset_t voffset(std::size_t i) {
-    return static_cast<flatbuffers::voffset_t>(4 + 2 * schema::slot_of_live_field(*decl, i));
+    return static_cast<flatbuffers::voffset_t>(4 + 2 * schema::slot_of_live_field(decl, i));
   }
   static constexpr bool is_bytes(std::size_t i) { return field(i).type == "[ubyte]"; }
 };
