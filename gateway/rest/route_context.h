@@ -135,5 +135,6 @@ void get_fair_cost(RestContext&);  // fair_cost_routes.cpp
 void post_cqc_import(RestContext&);   // cqc_import_routes.cpp
 void list_cqc_imports(RestContext&);  // cqc_import_routes.cpp
 void get_cqc_import(RestContext&);    // cqc_import_routes.cpp
+void get_report(RestContext&);        // report_routes.cpp
 
 }  // namespace carebroker::gateway::rest

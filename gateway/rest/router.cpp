@@ -369,6 +369,8 @@ const std::vector<RouteInfo>& rest_routes() {
       {"POST", "/api/v1/cqc-imports", {admin, compliance}, "Import a CQC CSV file (read by header name): every row applied, counted as not registered here, or rejected with its row number and reason", {}, post_cqc_import, kKeyed},
       {"GET", "/api/v1/cqc-imports", {admin, officer, compliance}, "The CQC imports, newest first, with their counts", paged, list_cqc_imports},
       {"GET", "/api/v1/cqc-imports/{n}", {admin, officer, compliance}, "A CQC import's report: every row's outcome", {}, get_cqc_import},
+      {"GET", "/api/v1/reports/{name}", {admin, officer, compliance}, "A market report of one DPS over a period of UK dates (packages posted from `from` to `to`, archived ones included), split by funder: `sourcing` (time to source; cascade, decline, unsourced and hand-back rates) or `rates` (rates paid against the fair cost: quartiles by lot, zone and category); JSON, or CSV with format=csv or Accept: text/csv",
+       {"dps", "from", "to", "funder", "format"}, get_report},
       {"POST", "/api/v1/packages", {officer}, "Post a care package (starts its mini-competition)", {}, post_package, kKeyed},
       {"GET", "/api/v1/packages", {officer, compliance}, "List packages", {"status", "dps", "zone", "officer", "page", "page_size"}, list_packages},
       {"GET", "/api/v1/packages/{id}", {officer, compliance}, "The officer's view of a package, with every explanation", {}, get_package},
