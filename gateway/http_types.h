@@ -15,11 +15,11 @@ struct HttpRequest {
   std::string target;  ///< path and query, e.g. "/api/v1/packages?status=open"
   std::string authorization;  ///< the Authorization header, verbatim
   std::string content_type;
-  std::string accept;  ///< the Accept header, verbatim (market reports answer text/csv when asked)
   std::string body;
   /// The Idempotency-Key header; nullopt when absent. Repeated headers are joined with ", "
   /// (RFC 9110 field-line combination), which is not a valid key.
   std::optional<std::string> idempotency_key;
+  std::string accept;  ///< the Accept header, verbatim (market reports answer text/csv when asked)
 };
 
 struct HttpResponse {

@@ -8,6 +8,7 @@
 
 #include "engine/market/market_reports.h"
 #include "gateway/error_codes.h"
+#include "gateway/rest/csv.h"
 #include "gateway/rest/json_convert.h"
 #include "gateway/rest/route_context.h"
 
@@ -72,29 +73,21 @@ struct ReportKind {
 };
 constexpr ReportKind kReports[] = {{"sourcing", sourcing_table}, {"rates", rates_table}};
 
-std::string csv_field(const json::value& v) {
+/// A cell's text in CSV: a string as it is, a number as in JSON, null as an empty field.
+std::string cell_text(const json::value& v) {
   if (v.is_null()) return {};
-  std::string text = v.is_string() ? std::string(v.as_string()) : json::serialize(v);
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
+  return v.is_string() ? std::string(v.as_string()) : to_text(v);
 }
 
 HttpResponse csv_response(const ReportTable& t) {
   std::string body;
-  const auto line = [&](const auto& cells, auto&& text) {
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i) body += ',';
-      body += text(cells[i]);
-    }
-    body += "\r\n";
-  };
-  line(t.columns, [](std::string_view c) { return csv_field(json::value(c)); });
-  for (const auto& row : t.rows) line(row, [](const json::value& v) { return csv_field(v); });
+  append_csv_record(body, std::vector<std::string>(t.columns.begin(), t.columns.end()));
+  std::vector<std::string> fields;
+  for (const auto& row : t.rows) {
+    fields.clear();
+    for (const json::value& v : row) fields.push_back(cell_text(v));
+    append_csv_record(body, fields);
+  }
   HttpResponse r;
   r.content_type = "text/csv; charset=utf-8";
   r.body = std::move(body);
