@@ -31,6 +31,7 @@ struct PackageFacts {
   bool retired = false;      ///< from the archive: the package has left memory
   bool operator==(const PackageFacts&) const = default;
 };
+static_assert(sizeof(PackageFacts) <= 72);  // held for every retired package, for good
 
 /// The facts of `p` as it stands, with its placement (nullptr: none in memory).
 PackageFacts report_facts_of(const Package& p, const Placement* placement);
