@@ -23,8 +23,8 @@
 //       iterations, wall-clock time. The journal's files are in the page cache (it was just
 //       written): a warm restart, not a cold boot.
 //
-//   BM_Report1M/rates:0|1/last_month:0|1  a market report (sourcing, or rates against the fair
-//       cost) over the market the 1M-event journal holds (replayed once, as a replica holds it):
+//   BM_Report1M/report:0|1|2/last_month:0|1  a market report (0 sourcing, 1 rates against the
+//       fair cost, 2 capacity against demand) over the market the 1M-event journal holds (replayed once, as a replica holds it):
 //       the DPS's packages of the whole session, or of its last 30 days, live and retired alike.
 //       Time = one report; the goal is under 200 ms.
 //
@@ -558,7 +558,7 @@ const eng::Market& replayed_big_market() {
 
 void BM_Report1M(benchmark::State& state) {
   const eng::Market& m = replayed_big_market();
-  const bool rates = state.range(0) != 0;
+  const std::int64_t report = state.range(0);  // 0 sourcing, 1 rates, 2 capacity
   const bool last_month = state.range(1) != 0;
   eng::ReportPeriod period;
   period.dps = m.find_dps("home-care");
@@ -566,8 +566,12 @@ void BM_Report1M(benchmark::State& state) {
   period.from = last_month ? period.to - 29 : eng::london_date(monday_9am());
   std::size_t rows = 0;
   for (auto _ : state) {
-    if (rates) {
+    if (report == 1) {
       const auto r = eng::rates_report(m, period);
+      rows = r.size();
+      benchmark::DoNotOptimize(r.data());
+    } else if (report == 2) {
+      const auto r = eng::capacity_report(m, period);
       rows = r.size();
       benchmark::DoNotOptimize(r.data());
     } else {
@@ -582,14 +586,17 @@ void BM_Report1M(benchmark::State& state) {
   state.counters["packages"] = static_cast<double>(posted);
   state.counters["retired"] = static_cast<double>(m.retired_facts().size());
   state.counters["days"] = static_cast<double>(period.to - period.from + 1);
-  state.SetLabel(std::string(rates ? "rates" : "sourcing") + (last_month ? ", last 30 days" : ", whole session"));
+  state.SetLabel(std::string(report == 1 ? "rates" : report == 2 ? "capacity" : "sourcing") +
+                 (last_month ? ", last 30 days" : ", whole session"));
 }
 BENCHMARK(BM_Report1M)
-    ->ArgNames({"rates", "last_month"})
+    ->ArgNames({"report", "last_month"})
     ->Args({0, 0})
     ->Args({1, 0})
+    ->Args({2, 0})
     ->Args({0, 1})
     ->Args({1, 1})
+    ->Args({2, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 

@@ -98,6 +98,21 @@ TEST_CASE("the sourcing report over REST: rates as percentages, none when nothin
   CHECK(empty.at("rows").as_array().empty());
 }
 
+TEST_CASE("the capacity report over REST: units a week, to one decimal place", "[rest][reports]") {
+  ReportedMarket m;
+  RestHarness& h = m.h;
+  const json::value r = h.must(200, "GET", std::string("/api/v1/reports/capacity?") + kWeek, h.officer);
+  const json::object& all = find_row(r, {{"funder", "all"}, {"zone", "all"}, {"category", "all"}});
+  CHECK(all.at("locations").as_int64() == 1);
+  CHECK(number(all.at("declared_per_week")) == 500);  // B's declared 500 hours
+  CHECK(all.at("placements").as_int64() == 2);
+  CHECK(number(all.at("used_per_week")) == 28);  // two placements of 14 hours
+  CHECK(number(all.at("used_pct_of_declared")) == Approx(5.6));
+  CHECK(all.at("packages_posted").as_int64() == 2);
+  CHECK(number(all.at("demand_per_week")) == 28);
+  CHECK(number(find_row(r, {{"funder", "nhs"}, {"zone", "south"}, {"category", "all"}}).at("used_per_week")) == 14);
+}
+
 TEST_CASE("a report as CSV: a header row, then one record per row, CRLF line ends", "[rest][reports][csv]") {
   ReportedMarket m;
   RestHarness& h = m.h;

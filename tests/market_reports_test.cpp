@@ -250,3 +250,63 @@ TEST_CASE("a report's period is of UK dates: a package posted at 00:30 BST count
   CHECK(sourcing_report(f.market, f.period(sunday - 1, sunday - 1)).empty());
   CHECK(row(sourcing_report(f.market, f.period(sunday, monday)), std::nullopt, std::nullopt).posted == 2);
 }
+
+namespace {
+
+const CapacityReportRow& row(const std::vector<CapacityReportRow>& rows, std::optional<Funder> funder, int zone, int category) {
+  const auto it = std::find_if(rows.begin(), rows.end(), [&](const CapacityReportRow& r) {
+    return r.funder == funder && r.zone == zone && r.category == category;
+  });
+  REQUIRE(it != rows.end());
+  return *it;
+}
+
+}  // namespace
+
+TEST_CASE("the capacity report sets declared capacity against live placements and the period's demand", "[reports]") {
+  ReportWeek f;  // A, B and C each declared 500 hours a week in the south for three categories
+  const auto rows = capacity_report(f.market, f.period(kMonday, kMonday + 6));
+  const int south = f.market.dps(0).zone_index("south");
+  const int dementia = category_index(f.market, "dementia");
+  // In sixtieths of an hour a week (minutes): 3 × 500 hours declared.
+  const CapacityReportRow& all = row(rows, std::nullopt, -1, -1);
+  CHECK(all.locations == 3);
+  CHECK(all.declared == 3 * 500 * 60);
+  // Four live placements with A of 14 hours a week each; seven packages of 14 hours posted.
+  CHECK(all.placements == 4);
+  CHECK(all.used == 4 * 840);
+  CHECK(all.packages == 7);
+  CHECK(all.demand == 7 * 840);
+  // Split by funder: capacity is not funded (the same on every row); use and demand are.
+  const CapacityReportRow& council = row(rows, Funder::council, -1, -1);
+  CHECK(council.declared == 3 * 500 * 60);
+  CHECK(council.placements == 2);
+  CHECK(council.used == 2 * 840);
+  CHECK(council.packages == 5);
+  CHECK(row(rows, Funder::nhs, south, -1).demand == 2 * 840);
+  // Dementia: every location serves it; one placement (the £20 one, the council's) asks for it.
+  const CapacityReportRow& d = row(rows, std::nullopt, south, dementia);
+  CHECK(d.locations == 3);
+  CHECK(d.placements == 1);
+  CHECK(d.used == 840);
+  // Learning disability: no location serves it and no package asked for it — no row.
+  const int ld = category_index(f.market, "learning_disability");
+  CHECK(std::none_of(rows.begin(), rows.end(), [&](const CapacityReportRow& r) { return r.category == ld; }));
+  // An ended placement no longer uses capacity; its package still counts in the period's demand.
+  f.must(EndPlacement{f.p19, PlacementEndReason::moved, 0, "officer-1"});
+  const auto after = capacity_report(f.market, f.period(kMonday, kMonday + 6));
+  CHECK(row(after, std::nullopt, -1, -1).placements == 3);
+  CHECK(row(after, std::nullopt, -1, -1).demand == 7 * 840);
+  // A suspended location's capacity is not counted.
+  f.must(SuspendMembership{"B", "home-care", "safeguarding enquiry"});
+  CHECK(row(capacity_report(f.market, f.period(kMonday, kMonday + 6)), std::nullopt, -1, -1).declared == 2 * 500 * 60);
+}
+
+TEST_CASE("a double-handed package asks for twice its hours of carers' time", "[reports]") {
+  ReportMarket f;
+  PackageSpec s = ReportMarket::spec(Funder::joint);
+  s.double_handed = true;
+  f.post(s);
+  const auto rows = capacity_report(f.market, f.period(kMonday, kMonday));
+  CHECK(row(rows, Funder::joint, -1, -1).demand == 2 * 840);
+}

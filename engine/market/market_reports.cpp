@@ -3,6 +3,7 @@
 #include "engine/market/market_reports.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -68,6 +69,81 @@ std::vector<SourcingRow> sourcing_report(const Market& m, const ReportPeriod& pe
     rows.push_back(r);
   }
   return rows;
+}
+
+namespace {
+
+/// Calls fn(zone, category) for "all" and for each zone and category of the masks.
+template <typename Fn>
+void for_each_cell(std::uint64_t zones, CategoryMask categories, Fn&& fn) {
+  std::vector<int> zs = {-1}, cs = {-1};
+  for (int z = 0; z < 64; ++z)
+    if (zones & (std::uint64_t{1} << z)) zs.push_back(z);
+  for (int c = 0; c < 64; ++c)
+    if (categories & (CategoryMask{1} << c)) cs.push_back(c);
+  for (const int z : zs)
+    for (const int c : cs) fn(z, c);
+}
+
+std::uint64_t zone_bit(int zone) { return zone < 0 ? 0 : std::uint64_t{1} << zone; }
+
+}  // namespace
+
+std::vector<CapacityReportRow> capacity_report(const Market& m, const ReportPeriod& period) {
+  // Keyed by (funder, zone, category), -1 meaning all.
+  std::map<std::tuple<int, int, int>, CapacityReportRow> rows;
+  // Declared capacity: funder "all" first, copied to each funder's rows below.
+  std::map<std::pair<int, int>, std::pair<std::int64_t, std::int64_t>> declared;  // → (locations, capacity)
+  for (LocationIndex i = 0; i < m.location_count(); ++i) {
+    const Membership* ms = m.location(i).membership_of(period.dps);
+    if (!ms || ms->status != MembershipStatus::admitted) continue;
+    for_each_cell(ms->zones, ms->categories, [&](int z, int c) {
+      auto& d = declared[{z, c}];
+      ++d.first;
+      d.second += static_cast<std::int64_t>(ms->capacity) * 60;
+    });
+  }
+  const auto funders = [](Funder f) { return std::array<int, 2>{-1, static_cast<int>(f)}; };
+  // Use now: live placements of the DPS's packages in memory (a retired package's placement has ended).
+  for (PackageId id = 1; id <= m.package_count(); ++id) {
+    const Package* p = m.find_package(id);
+    if (!p || p->dps != period.dps) continue;
+    const Placement* placement = m.find_placement(id);
+    if (!placement || !placement->is_live()) continue;
+    if (period.funder && p->spec->funder != *period.funder) continue;
+    const std::int64_t load = weekly_load(placement->unit, placement->quantity, placement->double_handed);
+    for (const int f : funders(p->spec->funder))
+      for_each_cell(zone_bit(p->zone), p->categories, [&](int z, int c) {
+        CapacityReportRow& r = rows[{f, z, c}];
+        ++r.placements;
+        r.used += load;
+      });
+  }
+  // Demand: the packages posted in the period.
+  for_each_reported(m, period, [&](const PackageFacts& facts) {
+    for (const int f : funders(facts.funder))
+      for_each_cell(zone_bit(facts.zone), facts.categories, [&](int z, int c) {
+        CapacityReportRow& r = rows[{f, z, c}];
+        ++r.packages;
+        r.demand += facts.weekly_load;
+      });
+  });
+  // Declared capacity on every funder's rows of its cell (and a row for a cell with capacity only).
+  for (const auto& [cell, d] : declared) rows[{-1, cell.first, cell.second}];
+  std::vector<CapacityReportRow> out;
+  out.reserve(rows.size());
+  for (auto& [key, r] : rows) {
+    const auto [f, z, c] = key;
+    if (f >= 0) r.funder = static_cast<Funder>(f);
+    r.zone = z;
+    r.category = c;
+    if (const auto it = declared.find({z, c}); it != declared.end()) {
+      r.locations = it->second.first;
+      r.declared = it->second.second;
+    }
+    out.push_back(r);
+  }
+  return out;
 }
 
 std::vector<RatesRow> rates_report(const Market& m, const ReportPeriod& period) {

@@ -42,7 +42,7 @@ void for_each_reported(const Market& m, const ReportPeriod& period, Fn&& fn) {
   for (PackageId id = 1; id <= m.package_count(); ++id) {
     const Package* p = m.find_package(id);
     if (!p || p->dps != period.dps) continue;  // retired: counted above
-    const PackageFacts f = report_facts_of(*p, m.find_placement(id));
+    const PackageFacts f = report_facts_of(*p, m.find_placement(id), m.dps(p->dps).lots[p->lot].unit);
     if (counts(f)) fn(f);
   }
 }
@@ -84,5 +84,27 @@ struct RatesRow {
   Pence fair_cost = 0;
 };
 std::vector<RatesRow> rates_report(const Market&, const ReportPeriod&);
+
+/// "Is there capacity where the demand is": by funder, zone and category (each also all, -1 /
+/// empty), in sixtieths of the lots' unit a week (hours lots: minutes) —
+///   - `declared`: the capacity admitted locations declared (Membership::capacity), each counted
+///     whole under every zone and category it serves (not split), the same on every funder's
+///     row (capacity is not funded): now, as the market stands;
+///   - `used`: the live placements' load (hours as agreed now; double-handed counted twice) in
+///     that zone and category, of that funder's packages: now;
+///   - `demand`: what the packages posted in the period asked for, and how many there were.
+/// Rows with nothing declared, used or asked for are left out.
+struct CapacityReportRow {
+  std::optional<Funder> funder;
+  int zone = -1;
+  int category = -1;
+  std::int64_t locations = 0;  ///< admitted locations serving the zone and category
+  std::int64_t declared = 0;
+  std::int64_t placements = 0;  ///< live placements
+  std::int64_t used = 0;
+  std::int64_t packages = 0;  ///< posted in the period
+  std::int64_t demand = 0;
+};
+std::vector<CapacityReportRow> capacity_report(const Market&, const ReportPeriod&);
 
 }  // namespace carebroker::engine

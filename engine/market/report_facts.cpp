@@ -3,7 +3,7 @@
 
 namespace carebroker::engine {
 
-PackageFacts report_facts_of(const Package& p, const Placement* placement) {
+PackageFacts report_facts_of(const Package& p, const Placement* placement, Unit unit) {
   PackageFacts f;
   f.id = p.id;
   f.posted_at = p.posted_at;
@@ -14,7 +14,8 @@ PackageFacts report_facts_of(const Package& p, const Placement* placement) {
   f.tiers_tried = p.tiers_tried;
   f.declines = p.declines;
   f.urgency = p.urgency;
-  f.funder = p.spec->funder;  // a default (empty) spec in a retired stub
+  f.funder = p.spec->funder;
+  f.weekly_load = weekly_load(unit, p.spec->quantity, p.spec->double_handed);  // a default (empty) spec in a retired stub
   f.status = p.status;
   f.retired = p.retired;
   // Old journals' immediate hand-back counts on the package; a hand-back with notice leaves its

@@ -66,12 +66,29 @@ ReportTable rates_table(const Market& m, const ReportPeriod& period) {
   return t;
 }
 
+/// Sixtieths of a unit (minutes of an hour) as units to one decimal place.
+json::value per_week(std::int64_t sixtieths) { return std::round(static_cast<double>(sixtieths) / 6.0) / 10.0; }
+
+ReportTable capacity_table(const Market& m, const ReportPeriod& period) {
+  const DpsConfig& dps = m.dps(period.dps);
+  ReportTable t;
+  t.columns = {"funder", "zone", "category", "locations", "declared_per_week", "placements", "used_per_week",
+               "used_pct_of_declared", "packages_posted", "demand_per_week"};
+  for (const CapacityReportRow& r : capacity_report(m, period))
+    t.rows.push_back({json::value(funder_name(r.funder)),
+                      r.zone < 0 ? json::value("all") : json::value(dps.zones[static_cast<std::size_t>(r.zone)].code),
+                      r.category < 0 ? json::value("all") : json::value(m.category_codes()[static_cast<std::size_t>(r.category)]),
+                      r.locations, per_week(r.declared), r.placements, per_week(r.used), pct(r.used, r.declared),
+                      r.packages, per_week(r.demand)});
+  return t;
+}
+
 using TableOf = ReportTable (*)(const Market&, const ReportPeriod&);
 struct ReportKind {
   std::string_view name;
   TableOf table;
 };
-constexpr ReportKind kReports[] = {{"sourcing", sourcing_table}, {"rates", rates_table}};
+constexpr ReportKind kReports[] = {{"capacity", capacity_table}, {"sourcing", sourcing_table}, {"rates", rates_table}};
 
 /// A cell's text in CSV: a string as it is, a number as in JSON, null as an empty field.
 std::string cell_text(const json::value& v) {
@@ -136,7 +153,7 @@ void get_report(RestContext& ctx) {
   const ReportKind* kind = nullptr;
   for (const ReportKind& k : kReports)
     if (k.name == name) kind = &k;
-  if (!kind) return reply_error(ctx.respond, input_error(404, "unknown_report", "no report '" + name + "': sourcing or rates"));
+  if (!kind) return reply_error(ctx.respond, input_error(404, "unknown_report", "no report '" + name + "': capacity, sourcing or rates"));
   bool csv = ctx.request.accept.find("text/csv") != std::string::npos;
   if (const std::string* f = ctx.query_value("format")) {
     if (*f != "json" && *f != "csv")
