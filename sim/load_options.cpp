@@ -53,7 +53,7 @@ ParseOutcome parse_load_options(int argc, char** argv, LoadOptions& o, std::stri
       "list-poll-ms", po::value(&o.list_poll_ms)->default_value(o.list_poll_ms),
       "beside the offers: GET /api/v1/packages every M ms as an officer (0 = off)")(
       "report-poll-ms", po::value(&o.report_poll_ms)->default_value(o.report_poll_ms),
-      "beside the offers: a market report (GET /api/v1/reports/sourcing, then rates, in turn) every M ms as an officer (0 = off)")(
+      "beside the offers: a market report (GET /api/v1/reports/capacity, sourcing and rates in turn) every M ms as an officer (0 = off)")(
       "post-rate", po::value(&o.post_rate)->default_value(o.post_rate),
       "beside the offers: POST /api/v1/packages per second as an officer, open loop (0 = off)")(
       "post-locations", po::value(&o.post_locations)->default_value(o.post_locations),

@@ -24,7 +24,7 @@ struct LoadOptions {
   // Reads beside the offers (REST, as a brokerage officer): 0 = off.
   double rest_views = 0;  ///< GET /api/v1/packages/{id} per second, open loop
   double list_poll_ms = 0;  ///< a GET /api/v1/packages every this many ms
-  double report_poll_ms = 0;  ///< a market report (GET /api/v1/reports/…, sourcing and rates in turn) every this many ms
+  double report_poll_ms = 0;  ///< a market report (GET /api/v1/reports/…, capacity, sourcing and rates in turn) every this many ms
   // Posting beside the offers (REST, as an officer; broadcast over WebSocket): 0 = off.
   double post_rate = 0;     ///< POST /api/v1/packages per second, open loop
   int post_locations = 300;  ///< locations each posted package is broadcast to

@@ -10,6 +10,7 @@ namespace {
 constexpr int kViewConnections = 4;  // enough that a slow view does not hold the next ones back
 constexpr int kPollConnections = 1;  // a portal's one poll at a time
 constexpr int kReportConnections = 1;  // one commissioner's reports, one at a time
+constexpr const char* kReports[] = {"capacity", "sourcing", "rates"};  // asked for in turn
 }  // namespace
 
 RestReads::RestReads(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
@@ -27,7 +28,7 @@ RestReads::RestReads(boost::asio::io_context& ioc, const boost::asio::ip::tcp::e
   if (options.report_poll_ms > 0)
     reports_ = std::make_unique<RestLoad>(ioc, endpoint, officer_token, kReportConnections, [](std::uint64_t n) {
       return RestCall{boost::beast::http::verb::get,
-                      std::string("/api/v1/reports/") + (n % 2 ? "rates" : "sourcing") + "?dps=" + kLoadDps +
+                      std::string("/api/v1/reports/") + kReports[n % 3] + "?dps=" + kLoadDps +
                           "&from=2000-01-01&to=2099-12-31",
                       {}};
     });

@@ -2,7 +2,7 @@
 // round-robin over the packages the offers go to, so each view renders its offers and their
 // explanations) at --rest-views per second, and a package-list poll (GET /api/v1/packages, the
 // first page of open packages) every --list-poll-ms, as a portal would, and a market report
-// (sourcing and rates in turn, over every date) every --report-poll-ms. Each has its own
+// (capacity, sourcing and rates in turn, over every date) every --report-poll-ms. Each has its own
 // connections and figures. Not thread-safe: runs on the reads thread's io_context.
 #pragma once
 
