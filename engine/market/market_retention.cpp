@@ -18,7 +18,7 @@ constexpr std::string_view kSnapshotTag = "carebroker-market-snapshot";
 /// build's layout is refused rather than misread (the store then replays the journal).
 std::uint64_t layout_fingerprint() {
   using boost::pfr::tuple_size_v;
-  // The number of state members a snapshot holds (now_ … command_keys_), then the structs.
+  // The number of state members a snapshot holds (now_ … retired_facts_), then the structs.
   constexpr std::uint64_t kStateMembers = 14;
   std::uint64_t f = 1 + kStateMembers * 7919;
   for (std::size_t n : {tuple_size_v<Package>, tuple_size_v<PackageSpec>, tuple_size_v<Offer>,
