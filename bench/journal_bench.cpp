@@ -23,6 +23,11 @@
 //       iterations, wall-clock time. The journal's files are in the page cache (it was just
 //       written): a warm restart, not a cold boot.
 //
+//   BM_Report1M/report:0|1|2/last_month:0|1  a market report (0 sourcing, 1 rates against the
+//       fair cost, 2 capacity against demand) over the market the 1M-event journal holds (replayed once, as a replica holds it):
+//       the DPS's packages of the whole session, or of its last 30 days, live and retired alike.
+//       Time = one report; the goal is under 200 ms.
+//
 // The 1M-event journal is a realistic session, built once (5–10 s; the journal is written with
 // sync=false because replay speed does not depend on how it was written; removed at exit;
 // CAREBROKER_BENCH_JOURNAL_EVENTS=N builds a smaller one, e.g. to profile) in a market of 300
@@ -53,6 +58,7 @@
 
 #include "bench/bench_market.h"
 #include "engine/codec/event_codec.h"
+#include "engine/market/market_reports.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/rocksdb_journal.h"
 
@@ -529,6 +535,68 @@ BENCHMARK(BM_Startup1M)
     ->Arg(0)
     ->Arg(1)
     ->Iterations(3)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Market reports over the 1M-event market (engine/market/market_reports.h): the market the
+// journal holds, replayed once (as the reader replica holds it), then each report over every
+// package of the DPS — the session's whole period, live and retired packages — or over its
+// last 30 days. One report is one pass over the DPS's packages; nothing is read from the journal.
+const eng::Market& replayed_big_market() {
+  static const std::unique_ptr<eng::Market> m = [] {
+    const BigJournal& j = big_journal();
+    std::unique_ptr<RocksJournal> journal = open_journal(j.plain, true);
+    auto market = std::make_unique<eng::Market>();
+    sequencer::Recovered info;
+    if (auto s = sequencer::recover_market(*journal, *market, info, sequencer::SnapshotUse::none); !s.ok())
+      die("replay: " + s.message);
+    if (market->digest() != j.digest) die("the replayed market differs from the one that wrote the journal");
+    return market;
+  }();
+  return *m;
+}
+
+void BM_Report1M(benchmark::State& state) {
+  const eng::Market& m = replayed_big_market();
+  const std::int64_t report = state.range(0);  // 0 sourcing, 1 rates, 2 capacity
+  const bool last_month = state.range(1) != 0;
+  eng::ReportPeriod period;
+  period.dps = m.find_dps("home-care");
+  period.to = m.today();
+  period.from = last_month ? period.to - 29 : eng::london_date(monday_9am());
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    if (report == 1) {
+      const auto r = eng::rates_report(m, period);
+      rows = r.size();
+      benchmark::DoNotOptimize(r.data());
+    } else if (report == 2) {
+      const auto r = eng::capacity_report(m, period);
+      rows = r.size();
+      benchmark::DoNotOptimize(r.data());
+    } else {
+      const auto r = eng::sourcing_report(m, period);
+      rows = r.size();
+      benchmark::DoNotOptimize(r.data());
+    }
+  }
+  std::size_t posted = 0;
+  eng::for_each_reported(m, period, [&](const eng::PackageFacts&) { ++posted; });
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["packages"] = static_cast<double>(posted);
+  state.counters["retired"] = static_cast<double>(m.retired_facts().size());
+  state.counters["days"] = static_cast<double>(period.to - period.from + 1);
+  state.SetLabel(std::string(report == 1 ? "rates" : report == 2 ? "capacity" : "sourcing") +
+                 (last_month ? ", last 30 days" : ", whole session"));
+}
+BENCHMARK(BM_Report1M)
+    ->ArgNames({"report", "last_month"})
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({2, 0})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Args({2, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 

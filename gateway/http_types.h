@@ -19,6 +19,7 @@ struct HttpRequest {
   /// The Idempotency-Key header; nullopt when absent. Repeated headers are joined with ", "
   /// (RFC 9110 field-line combination), which is not a valid key.
   std::optional<std::string> idempotency_key;
+  std::string accept;  ///< the Accept header, verbatim (market reports answer text/csv when asked)
 };
 
 struct HttpResponse {

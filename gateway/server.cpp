@@ -149,6 +149,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     r.target = target;
     r.authorization = std::string(request[http::field::authorization]);
     r.content_type = std::string(request[http::field::content_type]);
+    r.accept = std::string(request[http::field::accept]);
     for (auto range = request.equal_range("Idempotency-Key"); range.first != range.second; ++range.first) {
       const std::string_view value = range.first->value();
       r.idempotency_key = r.idempotency_key ? *r.idempotency_key + ", " + std::string(value) : std::string(value);

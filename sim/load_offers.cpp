@@ -167,6 +167,7 @@ int main(int argc, char** argv) {
   if (reads) {
     if (reads->views()) figures.views = *reads->views();
     if (reads->list_polls()) figures.list_polls = *reads->list_polls();
+    if (reads->reports()) figures.reports = *reads->reports();
   }
   if (posting) {
     figures.posts = posting->posts();

@@ -25,6 +25,8 @@ std::string range_problem(const LoadOptions& o) {
   if (!(o.rest_views >= 0)) return "--rest-views must be 0 (off) or a positive number of views/s, not " + number(o.rest_views);
   if (!(o.list_poll_ms >= 0)) return "--list-poll-ms must be 0 (off) or a positive interval in ms, not " + number(o.list_poll_ms);
   if (o.list_poll_ms > 0 && o.list_poll_ms < 1) return "--list-poll-ms must be at least 1 ms, not " + number(o.list_poll_ms);
+  if (!(o.report_poll_ms >= 0)) return "--report-poll-ms must be 0 (off) or a positive interval in ms, not " + number(o.report_poll_ms);
+  if (o.report_poll_ms > 0 && o.report_poll_ms < 1) return "--report-poll-ms must be at least 1 ms, not " + number(o.report_poll_ms);
   if (!(o.post_rate >= 0)) return "--post-rate must be 0 (off) or a positive number of packages/s, not " + number(o.post_rate);
   if (o.post_locations < 1) return "--post-locations must be at least 1, not " + number(o.post_locations);
   return "";
@@ -50,6 +52,8 @@ ParseOutcome parse_load_options(int argc, char** argv, LoadOptions& o, std::stri
       "beside the offers: GET /api/v1/packages/{id} per second as an officer, open loop (0 = off)")(
       "list-poll-ms", po::value(&o.list_poll_ms)->default_value(o.list_poll_ms),
       "beside the offers: GET /api/v1/packages every M ms as an officer (0 = off)")(
+      "report-poll-ms", po::value(&o.report_poll_ms)->default_value(o.report_poll_ms),
+      "beside the offers: a market report (GET /api/v1/reports/capacity, sourcing and rates in turn) every M ms as an officer (0 = off)")(
       "post-rate", po::value(&o.post_rate)->default_value(o.post_rate),
       "beside the offers: POST /api/v1/packages per second as an officer, open loop (0 = off)")(
       "post-locations", po::value(&o.post_locations)->default_value(o.post_locations),

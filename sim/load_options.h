@@ -24,13 +24,14 @@ struct LoadOptions {
   // Reads beside the offers (REST, as a brokerage officer): 0 = off.
   double rest_views = 0;  ///< GET /api/v1/packages/{id} per second, open loop
   double list_poll_ms = 0;  ///< a GET /api/v1/packages every this many ms
+  double report_poll_ms = 0;  ///< a market report (GET /api/v1/reports/…, capacity, sourcing and rates in turn) every this many ms
   // Posting beside the offers (REST, as an officer; broadcast over WebSocket): 0 = off.
   double post_rate = 0;     ///< POST /api/v1/packages per second, open loop
   int post_locations = 300;  ///< locations each posted package is broadcast to
   // Output.
   bool json = false;  ///< one JSON object on stdout instead of the text report
 
-  bool reads() const { return rest_views > 0 || list_poll_ms > 0; }
+  bool reads() const { return rest_views > 0 || list_poll_ms > 0 || report_poll_ms > 0; }
   bool posting() const { return post_rate > 0; }
   /// Admitted locations in the synthetic market: the offer connections' and, when posting, as
   /// many listening-only locations as it takes to make post_locations recipients.

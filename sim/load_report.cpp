@@ -48,7 +48,8 @@ std::string rest_json(const RestFigures& f, double seconds) {
 
 std::uint64_t LoadFigures::side_errors() const {
   std::uint64_t n = 0;
-  for (const auto* f : {views ? &*views : nullptr, list_polls ? &*list_polls : nullptr, posts ? &*posts : nullptr})
+  for (const auto* f : {views ? &*views : nullptr, list_polls ? &*list_polls : nullptr, reports ? &*reports : nullptr,
+                        posts ? &*posts : nullptr})
     if (f) n += f->errors + f->unanswered;
   if (fan_out) n += fan_out->incomplete;
   return n;
@@ -71,6 +72,9 @@ void print_text_report(const LoadOptions& o, const LoadFigures& f) {
   if (f.list_polls)
     print_rest_text(("package-list polls (every " + std::to_string(static_cast<long>(o.list_poll_ms)) + " ms)").c_str(),
                     *f.list_polls, o.duration_s);
+  if (f.reports)
+    print_rest_text(("market reports (every " + std::to_string(static_cast<long>(o.report_poll_ms)) + " ms)").c_str(),
+                    *f.reports, o.duration_s);
   if (f.posts)
     print_rest_text(("package posts (" + std::to_string(static_cast<long>(o.post_rate)) + "/s, to " +
                      std::to_string(o.post_locations) + " locations: " + std::to_string(o.post_locations - f.post_listeners) +
@@ -84,7 +88,7 @@ void print_text_report(const LoadOptions& o, const LoadFigures& f) {
     std::printf("    p50 %.0f µs  p90 %.0f µs  p99 %.0f µs  p99.9 %.0f µs  max %.0f µs\n", us(b, 50), us(b, 90),
                 us(b, 99), us(b, 99.9), max_us(b));
   }
-  if (f.views || f.list_polls || f.posts)
+  if (f.views || f.list_polls || f.reports || f.posts)
     std::printf("  CPU over the window (%.1f s): server %.0f%%, load client (every thread) %.0f%%\n", f.window.wall_s,
                 f.window.server_pct(), f.window.client_pct());
 }
@@ -101,6 +105,7 @@ void print_json_report(const LoadOptions& o, const LoadFigures& f) {
               f.run.client_pct(), f.window.server_pct(), f.window.client_pct());
   if (f.views) std::printf(R"(,"rest_views":%s)", rest_json(*f.views, d).c_str());
   if (f.list_polls) std::printf(R"(,"list_polls":%s)", rest_json(*f.list_polls, d).c_str());
+  if (f.reports) std::printf(R"(,"reports":%s)", rest_json(*f.reports, d).c_str());
   if (f.posts) std::printf(R"(,"posts":%s)", rest_json(*f.posts, d).c_str());
   if (f.fan_out)
     std::printf(R"(,"fan_out":{"recipients":%d,"complete":%llu,"incomplete":%llu,"before_ack":%llu,%s})",

@@ -22,7 +22,7 @@ struct LoadFigures {
   OfferFigures offers;
   CpuFigures run;     ///< from the first offer to a second after the window (as always reported)
   CpuFigures window;  ///< the measurement window only (comparable with wsload's client CPU)
-  std::optional<RestFigures> views, list_polls, posts;
+  std::optional<RestFigures> views, list_polls, reports, posts;
   std::optional<FanoutFigures> fan_out;
   int post_listeners = 0;
   /// Errors of the side loads (offers' are in offers.errors).

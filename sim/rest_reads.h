@@ -1,7 +1,8 @@
 // Reads beside the offers: a brokerage officer's package views (GET /api/v1/packages/{id},
 // round-robin over the packages the offers go to, so each view renders its offers and their
 // explanations) at --rest-views per second, and a package-list poll (GET /api/v1/packages, the
-// first page of open packages) every --list-poll-ms, as a portal would. Each has its own
+// first page of open packages) every --list-poll-ms, as a portal would, and a market report
+// (capacity, sourcing and rates in turn, over every date) every --report-poll-ms. Each has its own
 // connections and figures. Not thread-safe: runs on the reads thread's io_context.
 #pragma once
 
@@ -21,10 +22,11 @@ class RestReads {
   /// nullptr when that load is off.
   const RestFigures* views() const { return views_ ? &views_->figures() : nullptr; }
   const RestFigures* list_polls() const { return polls_ ? &polls_->figures() : nullptr; }
+  const RestFigures* reports() const { return reports_ ? &reports_->figures() : nullptr; }
 
  private:
   const LoadOptions& options_;
-  std::unique_ptr<RestLoad> views_, polls_;
+  std::unique_ptr<RestLoad> views_, polls_, reports_;
 };
 
 }  // namespace carebroker::sim

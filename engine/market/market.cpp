@@ -120,7 +120,7 @@ MarketDigests Market::digests() const {
   // One pass over the state; the request table's part is the only difference between the two.
   Digest d;
   d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
-  d.add(packages_).add(people_).add(placements_).add(replaces_).add(cqc_imports_);
+  d.add(packages_).add(people_).add(placements_).add(replaces_).add(cqc_imports_).add(retired_facts_);
   Digest without = d;
   without.add(command_keys_);
   if (!keeps_request_ids_) return {0, without.value()};

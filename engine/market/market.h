@@ -28,6 +28,7 @@
 #include "engine/market/eligibility.h"
 #include "engine/market/events.h"
 #include "engine/market/market_digests.h"
+#include "engine/market/report_facts.h"
 #include "engine/market/package.h"
 #include "engine/market/placement.h"
 #include "engine/market/placement_views.h"
@@ -129,6 +130,9 @@ class Market {
   };
   static std::optional<ArchivedPackage> read_archive(std::string_view archive);
   bool is_retired(PackageId id) const { return id >= 1 && id <= packages_.size() && packages_[id - 1].retired; }
+  /// What market reports need of each retired package, in the order they retired (kept in
+  /// the market's state — snapshotted and digested — so reports include archived packages).
+  const std::vector<PackageFacts>& retired_facts() const { return retired_facts_; }
 
   /// Before replaying about `events` events: sizes the hash tables once instead of growing them
   /// step by step. An optimisation only; state is unchanged.
@@ -415,6 +419,7 @@ class Market {
   std::map<std::pair<LocationIndex, int>, std::int64_t> placed_load_;
   // The CQC imports with their reports (state: digested and snapshotted).
   std::vector<CqcRatingsImported> cqc_imports_;
+  std::vector<PackageFacts> retired_facts_;  // see retired_facts()
   mutable std::vector<LocationIndex> scratch_;
   // Derived: rag_recheck_at().
   UtcMillis rag_recheck_at_ = 0;

@@ -367,6 +367,8 @@ void Market::apply(const Event& event) {
               for (const auto key : keys->second) command_keys_.erase(std::string(key));
               command_keys_of_.erase(keys);
             }
+            retired_facts_.push_back(report_facts_of(p, find_placement(p.id), dps_[p.dps].lots[p.lot].unit));
+            retired_facts_.back().retired = true;
             Package retired;
             retired.id = p.id;
             retired.dps = p.dps;

@@ -18,8 +18,8 @@ constexpr std::string_view kSnapshotTag = "carebroker-market-snapshot";
 /// build's layout is refused rather than misread (the store then replays the journal).
 std::uint64_t layout_fingerprint() {
   using boost::pfr::tuple_size_v;
-  // The number of state members a snapshot holds (now_ … command_keys_), then the structs.
-  constexpr std::uint64_t kStateMembers = 13;
+  // The number of state members a snapshot holds (now_ … retired_facts_), then the structs.
+  constexpr std::uint64_t kStateMembers = 14;
   std::uint64_t f = 1 + kStateMembers * 7919;
   for (std::size_t n : {tuple_size_v<Package>, tuple_size_v<PackageSpec>, tuple_size_v<Offer>,
                         tuple_size_v<Location>, tuple_size_v<Membership>, tuple_size_v<QualityInputs>,
@@ -29,7 +29,7 @@ std::uint64_t layout_fingerprint() {
                         tuple_size_v<Placement>, tuple_size_v<PendingVariation>,
                         tuple_size_v<CqcRatingsImported>, tuple_size_v<CqcImportRow>,
                         tuple_size_v<CqcRatingRecord>, tuple_size_v<QualityEntry>, tuple_size_v<InputChange>,
-                        tuple_size_v<RagChange>})
+                        tuple_size_v<RagChange>, tuple_size_v<PackageFacts>})
     f = f * 131 + n;
   return f;
 }
@@ -90,7 +90,7 @@ std::string Market::save_snapshot() const {
     e.add(request_key(providers_[provider].id, id)).add(record);
   });
   e.add(command_keys_);
-  e.add(placements_).add(replaces_).add(cqc_imports_);
+  e.add(placements_).add(replaces_).add(cqc_imports_).add(retired_facts_);
   return e.take();
 }
 
@@ -127,7 +127,7 @@ SnapshotStatus Market::load_snapshot(std::string_view bytes) {
   const bool ok = d.get(now_) && d.get(calendar_) && d.get(categories_) && d.get(dps_) &&
                   d.get(providers_) && index_providers() && d.get(locations_) && d.get(packages_) &&
                   d.get(people_) && load_requests(d) && d.get(command_keys_) && d.get(placements_) &&
-                  d.get(replaces_) && d.get(cqc_imports_) && d.done();
+                  d.get(replaces_) && d.get(cqc_imports_) && d.get(retired_facts_) && d.done();
   if (!ok || packages_.size() != people_.size()) {
     *this = Market();
     const DecodeError& error = d.error();

@@ -149,5 +149,6 @@ void get_early_warning(RestContext&);  // early_warning_routes.cpp
 /// `from`..`to` (London dates; 0 = unbounded). `staff` adds who made each entry and its evidence.
 json::object early_warning_json(const engine::Market&, engine::LocationIndex, int dps, engine::Date from,
                                 engine::Date to, bool staff);
+void get_report(RestContext&);        // report_routes.cpp
 
 }  // namespace carebroker::gateway::rest

@@ -404,6 +404,8 @@ const std::vector<RouteInfo>& rest_routes() {
       {"GET", "/api/v1/cqc-imports", {admin, officer, compliance}, "The CQC imports, newest first, with their counts", paged, list_cqc_imports},
       {"GET", "/api/v1/cqc-imports/{n}", {admin, officer, compliance}, "A CQC import's report: every row's outcome", {}, get_cqc_import},
       {"GET", "/api/v1/early-warning", {admin, officer, compliance}, "The early-warning dashboard: per location, its RAG and reasons now, and its RAG changes and input entries (who, when, why, evidence) in a period, Red first", {"from", "to", "rag", "dps", "page", "page_size"}, get_early_warning},
+      {"GET", "/api/v1/reports/{name}", {admin, officer, compliance}, "A market report of one DPS over a period of UK dates (packages posted from `from` to `to`, archived ones included), split by funder: `capacity` (declared and used against demand by zone and category), `sourcing` (time to source; cascade, decline, unsourced and hand-back rates) or `rates` (rates paid against the fair cost: quartiles by lot, zone and category); JSON, or CSV with format=csv or Accept: text/csv",
+       {"dps", "from", "to", "funder", "format"}, get_report},
       {"POST", "/api/v1/packages", {officer}, "Post a care package (starts its mini-competition)", {}, post_package, kKeyed},
       {"GET", "/api/v1/packages", {officer, compliance}, "List packages", {"status", "dps", "zone", "officer", "page", "page_size"}, list_packages},
       {"GET", "/api/v1/packages/{id}", {officer, compliance}, "The officer's view of a package, with every explanation", {}, get_package},
