@@ -149,5 +149,11 @@ void get_early_warning(RestContext&);  // early_warning_routes.cpp
 /// `from`..`to` (London dates; 0 = unbounded). `staff` adds who made each entry and its evidence.
 json::object early_warning_json(const engine::Market&, engine::LocationIndex, int dps, engine::Date from,
                                 engine::Date to, bool staff);
+// Assessment cycles (assessment_routes.cpp).
+void post_self_assessment(RestContext&);
+void get_self_assessments(RestContext&);
+void post_self_assessment_validation(RestContext&);
+void post_pamms_assessment(RestContext&);
+void list_dps_self_assessments(RestContext&);
 
 }  // namespace carebroker::gateway::rest
