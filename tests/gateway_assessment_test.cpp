@@ -177,7 +177,8 @@ TEST_CASE("REST the DPS's self-assessment list: due, overdue, submitted and vali
   const carebroker::engine::Date today = h.service.market().today();
   auto locations = [&](const std::string& query) {
     std::vector<std::string> out;
-    for (const auto& item : h.must(200, "GET", list + query, h.compliance).at("items").as_array())
+    const json::value page = h.must(200, "GET", list + query, h.compliance);
+    for (const auto& item : page.at("items").as_array())
       out.push_back(str(item.at("location")));
     return out;
   };

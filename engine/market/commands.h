@@ -242,6 +242,7 @@ struct DomainScoreChange {
   std::string domain;
   int score = 0;
   std::string reason;
+  bool operator==(const DomainScoreChange&) const = default;
 };
 /// A compliance officer validates self-assessment `number` (1-based, per location) under `dps`,
 /// changing domain scores with reasons; its result becomes the location's self-assessment input.
