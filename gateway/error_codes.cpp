@@ -111,6 +111,16 @@ int http_status(engine::Code code) {
     case Code::entry_date_in_future:
     case Code::entry_before_registration:
     case Code::evidence_too_long: return 422;
+    // Assessment cycles.
+    case Code::unknown_self_assessment: return 404;
+    case Code::self_assessment_already_validated: return 409;
+    case Code::unknown_standard:
+    case Code::standard_not_scored:
+    case Code::invalid_assessment_score:
+    case Code::unknown_assessment_domain:
+    case Code::domain_not_scored:
+    case Code::duplicate_assessment_item:
+    case Code::assessment_date_in_future: return 422;
   }
   return 500;
 }

@@ -47,6 +47,8 @@ DpsConfig full_config() {
   c.risk = {false, true, 60, 3, 4, true};
   c.windows = {5 * kMillisPerHour, 3, 6, 21, 3 * kMillisPerHour, 2, kMillisPerHour, 9, 11, 16, 30, 21};
   c.zones_part_of_lots = true;
+  c.assessment = {{AssessmentDomain{"staffing", "Staffing", {{"recruitment", "Safe recruitment — ü"}}}},
+                  PammsRatingRule{360, 260, 160, false}};
   return c;
 }
 
@@ -160,6 +162,14 @@ std::vector<Event> every_event() {
                                                        CqcRating::good, CqcRating::outstanding, CqcRating::good,
                                                        CqcRating::inadequate, 7}}}},
       RagChanged{8, RagChange{1, Rag::amber, Rag::red, {"embargo on new placements: safeguarding — ü"}, t + 40}},
+      SelfAssessmentSubmitted{9, SelfAssessment{1, {{"recruitment", 3}}, {{"staffing", 300}}, "two new carers — ü",
+                                                "rota system A", t + 41, kMonday, true,
+                                                {{"staffing", 300, 200, "missed calls in the audit"}}, {{"staffing", 200}}, 33,
+                                                "compliance-1", t + 42}},
+      SelfAssessmentValidated{9, 2, {{"staffing", 300, 200, "missed calls in the audit"}}, {{"staffing", 200}}, 33,
+                              "compliance-1", t + 43},
+      PammsAssessed{9, PammsAssessment{1, {{"staffing", 400}}, kMonday - 3, 400, PammsRating::excellent, "PAMMS-2026-7",
+                                       "compliance-2", t + 44}},
   };
 }
 
@@ -378,6 +388,22 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     (void)f.run(AnswerQuestion{last, 1, "Yes, by the front door", "officer"});
   }
   (void)f.run(AmendPackage{last, spec.start_date + 2, {}, "the discharge moved", "officer"});
+  // Assessment cycles (also after the random steps): an admitted location's provider submits a
+  // self-assessment, compliance validates it with a change, and records a PAMMS assessment.
+  for (LocationIndex i = 0; i < f.market.location_count(); ++i) {
+    const Membership* m = f.market.location(i).membership_of(0);
+    if (!m || m->status != MembershipStatus::admitted) continue;
+    const std::string id = f.location_id(i);
+    std::vector<StandardScore> scores, domains;
+    for (const auto& d : default_assessment_domains()) {
+      domains.push_back({d.code, 3});
+      for (const auto& st : d.standards) scores.push_back({st.code, 3});
+    }
+    (void)f.run(SubmitSelfAssessment{f.provider_of(id), id, "home-care", scores, "quarterly", "rota"});
+    (void)f.run(ValidateSelfAssessment{id, "home-care", 1, {{"staffing", 2, "late calls"}}, "compliance-1"});
+    (void)f.run(RecordPammsAssessment{id, "home-care", domains, 0, "PAMMS-1", "compliance-1"});
+    break;
+  }
   // Long enough for closed packages to be retired from memory.
   (void)f.run(Tick{f.market.now() + (f.market.dps(0).windows.retain_closed_days + 10) * kMillisPerDay});
   return f;

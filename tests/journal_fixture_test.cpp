@@ -326,3 +326,21 @@ TEST_CASE("the v1 journal's quality changes become early-warning entries at thei
   // v1 journaled no RagChanged: nothing is invented on replay.
   CHECK(d.rag_changes.empty());
 }
+
+TEST_CASE("the v1 journal, written before assessment frameworks, has the default PAMMS framework and no assessments",
+          "[store][fixture][assessment]") {
+  Loaded v1;
+  load_v1(v1);
+  const Market& m = v1.market;
+  CHECK(m.dps(0).assessment == AssessmentFramework{});
+  CHECK(domains_of(m.dps(0).assessment).size() == 5);
+  CHECK(m.dps(0).assessment.rating == PammsRatingRule{350, 250, 150, true});
+  for (LocationIndex i = 0; i < m.location_count(); ++i) {
+    CHECK(m.location(i).self_assessments.empty());
+    CHECK(m.location(i).pamms_assessments.empty());
+  }
+  // Its self-assessments, set as inputs before cycles existed, still count.
+  bool any = false;
+  for (LocationIndex i = 0; i < m.location_count(); ++i) any = any || m.location(i).quality.self_assessment >= 0;
+  CHECK(any);
+}

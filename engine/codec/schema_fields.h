@@ -38,7 +38,7 @@ struct EnumDecl {
 };
 
 struct Schema {
-  std::array<TableDecl, 96> tables{};
+  std::array<TableDecl, 112> tables{};
   std::size_t table_count = 0;
   std::array<EnumDecl, 24> enums{};
   std::size_t enum_count = 0;

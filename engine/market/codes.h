@@ -116,7 +116,17 @@ namespace carebroker::engine {
   /* early-warning history (appended, issue 12 item 3) */                                         \
   X(entry_date_in_future)                                                                          \
   X(entry_before_registration)                                                                     \
-  X(evidence_too_long)
+  X(evidence_too_long)                                                                             \
+  /* assessment cycles (appended, issue 12 item 1) */                                              \
+  X(unknown_standard)                                                                              \
+  X(standard_not_scored)                                                                           \
+  X(invalid_assessment_score)                                                                      \
+  X(unknown_assessment_domain)                                                                     \
+  X(domain_not_scored)                                                                             \
+  X(duplicate_assessment_item)                                                                     \
+  X(unknown_self_assessment)                                                                       \
+  X(self_assessment_already_validated)                                                             \
+  X(assessment_date_in_future)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

@@ -228,6 +228,39 @@ struct ImportCqcRatings {
   std::vector<CqcRow> rows;
 };
 
+// Assessment cycles (issue 12 item 1; assessment.h, market_assessments.cpp).
+/// A provider submits a self-assessment of one of its own locations admitted to `dps`: a score
+/// 1..4 for every standard of the DPS's framework, and notes.
+struct SubmitSelfAssessment {
+  std::string provider, location, dps;
+  std::vector<StandardScore> scores;
+  std::string notes;
+  std::string by;  ///< the provider's principal name
+};
+/// A domain's score changed on validation (1..4), with why.
+struct DomainScoreChange {
+  std::string domain;
+  int score = 0;
+  std::string reason;
+  bool operator==(const DomainScoreChange&) const = default;
+};
+/// A compliance officer validates self-assessment `number` (1-based, per location) under `dps`,
+/// changing domain scores with reasons; its result becomes the location's self-assessment input.
+struct ValidateSelfAssessment {
+  std::string location, dps;
+  int number = 0;
+  std::vector<DomainScoreChange> changes;
+  std::string officer;
+};
+/// A compliance officer records the council's PAMMS assessment of a location under `dps`: a
+/// score 1..4 for every domain; its rating (the DPS's rule) becomes the location's PAMMS input.
+struct RecordPammsAssessment {
+  std::string location, dps;
+  std::vector<StandardScore> domains;  ///< {domain code, score 1..4}
+  Date assessed_on = 0;                ///< 0 = today
+  std::string evidence, officer;
+};
+
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
                  SetProviderStatus, ApplyToDps, ExtendAssessment, AdmitToDps, UpdateMembership,
@@ -237,7 +270,8 @@ using Command =
                  AmendOffer, WithdrawOffer, AcceptAward, DeclineAward, HandBackPackage,
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
                  EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket, AmendPackage,
-                 AskQuestion, AnswerQuestion, ImportCqcRatings, DeclareCapacity>;
+                 AskQuestion, AnswerQuestion, ImportCqcRatings, DeclareCapacity, SubmitSelfAssessment,
+                 ValidateSelfAssessment, RecordPammsAssessment>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

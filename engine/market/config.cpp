@@ -121,6 +121,7 @@ std::string validate_config(const DpsConfig& c, const std::vector<Category>& kno
       w.admission_extended_working_days < w.admission_working_days || w.retain_closed_days < 0 ||
       w.hand_back_notice_days < 0 || w.hand_back_notice_days > 366)
     return "windows must be positive (and the extended admission clock no shorter)";
+  if (auto e = validate_framework(c.assessment); !e.empty()) return e;
   return {};
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/market/assessment.h"
 #include "engine/market/cost_model.h"
 #include "engine/market/types.h"
 
@@ -136,6 +137,9 @@ struct DpsConfig {
   /// only to locations serving the package's zone. Without it, all at once means every zone.
   /// A cascade always filters by zone (its tiers are zonal).
   bool zones_part_of_lots = false;
+  /// Self-assessments and PAMMS assessments (assessment.h): the domains and standards, and the
+  /// PAMMS rating rule. Appended (issue 12 item 1): none given = the default PAMMS framework.
+  AssessmentFramework assessment;
   bool operator==(const DpsConfig&) const = default;
 
   int lot_index(std::string_view code) const;

@@ -420,6 +420,35 @@ struct RagChanged {
   bool operator==(const RagChanged&) const = default;
 };
 
+// ---- assessment cycles (issue 12 item 1; market_assessments.cpp) ----
+
+/// A location's provider submitted a self-assessment: it becomes the location's self-assessment
+/// number self_assessments.size() + 1.
+struct SelfAssessmentSubmitted {
+  LocationIndex location = 0;
+  SelfAssessment assessment;
+  bool operator==(const SelfAssessmentSubmitted&) const = default;
+};
+/// Self-assessment `number` validated: its changes, domain scores and points. A
+/// QualityInputsChanged follows when the location's self-assessment input changes.
+struct SelfAssessmentValidated {
+  LocationIndex location = 0;
+  int number = 0;
+  std::vector<DomainChange> changes;
+  std::vector<DomainScore> domains;
+  int points = -1;
+  std::string by;
+  UtcMillis at = 0;
+  bool operator==(const SelfAssessmentValidated&) const = default;
+};
+/// The council's PAMMS assessment of a location recorded; a QualityInputsChanged follows when
+/// the location's PAMMS input changes.
+struct PammsAssessed {
+  LocationIndex location = 0;
+  PammsAssessment assessment;
+  bool operator==(const PammsAssessed&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
@@ -430,7 +459,8 @@ using Event =
                  OfferExplained, SpotPurchaseRecorded, ContractActionIssued, ContractActionUpdated,
                  PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
                  VariationAccepted, VariationSentToMarket, PlacementReprocured, PackageAmended,
-                 QuestionAsked, QuestionAnswered, CqcRatingsImported, RagChanged>;
+                 QuestionAsked, QuestionAnswered, CqcRatingsImported, RagChanged,
+                 SelfAssessmentSubmitted, SelfAssessmentValidated, PammsAssessed>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

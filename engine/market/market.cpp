@@ -154,7 +154,8 @@ std::string_view command_name(const Command& c) {
       "award_to_persons_choice", "place_offer", "amend_offer", "withdraw_offer", "accept_award",
       "decline_award", "hand_back_package", "explain_offer", "record_spot_purchase", "issue_contract_action",
       "update_contract_action", "set_planned_end", "end_placement", "propose_variation", "accept_variation",
-      "send_variation_to_market", "amend_package", "ask_question", "answer_question", "import_cqc_ratings", "declare_capacity"};
+      "send_variation_to_market", "amend_package", "ask_question", "answer_question", "import_cqc_ratings", "declare_capacity",
+      "submit_self_assessment", "validate_self_assessment", "record_pamms_assessment"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -172,7 +173,7 @@ std::string_view event_name(const Event& e) {
       "contract_action_updated", "placement_handed_back", "placement_end_scheduled", "placement_ended",
       "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured",
       "package_amended", "question_asked", "question_answered", "cqc_ratings_imported",
-      "rag_changed"};
+      "rag_changed", "self_assessment_submitted", "self_assessment_validated", "pamms_assessed"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -150,6 +150,8 @@ class Market {
   // ---- judgements ----
   QualityScore quality_of(LocationIndex, int dps) const;
   RiskRating risk_of(LocationIndex, int dps) const;
+  /// A location's self-assessment cycle under a DPS (market_assessments.cpp).
+  SelfAssessmentDue self_assessment_due(LocationIndex, int dps) const;
   /// Locations eligible for a broadcast, from the index (sorted).
   std::vector<LocationIndex> eligible(const EligibilityQuery&) const;
   /// The same, had the DPS been configured as `as_configured` (what-if replays: another risk
@@ -275,6 +277,13 @@ class Market {
   void apply_answer(const QuestionAnswered&);
   Reply handle(const ImportCqcRatings&, Emitter&);  // market_cqc.cpp
   void apply_cqc_import(const CqcRatingsImported&);  // market_cqc.cpp
+  // Assessment cycles (market_assessments.cpp).
+  Reply handle(const SubmitSelfAssessment&, Emitter&);
+  Reply handle(const ValidateSelfAssessment&, Emitter&);
+  Reply handle(const RecordPammsAssessment&, Emitter&);
+  void apply_assessment(const SelfAssessmentSubmitted&);
+  void apply_assessment(const SelfAssessmentValidated&);
+  void apply_assessment(const PammsAssessed&);
 
   // The early-warning history (market_early_warning.cpp).
   /// After a command that succeeded: re-rates the locations whose RAG it may have changed and

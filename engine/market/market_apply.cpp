@@ -402,6 +402,9 @@ void Market::apply(const Event& event) {
           [&](const QuestionAnswered& e) { apply_answer(e); },
           [&](const CqcRatingsImported& e) { apply_cqc_import(e); },
           [&](const RagChanged& e) { apply_rag(e); },
+          [&](const SelfAssessmentSubmitted& e) { apply_assessment(e); },
+          [&](const SelfAssessmentValidated& e) { apply_assessment(e); },
+          [&](const PammsAssessed& e) { apply_assessment(e); },
       },
       event);
 }

@@ -62,6 +62,8 @@ void Market::rerate_after(const Command& command, bool recheck_due, Emitter& e) 
                  [&](const ConfigureDps&) { every(false); },  // the risk policy may have changed
                  [&](const ApplyToDps& c) { location(c.location); },  // a new membership: its RAG
                  [&](const UpdateQualityInputs& c) { location(c.location); },
+                 [&](const ValidateSelfAssessment& c) { location(c.location); },
+                 [&](const RecordPammsAssessment& c) { location(c.location); },  // a PAMMS rating
                  [&](const SetProviderStatus& c) { provider(c.provider); },      // administration
                  [&](const IssueContractAction& c) { provider(c.provider); },    // a default notice
                  [&](const UpdateContractAction& c) { provider(c.provider); },   // … lifted

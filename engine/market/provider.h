@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/market/assessment.h"
 #include "engine/market/contract_actions.h"
 #include "engine/market/cqc_ratings.h"
 #include "engine/market/early_warning.h"
@@ -77,6 +78,10 @@ struct Location {
   /// every change of its RAG under a DPS it belongs to.
   std::vector<QualityEntry> quality_entries;
   std::vector<RagChange> rag_changes;
+  /// Assessment cycles (assessment.h), oldest first: self-assessments numbered 1, 2, … (under
+  /// any DPS), and the council's PAMMS assessments.
+  std::vector<SelfAssessment> self_assessments;
+  std::vector<PammsAssessment> pamms_assessments;
   bool operator==(const Location&) const = default;
 
   /// The RAG last announced (by a RagChanged) under `dps`: Green until one says otherwise.

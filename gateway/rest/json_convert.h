@@ -51,6 +51,9 @@ std::string iso_utc(engine::UtcMillis);
 void put_time(json::object&, std::string_view key, engine::UtcMillis);
 
 json::object dps_config_json(const engine::DpsConfig&);
+/// A DPS's assessment framework: its domains and standards (the default PAMMS ones when it names
+/// none, with "default_framework": true) and the PAMMS rating rule.
+json::object assessment_framework_json(const engine::AssessmentFramework&);
 /// A lot's cost model inputs, or null when the lot has none (fair_cost_routes.cpp).
 json::value cost_model_json(const engine::CostModel&);
 /// A lot's fair cost: its source, the figure, the abnormally-low threshold, and with a cost model

@@ -316,6 +316,40 @@ void read_windows(const json::value& v, const std::string& where, engine::Window
   r.finish();
 }
 
+/// The assessment framework (engine/market/assessment.h): its domains with their standards (none
+/// = the default PAMMS framework) and the PAMMS rating rule. The market checks codes and
+/// thresholds (invalid_config naming the field).
+void read_assessment(const json::value& v, const std::string& where, engine::AssessmentFramework& f, JsonStatus& status) {
+  ObjectReader r(v, where, status);
+  read_list(r, "domains", Need::optional, f.domains, status, [&status](ObjectReader& dr, engine::AssessmentDomain& d) {
+    dr.text("code", d.code, Need::required, 64);
+    dr.text("name", d.name, Need::optional);
+    read_list(dr, "standards", Need::required, d.standards, status, [](ObjectReader& sr, engine::AssessmentStandard& st) {
+      sr.text("code", st.code, Need::required, 64);
+      sr.text("name", st.name, Need::optional);
+    });
+  });
+  // As GET writes it: "default_framework": true with the default domains listed (or none) = the
+  // default framework, kept as no domains of its own.
+  bool default_framework = false;
+  r.boolean("default_framework", default_framework, Need::optional);
+  if (r.ok() && default_framework) {
+    if (!f.domains.empty() && f.domains != engine::default_assessment_domains())
+      return r.fail(422, "invalid_value", "field '" + r.name("default_framework") +
+                                               "' is true, but the domains are not the default framework's");
+    f.domains.clear();
+  }
+  if (const json::value* rule = r.object("rating", Need::optional)) {
+    ObjectReader rr(*rule, r.name("rating") + ".", status);
+    rr.integer("excellent_from_x100", f.rating.excellent_from_x100, Need::optional, kIntMin, kIntMax);
+    rr.integer("good_from_x100", f.rating.good_from_x100, Need::optional, kIntMin, kIntMax);
+    rr.integer("requires_improvement_from_x100", f.rating.requires_improvement_from_x100, Need::optional, kIntMin, kIntMax);
+    rr.boolean("domain_scored_1_caps", f.rating.domain_scored_1_caps, Need::optional);
+    rr.finish();
+  }
+  r.finish();
+}
+
 }  // namespace
 
 JsonStatus dps_config_from_json(const json::value& v, engine::DpsConfig& c) {
@@ -355,6 +389,7 @@ JsonStatus dps_config_from_json(const json::value& v, engine::DpsConfig& c) {
   if (const json::value* q = r.object("quality", Need::optional)) read_quality(*q, "quality.", c.quality, status);
   if (const json::value* k = r.object("risk", Need::optional)) read_risk(*k, "risk.", c.risk, status);
   if (const json::value* w = r.object("windows", Need::optional)) read_windows(*w, "windows.", c.windows, status);
+  if (const json::value* a = r.object("assessment", Need::optional)) read_assessment(*a, "assessment.", c.assessment, status);
   r.finish();
   return status;
 }

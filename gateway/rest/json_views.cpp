@@ -231,6 +231,22 @@ const std::vector<MembershipStatus>& all_membership_statuses() {
 
 // ---- DPS configuration ----
 
+json::object assessment_framework_json(const AssessmentFramework& f) {
+  json::array domains;
+  for (const AssessmentDomain& d : domains_of(f)) {
+    json::array standards;
+    for (const AssessmentStandard& s : d.standards) standards.push_back(json::object{{"code", s.code}, {"name", s.name}});
+    domains.push_back(json::object{{"code", d.code}, {"name", d.name}, {"standards", std::move(standards)}});
+  }
+  const PammsRatingRule& r = f.rating;
+  return {{"domains", std::move(domains)},
+          {"default_framework", f.domains.empty()},
+          {"rating", json::object{{"excellent_from_x100", r.excellent_from_x100},
+                                  {"good_from_x100", r.good_from_x100},
+                                  {"requires_improvement_from_x100", r.requires_improvement_from_x100},
+                                  {"domain_scored_1_caps", r.domain_scored_1_caps}}}};
+}
+
 json::object dps_config_json(const DpsConfig& c) {
   json::array lots, zones, routes;
   for (const auto& l : c.lots)
@@ -296,6 +312,7 @@ json::object dps_config_json(const DpsConfig& c) {
                                {"admission_extended_working_days", w.admission_extended_working_days},
                                {"retain_closed_days", w.retain_closed_days},
                                {"hand_back_notice_days", w.hand_back_notice_days}}},
+      {"assessment", assessment_framework_json(c.assessment)},
   };
 }
 

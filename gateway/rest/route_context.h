@@ -150,5 +150,11 @@ void get_early_warning(RestContext&);  // early_warning_routes.cpp
 json::object early_warning_json(const engine::Market&, engine::LocationIndex, int dps, engine::Date from,
                                 engine::Date to, bool staff);
 void get_report(RestContext&);        // report_routes.cpp
+// Assessment cycles (assessment_routes.cpp).
+void post_self_assessment(RestContext&);
+void get_self_assessments(RestContext&);
+void post_self_assessment_validation(RestContext&);
+void post_pamms_assessment(RestContext&);
+void list_dps_self_assessments(RestContext&);
 
 }  // namespace carebroker::gateway::rest
