@@ -83,6 +83,15 @@ json::object pamms_assessment_json(const Market& m, const PammsAssessment& a, in
   return o;
 }
 
+/// Runs a command that records a numbered assessment: 201 with its location, DPS and number.
+void run_recorded(RestContext& ctx, Command c, std::string location, std::string dps) {
+  run_command(ctx, std::move(c), 201, [location = std::move(location), dps = std::move(dps)](const Reply& reply, json::object& body) {
+    body["location"] = location;
+    body["dps"] = dps;
+    body["number"] = reply.number;
+  });
+}
+
 }  // namespace
 
 void post_self_assessment(RestContext& ctx) {
@@ -97,11 +106,7 @@ void post_self_assessment(RestContext& ctx) {
       }))
     return;
   std::string location = c.location, dps = c.dps;  // before c is moved into the command
-  run_command(ctx, std::move(c), 201, [location, dps](const Reply& reply, json::object& body) {
-    body["location"] = location;
-    body["dps"] = dps;
-    body["number"] = reply.number;
-  });
+  run_recorded(ctx, std::move(c), std::move(location), std::move(dps));
 }
 
 void post_self_assessment_validation(RestContext& ctx) {
@@ -147,26 +152,15 @@ void post_pamms_assessment(RestContext& ctx) {
       }))
     return;
   std::string location = c.location, dps = c.dps;  // before c is moved into the command
-  run_command(ctx, std::move(c), 201, [location, dps](const Reply& reply, json::object& body) {
-    body["location"] = location;
-    body["dps"] = dps;
-    body["number"] = reply.number;
-  });
+  run_recorded(ctx, std::move(c), std::move(location), std::move(dps));
 }
 
 void get_self_assessments(RestContext& ctx) {
-  const std::string own = ctx.principal.role == Role::provider ? ctx.principal.subject : std::string();
-  run_read(ctx, [id = ctx.param("id"), own](const Market& m) {
-    const auto loc = m.find_location(id);
-    // A provider learns nothing about other providers' locations, not even whether they exist.
-    if (!own.empty() && (!loc || m.location(*loc).provider_id != own))
-      return error_response(403, "forbidden", "location " + id + " is not one of your locations");
-    if (!loc) return error_response(404, "unknown_location", "no location " + id);
-    const Location& l = m.location(*loc);
-    const bool staff = own.empty();
+  read_location(ctx, [](const Market& m, LocationIndex loc, bool staff) {
+    const Location& l = m.location(loc);
     json::array cycles;
     for (const Membership& mem : l.memberships) {
-      json::object o = due_json(m.self_assessment_due(*loc, mem.dps));
+      json::object o = due_json(m.self_assessment_due(loc, mem.dps));
       o["dps"] = m.dps(mem.dps).code;
       cycles.push_back(std::move(o));
     }

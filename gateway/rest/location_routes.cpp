@@ -107,17 +107,24 @@ void list_locations(RestContext& ctx) {
   });
 }
 
-void get_location(RestContext& ctx) {
+void read_location(RestContext& ctx,
+                   std::function<HttpResponse(const Market&, LocationIndex, bool staff)> read) {
   const std::string own = ctx.principal.role == Role::provider ? ctx.principal.subject : std::string();
-  run_read(ctx, [id = ctx.param("id"), own](const Market& m) {
+  run_read(ctx, [id = ctx.param("id"), own, read = std::move(read)](const Market& m) {
     const auto loc = m.find_location(id);
     // A provider learns nothing about other providers' locations, not even whether they exist.
     if (!own.empty() && (!loc || m.location(*loc).provider_id != own))
       return error_response(403, "forbidden", "location " + id + " is not one of your locations");
     if (!loc) return error_response(404, "unknown_location", "no location " + id);
-    json::object detail = location_detail_json(m, *loc);
+    return read(m, *loc, own.empty());
+  });
+}
+
+void get_location(RestContext& ctx) {
+  read_location(ctx, [](const Market& m, LocationIndex loc, bool staff) {
+    json::object detail = location_detail_json(m, loc);
     // The early-warning history; a provider reads its own without who entered it or the evidence.
-    detail["early_warning"] = early_warning_json(m, *loc, -1, 0, 0, own.empty());
+    detail["early_warning"] = early_warning_json(m, loc, -1, 0, 0, staff);
     return json_response(200, detail);
   });
 }

@@ -60,6 +60,13 @@ void run_read(RestContext&, std::function<HttpResponse(const engine::Market&)> r
 /// numbers here); false when it is not one or is out of range (overflow included).
 bool whole_number(std::string_view text, std::int64_t min, std::int64_t max, std::int64_t& out);
 
+/// Runs `read` on the location {id} on a replica. A provider reads its own locations only: any
+/// other, existing or not, is 403 forbidden (it learns nothing of other providers' locations);
+/// staff get 404 unknown_location for one that does not exist. `staff`: the caller is not a
+/// provider (location_routes.cpp).
+void read_location(RestContext&,
+                   std::function<HttpResponse(const engine::Market&, engine::LocationIndex, bool staff)> read);
+
 /// The {id} of /packages/{id}/…; false (and a 404 unknown_package sent) when it is not a package
 /// number.
 bool package_id(RestContext&, engine::PackageId&);
