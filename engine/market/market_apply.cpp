@@ -4,19 +4,9 @@
 #include <iterator>
 
 #include "engine/market/market.h"
+#include "engine/market/overloaded.h"
 
 namespace carebroker::engine {
-namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
-}  // namespace
-
 void Market::set_deadline(Package& p, UtcMillis when) {
   clear_deadline(p);
   deadline_of_[p.id - 1] = when;

@@ -10,17 +10,11 @@
 #include <algorithm>
 
 #include "engine/market/market.h"
+#include "engine/market/overloaded.h"
 #include "engine/market/market_emitter.h"
 
 namespace carebroker::engine {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 bool has_dated_entries(const QualityInputs& q) {
   return !q.safeguarding_decisions.empty() || !q.substantiated_concerns.empty();

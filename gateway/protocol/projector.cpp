@@ -8,19 +8,15 @@
 #include <unordered_map>
 #include <utility>
 
+#include "engine/market/overloaded.h"
+
 namespace carebroker::gateway::protocol {
 namespace {
 
 using engine::LocationIndex;
+using engine::overloaded;
 using engine::PackageId;
 using engine::ProviderStanding;
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 PackageId package_of(const engine::Event& event) {
   return std::visit(
