@@ -470,7 +470,9 @@ TEST_CASE("a number in a path or a query is plain digits: signs, leading zeros, 
                                  "unknown_question"},
                            Route{"POST", "/api/v1/providers/P-A/contract-actions/" + n + "/updates", h.compliance,
                                  R"({"status": "closed", "notes": "x"})", "unknown_contract_action"},
-                           Route{"GET", "/api/v1/cqc-imports/" + n, h.compliance, "", "unknown_cqc_import"}}) {
+                           Route{"GET", "/api/v1/cqc-imports/" + n, h.compliance, "", "unknown_cqc_import"},
+                           Route{"POST", "/api/v1/locations/A/self-assessments/" + n + "/validation", h.compliance,
+                                 R"({"dps": "home-care"})", "unknown_self_assessment"}}) {
       if (n.empty() && r.method == "GET") continue;  // "/api/v1/packages/" is the list's path with a slash: not_found
       const HttpResponse got = h.call(r.method, r.target, r.token, r.body);
       INFO(r.method << " " << r.target << " → " << got.status << " " << got.body);
