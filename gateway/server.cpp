@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/sequencer/thread_setup.h"
+#include "gateway/beast_request.h"
 #include "gateway/connection_slots.h"
 #include "gateway/http_types.h"
 #include "gateway/protocol/fan_out.h"
@@ -144,17 +145,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
           return send(error_response(refusal.status, refusal.code, refusal.detail));
       }
     }
-    HttpRequest r;
-    r.method = method_;
-    r.target = target;
-    r.authorization = std::string(request[http::field::authorization]);
-    r.content_type = std::string(request[http::field::content_type]);
-    r.accept = std::string(request[http::field::accept]);
-    for (auto range = request.equal_range("Idempotency-Key"); range.first != range.second; ++range.first) {
-      const std::string_view value = range.first->value();
-      r.idempotency_key = r.idempotency_key ? *r.idempotency_key + ", " + std::string(value) : std::string(value);
-    }
-    r.body = std::move(request.body());
+    HttpRequest r = to_http_request(std::move(request));
     handle_rest(r, context_.tokens, context_.market,
                 [self = shared_from_this()](HttpResponse response) {
                   net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {

@@ -51,7 +51,9 @@ class Shared {
   /// Points at kEmpty and owns nothing (shared_ptr's aliasing constructor, no control block).
   static std::shared_ptr<const T> empty() noexcept { return std::shared_ptr<const T>(std::shared_ptr<const T>(), &kEmpty); }
 
-  static constinit inline const T kEmpty{};
+  // Not constinit: clang 14 cannot constant-evaluate libstdc++ 12's std::string() (the fuzz and
+  // sanitizer tree builds with clang); GCC still initializes it at compile time.
+  static inline const T kEmpty{};
   std::shared_ptr<const T> ptr_;
 };
 

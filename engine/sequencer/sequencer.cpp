@@ -299,7 +299,7 @@ std::optional<Sequencer::Prepared::Forked> Sequencer::fork_snapshot(std::uint64_
 
 void Sequencer::run_snapshot_writer() {
   for (;;) {
-    std::pair<Prepared::Forked, bool> job;
+    std::pair<Prepared::Forked, bool> job{Prepared::Forked{-1, -1, 0}, false};  // explicit: clang 14 cannot default-construct it here
     {
       std::unique_lock lock(snapshot_mutex_);
       snapshot_cv_.wait(lock, [&] { return snapshot_writer_stop_ || !forked_.empty(); });
