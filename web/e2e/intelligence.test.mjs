@@ -37,7 +37,7 @@ test('intelligence: self-assessment submitted and validated, PAMMS rated, early 
   }
   assert.ok(loc, 'the printed provider has a location admitted to home-care');
   const provider = await signIn(chrome.browser, server.url, tokens.provider);
-  const card = provider.locator(`article.location[data-location="${loc}"]`);
+  const card = provider.locator(`article.location[data-location="${loc}"] div.membership[data-dps="home-care"]`);
   await card.getByText(/Self-assessment: not submitted, next due \d{4}-\d{2}-\d{2}/).waitFor();
   await card.getByText('Submit a self-assessment for home-care').click();
   const saForm = card.getByRole('form', { name: 'Self-assessment for home-care' });
@@ -52,7 +52,7 @@ test('intelligence: self-assessment submitted and validated, PAMMS rated, early 
   await standards.first().selectOption('2');
   await saForm.getByLabel('Notes').fill('Rota gaps at weekends closed since October.');
   await saForm.getByRole('button', { name: 'Submit the self-assessment' }).click();
-  const submitted = card.getByText(/Self-assessment no\. \d+ submitted for home-care/);
+  const submitted = provider.locator(`article.location[data-location="${loc}"]`).getByText(/Self-assessment no\. \d+ submitted for home-care/);
   await submitted.waitFor();
   const number = Number(/no\. (\d+)/.exec(await submitted.textContent())[1]);
   await card.getByText(/Latest: no\. \d+, submitted .*, awaiting validation/).waitFor();
@@ -64,7 +64,7 @@ test('intelligence: self-assessment submitted and validated, PAMMS rated, early 
   const compliance = await signIn(chrome.browser, server.url, tokens.compliance);
   await compliance.getByRole('link', { name: 'Assessment cycles' }).click();
   const cycles = compliance.locator('#screen-assessments');
-  await cycles.getByRole('heading', { name: /locations in home-care: submitted/ }).waitFor();
+  await cycles.getByRole('heading', { name: /^1 location in home-care: submitted/ }).waitFor();
   await cycles.getByRole('button', { name: new RegExp(`\\(${loc}\\)`) }).click();
   const detail = cycles.locator('#assessment-detail');
   const validate = detail.getByRole('form', { name: `Validate self-assessment ${number}` });
@@ -107,7 +107,7 @@ test('intelligence: self-assessment submitted and validated, PAMMS rated, early 
     { embargo: true, embargo_reason: 'safeguarding enquiry open', reason: 'Council embargo while the enquiry runs', evidence: 'SG-2026-114' });
   await compliance.getByRole('link', { name: 'Early warning' }).click();
   const ew = compliance.locator('#screen-early-warning');
-  await ew.getByRole('heading', { name: /locations, changes from/ }).waitFor();
+  await ew.getByRole('heading', { name: /locations?, changes from/ }).waitFor();
   assert.equal(await ew.locator('tbody tr').first().getAttribute('data-rag'), 'red', 'Red first');
   await ew.getByLabel('RAG now').selectOption('red');
   await ew.getByRole('button', { name: 'Show' }).click();
@@ -119,36 +119,44 @@ test('intelligence: self-assessment submitted and validated, PAMMS rated, early 
   await row.getByText(/evidence SG-2026-114/).waitFor();
   assert.deepEqual([...new Set(await ew.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.rag)))], ['red']);
   // A bad input: a period that ends before it starts.
-  await ew.getByLabel('From').fill('2030-01-02');
-  await ew.getByLabel('To').fill('2030-01-01');
+  await ew.getByLabel('From', { exact: true }).fill('2030-01-02');
+  await ew.getByLabel('To', { exact: true }).fill('2030-01-01');
   await ew.getByRole('button', { name: 'Show' }).click();
   await ew.getByText('The first day must be on or before the last day.').waitFor();
-  await ew.getByLabel('From').fill(londonDate(-7));
-  await ew.getByLabel('To').fill(londonDate());
+  await ew.getByLabel('From', { exact: true }).fill(londonDate(-7));
+  await ew.getByLabel('To', { exact: true }).fill(londonDate());
   await ew.getByRole('button', { name: 'Show' }).click();
-  await ew.getByRole('heading', { name: `${(await api(server, tokens.compliance, 'GET', '/early-warning?rag=red&page_size=1')).total} locations, changes from ${londonDate(-7)} to ${londonDate()}` }).waitFor();
+  const reds = (await api(server, tokens.compliance, 'GET', '/early-warning?rag=red&page_size=1')).total;
+  await ew.getByRole('heading', { name: `${reds} ${reds === 1 ? 'location' : 'locations'}, changes from ${londonDate(-7)} to ${londonDate()}` }).waitFor();
   await row.scrollIntoViewIfNeeded();
   await screenshot(compliance, 'early-warning');
   assert.deepEqual(await seriousViolations(compliance), [], 'early warning: no serious or critical axe violation');
 
-  // ---- Reports (an officer): a table from the JSON, and its CSV. ----
+  // ---- Reports (an officer): a table from the JSON, and its CSV. A package posted today. ----
+  await api(server, tokens.officer, 'POST', '/packages', {
+    dps: 'home-care', lot: 'home-care', categories: ['older_people'], zone: 'south', quantity: 600, urgency: 'urgent',
+    start_date: londonDate(2), person: { name: 'Report Person' },
+  });
   const officer = await signIn(chrome.browser, server.url, tokens.officer);
   await officer.getByRole('link', { name: 'Reports' }).click();
   const reports = officer.locator('#screen-reports');
-  await reports.getByLabel('DPS').locator('option[value="home-care"]').waitFor({ state: 'attached' });
-  await reports.getByLabel('Report').selectOption('sourcing');
+  await reports.getByLabel('DPS', { exact: true }).locator('option[value="home-care"]').waitFor({ state: 'attached' });
+  await reports.getByLabel('Report', { exact: true }).selectOption('sourcing');
   // A bad input: the period's last day before its first.
-  await reports.getByLabel('From').fill('2030-01-02');
-  await reports.getByLabel('To').fill('2030-01-01');
+  await reports.getByLabel('From', { exact: true }).fill('2030-01-02');
+  await reports.getByLabel('To', { exact: true }).fill('2030-01-01');
   await reports.getByRole('button', { name: 'Show the report' }).click();
   await reports.getByText('The last day must be on or after the first day.').waitFor();
-  await reports.getByLabel('From').fill(londonDate(-30));
-  await reports.getByLabel('To').fill(londonDate());
+  await reports.getByLabel('From', { exact: true }).fill(londonDate(-30));
+  await reports.getByLabel('To', { exact: true }).fill(londonDate());
   await reports.getByRole('button', { name: 'Show the report' }).click();
   await reports.getByRole('heading', { name: /^Sourcing: .* — home-care, .* every funder$/ }).waitFor();
   const json = await api(server, tokens.officer, 'GET', `/reports/sourcing?dps=home-care&from=${londonDate(-30)}&to=${londonDate()}`);
   assert.deepEqual(await reports.locator('table.report thead th').allTextContents(), json.columns.map((c) => c.replace(/_/g, ' ')));
+  assert.ok(json.rows.length > 0, 'the period has rows');
   assert.equal(await reports.locator('table.report tbody tr').count(), json.rows.length);
+  assert.deepEqual(await reports.locator('table.report tbody tr').first().locator('td').allTextContents(),
+    json.columns.map((c) => { const v = json.rows[0][c]; return v === null ? '—' : typeof v === 'number' ? v.toLocaleString('en-GB', { maximumFractionDigits: 2 }) : String(v); }));
   const [download] = await Promise.all([officer.waitForEvent('download'), reports.getByRole('link', { name: 'Download CSV' }).click()]);
   assert.match(download.suggestedFilename(), /^sourcing-home-care-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await download.path(), 'utf8');

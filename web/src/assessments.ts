@@ -55,7 +55,7 @@ export function assessmentsScreen(area: HTMLElement): void {
   function drawList(items: Cycle[], total: number, today: string): void {
     clear(listArea);
     const what = STATUSES.find(([v]) => v === status.input.value)?.[1] ?? '';
-    listArea.append(h('h2', { id: 'cycles-list' }, `${total} locations in ${dps.input.value}: ${what.toLowerCase()}`),
+    listArea.append(h('h2', { id: 'cycles-list' }, `${total} ${total === 1 ? 'location' : 'locations'} in ${dps.input.value}: ${what.toLowerCase()}`),
       h('p', { class: 'hint' }, `Today is ${today} by the market's clock.${total > items.length ? ` The first ${items.length} are shown.` : ''}`));
     if (!items.length) return void listArea.append(h('p', {}, 'None.'));
     listArea.append(h('table', {}, h('caption', { class: 'sr-only' }, 'Locations with their self-assessment cycle'),
@@ -141,6 +141,7 @@ export function assessmentsScreen(area: HTMLElement): void {
       try {
         await api('POST', `/locations/${encodeURIComponent(location)}/self-assessments/${s.number}/validation`, { dps: code, domain_changes: changes });
         await open(location, code, `Self-assessment ${s.number} validated.`);
+        await load();  // the list's statuses follow
       } catch (err) { out.textContent = plain(err as ApiError); }
     });
     el.append(form);

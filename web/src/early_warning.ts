@@ -62,7 +62,7 @@ export function earlyWarningScreen(area: HTMLElement): void {
     const counts: Record<string, number> = { red: 0, amber: 0, green: 0 };
     for (const i of rows) counts[i.rag] += 1;
     clear(results);
-    results.append(h('h2', { id: 'ew-results' }, `${total} locations, changes from ${f} to ${t}`),
+    results.append(h('h2', { id: 'ew-results' }, `${total} ${total === 1 ? 'location' : 'locations'}, changes from ${f} to ${t}`),
       h('p', {}, h('span', { class: 'rag rag-red' }, `Red ${counts.red}`), ' ', h('span', { class: 'rag rag-amber' }, `Amber ${counts.amber}`), ' ',
         h('span', { class: 'rag rag-green' }, `Green ${counts.green}`), total > rows.length ? ` — the first ${rows.length} shown` : ''));
     if (!rows.length) return void results.append(h('p', {}, 'No location matches.'));

@@ -35,7 +35,7 @@ export function myQuality(area: HTMLElement, me: Me): void {
     for (const m of d.memberships) {
       const cycle = hist.cycles.find((c) => c.dps === m.dps);
       const latest = hist.self_assessments.filter((s) => s.dps === m.dps).at(-1);
-      el.append(h('div', { class: 'membership' },
+      el.append(h('div', { class: 'membership', 'data-dps': m.dps },
         h('p', {}, h('strong', {}, `${m.dps}: `), `${words(m.status)}${m.tier ? `, ${m.tier}` : ''} · quality ${m.quality.score}${m.quality.provisional ? ' (provisional)' : ''} · `,
           h('span', { class: `rag rag-${m.risk.rag}` }, m.risk.rag.toUpperCase())),
         h('p', { class: 'hint' }, m.quality.explanation),

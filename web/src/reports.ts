@@ -78,7 +78,7 @@ export function reportsScreen(area: HTMLElement): void {
       } catch (err) { csvStatus.textContent = plain(err as ApiError); }
     });
     results.append(h('h2', { id: 'report-title' }, `${label} — ${r.dps}, ${r.from} to ${r.to}, ${r.funder ? words(r.funder) : 'every funder'}`),
-      h('p', { class: 'hint' }, `As of ${r.as_of}. ${r.rows.length} rows.`), h('p', {}, link, ' ', csvStatus), table(r));
+      h('p', { class: 'hint' }, `As of ${r.as_of}. ${r.rows.length} rows.`), h('p', {}, link, ' ', csvStatus), r.rows.length ? table(r) : h('p', {}, 'No rows: nothing in this period.'));
   }
 
   function table(r: Report): HTMLElement {
