@@ -42,6 +42,21 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   return json as T;
 }
 
+/// A non-JSON answer (a CSV export) as a Blob, with the same token and the same errors as api().
+export async function apiBlob(path: string): Promise<Blob> {
+  const t = token();
+  const res = await fetch(`/api/v1${path}`, { headers: t ? { Authorization: `Bearer ${t}` } : {} });
+  if (res.ok) return await res.blob();
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  throw new ApiError(res.status, json?.error?.code ?? `http_${res.status}`, json?.error?.detail ?? text);
+}
+
 export interface Me {
   role: 'admin' | 'officer' | 'compliance' | 'provider';
   name: string;

@@ -128,3 +128,14 @@ export function callsText(calls: Call[]): string {
   }
   return days.join('; ');
 }
+
+/// Today's date in London (YYYY-MM-DD), the market's dates; `days` later (or earlier, negative).
+export function londonDate(days = 0): string {
+  return new Date(Date.now() + days * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+}
+
+/// A YYYY-MM-DD date, or '' when it is one (for the date inputs' own checks).
+export function dateProblem(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) return 'Enter a date, for example 2026-11-23.';
+  return '';
+}

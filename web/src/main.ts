@@ -7,6 +7,10 @@ import { ConnectionState, LiveFeed, Screen } from './live';
 import { officerScreen } from './officer';
 import { providerScreen } from './provider';
 import { complianceScreen } from './compliance';
+import { assessmentsScreen } from './assessments';
+import { earlyWarningScreen } from './early_warning';
+import { tabbed } from './nav';
+import { reportsScreen } from './reports';
 
 const main = document.getElementById('main')!;
 const who = document.getElementById('who')!;
@@ -59,9 +63,13 @@ async function start(): Promise<void> {
   signOut.hidden = false;
   let screen: Screen | null = null;
   feed = new LiveFeed((f) => screen?.onFrame(f), setConnection);
-  screen = me.role === 'officer' ? officerScreen(main, me)
+  // Officers, compliance and admin: their screens behind a navigation bar (nav.ts).
+  const earlyWarning = { id: 'early-warning', label: 'Early warning', mount: earlyWarningScreen };
+  const reports = { id: 'reports', label: 'Reports', mount: reportsScreen };
+  screen = me.role === 'officer' ? tabbed(main, [{ id: 'packages', label: 'Packages', mount: (a) => officerScreen(a, me) }, earlyWarning, reports])
     : me.role === 'provider' ? providerScreen(main, me, feed)
-    : complianceScreen(main, me);
+    : tabbed(main, [{ id: 'locations', label: 'Locations', mount: (a) => complianceScreen(a, me) },
+      ...(me.role === 'compliance' ? [{ id: 'assessments', label: 'Assessment cycles', mount: assessmentsScreen }] : []), earlyWarning, reports]);
   (window as any).carebrokerLive = feed;
   feed.start();
 }

@@ -1,10 +1,12 @@
 // The provider's screens: the packages its locations are invited to, live and anonymised; its
 // own offers (place, amend, withdraw) and their standing; award offers to accept or decline
-// with the deadline counting down; the person's details once accepted; its quality and RAG; an
+// with the deadline counting down; the person's details once accepted; its quality, RAG and
+// self-assessments (my_quality.ts); an
 // offer flagged abnormally low asks for an explanation, and the officer's decision is shown.
-import { api, ApiError, Me } from './api';
+import { Me } from './api';
 import { callsText, clear, countdown, field, h, money, rerender, when, words } from './dom';
 import { Frame, LiveFeed, Screen } from './live';
+import { myQuality } from './my_quality';
 
 interface Entry {
   location: string;
@@ -220,54 +222,11 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     if (u.standing === 'award_offered') e.awardExpires = Number(u.closes_at);
   }
 
-  async function loadQuality(): Promise<void> {
-    clear(qualityArea);
-    qualityArea.append(h('h2', { id: 'q-title' }, 'Your quality score and rating'));
-    const rows = h('div', {});
-    qualityArea.append(rows);
-    for (const l of me.locations.slice(0, 20)) {
-      const d = await api<any>('GET', `/locations/${encodeURIComponent(l.location)}`);
-      rows.append(h('article', { class: 'location' }, h('h3', {}, `${d.name} (${d.location})`),
-        h('p', {}, `CQC ${words(d.quality_inputs.cqc)}, PAMMS ${words(d.quality_inputs.pamms)}`),
-        ...d.memberships.map((m: any) => h('div', { class: 'membership' },
-          h('p', {}, h('strong', {}, `${m.dps}: `), `${words(m.status)}${m.tier ? `, ${m.tier}` : ''} · quality ${m.quality.score}${m.quality.provisional ? ' (provisional)' : ''} · `,
-            h('span', { class: `rag rag-${m.risk.rag}` }, m.risk.rag.toUpperCase())),
-          h('p', { class: 'hint' }, m.quality.explanation),
-          m.risk.reasons.length ? h('ul', {}, m.risk.reasons.map((r: string) => h('li', {}, r))) : h('p', {}, 'No risk warnings.'),
-          m.status === 'admitted' ? capacityForm(d.location, m.dps, Number(m.capacity)) : null))));
-    }
-  }
-
-  /// The location's declared capacity under one DPS: hours a week for new placements (0 = not declared).
-  function capacityForm(location: string, dps: string, capacity: number): HTMLElement {
-    const hours = field(`Declared capacity in ${dps} (hours a week)`,
-      h('input', { type: 'number', min: '0', max: '10000000', step: '1', value: String(capacity), inputmode: 'numeric' }),
-      '0 = not declared. Placements you hold count against it.');
-    const done = h('p', { class: 'hint', 'aria-live': 'polite' });
-    const submit = async (e: Event) => {
-      e.preventDefault();
-      hours.setError('');
-      done.textContent = '';
-      const text = hours.input.value.trim();
-      if (!/^\d+$/.test(text)) return hours.setError('Enter whole hours a week, 0 or more.');
-      try {
-        await api('PUT', `/locations/${encodeURIComponent(location)}/memberships/${encodeURIComponent(dps)}/capacity`,
-          { capacity: Number(text) });
-        done.textContent = `Declared: ${Number(text)} hours a week.`;
-      } catch (err) {
-        const a = err as ApiError;
-        hours.setError(a.code === 'invalid_capacity' ? 'Capacity is 0 to 10,000,000 hours a week.' : a.detail || words(a.code));
-      }
-    };
-    return h('form', { class: 'capacity', novalidate: true, onsubmit: submit, 'aria-label': `Declared capacity in ${dps}` },
-      hours.wrap, h('button', { type: 'submit' }, 'Declare capacity'), done);
-  }
-
   window.setInterval(() => {
     for (const c of document.querySelectorAll<HTMLElement>('.countdown')) c.textContent = countdown(Number(c.dataset.until));
   }, 1000);
   render();
-  void loadQuality();
+  myQuality(qualityArea, me);
 
   /// The answer to one of this page's commands, matched by its request id.
   function answered(m: any, ok: boolean) {
