@@ -529,7 +529,7 @@ TEST_CASE("a store re-chained from an edit onwards verifies alone, and is caught
   CHECK(earlier.exit_code == 0);
 }
 
-TEST_CASE("verify --expect-head: a store that has grown since the head was recorded still verifies; exit codes",
+TEST_CASE("verify --expect-head: a store that has grown since the head was recorded still verifies, and the exit codes",
           "[audit_chain][store]") {
   TempDir dir("grown");
   const auto batches = clock_batches(1, 15);
