@@ -650,6 +650,18 @@ TEST_CASE("a backup's manifest records the chain head of the copy, and the copy 
   INFO(run.output);
   CHECK(run.exit_code == 0);
   CHECK_FALSE(store::manifest_chain_head("{\"format\": \"carebroker-backup/1\"}").has_value());
+
+  // A restore checks the copy against its manifest: the true one restores, another head is refused.
+  REQUIRE_STORE_OK(RocksJournal::restore(copy.string(), (backups.path / "restored").string()));
+  {
+    std::ofstream out(copy / store::kBackupManifest, std::ios::trunc);
+    out << store::backup_manifest_json(heads[4].seq, ChainHead{heads[4].seq, heads[5].hash}, "2026-12-01T08:00:00Z");
+  }
+  const StoreStatus refused = RocksJournal::restore(copy.string(), (backups.path / "restored-2").string());
+  INFO(refused.message);
+  CHECK(code(refused) == "corruption");
+  CHECK(contains(refused.message, "records the head " + std::to_string(heads[4].seq) + ":"));
+  CHECK_FALSE(fs::exists(backups.path / "restored-2"));
 }
 
 TEST_CASE("the running server reports the chain head in /metrics and writes it into each backup's manifest",

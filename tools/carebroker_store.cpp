@@ -64,7 +64,9 @@ int verify(const std::string& data, const std::optional<store::ChainHead>& expec
     std::printf("audit chain: BROKEN: %s\n", s.message.c_str());
     return fail(s);
   }
-  if (chain.chained_from == 0)
+  if (chain.batches == 0)
+    std::printf("audit chain: the journal is empty\n");
+  else if (chain.chained_from == 0)
     std::printf("audit chain: none yet: all %llu batches are pre-chain (version-1) frames, CRC-checked only\n",
                 static_cast<unsigned long long>(chain.batches));
   else

@@ -41,7 +41,7 @@ StoreStatus MemoryJournal::anchor_at(std::uint64_t after, ChainState& out) const
   out = ChainState{};
   if (after == 0) return {};
   auto it = batches_.upper_bound(after);
-  if (it == batches_.begin()) return store_error(StoreCode::not_found, "no journal batch ends at sequence " + std::to_string(after));
+  if (it == batches_.begin()) return {};  // none before: the genesis
   --it;
   return chain_anchor(after, it->first, it->second, out);
 }
@@ -49,7 +49,10 @@ StoreStatus MemoryJournal::anchor_at(std::uint64_t after, ChainState& out) const
 StoreStatus MemoryJournal::chain_head_at(std::uint64_t seq, ChainHead& out) {
   std::lock_guard lock(mutex_);
   ChainState state;
-  if (auto s = anchor_at(seq, state); !s.ok()) return s;
+  const StoreStatus s = anchor_at(seq, state);
+  if (s.code == StoreCode::sequence_gap || (s.ok() && state.head.seq != seq))
+    return store_error(StoreCode::not_found, "no journal batch ends at sequence " + std::to_string(seq));
+  if (!s.ok()) return s;
   out = state.head;
   return {};
 }

@@ -19,21 +19,25 @@ struct ChainState {
   bool started = false;
 };
 
-/// The chain's state after the batch stored under `key_seq` (its frame `value`), which must end
-/// at `after`: where a replay that starts after `after` picks the chain up. `after` 0 = the
-/// genesis.
+/// Where a replay of the batches after `after` picks the chain up: the batch stored under
+/// `key_seq` (its frame `value`) is the last one starting at or before `after`. It must not run
+/// past `after` (sequence_gap: `after` is inside it). When it ends at `after` its link is the
+/// anchor; when it ends before (`after` is past the journal's end, or in a gap) its link is
+/// taken, and a batch that follows it would then fail its own checks.
 inline StoreStatus chain_anchor(std::uint64_t after, std::uint64_t key_seq, std::string_view value, ChainState& out) {
   UnframedBatch b;
   if (auto s = unframe_batch(value, b); !s.ok())
     return store_error(s.code, "journal batch at sequence " + std::to_string(key_seq) +
                                    " (where the audit chain is picked up): " + s.message);
-  if (b.first_seq != key_seq || b.last_seq != after)
+  if (b.first_seq != key_seq)
     return store_error(StoreCode::corruption, "journal batch stored at sequence " + std::to_string(key_seq) +
-                                                  " holds " + std::to_string(b.first_seq) + ".." +
-                                                  std::to_string(b.last_seq) + ", not a batch ending at " +
-                                                  std::to_string(after));
+                                                  " says it starts at " + std::to_string(b.first_seq));
+  if (b.last_seq > after)
+    return store_error(StoreCode::sequence_gap, "a replay after sequence " + std::to_string(after) +
+                                                    " starts inside the batch " + std::to_string(b.first_seq) + ".." +
+                                                    std::to_string(b.last_seq));
   out.started = b.version >= 2;
-  out.head = ChainHead{after, b.link};
+  out.head = ChainHead{b.last_seq, b.link};
   return {};
 }
 

@@ -15,6 +15,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "engine/store/backup_manifest.h"
 #include "engine/store/batch_frame.h"
@@ -197,10 +198,7 @@ StoreStatus RocksJournal::anchor(std::uint64_t after, ChainState& out) {
   if (after == 0) return {};
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), journal_));
   it->SeekForPrev(sequence_key(after));
-  if (!it->Valid()) {
-    if (auto s = from_rocks(it->status(), "read the journal"); !s.ok()) return s;
-    return store_error(StoreCode::not_found, "no journal batch ends at sequence " + std::to_string(after));
-  }
+  if (!it->Valid()) return from_rocks(it->status(), "read the journal");  // none before: the genesis
   std::uint64_t key_seq = 0;
   if (!parse_sequence_key(std::string_view(it->key().data(), it->key().size()), key_seq))
     return store_error(StoreCode::corruption, "a journal key is not a sequence number");
@@ -210,7 +208,10 @@ StoreStatus RocksJournal::anchor(std::uint64_t after, ChainState& out) {
 StoreStatus RocksJournal::chain_head_at(std::uint64_t seq, ChainHead& out) {
   if (!db_) return not_open();
   ChainState state;
-  if (auto s = anchor(seq, state); !s.ok()) return s;
+  const StoreStatus s = anchor(seq, state);
+  if (s.code == StoreCode::sequence_gap || (s.ok() && state.head.seq != seq))
+    return store_error(StoreCode::not_found, "no journal batch ends at sequence " + std::to_string(seq));
+  if (!s.ok()) return s;
   out = state.head;
   return {};
 }
@@ -359,7 +360,8 @@ StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::stri
   if (!fs::is_directory(backup_dir, ec)) return store_error(StoreCode::not_found, "no backup at " + backup_dir);
   if (fs::exists(data_dir, ec)) return store_error(StoreCode::invalid_argument, data_dir + " already exists");
   {
-    // Verify before copying: the backup opens and its journal replays cleanly.
+    // Verify before copying: the backup opens, its journal replays cleanly (every CRC and chain
+    // link), and its chain passes through the head its manifest records.
     const std::string probe = data_dir + ".verifying";
     fs::remove_all(probe, ec);
     fs::copy(backup_dir, probe, fs::copy_options::recursive, ec);
@@ -370,6 +372,16 @@ StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::stri
     probe_options.create_if_missing = false;  // an empty or foreign directory is not a backup
     StoreStatus s = open(probe_options, j);
     if (s.ok()) s = j->replay(0, [](std::uint64_t, std::uint64_t, std::string_view) { return StoreStatus{}; });
+    // A manifest's head must be where the copy's chain is: the backup is the one it describes.
+    if (std::ifstream in(backup_dir + "/" + kBackupManifest); s.ok() && in) {
+      const std::string manifest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const auto recorded = manifest_chain_head(manifest);
+      ChainHead found;
+      if (!recorded) s = store_error(StoreCode::corruption, std::string(kBackupManifest) + " records no chain head");
+      else if (s = j->chain_head_at(recorded->seq, found); s.ok() && found != *recorded)
+        s = store_error(StoreCode::corruption, std::string(kBackupManifest) + " records the head " + to_string(*recorded) +
+                                                   " but the backup's chain there is " + to_hex(found.hash));
+    }
     j.reset();
     if (!s.ok()) {
       fs::remove_all(probe, ec);
