@@ -11,6 +11,10 @@
 //       the WriteBatch and its fsync. Wall-clock time (a sync is waiting, not CPU);
 //       items_per_second = durable events per second; Time = one batch.
 //
+//   BM_FrameBatch/batch:N/chained:0|1  the audit chain's cost per append: framing the same
+//       batches in the version-1 frame (CRC32C) and in the chained version-2 frame (SHA-256 link,
+//       OpenSSL EVP, then CRC32C). CPU time, Time = one batch.
+//
 //   BM_Replay  recover_market(journal, market, info, SnapshotUse::none) over a journal of just
 //       over 1,000,000 events, from the first event: read, CRC-check, decode (FlatBuffers
 //       Verifier included) and apply every batch to an empty market. items_per_second = events
@@ -60,6 +64,7 @@
 #include "engine/codec/event_codec.h"
 #include "engine/market/market_reports.h"
 #include "engine/sequencer/recovery.h"
+#include "engine/store/batch_frame.h"
 #include "engine/store/rocksdb_journal.h"
 
 namespace carebroker::bench {
@@ -169,6 +174,32 @@ BENCHMARK(BM_DurableAppend)
     ->Arg(16)
     ->Arg(256)
     ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+/// What the audit chain adds to each append: framing a batch of N OfferPlaced events (the same
+/// payloads as BM_DurableAppend's) in the version-1 frame (CRC32C only) or the chained version-2
+/// frame (SHA-256 of the previous link and the batch, then the CRC over the link too). CPU
+/// time; Time = one batch; bytes_per_second = payload hashed.
+void BM_FrameBatch(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const bool chained = state.range(1) != 0;
+  const std::vector<eng::Event> events(offer_events().begin(), offer_events().begin() + static_cast<std::ptrdiff_t>(n));
+  const std::string payload = codec::encode_batch(1, events);
+  store::ChainHash link = store::kChainGenesis;
+  std::size_t framed = 0;
+  for (auto _ : state) {
+    const std::string frame = chained ? store::frame_chained_batch(1, n, payload, link, link) : store::frame_batch(1, n, payload);
+    framed += frame.size();
+    benchmark::DoNotOptimize(frame.data());
+  }
+  benchmark::DoNotOptimize(framed);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(payload.size()));
+  state.counters["bytes_per_batch"] = static_cast<double>(payload.size());
+  state.SetLabel(chained ? "version 2: SHA-256 link + CRC32C" : "version 1: CRC32C only");
+}
+BENCHMARK(BM_FrameBatch)
+    ->ArgNames({"batch", "chained"})
+    ->ArgsProduct({{1, 16, 256}, {0, 1}})
     ->Unit(benchmark::kMicrosecond);
 
 // ---------------------------------------------------------------------------------------------

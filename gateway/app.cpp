@@ -191,6 +191,12 @@ bool App::start(const AppOptions& options, std::string& error) {
     line("carebroker_journal_failed_batches_total", "counter", s.failed_batches);
     line("carebroker_snapshots_total", "counter", s.snapshots);
     line("carebroker_journal_write_buffer_bytes", "gauge", m.journal->write_buffer_bytes());
+    // The audit chain's head, anchored outside the store by whoever scrapes this: the sequence
+    // it is at, and the hash as a label (verify --expect-head SEQ:HEX checks a store against it).
+    const store::ChainHead head = m.journal->chain_head();
+    line("carebroker_audit_chain_sequence", "gauge", head.seq);
+    out += "# TYPE carebroker_audit_chain_head gauge\ncarebroker_audit_chain_head{sequence=\"" +
+           std::to_string(head.seq) + "\",head=\"" + store::to_hex(head.hash) + "\"} 1\n";
     // The bytes the C++ heap holds for the program (glibc's count: small blocks in use plus
     // blocks mapped on their own), without the freed memory malloc keeps and RSS still counts.
     const struct mallinfo2 heap = ::mallinfo2();

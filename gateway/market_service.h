@@ -19,6 +19,8 @@ struct BackupOutcome {
   Result result = Result::failed;
   std::string path;    ///< the backup's full path (made, exists)
   std::string detail;  ///< why it failed
+  /// made: the audit chain's head in the copy, "SEQ:HEX" (also in its manifest); "" if unknown.
+  std::string audit_chain_head;
 };
 
 /// The market's clock, as GET /api/v1/admin/clock shows it.

@@ -62,9 +62,11 @@ BackupOutcome SequencerService::backup_now(const std::string& name) {
     out.result = BackupOutcome::Result::exists;
     return out;
   }
-  const store::StoreStatus s = journal_.backup(out.path);
+  store::ChainHead head;
+  const store::StoreStatus s = journal_.backup(out.path, &head);
   out.result = s.ok() ? BackupOutcome::Result::made : BackupOutcome::Result::failed;
   out.detail = s.message;
+  if (s.ok()) out.audit_chain_head = store::to_string(head);
   return out;
 }
 

@@ -236,6 +236,8 @@ class HeldJournal final : public store::Journal {
   }
   std::uint64_t last_seq() const override { return inner_.last_seq(); }
   store::StoreStatus replay(std::uint64_t after, const store::BatchVisitor& v) override { return inner_.replay(after, v); }
+  store::ChainHead chain_head() const override { return inner_.chain_head(); }
+  store::StoreStatus chain_head_at(std::uint64_t seq, store::ChainHead& out) override { return inner_.chain_head_at(seq, out); }
   store::StoreStatus put_snapshot(const store::Snapshot& s) override { return inner_.put_snapshot(s); }
   store::StoreStatus latest_snapshot(std::optional<store::Snapshot>& out) override { return inner_.latest_snapshot(out); }
   store::StoreStatus archived_package(std::uint64_t p, std::string& out) override { return inner_.archived_package(p, out); }

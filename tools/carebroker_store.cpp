@@ -1,6 +1,13 @@
 // carebroker-store: offline tools for a carebroker data directory.
-//   verify  --data DIR            open the journal, recover the market (snapshot + replay) and
-//                                 check it against a full replay; print what is there
+//   verify  --data DIR | DIR [--expect-head SEQ:HEX]
+//                                 check the whole journal — every batch's CRC, sequence numbers
+//                                 and audit-chain link from the first (engine/store/audit_chain.h)
+//                                 — naming the first broken link (its sequence number, expected
+//                                 and found hash); then recover the market (snapshot + replay)
+//                                 and check it against a full replay. --expect-head: also check
+//                                 that the chain passes through the head recorded earlier (from
+//                                 /metrics or a backup's manifest), so a store that has grown
+//                                 since still verifies
 //   backup  --data DIR --to DIR   a consistent copy (RocksDB checkpoint) of a store not in use,
 //                                 private (0700 / 0600); a running server backs itself up
 //                                 online (see the README)
@@ -11,7 +18,9 @@
 //                                 each package of the DPS whose window closed in the period,
 //                                 the top offer under its policy with the top offer under the
 //                                 policy given (engine/replica/policy_replay.h)
-// Exit status: 0 ok, 1 the store is damaged or the operation failed, 2 bad arguments.
+// Exit status: 0 ok, 1 the store is damaged (a CRC, a sequence number, a chain link, the
+// market's recovery) or the operation failed, 2 bad arguments, 3 (verify --expect-head) the
+// store is intact but its chain does not pass through the expected head.
 #include <boost/program_options.hpp>
 
 #include <sys/stat.h>
@@ -19,6 +28,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <tuple>
 
 #include "engine/market/calendar.h"
@@ -27,6 +37,7 @@
 #include "engine/codec/event_codec.h"
 #include "engine/replica/policy_replay.h"
 #include "engine/sequencer/recovery.h"
+#include "engine/store/chain_verify.h"
 #include "engine/store/rocksdb_journal.h"
 
 using namespace carebroker;
@@ -45,9 +56,35 @@ int fail(const store::StoreStatus& s) {
   return 1;
 }
 
-int verify(const std::string& data) {
+int verify(const std::string& data, const std::optional<store::ChainHead>& expect_head = std::nullopt) {
   std::unique_ptr<store::RocksJournal> journal;
   if (auto s = store::RocksJournal::open(existing(data), journal); !s.ok()) return fail(s);
+  store::ChainReport chain;
+  if (auto s = store::verify_chain(*journal, chain); !s.ok()) {
+    std::printf("audit chain: BROKEN: %s\n", s.message.c_str());
+    return fail(s);
+  }
+  if (chain.batches == 0)
+    std::printf("audit chain: the journal is empty\n");
+  else if (chain.chained_from == 0)
+    std::printf("audit chain: none yet: all %llu batches are pre-chain (version-1) frames, CRC-checked only\n",
+                static_cast<unsigned long long>(chain.batches));
+  else
+    std::printf("audit chain: intact: %llu batches from sequence %llu linked from the genesis%s; head %s\n",
+                static_cast<unsigned long long>(chain.batches - chain.unchained),
+                static_cast<unsigned long long>(chain.chained_from),
+                chain.unchained == 0 ? ""
+                                     : (" (before it " + std::to_string(chain.unchained) +
+                                        " pre-chain batches, CRC-checked only)").c_str(),
+                store::to_string(chain.head).c_str());
+  if (expect_head) {
+    if (auto s = store::check_expected_head(*journal, *expect_head); !s.ok()) {
+      std::printf("expected head: NOT FOUND: %s\n", s.message.c_str());
+      fail(s);
+      return 3;
+    }
+    std::printf("expected head: the chain passes through %s\n", store::to_string(*expect_head).c_str());
+  }
   engine::Market fast, full;
   sequencer::Recovered a, b;
   if (auto s = sequencer::recover_market(*journal, fast, a, sequencer::SnapshotUse::latest); !s.ok()) return fail(s);
@@ -163,7 +200,7 @@ int what_if(const std::string& data, replica::PolicyReplayOptions options, const
 int main(int argc, char** argv) {
   ::umask(077);  // a backup or a restored store is private: directories 0700, files 0600
   namespace po = boost::program_options;
-  std::string command, data, to, from;
+  std::string command, data, to, from, expect_head;
   std::uint64_t package = 0;
   std::string dps, period_from, period_to;
   PolicyOverrides policy;
@@ -171,7 +208,8 @@ int main(int argc, char** argv) {
   options.add_options()("help,h", "show this help")("data", po::value(&data), "the data directory")(
       "to", po::value(&to), "backup: where to write the copy; what-if: the period's last day (YYYY-MM-DD)")(
       "from", po::value(&from), "restore: the backup; what-if: the period's first day (YYYY-MM-DD)")(
-      "package", po::value(&package), "archived: the package number")("dps", po::value(&dps), "what-if: the DPS")(
+      "package", po::value(&package), "archived: the package number")(
+      "expect-head", po::value(&expect_head), "verify: SEQ:HEX, a chain head recorded earlier the store must pass through")("dps", po::value(&dps), "what-if: the DPS")(
       "scheme", po::value(&policy.scheme), "what-if: price_quality_split or quality_adjusted_price")(
       "price-weight", po::value(&policy.price_weight), "what-if: the price weight, 0..100")(
       "quality-weight", po::value(&policy.quality_weight), "what-if: the quality weight, 0..100")(
@@ -184,7 +222,7 @@ int main(int argc, char** argv) {
   po::options_description all;
   all.add(options).add(hidden);
   po::positional_options_description positional;
-  positional.add("command", 1);
+  positional.add("command", 1).add("data", 1);  // verify DIR is verify --data DIR
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
@@ -202,7 +240,17 @@ int main(int argc, char** argv) {
     std::cerr << "carebroker-store " << command << ": --" << name << " is required\n";
     return false;
   };
-  if (command == "verify") return need(data, "data") ? verify(data) : 2;
+  if (command == "verify") {
+    if (!need(data, "data")) return 2;
+    if (expect_head.empty()) return verify(data);
+    const auto head = store::parse_chain_head(expect_head);
+    if (!head) {
+      std::cerr << "carebroker-store verify: --expect-head is SEQ:HEX (a sequence number, a colon and 64 hex digits), not '"
+                << expect_head << "'\n";
+      return 2;
+    }
+    return verify(data, head);
+  }
   if (command == "backup") {
     if (!need(data, "data") || !need(to, "to")) return 2;
     std::unique_ptr<store::RocksJournal> journal;

@@ -17,6 +17,16 @@ std::uint64_t get_le(std::string_view in, std::size_t at, int bytes) {
   return v;
 }
 constexpr std::size_t kHeader = 4 + 8 + 8;
+constexpr std::size_t kChainedHeader = kHeader + 32;
+constexpr std::uint64_t kVersion2 = std::uint64_t{2} << 56;
+
+std::string crc_framed(std::string body) {
+  std::string out;
+  out.reserve(4 + body.size());
+  put_le(out, crc32c(body), 4);
+  out.append(body);
+  return out;
+}
 
 }  // namespace
 
@@ -90,20 +100,40 @@ std::string frame_batch(std::uint64_t first_seq, std::uint64_t last_seq, std::st
   put_le(body, first_seq, 8);
   put_le(body, last_seq, 8);
   body.append(payload);
-  std::string out;
-  out.reserve(4 + body.size());
-  put_le(out, crc32c(body), 4);
-  out.append(body);
-  return out;
+  return crc_framed(std::move(body));
+}
+
+std::string frame_chained_batch(std::uint64_t first_seq, std::uint64_t last_seq, std::string_view payload,
+                                const ChainHash& previous, ChainHash& link) {
+  link = chain_link(previous, first_seq, last_seq, payload);
+  std::string body;
+  body.reserve(kChainedHeader - 4 + payload.size());
+  put_le(body, first_seq | kVersion2, 8);
+  put_le(body, last_seq, 8);
+  body.append(reinterpret_cast<const char*>(link.data()), link.size());
+  body.append(payload);
+  return crc_framed(std::move(body));
 }
 
 StoreStatus unframe_batch(std::string_view value, UnframedBatch& out) {
   if (value.size() < kHeader) return store_error(StoreCode::corruption, "batch shorter than its header");
   const auto stored = static_cast<std::uint32_t>(get_le(value, 0, 4));
   if (crc32c(value.substr(4)) != stored) return store_error(StoreCode::corruption, "batch checksum mismatch");
-  out.first_seq = get_le(value, 4, 8);
+  const std::uint64_t first_field = get_le(value, 4, 8);
+  out.version = static_cast<int>(first_field >> 56);
+  out.first_seq = first_field & kMaxFrameSeq;
   out.last_seq = get_le(value, 12, 8);
-  out.payload = value.substr(kHeader);
+  if (out.version == 0) {  // version 1 has no version byte: its first_seq field is below 2^56
+    out.version = 1;
+    out.link = kChainGenesis;
+    out.payload = value.substr(kHeader);
+  } else if (out.version == 2) {
+    if (value.size() < kChainedHeader) return store_error(StoreCode::corruption, "chained batch shorter than its header");
+    std::memcpy(out.link.data(), value.data() + kHeader, out.link.size());
+    out.payload = value.substr(kChainedHeader);
+  } else {
+    return store_error(StoreCode::corruption, "batch frame version " + std::to_string(out.version) + " is unknown");
+  }
   if (out.last_seq < out.first_seq) return store_error(StoreCode::corruption, "batch sequence range is reversed");
   return {};
 }

@@ -1,8 +1,9 @@
 // The journal: the durable, ordered record of the market's event batches, plus snapshots and
 // the archive of retired packages. A narrow interface of our own: RocksDB is one implementation
 // (rocksdb_journal.h), an in-memory one serves tests (memory_journal.h). Batches are opaque
-// payloads here (the codec encodes events); the journal frames each with its sequence range and
-// a CRC32C of our own, and verifies both when it reads them back.
+// payloads here (the codec encodes events); the journal frames each with its sequence range, a
+// CRC32C of our own and its audit-chain link (audit_chain.h), and verifies all three when it
+// reads them back. The writer keeps the chain's head in memory.
 // One writer (the sequencer thread) and, at start-up, one reader; not thread-safe.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/store/audit_chain.h"
 #include "engine/store/store_status.h"
 
 namespace carebroker::store {
@@ -45,10 +47,17 @@ class Journal {
   virtual StoreStatus append(const BatchToAppend& batch) = 0;
   /// The last sequence number on disk (0 when empty).
   virtual std::uint64_t last_seq() const = 0;
-  /// Visits every batch whose events come after `after`, verifying each batch's checksum and
-  /// that sequence numbers continue without a gap; the first problem stops the replay with an
-  /// error naming its sequence number.
+  /// Visits every batch whose events come after `after`, verifying each batch's checksum, that
+  /// sequence numbers continue without a gap, and each link of the audit chain from the link
+  /// stored in the batch ending at `after` (so a batch must end there); the first problem stops
+  /// the replay with an error naming its sequence number.
   virtual StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) = 0;
+
+  /// The audit chain's head after the last batch appended (or found at open). Any thread.
+  virtual ChainHead chain_head() const = 0;
+  /// The chain's head as stored in the batch ending at `seq` (genesis at 0, and for a batch of
+  /// the pre-history); not_found when no batch ends there. Not verified: replay verifies.
+  virtual StoreStatus chain_head_at(std::uint64_t seq, ChainHead& out) = 0;
 
   virtual StoreStatus put_snapshot(const Snapshot&) = 0;
   /// The most recent snapshot, if any (a corrupt one is reported, not returned).

@@ -14,7 +14,10 @@ StoreStatus MemoryJournal::append(const BatchToAppend& batch) {
   }
   if (batch.first_seq != last_seq_ + 1 || batch.last_seq < batch.first_seq)
     return store_error(StoreCode::invalid_argument, "batch does not follow the journal");
-  batches_[batch.first_seq] = frame_batch(batch.first_seq, batch.last_seq, batch.payload);
+  if (batch.last_seq > kMaxFrameSeq) return store_error(StoreCode::invalid_argument, "sequence past the frame's limit");
+  ChainHash link;
+  batches_[batch.first_seq] = frame_chained_batch(batch.first_seq, batch.last_seq, batch.payload, head_.hash, link);
+  head_ = ChainHead{batch.last_seq, link};
   for (const auto& [id, record] : batch.archive) archive_[id] = record;
   last_seq_ = batch.last_seq;
   ++appends_;
@@ -23,12 +26,34 @@ StoreStatus MemoryJournal::append(const BatchToAppend& batch) {
 
 StoreStatus MemoryJournal::replay(std::uint64_t after, const BatchVisitor& visit) {
   std::lock_guard lock(mutex_);
-  ReplayCheck check(after);
+  ChainState anchor;
+  if (auto s = anchor_at(after, anchor); !s.ok()) return s;
+  ReplayCheck check(after, anchor);
   for (auto it = batches_.upper_bound(after); it != batches_.end(); ++it) {
     UnframedBatch b;
     if (auto s = check.next(it->first, it->second, b); !s.ok()) return s;
     if (auto s = visit(b.first_seq, b.last_seq, b.payload); !s.ok()) return s;
   }
+  return {};
+}
+
+StoreStatus MemoryJournal::anchor_at(std::uint64_t after, ChainState& out) const {
+  out = ChainState{};
+  if (after == 0) return {};
+  auto it = batches_.upper_bound(after);
+  if (it == batches_.begin()) return {};  // none before: the genesis
+  --it;
+  return chain_anchor(after, it->first, it->second, out);
+}
+
+StoreStatus MemoryJournal::chain_head_at(std::uint64_t seq, ChainHead& out) {
+  std::lock_guard lock(mutex_);
+  ChainState state;
+  const StoreStatus s = anchor_at(seq, state);
+  if (s.code == StoreCode::sequence_gap || (s.ok() && state.head.seq != seq))
+    return store_error(StoreCode::not_found, "no journal batch ends at sequence " + std::to_string(seq));
+  if (!s.ok()) return s;
+  out = state.head;
   return {};
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "engine/store/journal.h"
+#include "engine/store/replay_check.h"
 
 namespace carebroker::store {
 
@@ -18,6 +19,11 @@ class MemoryJournal final : public Journal {
     return last_seq_;
   }
   StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) override;
+  ChainHead chain_head() const override {
+    std::lock_guard lock(mutex_);
+    return head_;
+  }
+  StoreStatus chain_head_at(std::uint64_t seq, ChainHead& out) override;
   StoreStatus put_snapshot(const Snapshot&) override;
   StoreStatus latest_snapshot(std::optional<Snapshot>& out) override;
   StoreStatus archived_package(std::uint64_t package, std::string& out) override;
@@ -30,7 +36,7 @@ class MemoryJournal final : public Journal {
     failures_left_ = count;
     failure_code_ = code;
   }
-  /// Flips one byte of the framed batch starting at `first_seq`.
+  /// Flips one byte of the framed batch starting at `first_seq` (the CRC then fails).
   void corrupt_batch(std::uint64_t first_seq);
   /// Removes the batch starting at `first_seq`, leaving a gap.
   void drop_batch(std::uint64_t first_seq) {
@@ -47,11 +53,14 @@ class MemoryJournal final : public Journal {
   }
 
  private:
+  StoreStatus anchor_at(std::uint64_t after, ChainState& out) const;  // REQUIRES: mutex_ held
+
   mutable std::mutex mutex_;
   std::map<std::uint64_t, std::string> batches_;  // first_seq → framed batch
   std::map<std::uint64_t, Snapshot> snapshots_;
   std::map<std::uint64_t, std::string> archive_;
   std::uint64_t last_seq_ = 0;
+  ChainHead head_;
   int failures_left_ = 0;
   StoreCode failure_code_ = StoreCode::io_error;
   int appends_ = 0;

@@ -12,8 +12,12 @@
 #include <rocksdb/write_batch.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
+#include "engine/store/backup_manifest.h"
 #include "engine/store/batch_frame.h"
 #include "engine/store/replay_check.h"
 
@@ -66,6 +70,30 @@ StoreStatus private_directory(const std::string& dir, bool create) {
   if (create) fs::create_directories(dir, ec);
   if (!ec && fs::is_directory(dir, ec)) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec) return store_error(StoreCode::io_error, "make " + dir + " a private directory (0700): " + ec.message());
+  return {};
+}
+
+/// Writes the backup's manifest (backup_manifest.h) from the copy itself: the last sequence in
+/// it and the chain's head there, exactly as the checkpoint caught them.
+StoreStatus write_manifest(const std::string& dir, ChainHead& head) {
+  std::unique_ptr<RocksJournal> copy;
+  RocksJournalOptions o;
+  o.path = dir;
+  o.create_if_missing = false;
+  if (auto s = RocksJournal::open(o, copy); !s.ok()) return store_error(s.code, "read the backup back: " + s.message);
+  const std::uint64_t last = copy->last_seq();
+  head = copy->chain_head();
+  copy.reset();
+  char taken_at[32];
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  std::strftime(taken_at, sizeof taken_at, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  const std::string path = dir + "/" + kBackupManifest;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << backup_manifest_json(last, head, taken_at);
+  out.close();
+  if (!out) return store_error(StoreCode::io_error, "write " + path);
   return {};
 }
 
@@ -146,7 +174,12 @@ RocksJournal::~RocksJournal() { close_db(); }
 StoreStatus RocksJournal::load_last_seq() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), journal_));
   it->SeekToLast();
-  if (!it->Valid()) return from_rocks(it->status(), "read the journal's last batch");
+  if (!it->Valid()) {
+    last_seq_ = 0;
+    std::lock_guard lock(chain_mutex_);
+    chain_ = ChainState{};
+    return from_rocks(it->status(), "read the journal's last batch");
+  }
   std::uint64_t key_seq = 0;
   if (!parse_sequence_key(std::string_view(it->key().data(), it->key().size()), key_seq))
     return store_error(StoreCode::corruption, "the journal's last key is not a sequence number");
@@ -154,6 +187,32 @@ StoreStatus RocksJournal::load_last_seq() {
   if (auto s = unframe_batch(std::string_view(it->value().data(), it->value().size()), b); !s.ok())
     return store_error(s.code, "journal batch at sequence " + std::to_string(key_seq) + ": " + s.message);
   last_seq_ = b.last_seq;
+  // The writer's chain head: the last batch's link (verified when the journal is replayed).
+  std::lock_guard lock(chain_mutex_);
+  chain_ = ChainState{ChainHead{b.last_seq, b.link}, b.version >= 2};
+  return {};
+}
+
+StoreStatus RocksJournal::anchor(std::uint64_t after, ChainState& out) {
+  out = ChainState{};
+  if (after == 0) return {};
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), journal_));
+  it->SeekForPrev(sequence_key(after));
+  if (!it->Valid()) return from_rocks(it->status(), "read the journal");  // none before: the genesis
+  std::uint64_t key_seq = 0;
+  if (!parse_sequence_key(std::string_view(it->key().data(), it->key().size()), key_seq))
+    return store_error(StoreCode::corruption, "a journal key is not a sequence number");
+  return chain_anchor(after, key_seq, std::string_view(it->value().data(), it->value().size()), out);
+}
+
+StoreStatus RocksJournal::chain_head_at(std::uint64_t seq, ChainHead& out) {
+  if (!db_) return not_open();
+  ChainState state;
+  const StoreStatus s = anchor(seq, state);
+  if (s.code == StoreCode::sequence_gap || (s.ok() && state.head.seq != seq))
+    return store_error(StoreCode::not_found, "no journal batch ends at sequence " + std::to_string(seq));
+  if (!s.ok()) return s;
+  out = state.head;
   return {};
 }
 
@@ -162,8 +221,11 @@ StoreStatus RocksJournal::append(const BatchToAppend& batch) {
   if (batch.first_seq != last_seq_ + 1 || batch.last_seq < batch.first_seq)
     return store_error(StoreCode::invalid_argument,
                        "batch " + std::to_string(batch.first_seq) + " does not follow " + std::to_string(last_seq_));
+  if (batch.last_seq > kMaxFrameSeq)
+    return store_error(StoreCode::invalid_argument, "sequence " + std::to_string(batch.last_seq) + " is past the frame's limit");
   rocksdb::WriteBatch wb;
-  const std::string framed = frame_batch(batch.first_seq, batch.last_seq, batch.payload);
+  ChainHash link;
+  const std::string framed = frame_chained_batch(batch.first_seq, batch.last_seq, batch.payload, chain_head().hash, link);
   wb.Put(journal_, sequence_key(batch.first_seq), framed);
   for (const auto& [id, record] : batch.archive) wb.Put(archive_, sequence_key(id), record);
   rocksdb::WriteOptions w;
@@ -171,6 +233,10 @@ StoreStatus RocksJournal::append(const BatchToAppend& batch) {
   if (auto s = from_rocks(db_->Write(w, &wb), "append batch " + std::to_string(batch.first_seq)); !s.ok())
     return s;
   last_seq_ = batch.last_seq;
+  {
+    std::lock_guard lock(chain_mutex_);
+    chain_ = ChainState{ChainHead{batch.last_seq, link}, true};
+  }
   // The gauge, at most every 50 ms: the property takes the DB's mutex, and this is the path
   // every acknowledgement waits on.
   if (const auto now = std::chrono::steady_clock::now(); now - write_buffer_read_at_ >= std::chrono::milliseconds(50)) {
@@ -187,8 +253,10 @@ StoreStatus RocksJournal::replay(std::uint64_t after, const BatchVisitor& visit)
   r.verify_checksums = true;
   r.fill_cache = false;
   r.readahead_size = 4 << 20;
+  ChainState anchor_state;
+  if (auto s = anchor(after, anchor_state); !s.ok()) return s;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(r, journal_));
-  ReplayCheck check(after);
+  ReplayCheck check(after, anchor_state);
   for (it->Seek(sequence_key(after + 1)); it->Valid(); it->Next()) {
     std::uint64_t key_seq = 0;
     if (!parse_sequence_key(std::string_view(it->key().data(), it->key().size()), key_seq))
@@ -273,12 +341,16 @@ StoreStatus RocksJournal::resume() {
   return open_db();
 }
 
-StoreStatus RocksJournal::backup(const std::string& dir) {
+StoreStatus RocksJournal::backup(const std::string& dir, ChainHead* head) {
   if (!db_) return not_open();
   rocksdb::Checkpoint* raw = nullptr;
   if (auto s = from_rocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint"); !s.ok()) return s;
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   if (auto s = from_rocks(checkpoint->CreateCheckpoint(dir), "back up to " + dir); !s.ok()) return s;
+  checkpoint.reset();
+  ChainHead at_copy;
+  if (auto s = write_manifest(dir, at_copy); !s.ok()) return s;
+  if (head) *head = at_copy;
   return make_private(dir);
 }
 
@@ -288,7 +360,8 @@ StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::stri
   if (!fs::is_directory(backup_dir, ec)) return store_error(StoreCode::not_found, "no backup at " + backup_dir);
   if (fs::exists(data_dir, ec)) return store_error(StoreCode::invalid_argument, data_dir + " already exists");
   {
-    // Verify before copying: the backup opens and its journal replays cleanly.
+    // Verify before copying: the backup opens, its journal replays cleanly (every CRC and chain
+    // link), and its chain passes through the head its manifest records.
     const std::string probe = data_dir + ".verifying";
     fs::remove_all(probe, ec);
     fs::copy(backup_dir, probe, fs::copy_options::recursive, ec);
@@ -299,6 +372,16 @@ StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::stri
     probe_options.create_if_missing = false;  // an empty or foreign directory is not a backup
     StoreStatus s = open(probe_options, j);
     if (s.ok()) s = j->replay(0, [](std::uint64_t, std::uint64_t, std::string_view) { return StoreStatus{}; });
+    // A manifest's head must be where the copy's chain is: the backup is the one it describes.
+    if (std::ifstream in(backup_dir + "/" + kBackupManifest); s.ok() && in) {
+      const std::string manifest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const auto recorded = manifest_chain_head(manifest);
+      ChainHead found;
+      if (!recorded) s = store_error(StoreCode::corruption, std::string(kBackupManifest) + " records no chain head");
+      else if (s = j->chain_head_at(recorded->seq, found); s.ok() && found != *recorded)
+        s = store_error(StoreCode::corruption, std::string(kBackupManifest) + " records the head " + to_string(*recorded) +
+                                                   " but the backup's chain there is " + to_hex(found.hash));
+    }
     j.reset();
     if (!s.ok()) {
       fs::remove_all(probe, ec);

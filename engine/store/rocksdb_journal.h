@@ -13,9 +13,11 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "engine/store/journal.h"
+#include "engine/store/replay_check.h"
 
 namespace rocksdb {
 class DB;
@@ -47,6 +49,11 @@ class RocksJournal final : public Journal {
   StoreStatus append(const BatchToAppend& batch) override;
   std::uint64_t last_seq() const override { return last_seq_; }
   StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) override;
+  ChainHead chain_head() const override {
+    std::lock_guard lock(chain_mutex_);
+    return chain_.head;
+  }
+  StoreStatus chain_head_at(std::uint64_t seq, ChainHead& out) override;
   StoreStatus put_snapshot(const Snapshot&) override;
   StoreStatus latest_snapshot(std::optional<Snapshot>& out) override;
   StoreStatus archived_package(std::uint64_t package, std::string& out) override;
@@ -60,8 +67,11 @@ class RocksJournal final : public Journal {
 
   /// An online, consistent copy of the whole store in `dir` (which must not exist), taken with
   /// a RocksDB checkpoint (hard links where possible). Safe while appends continue. The copy is
-  /// private: its directory 0700, its files 0600 (as open() makes the store's own).
-  StoreStatus backup(const std::string& dir);
+  /// private: its directory 0700, its files 0600 (as open() makes the store's own). Beside the
+  /// store's files the copy holds its manifest, kBackupManifest (backup_manifest.h): the last
+  /// sequence number in it and the audit chain's head there, read from the copy itself (and
+  /// given in `head` when not null).
+  StoreStatus backup(const std::string& dir, ChainHead* head = nullptr);
   /// Restores a backup made by backup() into `data_dir` (which must not exist), after checking
   /// that the backup opens and its journal replays cleanly; the result is 0700/0600.
   static StoreStatus restore(const std::string& backup_dir, const std::string& data_dir);
@@ -82,6 +92,8 @@ class RocksJournal final : public Journal {
   void close_db();
   StoreStatus load_last_seq();
   StoreStatus not_open() const;
+  /// The chain as stored in the batch ending at `after` (genesis at 0).
+  StoreStatus anchor(std::uint64_t after, ChainState& out);
 
   RocksJournalOptions options_;
   std::unique_ptr<rocksdb::Env> env_;
@@ -92,6 +104,8 @@ class RocksJournal final : public Journal {
   rocksdb::ColumnFamilyHandle* archive_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   std::uint64_t last_seq_ = 0;
+  mutable std::mutex chain_mutex_;  // chain_ is written by the writer, read by any thread
+  ChainState chain_;
   bool sync_ = true;
   std::atomic<std::uint64_t> write_buffer_bytes_{0};
   std::chrono::steady_clock::time_point write_buffer_read_at_{};  // appends only

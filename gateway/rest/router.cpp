@@ -228,8 +228,11 @@ void post_backup(RestContext& ctx) {
     return reply_error(ctx.respond, input_error(422, "invalid_backup_name", "field 'name': " + problem));
   ctx.market.backup(name, [name, respond = ctx.respond](BackupOutcome made) {
     switch (made.result) {
-      case BackupOutcome::Result::made:
-        return respond(json_response(201, json::object{{"ok", true}, {"name", name}, {"path", made.path}}));
+      case BackupOutcome::Result::made: {
+        json::object body{{"ok", true}, {"name", name}, {"path", made.path}};
+        if (!made.audit_chain_head.empty()) body["audit_chain_head"] = made.audit_chain_head;  // as in its manifest
+        return respond(json_response(201, std::move(body)));
+      }
       case BackupOutcome::Result::exists:
         return respond(error_response(409, "backup_exists", "a backup named " + name + " exists already: " + made.path));
       case BackupOutcome::Result::failed: break;
