@@ -56,6 +56,17 @@ struct SavingsMarket {
   }
 };
 
+/// The home-care DPS with B admitted on Monday 23 November at 09:00, then the clock on Tuesday
+/// at 10:00.
+struct LocationsMarket {
+  RestHarness h;
+  LocationsMarket() {
+    h.configure_market();
+    h.admit("B");
+    REQUIRE(h.service.run(carebroker::engine::Tick{tuesday_10am()}).ok());
+  }
+};
+
 }  // namespace
 
 TEST_CASE("the savings report over REST: a week and a year against the lot's baseline, by funder", "[rest][reports][savings]") {
@@ -106,9 +117,8 @@ TEST_CASE("a lot with no baseline reports what was paid and null savings", "[res
 }
 
 TEST_CASE("entering and leaving over REST: counts by month and each move, not by funder", "[rest][reports][entering-leaving]") {
-  SavingsMarket m;
+  LocationsMarket m;
   RestHarness& h = m.h;
-  REQUIRE(h.service.run(carebroker::engine::Tick{tuesday_10am()}).ok());
   h.must(200, "POST", "/api/v1/locations/B/suspensions", h.compliance, R"({"dps": "home-care", "reason": "missed calls"})");
   const json::value r = h.must(200, "GET", "/api/v1/reports/entering-leaving?dps=home-care&from=2026-11-01&to=2026-12-31", h.officer);
   CHECK_FALSE(r.at("by_funder").as_bool());
@@ -138,9 +148,8 @@ TEST_CASE("entering and leaving over REST: counts by month and each move, not by
 }
 
 TEST_CASE("RAG counts over REST: by week unless asked by day", "[rest][reports][rag-counts]") {
-  SavingsMarket m;
+  LocationsMarket m;
   RestHarness& h = m.h;
-  REQUIRE(h.service.run(carebroker::engine::Tick{tuesday_10am()}).ok());
   h.must(200, "PATCH", "/api/v1/locations/B/quality", h.compliance, R"({"embargo": true, "reason": "safeguarding enquiry"})");
   const json::value week = h.must(200, "GET", std::string("/api/v1/reports/rag-counts?") + kWeek, h.officer);
   CHECK(str(week.at("bucket")) == "week");

@@ -103,11 +103,18 @@ TEST_CASE("lifting a termination brings the provider's admitted locations back",
   Comings f;
   f.must(terminate("P-A", false));
   const auto moves = movements_report(f.market, f.period("2026-12-08", "2026-12-08"));
-  REQUIRE_FALSE(moves.empty());
-  CHECK(moves.back().move.kind == AdmissionMoveKind::contract_restored);
-  CHECK(f.id_of(moves.back()) == "A");
-  CHECK(moves.back().move.in_after);
-  CHECK(is_entering(moves.back().move.kind));
+  const auto restored = std::find_if(moves.begin(), moves.end(), [](const MoveRow& r) {
+    return r.move.kind == AdmissionMoveKind::contract_restored;
+  });
+  REQUIRE(restored != moves.end());
+  CHECK(f.id_of(*restored) == "A");
+  CHECK_FALSE(restored->move.in_before);
+  CHECK(restored->move.in_after);
+  CHECK(is_entering(restored->move.kind));
+  // One move: P-A has one location.
+  CHECK(std::count_if(moves.begin(), moves.end(), [](const MoveRow& r) {
+          return r.move.kind == AdmissionMoveKind::contract_restored;
+        }) == 1);
 }
 
 TEST_CASE("an application, its refusal and a change of terms are no entry or departure", "[reports][entering-leaving]") {

@@ -11,11 +11,12 @@ using namespace carebroker::testing;
 
 namespace {
 
-/// The standard DPS whose one lot (hours) has a baseline of £21.00 an hour; closed packages
-/// retire a day after they close.
+/// The standard DPS whose one lot (hours) has a baseline of £21.00 an hour and a fair cost of
+/// £20.00 (so no offer here is abnormally low); closed packages retire a day after they close.
 DpsConfig savings_config(Pence baseline = 2100) {
   DpsConfig c = home_care_config();
   c.lots[0].baseline_rate = baseline;
+  c.lots[0].fair_cost = 2000;
   c.windows.retain_closed_days = 1;
   return c;
 }
@@ -35,6 +36,7 @@ struct SavingsWeek : MarketFixture {
     PackageSpec s = standard_package();
     s.funder = funder;
     s.categories = std::move(categories);
+    s.window = 2 * kMillisPerHour;
     const PackageId id = post(s);
     REQUIRE(offer("A", id, price).ok());
     pass_deadline(id);
