@@ -27,8 +27,10 @@
 //       iterations, wall-clock time. The journal's files are in the page cache (it was just
 //       written): a warm restart, not a cold boot.
 //
-//   BM_Report1M/report:0|1|2/last_month:0|1  a market report (0 sourcing, 1 rates against the
-//       fair cost, 2 capacity against demand) over the market the 1M-event journal holds (replayed once, as a replica holds it):
+//   BM_Report1M/report:0..6/last_month:0|1  a market report (0 sourcing, 1 rates against the
+//       fair cost, 2 capacity against demand, 3 savings against the baseline rate, 4 providers
+//       entering and leaving by month, 5 the list of those moves, 6 RAG counts by day) over the
+//       market the 1M-event journal holds (replayed once, as a replica holds it):
 //       the DPS's packages of the whole session, or of its last 30 days, live and retired alike.
 //       Time = one report; the goal is under 200 ms.
 //
@@ -589,7 +591,7 @@ const eng::Market& replayed_big_market() {
 
 void BM_Report1M(benchmark::State& state) {
   const eng::Market& m = replayed_big_market();
-  const std::int64_t report = state.range(0);  // 0 sourcing, 1 rates, 2 capacity
+  const std::int64_t report = state.range(0);  // 0 sourcing, 1 rates, 2 capacity, 3 savings, 4-5 entering-leaving, 6 rag-counts
   const bool last_month = state.range(1) != 0;
   eng::ReportPeriod period;
   period.dps = m.find_dps("home-care");
@@ -597,7 +599,23 @@ void BM_Report1M(benchmark::State& state) {
   period.from = last_month ? period.to - 29 : eng::london_date(monday_9am());
   std::size_t rows = 0;
   for (auto _ : state) {
-    if (report == 1) {
+    if (report == 3) {
+      const auto r = eng::savings_report(m, period);
+      rows = r.size();
+      benchmark::DoNotOptimize(r.data());
+    } else if (report == 4) {
+      const auto r = eng::movement_months_report(m, period);
+      rows = r.size();
+      benchmark::DoNotOptimize(r.data());
+    } else if (report == 5) {
+      const auto r = eng::movements_report(m, period);
+      rows = r.size();
+      benchmark::DoNotOptimize(r.data());
+    } else if (report == 6) {
+      const auto r = eng::rag_counts_report(m, period, eng::RagBucket::day);
+      rows = r.size();
+      benchmark::DoNotOptimize(r.data());
+    } else if (report == 1) {
       const auto r = eng::rates_report(m, period);
       rows = r.size();
       benchmark::DoNotOptimize(r.data());
@@ -617,7 +635,9 @@ void BM_Report1M(benchmark::State& state) {
   state.counters["packages"] = static_cast<double>(posted);
   state.counters["retired"] = static_cast<double>(m.retired_facts().size());
   state.counters["days"] = static_cast<double>(period.to - period.from + 1);
-  state.SetLabel(std::string(report == 1 ? "rates" : report == 2 ? "capacity" : "sourcing") +
+  static constexpr const char* kNames[] = {"sourcing", "rates", "capacity", "savings", "entering-leaving",
+                                           "entering-leaving-list", "rag-counts by day"};
+  state.SetLabel(std::string(kNames[report]) +
                  (last_month ? ", last 30 days" : ", whole session"));
 }
 BENCHMARK(BM_Report1M)
@@ -625,9 +645,17 @@ BENCHMARK(BM_Report1M)
     ->Args({0, 0})
     ->Args({1, 0})
     ->Args({2, 0})
+    ->Args({3, 0})
+    ->Args({4, 0})
+    ->Args({5, 0})
+    ->Args({6, 0})
     ->Args({0, 1})
     ->Args({1, 1})
     ->Args({2, 1})
+    ->Args({3, 1})
+    ->Args({4, 1})
+    ->Args({5, 1})
+    ->Args({6, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 

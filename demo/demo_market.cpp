@@ -51,7 +51,9 @@ DpsConfig home_care(const std::vector<Zone>& zones) {
   c.name = "Home Care and Support (demonstration)";
   c.council = "Birmingham and Solihull (demonstration)";
   c.mode = DistributionMode::cascade;
-  c.lots = {Lot{"home-care", "Home care and support", Unit::hours, 2000, 4500, 3214}};
+  // The savings report's baseline: £24.10 an hour, the average council fee for home care
+  // (Homecare Association, DOMAIN.md "Price context") — what a council paid before its DPS.
+  c.lots = {Lot{"home-care", "Home care and support", Unit::hours, 2000, 4500, 3214, {}, 2410}};
   for (const auto& [code, name] : kCategories) c.categories.push_back(code);
   c.zones = zones;
   c.tiers = {"tier1", "tier2", "specialist"};
@@ -66,6 +68,8 @@ DpsConfig supported_living(const std::vector<Zone>& zones) {
   c.name = "Learning Disability and Autism Supported Living (demonstration)";
   c.council = "Birmingham and Solihull (demonstration)";
   c.mode = DistributionMode::all_at_once;
+  // No baseline rate: no published figure for supported living to set one from (the savings
+  // report shows the lot as having none).
   c.lots = {Lot{"supported-living", "Supported living", Unit::hours, 2000, 5000, 3214}};
   c.categories = {"learning_disability", "autism", "mental_health", "physical_disability"};
   c.zones = zones;

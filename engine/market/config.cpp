@@ -83,7 +83,7 @@ std::string validate_config(const DpsConfig& c, const std::vector<Category>& kno
   for (const auto& cat : c.categories)
     if (!known_category(cat)) return "unknown category '" + cat + "'";
   for (const auto& lot : c.lots) {
-    if (lot.rate_min < 0 || lot.rate_max < 0 || lot.fair_cost < 0)
+    if (lot.rate_min < 0 || lot.rate_max < 0 || lot.fair_cost < 0 || lot.baseline_rate < 0)
       return "lot '" + lot.code + "' has a negative price";
     if (lot.rate_max != 0 && lot.rate_min > lot.rate_max)
       return "lot '" + lot.code + "' has rate_min above rate_max";

@@ -30,6 +30,9 @@ struct Lot {
   /// How the fair cost is made (lots bought in hours): when present, ConfigureDps sets
   /// `fair_cost` to its cost per contact hour (cost_model.h). Absent = `fair_cost` as given.
   CostModel cost_model;
+  /// The rate the council paid for one unit before this DPS (e.g. its framework rate): the
+  /// savings report's baseline (market_reports.h savings_report). 0 = none configured.
+  Pence baseline_rate = 0;
   bool operator==(const Lot&) const = default;
 };
 

@@ -298,6 +298,14 @@ class Market {
   void note_entry_expiries(LocationIndex l);
   void recompute_rag_recheck();
 
+  // Entries to and departures from each DPS (admission_history.h; market_admission_history.cpp),
+  // noted as the events apply.
+  /// Location `l`'s membership of `after.dps` changes from `before` (nullptr: none) to `after`.
+  void note_membership_move(LocationIndex l, const Membership* before, const Membership& after);
+  /// Provider `p`'s contract was terminated in the DPSs `before` (sorted) and is now in its
+  /// terminated_in: a move for each of its locations admitted or suspended where that changed.
+  void note_contract_moves(const Provider& p, const std::vector<int>& before);
+
   // Shared validation.
   Status membership_terms(const DpsConfig&, int dps, const std::vector<std::string>& lots,
                           const std::vector<std::string>& categories,

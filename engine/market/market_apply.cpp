@@ -142,6 +142,7 @@ void Market::apply(const Event& event) {
             Provider& p = providers_[provider_by_id_.at(e.provider)];
             p.in_administration = e.in_administration;
             p.status_reason = e.reason;
+            const std::vector<int> terminated_before = p.terminated_in;
             auto& in = p.terminated_in;
             if (e.dps >= 0) {
               const auto it = std::lower_bound(in.begin(), in.end(), e.dps);
@@ -158,11 +159,13 @@ void Market::apply(const Event& event) {
               std::sort(in.begin(), in.end());
               in.erase(std::unique(in.begin(), in.end()), in.end());
             }
+            if (in != terminated_before) note_contract_moves(p, terminated_before);
           },
           [&](const MembershipChanged& e) {
             auto& memberships = locations_[e.location].memberships;
             auto it = std::find_if(memberships.begin(), memberships.end(),
                                    [&](const Membership& m) { return m.dps == e.membership.dps; });
+            note_membership_move(e.location, it == memberships.end() ? nullptr : &*it, e.membership);
             if (it == memberships.end())
               memberships.push_back(e.membership);
             else

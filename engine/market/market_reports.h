@@ -1,5 +1,7 @@
 // Market reports (issue 12 item 6): figures over the packages of one DPS posted in a period of
-// UK (London) dates, live and retired (archived) alike, each split by funder. Computed from the
+// UK (London) dates, live and retired (archived) alike, each split by funder — and, about the
+// DPS's locations rather than its packages (so not by funder), the providers entering and
+// leaving and the RAG counts over time, from the history market state keeps as events apply. Computed from the
 // market's state on a replica's thread (a report is a read; never run one on the writer): the
 // packages in memory are read as they stand, the retired ones from the facts kept as they
 // retired (Market::retired_facts). One pass over the DPS's packages per report; nothing is
@@ -106,5 +108,76 @@ struct CapacityReportRow {
   std::int64_t demand = 0;
 };
 std::vector<CapacityReportRow> capacity_report(const Market&, const ReportPeriod&);
+
+/// "What the DPS saves against what we paid before": the placements (with a rate) of the
+/// packages posted in the period, by funder, lot, zone and category (each but the lot also all:
+/// -1 / empty; a package of two categories counts under each), against the lot's configured
+/// baseline rate (Lot::baseline_rate, pence per unit). The arithmetic, exact until the last step:
+///   - a placement's units a week u = PackageFacts::weekly_load / 60 (hours for hours lots, a
+///     double-handed hour counting twice; places or sessions otherwise), at its rate r;
+///   - paid a week = Σ r × u; at baseline a week = Σ b × u (b: the lot's baseline rate);
+///   - weekly saving = at baseline − paid = Σ (b − r) × u (negative: an overspend);
+///   - annual saving = weekly saving × 52;
+///   - mean rate paid = paid a week / Σ u (weighted by units).
+/// Sums are kept in sixtieths of a penny (Σ rate × weekly_load) and each figure is rounded to
+/// the penny (halves away from zero) only when it is reported. A lot with no baseline (0) has
+/// `has_baseline` false and no baseline, saving or annual figures — not a zero saving.
+struct SavingsRow {
+  std::optional<Funder> funder;
+  int lot = -1;
+  int zone = -1;
+  int category = -1;
+  std::int64_t placements = 0;
+  std::int64_t weekly_load = 0;   ///< Σ weekly_load (sixtieths of a unit)
+  std::int64_t paid_60ths = 0;    ///< Σ rate × weekly_load (sixtieths of a penny a week)
+  Pence baseline_rate = 0;        ///< the lot's; 0 = none configured
+  bool has_baseline() const { return baseline_rate > 0; }
+  /// Rounded figures (pence), as reported.
+  Pence mean_rate() const;        ///< paid / units; 0 when no units
+  Pence paid_per_week() const;
+  Pence baseline_per_week() const;  ///< REQUIRES: has_baseline()
+  Pence saving_per_week() const;    ///< REQUIRES: has_baseline()
+  Pence saving_per_year() const;    ///< REQUIRES: has_baseline()
+};
+std::vector<SavingsRow> savings_report(const Market&, const ReportPeriod&);
+
+/// "Which providers came and went": the moves into and out of the DPS (admission_history.h)
+/// dated (London) in the period, oldest first (moves of the same instant in the order the
+/// locations were registered). Not split by funder: a location is admitted to
+/// a DPS, not to a funder. `period.funder` is ignored (the route refuses it).
+struct MoveRow {
+  LocationIndex location = 0;
+  AdmissionMove move;
+};
+std::vector<MoveRow> movements_report(const Market&, const ReportPeriod&);
+
+/// The same moves counted by London calendar month (each month of the period, clipped to it,
+/// also those with no move): entering and leaving by kind, and the net change in the number of
+/// locations in the DPS (Σ in_after − in_before).
+struct MovementMonthRow {
+  Date first = 0, last = 0;  ///< the month's days within the period
+  std::int64_t admitted = 0, reinstated = 0, contract_restored = 0;
+  std::int64_t exited = 0, terminated = 0, suspended = 0;
+  std::int64_t net = 0;
+  std::int64_t entering() const { return admitted + reinstated + contract_restored; }
+  std::int64_t leaving() const { return exited + terminated + suspended; }
+};
+std::vector<MovementMonthRow> movement_months_report(const Market&, const ReportPeriod&);
+
+/// "How many admitted locations were Green, Amber or Red": for each day, or each week (Monday
+/// to Sunday, the first and last clipped to the period), the locations in the DPS (admitted,
+/// under a contract not terminated: admission_history.h) at the end of the bucket's last day
+/// (London midnight), each under the RAG last announced for it under the DPS before then
+/// (RagChanged history; Green when none). A bucket that ends after the market's clock counts
+/// the market as it stands now; buckets that start after today are left out. Not split by
+/// funder (`period.funder` is ignored; the route refuses it).
+enum class RagBucket : std::uint8_t { day, week };
+struct RagCountRow {
+  Date first = 0, last = 0;  ///< the bucket's days within the period
+  UtcMillis at = 0;          ///< the instant counted at: the last millisecond of `last`, or now
+  std::int64_t green = 0, amber = 0, red = 0;
+  std::int64_t locations() const { return green + amber + red; }
+};
+std::vector<RagCountRow> rag_counts_report(const Market&, const ReportPeriod&, RagBucket);
 
 }  // namespace carebroker::engine

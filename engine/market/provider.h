@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/market/admission_history.h"
 #include "engine/market/assessment.h"
 #include "engine/market/contract_actions.h"
 #include "engine/market/cqc_ratings.h"
@@ -78,6 +79,8 @@ struct Location {
   /// every change of its RAG under a DPS it belongs to.
   std::vector<QualityEntry> quality_entries;
   std::vector<RagChange> rag_changes;
+  /// Its entries to and departures from each DPS, oldest first (admission_history.h).
+  std::vector<AdmissionMove> admission_moves;
   /// Assessment cycles (assessment.h), oldest first: self-assessments numbered 1, 2, … (under
   /// any DPS), and the council's PAMMS assessments.
   std::vector<SelfAssessment> self_assessments;

@@ -370,6 +370,7 @@ JsonStatus dps_config_from_json(const json::value& v, engine::DpsConfig& c) {
     ir.pence("rate_min", lot.rate_min, Need::optional);
     ir.pence("rate_max", lot.rate_max, Need::optional);
     ir.pence("fair_cost", lot.fair_cost, Need::optional);
+    ir.pence("baseline_rate", lot.baseline_rate, Need::optional);
     if (const json::value* m = ir.object("cost_model", Need::optional))
       read_cost_model(*m, ir.name("cost_model") + ".", lot.cost_model, status);
   });

@@ -252,7 +252,7 @@ json::object dps_config_json(const DpsConfig& c) {
   for (const auto& l : c.lots)
     lots.push_back(json::object{{"code", l.code}, {"name", l.name}, {"unit", to_string(l.unit)},
                                 {"rate_min", l.rate_min}, {"rate_max", l.rate_max}, {"fair_cost", l.fair_cost},
-                                {"cost_model", cost_model_json(l.cost_model)}});
+                                {"cost_model", cost_model_json(l.cost_model)}, {"baseline_rate", l.baseline_rate}});
   for (const auto& z : c.zones)
     zones.push_back(json::object{{"code", z.code}, {"name", z.name}, {"postcode_districts", strings(z.postcode_districts)}});
   for (const auto& r : c.routes)

@@ -1,5 +1,5 @@
-// REST: market reports (GET /api/v1/reports/{name}?dps=&from=&to=[&funder=][&format=]), issue
-// 12 item 6. Each report is a table — the same columns in JSON ("rows", objects) and in CSV (a
+// REST: market reports (GET /api/v1/reports/{name}?dps=&from=&to=[&funder=][&bucket=][&format=]),
+// issue 12 item 6. Each report is a table — the same columns in JSON ("rows", objects) and in CSV (a
 // header row, then one line per row, RFC 4180: CRLF line ends, a field holding a comma, a quote
 // or a line break in double quotes, quotes doubled). CSV when ?format=csv, or when the request
 // accepts text/csv and names no format. The figures are computed on the reader replica
@@ -8,6 +8,7 @@
 
 #include "engine/market/market_reports.h"
 #include "gateway/error_codes.h"
+#include "gateway/rest/report_table.h"
 #include "gateway/rest/csv.h"
 #include "gateway/rest/json_convert.h"
 #include "gateway/rest/route_context.h"
@@ -16,12 +17,6 @@ namespace carebroker::gateway::rest {
 namespace {
 
 using namespace carebroker::engine;
-
-/// A report as a table: column names, then rows of cells (null = no figure).
-struct ReportTable {
-  std::vector<std::string_view> columns;
-  std::vector<std::vector<json::value>> rows;
-};
 
 /// n out of d as a percentage to one decimal place; null when d is 0.
 json::value pct(std::int64_t n, std::int64_t d) {
@@ -33,7 +28,8 @@ json::value optional_number(const std::optional<std::int64_t>& v) { return v ? j
 
 std::string_view funder_name(const std::optional<Funder>& f) { return f ? to_string(*f) : std::string_view("all"); }
 
-ReportTable sourcing_table(const Market& m, const ReportPeriod& period) {
+ReportTable sourcing_table(const Market& m, const ReportQuery& q) {
+  const ReportPeriod& period = q.period;
   ReportTable t;
   t.columns = {"funder", "urgency", "posted", "placed", "unsourced", "withdrawn", "in_progress",
                "cascaded", "declined", "handed_back", "time_to_source_median_minutes",
@@ -49,7 +45,8 @@ ReportTable sourcing_table(const Market& m, const ReportPeriod& period) {
   return t;
 }
 
-ReportTable rates_table(const Market& m, const ReportPeriod& period) {
+ReportTable rates_table(const Market& m, const ReportQuery& q) {
+  const ReportPeriod& period = q.period;
   const DpsConfig& dps = m.dps(period.dps);
   ReportTable t;
   t.columns = {"funder", "lot", "zone", "category", "placements", "rate_q1", "rate_median", "rate_q3",
@@ -69,7 +66,8 @@ ReportTable rates_table(const Market& m, const ReportPeriod& period) {
 /// Sixtieths of a unit (minutes of an hour) as units to one decimal place.
 json::value per_week(std::int64_t sixtieths) { return std::round(static_cast<double>(sixtieths) / 6.0) / 10.0; }
 
-ReportTable capacity_table(const Market& m, const ReportPeriod& period) {
+ReportTable capacity_table(const Market& m, const ReportQuery& q) {
+  const ReportPeriod& period = q.period;
   const DpsConfig& dps = m.dps(period.dps);
   ReportTable t;
   t.columns = {"funder", "zone", "category", "locations", "declared_per_week", "placements", "used_per_week",
@@ -83,12 +81,44 @@ ReportTable capacity_table(const Market& m, const ReportPeriod& period) {
   return t;
 }
 
-using TableOf = ReportTable (*)(const Market&, const ReportPeriod&);
+/// Pence as a figure, or null when there is none.
+json::value pence_or_null(bool present, Pence p) { return present ? json::value(p) : json::value(nullptr); }
+
+ReportTable savings_table(const Market& m, const ReportQuery& q) {
+  const DpsConfig& dps = m.dps(q.period.dps);
+  ReportTable t;
+  t.columns = {"funder", "lot", "zone", "category", "placements", "units_per_week", "rate_paid_mean", "baseline_rate",
+               "paid_per_week", "baseline_per_week", "saving_per_week", "saving_per_year", "saving_pct_of_baseline"};
+  for (const SavingsRow& r : savings_report(m, q.period)) {
+    const bool base = r.has_baseline();
+    t.rows.push_back({json::value(funder_name(r.funder)), json::value(dps.lots[static_cast<std::size_t>(r.lot)].code),
+                      r.zone < 0 ? json::value("all") : json::value(dps.zones[static_cast<std::size_t>(r.zone)].code),
+                      r.category < 0 ? json::value("all") : json::value(m.category_codes()[static_cast<std::size_t>(r.category)]),
+                      r.placements, per_week(r.weekly_load), r.mean_rate(), pence_or_null(base, r.baseline_rate),
+                      r.paid_per_week(), pence_or_null(base, base ? r.baseline_per_week() : 0),
+                      pence_or_null(base, base ? r.saving_per_week() : 0), pence_or_null(base, base ? r.saving_per_year() : 0),
+                      base ? pct(r.baseline_rate * r.weekly_load - r.paid_60ths, r.baseline_rate * r.weekly_load)
+                           : json::value(nullptr)});
+  }
+  return t;
+}
+
+using TableOf = ReportTable (*)(const Market&, const ReportQuery&);
 struct ReportKind {
   std::string_view name;
   TableOf table;
+  bool by_funder = true;   ///< about packages, so split by funder (else about locations: ?funder= is refused)
+  bool by_bucket = false;  ///< takes ?bucket=day|week
 };
-constexpr ReportKind kReports[] = {{"capacity", capacity_table}, {"sourcing", sourcing_table}, {"rates", rates_table}};
+constexpr ReportKind kReports[] = {{"capacity", capacity_table},
+                                   {"sourcing", sourcing_table},
+                                   {"rates", rates_table},
+                                   {"savings", savings_table},
+                                   {"entering-leaving", entering_leaving_table, false},
+                                   {"entering-leaving-list", entering_leaving_list_table, false},
+                                   {"rag-counts", rag_counts_table, false, true}};
+constexpr std::string_view kReportNames =
+    "capacity, sourcing, rates, savings, entering-leaving, entering-leaving-list or rag-counts";
 
 /// A cell's text in CSV: a string as it is, a number as in JSON, null as an empty field.
 std::string cell_text(const json::value& v) {
@@ -111,7 +141,8 @@ HttpResponse csv_response(const ReportTable& t) {
   return r;
 }
 
-HttpResponse json_table(std::string_view name, const Market& m, const ReportPeriod& period, const ReportTable& t) {
+HttpResponse json_table(const ReportKind& kind, const Market& m, const ReportQuery& q, const ReportTable& t) {
+  const ReportPeriod& period = q.period;
   json::array rows;
   rows.reserve(t.rows.size());
   for (const auto& row : t.rows) {
@@ -119,15 +150,18 @@ HttpResponse json_table(std::string_view name, const Market& m, const ReportPeri
     for (std::size_t i = 0; i < t.columns.size(); ++i) o[t.columns[i]] = row[i];
     rows.push_back(std::move(o));
   }
-  return json_response(200, json::object{{"report", name},
-                                         {"dps", m.dps(period.dps).code},
-                                         {"from", format_date(period.from)},
-                                         {"to", format_date(period.to)},
-                                         {"funder", period.funder ? json::value(to_string(*period.funder)) : json::value(nullptr)},
-                                         {"dates", "Europe/London"},
-                                         {"as_of", format_london(m.now())},
-                                         {"columns", json::array(t.columns.begin(), t.columns.end())},
-                                         {"rows", std::move(rows)}});
+  json::object body{{"report", kind.name},
+                    {"dps", m.dps(period.dps).code},
+                    {"from", format_date(period.from)},
+                    {"to", format_date(period.to)},
+                    {"funder", period.funder ? json::value(to_string(*period.funder)) : json::value(nullptr)},
+                    {"by_funder", kind.by_funder},
+                    {"dates", "Europe/London"},
+                    {"as_of", format_london(m.now())},
+                    {"columns", json::array(t.columns.begin(), t.columns.end())},
+                    {"rows", std::move(rows)}};
+  if (kind.by_bucket) body["bucket"] = q.bucket == RagBucket::day ? "day" : "week";
+  return json_response(200, std::move(body));
 }
 
 /// A YYYY-MM-DD query parameter; false (and `error` set) when absent or not a date.
@@ -153,7 +187,7 @@ void get_report(RestContext& ctx) {
   const ReportKind* kind = nullptr;
   for (const ReportKind& k : kReports)
     if (k.name == name) kind = &k;
-  if (!kind) return reply_error(ctx.respond, input_error(404, "unknown_report", "no report '" + name + "': capacity, sourcing or rates"));
+  if (!kind) return reply_error(ctx.respond, input_error(404, "unknown_report", "no report '" + name + "': " + std::string(kReportNames)));
   bool csv = ctx.request.accept.find("text/csv") != std::string::npos;
   if (const std::string* f = ctx.query_value("format")) {
     if (*f != "json" && *f != "csv")
@@ -162,7 +196,8 @@ void get_report(RestContext& ctx) {
   }
   const std::string* dps = ctx.query_value("dps");
   if (!dps || dps->empty()) return reply_error(ctx.respond, input_error(422, "invalid_query", "dps is required"));
-  ReportPeriod period;
+  ReportQuery query;
+  ReportPeriod& period = query.period;
   JsonStatus error;
   if (!period_date(ctx, "from", period.from, error) || !period_date(ctx, "to", period.to, error))
     return reply_error(ctx.respond, error);
@@ -172,13 +207,23 @@ void get_report(RestContext& ctx) {
     Funder funder = Funder::council;
     if (!parse(*f, funder))
       return reply_error(ctx.respond, input_error(422, "invalid_query", "funder '" + *f + "' is not council, nhs, joint or self_funder"));
+    if (!kind->by_funder)
+      return reply_error(ctx.respond, input_error(422, "report_not_by_funder",
+                                                  "the " + name + " report is about locations, which are admitted to a DPS, not to a funder: it takes no funder"));
     period.funder = funder;
   }
-  run_read(ctx, [kind, csv, period, code = *dps](const Market& m) mutable {
-    period.dps = m.find_dps(code);
-    if (period.dps < 0) return error_response(404, "unknown_dps", "no DPS " + code);
-    const ReportTable t = kind->table(m, period);
-    return csv ? csv_response(t) : json_table(kind->name, m, period, t);
+  if (const std::string* b = ctx.query_value("bucket")) {
+    if (!kind->by_bucket)
+      return reply_error(ctx.respond, input_error(422, "invalid_query", "only rag-counts takes a bucket"));
+    if (*b != "day" && *b != "week")
+      return reply_error(ctx.respond, input_error(422, "invalid_bucket", "bucket '" + *b + "' is not day or week"));
+    query.bucket = *b == "day" ? RagBucket::day : RagBucket::week;
+  }
+  run_read(ctx, [kind, csv, query, code = *dps](const Market& m) mutable {
+    query.period.dps = m.find_dps(code);
+    if (query.period.dps < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    const ReportTable t = kind->table(m, query);
+    return csv ? csv_response(t) : json_table(*kind, m, query, t);
   });
 }
 
