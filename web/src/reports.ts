@@ -11,7 +11,14 @@ export const REPORTS: [string, string][] = [
   ['capacity', 'Capacity: declared, placed and asked for'],
   ['sourcing', 'Sourcing: placed, unsourced, time to source'],
   ['rates', 'Rates: quartiles beside the fair cost'],
+  ['savings', 'Savings against the baseline rate'],
+  ['entering-leaving', 'Providers entering and leaving, by month'],
+  ['entering-leaving-list', 'Providers entering and leaving: each move'],
+  ['rag-counts', 'Early-warning RAG counts over time'],
 ];
+/// Reports about locations rather than packages: a location is admitted to a DPS, not to a funder,
+/// so the server refuses a funder for these (422 report_not_by_funder).
+const NOT_BY_FUNDER = new Set(['entering-leaving', 'entering-leaving-list', 'rag-counts']);
 const FUNDERS: [string, string][] = [['', 'Every funder'], ['council', 'council'], ['nhs', 'NHS'], ['joint', 'joint'], ['self_funder', 'self-funder']];
 
 interface Report { report: string; dps: string; from: string; to: string; funder: string | null; as_of: string; columns: string[]; rows: Record<string, unknown>[] }
@@ -25,6 +32,8 @@ export function reportsScreen(area: HTMLElement): void {
   const from = field('From', h('input', { type: 'date', value: londonDate(-30) }), 'The first day packages were posted.');
   const to = field('To', h('input', { type: 'date', value: londonDate() }), 'The last day (included).');
   const funder = field('Funder', select(FUNDERS));
+  const funderApplies = (): void => { (funder.input as HTMLSelectElement).disabled = NOT_BY_FUNDER.has(name.input.value); };
+  name.input.addEventListener('change', funderApplies);
   const out = h('p', { role: 'status', class: 'result' });
   form.append(h('h1', { id: 'reports-title' }, 'Reports'), h('div', { class: 'row' }, name.wrap, dps.wrap, from.wrap, to.wrap, funder.wrap),
     h('button', { type: 'submit', class: 'primary' }, 'Show the report'), out);
@@ -40,7 +49,7 @@ export function reportsScreen(area: HTMLElement): void {
     if (dateProblem(t)) return to.setError(dateProblem(t));
     if (f > t) return to.setError('The last day must be on or after the first day.');
     const q = new URLSearchParams({ dps: dps.input.value, from: f, to: t });
-    if (funder.input.value) q.set('funder', funder.input.value);
+    if (funder.input.value && !NOT_BY_FUNDER.has(name.input.value)) q.set('funder', funder.input.value);
     const path = `/reports/${encodeURIComponent(name.input.value)}?${q}`;
     out.textContent = 'Making the report…';
     try {
