@@ -380,7 +380,12 @@ T decode_table(const flatbuffers::Table* t, DecodeErrors& errors);
 template <typename F, typename L, std::size_t I>
 [[gnu::always_inline]] inline F decode_value(const flatbuffers::Table& t, DecodeErrors& errors) {
   constexpr flatbuffers::voffset_t vo = L::voffset(I);
-  if constexpr (eng::is_indirect<F>::value) {
+  if constexpr (eng::is_compact_int<F>::value) {
+    const typename F::element_type value = decode_value<typename F::element_type, L, I>(t, errors);
+    if (F::holds(value)) return F(value);
+    errors.fail("value " + std::to_string(value) + " is out of its field's range");
+    return F();
+  } else if constexpr (eng::is_indirect<F>::value) {
     return F(decode_value<typename F::element_type, L, I>(t, errors));
   } else if constexpr (is_scalar_field<F>) {
     using W = wire_type<F>;

@@ -29,7 +29,11 @@ class CompactInt {
   static constexpr T kMax = static_cast<T>((std::int64_t{1} << (8 * Bytes - 1)) - 1);
 
   constexpr CompactInt() noexcept = default;
-  /// Holds `value` (implicitly: the field is set from a T). REQUIRES: kMin <= value <= kMax.
+  /// Whether `value` fits. Decoders of untrusted bytes (snapshots, archive records) refuse a
+  /// value that does not, rather than hold another.
+  static constexpr bool holds(T value) noexcept { return value >= kMin && value <= kMax; }
+
+  /// Holds `value` (implicitly: the field is set from a T). REQUIRES: holds(value).
   constexpr CompactInt(T value) noexcept {  // NOLINT(google-explicit-constructor)
     assert(value >= kMin && value <= kMax);
     auto bits = static_cast<std::uint64_t>(static_cast<std::int64_t>(value));
