@@ -3,7 +3,10 @@
 //   - the writer's market, the events of a durable batch and a replica fed that batch hold ONE
 //     spec, one person, one list of who was ever invited — the same objects, not copies;
 //   - a Shared<T> or Boxed<T> compares, digests and snapshots exactly as the T it holds;
-//   - an Offer, laid out largest field first, still digests and snapshots in its journal order.
+//   - a CompactInt<T, N> holds every value of its range in N bytes and digests and snapshots
+//     exactly as the T;
+//   - an Offer, laid out for size, still digests and snapshots in its journal order, its price and
+//     times as the full-width values.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -81,6 +84,30 @@ TEST_CASE("a Boxed note copies its text and digests and snapshots as the text", 
   CHECK(Boxed<std::string>() == Boxed<std::string>(std::string()));
 }
 
+TEST_CASE("a CompactInt holds its range in fewer bytes and digests and snapshots as the integer", "[shared]") {
+  using Millis6 = CompactInt<UtcMillis, 6>;
+  static_assert(sizeof(Millis6) == 6 && alignof(Millis6) == 1);
+  CHECK(Millis6::kMax == (UtcMillis{1} << 47) - 1);
+  CHECK(Millis6::kMin == -(UtcMillis{1} << 47));
+  for (const UtcMillis t : {UtcMillis{0}, UtcMillis{1}, UtcMillis{-1}, UtcMillis{255}, UtcMillis{256}, UtcMillis{-256},
+                            kMonday9am, -kMonday9am, Millis6::kMax, Millis6::kMin}) {
+    const Millis6 held = t;
+    CHECK(UtcMillis{held} == t);
+    CHECK(*held == t);
+    CHECK(digest_of(held) == digest_of(t));
+    CHECK(Encoder().add(held).take() == Encoder().add(t).take());
+    const std::string bytes = Encoder().add(t).take();
+    Millis6 decoded;
+    Decoder dec(bytes);
+    REQUIRE(dec.get(decoded));
+    CHECK(UtcMillis{decoded} == t);
+  }
+  const CompactInt<Pence, 4> price = 100'000'00;
+  CHECK(price == 100'000'00);
+  CHECK(price > 99'999'99);
+  CHECK(CompactInt<Pence, 4>() == 0);
+}
+
 TEST_CASE("an Offer digests and snapshots in its journal order, whatever its layout", "[shared]") {
   Offer o;
   o.location = 7;
@@ -94,15 +121,18 @@ TEST_CASE("an Offer digests and snapshots in its journal order, whatever its lay
   o.withdrawn = false;
   o.declined = true;
   o.abnormally_low = AbnormallyLow::pending;
+  // The price and the times as the full-width Pence and UtcMillis they are journaled as.
   Encoder in_order;
-  in_order.add(o.location).add(o.price).add(o.start_date).add(o.must_meet_confirmed).add(*o.notes);
-  in_order.add(o.placed_at).add(o.amended_at).add(o.version).add(o.withdrawn).add(o.declined).add(o.abnormally_low);
+  in_order.add(o.location).add(Pence{2675}).add(o.start_date).add(o.must_meet_confirmed).add(*o.notes);
+  in_order.add(UtcMillis{kMonday9am}).add(UtcMillis{kMonday9am + 60'000}).add(o.version).add(o.withdrawn);
+  in_order.add(o.declined).add(o.abnormally_low);
   const std::string expected = in_order.take();
   CHECK(Encoder().add(o).take() == expected);
 
   Digest d;
-  d.add(o.location).add(o.price).add(o.start_date).add(o.must_meet_confirmed).add(*o.notes);
-  d.add(o.placed_at).add(o.amended_at).add(o.version).add(o.withdrawn).add(o.declined).add(o.abnormally_low);
+  d.add(o.location).add(Pence{2675}).add(o.start_date).add(o.must_meet_confirmed).add(*o.notes);
+  d.add(UtcMillis{kMonday9am}).add(UtcMillis{kMonday9am + 60'000}).add(o.version).add(o.withdrawn);
+  d.add(o.declined).add(o.abnormally_low);
   CHECK(digest_of(o) == d.value());
 
   Offer decoded;

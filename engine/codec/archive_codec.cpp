@@ -166,25 +166,29 @@ class Reader {
 
 /// A frozen v0 value onto today's struct, field by field in walking order (today the walked
 /// layouts are the same, a Shared<T> or Boxed<T> taking its T; when the engine's struct changes, give this
-/// the mapping by hand).
+/// the mapping by hand). A value that does not fit today's field (a CompactInt's range) clears
+/// `fits`.
 template <typename To, typename From>
-void upgrade(const From& from, To& to) {
+void upgrade(const From& from, To& to, bool& fits) {
   if constexpr (std::is_same_v<To, From>) {
     to = from;
+  } else if constexpr (eng::is_compact_int<To>::value) {
+    if (To::holds(from)) to = To(from);
+    else fits = false;
   } else if constexpr (eng::is_indirect<To>::value) {
     typename To::element_type value{};
-    upgrade(from, value);
+    upgrade(from, value, fits);
     to = std::move(value);
   } else if constexpr (is_vector<To>::value) {
     to.resize(from.size());
-    for (std::size_t i = 0; i < from.size(); ++i) upgrade(from[i], to[i]);
+    for (std::size_t i = 0; i < from.size(); ++i) upgrade(from[i], to[i], fits);
   } else {
     // Fields appended to the engine's struct since v0 (PackageSpec's schedule, end date and
     // funding; Package's records) keep their defaults, which mean what a v0 record meant.
     static_assert(boost::pfr::tuple_size_v<To> >= boost::pfr::tuple_size_v<From>,
                   "engine struct changed: map the frozen v0 archive layout onto it by hand");
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (upgrade(boost::pfr::get<I>(from), eng::walked_field<I>(to)), ...);
+      (upgrade(boost::pfr::get<I>(from), eng::walked_field<I>(to), fits), ...);
     }(std::make_index_sequence<boost::pfr::tuple_size_v<From>>{});
   }
 }
@@ -198,8 +202,13 @@ DecodedArchive decode_legacy(std::string_view bytes) {
     out.error = "unreadable archive record (neither an ArchivedPackage nor a legacy record)";
     return out;
   }
-  upgrade(package, out.package);
-  upgrade(person, out.person);
+  bool fits = true;
+  upgrade(package, out.package, fits);
+  upgrade(person, out.person, fits);
+  if (!fits) {
+    out.error = "legacy archive record holds a value out of its field's range";
+    return out;
+  }
   out.legacy = true;
   return out;
 }

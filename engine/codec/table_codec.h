@@ -5,8 +5,8 @@
 // schema, the codec pairs the two at compile time:
 //   - each struct is walked with Boost.PFR (field N, its C++ type, its value), in declaration
 //     order unless the struct declares its walking order (engine/market/reflect.h walk_order: a
-//     struct laid out for size); a Shared<T> or Boxed<T> field (engine/market/shared.h,
-//     boxed.h) is paired, encoded and decoded as its T;
+//     struct laid out for size); a Shared<T>, Boxed<T> or CompactInt<T, N> field
+//     (engine/market/shared.h, boxed.h, compact_int.h) is paired, encoded and decoded as its T;
 //   - the schema's text is parsed at compile time (schema_fields.h) into tables whose fields are
 //     in slot order with their types, defaults and (deprecated) marks;
 //   - field N of the struct is the N-th live (not deprecated) field of its table. Its vtable
@@ -319,13 +319,23 @@ flatbuffers::uoffset_t encode_child(Builder& b, const F& f, bool bytes) {
   }
 }
 
+/// A field's scalar: itself, or the T a CompactInt<T, N> holds (journaled as a T).
 template <typename F>
-constexpr bool is_scalar_field = std::is_arithmetic_v<F> || std::is_enum_v<F>;
+struct field_scalar {
+  using type = F;
+};
+template <typename T, std::size_t N>
+struct field_scalar<eng::CompactInt<T, N>> {
+  using type = T;
+};
 
 template <typename F>
-using wire_type = typename std::conditional_t<std::is_same_v<F, bool>, std::type_identity<std::uint8_t>,
-                                              std::conditional_t<std::is_enum_v<F>, std::underlying_type<F>,
-                                                                 std::type_identity<F>>>::type;
+constexpr bool is_scalar_field = std::is_arithmetic_v<typename field_scalar<F>::type> || std::is_enum_v<F>;
+
+template <typename F, typename S = typename field_scalar<F>::type>
+using wire_type = typename std::conditional_t<std::is_same_v<S, bool>, std::type_identity<std::uint8_t>,
+                                              std::conditional_t<std::is_enum_v<S>, std::underlying_type<S>,
+                                                                 std::type_identity<S>>>::type;
 
 template <typename T>
 flatbuffers::uoffset_t encode_table(Builder& b, const T& value) {
@@ -370,7 +380,12 @@ T decode_table(const flatbuffers::Table* t, DecodeErrors& errors);
 template <typename F, typename L, std::size_t I>
 [[gnu::always_inline]] inline F decode_value(const flatbuffers::Table& t, DecodeErrors& errors) {
   constexpr flatbuffers::voffset_t vo = L::voffset(I);
-  if constexpr (eng::is_indirect<F>::value) {
+  if constexpr (eng::is_compact_int<F>::value) {
+    const typename F::element_type value = decode_value<typename F::element_type, L, I>(t, errors);
+    if (F::holds(value)) return F(value);
+    errors.fail("value " + std::to_string(value) + " is out of its field's range");
+    return F();
+  } else if constexpr (eng::is_indirect<F>::value) {
     return F(decode_value<typename F::element_type, L, I>(t, errors));
   } else if constexpr (is_scalar_field<F>) {
     using W = wire_type<F>;

@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::size_t kMaxNotes = 2000;
 constexpr Pence kMaxPrice = 100'000'00;  // £100,000: no unit of care costs more
+static_assert(kMaxPrice <= decltype(Offer::price)::kMax, "an offer holds its price in fewer bytes (package.h)");
 
 /// The payload behind a request id, tagged with the command's type. (The id itself is hashed
 /// too: within one id it is constant, so it cannot make two payloads look alike or different.)

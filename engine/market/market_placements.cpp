@@ -242,7 +242,7 @@ void Market::open_placement(const Package& p, LocationIndex location, UtcMillis 
   placement.dps = p.dps;
   placement.unit = dps_[p.dps].lots[p.lot].unit;
   const Offer* offer = p.offer_of(location);
-  placement.rate = offer ? offer->price : 0;
+  placement.rate = offer ? Pence{offer->price} : 0;
   placement.start = offer ? offer->start_date : p.spec->start_date;
   placement.placed_at = at;
   placement.quantity = p.spec->quantity;

@@ -42,8 +42,8 @@ std::uint64_t layout_fingerprint() {
 
 void Market::reserve_for_replay(std::uint64_t events) {
   // Provider requests are most of a busy journal's events; each may leave one record. Capped so
-  // a huge journal cannot make us reserve more than about 120 MiB up front (a record is ~100
-  // bytes in the table's pool, which is only touched as records arrive, and ~13 bytes of slots).
+  // a huge journal cannot make us reserve more than about 120 MiB up front (a record is 48
+  // bytes in the table's pool, which is only allocated as records arrive, and ~13 bytes of slots).
   constexpr std::uint64_t kMostReserved = 1'000'000;
   if (keeps_request_ids_) requests_.reserve(requests_.size() + static_cast<std::size_t>(std::min(events, kMostReserved)));
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/market/boxed.h"
+#include "engine/market/compact_int.h"
 #include "engine/market/funding.h"
 #include "engine/market/package_records.h"
 #include "engine/market/reflect.h"
@@ -83,23 +84,28 @@ bool is_closed(PackageStatus);
 enum class AbnormallyLow : std::uint8_t { not_flagged, pending, accepted, rejected };
 std::string_view to_string(AbnormallyLow);
 
-/// Declared largest first, so no byte is padding (a package's offers are held by each of the
-/// three markets); walked in the order of its journal table (walk_order below).
+/// 40 bytes with no padding (a package's offers are held by each of the three markets): the price
+/// in 4 bytes (the market accepts none above kMaxPrice, £100,000, market_offers.cpp) and the two
+/// times in 6 (milliseconds: ±4,000 years) as CompactInts (compact_int.h), the usually-empty note
+/// in 8. Read and written as full-width Pence and UtcMillis, and walked — digested, snapshotted,
+/// journaled — as them, in the order of its journal table (walk_order below). (48 bytes before,
+/// with 8-byte price and times: 3 × 8 bytes more per offer in the process, and with malloc's
+/// rounding of a package's offer array, ~30 B; issue 8.)
 struct Offer {
-  Pence price = 0;
-  UtcMillis placed_at = 0;
-  UtcMillis amended_at = 0;
   Boxed<std::string> notes;  ///< usually empty: then 8 bytes, no allocation
+  CompactInt<UtcMillis, 6> placed_at;
+  CompactInt<UtcMillis, 6> amended_at;
   LocationIndex location = 0;
   Date start_date = 0;
   int version = 1;
+  CompactInt<Pence, 4> price;
   bool must_meet_confirmed = false;
   bool withdrawn = false;
   bool declined = false;  ///< this location declined (or let lapse) the award at this tier
   AbnormallyLow abnormally_low = AbnormallyLow::not_flagged;
   bool operator==(const Offer&) const = default;
 };
-static_assert(sizeof(Offer) <= 48);
+static_assert(sizeof(Offer) == 40);
 
 /// Offer's digest, snapshot and journal order: its journal.fbs table's.
 template <>

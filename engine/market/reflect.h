@@ -1,7 +1,8 @@
 // Type traits shared by the engine's generic walkers over market values (digest.h,
 // serialize.h, the journal codec): which standard containers a type is, which holds a value
-// through a pointer (Shared<T>, Boxed<T>: walked as the T), and the order in which an aggregate's fields are walked — Boost.PFR's declaration
-// order, unless the struct declares another with walk_order (a struct laid out for size).
+// through a pointer or in fewer bytes (Shared<T>, Boxed<T>, CompactInt<T, N>: walked as the T),
+// and the order in which an aggregate's fields are walked — Boost.PFR's declaration order,
+// unless the struct declares another with walk_order (a struct laid out for size).
 // Header-only; compile-time only.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <boost/pfr/core.hpp>
 
 #include "engine/market/boxed.h"
+#include "engine/market/compact_int.h"
 #include "engine/market/shared.h"
 
 namespace carebroker::engine {
@@ -46,13 +48,21 @@ template <typename T>
 struct is_pair : std::false_type {};
 template <typename A, typename B>
 struct is_pair<std::pair<A, B>> : std::true_type {};
-/// Holds one T through a pointer (`*v`, `element_type`, built from a T): walked as the T.
+/// Holds one T through a pointer, or in fewer bytes (`*v`, `element_type`, built from a T):
+/// walked as the T.
 template <typename T>
 struct is_indirect : std::false_type {};
 template <typename T>
 struct is_indirect<Shared<T>> : std::true_type {};
 template <typename T>
 struct is_indirect<Boxed<T>> : std::true_type {};
+template <std::signed_integral T, std::size_t Bytes>
+struct is_indirect<CompactInt<T, Bytes>> : std::true_type {};
+/// An integer held in fewer bytes (compact_int.h): a scalar wherever its T is one.
+template <typename T>
+struct is_compact_int : std::false_type {};
+template <std::signed_integral T, std::size_t Bytes>
+struct is_compact_int<CompactInt<T, Bytes>> : std::true_type {};
 
 /// A struct whose fields are declared in another order than the one they are digested,
 /// snapshotted and journaled in (e.g. largest first, to leave no padding) specialises this with

@@ -9,7 +9,9 @@
 // inline when the id has at most 23 (the Node client's and the load tools' ids do; a longer
 // one, up to 64, is kept in a block of its own). The records sit in a pool of fixed chunks
 // (never copied as it grows, reused as packages retire); each package chains its own records
-// through a small array beside the pool, so retiring a package does not read them. The
+// through a small array beside the records in each chunk, so retiring a package does not read
+// them (the links were one vector beside the pool, whose doubling left up to 8 bytes a record
+// unused: issue 8). The
 // look-up is an open-addressing table (linear probing, deletion by backward shift, no
 // tombstones) of 8-byte slots — 32 bits of the key's hash and the record's place in the pool —
 // so a probe reads one cache line, and the full id is compared only when those 32 bits agree
@@ -111,21 +113,20 @@ class RequestTable {
     std::uint32_t id;
     if (free_ != kNone) {
       id = free_;
-      free_ = links_[id].next;
+      free_ = link(id).next;
     } else {
       id = static_cast<std::uint32_t>(live_.size());
-      if (id == chunks_.size() * kChunk) chunks_.push_back(std::make_unique_for_overwrite<Entry[]>(kChunk));
-      links_.emplace_back();
+      if (id == chunks_.size() * kChunk) chunks_.push_back(std::make_unique_for_overwrite<Chunk>());
       live_.push_back(false);
       long_.push_back(false);
     }
     if (heads_.size() <= record.package) heads_.resize(record.package + 1, kNone);
     entry(id).set(key, record);
-    links_[id] = Link{heads_[record.package], tag(key.hash())};
+    link(id) = Link{heads_[record.package], tag(key.hash())};
     live_[id] = true;
     long_[id] = key.id().size() > Entry::kInline;
     heads_[record.package] = id;
-    slots_[slot_of(key)] = std::uint64_t{links_[id].tag} << 32 | (id + 1U);  // find() left it empty
+    slots_[slot_of(key)] = std::uint64_t{link(id).tag} << 32 | (id + 1U);  // find() left it empty
     ++size_;
   }
 
@@ -134,13 +135,13 @@ class RequestTable {
     if (package == 0 || package >= heads_.size()) return;
     // First ask for every slot the package's records are in, so the misses overlap; then erase.
     // Neither pass reads the records themselves (but for a long id's, to free its block).
-    for (std::uint32_t id = heads_[package]; id != kNone; id = links_[id].next) prefetch_tag(links_[id].tag);
+    for (std::uint32_t id = heads_[package]; id != kNone; id = link(id).next) prefetch_tag(link(id).tag);
     for (std::uint32_t id = heads_[package], next; id != kNone; id = next) {
-      next = links_[id].next;
-      erase_slot(slot_of_id(links_[id].tag, id));
+      next = link(id).next;
+      erase_slot(slot_of_id(link(id).tag, id));
       if (long_[id]) entry(id).release();
       live_[id] = false;
-      links_[id].next = free_;
+      link(id).next = free_;
       free_ = id;
       --size_;
     }
@@ -156,10 +157,7 @@ class RequestTable {
     std::size_t want = 16;
     while (records * kMaxLoadDen > want * kMaxLoadNum) want *= 2;
     if (want > slots_.size()) rehash(want);
-    if (records > links_.capacity()) {
-      links_.reserve(records);
-      chunks_.reserve((records + kChunk - 1) / kChunk);
-    }
+    chunks_.reserve((records + kChunk - 1) / kChunk);
   }
   std::size_t size() const { return size_; }
 
@@ -222,16 +220,24 @@ class RequestTable {
 
   /// Beside each entry, small and apart from it so a package's records are dropped without
   /// reading them: the package's previous record (or the next free entry), and the slot's tag.
+  /// Trivial, like Entry: set whole when its entry is.
   struct Link {
-    std::uint32_t next = kNone;
-    std::uint32_t tag = 0;
+    std::uint32_t next;
+    std::uint32_t tag;
   };
   static constexpr std::uint32_t kNone = UINT32_MAX;
-  static constexpr std::size_t kChunk = 1024;  // entries a pool chunk holds (40 KiB)
+  static constexpr std::size_t kChunk = 1024;  // entries a pool chunk holds
+  /// A chunk of the pool (48 KiB): its entries, and their links apart from them.
+  struct Chunk {
+    Entry entries[kChunk];
+    Link links[kChunk];
+  };
+  static_assert(std::is_trivial_v<Chunk>);
   static constexpr std::size_t kMaxLoadNum = 5, kMaxLoadDen = 8;  // at most 5/8 of slots used
 
-  Entry& entry(std::uint32_t id) { return chunks_[id / kChunk][id % kChunk]; }
-  const Entry& entry(std::uint32_t id) const { return chunks_[id / kChunk][id % kChunk]; }
+  Entry& entry(std::uint32_t id) { return chunks_[id / kChunk]->entries[id % kChunk]; }
+  const Entry& entry(std::uint32_t id) const { return chunks_[id / kChunk]->entries[id % kChunk]; }
+  Link& link(std::uint32_t id) { return chunks_[id / kChunk]->links[id % kChunk]; }
 
   // A slot: 0 = empty, else the tag (32 bits of the mixed hash) and the entry's index + 1.
   static std::uint32_t tag(std::uint64_t hash) { return static_cast<std::uint32_t>((hash * 0x9e3779b97f4a7c15ULL) >> 32); }
@@ -287,7 +293,6 @@ class RequestTable {
 
   void swap(RequestTable& o) noexcept {
     chunks_.swap(o.chunks_);
-    links_.swap(o.links_);
     live_.swap(o.live_);
     long_.swap(o.long_);
     std::swap(free_, o.free_);
@@ -296,13 +301,12 @@ class RequestTable {
     std::swap(size_, o.size_);
   }
 
-  std::vector<std::unique_ptr<Entry[]>> chunks_;  // the pool: kChunk records each, live or free
-  std::vector<Link> links_;                       // beside the pool, one per record
-  std::vector<bool> live_;                        // beside the pool
-  std::vector<bool> long_;                        // beside the pool: the id is in a block of its own
-  std::uint32_t free_ = kNone;                    // the first free entry; they chain through links_
-  std::vector<std::uint32_t> heads_;              // package N's most recent record at N (0: no package)
-  std::vector<std::uint64_t> slots_;              // power-of-two size, or empty
+  std::vector<std::unique_ptr<Chunk>> chunks_;  // the pool: kChunk records each, live or free
+  std::vector<bool> live_;                      // beside the pool
+  std::vector<bool> long_;                      // beside the pool: the id is in a block of its own
+  std::uint32_t free_ = kNone;                  // the first free entry; they chain through the links
+  std::vector<std::uint32_t> heads_;            // package N's most recent record at N (0: no package)
+  std::vector<std::uint64_t> slots_;            // power-of-two size, or empty
   std::size_t size_ = 0;
 };
 

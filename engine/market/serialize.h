@@ -191,6 +191,12 @@ bool decode_value(Decoder& d, T& v) {
     return true;
   } else if constexpr (std::is_same_v<T, std::string>) {
     return d.bytes(v);
+  } else if constexpr (is_compact_int<T>::value) {
+    typename T::element_type value{};
+    if (!decode_value(d, value)) return false;
+    if (!T::holds(value)) return d.fail_record("a value out of its field's range");
+    v = T(value);
+    return true;
   } else if constexpr (is_indirect<T>::value) {
     typename T::element_type value{};
     if (!decode_value(d, value)) return false;

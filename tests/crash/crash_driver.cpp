@@ -134,7 +134,7 @@ View look(const Market& m) {
       for (LocationIndex i : p->invited) {
         const Location& l = m.location(i);
         const Offer* o = p->offer_of(i);
-        info.invited.push_back(Invitee{l.id, l.provider_id, o && !o->withdrawn, o ? o->price : 0});
+        info.invited.push_back(Invitee{l.id, l.provider_id, o && !o->withdrawn, o ? Pence{o->price} : 0});
       }
     }
     if (p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) {
