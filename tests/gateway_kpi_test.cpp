@@ -7,6 +7,7 @@
 #include "rest_harness.h"
 
 using namespace carebroker::testing;
+namespace engine = carebroker::engine;
 
 namespace {
 

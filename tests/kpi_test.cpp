@@ -334,10 +334,11 @@ TEST_CASE("a ranking uses the quality score in force when the window closed, and
                                                ": quality = 0.40×PAMMS excellent 100") != std::string::npos);
   CHECK(ranked(at_close, "B").offer.quality_version == 2);
   CHECK(f.awarded(id) == "B");
-  // After the close B falls to PAMMS poor and A rises: neither the ranking nor its explanation moves.
+  // After the close B falls to PAMMS requires improvement (61 now) and A rises: neither the
+  // ranking nor its explanation moves.
   UpdateQualityInputs worse;
   worse.location = "B";
-  worse.pamms = PammsRating::poor;
+  worse.pamms = PammsRating::requires_improvement;
   f.must(worse);
   UpdateQualityInputs best;
   best.location = "A";
