@@ -43,7 +43,7 @@ DpsConfig full_config() {
   c.tiers = {"tier1", "tier2", "specialist"};
   c.routes = {Route{"specialist", {"dementia"}, {"specialist", "tier2"}}, Route{"standard", {}, {"tier1"}}};
   c.ranking = {RankingScheme::quality_adjusted_price, 30, 70, 55, 80, AuctionFormat::best_and_final, 3, true};
-  c.quality = {25, 40, 25, 45, 99, 74, 39, 1, 98, 73, 38, 2, 120, 10, 45};
+  c.quality = {25, 35, 25, 45, 99, 74, 39, 1, 98, 73, 38, 2, 120, 15, 45};
   c.risk = {false, true, 60, 3, 4, true};
   c.windows = {5 * kMillisPerHour, 3, 6, 21, 3 * kMillisPerHour, 2, kMillisPerHour, 9, 11, 16, 30, 21};
   c.zones_part_of_lots = true;

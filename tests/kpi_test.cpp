@@ -315,8 +315,8 @@ TEST_CASE("a location's quality score version advances whenever an input of its 
 TEST_CASE("a ranking uses the quality score in force when the window closed, and says which version", "[kpi][ranking]") {
   MarketFixture f = kpi_market();
   const PackageId id = f.post();
-  REQUIRE(f.offer("A", id, 2000).ok());
-  REQUIRE(f.offer("B", id, 2000).ok());
+  REQUIRE(f.offer("A", id, 3000).ok());  // the same price, above the abnormally low threshold
+  REQUIRE(f.offer("B", id, 3000).ok());
   // Before the close the ranking uses the score now.
   const Ranking open = f.market.ranking(id);
   CHECK(ranked(open, "A").explanation.find("quality score v1 of A, current (the window has not closed)") != std::string::npos);
