@@ -121,6 +121,13 @@ int http_status(engine::Code code) {
     case Code::domain_not_scored:
     case Code::duplicate_assessment_item:
     case Code::assessment_date_in_future: return 422;
+    // KPIs.
+    case Code::invalid_quarter:
+    case Code::quarter_in_future:
+    case Code::unknown_kpi:
+    case Code::kpi_not_reported:
+    case Code::duplicate_kpi:
+    case Code::invalid_kpi_value: return 422;
   }
   return 500;
 }

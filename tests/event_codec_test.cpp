@@ -43,12 +43,13 @@ DpsConfig full_config() {
   c.tiers = {"tier1", "tier2", "specialist"};
   c.routes = {Route{"specialist", {"dementia"}, {"specialist", "tier2"}}, Route{"standard", {}, {"tier1"}}};
   c.ranking = {RankingScheme::quality_adjusted_price, 30, 70, 55, 80, AuctionFormat::best_and_final, 3, true};
-  c.quality = {25, 50, 25, 45, 99, 74, 39, 1, 98, 73, 38, 2, 120};
+  c.quality = {25, 35, 25, 45, 99, 74, 39, 1, 98, 73, 38, 2, 120, 15, 45};
   c.risk = {false, true, 60, 3, 4, true};
   c.windows = {5 * kMillisPerHour, 3, 6, 21, 3 * kMillisPerHour, 2, kMillisPerHour, 9, 11, 16, 30, 21};
   c.zones_part_of_lots = true;
   c.assessment = {{AssessmentDomain{"staffing", "Staffing", {{"recruitment", "Safe recruitment — ü"}}}},
                   PammsRatingRule{360, 260, 160, false}};
+  c.kpis = {{"visits_on_time", "Visits on time — ü", 95, KpiKind::people}, {"care_certificate", "Care Certificate", 100, KpiKind::staff}};
   return c;
 }
 
@@ -170,6 +171,9 @@ std::vector<Event> every_event() {
                               "compliance-1", t + 43},
       PammsAssessed{9, PammsAssessment{1, {{"staffing", 400}}, kMonday - 3, 400, PammsRating::excellent, "PAMMS-2026-7",
                                        "compliance-2", t + 44}},
+      KpiReturnSubmitted{9, KpiReturn{1, *parse_quarter("2026-Q3"), {{"visits_on_time", 9650}, {"care_certificate", 7900}},
+                                      {{"visits_on_time", "Visits on time — ü", 95, KpiKind::people}}, "654 of 807 — ü",
+                                      "rota system A", t + 45, kMonday, 2}},
   };
 }
 
@@ -402,6 +406,9 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     (void)f.run(SubmitSelfAssessment{f.provider_of(id), id, "home-care", scores, "quarterly", "rota"});
     (void)f.run(ValidateSelfAssessment{id, "home-care", 1, {{"staffing", 2, "late calls"}}, "compliance-1"});
     (void)f.run(RecordPammsAssessment{id, "home-care", domains, 0, "PAMMS-1", "compliance-1"});
+    (void)f.run(SubmitKpiReturn{f.provider_of(id), id, "home-care", "2026-Q3",
+                                {{"assistive_technology", 7200}, {"strengths_based_training", 8100},
+                                 {"qualifications", 5400}, {"care_certificate", 7900}}, "quarterly", "rota"});
     break;
   }
   // Long enough for closed packages to be retired from memory.

@@ -344,3 +344,18 @@ TEST_CASE("the v1 journal, written before assessment frameworks, has the default
   for (LocationIndex i = 0; i < m.location_count(); ++i) any = any || m.location(i).quality.self_assessment >= 0;
   CHECK(any);
 }
+
+TEST_CASE("the v1 journal, written before KPIs, has the default KPI set, the KPI weight off and no returns",
+          "[store][fixture][kpi]") {
+  Loaded v1;
+  load_v1(v1);
+  const Market& m = v1.market;
+  CHECK(m.dps(0).kpis.empty());
+  CHECK(m.dps(0).quality.kpi_weight_pct == 0);
+  CHECK(m.dps(0).quality.kpi_return_due_days == 30);
+  for (LocationIndex i = 0; i < m.location_count(); ++i) {
+    CHECK(m.location(i).kpi_returns.empty());
+    // Its scores are the three-input scores they were.
+    CHECK(m.quality_of(i, 0).parts.size() == 3);
+  }
+}

@@ -152,6 +152,8 @@ static_assert(same(eng::CqcRowOutcome::rating_changed, fb::CqcRowOutcome::rating
               fb::CqcRowOutcome::rejected == fb::CqcRowOutcome::MAX);
 static_assert(same(eng::Rag::green, fb::Rag::green) && same(eng::Rag::amber, fb::Rag::amber) &&
               same(eng::Rag::red, fb::Rag::red) && fb::Rag::red == fb::Rag::MAX);
+static_assert(same(eng::KpiKind::staff, fb::KpiKind::staff) && same(eng::KpiKind::people, fb::KpiKind::people) &&
+              fb::KpiKind::people == fb::KpiKind::MAX);
 
 // ---- older schema versions -------------------------------------------------------------------
 // What a record written by an older schema lacks is filled in here, after the generic decoding,

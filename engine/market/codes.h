@@ -126,7 +126,14 @@ namespace carebroker::engine {
   X(duplicate_assessment_item)                                                                     \
   X(unknown_self_assessment)                                                                       \
   X(self_assessment_already_validated)                                                             \
-  X(assessment_date_in_future)
+  X(assessment_date_in_future)                                                                     \
+  /* KPIs (appended, issue 12 item 4) */                                                           \
+  X(invalid_quarter)                                                                               \
+  X(quarter_in_future)                                                                             \
+  X(unknown_kpi)                                                                                   \
+  X(kpi_not_reported)                                                                              \
+  X(duplicate_kpi)                                                                                 \
+  X(invalid_kpi_value)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

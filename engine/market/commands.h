@@ -261,6 +261,17 @@ struct RecordPammsAssessment {
   std::string evidence, officer;
 };
 
+// KPIs (issue 12 item 4; kpi.h, market_kpis.cpp).
+/// A provider returns the KPIs of one of its own locations admitted to `dps` for a quarter
+/// ("2026-Q3", not in the future): a percentage for every KPI of the DPS's set.
+struct SubmitKpiReturn {
+  std::string provider, location, dps;
+  std::string quarter;
+  std::vector<KpiValue> values;
+  std::string notes;
+  std::string by;  ///< the provider's principal name
+};
+
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
                  SetProviderStatus, ApplyToDps, ExtendAssessment, AdmitToDps, UpdateMembership,
@@ -271,7 +282,7 @@ using Command =
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
                  EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket, AmendPackage,
                  AskQuestion, AnswerQuestion, ImportCqcRatings, DeclareCapacity, SubmitSelfAssessment,
-                 ValidateSelfAssessment, RecordPammsAssessment>;
+                 ValidateSelfAssessment, RecordPammsAssessment, SubmitKpiReturn>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

@@ -2,6 +2,7 @@
 #include "engine/market/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace carebroker::engine {
@@ -103,14 +104,16 @@ std::string validate_config(const DpsConfig& c, const std::vector<Category>& kno
   if (k.shortlist_size < 1) return "the best-and-final shortlist needs at least one place";
   const auto& q = c.quality;
   if (!pct(q.pamms_weight_pct) || !pct(q.cqc_weight_pct) || !pct(q.self_assessment_weight_pct) ||
-      q.pamms_weight_pct + q.cqc_weight_pct + q.self_assessment_weight_pct != 100)
-    return "quality weights must be percentages adding up to 100";
+      !pct(q.kpi_weight_pct) ||
+      q.pamms_weight_pct + q.cqc_weight_pct + q.self_assessment_weight_pct + q.kpi_weight_pct != 100)
+    return "quality weights (PAMMS, CQC, self-assessment and KPI) must be percentages adding up to 100";
   for (int p : {q.neutral_points, q.cqc_outstanding, q.cqc_good, q.cqc_requires_improvement,
                 q.cqc_inadequate, q.pamms_excellent, q.pamms_good, q.pamms_requires_improvement,
                 q.pamms_poor})
     if (!pct(p)) return "rating points must be 0..100";
   if (q.self_assessment_due_days < 0 || q.self_assessment_due_days > 366)
     return "self_assessment_due_days must be 0 (never overdue) .. 366";
+  if (q.kpi_return_due_days < 1 || q.kpi_return_due_days > 366) return "kpi_return_due_days must be 1..366";
   const auto& r = c.risk;
   if (r.lookback_days < 1 || r.amber_safeguarding_decisions < 1 || r.amber_substantiated_concerns < 1)
     return "risk thresholds must be at least 1";
@@ -122,7 +125,23 @@ std::string validate_config(const DpsConfig& c, const std::vector<Category>& kno
       w.hand_back_notice_days < 0 || w.hand_back_notice_days > 366)
     return "windows must be positive (and the extended admission clock no shorter)";
   if (auto e = validate_framework(c.assessment); !e.empty()) return e;
+  if (auto e = validate_kpis(c.kpis); !e.empty()) return e;
   return {};
+}
+
+bool buys_supported_living(const DpsConfig& c) {
+  auto says = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) -> char {
+      return ch == '-' || ch == '_' ? ' ' : static_cast<char>(std::tolower(ch));
+    });
+    return s.find("supported living") != std::string::npos;
+  };
+  return std::any_of(c.lots.begin(), c.lots.end(), [&](const Lot& l) { return says(l.code) || says(l.name); });
+}
+
+const std::vector<Kpi>& kpis_of(const DpsConfig& c) {
+  if (!c.kpis.empty()) return c.kpis;
+  return buys_supported_living(c) ? default_supported_living_kpis() : default_home_care_kpis();
 }
 
 }  // namespace carebroker::engine

@@ -8,6 +8,7 @@
 
 #include "engine/market/assessment.h"
 #include "engine/market/cost_model.h"
+#include "engine/market/kpi.h"
 #include "engine/market/types.h"
 
 namespace carebroker::engine {
@@ -91,6 +92,13 @@ struct QualityPolicy {
   /// A self-assessment is due this often (the first within this many days of applying to the
   /// DPS); once overdue it counts 0. 0 = never overdue.
   int self_assessment_due_days = 91;
+  /// KPI compliance as a fourth input (issue 12 item 4): 0 = off (the default, so scores are as
+  /// before); when on, the four weights still total 100. A location's input is the compliance of
+  /// its latest quarter returned; none yet = neutral and provisional; once a quarter's return is
+  /// overdue, 0 (as a self-assessment).
+  int kpi_weight_pct = 0;
+  /// A quarter's KPI return is due this many days after the quarter ends (1..366).
+  int kpi_return_due_days = 30;
   bool operator==(const QualityPolicy&) const = default;
 };
 
@@ -143,6 +151,9 @@ struct DpsConfig {
   /// Self-assessments and PAMMS assessments (assessment.h): the domains and standards, and the
   /// PAMMS rating rule. Appended (issue 12 item 1): none given = the default PAMMS framework.
   AssessmentFramework assessment;
+  /// The KPIs providers return each quarter (kpi.h). Appended (issue 12 item 4): none given =
+  /// the default set for the DPS's lots (kpis_of).
+  std::vector<Kpi> kpis;
   bool operator==(const DpsConfig&) const = default;
 
   int lot_index(std::string_view code) const;
@@ -159,5 +170,13 @@ std::string_view to_string(AuctionFormat);
 /// Checks a configuration on its own (weights add up, codes unique and within 64, routes name
 /// known tiers and categories). Returns an empty string when valid, else what is wrong.
 std::string validate_config(const DpsConfig&, const std::vector<Category>& known_categories);
+
+/// Whether a DPS buys supported living: one of its lots says so in its code or name
+/// ("supported-living", "Supported living"). The configuration has no kind of DPS; its lots are
+/// what tell home care from supported living.
+bool buys_supported_living(const DpsConfig&);
+/// The DPS's KPI set: its own, or with none the default for its lots — supported living's
+/// outcome measures when it buys supported living, else the seed's four home-care KPIs.
+const std::vector<Kpi>& kpis_of(const DpsConfig&);
 
 }  // namespace carebroker::engine

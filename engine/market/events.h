@@ -449,6 +449,17 @@ struct PammsAssessed {
   bool operator==(const PammsAssessed&) const = default;
 };
 
+// ---- KPIs (issue 12 item 4; market_kpis.cpp) ----
+
+/// A location's provider submitted a quarterly KPI return: it becomes the location's KPI return
+/// number kpi_returns.size() + 1 (amending the earlier one for its DPS and quarter, if any), and
+/// the location's quality score version advances.
+struct KpiReturnSubmitted {
+  LocationIndex location = 0;
+  KpiReturn kpi_return;
+  bool operator==(const KpiReturnSubmitted&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
@@ -460,7 +471,7 @@ using Event =
                  PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
                  VariationAccepted, VariationSentToMarket, PlacementReprocured, PackageAmended,
                  QuestionAsked, QuestionAnswered, CqcRatingsImported, RagChanged,
-                 SelfAssessmentSubmitted, SelfAssessmentValidated, PammsAssessed>;
+                 SelfAssessmentSubmitted, SelfAssessmentValidated, PammsAssessed, KpiReturnSubmitted>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

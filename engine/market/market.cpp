@@ -104,7 +104,8 @@ QualityScore Market::quality_of(LocationIndex loc, int dps) const {
   const QualityPolicy& policy = dps_[dps].quality;
   const Membership* m = locations_[loc].membership_of(dps);
   const Date first_due = m && m->applied_at != 0 ? london_date(m->applied_at) + policy.self_assessment_due_days : 0;
-  return quality_score(locations_[loc].quality, policy, today_, first_due);
+  if (policy.kpi_weight_pct == 0) return quality_score(locations_[loc].quality, policy, today_, first_due);
+  return quality_score(locations_[loc].quality, policy, today_, first_due, kpi_standing(loc, dps));
 }
 
 RiskRating Market::risk_of(LocationIndex loc, int dps) const {
@@ -155,7 +156,8 @@ std::string_view command_name(const Command& c) {
       "decline_award", "hand_back_package", "explain_offer", "record_spot_purchase", "issue_contract_action",
       "update_contract_action", "set_planned_end", "end_placement", "propose_variation", "accept_variation",
       "send_variation_to_market", "amend_package", "ask_question", "answer_question", "import_cqc_ratings", "declare_capacity",
-      "submit_self_assessment", "validate_self_assessment", "record_pamms_assessment"};
+      "submit_self_assessment", "validate_self_assessment", "record_pamms_assessment",
+      "submit_kpi_return"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -173,7 +175,8 @@ std::string_view event_name(const Event& e) {
       "contract_action_updated", "placement_handed_back", "placement_end_scheduled", "placement_ended",
       "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured",
       "package_amended", "question_asked", "question_answered", "cqc_ratings_imported",
-      "rag_changed", "self_assessment_submitted", "self_assessment_validated", "pamms_assessed"};
+      "rag_changed", "self_assessment_submitted", "self_assessment_validated", "pamms_assessed",
+      "kpi_return_submitted"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -152,6 +152,13 @@ class Market {
   RiskRating risk_of(LocationIndex, int dps) const;
   /// A location's self-assessment cycle under a DPS (market_assessments.cpp).
   SelfAssessmentDue self_assessment_due(LocationIndex, int dps) const;
+  /// A location's KPI return cycle under a DPS today, and its KPI input to the quality score
+  /// (market_kpis.cpp).
+  KpiReturnDue kpi_return_due(LocationIndex, int dps) const;
+  KpiStanding kpi_standing(LocationIndex, int dps) const;
+  /// The return that counts for a quarter under a DPS (the latest submitted for it), with its
+  /// number (1-based, per location); nullptr when there is none.
+  const KpiReturn* counting_kpi_return(LocationIndex, int dps, Quarter, int* number = nullptr) const;
   /// Locations eligible for a broadcast, from the index (sorted).
   std::vector<LocationIndex> eligible(const EligibilityQuery&) const;
   /// The same, had the DPS been configured as `as_configured` (what-if replays: another risk
@@ -284,6 +291,11 @@ class Market {
   void apply_assessment(const SelfAssessmentSubmitted&);
   void apply_assessment(const SelfAssessmentValidated&);
   void apply_assessment(const PammsAssessed&);
+  // KPIs (market_kpis.cpp).
+  Reply handle(const SubmitKpiReturn&, Emitter&);
+  void apply_kpi_return(const KpiReturnSubmitted&);
+  /// Each offer's quality score and version as the window closes (WindowClosed's apply).
+  void capture_quality_at_close(Package&, UtcMillis at);
 
   // The early-warning history (market_early_warning.cpp).
   /// After a command that succeeded: re-rates the locations whose RAG it may have changed and

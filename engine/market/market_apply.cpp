@@ -109,7 +109,12 @@ void Market::apply(const Event& event) {
               dps_.push_back(e.config);
               index = static_cast<int>(dps_.size()) - 1;
             } else {
+              // The score's policy or KPI set changed: every member's quality score has a new version.
+              const bool rescored = dps_[index].quality != e.config.quality || kpis_of(dps_[index]) != kpis_of(e.config);
               dps_[index] = e.config;
+              if (rescored)
+                for (Location& l : locations_)
+                  if (l.membership_of(index)) ++l.quality_version;
             }
             index_.reset_dps(index, e.config.tiers.size(), e.config.zones.size());
             closed_.resize(dps_.size());
@@ -286,6 +291,7 @@ void Market::apply(const Event& event) {
             Package& p = package_mut(e.package);
             p.status = PackageStatus::evaluating;
             clear_deadline(p);
+            capture_quality_at_close(p, e.at);
           },
           [&](const ShortlistFormed& e) {
             Package& p = package_mut(e.package);
@@ -398,6 +404,7 @@ void Market::apply(const Event& event) {
           [&](const SelfAssessmentSubmitted& e) { apply_assessment(e); },
           [&](const SelfAssessmentValidated& e) { apply_assessment(e); },
           [&](const PammsAssessed& e) { apply_assessment(e); },
+          [&](const KpiReturnSubmitted& e) { apply_kpi_return(e); },
       },
       event);
 }

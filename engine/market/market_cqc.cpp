@@ -90,6 +90,7 @@ void Market::apply_cqc_import(const CqcRatingsImported& e) {
     record_rating(l.cqc_history, row.rating);
     if (l.cqc_history.back().published == row.rating.published) l.quality.cqc = row.rating.overall;
     // A change of the current rating is an early-warning entry like a PATCH's (early_warning.h).
+    if (l.quality.cqc != before) ++l.quality_version;
     if (l.quality.cqc != before)
       l.quality_entries.push_back(QualityEntry{
           e.at, e.officer, "CQC rating published " + format_date(row.rating.published),

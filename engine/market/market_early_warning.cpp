@@ -70,6 +70,11 @@ void Market::rerate_after(const Command& command, bool recheck_due, Emitter& e) 
 void Market::apply_quality(const QualityInputsChanged& e) {
   Location& l = locations_[e.location];
   QualityEntry entry{e.at != 0 ? e.at : now_, e.by, e.reason, e.evidence, input_changes(l.quality, e.inputs)};
+  // An input of the quality score changed (not only a risk input): the score has a new version.
+  const QualityInputs& was = l.quality;
+  if (was.cqc != e.inputs.cqc || was.pamms != e.inputs.pamms || was.self_assessment != e.inputs.self_assessment ||
+      was.self_assessment_on != e.inputs.self_assessment_on)
+    ++l.quality_version;
   l.quality = e.inputs;
   l.quality_entries.push_back(std::move(entry));
   note_entry_expiries(e.location);

@@ -33,7 +33,9 @@ std::uint64_t layout_fingerprint() {
                         tuple_size_v<AssessmentDomain>, tuple_size_v<AssessmentStandard>, tuple_size_v<PammsRatingRule>,
                         tuple_size_v<SelfAssessment>, tuple_size_v<PammsAssessment>, tuple_size_v<StandardScore>,
                         tuple_size_v<DomainScore>, tuple_size_v<DomainChange>,
-                        tuple_size_v<AdmissionMove>})
+                        tuple_size_v<AdmissionMove>, tuple_size_v<Kpi>,
+                        tuple_size_v<KpiValue>, tuple_size_v<KpiReturn>, tuple_size_v<PackageRecords>,
+                        tuple_size_v<QualityAtClose>, tuple_size_v<QualityPart>})
     f = f * 131 + n;
   return f;
 }

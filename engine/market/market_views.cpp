@@ -59,7 +59,14 @@ std::vector<RankingCandidate> Market::ranking_candidates(const Package& p) const
     c.location_id = l.id;
     c.price = o.price;
     c.amended_at = o.amended_at;
-    c.quality = quality_of(o.location, p.dps);
+    if (const QualityAtClose* q = p.records->quality_at_close_of(o.location)) {
+      c.quality = q->score();  // the score in force when the window closed, not today's
+      c.quality_version = q->version;
+      c.quality_closed_at = p.records->quality_closed_at;
+    } else {
+      c.quality = quality_of(o.location, p.dps);
+      c.quality_version = l.quality_version;
+    }
     c.abnormally_low = o.abnormally_low;
     c.declined = o.declined;
     if (o.withdrawn) {

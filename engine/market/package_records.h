@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/market/quality.h"
 #include "engine/market/types.h"
 
 namespace carebroker::engine {
@@ -58,13 +59,36 @@ struct ClarificationQuestion {
   bool operator==(const ClarificationQuestion&) const = default;
 };
 
+/// The quality score an offer's location had when the package's window closed (issue 12 item
+/// 4): the score and its version. The ranking from then on uses it, so a quality change after
+/// the close changes neither the package's ranking nor its explanation.
+struct QualityAtClose {
+  LocationIndex location = 0;
+  std::uint32_t version = 0;  ///< Location::quality_version then
+  int score_x100 = 0;         ///< the score in hundredths (exact: quality.h)
+  bool provisional = false;
+  std::vector<QualityPart> parts;
+  QualityScore score() const { return QualityScore{score_x100 / 100.0, provisional, parts}; }
+  bool operator==(const QualityAtClose&) const = default;
+};
+
 struct PackageRecords {
   std::vector<OfferExplanation> explanations;  ///< one per location, the latest
   SpotPurchase spot_purchase;
   std::vector<PackageAmendment> amendments;      ///< in order; number N is amendments[N-1]
   std::vector<ClarificationQuestion> questions;  ///< in order; number N is questions[N-1]
+  /// Each offer's quality when the window last closed (a best-and-final round closes twice: the
+  /// second replaces the first), in offer order; `quality_closed_at` = that close (0 = not closed).
+  std::vector<QualityAtClose> quality_at_close;
+  UtcMillis quality_closed_at = 0;
   bool empty() const {
-    return explanations.empty() && !spot_purchase.recorded() && amendments.empty() && questions.empty();
+    return explanations.empty() && !spot_purchase.recorded() && amendments.empty() && questions.empty() &&
+           quality_at_close.empty() && quality_closed_at == 0;
+  }
+  const QualityAtClose* quality_at_close_of(LocationIndex location) const {
+    for (const auto& q : quality_at_close)
+      if (q.location == location) return &q;
+    return nullptr;
   }
   /// When the package was last amended; 0 = never.
   UtcMillis amended_at() const { return amendments.empty() ? 0 : amendments.back().at; }

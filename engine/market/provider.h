@@ -85,6 +85,13 @@ struct Location {
   /// any DPS), and the council's PAMMS assessments.
   std::vector<SelfAssessment> self_assessments;
   std::vector<PammsAssessment> pamms_assessments;
+  /// Quarterly KPI returns (kpi.h), oldest first, numbered 1, 2, … (under any DPS); an
+  /// amendment is a later return for the same DPS and quarter.
+  std::vector<KpiReturn> kpi_returns;
+  /// The version of its quality score: advances whenever an input of the score changes — its
+  /// quality inputs (a self-assessment validated, PAMMS, CQC, a patch), a KPI return, or the
+  /// quality policy or KPI set of a DPS it belongs to (market_kpis.cpp). 0 = as registered.
+  std::uint32_t quality_version = 0;
   bool operator==(const Location&) const = default;
 
   /// The RAG last announced (by a RagChanged) under `dps`: Green until one says otherwise.

@@ -39,6 +39,11 @@ std::size_t count_since(const std::vector<UtcMillis>& when, UtcMillis since) {
 QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p) { return quality_score(in, p, 0, 0); }
 
 QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p, Date today, Date first_due) {
+  return quality_score(in, p, today, first_due, KpiStanding{});
+}
+
+QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p, Date today, Date first_due,
+                           const KpiStanding& kpi) {
   QualityScore s;
   const int due_days = p.self_assessment_due_days;
   const bool overdue =
@@ -55,6 +60,11 @@ QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p, Date
        overdue ? 0 : self_missing ? p.neutral_points : in.self_assessment, p.self_assessment_weight_pct,
        self_missing},
   };
+  if (p.kpi_weight_pct > 0) {
+    const bool kpi_missing = kpi.points < 0 && !kpi.overdue;
+    s.parts.push_back({"KPIs", kpi.overdue ? "overdue" : kpi_missing ? "none" : kpi.quarter,
+                       kpi.overdue ? 0 : kpi_missing ? p.neutral_points : kpi.points, p.kpi_weight_pct, kpi_missing});
+  }
   int weighted = 0;  // points × percent, exact
   for (const auto& part : s.parts) {
     weighted += part.points * part.weight_pct;

@@ -58,6 +58,19 @@ QualityScore quality_score(const QualityInputs&, const QualityPolicy&);
 /// its score until the next is due, then 0 — so not submitting never beats submitting a low score.
 QualityScore quality_score(const QualityInputs&, const QualityPolicy&, Date today, Date first_due);
 
+/// A location's KPI input under a DPS (kpi.h): the compliance of its latest quarter returned,
+/// and whether a quarter's return is overdue.
+struct KpiStanding {
+  int points = -1;  ///< 0..100 (kpi_points); -1 = no return yet
+  std::string quarter;  ///< the quarter `points` is for, e.g. "2026-Q3"
+  bool overdue = false;
+};
+/// The same with KPI compliance as a fourth part when policy.kpi_weight_pct > 0 (with it 0, the
+/// score and its parts are exactly the three-input score): overdue counts 0; no return yet,
+/// neutral and provisional; else its points.
+QualityScore quality_score(const QualityInputs&, const QualityPolicy&, Date today, Date first_due,
+                           const KpiStanding&);
+
 struct RiskRating {
   Rag rag = Rag::green;
   std::vector<std::string> reasons;  ///< why Red or Amber, e.g. "CQC inadequate"

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/market/calendar.h"
+
 namespace carebroker::engine {
 
 std::string format_pence(Pence p) {
@@ -28,6 +30,12 @@ std::string_view to_string(OfferGate g) {
     case OfferGate::quality_zero: return "quality_zero";
   }
   return "unknown";
+}
+
+std::string quality_version_note(const RankingCandidate& c) {
+  std::string note = "quality score v" + std::to_string(c.quality_version) + " of " + c.location_id;
+  return c.quality_closed_at != 0 ? note + ", in force at the close at " + format_london(c.quality_closed_at)
+                                  : note + ", current (the window has not closed)";
 }
 
 namespace {
@@ -152,7 +160,8 @@ Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolic
     r.rank = ++rank;
     if (!explain) continue;
     r.explanation = "rank " + std::to_string(r.rank) + ": " + r.explanation + "; price " +
-                    format_pence(r.offer.price) + "; " + r.offer.quality.explain();
+                    format_pence(r.offer.price) + "; " + quality_version_note(r.offer) + ": " +
+                    r.offer.quality.explain();
     if (r.offer.abnormally_low == AbnormallyLow::pending)
       r.explanation += "; flagged abnormally low, awaiting the officer's decision";
     else if (r.offer.abnormally_low == AbnormallyLow::accepted)

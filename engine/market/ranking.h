@@ -37,6 +37,10 @@ struct RankingCandidate {
   Pence price = 0;
   UtcMillis amended_at = 0;
   QualityScore quality;
+  /// Which score that is: the location's quality score version, and when the package's window
+  /// closed if it is the score in force then (0 = the score now, the window still open).
+  std::uint32_t quality_version = 0;
+  UtcMillis quality_closed_at = 0;
   AbnormallyLow abnormally_low = AbnormallyLow::not_flagged;
   bool declined = false;
   OfferGate gate = OfferGate::none;
@@ -70,6 +74,10 @@ struct Ranking {
 /// `explain` = false skips building the explanation strings (the award path needs only order).
 Ranking rank_offers(std::vector<RankingCandidate> candidates, const RankingPolicy& policy,
                     bool explain = true);
+
+/// Which quality score an offer is ranked on: "quality score v7 of 1-123, in force at the
+/// close at 2026-12-01 14:05" (the window closed), or "…, current (the window has not closed)".
+std::string quality_version_note(const RankingCandidate&);
 
 /// "£28.50" for 2850.
 std::string format_pence(Pence);

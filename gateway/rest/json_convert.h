@@ -54,6 +54,8 @@ json::object dps_config_json(const engine::DpsConfig&);
 /// A DPS's assessment framework: its domains and standards (the default PAMMS ones when it names
 /// none, with "default_framework": true) and the PAMMS rating rule.
 json::object assessment_framework_json(const engine::AssessmentFramework&);
+/// A KPI set: [{"id", "name", "target_pct", "kind"}, …] (json_views.cpp).
+json::array kpis_json(const std::vector<engine::Kpi>&);
 /// A lot's cost model inputs, or null when the lot has none (fair_cost_routes.cpp).
 json::value cost_model_json(const engine::CostModel&);
 /// A lot's fair cost: its source, the figure, the abnormally-low threshold, and with a cost model

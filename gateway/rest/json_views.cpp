@@ -105,6 +105,11 @@ json::object offer_json(const Market& m, const Package& p, const RankedOffer& r)
   o["rank"] = r.rank;
   o["score"] = r.score;
   o["quality"] = quality_json(r.offer.quality, true);
+  // Which quality score ranks the offer: its version, and the close it was in force at (null:
+  // the window is open, so it is the location's score now).
+  o["quality"].as_object()["version"] = r.offer.quality_version;
+  o["quality"].as_object()["in_force_at_close"] =
+      r.offer.quality_closed_at == 0 ? json::value(nullptr) : json::value(iso_utc(r.offer.quality_closed_at));
   o["explanation"] = r.explanation;
   put_offer_order_terms(o, m, p, r.offer.location, r.offer.price);
   return o;
@@ -247,6 +252,13 @@ json::object assessment_framework_json(const AssessmentFramework& f) {
                                   {"domain_scored_1_caps", r.domain_scored_1_caps}}}};
 }
 
+json::array kpis_json(const std::vector<Kpi>& kpis) {
+  json::array a;
+  for (const Kpi& k : kpis)
+    a.push_back(json::object{{"id", k.id}, {"name", k.name}, {"target_pct", k.target_pct}, {"kind", to_string(k.kind)}});
+  return a;
+}
+
 json::object dps_config_json(const DpsConfig& c) {
   json::array lots, zones, routes;
   for (const auto& l : c.lots)
@@ -286,6 +298,8 @@ json::object dps_config_json(const DpsConfig& c) {
                                {"self_assessment_weight_pct", q.self_assessment_weight_pct},
                                {"neutral_points", q.neutral_points},
                                {"self_assessment_due_days", q.self_assessment_due_days},
+                               {"kpi_weight_pct", q.kpi_weight_pct},
+                               {"kpi_return_due_days", q.kpi_return_due_days},
                                {"cqc_outstanding", q.cqc_outstanding},
                                {"cqc_good", q.cqc_good},
                                {"cqc_requires_improvement", q.cqc_requires_improvement},
@@ -313,6 +327,8 @@ json::object dps_config_json(const DpsConfig& c) {
                                {"retain_closed_days", w.retain_closed_days},
                                {"hand_back_notice_days", w.hand_back_notice_days}}},
       {"assessment", assessment_framework_json(c.assessment)},
+      {"kpis", kpis_json(kpis_of(c))},
+      {"default_kpis", c.kpis.empty()},
   };
 }
 

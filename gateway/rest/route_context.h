@@ -163,5 +163,10 @@ void get_self_assessments(RestContext&);
 void post_self_assessment_validation(RestContext&);
 void post_pamms_assessment(RestContext&);
 void list_dps_self_assessments(RestContext&);
+// KPIs (kpi_routes.cpp).
+void post_kpi_return(RestContext&);
+void get_kpi_returns(RestContext&);
+void list_dps_kpi_returns(RestContext&);
+void get_kpi_compliance(RestContext&);
 
 }  // namespace carebroker::gateway::rest
