@@ -510,7 +510,7 @@ TEST_CASE("for a generated market the broadcast is everyone minus the exclusions
         const PackageId id = f.post(spec);
         const Package& p = f.package(id);
         const bool specialist = cats[0] == "learning_disability" || cats[0] == "mental_health";
-        auto rule = [&](std::size_t i, int step) {
+        auto rule = [&, zone = zone](std::size_t i, int step) {  // zone by value: clang 14 cannot capture a structured binding
           const std::string tier = !cascade ? "" : step == 1 ? "tier2" : specialist ? "specialist" : "tier1";
           return expected_rule(models[i], terminated[models[i].provider], lot, cats, zone_filters ? zone : "", tier);
         };
