@@ -134,12 +134,12 @@ HttpResponse json_table(std::string_view name, const Market& m, const ReportPeri
 bool period_date(const RestContext& ctx, std::string_view name, Date& out, JsonStatus& error) {
   const std::string* v = ctx.query_value(name);
   if (!v) {
-    error = input_error(422, "invalid_period", std::string(name) + " is required: a UK date YYYY-MM-DD");
+    error = input_error(GatewayCode::invalid_period, std::string(name) + " is required: a UK date YYYY-MM-DD");
     return false;
   }
   const auto d = parse_date(*v);
   if (!d) {
-    error = input_error(422, "invalid_period", std::string(name) + " '" + *v + "' is not a date YYYY-MM-DD");
+    error = input_error(GatewayCode::invalid_period, std::string(name) + " '" + *v + "' is not a date YYYY-MM-DD");
     return false;
   }
   out = *d;
@@ -153,30 +153,30 @@ void get_report(RestContext& ctx) {
   const ReportKind* kind = nullptr;
   for (const ReportKind& k : kReports)
     if (k.name == name) kind = &k;
-  if (!kind) return reply_error(ctx.respond, input_error(404, "unknown_report", "no report '" + name + "': capacity, sourcing or rates"));
+  if (!kind) return reply_error(ctx.respond, input_error(GatewayCode::unknown_report, "no report '" + name + "': capacity, sourcing or rates"));
   bool csv = ctx.request.accept.find("text/csv") != std::string::npos;
   if (const std::string* f = ctx.query_value("format")) {
     if (*f != "json" && *f != "csv")
-      return reply_error(ctx.respond, input_error(422, "invalid_format", "format '" + *f + "' is not json or csv"));
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_format, "format '" + *f + "' is not json or csv"));
     csv = *f == "csv";
   }
   const std::string* dps = ctx.query_value("dps");
-  if (!dps || dps->empty()) return reply_error(ctx.respond, input_error(422, "invalid_query", "dps is required"));
+  if (!dps || dps->empty()) return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "dps is required"));
   ReportPeriod period;
   JsonStatus error;
   if (!period_date(ctx, "from", period.from, error) || !period_date(ctx, "to", period.to, error))
     return reply_error(ctx.respond, error);
   if (period.to < period.from)
-    return reply_error(ctx.respond, input_error(422, "invalid_period", "to is before from"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_period, "to is before from"));
   if (const std::string* f = ctx.query_value("funder")) {
     Funder funder = Funder::council;
     if (!parse(*f, funder))
-      return reply_error(ctx.respond, input_error(422, "invalid_query", "funder '" + *f + "' is not council, nhs, joint or self_funder"));
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "funder '" + *f + "' is not council, nhs, joint or self_funder"));
     period.funder = funder;
   }
   run_read(ctx, [kind, csv, period, code = *dps](const Market& m) mutable {
     period.dps = m.find_dps(code);
-    if (period.dps < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    if (period.dps < 0) return error_response(engine::Code::unknown_dps, "no DPS " + code);
     const ReportTable t = kind->table(m, period);
     return csv ? csv_response(t) : json_table(kind->name, m, period, t);
   });
