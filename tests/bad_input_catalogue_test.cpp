@@ -23,17 +23,18 @@ std::optional<std::string> read_text(const std::string& path) {
   return text.str();
 }
 
-/// Every code the server can send, from the two X-macro lists, at its HTTP status.
+/// Every code the server can send, from the two X-macro lists, at its HTTP status. A name in
+/// both lists would be one code with two meanings: it fails here.
 std::map<std::string, catalogue::KnownCode> served_codes() {
   std::map<std::string, catalogue::KnownCode> codes;
-#define CATALOGUE_ENGINE_CODE(name) \
-  codes[#name] = {gateway::http_status(engine::Code::name)};
+  std::size_t listed = 0;
+#define CATALOGUE_ENGINE_CODE(name) codes[#name] = {gateway::http_status(engine::Code::name)}, ++listed;
   CAREBROKER_CODES(CATALOGUE_ENGINE_CODE)
 #undef CATALOGUE_ENGINE_CODE
-#define CATALOGUE_GATEWAY_CODE(name, status) \
-  codes[#name] = {gateway::http_status(gateway::GatewayCode::name)};
+#define CATALOGUE_GATEWAY_CODE(name, status) codes[#name] = {gateway::http_status(gateway::GatewayCode::name)}, ++listed;
   CAREBROKER_GATEWAY_CODES(CATALOGUE_GATEWAY_CODE)
 #undef CATALOGUE_GATEWAY_CODE
+  CHECK(codes.size() == listed);  // no name is both an engine code and a gateway code
   // Reserved: in the protocol's list of codes, never sent today (the market answers
   // location_not_of_provider). It keeps its row, with no test.
   codes["not_your_location"].untestable = true;
@@ -51,7 +52,7 @@ TEST_CASE("every code the server can send has a row in docs/bad-input.md, and ev
   const auto markdown = read_text(std::string(CAREBROKER_DOCS_DIR) + "/bad-input.md");
   REQUIRE(markdown);
   const auto problems = catalogue::check(*markdown, served_codes(), [](const std::string& path) {
-    return read_text(std::string(CAREBROKER_SOURCE_DIR) + "/" + path);
+    return read_text(std::string(CAREBROKER_DOCS_DIR) + "/../" + path);  // paths are from the repository's root
   });
   for (const std::string& problem : problems) FAIL_CHECK(problem);
   CHECK(problems.empty());
