@@ -168,4 +168,10 @@ HttpResponse error_response(int status, std::string_view code, std::string_view 
   return r;
 }
 
+HttpResponse error_response(GatewayCode code, std::string_view detail) { return error_response(http_status(code), to_string(code), detail); }
+
+HttpResponse error_response(engine::Code code, std::string_view detail) {
+  return error_response(http_status(code), engine::to_string(code), detail);
+}
+
 }  // namespace carebroker::gateway

@@ -8,6 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "engine/market/codes.h"
+#include "gateway/gateway_codes.h"
+
 namespace carebroker::gateway {
 
 struct HttpRequest {
@@ -34,5 +37,9 @@ using Respond = std::function<void(HttpResponse)>;
 
 /// A JSON error body with the stable machine-readable code: {"error":{"code":…,"detail":…}}.
 HttpResponse error_response(int status, std::string_view code, std::string_view detail);
+/// The same, for a gateway code at its own status (gateway/gateway_codes.h).
+HttpResponse error_response(GatewayCode code, std::string_view detail);
+/// The same, for a market rejection at its status (http_status in gateway/error_codes.h).
+HttpResponse error_response(engine::Code code, std::string_view detail);
 
 }  // namespace carebroker::gateway

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <system_error>
 
+#include "gateway/gateway_codes.h"
+
 namespace carebroker::gateway {
 
 bool SequencerService::execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) {
@@ -14,12 +16,12 @@ bool SequencerService::execute(engine::Command command, engine::CommandKey key, 
       std::move(command), [this, type, submitted, done = std::move(done)](sequencer::CommandResult&& result) {
         metrics_.command_latency.record_us(static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - submitted).count()));
-        metrics_.count_command(type, !result.durable ? std::string_view("not_durable")
+        metrics_.count_command(type, !result.durable ? to_string(GatewayCode::not_durable)
                                                      : engine::to_string(result.reply.status.code));
         done(std::move(result));
       },
       std::move(key));
-  if (!queued) metrics_.count_command(type, "overloaded");
+  if (!queued) metrics_.count_command(type, to_string(GatewayCode::overloaded));
   return queued;
 }
 

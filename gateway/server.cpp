@@ -96,22 +96,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     ++requests_;
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
-      return send(error_response(413, "body_too_large",
+      return send(error_response(GatewayCode::body_too_large,
                                  "request bodies are limited to " + std::to_string(context_.limits.max_body_bytes) + " bytes"));
     }
     if (ec == http::error::header_limit) {
       keep_alive_ = false;
-      return send(error_response(431, "headers_too_large", "request headers are too large"));
+      return send(error_response(GatewayCode::headers_too_large, "request headers are too large"));
     }
     if (ec) {
       keep_alive_ = false;
-      return send(error_response(400, "malformed_http", ec.message()));
+      return send(error_response(GatewayCode::malformed_http, ec.message()));
     }
     auto request = parser_->release();
     keep_alive_ = request.keep_alive();
     version_ = request.version();
     if (beast::websocket::is_upgrade(request)) {
-      if (request.target() != kWebSocketPath) return send(error_response(404, "not_found", "WebSocket endpoint is /ws"));
+      if (request.target() != kWebSocketPath) return send(error_response(GatewayCode::not_found, "WebSocket endpoint is /ws"));
       // The upgrade must complete by the connection's handshake deadline (a later request on a
       // kept-alive connection gets a fresh one).
       const auto deadline = requests_ == 1 ? deadline_ : std::chrono::steady_clock::now() + context_.limits.handshake_timeout;
@@ -130,7 +130,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (get && path == "/readyz") {
       const bool ready = !context_.ready || context_.ready();
       return send(ready ? HttpResponse{200, "application/json", "{\"ready\":true}", {}}
-                        : error_response(503, "not_ready", context_.ready_detail ? context_.ready_detail() : "not ready"));
+                        : error_response(GatewayCode::not_ready, context_.ready_detail ? context_.ready_detail() : "not ready"));
     }
     if (get && path.rfind("/api/", 0) != 0 && path != "/healthz") {
       if (web_) {
@@ -159,13 +159,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const std::string_view token = TokenStore::bearer(authorization);
     const auto who = token.empty() ? std::nullopt : context_.tokens.authenticate(token);
     if (!who) {
-      HttpResponse r = error_response(401, "unauthenticated",
+      HttpResponse r = error_response(GatewayCode::unauthenticated,
                                       token.empty() ? "send Authorization: Bearer <token>" : "the token is not known");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return send(std::move(r));
     }
     if (!may_read_metrics(who->role))
-      return send(error_response(403, "forbidden", "role " + std::string(to_string(who->role)) + " may not read /metrics"));
+      return send(error_response(GatewayCode::forbidden, "role " + std::string(to_string(who->role)) + " may not read /metrics"));
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4";
     r.body = context_.metrics.prometheus(context_.extra_metrics ? context_.extra_metrics() : std::string());
@@ -199,7 +199,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     http::file_body::value_type body;
     beast::error_code ec;
     body.open(file.path.c_str(), beast::file_mode::scan, ec);
-    if (ec) return send(error_response(404, "not_found", "no such file"));
+    if (ec) return send(error_response(GatewayCode::not_found, "no such file"));
     auto response = std::make_shared<http::response<http::file_body>>();
     prepare(*response, 200, file.content_type);
     response->set(http::field::cache_control, "no-cache");

@@ -27,7 +27,7 @@ bool within(const fs::path& inner, const fs::path& outer) {
   return true;
 }
 
-StaticLookup refuse(std::string detail) { return StaticLookup{std::nullopt, 400, "invalid_path", std::move(detail)}; }
+StaticLookup refuse(std::string detail) { return StaticLookup{std::nullopt, http_status(GatewayCode::invalid_path), std::string(to_string(GatewayCode::invalid_path)), std::move(detail)}; }
 
 }  // namespace
 

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/gateway_codes.h"
+
 namespace carebroker::gateway {
 
 /// Files larger than this are never served (the portal's files are far smaller).
@@ -29,7 +31,7 @@ struct StaticFile {
 struct StaticLookup {
   std::optional<StaticFile> file;
   int status = 404;
-  std::string code = "not_found";  ///< "not_found", or "invalid_path" (400) for a target that tries to escape
+  std::string code = std::string(to_string(GatewayCode::not_found));  ///< not_found, or invalid_path (400) for a target that tries to escape
   std::string detail;
 };
 

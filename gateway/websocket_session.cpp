@@ -87,7 +87,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     if (ec) {
       if (ec == websocket::error::message_too_big) {
         ++context_.metrics.protocol_errors;
-        close_with(websocket::close_code::too_big, "frame_too_large");
+        close_with(websocket::close_code::too_big, to_string(GatewayCode::frame_too_large));
       }
       return;  // closed, timed out or failed: the session ends when the last handler lets go
     }
@@ -97,7 +97,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     buffer_.consume(buffer_.size());
     if (!take_token()) {
       ++context_.metrics.rate_limited;
-      enqueue(0, protocol::make_error(protocol::codes::rate_limited, "slow down: too many frames per second"));
+      enqueue(0, protocol::make_error(to_string(GatewayCode::rate_limited), "slow down: too many frames per second"));
     } else {
       handle(frame, binary);
     }
@@ -119,7 +119,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     if (attaching_) {
       // A client may pipeline commands right behind its Hello: they wait for the attach.
       if (held_.size() >= kMaxHeldFrames) {
-        enqueue(0, protocol::make_error(protocol::codes::busy, "wait for the Welcome before sending more"));
+        enqueue(0, protocol::make_error(to_string(GatewayCode::busy), "wait for the Welcome before sending more"));
         return;
       }
       held_.emplace_back(frame, binary);
@@ -134,7 +134,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     if (auto* hello = std::get_if<protocol::HelloRequest>(&request)) return on_hello(*hello, binary);
     if (provider_.empty()) {
       ++context_.metrics.protocol_errors;
-      enqueue(0, protocol::make_error(protocol::codes::unauthenticated, "send a Hello with your token first"));
+      enqueue(0, protocol::make_error(to_string(GatewayCode::unauthenticated), "send a Hello with your token first"));
       return;
     }
     if (auto* ping = std::get_if<protocol::PingRequest>(&request)) {
@@ -144,7 +144,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     auto& command = std::get<engine::Command>(request);
     if (staff_) {
       ++context_.metrics.protocol_errors;
-      enqueue(0, protocol::make_error(protocol::codes::forbidden, "staff connections receive notices only: use the REST API",
+      enqueue(0, protocol::make_error(to_string(GatewayCode::forbidden), "staff connections receive notices only: use the REST API",
                                       protocol::request_id_of(command)));
       return;
     }
@@ -157,7 +157,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
           protocol::CommandReply reply;
           reply.request_id = request_id;
           if (!result.durable) {
-            reply.code = protocol::codes::not_durable;
+            reply.code = to_string(GatewayCode::not_durable);
             reply.detail = result.failure;
           } else if (result.reply.ok()) {
             reply.ok = true;
@@ -172,7 +172,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
           else
             deliver({std::move(reply)});
         });
-    if (!queued) enqueue(0, protocol::make_error(protocol::codes::busy, "the market is busy: retry shortly", request_id));
+    if (!queued) enqueue(0, protocol::make_error(to_string(GatewayCode::busy), "the market is busy: retry shortly", request_id));
   }
 
   /// How replies reach this session: on its strand, as one frame — dispatched, so that when the
@@ -188,13 +188,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
 
   void on_hello(const protocol::HelloRequest& hello, bool binary) {
     if (!provider_.empty() || attaching_) {
-      enqueue(0, protocol::make_error(protocol::codes::already_authenticated, "this connection is already authenticated"));
+      enqueue(0, protocol::make_error(to_string(GatewayCode::already_authenticated), "this connection is already authenticated"));
       return;
     }
     const auto who = context_.tokens.authenticate(hello.token);
     if (!who || (who->role == Role::provider && who->subject.empty())) {
       ++context_.metrics.protocol_errors;
-      enqueue(0, protocol::make_error(protocol::codes::unauthenticated, who ? "a provider token without a provider" : "unknown token"));
+      enqueue(0, protocol::make_error(to_string(GatewayCode::unauthenticated), who ? "a provider token without a provider" : "unknown token"));
       close_after_flush_ = true;
       return;
     }
@@ -232,7 +232,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
         });
     if (!queued) {
       attaching_ = false;
-      enqueue(0, protocol::make_error(protocol::codes::busy, "the market is busy: retry the Hello shortly"));
+      enqueue(0, protocol::make_error(to_string(GatewayCode::busy), "the market is busy: retry the Hello shortly"));
       release_held();
     }
   }
@@ -261,7 +261,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     }
     if (tries > 0) return attach(provider, hello, tries - 1);
     attaching_ = false;
-    enqueue(0, protocol::make_error(protocol::codes::busy, "the stream moved on while attaching: send the Hello again"));
+    enqueue(0, protocol::make_error(to_string(GatewayCode::busy), "the stream moved on while attaching: send the Hello again"));
     release_held();
   }
 
@@ -403,7 +403,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     ++context_.metrics.ws_frames_out;
     if (close_pending_) return start_close();
     if (closing_) return;
-    if (queue_.empty() && close_after_flush_) return close_with(websocket::close_code::policy_error, "unauthenticated");
+    if (queue_.empty() && close_after_flush_) return close_with(websocket::close_code::policy_error, to_string(GatewayCode::unauthenticated));
     write();
   }
 
@@ -426,7 +426,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
 
   /// Sends a close frame once the write in flight (if any) is done; the TCP connection is closed
   /// after the handshake timeout whatever the client does.
-  void close_with(websocket::close_code code, const char* reason) {
+  void close_with(websocket::close_code code, std::string_view reason) {
     if (closing_) return;
     closing_ = true;
     hello_timer_.cancel();

@@ -170,3 +170,16 @@ TEST_CASE("add_working_days keeps London wall-clock time across a clock change",
   const UtcMillis friday_gmt = london("2026-03-27", 10);
   CHECK(format_london(cal.add_working_days(friday_gmt, 1)) == "2026-03-30 10:00 BST");
 }
+
+TEST_CASE("the market's clock never moves backwards: an earlier tick is refused with clock_moved_backwards", "[calendar]") {
+  MarketFixture f;
+  f.advance(kMillisPerHour);
+  const UtcMillis now = f.market.now();
+  const std::uint64_t before = f.market.digest();
+  const Reply back = f.run(Tick{now - 1});
+  CHECK(back.status.code == Code::clock_moved_backwards);
+  CHECK(back.status.detail.find(std::to_string(now)) != std::string::npos);
+  CHECK(f.market.now() == now);
+  CHECK(f.market.digest() == before);
+  CHECK(f.run(Tick{now}).ok());  // the same time again moves nothing and is not an error
+}

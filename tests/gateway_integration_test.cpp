@@ -29,6 +29,7 @@
 
 #include "gateway/metrics.h"
 #include "gateway/protocol/wire_codec.h"
+#include "bare_server.h"
 #include "gateway_client.h"
 #include "provider_client.h"
 #include "schemas/wire_generated.h"
@@ -755,4 +756,40 @@ TEST_CASE("replies that arrive while a write is stuck behind a slow reader join 
     CHECK(answered[static_cast<std::size_t>(i)] ==
           "join-" + std::to_string(i) + (i == 7 ? ":price_outside_rate_band" : ""));
   CHECK(metrics.slow_consumers_closed.load() == 0);
+}
+
+TEST_CASE("a connection that sends more frames than its rate allows has the extra frames dropped with rate_limited",
+          "[gateway]") {
+  TestServerOptions options;
+  options.limits.ws_burst = 3;                    // the Hello and two frames more
+  options.limits.ws_messages_per_second = 0.001;  // one frame more every 1,000 seconds
+  TestServer server(options);
+  const std::uint64_t journal = server.durable_seq();
+  ProviderClient a(server, server.token(Role::provider, "P-A"), false);
+  a.hello();
+  a.place({"r-1", "A", 424242, 2900});
+  a.expect_error("unknown_package", "r-1");
+  a.place({"r-2", "A", 424242, 2900});
+  a.expect_error("unknown_package", "r-2");
+  a.place({"r-3", "A", 424242, 2900});  // dropped before it is read: no request id
+  a.expect_error("rate_limited");
+  CHECK(server.durable_seq() == journal);
+}
+
+TEST_CASE("a Hello while the market's queue is full is answered busy and the connection stays open for a retry",
+          "[gateway]") {
+  BareServer server;
+  const std::string token = server.token(Role::provider, "P-A");
+  server.service.overloaded = true;
+  WsClient ws;
+  std::string error;
+  REQUIRE(ws.connect(server.port(), error));
+  REQUIRE(ws.send_text(hello_frame(token, 0, "").json));
+  const Msg refused = decode(ws.read(), false);
+  CHECK(refused.type == "Error");
+  CHECK(refused.text("code") == "busy");
+  CHECK(refused.text("detail") == "the market is busy: retry the Hello shortly");
+  REQUIRE(ws.send_text(hello_frame(token, 0, "").json));  // still full: the retry is answered the same way
+  CHECK(decode(ws.read(), false).text("code") == "busy");
+  CHECK(ws.is_open());
 }

@@ -3,6 +3,7 @@
 // explanation, and acts on it. Offers come from providers over WebSocket in production; here
 // they are placed on the engine directly. Also: the route table and docs/openapi.json agree, the
 // status of every rejection code, and configuration round-trips through JSON.
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -246,6 +247,23 @@ TEST_CASE("a DPS configuration reads back as it was sent, with the documented de
   CHECK(back == odd);
   h.must(200, "PUT", "/api/v1/dps/mh", h.admin, rest::to_text(rest::dps_config_json(odd)));
   CHECK(h.service.market().dps(h.service.market().find_dps("mh")) == odd);
+}
+
+TEST_CASE("a token the tokens file cannot record is not issued: 500 token_store_failed", "[rest]") {
+  RestHarness h;
+  char pattern[] = "/tmp/carebroker-tokens-XXXXXX";
+  REQUIRE(mkdtemp(pattern) != nullptr);
+  const std::filesystem::path dir = pattern;
+  std::string error;
+  REQUIRE(h.tokens.open((dir / "tokens").string(), error));
+  h.admin = h.issue(Role::admin, "admin-1");
+  std::filesystem::remove_all(dir);  // the file can no longer be rewritten
+  const HttpResponse r = h.call("POST", "/api/v1/tokens", h.admin, R"({"role": "officer", "name": "brokerage-officer-2"})");
+  CHECK(r.status == 500);
+  CHECK(RestHarness::error_code(r) == "token_store_failed");
+  CHECK(r.body.find("brokerage-officer-2") == std::string::npos);
+  CHECK(r.body.find("\"token\"") == std::string::npos);  // no token exists that the file does not hold
+  CHECK(h.call("GET", "/api/v1/dps/home-care", h.admin).status != 401);  // the admin's own token still works
 }
 
 TEST_CASE("a failed write answers 503 and changes nothing, a full queue answers 503 overloaded", "[rest]") {

@@ -24,6 +24,7 @@
 
 #include "engine/store/memory_journal.h"
 #include "gateway/static_files.h"
+#include "bare_server.h"
 #include "provider_client.h"
 
 namespace {
@@ -420,4 +421,59 @@ TEST_CASE("the sequencer reports the store unwritable from a failed append until
   CHECK(ok.get_future().get());
   CHECK(sequencer.store_writable());
   sequencer.stop();
+}
+
+namespace {
+
+/// Everything the server sends until it ends the connection (bounded by `seconds`).
+std::string read_until_closed(int fd, int seconds) {
+  timeval tv{seconds, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return out;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("bytes that are not HTTP get 400 malformed_http, headers over the limit 431 headers_too_large", "[gateway][security]") {
+  TestServerOptions options;
+  options.limits.max_header_bytes = 1024;
+  TestServer server(options);
+  const std::uint64_t journal = server.durable_seq();
+
+  const int broken = connect_raw(server.port());
+  REQUIRE(broken >= 0);
+  send_raw(broken, "GET /healthz HTTP/1.1\r\nHost: x\r\nthis line is no header\r\n\r\n");
+  const std::string refused = read_until_closed(broken, 10);
+  ::close(broken);
+  CHECK(refused.rfind("HTTP/1.1 400 ", 0) == 0);
+  CHECK(refused.find(R"({"error":{"code":"malformed_http")") != std::string::npos);
+
+  const int big = connect_raw(server.port());
+  REQUIRE(big >= 0);
+  send_raw(big, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " + std::string(2000, 'a') + "\r\n\r\n");
+  const std::string too_large = read_until_closed(big, 10);
+  ::close(big);
+  CHECK(too_large.rfind("HTTP/1.1 431 ", 0) == 0);
+  CHECK(too_large.find(R"({"error":{"code":"headers_too_large")") != std::string::npos);
+
+  CHECK(http_request(server.port(), "GET", "/healthz").status == 200);  // the server stays up
+  CHECK(server.durable_seq() == journal);
+}
+
+TEST_CASE("/readyz answers 503 not_ready while the market cannot serve, and 200 once it can", "[gateway][security]") {
+  {
+    BareServer recovering(false);
+    const HttpResult r = http_request(recovering.port(), "GET", "/readyz");
+    CHECK(r.status == 503);
+    CHECK(rest_error_code(r) == "not_ready");
+    CHECK(r.body.find("recovered from the journal") != std::string::npos);
+  }
+  BareServer ready(true);
+  CHECK(http_request(ready.port(), "GET", "/readyz").status == 200);
 }

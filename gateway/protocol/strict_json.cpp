@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/market/codes.h"
+#include "gateway/gateway_codes.h"
 
 namespace carebroker::gateway::protocol {
 
@@ -29,7 +30,7 @@ ProtocolError refuse(std::string_view code, std::string detail, std::string requ
   return ProtocolError{std::string(code), std::move(detail), std::move(request_id)};
 }
 
-ProtocolError malformed(std::string detail) { return refuse(codes::malformed_frame, std::move(detail)); }
+ProtocolError malformed(std::string detail) { return refuse(to_string(GatewayCode::malformed_frame), std::move(detail)); }
 
 std::string shown(std::string_view text) {
   return text.size() > 40 ? std::string(text.substr(0, 40)) + "…" : std::string(text);
@@ -270,7 +271,7 @@ class SchemaWalk {
   /// frame's request id, so the provider knows which request it was.
   std::optional<ProtocolError> money(const json::value& v, const std::string& path) {
     const auto not_whole = [&] {
-      return refuse(codes::price_not_whole_pence,
+      return refuse(to_string(GatewayCode::price_not_whole_pence),
                     path + " must be a whole number of pence written as a JSON integer (2850 for £28.50), "
                            "not a string, a fraction or an exponent",
                     request_id_);
@@ -314,7 +315,7 @@ std::variant<std::string, ProtocolError> canonical_client_json(std::string_view 
       return malformed("the key \"" + shown(built.duplicate_key) + "\" appears twice in one object");
     // Not JSON at all inside a price's value: +3333, 0x10, 02850 are not JSON numbers.
     if (built.in_price && ec != json::error::incomplete)
-      return refuse(codes::price_not_whole_pence,
+      return refuse(to_string(GatewayCode::price_not_whole_pence),
                     "price must be a whole number of pence written as a JSON integer (2850 for £28.50); the text at "
                     "byte " + std::to_string(used) + " is not one",
                     built.request_id);

@@ -139,7 +139,7 @@ std::optional<ProtocolError> texts_ok(std::initializer_list<TextField> fields) {
     if (f.value)
       if (std::string problem = text_problem(f.value->string_view(), f.form, std::numeric_limits<std::size_t>::max());
           !problem.empty())
-        return refuse(codes::malformed_frame, std::string("field '") + f.name + "' " + problem);
+        return refuse(to_string(GatewayCode::malformed_frame), std::string("field '") + f.name + "' " + problem);
   return std::nullopt;
 }
 
@@ -155,7 +155,7 @@ template <typename Command, typename T>
 ClientRequest offer_command(const T* m, const std::string& provider) {
   std::string request_id;
   if (!strings_ok({m->request_id(), m->location(), m->start_date(), m->notes()}))
-    return refuse(codes::malformed_frame, "strings must be UTF-8");
+    return refuse(to_string(GatewayCode::malformed_frame), "strings must be UTF-8");
   if (auto e = texts_ok({{"request_id", m->request_id(), TextForm::line},
                          {"location", m->location(), TextForm::line},
                          {"notes", m->notes(), TextForm::free}}))
@@ -181,7 +181,7 @@ ClientRequest offer_command(const T* m, const std::string& provider) {
   c.notes = str(m->notes());
   if (const auto* confirmed = m->confirmed_must_meet()) {
     for (const fb::String* item : *confirmed) {
-      if (!strings_ok({item})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+      if (!strings_ok({item})) return refuse(to_string(GatewayCode::malformed_frame), "strings must be UTF-8");
       if (auto e = texts_ok({{"confirmed_must_meet", item, TextForm::line}})) return *e;
       c.confirmed_must_meet.push_back(item->str());
     }
@@ -192,7 +192,7 @@ ClientRequest offer_command(const T* m, const std::string& provider) {
 template <typename Command, typename T>
 ClientRequest package_command(const T* m, const std::string& provider) {
   std::string request_id;
-  if (!strings_ok({m->request_id(), m->location()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (!strings_ok({m->request_id(), m->location()})) return refuse(to_string(GatewayCode::malformed_frame), "strings must be UTF-8");
   if (auto e = texts_ok({{"request_id", m->request_id(), TextForm::line}, {"location", m->location(), TextForm::line}}))
     return *e;
   if (auto e = command_basics(m, request_id)) return *e;
@@ -206,7 +206,7 @@ ClientRequest package_command(const T* m, const std::string& provider) {
 
 template <typename Command, typename T>
 ClientRequest reasoned_command(const T* m, const std::string& provider) {
-  if (!strings_ok({m->reason()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (!strings_ok({m->reason()})) return refuse(to_string(GatewayCode::malformed_frame), "strings must be UTF-8");
   if (auto e = texts_ok({{"reason", m->reason(), TextForm::free}})) return *e;
   ClientRequest r = package_command<Command>(m, provider);
   if (auto* c = std::get_if<engine::Command>(&r)) std::get<Command>(*c).reason = str(m->reason());
@@ -214,7 +214,7 @@ ClientRequest reasoned_command(const T* m, const std::string& provider) {
 }
 
 ClientRequest question_command(const w::AskQuestion* m, const std::string& provider) {
-  if (!strings_ok({m->question()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (!strings_ok({m->question()})) return refuse(to_string(GatewayCode::malformed_frame), "strings must be UTF-8");
   if (auto e = texts_ok({{"question", m->question(), TextForm::free}})) return *e;
   ClientRequest r = package_command<engine::AskQuestion>(m, provider);
   if (auto* c = std::get_if<engine::Command>(&r)) std::get<engine::AskQuestion>(*c).question = str(m->question());
@@ -222,7 +222,7 @@ ClientRequest question_command(const w::AskQuestion* m, const std::string& provi
 }
 
 ClientRequest explain_command(const w::ExplainOffer* m, const std::string& provider) {
-  if (!strings_ok({m->explanation()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+  if (!strings_ok({m->explanation()})) return refuse(to_string(GatewayCode::malformed_frame), "strings must be UTF-8");
   if (auto e = texts_ok({{"explanation", m->explanation(), TextForm::free}})) return *e;
   ClientRequest r = package_command<engine::ExplainOffer>(m, provider);
   if (auto* c = std::get_if<engine::Command>(&r)) std::get<engine::ExplainOffer>(*c).explanation = str(m->explanation());
@@ -231,21 +231,21 @@ ClientRequest explain_command(const w::ExplainOffer* m, const std::string& provi
 
 /// The shared path: a verified ClientFrame → a request. `bytes` is 8-byte aligned.
 ClientRequest decode_verified(const std::uint8_t* bytes, std::size_t size, const std::string& provider) {
-  if (size < 8) return refuse(codes::malformed_frame, "a binary frame is a FlatBuffer of at least 8 bytes");
+  if (size < 8) return refuse(to_string(GatewayCode::malformed_frame), "a binary frame is a FlatBuffer of at least 8 bytes");
   if (!fb::BufferHasIdentifier(bytes, kWireIdentifier.data()))
-    return refuse(codes::malformed_frame, "not a carebroker wire frame (file identifier \"CBW1\" expected)");
+    return refuse(to_string(GatewayCode::malformed_frame), "not a carebroker wire frame (file identifier \"CBW1\" expected)");
   fb::Verifier::Options options;
   options.max_depth = 8;    // ClientFrame → message → strings
   options.max_tables = 16;  // a client frame has two tables
   fb::Verifier verifier(bytes, size, options);
   if (!w::VerifyClientFrameBuffer(verifier))
-    return refuse(codes::malformed_frame, "the FlatBuffer does not verify against schemas/wire.fbs (ClientFrame)");
+    return refuse(to_string(GatewayCode::malformed_frame), "the FlatBuffer does not verify against schemas/wire.fbs (ClientFrame)");
   const w::ClientFrame* frame = w::GetClientFrame(bytes);
   switch (frame->message_type()) {
     case w::ClientMessage::Hello: {
       const w::Hello* m = frame->message_as_Hello();
       if (!m) break;
-      if (!strings_ok({m->token(), m->stream_epoch()})) return refuse(codes::malformed_frame, "strings must be UTF-8");
+      if (!strings_ok({m->token(), m->stream_epoch()})) return refuse(to_string(GatewayCode::malformed_frame), "strings must be UTF-8");
       return HelloRequest{str(m->token()), m->resume_after(), str(m->stream_epoch())};
     }
     case w::ClientMessage::PlaceOffer:
@@ -279,11 +279,11 @@ ClientRequest decode_verified(const std::uint8_t* bytes, std::size_t size, const
       if (const auto* m = frame->message_as_AskQuestion()) return question_command(m, provider);
       break;
     case w::ClientMessage::NONE:
-      return refuse(codes::malformed_frame, "the frame carries no message (message_type and message are required)");
+      return refuse(to_string(GatewayCode::malformed_frame), "the frame carries no message (message_type and message are required)");
   }
   // A union type this server does not know (the Verifier lets future members through), or a
   // type with no table.
-  return refuse(codes::malformed_frame, "unknown or empty message type " +
+  return refuse(to_string(GatewayCode::malformed_frame), "unknown or empty message type " +
                                             std::to_string(static_cast<int>(frame->message_type())));
 }
 
@@ -421,14 +421,14 @@ static_assert(static_cast<int>(w::Standing::awarded_elsewhere) ==
 
 ClientRequest decode_client_frame(std::string_view frame, bool binary, const std::string& provider) {
   if (frame.size() > kMaxClientFrame)
-    return refuse(codes::frame_too_large, "frames are limited to " + std::to_string(kMaxClientFrame) + " bytes; got " +
+    return refuse(to_string(GatewayCode::frame_too_large), "frames are limited to " + std::to_string(kMaxClientFrame) + " bytes; got " +
                                               std::to_string(frame.size()));
-  if (frame.empty()) return refuse(codes::malformed_frame, "empty frame");
+  if (frame.empty()) return refuse(to_string(GatewayCode::malformed_frame), "empty frame");
   if (binary) return decode_bytes(frame, provider);
   const std::size_t first = frame.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || frame[first] != '{')
-    return refuse(codes::malformed_frame, "a text frame is one JSON object of schemas/wire.fbs (ClientFrame)");
-  if (frame.find('\0') != std::string_view::npos) return refuse(codes::malformed_frame, "NUL byte in a text frame");
+    return refuse(to_string(GatewayCode::malformed_frame), "a text frame is one JSON object of schemas/wire.fbs (ClientFrame)");
+  if (frame.find('\0') != std::string_view::npos) return refuse(to_string(GatewayCode::malformed_frame), "NUL byte in a text frame");
   fb::Parser& parser = client_parser();
   // Strict JSON checked against the schema first (strict_json.h); FlatBuffers then parses the
   // canonical text of what was checked, so both parsers read the same bytes.
@@ -438,7 +438,7 @@ ClientRequest decode_client_frame(std::string_view frame, bool binary, const std
   if (!parser.ParseJson(terminated.c_str())) {
     std::string why = parser.error_;
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    return refuse(codes::malformed_frame, "invalid JSON for schemas/wire.fbs ClientFrame: " + as_utf8(why));
+    return refuse(to_string(GatewayCode::malformed_frame), "invalid JSON for schemas/wire.fbs ClientFrame: " + as_utf8(why));
   }
   // The same verified path as a binary frame: the parser's FlatBuffer is checked, not trusted.
   return decode_bytes({reinterpret_cast<const char*>(parser.builder_.GetBufferPointer()), parser.builder_.GetSize()},

@@ -38,6 +38,7 @@
 
 #include "engine/market/commands.h"
 #include "engine/market/views.h"
+#include "gateway/gateway_codes.h"
 
 namespace carebroker::gateway::protocol {
 
@@ -48,19 +49,7 @@ inline constexpr std::string_view kWireIdentifier = "CBW1";
 /// Bytes of the binary frame prefix (the little-endian stream number).
 inline constexpr std::size_t kBinaryPrefixBytes = 8;
 
-/// Gateway error codes (beside the engine's codes, engine/market/codes.h). Stable names: never rename.
-namespace codes {
-inline constexpr std::string_view malformed_frame = "malformed_frame";      ///< not a valid frame of the schema
-inline constexpr std::string_view frame_too_large = "frame_too_large";      ///< over kMaxClientFrame
-inline constexpr std::string_view unauthenticated = "unauthenticated";      ///< no Hello yet, or a bad token
-inline constexpr std::string_view already_authenticated = "already_authenticated";  ///< a second Hello
-inline constexpr std::string_view not_your_location = "not_your_location";  ///< a location of another provider
-inline constexpr std::string_view rate_limited = "rate_limited";            ///< too many frames; slow down
-inline constexpr std::string_view price_not_whole_pence = "price_not_whole_pence";  ///< 28.5, "2850", 1e3, +3333
-inline constexpr std::string_view busy = "busy";                ///< the market's queue is full: retry later
-inline constexpr std::string_view not_durable = "not_durable";
-inline constexpr std::string_view forbidden = "forbidden";  ///< a staff connection sent a command  ///< could not be written: it did not happen; retry
-}  // namespace codes
+// Gateway error codes (beside the engine's) are one list: gateway/gateway_codes.h.
 
 struct HelloRequest {
   std::string token;

@@ -22,13 +22,13 @@ void read_scores(ObjectReader& r, std::string_view key, std::vector<StandardScor
   const json::value* v = r.object(key, Need::required);
   if (!v) return;
   const json::object& o = v->get_object();
-  if (o.size() > kMaxListItems) return r.fail(422, "invalid_value", "field '" + r.name(key) + "' has too many items");
+  if (o.size() > kMaxListItems) return r.fail(GatewayCode::invalid_value, "field '" + r.name(key) + "' has too many items");
   for (const auto& kv : o) {
     const std::string item = r.name(key) + "." + std::string(kv.key());
     if (std::string problem = text_problem(kv.key(), TextForm::line, 64); !problem.empty())
-      return r.fail(422, "invalid_value", "field '" + item + "' " + problem);
+      return r.fail(GatewayCode::invalid_value, "field '" + item + "' " + problem);
     if (!kv.value().is_int64() && !kv.value().is_uint64())
-      return r.fail(422, "wrong_type", "field '" + item + "' must be a whole number 1..4");
+      return r.fail(GatewayCode::wrong_type, "field '" + item + "' must be a whole number 1..4");
     const std::int64_t n = kv.value().is_int64() ? kv.value().get_int64() : 1000;
     out.push_back({std::string(kv.key()), static_cast<int>(std::clamp<std::int64_t>(n, -1000, 1000))});
   }
@@ -115,7 +115,7 @@ void post_self_assessment_validation(RestContext& ctx) {
   c.officer = ctx.principal.name;
   std::int64_t n = 0;
   if (!whole_number(ctx.param("n"), 1, 1'000'000, n))
-    return reply_error(ctx.respond, input_error(404, "unknown_self_assessment", "'" + ctx.param("n") + "' is not a self-assessment number"));
+    return reply_error(ctx.respond, input_error(engine::Code::unknown_self_assessment, "'" + ctx.param("n") + "' is not a self-assessment number"));
   c.number = static_cast<int>(n);
   JsonStatus status;
   ObjectReader r(ctx.body, "", status);
@@ -186,16 +186,16 @@ void list_dps_self_assessments(RestContext& ctx) {
   const std::string* status_text = ctx.query_value("status");
   const std::string status = status_text ? *status_text : std::string();
   if (!status.empty() && status != "due" && status != "overdue" && status != "submitted" && status != "validated")
-    return reply_error(ctx.respond, input_error(422, "invalid_query", "status must be due, overdue, submitted or validated"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "status must be due, overdue, submitted or validated"));
   Date due_by = 0;
   if (const std::string* v = ctx.query_value("due_by")) {
     const auto d = parse_date(*v);
-    if (!d) return reply_error(ctx.respond, input_error(422, "invalid_date", "due_by must be a date YYYY-MM-DD"));
+    if (!d) return reply_error(ctx.respond, input_error(engine::Code::invalid_date, "due_by must be a date YYYY-MM-DD"));
     due_by = *d;
   }
   run_read(ctx, [code = ctx.param("code"), status, due_by, page](const Market& m) {
     const int d = m.find_dps(code);
-    if (d < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    if (d < 0) return error_response(engine::Code::unknown_dps, "no DPS " + code);
     const Date by = due_by != 0 ? due_by : m.today();
     json::array items;
     std::size_t total = 0;

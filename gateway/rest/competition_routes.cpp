@@ -71,7 +71,7 @@ void list_questions(RestContext& ctx) {
   if (!package_id(ctx, id)) return;
   run_read(ctx, [id](const Market& m) {
     const Package* p = m.find_package(id);
-    if (!p || p->retired) return error_response(404, "unknown_package", "no package " + std::to_string(id));
+    if (!p || p->retired) return error_response(engine::Code::unknown_package, "no package " + std::to_string(id));
     json::array questions = questions_json(m, *p);
     std::size_t unanswered = 0;
     for (const auto& q : p->records->questions) unanswered += q.answered() ? 0 : 1;
@@ -85,7 +85,7 @@ void post_answer(RestContext& ctx) {
   const std::string& text = ctx.param("n");
   std::int64_t n = 0;
   if (!whole_number(text, 1, std::numeric_limits<int>::max(), n))
-    return ctx.respond(error_response(404, "unknown_question", "no question " + text));
+    return ctx.respond(error_response(engine::Code::unknown_question, "no question " + text));
   c.question = static_cast<int>(n);
   if (!read_body(ctx, [&](ObjectReader& r) { r.free_text("answer", c.answer, Need::required); })) return;
   c.officer = ctx.principal.name;

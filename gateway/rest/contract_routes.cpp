@@ -54,12 +54,12 @@ struct ActionFilter {
 JsonStatus read_filter(const RestContext& ctx, ActionFilter& f) {
   if (const std::string* v = ctx.query_value("dps")) f.dps = *v;
   if (const std::string* v = ctx.query_value("kind"); v && !(f.kind = parse_contract_action_kind(*v)))
-    return input_error(422, "invalid_query", "kind '" + *v + "' is not a contract action kind");
+    return input_error(GatewayCode::invalid_query, "kind '" + *v + "' is not a contract action kind");
   if (const std::string* v = ctx.query_value("status"); v && !(f.status = parse_contract_action_status(*v)))
-    return input_error(422, "invalid_query", "status '" + *v + "' is not a contract action status");
+    return input_error(GatewayCode::invalid_query, "status '" + *v + "' is not a contract action status");
   if (const std::string* v = ctx.query_value("review_due_by")) {
     const auto d = parse_date(*v);
-    if (!d) return input_error(422, "invalid_query", "review_due_by must be a date YYYY-MM-DD");
+    if (!d) return input_error(GatewayCode::invalid_query, "review_due_by must be a date YYYY-MM-DD");
     f.review_due_by = *d;
   }
   return {};
@@ -82,8 +82,8 @@ void list_actions(RestContext& ctx, std::string provider) {
   run_read(ctx, [=](const Market& m) {
     int dps = -1;
     if (!filter.dps.empty() && (dps = m.find_dps(filter.dps)) < 0)
-      return error_response(422, "invalid_query", "no DPS '" + filter.dps + "'");
-    if (!provider.empty() && !m.find_provider(provider)) return error_response(404, "unknown_provider", "no provider " + provider);
+      return error_response(GatewayCode::invalid_query, "no DPS '" + filter.dps + "'");
+    if (!provider.empty() && !m.find_provider(provider)) return error_response(engine::Code::unknown_provider, "no provider " + provider);
     json::array items;
     std::size_t total = 0;
     for (const Provider& p : m.providers()) {
@@ -123,7 +123,7 @@ void post_contract_action_update(RestContext& ctx) {
   const std::string& n = ctx.param("n");
   std::int64_t number = 0;
   if (!whole_number(n, 1, std::numeric_limits<decltype(c.action)>::max(), number))
-    return ctx.respond(error_response(404, "unknown_contract_action", "no contract action " + n));
+    return ctx.respond(error_response(engine::Code::unknown_contract_action, "no contract action " + n));
   c.action = static_cast<decltype(c.action)>(number);
   if (!read_body(ctx, [&](ObjectReader& r) {
         r.choice("status", c.status, Need::required, kStatuses);

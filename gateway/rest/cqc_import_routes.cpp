@@ -121,7 +121,7 @@ void post_cqc_import(RestContext& ctx) {
   const std::string layout = file.layout;
   const bool queued = ctx.market.execute(std::move(c), ctx.key, [respond, market, layout](sequencer::CommandResult&& r) {
     if (!r.durable)
-      return respond(error_response(503, "store_unavailable",
+      return respond(error_response(GatewayCode::store_unavailable,
                                     "the import could not be saved, so it did not happen: retry shortly"));
     if (!r.reply.ok())
       return respond(error_response(http_status(r.reply.status.code), to_string(r.reply.status.code), r.reply.status.detail));
@@ -138,15 +138,15 @@ void post_cqc_import(RestContext& ctx) {
         },
         [respond, body, n](bool durable) {
           if (!durable || body->empty())
-            return respond(error_response(503, "not_durable", "CQC import " + std::to_string(n) +
+            return respond(error_response(GatewayCode::not_durable, "CQC import " + std::to_string(n) +
                                                                   " was saved; read its report at /api/v1/cqc-imports/" +
                                                                   std::to_string(n)));
           respond(json_response(201, *body));
         });
-    if (!read) respond(error_response(503, "overloaded", "CQC import " + std::to_string(n) + " was saved; read its report later"));
+    if (!read) respond(error_response(GatewayCode::overloaded, "CQC import " + std::to_string(n) + " was saved; read its report later"));
   });
   if (!queued)
-    respond(error_response(503, "overloaded", "the market is busy: retry shortly"));
+    respond(error_response(GatewayCode::overloaded, "the market is busy: retry shortly"));
 }
 
 void list_cqc_imports(RestContext& ctx) {

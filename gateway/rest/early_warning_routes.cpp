@@ -75,11 +75,11 @@ void get_early_warning(RestContext& ctx) {
   for (auto [name, text, out] : {std::tuple{"from", &from_text, &from}, std::tuple{"to", &to_text, &to}}) {
     if (text->empty()) continue;
     const auto d = parse_date(*text);
-    if (!d) return reply_error(ctx.respond, input_error(422, "invalid_date", std::string("query '") + name + "' must be a date YYYY-MM-DD, not '" + *text + "'"));
+    if (!d) return reply_error(ctx.respond, input_error(engine::Code::invalid_date, std::string("query '") + name + "' must be a date YYYY-MM-DD, not '" + *text + "'"));
     *out = *d;
   }
   if (from != 0 && to != 0 && from > to)
-    return reply_error(ctx.respond, input_error(422, "invalid_period", "from " + from_text + " is after to " + to_text));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_period, "from " + from_text + " is after to " + to_text));
   bool filter_rag = !rag_text.empty();
   Rag rag = Rag::green;
   if (filter_rag) {
@@ -89,7 +89,7 @@ void get_early_warning(RestContext& ctx) {
         rag = r;
         found = true;
       }
-    if (!found) return reply_error(ctx.respond, input_error(422, "unknown_rag", "rag must be red, amber or green, not '" + rag_text + "'"));
+    if (!found) return reply_error(ctx.respond, input_error(GatewayCode::unknown_rag, "rag must be red, amber or green, not '" + rag_text + "'"));
   }
   run_read(ctx, [=](const Market& m) {
     int d = -1;

@@ -60,10 +60,10 @@ json::object fair_cost_json(const DpsConfig& dps, const Lot& lot) {
 void get_fair_cost(RestContext& ctx) {
   run_read(ctx, [code = ctx.param("code"), lot_code = ctx.param("lot")](const Market& m) {
     const int d = m.find_dps(code);
-    if (d < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    if (d < 0) return error_response(engine::Code::unknown_dps, "no DPS " + code);
     const DpsConfig& dps = m.dps(d);
     const int lot = dps.lot_index(lot_code);
-    if (lot < 0) return error_response(404, "unknown_lot", "DPS " + code + " has no lot " + lot_code);
+    if (lot < 0) return error_response(engine::Code::unknown_lot, "DPS " + code + " has no lot " + lot_code);
     return json_response(200, fair_cost_json(dps, dps.lots[lot]));
   });
 }

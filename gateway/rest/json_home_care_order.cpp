@@ -22,7 +22,7 @@ void read_funder(ObjectReader& r, std::string_view key, Funder& out, Need need) 
   r.text(key, name, need, 32);
   if (!r.ok() || !r.has(key)) return;
   if (!parse(name, out))
-    r.fail(422, "unknown_funder", "field '" + r.name(key) + "': \"" + name +
+    r.fail(engine::Code::unknown_funder, "field '" + r.name(key) + "': \"" + name +
                                       "\" is not a funder (council, nhs, joint or self_funder)");
 }
 
@@ -66,7 +66,7 @@ void read_schedule(ObjectReader& r, std::vector<VisitCall>& calls, JsonStatus& s
       c.text("at", at, Need::required, 5);
       if (c.ok() && c.has("at")) {
         const auto minute = parse_minute_of_day(at);
-        if (!minute) c.fail(422, "invalid_value", "field '" + c.name("at") + "' must be a time HH:MM, 00:00..23:59");
+        if (!minute) c.fail(GatewayCode::invalid_value, "field '" + c.name("at") + "' must be a time HH:MM, 00:00..23:59");
         call.start_minute = minute.value_or(0);
       }
       c.integer("minutes", call.minutes, Need::required, -24 * 60, 24 * 60);

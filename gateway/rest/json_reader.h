@@ -13,7 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/market/codes.h"
 #include "engine/market/types.h"
+#include "gateway/gateway_codes.h"
 #include "gateway/text_checks.h"
 
 namespace carebroker::gateway::rest {
@@ -31,6 +33,9 @@ struct [[nodiscard]] JsonStatus {
 };
 
 JsonStatus input_error(int http, std::string code, std::string detail);
+/// A gateway code at its own status, or a market rejection code at its HTTP status.
+JsonStatus input_error(GatewayCode code, std::string detail);
+JsonStatus input_error(engine::Code code, std::string detail);
 
 /// The largest amount of money any request may carry: £10,000,000,000.00.
 inline constexpr engine::Pence kMaxPence = 1'000'000'000'000;
@@ -93,7 +98,7 @@ class ObjectReader {
       }
       allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(candidate));
     }
-    fail(422, "invalid_value", "field '" + name(key) + "' must be one of " + allowed);
+    fail(GatewayCode::invalid_value, "field '" + name(key) + "' must be one of " + allowed);
   }
   /// A nested object or array, for a nested reader; nullptr when absent (or after an error).
   const json::value* object(std::string_view key, Need);
@@ -104,6 +109,8 @@ class ObjectReader {
   void finish();
 
   void fail(int http, std::string code, std::string detail);
+  void fail(GatewayCode code, std::string detail);
+  void fail(engine::Code code, std::string detail);
   void wrong_type(std::string_view key, std::string_view expected);
 
  private:

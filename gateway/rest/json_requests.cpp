@@ -5,12 +5,21 @@
 #include <limits>
 
 #include "engine/market/calendar.h"
+#include "gateway/error_codes.h"
 #include "gateway/rest/json_convert.h"
 
 namespace carebroker::gateway::rest {
 
 JsonStatus input_error(int http, std::string code, std::string detail) {
   return JsonStatus{http, std::move(code), std::move(detail)};
+}
+
+JsonStatus input_error(GatewayCode code, std::string detail) {
+  return input_error(http_status(code), std::string(to_string(code)), std::move(detail));
+}
+
+JsonStatus input_error(engine::Code code, std::string detail) {
+  return input_error(http_status(code), std::string(engine::to_string(code)), std::move(detail));
 }
 
 JsonStatus parse_body(std::string_view text, json::value& out) {
@@ -22,8 +31,8 @@ JsonStatus parse_body(std::string_view text, json::value& out) {
   json::parse_options options;
   options.max_depth = 32;
   out = json::parse(text, ec, json::storage_ptr(), options);
-  if (ec) return input_error(400, "malformed_json", "the body is not valid JSON: " + ec.message());
-  if (!out.is_object()) return input_error(422, "wrong_type", "the body must be a JSON object");
+  if (ec) return input_error(GatewayCode::malformed_json, "the body is not valid JSON: " + ec.message());
+  if (!out.is_object()) return input_error(GatewayCode::wrong_type, "the body must be a JSON object");
   return {};
 }
 
@@ -35,7 +44,7 @@ ObjectReader::ObjectReader(const json::value& value, std::string where, JsonStat
   object_ = value.if_object();
   if (!object_) {
     const std::string what = where_.empty() ? "the body" : "field '" + where_.substr(0, where_.size() - 1) + "'";
-    fail(422, "wrong_type", what + " must be an object");
+    fail(GatewayCode::wrong_type, what + " must be an object");
   }
 }
 
@@ -43,8 +52,16 @@ void ObjectReader::fail(int http, std::string code, std::string detail) {
   if (status_.ok()) status_ = input_error(http, std::move(code), std::move(detail));
 }
 
+void ObjectReader::fail(GatewayCode code, std::string detail) {
+  if (status_.ok()) status_ = input_error(code, std::move(detail));
+}
+
+void ObjectReader::fail(engine::Code code, std::string detail) {
+  if (status_.ok()) status_ = input_error(code, std::move(detail));
+}
+
 void ObjectReader::wrong_type(std::string_view key, std::string_view expected) {
-  fail(422, "wrong_type", "field '" + name(key) + "' must be " + std::string(expected));
+  fail(GatewayCode::wrong_type, "field '" + name(key) + "' must be " + std::string(expected));
 }
 
 bool ObjectReader::has(std::string_view key) const {
@@ -70,7 +87,7 @@ void ObjectReader::read_text(std::string_view key, std::string& out, Need need, 
   if (!v->is_string()) return wrong_type(key, "a string");
   const json::string& s = v->get_string();
   if (std::string problem = text_problem(s, form, max_chars); !problem.empty())
-    return fail(422, "invalid_value", "field '" + name(key) + "' " + problem);
+    return fail(GatewayCode::invalid_value, "field '" + name(key) + "' " + problem);
   out.assign(s.data(), s.size());
 }
 
@@ -96,12 +113,12 @@ void ObjectReader::integer(std::string_view key, std::int64_t& out, Need need, s
   const std::string range = std::to_string(min) + ".." + std::to_string(max);
   if (v->is_int64() || v->is_uint64()) {
     if (v->is_uint64() || v->get_int64() < min || v->get_int64() > max)
-      return fail(422, "invalid_value", "field '" + name(key) + "' must be " + range);
+      return fail(GatewayCode::invalid_value, "field '" + name(key) + "' must be " + range);
     out = v->get_int64();
     return;
   }
   if (v->is_double())
-    return fail(422, "wrong_type", "field '" + name(key) + "' must be an integer (" + range + ")");
+    return fail(GatewayCode::wrong_type, "field '" + name(key) + "' must be an integer (" + range + ")");
   wrong_type(key, "an integer");
 }
 
@@ -116,19 +133,19 @@ void ObjectReader::pence(std::string_view key, engine::Pence& out, Need need) {
   if (!v) return;
   const std::string what = "field '" + name(key) + "'";
   const std::string too_much = what + " is more than 1000000000000 pence (£10,000,000,000)";
-  if (v->is_uint64()) return fail(422, "invalid_money", too_much);
+  if (v->is_uint64()) return fail(GatewayCode::invalid_money, too_much);
   if (v->is_int64()) {
     const std::int64_t p = v->get_int64();
-    if (p < 0) return fail(422, "invalid_money", what + " must not be negative");
-    if (p > kMaxPence) return fail(422, "invalid_money", too_much);
+    if (p < 0) return fail(GatewayCode::invalid_money, what + " must not be negative");
+    if (p > kMaxPence) return fail(GatewayCode::invalid_money, too_much);
     out = p;
     return;
   }
   if (v->is_double()) {
     const double d = v->get_double();
-    if (d < 0) return fail(422, "invalid_money", what + " must not be negative");
-    if (d > static_cast<double>(kMaxPence)) return fail(422, "invalid_money", too_much);
-    return fail(422, "invalid_money",
+    if (d < 0) return fail(GatewayCode::invalid_money, what + " must not be negative");
+    if (d > static_cast<double>(kMaxPence)) return fail(GatewayCode::invalid_money, too_much);
+    return fail(GatewayCode::invalid_money,
                 what + " must be a whole number of pence (e.g. 2850 for £28.50), without a decimal point");
   }
   wrong_type(key, "a whole number of pence (e.g. 2850 for £28.50)");
@@ -146,7 +163,7 @@ void ObjectReader::date(std::string_view key, engine::Date& out, Need need) {
   if (!v) return;
   if (!v->is_string()) return wrong_type(key, "a date \"YYYY-MM-DD\"");
   const auto d = engine::parse_date(std::string_view(v->get_string()));
-  if (!d) return fail(422, "invalid_date", "field '" + name(key) + "' is not a calendar date \"YYYY-MM-DD\"");
+  if (!d) return fail(engine::Code::invalid_date, "field '" + name(key) + "' is not a calendar date \"YYYY-MM-DD\"");
   out = *d;
 }
 
@@ -158,7 +175,7 @@ const json::array* ObjectReader::array(std::string_view key, Need need, std::siz
     return nullptr;
   }
   if (v->get_array().size() > max_items) {
-    fail(422, "invalid_value", "field '" + name(key) + "' has more than " + std::to_string(max_items) + " items");
+    fail(GatewayCode::invalid_value, "field '" + name(key) + "' has more than " + std::to_string(max_items) + " items");
     return nullptr;
   }
   return &v->get_array();
@@ -171,9 +188,10 @@ void ObjectReader::dates(std::string_view key, std::vector<engine::Date>& out, N
   for (std::size_t i = 0; i < a->size(); ++i) {
     const json::value& v = (*a)[i];
     const auto d = v.is_string() ? engine::parse_date(std::string_view(v.get_string())) : std::nullopt;
-    if (!d)
-      return fail(422, v.is_string() ? "invalid_date" : "wrong_type",
-                  "field '" + name(key) + "[" + std::to_string(i) + "]' must be a date \"YYYY-MM-DD\"");
+    if (!d) {
+      std::string problem = "field '" + name(key) + "[" + std::to_string(i) + "]' must be a date \"YYYY-MM-DD\"";
+      return v.is_string() ? fail(engine::Code::invalid_date, std::move(problem)) : fail(GatewayCode::wrong_type, std::move(problem));
+    }
     out.push_back(*d);
   }
 }
@@ -186,9 +204,9 @@ void ObjectReader::texts(std::string_view key, std::vector<std::string>& out, Ne
   for (std::size_t i = 0; i < a->size(); ++i) {
     const json::value& v = (*a)[i];
     const std::string item = name(key) + "[" + std::to_string(i) + "]";
-    if (!v.is_string()) return fail(422, "wrong_type", "field '" + item + "' must be a string");
+    if (!v.is_string()) return fail(GatewayCode::wrong_type, "field '" + item + "' must be a string");
     if (std::string problem = text_problem(v.get_string(), TextForm::line, max_chars); !problem.empty())
-      return fail(422, "invalid_value", "field '" + item + "' " + problem);
+      return fail(GatewayCode::invalid_value, "field '" + item + "' " + problem);
     out.emplace_back(v.get_string().data(), v.get_string().size());
   }
 }
@@ -206,8 +224,8 @@ void ObjectReader::finish() {
   if (!status_.ok() || !object_) return;
   for (const auto& kv : *object_)
     if (std::find(seen_.begin(), seen_.end(), kv.key()) == seen_.end())
-      return fail(422, "unknown_field", "unknown field '" + name(kv.key()) + "'");
-  if (!missing_.empty()) fail(422, "missing_field", "field '" + missing_ + "' is required");
+      return fail(GatewayCode::unknown_field, "unknown field '" + name(kv.key()) + "'");
+  if (!missing_.empty()) fail(GatewayCode::missing_field, "field '" + missing_ + "' is required");
 }
 
 // ---- DPS configuration ----
@@ -337,7 +355,7 @@ void read_assessment(const json::value& v, const std::string& where, engine::Ass
   r.boolean("default_framework", default_framework, Need::optional);
   if (r.ok() && default_framework) {
     if (!f.domains.empty() && f.domains != engine::default_assessment_domains())
-      return r.fail(422, "invalid_value", "field '" + r.name("default_framework") +
+      return r.fail(GatewayCode::invalid_value, "field '" + r.name("default_framework") +
                                                "' is true, but the domains are not the default framework's");
     f.domains.clear();
   }
@@ -368,7 +386,7 @@ void read_kpis(ObjectReader& r, engine::DpsConfig& c, JsonStatus& status) {
     engine::DpsConfig as_default = c;
     as_default.kpis.clear();
     if (!c.kpis.empty() && c.kpis != engine::kpis_of(as_default))
-      return r.fail(422, "invalid_value", "field '" + r.name("default_kpis") +
+      return r.fail(GatewayCode::invalid_value, "field '" + r.name("default_kpis") +
                                                "' is true, but the KPIs are not the default set for the DPS's lots");
     c.kpis.clear();
   }
@@ -470,7 +488,7 @@ JsonStatus package_from_json(const json::value& v, engine::PackageSpec& s, engin
   }
   r.finish();
   if (status.ok() && person.name.empty())
-    return input_error(422, "invalid_value", "field 'person.name' must not be empty");
+    return input_error(GatewayCode::invalid_value, "field 'person.name' must not be empty");
   return status;
 }
 

@@ -24,13 +24,13 @@ void read_values(ObjectReader& r, std::vector<KpiValue>& out) {
   if (!v) return;
   if (!v->is_object()) return r.wrong_type("values", "an object of KPI id: percentage");
   const json::object& o = v->get_object();
-  if (o.size() > 64) return r.fail(422, "invalid_value", "field '" + r.name("values") + "' has too many items");
+  if (o.size() > 64) return r.fail(GatewayCode::invalid_value, "field '" + r.name("values") + "' has too many items");
   for (const auto& kv : o) {
     const std::string item = r.name("values") + "." + std::string(kv.key());
     if (std::string problem = text_problem(kv.key(), TextForm::line, 64); !problem.empty())
-      return r.fail(422, "invalid_value", "field '" + item + "' " + problem);
+      return r.fail(GatewayCode::invalid_value, "field '" + item + "' " + problem);
     const json::value& n = kv.value();
-    if (!n.is_number()) return r.fail(422, "wrong_type", "field '" + item + "' must be a number, a percentage 0..100");
+    if (!n.is_number()) return r.fail(GatewayCode::wrong_type, "field '" + item + "' must be a number, a percentage 0..100");
     const double pct = n.is_double() ? n.get_double() : n.is_int64() ? static_cast<double>(n.get_int64())
                                                                     : static_cast<double>(n.get_uint64());
     // Clamped far outside 0..100 so the market refuses it (invalid_kpi_value) without overflow.
@@ -90,7 +90,7 @@ bool read_quarter_range(RestContext& ctx, std::string& from, std::string& to) {
   for (auto [key, out] : {std::pair{"from", &from}, std::pair{"to", &to}})
     if (const std::string* v = ctx.query_value(key)) {
       if (!parse_quarter(*v)) {
-        reply_error(ctx.respond, input_error(422, "invalid_query", std::string(key) + " must be a quarter like 2026-Q3"));
+        reply_error(ctx.respond, input_error(GatewayCode::invalid_query, std::string(key) + " must be a quarter like 2026-Q3"));
         return false;
       }
       *out = *v;
@@ -98,11 +98,11 @@ bool read_quarter_range(RestContext& ctx, std::string& from, std::string& to) {
   if (!from.empty() && !to.empty()) {
     const Quarter f = *parse_quarter(from), t = *parse_quarter(to);
     if (f > t) {
-      reply_error(ctx.respond, input_error(422, "invalid_query", "from must not be after to"));
+      reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "from must not be after to"));
       return false;
     }
     if (t - f >= 40) {
-      reply_error(ctx.respond, input_error(422, "invalid_query", "a range is at most 40 quarters"));
+      reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "a range is at most 40 quarters"));
       return false;
     }
   }
@@ -158,10 +158,10 @@ void list_dps_kpi_returns(RestContext& ctx) {
   const std::string* status_text = ctx.query_value("status");
   const std::string status = status_text ? *status_text : std::string();
   if (!status.empty() && status != "overdue" && status != "returned")
-    return reply_error(ctx.respond, input_error(422, "invalid_query", "status must be overdue or returned"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "status must be overdue or returned"));
   run_read(ctx, [code = ctx.param("code"), status, page](const Market& m) {
     const int d = m.find_dps(code);
-    if (d < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    if (d < 0) return error_response(engine::Code::unknown_dps, "no DPS " + code);
     json::array items;
     std::size_t total = 0;
     for (LocationIndex i = 0; i < m.location_count(); ++i) {
@@ -198,14 +198,14 @@ void get_kpi_compliance(RestContext& ctx) {
     if (!only.empty()) {
       const auto loc = m.find_location(only);
       if (!own.empty() && (!loc || m.location(*loc).provider_id != own))
-        return error_response(403, "forbidden", "location " + only + " is not one of your locations");
-      if (!loc) return error_response(404, "unknown_location", "no location " + only);
+        return error_response(GatewayCode::forbidden, "location " + only + " is not one of your locations");
+      if (!loc) return error_response(engine::Code::unknown_location, "no location " + only);
     }
     const int d = m.find_dps(code);
-    if (d < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    if (d < 0) return error_response(engine::Code::unknown_dps, "no DPS " + code);
     const Quarter t = to.empty() ? quarter_of(m.today()) : *parse_quarter(to);
     const Quarter f = from.empty() ? t - 3 : *parse_quarter(from);
-    if (f > t) return error_response(422, "invalid_query", "from must not be after to");
+    if (f > t) return error_response(GatewayCode::invalid_query, "from must not be after to");
     json::array locations;
     for (LocationIndex i = 0; i < m.location_count(); ++i) {
       const Location& l = m.location(i);

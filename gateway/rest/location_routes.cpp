@@ -58,14 +58,14 @@ void list_locations(RestContext& ctx) {
   if (ctx.principal.role == Role::provider) {
     // A provider reads its own locations only.
     if (!provider.empty() && provider != ctx.principal.subject)
-      return reply_error(ctx.respond, input_error(403, "forbidden", "a provider may list only its own locations"));
+      return reply_error(ctx.respond, input_error(GatewayCode::forbidden, "a provider may list only its own locations"));
     provider = ctx.principal.subject;
   }
   if (dps.empty() && !(tier.empty() && zone.empty() && rag_text.empty() && status_text.empty()))
-    return reply_error(ctx.respond, input_error(422, "invalid_query", "filters tier, zone, rag and status need dps"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "filters tier, zone, rag and status need dps"));
   Rag rag = Rag::green;
   if (!rag_text.empty() && !parse_rag(rag_text, rag))
-    return reply_error(ctx.respond, input_error(422, "invalid_query", "rag must be green, amber or red"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "rag must be green, amber or red"));
   MembershipStatus status = MembershipStatus::admitted;
   if (!status_text.empty()) {
     bool found = false;
@@ -75,17 +75,17 @@ void list_locations(RestContext& ctx) {
         found = true;
       }
     if (!found)
-      return reply_error(ctx.respond, input_error(422, "invalid_query", "status '" + status_text + "' is not a membership status"));
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "status '" + status_text + "' is not a membership status"));
   }
   run_read(ctx, [=](const Market& m) {
     int d = -1, tier_index = -1, zone_index = -1;
     if (!dps.empty()) {
       d = m.find_dps(dps);
-      if (d < 0) return error_response(422, "invalid_query", "no DPS '" + dps + "'");
+      if (d < 0) return error_response(GatewayCode::invalid_query, "no DPS '" + dps + "'");
       if (!tier.empty() && (tier_index = m.dps(d).tier_index(tier)) < 0)
-        return error_response(422, "invalid_query", "no tier '" + tier + "' in " + dps);
+        return error_response(GatewayCode::invalid_query, "no tier '" + tier + "' in " + dps);
       if (!zone.empty() && (zone_index = m.dps(d).zone_index(zone)) < 0)
-        return error_response(422, "invalid_query", "no zone '" + zone + "' in " + dps);
+        return error_response(GatewayCode::invalid_query, "no zone '" + zone + "' in " + dps);
     }
     json::array items;
     std::size_t total = 0;
@@ -114,8 +114,8 @@ void read_location(RestContext& ctx,
     const auto loc = m.find_location(id);
     // A provider learns nothing about other providers' locations, not even whether they exist.
     if (!own.empty() && (!loc || m.location(*loc).provider_id != own))
-      return error_response(403, "forbidden", "location " + id + " is not one of your locations");
-    if (!loc) return error_response(404, "unknown_location", "no location " + id);
+      return error_response(GatewayCode::forbidden, "location " + id + " is not one of your locations");
+    if (!loc) return error_response(engine::Code::unknown_location, "no location " + id);
     return read(m, *loc, own.empty());
   });
 }

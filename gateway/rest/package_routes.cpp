@@ -19,7 +19,7 @@ bool package_id(RestContext& ctx, PackageId& id) {
     id = static_cast<PackageId>(n);
     return true;
   }
-  ctx.respond(error_response(404, "unknown_package", "no package " + text));
+  ctx.respond(error_response(engine::Code::unknown_package, "no package " + text));
   return false;
 }
 
@@ -51,15 +51,15 @@ void list_packages(RestContext& ctx) {
         found = true;
       }
     if (!found)
-      return reply_error(ctx.respond, input_error(422, "invalid_query", "status '" + status_text + "' is not a package status"));
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "status '" + status_text + "' is not a package status"));
   }
   if (!zone.empty() && dps.empty())
-    return reply_error(ctx.respond, input_error(422, "invalid_query", "filter zone needs dps"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "filter zone needs dps"));
   run_read(ctx, [=](const Market& m) {
     int d = -1, z = -1;
-    if (!dps.empty() && (d = m.find_dps(dps)) < 0) return error_response(422, "invalid_query", "no DPS '" + dps + "'");
+    if (!dps.empty() && (d = m.find_dps(dps)) < 0) return error_response(GatewayCode::invalid_query, "no DPS '" + dps + "'");
     if (!zone.empty() && (z = m.dps(d).zone_index(zone)) < 0)
-      return error_response(422, "invalid_query", "no zone '" + zone + "' in " + dps);
+      return error_response(GatewayCode::invalid_query, "no zone '" + zone + "' in " + dps);
     json::array items;
     std::size_t total = 0;
     for (PackageId id = 1; id <= m.package_count(); ++id) {
@@ -82,7 +82,7 @@ void get_package(RestContext& ctx) {
   run_read(ctx, [id](const Market& m) {
     const auto view = m.officer_view(id);
     if (!view)
-      return error_response(404, "unknown_package",
+      return error_response(engine::Code::unknown_package,
                             m.is_retired(id) ? "package " + std::to_string(id) + " is closed and retired to the archive"
                                              : "no package " + std::to_string(id));
     return json_response(200, officer_package_json(m, *view));

@@ -28,7 +28,7 @@ void list_placements(RestContext& ctx) {
                          query_or_empty(ctx, "zone"), query_or_empty(ctx, "category")};
   run_read(ctx, [filter, page](const Market& m) {
     if (!filter.dps.empty() && m.find_dps(filter.dps) < 0)
-      return error_response(422, "invalid_query", "no DPS '" + filter.dps + "'");
+      return error_response(GatewayCode::invalid_query, "no DPS '" + filter.dps + "'");
     const AffectedPlacements affected = m.affected(filter);
     json::array items;
     for (std::size_t i = page.first(); i < affected.rows.size() && items.size() < static_cast<std::size_t>(page.size); ++i)
@@ -45,10 +45,10 @@ void list_capacity(RestContext& ctx) {
   const std::string dps = query_or_empty(ctx, "dps");
   const bool only_at_capacity = query_or_empty(ctx, "at_capacity") == "true";
   if (const std::string flag = query_or_empty(ctx, "at_capacity"); !flag.empty() && flag != "true" && flag != "false")
-    return reply_error(ctx.respond, input_error(422, "invalid_query", "at_capacity is true or false"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "at_capacity is true or false"));
   run_read(ctx, [dps, only_at_capacity](const Market& m) {
     int d = -1;
-    if (!dps.empty() && (d = m.find_dps(dps)) < 0) return error_response(422, "invalid_query", "no DPS '" + dps + "'");
+    if (!dps.empty() && (d = m.find_dps(dps)) < 0) return error_response(GatewayCode::invalid_query, "no DPS '" + dps + "'");
     json::array items;
     for (const auto& row : m.capacity(d))
       if (!only_at_capacity || row.at_capacity) items.push_back(capacity_row_json(row));
@@ -61,11 +61,11 @@ void get_placement(RestContext& ctx) {
   if (!package_id(ctx, id)) return;
   run_read(ctx, [id](const Market& m) {
     if (!m.find_package(id))
-      return error_response(404, "unknown_package",
+      return error_response(engine::Code::unknown_package,
                             m.is_retired(id) ? "package " + std::to_string(id) + " is closed and retired to the archive"
                                              : "no package " + std::to_string(id));
     const Placement* p = m.find_placement(id);
-    if (!p) return error_response(409, "no_placement", "package " + std::to_string(id) + " has no placement");
+    if (!p) return error_response(engine::Code::no_placement, "package " + std::to_string(id) + " has no placement");
     return json_response(200, placement_json(m, *p));
   });
 }

@@ -168,12 +168,12 @@ HttpResponse json_table(const ReportKind& kind, const Market& m, const ReportQue
 bool period_date(const RestContext& ctx, std::string_view name, Date& out, JsonStatus& error) {
   const std::string* v = ctx.query_value(name);
   if (!v) {
-    error = input_error(422, "invalid_period", std::string(name) + " is required: a UK date YYYY-MM-DD");
+    error = input_error(GatewayCode::invalid_period, std::string(name) + " is required: a UK date YYYY-MM-DD");
     return false;
   }
   const auto d = parse_date(*v);
   if (!d) {
-    error = input_error(422, "invalid_period", std::string(name) + " '" + *v + "' is not a date YYYY-MM-DD");
+    error = input_error(GatewayCode::invalid_period, std::string(name) + " '" + *v + "' is not a date YYYY-MM-DD");
     return false;
   }
   out = *d;
@@ -187,41 +187,41 @@ void get_report(RestContext& ctx) {
   const ReportKind* kind = nullptr;
   for (const ReportKind& k : kReports)
     if (k.name == name) kind = &k;
-  if (!kind) return reply_error(ctx.respond, input_error(404, "unknown_report", "no report '" + name + "': " + std::string(kReportNames)));
+  if (!kind) return reply_error(ctx.respond, input_error(GatewayCode::unknown_report, "no report '" + name + "': " + std::string(kReportNames)));
   bool csv = ctx.request.accept.find("text/csv") != std::string::npos;
   if (const std::string* f = ctx.query_value("format")) {
     if (*f != "json" && *f != "csv")
-      return reply_error(ctx.respond, input_error(422, "invalid_format", "format '" + *f + "' is not json or csv"));
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_format, "format '" + *f + "' is not json or csv"));
     csv = *f == "csv";
   }
   const std::string* dps = ctx.query_value("dps");
-  if (!dps || dps->empty()) return reply_error(ctx.respond, input_error(422, "invalid_query", "dps is required"));
+  if (!dps || dps->empty()) return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "dps is required"));
   ReportQuery query;
   ReportPeriod& period = query.period;
   JsonStatus error;
   if (!period_date(ctx, "from", period.from, error) || !period_date(ctx, "to", period.to, error))
     return reply_error(ctx.respond, error);
   if (period.to < period.from)
-    return reply_error(ctx.respond, input_error(422, "invalid_period", "to is before from"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_period, "to is before from"));
   if (const std::string* f = ctx.query_value("funder")) {
     Funder funder = Funder::council;
     if (!parse(*f, funder))
-      return reply_error(ctx.respond, input_error(422, "invalid_query", "funder '" + *f + "' is not council, nhs, joint or self_funder"));
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "funder '" + *f + "' is not council, nhs, joint or self_funder"));
     if (!kind->by_funder)
-      return reply_error(ctx.respond, input_error(422, "report_not_by_funder",
+      return reply_error(ctx.respond, input_error(GatewayCode::report_not_by_funder,
                                                   "the " + name + " report is about locations, which are admitted to a DPS, not to a funder: it takes no funder"));
     period.funder = funder;
   }
   if (const std::string* b = ctx.query_value("bucket")) {
     if (!kind->by_bucket)
-      return reply_error(ctx.respond, input_error(422, "invalid_query", "only rag-counts takes a bucket"));
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "only rag-counts takes a bucket"));
     if (*b != "day" && *b != "week")
-      return reply_error(ctx.respond, input_error(422, "invalid_bucket", "bucket '" + *b + "' is not day or week"));
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_bucket, "bucket '" + *b + "' is not day or week"));
     query.bucket = *b == "day" ? RagBucket::day : RagBucket::week;
   }
   run_read(ctx, [kind, csv, query, code = *dps](const Market& m) mutable {
     query.period.dps = m.find_dps(code);
-    if (query.period.dps < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    if (query.period.dps < 0) return error_response(engine::Code::unknown_dps, "no DPS " + code);
     const ReportTable t = kind->table(m, query);
     return csv ? csv_response(t) : json_table(*kind, m, query, t);
   });

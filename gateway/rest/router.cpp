@@ -60,7 +60,7 @@ HttpResponse with_header(HttpResponse r, std::string name, std::string value) {
 }
 
 HttpResponse overloaded() {
-  return with_header(error_response(503, "overloaded", "the market is busy: retry shortly"), "Retry-After", "1");
+  return with_header(error_response(GatewayCode::overloaded, "the market is busy: retry shortly"), "Retry-After", "1");
 }
 
 }  // namespace
@@ -94,7 +94,7 @@ void run_command_with(RestContext& ctx, Command command, std::function<CommandSu
   const bool queued = ctx.market.execute(
       std::move(command), ctx.key, [respond, success = std::move(success)](sequencer::CommandResult&& r) {
         if (!r.durable)
-          return respond(error_response(503, "store_unavailable",
+          return respond(error_response(GatewayCode::store_unavailable,
                                         "the change could not be saved, so it did not happen: retry shortly"));
         if (!r.reply.ok())
           return respond(error_response(http_status(r.reply.status.code), engine::to_string(r.reply.status.code),
@@ -124,7 +124,7 @@ void run_read(RestContext& ctx, std::function<HttpResponse(const engine::Market&
                                       [result, respond](bool durable) {
                                         if (!durable)
                                           return respond(error_response(
-                                              503, "not_durable", "the market could not confirm what it read: retry shortly"));
+                                              GatewayCode::not_durable, "the market could not confirm what it read: retry shortly"));
                                         respond(std::move(*result));
                                       });
   if (!queued) respond(overloaded());
@@ -147,7 +147,7 @@ JsonStatus read_page(const RestContext& ctx, Page& page) {
     if (!v) return {};
     std::int64_t n = 0;
     if (!whole_number(*v, 1, max, n))
-      return input_error(422, "invalid_query", "query parameter '" + std::string(name) + "' must be 1.." + std::to_string(max));
+      return input_error(GatewayCode::invalid_query, "query parameter '" + std::string(name) + "' must be 1.." + std::to_string(max));
     out = static_cast<int>(n);
     return {};
   };
@@ -191,9 +191,9 @@ void post_token(RestContext& ctx) {
         r.text("name", who.name, Need::required);
       }))
     return;
-  if (who.name.empty()) return reply_error(ctx.respond, input_error(422, "invalid_value", "field 'name' must not be empty"));
+  if (who.name.empty()) return reply_error(ctx.respond, input_error(GatewayCode::invalid_value, "field 'name' must not be empty"));
   if ((who.role == Role::provider) != !provider.empty())
-    return reply_error(ctx.respond, input_error(422, "invalid_value",
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_value,
                                                 who.role == Role::provider
                                                     ? "field 'provider' is required for role provider"
                                                     : "field 'provider' is only for role provider"));
@@ -202,7 +202,7 @@ void post_token(RestContext& ctx) {
   auto issue = [tokens](const Principal& p, const Respond& respond) {
     std::string error;
     const auto token = tokens->issue(p, error);
-    if (!token) return respond(error_response(500, "token_store_failed", error));
+    if (!token) return respond(error_response(GatewayCode::token_store_failed, error));
     json::object body{{"token", *token}, {"role", to_string(p.role)}, {"name", p.name}};
     body["provider"] = p.subject.empty() ? json::value(nullptr) : json::value(p.subject);
     respond(json_response(201, body));
@@ -213,8 +213,8 @@ void post_token(RestContext& ctx) {
   const bool queued = ctx.market.read(
       [known, provider](const engine::Market& m, std::uint64_t) { *known = m.find_provider(provider) != nullptr; },
       [known, who, respond, issue](bool durable) {
-        if (!durable) return respond(error_response(503, "not_durable", "the market could not confirm the provider: retry"));
-        if (!*known) return respond(error_response(404, "unknown_provider", "no provider " + who.subject));
+        if (!durable) return respond(error_response(GatewayCode::not_durable, "the market could not confirm the provider: retry"));
+        if (!*known) return respond(error_response(engine::Code::unknown_provider, "no provider " + who.subject));
         issue(who, respond);
       });
   if (!queued) respond(overloaded());
@@ -225,7 +225,7 @@ void post_backup(RestContext& ctx) {
   // Taken raw: backup_name_problem is stricter than text(), and every bad name is invalid_backup_name.
   if (!read_body(ctx, [&](ObjectReader& r) { r.raw_text("name", name, Need::required); })) return;
   if (std::string problem = backup_name_problem(name); !problem.empty())
-    return reply_error(ctx.respond, input_error(422, "invalid_backup_name", "field 'name': " + problem));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_backup_name, "field 'name': " + problem));
   ctx.market.backup(name, [name, respond = ctx.respond](BackupOutcome made) {
     switch (made.result) {
       case BackupOutcome::Result::made: {
@@ -234,10 +234,10 @@ void post_backup(RestContext& ctx) {
         return respond(json_response(201, std::move(body)));
       }
       case BackupOutcome::Result::exists:
-        return respond(error_response(409, "backup_exists", "a backup named " + name + " exists already: " + made.path));
+        return respond(error_response(GatewayCode::backup_exists, "a backup named " + name + " exists already: " + made.path));
       case BackupOutcome::Result::failed: break;
     }
-    respond(error_response(500, "backup_failed", made.detail));
+    respond(error_response(GatewayCode::backup_failed, made.detail));
   });
 }
 
@@ -257,9 +257,9 @@ void put_clock(RestContext& ctx) {
   bool frozen = false;
   if (!read_body(ctx, [&](ObjectReader& r) { r.boolean("frozen", frozen, Need::required); })) return;
   if (!frozen)
-    return reply_error(ctx.respond, input_error(422, "invalid_value", "field 'frozen': a frozen clock stays frozen; only true is accepted"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_value, "field 'frozen': a frozen clock stays frozen; only true is accepted"));
   if (!ctx.market.freeze_clock())
-    return reply_error(ctx.respond, input_error(409, "clock_not_simulated",
+    return reply_error(ctx.respond, input_error(GatewayCode::clock_not_simulated,
                                                 "the market runs on the real clock: only a simulation's clock (--sim-clock-speed) can be frozen"));
   ctx.respond(json_response(200, clock_json(ctx.market.clock())));
 }
@@ -303,7 +303,7 @@ void list_dps(RestContext& ctx) {
 void get_dps(RestContext& ctx) {
   run_read(ctx, [code = ctx.param("code")](const engine::Market& m) {
     const int d = m.find_dps(code);
-    if (d < 0) return error_response(404, "unknown_dps", "no DPS " + code);
+    if (d < 0) return error_response(engine::Code::unknown_dps, "no DPS " + code);
     return json_response(200, dps_config_json(m.dps(d)));
   });
 }
@@ -314,7 +314,7 @@ void put_dps(RestContext& ctx) {
   const std::string& code = ctx.param("code");
   if (config.code.empty()) config.code = code;
   if (config.code != code)
-    return reply_error(ctx.respond, input_error(422, "path_mismatch",
+    return reply_error(ctx.respond, input_error(GatewayCode::path_mismatch,
                                                 "the body's code '" + config.code + "' is not the path's '" + code + "'"));
   run_command(ctx, engine::ConfigureDps{std::move(config)}, 200,
               [code](const engine::Reply&, json::object& body) { body["dps"] = code; });
@@ -452,18 +452,18 @@ const std::vector<RouteInfo>& rest_routes() {
 void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& market, Respond respond) {
   using rest::input_error;
   if (request.body.size() > kMaxRestBodyBytes)
-    return respond(error_response(413, "body_too_large", "the body is larger than " + std::to_string(kMaxRestBodyBytes) + " bytes"));
+    return respond(error_response(GatewayCode::body_too_large, "the body is larger than " + std::to_string(kMaxRestBodyBytes) + " bytes"));
   const std::string_view target = request.target;
   const std::size_t question = target.find('?');
   const std::string_view path = target.substr(0, question);
   const std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  if (path.empty() || path.front() != '/') return respond(error_response(400, "malformed_target", "the target must start with '/'"));
+  if (path.empty() || path.front() != '/') return respond(error_response(GatewayCode::malformed_target, "the target must start with '/'"));
   std::vector<std::string> segments;
   for (std::string_view raw : rest::split(path.substr(1), '/')) {
     std::string decoded;
-    if (!percent_decode(raw, false, decoded)) return respond(error_response(400, "malformed_target", "a broken %-escape in the path"));
+    if (!percent_decode(raw, false, decoded)) return respond(error_response(GatewayCode::malformed_target, "a broken %-escape in the path"));
     if (std::string problem = text_problem(decoded, TextForm::line, rest::kMaxCodeChars); !problem.empty())
-      return respond(error_response(400, "malformed_target", "a path segment " + problem));
+      return respond(error_response(GatewayCode::malformed_target, "a path segment " + problem));
     segments.push_back(std::move(decoded));
   }
 
@@ -481,9 +481,9 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
     allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
   }
   if (!route && allowed.empty())
-    return respond(error_response(404, "not_found", "no route " + std::string(path)));
+    return respond(error_response(GatewayCode::not_found, "no route " + std::string(path)));
   if (!route)
-    return respond(rest::with_header(error_response(405, "method_not_allowed", request.method + " is not allowed here; use " + allowed),
+    return respond(rest::with_header(error_response(GatewayCode::method_not_allowed, request.method + " is not allowed here; use " + allowed),
                                      "Allow", allowed));
 
   rest::RestContext ctx{request, tokens, market, respond, {}, std::move(params), {}, rest::json::object()};
@@ -492,10 +492,10 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
     const auto who = token.empty() ? std::nullopt : tokens.authenticate(token);
     if (!who)
       return respond(rest::with_header(
-          error_response(401, "unauthenticated", token.empty() ? "send Authorization: Bearer <token>" : "the token is not known"),
+          error_response(GatewayCode::unauthenticated, token.empty() ? "send Authorization: Bearer <token>" : "the token is not known"),
           "WWW-Authenticate", "Bearer"));
     if (std::find(route->roles.begin(), route->roles.end(), who->role) == route->roles.end())
-      return respond(error_response(403, "forbidden", "role " + std::string(to_string(who->role)) + " may not " +
+      return respond(error_response(GatewayCode::forbidden, "role " + std::string(to_string(who->role)) + " may not " +
                                                           request.method + " " + std::string(route->path)));
     ctx.principal = *who;
   }
@@ -507,13 +507,13 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
       std::string key, value;
       if (!percent_decode(pair.substr(0, eq), true, key) ||
           !percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true, value))
-        return respond(error_response(400, "malformed_target", "a broken %-escape in the query"));
+        return respond(error_response(GatewayCode::malformed_target, "a broken %-escape in the query"));
       if (std::string problem = text_problem(value, TextForm::line, rest::kMaxCodeChars); !problem.empty())
-        return rest::reply_error(respond, input_error(422, "invalid_query", "query parameter '" + key + "' " + problem));
+        return rest::reply_error(respond, input_error(GatewayCode::invalid_query, "query parameter '" + key + "' " + problem));
       if (std::find(route->query.begin(), route->query.end(), key) == route->query.end())
-        return rest::reply_error(respond, input_error(422, "invalid_query", "unknown query parameter '" + key + "'"));
+        return rest::reply_error(respond, input_error(GatewayCode::invalid_query, "unknown query parameter '" + key + "'"));
       if (ctx.query_value(key))
-        return rest::reply_error(respond, input_error(422, "invalid_query", "query parameter '" + key + "' is given twice"));
+        return rest::reply_error(respond, input_error(GatewayCode::invalid_query, "query parameter '" + key + "' is given twice"));
       ctx.query.emplace_back(std::move(key), std::move(value));
     }
   }
@@ -524,7 +524,7 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
   if (request.idempotency_key && request.method != "GET") {
     const std::string& key = *request.idempotency_key;
     if (!route->keyed)
-      return rest::reply_error(respond, input_error(422, "invalid_idempotency_key",
+      return rest::reply_error(respond, input_error(engine::Code::invalid_idempotency_key,
                                                     request.method + " " + std::string(route->path) +
                                                         " does not take an Idempotency-Key"));
     if (!engine::valid_command_key(key))
@@ -536,7 +536,7 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
 
   if (request.method != "GET") {
     if (!request.body.empty() && !rest::json_content_type(request.content_type))
-      return respond(error_response(415, "unsupported_media_type", "send the body as application/json"));
+      return respond(error_response(GatewayCode::unsupported_media_type, "send the body as application/json"));
     if (rest::JsonStatus s = rest::parse_body(request.body, ctx.body); !s.ok()) return rest::reply_error(respond, s);
   }
   route->handler(ctx);

@@ -32,11 +32,11 @@ void list_spot_purchases(RestContext& ctx) {
   const std::string* off_filter = ctx.query_value("off_framework");
   const std::string dps = dps_filter ? *dps_filter : std::string();
   if (off_filter && *off_filter != "true" && *off_filter != "false")
-    return reply_error(ctx.respond, input_error(422, "invalid_query", "off_framework is true or false"));
+    return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "off_framework is true or false"));
   const int off_framework = !off_filter ? -1 : *off_filter == "true" ? 1 : 0;
   run_read(ctx, [=](const Market& m) {
     int d = -1;
-    if (!dps.empty() && (d = m.find_dps(dps)) < 0) return error_response(422, "invalid_query", "no DPS '" + dps + "'");
+    if (!dps.empty() && (d = m.find_dps(dps)) < 0) return error_response(GatewayCode::invalid_query, "no DPS '" + dps + "'");
     json::array items;
     std::size_t total = 0, off = 0;
     for (PackageId id = 1; id <= m.package_count(); ++id) {

@@ -51,7 +51,7 @@ bool read_percent(RestContext& ctx, std::string_view name, int& out) {
   if (!v) return true;
   std::int64_t n = -1;
   if (!whole_number(*v, 0, 100, n)) {
-    reply_error(ctx.respond, input_error(422, "invalid_query", "query parameter '" + std::string(name) + "' must be 0..100"));
+    reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "query parameter '" + std::string(name) + "' must be 0..100"));
     return false;
   }
   out = static_cast<int>(n);
@@ -71,7 +71,7 @@ void get_what_if(RestContext& ctx) {
     else if (*s == to_string(RankingScheme::quality_adjusted_price))
       scheme = RankingScheme::quality_adjusted_price;
     else
-      return reply_error(ctx.respond, input_error(422, "invalid_query",
+      return reply_error(ctx.respond, input_error(GatewayCode::invalid_query,
                                                   "scheme '" + *s + "' is not price_quality_split or quality_adjusted_price"));
   }
   int price = -1, quality = -1, min_quality = -1, low = -1;
@@ -81,7 +81,7 @@ void get_what_if(RestContext& ctx) {
   run_read(ctx, [=](const Market& m) {
     const Package* p = m.find_package(id);
     if (!p || p->retired)
-      return error_response(404, "unknown_package", "no package " + std::to_string(id) + " in memory (a retired package keeps no offers)");
+      return error_response(engine::Code::unknown_package, "no package " + std::to_string(id) + " in memory (a retired package keeps no offers)");
     RankingPolicy policy = m.dps(p->dps).ranking;
     if (scheme) policy.scheme = *scheme;
     if (price >= 0) policy.price_weight_pct = price;
@@ -91,9 +91,9 @@ void get_what_if(RestContext& ctx) {
     if (min_quality >= 0) policy.min_quality = min_quality;
     if (low >= 0) policy.abnormally_low_pct = low;
     if (const std::string problem = ranking_policy_problem(policy); !problem.empty())
-      return error_response(422, "invalid_query", problem);
+      return error_response(GatewayCode::invalid_query, problem);
     const std::optional<WhatIfRanking> w = m.what_if(id, policy);
-    if (!w) return error_response(404, "unknown_package", "no package " + std::to_string(id));
+    if (!w) return error_response(engine::Code::unknown_package, "no package " + std::to_string(id));
     json::array offers;
     for (const RankedOffer& now : w->now.offers) {
       const RankedOffer* then = w->then.find(now.offer.location);
