@@ -213,7 +213,8 @@ TEST_CASE("a chained frame carries its link, and a frame from before the chain s
   CHECK(b.payload == "payload");
   CHECK(b.link == link);
 
-  REQUIRE_STORE_OK(store::unframe_batch(store::frame_batch(5, 7, "payload"), b));
+  const std::string unchained = store::frame_batch(5, 7, "payload");  // b's payload views into it
+  REQUIRE_STORE_OK(store::unframe_batch(unchained, b));
   CHECK(b.version == 1);
   CHECK(b.first_seq == 5);
   CHECK(b.payload == "payload");
