@@ -36,7 +36,7 @@ DpsConfig full_config() {
   c.council = "Test Council";
   c.mode = DistributionMode::all_at_once;
   c.lots = {Lot{"hc", "Home care", Unit::sessions, 1800, 4000, 3214,
-                CostModel{1260, 12, 300, 45, 1207, 200, 250, 1100, 300, 480, 250, 300, 115}},
+                CostModel{1260, 12, 300, 45, 1207, 200, 250, 1100, 300, 480, 250, 300, 115}, 2410},
             Lot{"res", "Residential", Unit::places, 70000, 120000, 95000}};
   c.categories = {"older_people", "dementia", ""};  // an empty string is still an element
   c.zones = {Zone{"north", "North", {"B23", "B44"}}, Zone{"south", "South", {"B13", "B14", "B30"}}};
