@@ -3,25 +3,12 @@
 // other reports, and the rejections bad input gets.
 #include <catch2/catch.hpp>
 
+#include "report_rows.h"
 #include "rest_harness.h"
 
 using namespace carebroker::testing;
 
 namespace {
-
-const char* const kWeek = "dps=home-care&from=2026-11-23&to=2026-11-29";
-
-/// The row of a report's JSON whose named columns hold the given texts.
-const json::object& find_row(const json::value& report, std::initializer_list<std::pair<const char*, const char*>> keys) {
-  for (const auto& r : report.at("rows").as_array()) {
-    bool match = true;
-    for (const auto& [k, v] : keys) match = match && str(r.at(k)) == v;
-    if (match) return r.as_object();
-  }
-  FAIL("no such row in " << json::serialize(report));
-  static json::object none;
-  return none;
-}
 
 /// Tuesday 24 November 2026, 10:00 GMT.
 carebroker::engine::UtcMillis tuesday_10am() {

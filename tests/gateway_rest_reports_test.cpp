@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "gateway/rest/csv.h"
+#include "report_rows.h"
 #include "rest_harness.h"
 
 using namespace carebroker::testing;
@@ -27,20 +28,6 @@ struct ReportedMarket {
     REQUIRE(h.accept("B", 2).ok());
   }
 };
-
-const char* const kWeek = "dps=home-care&from=2026-11-23&to=2026-11-29";
-
-/// The row of a report's JSON whose named columns hold the given texts.
-const json::object& find_row(const json::value& report, std::initializer_list<std::pair<const char*, const char*>> keys) {
-  for (const auto& r : report.at("rows").as_array()) {
-    bool match = true;
-    for (const auto& [k, v] : keys) match = match && str(r.at(k)) == v;
-    if (match) return r.as_object();
-  }
-  FAIL("no such row in " << json::serialize(report));
-  static json::object none;
-  return none;
-}
 
 /// A JSON number as a double, however it was printed (75.0 prints as 75).
 double number(const json::value& v) { return v.is_double() ? v.as_double() : static_cast<double>(v.as_int64()); }
