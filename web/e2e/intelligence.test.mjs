@@ -1,6 +1,7 @@
 // The market-intelligence screens end to end in headless Chromium, against a real carebroker with
 // the demonstration market: a provider submits its self-assessment on its quality screen (an
-// unscored standard shows its message); a compliance officer finds it among the submitted ones,
+// unscored standard shows its message) and returns its quarter's KPIs (a value over 100 shows its
+// message); a compliance officer finds it among the submitted ones,
 // validates it changing a domain's score (a change without a reason shows its message) and sees
 // the change, and records a PAMMS assessment and sees the rating the server computed; after an
 // embargo the early-warning dashboard shows the location turned Red with its reason, Red first;
@@ -56,6 +57,28 @@ test('intelligence: self-assessment submitted and validated, PAMMS rated, early 
   await submitted.waitFor();
   const number = Number(/no\. (\d+)/.exec(await submitted.textContent())[1]);
   await card.getByText(/Latest: no\. \d+, submitted .*, awaiting validation/).waitFor();
+  // ---- Provider: a quarterly KPI return. A value over 100 is named and nothing is sent; then the
+  // return is accepted and judged against the targets (assistive technology's is 75%: 60 misses it). ----
+  await card.getByText('Return KPIs for home-care').click();
+  const kpiForm = card.getByRole('form', { name: 'KPI return for home-care' });
+  const kpiInputs = kpiForm.locator('fieldset.kpis input');
+  assert.equal(await kpiInputs.count(), 4, "the seed's four home-care KPIs");
+  for (let i = 0; i < 4; ++i) await kpiInputs.nth(i).fill('100');
+  await kpiInputs.first().fill('101');
+  await kpiForm.getByRole('button', { name: 'Return the KPIs' }).click();
+  await kpiForm.getByText('Give every KPI as a percentage from 0 to 100: 1 is missing or out of range.').waitFor();
+  assert.equal(await kpiInputs.first().getAttribute('aria-invalid'), 'true');
+  const before = await api(server, tokens.provider, 'GET', `/locations/${encodeURIComponent(loc)}/kpi-returns`);
+  await kpiInputs.first().fill('60');
+  const quarter = await kpiForm.getByLabel('Quarter').inputValue();
+  assert.match(quarter, /^\d{4}-Q[1-4]$/, 'the form offers the quarter owed or next due');
+  await kpiForm.getByRole('button', { name: 'Return the KPIs' }).click();
+  await provider.locator(`article.location[data-location="${loc}"]`).getByText(new RegExp(`KPI return no\\. \\d+ for ${quarter} received for home-care`)).waitFor();
+  await card.getByText(new RegExp(`Latest KPI return: no\\. \\d+ for ${quarter}.*3 of 4 KPIs met \\(75% compliance\\)`)).waitFor();
+  const kpiHistory = await api(server, tokens.provider, 'GET', `/locations/${encodeURIComponent(loc)}/kpi-returns`);
+  assert.equal(kpiHistory.returns.length, before.returns.length + 1, 'only the good return was sent');
+  assert.equal(kpiHistory.returns.at(-1).compliance, 75, 'the server judged it as the screen says');
+  assert.equal(kpiHistory.returns.at(-1).results.find((r) => r.kpi === 'assistive_technology').value, 60);
   await card.scrollIntoViewIfNeeded();
   await screenshot(provider, 'my-quality');
   assert.deepEqual(await seriousViolations(provider), [], 'my quality: no serious or critical axe violation');

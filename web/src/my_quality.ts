@@ -1,12 +1,14 @@
 // The provider's own quality: per location, its score under each DPS with the explanation, its
 // RAG and reasons, its self-assessment cycle (status, next due date, the latest result), the
-// declared capacity, and the form to submit a self-assessment — a score 1..4 for every standard
-// of the DPS's framework, and notes (POST /api/v1/locations/{id}/self-assessments). Everything
-// here is what the API gives a provider about its own locations.
+// declared capacity, the form to submit a self-assessment — a score 1..4 for every standard
+// of the DPS's framework, and notes (POST /api/v1/locations/{id}/self-assessments) — and the
+// quarterly KPI return (kpi_return.ts). Everything here is what the API gives a provider about its
+// own locations.
 import { api, ApiError, Me } from './api';
 import { clear, field, h, words } from './dom';
 import { Domain, framework, scoreOptions } from './framework';
 import { plain } from './officer';
+import { KpiHistory, kpiCycleText, kpiReturnForm, latestKpiText } from './kpi_return';
 
 interface Cycle { dps: string; status: string; last: number | null; next_due: string | null; overdue: boolean }
 interface History { self_assessment: number | null; cycles: Cycle[];
@@ -27,7 +29,8 @@ export function myQuality(area: HTMLElement, me: Me): void {
 
   async function locationCard(id: string, note = ''): Promise<HTMLElement> {
     const path = `/locations/${encodeURIComponent(id)}`;
-    const [d, hist] = await Promise.all([api<any>('GET', path), api<History>('GET', `${path}/self-assessments`)]);
+    const [d, hist, kpis] = await Promise.all([api<any>('GET', path), api<History>('GET', `${path}/self-assessments`),
+      api<KpiHistory>('GET', `${path}/kpi-returns`)]);
     const el = h('article', { class: 'location', 'data-location': d.location, 'aria-labelledby': `myq-${d.location}` },
       h('h3', { id: `myq-${d.location}` }, `${d.name} (${d.location})`),
       h('p', {}, `CQC ${words(d.quality_inputs.cqc)}, PAMMS ${words(d.quality_inputs.pamms)}, self-assessment ${hist.self_assessment ?? 'none'}${hist.self_assessment === null ? '' : ' points'}`),
@@ -35,6 +38,7 @@ export function myQuality(area: HTMLElement, me: Me): void {
     for (const m of d.memberships) {
       const cycle = hist.cycles.find((c) => c.dps === m.dps);
       const latest = hist.self_assessments.filter((s) => s.dps === m.dps).at(-1);
+      const kpiCycle = kpis.cycles.find((c) => c.dps === m.dps);
       el.append(h('div', { class: 'membership', 'data-dps': m.dps },
         h('p', {}, h('strong', {}, `${m.dps}: `), `${words(m.status)}${m.tier ? `, ${m.tier}` : ''} · quality ${m.quality.score}${m.quality.provisional ? ' (provisional)' : ''} · `,
           h('span', { class: `rag rag-${m.risk.rag}` }, m.risk.rag.toUpperCase())),
@@ -44,7 +48,12 @@ export function myQuality(area: HTMLElement, me: Me): void {
           latest ? ` Latest: no. ${latest.number}, submitted ${latest.submitted_on}, ${latest.validation ? `validated at ${latest.validation.points} points` : 'awaiting validation'}.` : '') : null,
         latest?.validation?.changes.length ? h('ul', {}, latest.validation.changes.map((c) => h('li', {}, `Compliance changed ${c.domain} from ${c.from} to ${c.to}: “${c.reason}”`))) : null,
         m.status === 'admitted' ? capacityForm(d.location, m.dps, Number(m.capacity)) : null,
-        m.status === 'admitted' ? await selfAssessmentForm(d.location, m.dps) : null));
+        m.status === 'admitted' ? await selfAssessmentForm(d.location, m.dps) : null,
+        kpiCycle ? h('p', { class: 'kpi-cycle' }, `KPI returns: ${kpiCycleText(kpiCycle)}`) : null,
+        latestKpiText(kpis, m.dps) ? h('p', { class: 'kpi-latest' }, latestKpiText(kpis, m.dps)) : null,
+        m.status === 'admitted' && kpiCycle?.kpis.length ? kpiReturnForm(d.location, kpiCycle, async (message) => {
+          document.querySelector(`article[data-location="${CSS.escape(d.location)}"]`)?.replaceWith(await locationCard(d.location, message));
+        }) : null));
     }
     return el;
   }
