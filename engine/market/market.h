@@ -329,6 +329,14 @@ class Market {
     const Membership* membership;
   };
   Status find_membership(const std::string& location, const std::string& dps, Membership_ref&) const;
+  /// find_membership for a provider's own command: the location must be `provider`'s
+  /// (location_not_of_provider).
+  Status find_own_membership(const std::string& provider, const std::string& location, const std::string& dps,
+                             Membership_ref&) const;
+  /// find_own_membership, and the location admitted to the DPS (not_admitted): what a provider
+  /// needs to submit a self-assessment or a KPI return.
+  Status find_own_admitted_membership(const std::string& provider, const std::string& location, const std::string& dps,
+                                      Membership_ref&) const;
   /// Resolves (provider, location, package) for a provider's command and checks request-id reuse.
   struct ProviderRequest {
     LocationIndex location = 0;

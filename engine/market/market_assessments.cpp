@@ -33,11 +33,7 @@ const AssessmentDomain* find_domain(const std::vector<AssessmentDomain>& domains
 
 Reply Market::handle(const SubmitSelfAssessment& c, Emitter& e) {
   Membership_ref ref{};
-  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (locations_[ref.location].provider_id != c.provider)
-    return {reject(Code::location_not_of_provider, c.location + " is not a location of " + c.provider)};
-  if (!ref.membership || ref.membership->status != MembershipStatus::admitted)
-    return {reject(Code::not_admitted, c.location + " is not admitted to " + c.dps)};
+  if (Status s = find_own_admitted_membership(c.provider, c.location, c.dps, ref); !s.ok()) return {s};
   if (c.notes.size() > kMaxAssessmentNotes)
     return {reject(Code::notes_too_long, "a self-assessment's notes are limited to 2000 characters")};
   const auto& domains = domains_of(dps_[ref.dps].assessment);

@@ -22,11 +22,7 @@ constexpr std::size_t kMaxKpiNotes = 2000;
 
 Reply Market::handle(const SubmitKpiReturn& c, Emitter& e) {
   Membership_ref ref{};
-  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (locations_[ref.location].provider_id != c.provider)
-    return {reject(Code::location_not_of_provider, c.location + " is not a location of " + c.provider)};
-  if (!ref.membership || ref.membership->status != MembershipStatus::admitted)
-    return {reject(Code::not_admitted, c.location + " is not admitted to " + c.dps)};
+  if (Status s = find_own_admitted_membership(c.provider, c.location, c.dps, ref); !s.ok()) return {s};
   const std::optional<Quarter> quarter = parse_quarter(c.quarter);
   if (!quarter)
     return {reject(Code::invalid_quarter, "a quarter is written like 2026-Q3 (a year 2000..2199, Q1..Q4), not '" +

@@ -135,11 +135,29 @@ Status Market::find_membership(const std::string& location, const std::string& d
   return {};
 }
 
+Status Market::find_own_membership(const std::string& provider, const std::string& location, const std::string& dps,
+                                   Membership_ref& out) const {
+  if (Status s = find_membership(location, dps, out); !s.ok()) return s;
+  if (locations_[out.location].provider_id != provider)
+    return reject(Code::location_not_of_provider, location + " is not a location of " + provider);
+  return {};
+}
+
+Status Market::find_own_admitted_membership(const std::string& provider, const std::string& location,
+                                            const std::string& dps, Membership_ref& out) const {
+  if (Status s = find_own_membership(provider, location, dps, out); !s.ok()) return s;
+  if (!out.membership || out.membership->status != MembershipStatus::admitted)
+    return reject(Code::not_admitted, location + " is not admitted to " + dps);
+  return {};
+}
+
 Reply Market::handle(const ApplyToDps& c, Emitter& e) {
   Membership_ref ref{};
-  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (!c.provider.empty() && locations_[ref.location].provider_id != c.provider)
-    return {reject(Code::location_not_of_provider, c.location + " is not a location of " + c.provider)};
+  // A provider applies for its own location; the council (no provider) for any.
+  if (Status s = c.provider.empty() ? find_membership(c.location, c.dps, ref)
+                                    : find_own_membership(c.provider, c.location, c.dps, ref);
+      !s.ok())
+    return {s};
   if (Status s = admission_allows(AdmissionAction::apply, ref.membership, c.location, c.dps); !s.ok()) return {s};
   Membership m;
   m.dps = ref.dps;
@@ -229,9 +247,7 @@ Reply Market::handle(const UpdateMembership& c, Emitter& e) {
 
 Reply Market::handle(const DeclareCapacity& c, Emitter& e) {
   Membership_ref ref{};
-  if (Status s = find_membership(c.location, c.dps, ref); !s.ok()) return {s};
-  if (locations_[ref.location].provider_id != c.provider)
-    return {reject(Code::location_not_of_provider, c.location + " is not a location of " + c.provider)};
+  if (Status s = find_own_membership(c.provider, c.location, c.dps, ref); !s.ok()) return {s};
   if (Status s = admission_allows(AdmissionAction::update_terms, ref.membership, c.location, c.dps); !s.ok())
     return {s};
   if (c.capacity < 0 || c.capacity > kMaxDeclaredCapacity)
