@@ -110,7 +110,7 @@ Reply Market::handle(const SetProviderStatus& c, Emitter& e) {
   int dps = -1;
   if (!c.dps.empty())
     if (Status s = contract_dps(*provider, c.dps, dps); !s.ok()) return {s};
-  e.emit(ProviderStatusChanged{c.provider, c.in_administration, c.contract_terminated, c.reason, dps});
+  e.emit(ProviderStatusChanged{c.provider, c.in_administration, c.contract_terminated, c.reason, dps, c.by});
   return {};
 }
 
@@ -146,6 +146,7 @@ Reply Market::handle(const ApplyToDps& c, Emitter& e) {
   m.status = *admission_transition(AdmissionAction::apply).to;
   m.applied_at = now_;
   m.decision_due = calendar_.add_working_days(now_, dps_[ref.dps].windows.admission_working_days);
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -160,6 +161,7 @@ Reply Market::handle(const ExtendAssessment& c, Emitter& e) {
   m.extended = true;
   m.decision_due =
       calendar_.add_working_days(m.applied_at, dps_[ref.dps].windows.admission_extended_working_days);
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -209,6 +211,7 @@ Reply Market::handle(const AdmitToDps& c, Emitter& e) {
     return {s};
   m.status = *admission_transition(AdmissionAction::admit).to;
   m.reason.clear();
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -223,6 +226,7 @@ Reply Market::handle(const UpdateMembership& c, Emitter& e) {
                                   c.capacity, m);
       !s.ok())
     return {s};
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -239,6 +243,7 @@ Reply Market::handle(const DeclareCapacity& c, Emitter& e) {
                                                std::to_string(kMaxDeclaredCapacity))};
   Membership m = *ref.membership;
   m.capacity = c.capacity;
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -251,6 +256,7 @@ Reply Market::handle(const RefuseApplication& c, Emitter& e) {
   Membership m = *ref.membership;
   m.status = *admission_transition(AdmissionAction::refuse).to;
   m.reason = c.reason;
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -263,6 +269,7 @@ Reply Market::handle(const SuspendMembership& c, Emitter& e) {
   Membership m = *ref.membership;
   m.status = *admission_transition(AdmissionAction::suspend).to;
   m.reason = c.reason;
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -275,6 +282,7 @@ Reply Market::handle(const ReinstateMembership& c, Emitter& e) {
   Membership m = *ref.membership;
   m.status = *admission_transition(AdmissionAction::reinstate).to;
   m.reason.clear();
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -287,6 +295,7 @@ Reply Market::handle(const ExitDps& c, Emitter& e) {
   Membership m = *ref.membership;
   m.status = *admission_transition(AdmissionAction::exit).to;
   m.reason = c.reason;
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
