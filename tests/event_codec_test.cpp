@@ -93,6 +93,7 @@ std::vector<Event> every_event() {
   m.tier = 1;
   m.capacity = 420;
   m.reason = "audit";
+  m.by = "compliance-2";
   QualityInputs q;
   q.cqc = CqcRating::inadequate;
   q.pamms = PammsRating::poor;
@@ -116,7 +117,7 @@ std::vector<Event> every_event() {
       CalendarSet{{{kMonday - 40, kMonday + 31, kMonday + 32}}},
       ProviderRegistered{"1-101641521", "Acme Care Ltd"},
       LocationRegistered{"1-2375497294", "1-101641521", "Acme South", "B13 9AA", "Birmingham"},
-      ProviderStatusChanged{"1-101641521", true, true, "administration order", 0},
+      ProviderStatusChanged{"1-101641521", true, true, "administration order", 0, "compliance-3"},
       MembershipChanged{7, m},
       QualityInputsChanged{8, q, "compliance-1", "safeguarding enquiry", "SG-2026-0142", t + 39},
       PackagePosted{42, full_spec(), PersonDetails{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},
@@ -124,17 +125,17 @@ std::vector<Event> every_event() {
       TierOpened{42, 1, t + 6, t + 7 * kMillisPerHour, std::vector<LocationIndex>{3, 9, 4000000000u}},
       TierEnded{42, 2, t + 8, "2 acceptable offers, both declined", TierEndReason::every_acceptable_offer_declined},
       PackageUnsourced{43, t + 9},
-      PackageHeld{44, t + 10, "awaiting assessment"},
-      PackageReleased{44, t + 11, t + 12},
-      PackageCancelled{45, t + 13, "person moved away"},
-      PackageClosedForDirectPayment{46, t + 14},
+      PackageHeld{44, t + 10, "awaiting assessment", "officer-8"},
+      PackageReleased{44, t + 11, t + 12, "officer-9"},
+      PackageCancelled{45, t + 13, "person moved away", "officer-10"},
+      PackageClosedForDirectPayment{46, t + 14, "officer-11"},
       OfferPlaced{42, 9, request("a"), 2675, kMonday + 3, true, "can start early — £ and ü", t + 15, true, true},
       OfferWithdrawn{42, 10, request("b"), t + 16},
       WindowClosed{42, t + 17},
       ShortlistFormed{42, t + 18, t + 19, {{9, 1}, {3, 2}, {4000000000u, 3}}},
       AwardHeld{42, 9, t + 20},
       AbnormallyLowDecided{42, 9, true, "officer-2", "explained by rota", t + 21},
-      AwardOffered{42, 9, t + 22, t + 23, true, "person's choice"},
+      AwardOffered{42, 9, t + 22, t + 23, true, "person's choice", "officer-12"},
       AwardAccepted{42, 9, request("c"), t + 24},
       AwardDeclined{47, 11, request("d"), t + 25, true, "lapsed"},
       PackageHandedBack{48, 12, request("e"), t + 26, "staff shortage"},
@@ -144,8 +145,9 @@ std::vector<Event> every_event() {
       SpotPurchaseRecorded{43, SpotPurchase{"Elm Spot Care", "1-999", true, 3950, "no framework capacity",
                                             "officer-3", t + 30}},
       ContractActionIssued{"1-101641521", 2, ContractActionKind::special_measures_plan, kMonday + 3, kMonday + 30,
-                           "officer-3", "missed calls in two audits", 4, t + 29},
-      ContractActionUpdated{"1-101641521", 5, {t + 30, ContractActionStatus::withdrawn, kMonday + 40, "officer-4", "appeal upheld"}},
+                           "officer-3", "missed calls in two audits", 4, t + 29, "compliance-4"},
+      ContractActionUpdated{"1-101641521", 5,
+                            {t + 30, ContractActionStatus::withdrawn, kMonday + 40, "officer-4", "appeal upheld", "compliance-5"}},
       PlacementHandedBack{51, 13, request("f"), t + 29, "lost two carers", kMonday + 28, 52},
       PlacementEndScheduled{51, kMonday + 40, PlacementEndReason::residential_care, "officer-3", t + 30},
       PlacementEnded{51, PlacementEndReason::replaced, kMonday + 20, "officer-4", t + 31},

@@ -359,3 +359,33 @@ TEST_CASE("the v1 journal, written before KPIs, has the default KPI set, the KPI
     CHECK(m.quality_of(i, 0).parts.size() == 3);
   }
 }
+
+TEST_CASE("the v1 journal, written before decision events named the acting user, reads them with no user", "[store][fixture][audit]") {
+  Loaded v1;
+  load_v1(v1);
+  std::map<std::string, int> read;
+  for (const auto& e : v1.events)
+    std::visit(
+        [&](const auto& ev) {
+          using T = std::decay_t<decltype(ev)>;
+          if constexpr (std::is_same_v<T, MembershipChanged>) {
+            CHECK(ev.membership.by.empty());
+            ++read["membership_changed"];
+          } else if constexpr (std::is_same_v<T, ProviderStatusChanged> || std::is_same_v<T, AwardOffered> ||
+                               std::is_same_v<T, PackageHeld> || std::is_same_v<T, PackageReleased> ||
+                               std::is_same_v<T, PackageCancelled> || std::is_same_v<T, PackageClosedForDirectPayment>) {
+            CHECK(ev.by.empty());
+            ++read[std::string(event_name(Event(ev)))];
+          }
+        },
+        e);
+  CHECK(read == std::map<std::string, int>{{"award_offered", 18}, {"membership_changed", 25}, {"package_cancelled", 1},
+                                           {"package_closed_for_direct_payment", 1}, {"package_held", 1},
+                                           {"package_released", 1}, {"provider_status_changed", 1}});
+  // Their packages' decisions read with no user either, and a location's memberships too.
+  for (PackageId id = 1; id <= 20; ++id)
+    if (const Package* p = v1.market.find_package(id))
+      for (const PackageDecision& d : p->records->decisions) CHECK(d.by.empty());
+  for (LocationIndex l = 0; l < v1.market.location_count(); ++l)
+    for (const Membership& m : v1.market.location(l).memberships) CHECK(m.by.empty());
+}

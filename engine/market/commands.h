@@ -39,33 +39,37 @@ struct SetProviderStatus {
   bool contract_terminated = false;
   std::string reason;
   std::string dps;
+  std::string by;  ///< who: the caller's principal name (issue 13)
 };
 
 // ---- DPS membership (admission) ----
+// `by` on each: who (the caller's principal name, issue 13), recorded as the membership's `by`.
 /// `provider` set: the provider applies itself, for one of its own locations only.
-struct ApplyToDps { std::string location, dps, provider; };
-struct ExtendAssessment { std::string location, dps; };
+struct ApplyToDps { std::string location, dps, provider, by; };
+struct ExtendAssessment { std::string location, dps, by; };
 /// Admit (from under assessment) with the enrolment terms.
 struct AdmitToDps {
   std::string location, dps;
   std::vector<std::string> lots, categories, zones;
   std::string tier;
   int capacity = 0;
+  std::string by;
 };
 /// A provider declares the capacity (hours a week, 0 = not declared) one of its admitted
 /// locations has for new placements under a DPS; the rest of the enrolment stays as it is.
-struct DeclareCapacity { std::string provider, location, dps; int capacity = 0; };
+struct DeclareCapacity { std::string provider, location, dps; int capacity = 0; std::string by; };
 /// Change an admitted location's enrolment (lots, categories, zones, tier, capacity).
 struct UpdateMembership {
   std::string location, dps;
   std::vector<std::string> lots, categories, zones;
   std::string tier;
   int capacity = 0;
+  std::string by;
 };
-struct RefuseApplication { std::string location, dps, reason; };
-struct SuspendMembership { std::string location, dps, reason; };
-struct ReinstateMembership { std::string location, dps; };
-struct ExitDps { std::string location, dps, reason; };
+struct RefuseApplication { std::string location, dps, reason, by; };
+struct SuspendMembership { std::string location, dps, reason, by; };
+struct ReinstateMembership { std::string location, dps, by; };
+struct ExitDps { std::string location, dps, reason, by; };
 
 /// A patch to a location's quality and risk inputs; unset fields stay as they are.
 struct UpdateQualityInputs {
@@ -94,10 +98,11 @@ struct UpdateQualityInputs {
 
 // ---- packages (brokerage officers) ----
 struct PostPackage { PackageSpec spec; PersonDetails person; };
-struct HoldPackage { PackageId package = 0; std::string reason; };
-struct ReleasePackage { PackageId package = 0; };
-struct CancelPackage { PackageId package = 0; std::string reason; };
-struct CloseForDirectPayment { PackageId package = 0; };
+// `by` on each: who (the caller's principal name, issue 13).
+struct HoldPackage { PackageId package = 0; std::string reason, by; };
+struct ReleasePackage { PackageId package = 0; std::string by; };
+struct CancelPackage { PackageId package = 0; std::string reason, by; };
+struct CloseForDirectPayment { PackageId package = 0; std::string by; };
 /// An abnormally low offer's explanation was judged: accept keeps it, reject removes it.
 struct DecideAbnormallyLow {
   PackageId package = 0;
@@ -166,6 +171,7 @@ struct IssueContractAction {
   /// package from the first tier, ending when the new placement starts (the default); or, with
   /// `transition_end`, kept until that date while it is re-procured to start by then.
   Date transition_end = 0;
+  std::string by;  ///< who: the caller's principal name (issue 13); `owner` is whom it names
 };
 /// Change an action: its status (contract_status_change), review date, owner; `notes` says what
 /// and why, and the change joins its history.
@@ -176,6 +182,7 @@ struct UpdateContractAction {
   Date review_date = 0;  ///< 0 = unchanged
   std::string owner;     ///< empty = unchanged
   std::string notes;
+  std::string by;        ///< who: the caller's principal name (issue 13)
 };
 
 // ---- live placements (officers; AcceptVariation is the placement's provider's) ----

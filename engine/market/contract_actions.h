@@ -41,6 +41,7 @@ struct ContractActionUpdate {
   Date review_date = 0;
   std::string owner;
   std::string notes;  ///< what changed and why
+  std::string by;     ///< the acting user (appended, issue 13; "" in older journals)
   bool operator==(const ContractActionUpdate&) const = default;
 };
 
@@ -56,6 +57,7 @@ struct ContractAction {
   std::string notes;
   int escalates = 0;     ///< the earlier action of this provider it took over, 0 = none
   std::vector<ContractActionUpdate> history;
+  std::string issued_by;  ///< who issued it (ContractActionIssued::by)
   bool operator==(const ContractAction&) const = default;
   bool in_force() const { return status == ContractActionStatus::in_force; }
 };

@@ -49,9 +49,11 @@ struct ProviderStatusChanged {
   /// The DPS whose contract `contract_terminated` is about; -1 = every DPS the provider is a
   /// member of when applied (journals from before per-DPS contracts all read -1).
   int dps = -1;
+  std::string by;  ///< the acting user (appended, issue 13; "" in older journals)
   bool operator==(const ProviderStatusChanged&) const = default;
 };
-/// Any change of a location's membership of a DPS, carrying the whole new record.
+/// Any change of a location's membership of a DPS, carrying the whole new record — with who
+/// made the change (`membership.by`, issue 13).
 struct MembershipChanged {
   LocationIndex location = 0;
   Membership membership;
@@ -119,27 +121,33 @@ struct TierEnded {
   bool operator==(const TierEnded&) const = default;
 };
 struct PackageUnsourced { PackageId package = 0; UtcMillis at = 0; bool operator==(const PackageUnsourced&) const = default; };
+// The officer's package decisions: `by` is the acting user (appended, issue 13; "" in older
+// journals). Each also joins the package's decisions (PackageRecords::decisions).
 struct PackageHeld {
   PackageId package = 0;
   UtcMillis at = 0;
   std::string reason;
+  std::string by;
   bool operator==(const PackageHeld&) const = default;
 };
 struct PackageReleased {
   PackageId package = 0;
   UtcMillis at = 0;
   UtcMillis closes_at = 0;
+  std::string by;
   bool operator==(const PackageReleased&) const = default;
 };
 struct PackageCancelled {
   PackageId package = 0;
   UtcMillis at = 0;
   std::string reason;
+  std::string by;
   bool operator==(const PackageCancelled&) const = default;
 };
 struct PackageClosedForDirectPayment {
   PackageId package = 0;
   UtcMillis at = 0;
+  std::string by;
   bool operator==(const PackageClosedForDirectPayment&) const = default;
 };
 /// Place (amendment = false) or amend (amendment = true) an offer.
@@ -194,6 +202,7 @@ struct AwardOffered {
   UtcMillis expires_at = 0;
   bool persons_choice = false;
   std::string reason;
+  std::string by;  ///< the officer of a person's-choice award (appended, issue 13); "" when the engine awarded
   bool operator==(const AwardOffered&) const = default;
 };
 struct AwardAccepted {
@@ -277,6 +286,7 @@ struct ContractActionIssued {
   std::string owner, notes;
   int escalates = 0;
   UtcMillis at = 0;
+  std::string by;  ///< the acting user (appended, issue 13; "" in older journals)
   bool operator==(const ContractActionIssued&) const = default;
 };
 /// A contract action changed; the change joins its history. Withdrawing a termination comes with

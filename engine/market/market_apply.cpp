@@ -7,6 +7,17 @@
 #include "engine/market/overloaded.h"
 
 namespace carebroker::engine {
+namespace {
+
+/// An officer's decision joins the package's records (issue 13: who held, released, cancelled…).
+void record_decision(Package& p, PackageDecision d) {
+  PackageRecords records = *p.records;
+  records.decisions.push_back(std::move(d));
+  p.records = std::move(records);
+}
+
+}  // namespace
+
 void Market::set_deadline(Package& p, UtcMillis when) {
   clear_deadline(p);
   deadline_of_[p.id - 1] = when;
@@ -147,6 +158,7 @@ void Market::apply(const Event& event) {
             Provider& p = providers_[provider_by_id_.at(e.provider)];
             p.in_administration = e.in_administration;
             p.status_reason = e.reason;
+            p.status_by = e.by;
             const std::vector<int> terminated_before = p.terminated_in;
             auto& in = p.terminated_in;
             if (e.dps >= 0) {
@@ -238,6 +250,7 @@ void Market::apply(const Event& event) {
             p.hold_remaining = std::max<UtcMillis>(0, p.closes_at - e.at);
             p.status = PackageStatus::on_hold;
             clear_deadline(p);
+            record_decision(p, {"held", e.at, e.by, e.reason});
           },
           [&](const PackageReleased& e) {
             Package& p = package_mut(e.package);
@@ -245,12 +258,17 @@ void Market::apply(const Event& event) {
             p.closes_at = e.closes_at;
             p.hold_remaining = 0;
             set_deadline(p, e.closes_at);
+            record_decision(p, {"released", e.at, e.by, {}});
           },
           [&](const PackageCancelled& e) {
-            mark_closed(package_mut(e.package), PackageStatus::cancelled, e.at);
+            Package& p = package_mut(e.package);
+            mark_closed(p, PackageStatus::cancelled, e.at);
+            record_decision(p, {"cancelled", e.at, e.by, e.reason});
           },
           [&](const PackageClosedForDirectPayment& e) {
-            mark_closed(package_mut(e.package), PackageStatus::direct_payment, e.at);
+            Package& p = package_mut(e.package);
+            mark_closed(p, PackageStatus::direct_payment, e.at);
+            record_decision(p, {"direct_payment", e.at, e.by, {}});
           },
           [&](const OfferPlaced& e) {
             Package& p = package_mut(e.package);
@@ -323,6 +341,7 @@ void Market::apply(const Event& event) {
             p.persons_choice = e.persons_choice;
             p.award_reason = e.reason;
             set_deadline(p, e.expires_at);
+            if (e.persons_choice) record_decision(p, {"persons_choice", e.at, e.by, e.reason});
           },
           [&](const AwardAccepted& e) {
             // A live state, not a closed one: the placement runs until an event ends it.

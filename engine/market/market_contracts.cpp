@@ -39,13 +39,13 @@ Reply Market::handle(const IssueContractAction& c, Emitter& e) {
   }
   const std::size_t number = provider->contract_actions.size() + 1;  // before the event adds it
   e.emit(ContractActionIssued{c.provider, dps, c.kind, c.start_date != 0 ? c.start_date : today_, c.review_date, c.owner,
-                              c.notes, c.escalates, now_});
+                              c.notes, c.escalates, now_, c.by});
   if (termination && !provider->contract_terminated_in(dps))
     e.emit(ProviderStatusChanged{c.provider, provider->in_administration, true,
                                  "contract terminated (contract action " +
                                      std::to_string(number) + ")" +
                                      (c.notes.empty() ? std::string() : ": " + c.notes),
-                                 dps});
+                                 dps, c.by});
   if (termination) return reprocure_terminated(*provider, dps, static_cast<int>(number), c.transition_end, c.owner, e);
   return {};
 }
@@ -94,12 +94,12 @@ Reply Market::handle(const UpdateContractAction& c, Emitter& e) {
   if (c.review_date != 0 && c.review_date < today_)
     return {reject(Code::review_date_in_past, "the review date " + format_date(c.review_date) + " is before today")};
   ContractActionUpdate u{now_, c.status, c.review_date != 0 ? c.review_date : a.review_date,
-                         c.owner.empty() ? a.owner : c.owner, c.notes};
+                         c.owner.empty() ? a.owner : c.owner, c.notes, c.by};
   e.emit(ContractActionUpdated{c.provider, c.action, std::move(u)});
   if (a.kind == ContractActionKind::termination && c.status == ContractActionStatus::withdrawn)
     e.emit(ProviderStatusChanged{c.provider, provider->in_administration, false,
                                  "termination withdrawn (contract action " + std::to_string(c.action) + "): " + c.notes,
-                                 a.dps});
+                                 a.dps, c.by});
   return {};
 }
 
@@ -110,7 +110,8 @@ void Market::apply_contract_action(const ContractActionIssued& e) {
     ContractAction& earlier = p.contract_actions[static_cast<std::size_t>(e.escalates) - 1];
     earlier.status = ContractActionStatus::escalated;
     earlier.history.push_back({e.at, ContractActionStatus::escalated, earlier.review_date, earlier.owner,
-                               "escalated to action " + std::to_string(id) + " (" + std::string(to_string(e.kind)) + ")"});
+                               "escalated to action " + std::to_string(id) + " (" + std::string(to_string(e.kind)) + ")",
+                               e.by});
   }
   p.contract_actions.push_back(ContractAction{.id = id,
                                               .dps = e.dps,
@@ -122,7 +123,8 @@ void Market::apply_contract_action(const ContractActionIssued& e) {
                                               .owner = e.owner,
                                               .notes = e.notes,
                                               .escalates = e.escalates,
-                                              .history = {}});
+                                              .history = {},
+                                              .issued_by = e.by});
 }
 
 void Market::apply_contract_action(const ContractActionUpdated& e) {

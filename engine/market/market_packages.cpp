@@ -235,7 +235,7 @@ Reply Market::handle(const HoldPackage& c, Emitter& e) {
     return {reject(Code::package_not_open, "only a package open for offers can be held; it is " +
                                                std::string(to_string(p->status)))};
   if (c.reason.empty()) return {reject(Code::reason_required, "a hold needs a reason")};
-  e.emit(PackageHeld{c.package, now_, c.reason});
+  e.emit(PackageHeld{c.package, now_, c.reason, c.by});
   return {Status{}, c.package};
 }
 
@@ -244,7 +244,7 @@ Reply Market::handle(const ReleasePackage& c, Emitter& e) {
   if (!p) return {reject(Code::unknown_package, "no package " + std::to_string(c.package))};
   if (p->status != PackageStatus::on_hold)
     return {reject(Code::package_not_on_hold, "package " + std::to_string(c.package) + " is not on hold")};
-  e.emit(PackageReleased{c.package, now_, now_ + p->hold_remaining});
+  e.emit(PackageReleased{c.package, now_, now_ + p->hold_remaining, c.by});
   return {Status{}, c.package};
 }
 
@@ -255,7 +255,7 @@ Reply Market::handle(const CancelPackage& c, Emitter& e) {
     return {reject(Code::package_closed, "package is already " + std::string(to_string(p->status)) +
                                              (p->status == PackageStatus::placed ? " (end its placement instead)" : ""))};
   if (c.reason.empty()) return {reject(Code::reason_required, "a cancellation needs a reason")};
-  e.emit(PackageCancelled{c.package, now_, c.reason});
+  e.emit(PackageCancelled{c.package, now_, c.reason, c.by});
   return {Status{}, c.package};
 }
 
@@ -265,7 +265,7 @@ Reply Market::handle(const CloseForDirectPayment& c, Emitter& e) {
   if (is_closed(p->status) || p->status == PackageStatus::placed)
     return {reject(Code::package_closed, "package is already " + std::string(to_string(p->status)) +
                                              (p->status == PackageStatus::placed ? " (end its placement instead)" : ""))};
-  e.emit(PackageClosedForDirectPayment{c.package, now_});
+  e.emit(PackageClosedForDirectPayment{c.package, now_, c.by});
   return {Status{}, c.package};
 }
 
@@ -307,7 +307,7 @@ Reply Market::handle(const AwardToPersonsChoice& c, Emitter& e) {
     return {reject(Code::location_excluded, c.location + " may not take new placements: " + bar.detail)};
   if (p->status != PackageStatus::awaiting_decision) e.emit(WindowClosed{c.package, now_});
   e.emit(AwardOffered{c.package, *loc, now_, acceptance_deadline(*p), true,
-                      c.officer + ": " + c.reason});
+                      c.officer + ": " + c.reason, c.officer});
   return {Status{}, c.package};
 }
 

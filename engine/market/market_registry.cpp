@@ -110,7 +110,7 @@ Reply Market::handle(const SetProviderStatus& c, Emitter& e) {
   int dps = -1;
   if (!c.dps.empty())
     if (Status s = contract_dps(*provider, c.dps, dps); !s.ok()) return {s};
-  e.emit(ProviderStatusChanged{c.provider, c.in_administration, c.contract_terminated, c.reason, dps});
+  e.emit(ProviderStatusChanged{c.provider, c.in_administration, c.contract_terminated, c.reason, dps, c.by});
   return {};
 }
 
@@ -164,6 +164,7 @@ Reply Market::handle(const ApplyToDps& c, Emitter& e) {
   m.status = *admission_transition(AdmissionAction::apply).to;
   m.applied_at = now_;
   m.decision_due = calendar_.add_working_days(now_, dps_[ref.dps].windows.admission_working_days);
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -178,6 +179,7 @@ Reply Market::handle(const ExtendAssessment& c, Emitter& e) {
   m.extended = true;
   m.decision_due =
       calendar_.add_working_days(m.applied_at, dps_[ref.dps].windows.admission_extended_working_days);
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -227,6 +229,7 @@ Reply Market::handle(const AdmitToDps& c, Emitter& e) {
     return {s};
   m.status = *admission_transition(AdmissionAction::admit).to;
   m.reason.clear();
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -241,6 +244,7 @@ Reply Market::handle(const UpdateMembership& c, Emitter& e) {
                                   c.capacity, m);
       !s.ok())
     return {s};
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -255,6 +259,7 @@ Reply Market::handle(const DeclareCapacity& c, Emitter& e) {
                                                std::to_string(kMaxDeclaredCapacity))};
   Membership m = *ref.membership;
   m.capacity = c.capacity;
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -267,6 +272,7 @@ Reply Market::handle(const RefuseApplication& c, Emitter& e) {
   Membership m = *ref.membership;
   m.status = *admission_transition(AdmissionAction::refuse).to;
   m.reason = c.reason;
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -279,6 +285,7 @@ Reply Market::handle(const SuspendMembership& c, Emitter& e) {
   Membership m = *ref.membership;
   m.status = *admission_transition(AdmissionAction::suspend).to;
   m.reason = c.reason;
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -291,6 +298,7 @@ Reply Market::handle(const ReinstateMembership& c, Emitter& e) {
   Membership m = *ref.membership;
   m.status = *admission_transition(AdmissionAction::reinstate).to;
   m.reason.clear();
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }
@@ -303,6 +311,7 @@ Reply Market::handle(const ExitDps& c, Emitter& e) {
   Membership m = *ref.membership;
   m.status = *admission_transition(AdmissionAction::exit).to;
   m.reason = c.reason;
+  m.by = c.by;
   e.emit(MembershipChanged{ref.location, m});
   return {};
 }

@@ -35,7 +35,8 @@ std::uint64_t layout_fingerprint() {
                         tuple_size_v<DomainScore>, tuple_size_v<DomainChange>,
                         tuple_size_v<AdmissionMove>, tuple_size_v<Kpi>,
                         tuple_size_v<KpiValue>, tuple_size_v<KpiReturn>, tuple_size_v<PackageRecords>,
-                        tuple_size_v<QualityAtClose>, tuple_size_v<QualityPart>})
+                        tuple_size_v<QualityAtClose>, tuple_size_v<QualityPart>, tuple_size_v<ContractAction>,
+                        tuple_size_v<ContractActionUpdate>, tuple_size_v<PackageDecision>})
     f = f * 131 + n;
   return f;
 }

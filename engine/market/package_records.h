@@ -59,6 +59,16 @@ struct ClarificationQuestion {
   bool operator==(const ClarificationQuestion&) const = default;
 };
 
+/// An officer's decision on a package (issue 13): held, released, cancelled, closed for a
+/// direct payment, or awarded to the person's choice — when, by whom (the token's user), why.
+struct PackageDecision {
+  std::string what;  ///< "held", "released", "cancelled", "direct_payment", "persons_choice"
+  UtcMillis at = 0;
+  std::string by;
+  std::string reason;
+  bool operator==(const PackageDecision&) const = default;
+};
+
 /// The quality score an offer's location had when the package's window closed (issue 12 item
 /// 4): the score and its version. The ranking from then on uses it, so a quality change after
 /// the close changes neither the package's ranking nor its explanation.
@@ -81,9 +91,10 @@ struct PackageRecords {
   /// second replaces the first), in offer order; `quality_closed_at` = that close (0 = not closed).
   std::vector<QualityAtClose> quality_at_close;
   UtcMillis quality_closed_at = 0;
+  std::vector<PackageDecision> decisions;  ///< in order (issue 13)
   bool empty() const {
     return explanations.empty() && !spot_purchase.recorded() && amendments.empty() && questions.empty() &&
-           quality_at_close.empty() && quality_closed_at == 0;
+           quality_at_close.empty() && quality_closed_at == 0 && decisions.empty();
   }
   const QualityAtClose* quality_at_close_of(LocationIndex location) const {
     for (const auto& q : quality_at_close)

@@ -25,6 +25,7 @@ struct Provider {
   std::string status_reason;
   std::vector<LocationIndex> locations;
   std::vector<ContractAction> contract_actions;  ///< numbered 1, 2, … (id = index + 1)
+  std::string status_by;  ///< who made the latest status change (ProviderStatusChanged::by)
   bool operator==(const Provider&) const = default;
 
   bool contract_terminated_in(int dps) const {
@@ -58,6 +59,9 @@ struct Membership {
   int tier = -1;
   int capacity = 0;  ///< declared capacity, in the lot's unit per week (hours, places, sessions)
   std::string reason;  ///< refusal, suspension or exit reason
+  /// Who made its latest change (the token's user; issue 13): journaled in MembershipChanged with
+  /// the rest of the record; "" in journals from before, or when no user made it.
+  std::string by;
   bool operator==(const Membership&) const = default;
 };
 

@@ -11,7 +11,12 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -342,16 +347,43 @@ StoreStatus RocksJournal::resume() {
 }
 
 StoreStatus RocksJournal::backup(const std::string& dir, ChainHead* head) {
+  namespace fs = std::filesystem;
   if (!db_) return not_open();
+  // The checkpoint is made inside a fresh private directory of our own, next to the target, and
+  // then renamed onto the target without replacing anything. RocksDB stages a checkpoint in
+  // "<target>.tmp" and first deletes whatever files it finds there, following a symbolic link:
+  // checkpointing straight to the target let a link planted at <target>.tmp empty the directory
+  // it pointed to (issue 13). In a directory mkdtemp just made, nothing was planted.
+  fs::path target = fs::path(dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(target, ec)))
+    return store_error(StoreCode::invalid_argument, "back up to " + dir + ": it exists already");
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string staging = (parent / ".staging-XXXXXX").string();
+  if (::mkdtemp(staging.data()) == nullptr)
+    return store_error(StoreCode::io_error, "back up to " + dir + ": cannot make a staging directory in " +
+                                                parent.string() + ": " + std::strerror(errno));
+  const std::string inside = staging + "/backup";
+  auto done = [&](StoreStatus s) {
+    fs::remove_all(staging, ec);
+    return s;
+  };
   rocksdb::Checkpoint* raw = nullptr;
-  if (auto s = from_rocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint"); !s.ok()) return s;
+  if (auto s = from_rocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint"); !s.ok()) return done(s);
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  if (auto s = from_rocks(checkpoint->CreateCheckpoint(dir), "back up to " + dir); !s.ok()) return s;
+  if (auto s = from_rocks(checkpoint->CreateCheckpoint(inside), "back up to " + dir); !s.ok()) return done(s);
   checkpoint.reset();
   ChainHead at_copy;
-  if (auto s = write_manifest(dir, at_copy); !s.ok()) return s;
+  if (auto s = write_manifest(inside, at_copy); !s.ok()) return done(s);
+  if (auto s = make_private(inside); !s.ok()) return done(s);
+  if (::renameat2(AT_FDCWD, inside.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
+    const int error = errno;
+    return done(store_error(error == EEXIST ? StoreCode::invalid_argument : StoreCode::io_error,
+                            "back up to " + dir + ": " + std::strerror(error)));
+  }
   if (head) *head = at_copy;
-  return make_private(dir);
+  return done({});
 }
 
 StoreStatus RocksJournal::restore(const std::string& backup_dir, const std::string& data_dir) {

@@ -33,6 +33,16 @@ json::array amendments_json(const Package& p) {
   return out;
 }
 
+json::array decisions_json(const Package& p) {
+  json::array out;
+  for (const PackageDecision& d : p.records->decisions) {
+    json::object o{{"what", d.what}, {"by", d.by}, {"reason", d.reason}};
+    put_time(o, "at", d.at);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 json::array questions_json(const Market& m, const Package& p) {
   json::array out;
   int number = 0;

@@ -27,7 +27,8 @@ json::object action_json(const Market& m, const Provider& p, const ContractActio
                                    {"status", to_string(u.status)},
                                    {"review_date", optional_date(u.review_date)},
                                    {"owner", u.owner},
-                                   {"notes", u.notes}});
+                                   {"notes", u.notes},
+                                   {"by", u.by}});
   return json::object{{"id", a.id},
                       {"provider", p.id},
                       {"dps", m.dps(a.dps).code},
@@ -39,6 +40,7 @@ json::object action_json(const Market& m, const Provider& p, const ContractActio
                       {"owner", a.owner},
                       {"notes", a.notes},
                       {"escalates", a.escalates == 0 ? json::value(nullptr) : json::value(a.escalates)},
+                      {"issued_by", a.issued_by},
                       {"history", std::move(history)}};
 }
 
@@ -103,6 +105,7 @@ void list_actions(RestContext& ctx, std::string provider) {
 void post_contract_action(RestContext& ctx) {
   IssueContractAction c;
   c.provider = ctx.param("id");
+  c.by = ctx.principal.name;
   if (!read_body(ctx, [&](ObjectReader& r) {
         r.text("dps", c.dps, Need::required);
         r.choice("kind", c.kind, Need::required, kKinds);
@@ -120,6 +123,7 @@ void post_contract_action(RestContext& ctx) {
 void post_contract_action_update(RestContext& ctx) {
   UpdateContractAction c;
   c.provider = ctx.param("id");
+  c.by = ctx.principal.name;
   const std::string& n = ctx.param("n");
   std::int64_t number = 0;
   if (!whole_number(n, 1, std::numeric_limits<decltype(c.action)>::max(), number))

@@ -94,6 +94,9 @@ void read_schedule(ObjectReader&, std::vector<engine::VisitCall>& calls, JsonSta
 /// The officer's amendments of the package, in order: number, previous and new start date and
 /// weekly quantity, whether the schedule changed, notes, officer, at.
 json::array amendments_json(const engine::Package&);
+/// The officer's decisions on the package, in order (issue 13): what (held, released, cancelled,
+/// direct_payment, persons_choice), at, by (the token's user), reason.
+json::array decisions_json(const engine::Package&);
 /// The package's clarification questions, in order, with who asked (staff only) and the answer.
 json::array questions_json(const engine::Market&, const engine::Package&);
 /// The spot purchase recorded after the package went unsourced, or null.

@@ -60,6 +60,7 @@ json::object membership_json(const Market& m, const Membership& mem) {
   o["tier"] = tier.empty() ? json::value(nullptr) : json::value(tier);
   o["capacity"] = mem.capacity;
   o["reason"] = mem.reason;
+  o["changed_by"] = mem.by;  // staff only: location_routes.cpp removes it for a provider
   return o;
 }
 
@@ -438,6 +439,7 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   o["at_capacity_warnings"] = std::move(at_capacity);
   o["amendments"] = amendments_json(p);
   o["questions"] = questions_json(m, p);
+  o["decisions"] = decisions_json(p);
   return o;
 }
 
@@ -481,7 +483,8 @@ json::object location_detail_json(const Market& m, LocationIndex i) {
                                {"in_administration", pr.in_administration},
                                {"contract_terminated_in", terminated_in},
                                {"contract_actions_in_force", std::move(actions_in_force)},
-                               {"status_reason", pr.status_reason}};
+                               {"status_reason", pr.status_reason},
+                               {"status_by", pr.status_by}};  // staff only, as changed_by
   o["quality_inputs"] = json::object{
       {"cqc", to_string(q.cqc)},
       {"pamms", to_string(q.pamms)},

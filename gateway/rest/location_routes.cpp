@@ -77,6 +77,7 @@ void list_locations(RestContext& ctx) {
     if (!found)
       return reply_error(ctx.respond, input_error(GatewayCode::invalid_query, "status '" + status_text + "' is not a membership status"));
   }
+  const bool staff = ctx.principal.role != Role::provider;
   run_read(ctx, [=](const Market& m) {
     int d = -1, tier_index = -1, zone_index = -1;
     if (!dps.empty()) {
@@ -101,7 +102,9 @@ void list_locations(RestContext& ctx) {
         if (!rag_text.empty() && m.risk_of(i, d).rag != rag) continue;
       }
       if (total++ < page.first() || items.size() >= static_cast<std::size_t>(page.size)) continue;
-      items.push_back(location_row_json(m, i, d));
+      json::object row = location_row_json(m, i, d);
+      if (json::value* mem = row.if_contains("membership"); mem && !staff) mem->as_object().erase("changed_by");
+      items.push_back(std::move(row));
     }
     return json_response(200, page_json(std::move(items), total, page));
   });
@@ -123,14 +126,19 @@ void read_location(RestContext& ctx,
 void get_location(RestContext& ctx) {
   read_location(ctx, [](const Market& m, LocationIndex loc, bool staff) {
     json::object detail = location_detail_json(m, loc);
-    // The early-warning history; a provider reads its own without who entered it or the evidence.
+    // The early-warning history; a provider reads its own without who entered it or the evidence,
+    // and its memberships and status without the council's users who changed them.
     detail["early_warning"] = early_warning_json(m, loc, -1, 0, 0, staff);
+    if (!staff) {
+      detail["provider"].as_object().erase("status_by");
+      for (json::value& mem : detail["memberships"].as_array()) mem.as_object().erase("changed_by");
+    }
     return json_response(200, detail);
   });
 }
 
 void post_application(RestContext& ctx) {
-  ApplyToDps c{ctx.param("id"), {}, {}};
+  ApplyToDps c{ctx.param("id"), {}, {}, ctx.principal.name};
   if (!read_dps_reason(ctx, c.dps, nullptr)) return;
   // A provider applies for its own locations only (the market checks: 403 location_not_of_provider).
   if (ctx.principal.role == Role::provider) c.provider = ctx.principal.subject;
@@ -140,7 +148,7 @@ void post_application(RestContext& ctx) {
 
 /// A provider's own declaration of an admitted location's capacity: {"capacity": hours a week}.
 void put_declared_capacity(RestContext& ctx) {
-  DeclareCapacity c{ctx.principal.subject, ctx.param("id"), ctx.param("dps"), 0};
+  DeclareCapacity c{ctx.principal.subject, ctx.param("id"), ctx.param("dps"), 0, ctx.principal.name};
   // The range is the market's rule (422 invalid_capacity); here only the type.
   if (!read_body(ctx, [&](ObjectReader& r) { r.integer("capacity", c.capacity, Need::required, INT32_MIN, INT32_MAX); }))
     return;
@@ -151,7 +159,7 @@ void put_declared_capacity(RestContext& ctx) {
 }
 
 void post_assessment_extension(RestContext& ctx) {
-  ExtendAssessment c{ctx.param("id"), {}};
+  ExtendAssessment c{ctx.param("id"), {}, ctx.principal.name};
   if (!read_dps_reason(ctx, c.dps, nullptr)) return;
   std::string dps = c.dps;
   ok_with_location(ctx, std::move(c), 200, std::move(dps));
@@ -161,7 +169,7 @@ void post_admission(RestContext& ctx) {
   MembershipTerms t;
   if (JsonStatus s = membership_terms_from_json(ctx.body, true, t); !s.ok()) return reply_error(ctx.respond, s);
   std::string dps = t.dps;
-  ok_with_location(ctx, AdmitToDps{ctx.param("id"), t.dps, t.lots, t.categories, t.zones, t.tier, t.capacity}, 200,
+  ok_with_location(ctx, AdmitToDps{ctx.param("id"), t.dps, t.lots, t.categories, t.zones, t.tier, t.capacity, ctx.principal.name}, 200,
                    std::move(dps));
 }
 
@@ -169,33 +177,34 @@ void put_membership(RestContext& ctx) {
   MembershipTerms t;
   if (JsonStatus s = membership_terms_from_json(ctx.body, false, t); !s.ok()) return reply_error(ctx.respond, s);
   ok_with_location(ctx,
-                   UpdateMembership{ctx.param("id"), ctx.param("dps"), t.lots, t.categories, t.zones, t.tier, t.capacity},
+                   UpdateMembership{ctx.param("id"), ctx.param("dps"), t.lots, t.categories, t.zones, t.tier, t.capacity,
+                                    ctx.principal.name},
                    200, ctx.param("dps"));
 }
 
 void post_refusal(RestContext& ctx) {
-  RefuseApplication c{ctx.param("id"), {}, {}};
+  RefuseApplication c{ctx.param("id"), {}, {}, ctx.principal.name};
   if (!read_dps_reason(ctx, c.dps, &c.reason)) return;
   std::string dps = c.dps;
   ok_with_location(ctx, std::move(c), 200, std::move(dps));
 }
 
 void post_suspension(RestContext& ctx) {
-  SuspendMembership c{ctx.param("id"), {}, {}};
+  SuspendMembership c{ctx.param("id"), {}, {}, ctx.principal.name};
   if (!read_dps_reason(ctx, c.dps, &c.reason)) return;
   std::string dps = c.dps;
   ok_with_location(ctx, std::move(c), 200, std::move(dps));
 }
 
 void post_reinstatement(RestContext& ctx) {
-  ReinstateMembership c{ctx.param("id"), {}};
+  ReinstateMembership c{ctx.param("id"), {}, ctx.principal.name};
   if (!read_dps_reason(ctx, c.dps, nullptr)) return;
   std::string dps = c.dps;
   ok_with_location(ctx, std::move(c), 200, std::move(dps));
 }
 
 void post_exit(RestContext& ctx) {
-  ExitDps c{ctx.param("id"), {}, {}};
+  ExitDps c{ctx.param("id"), {}, {}, ctx.principal.name};
   if (!read_dps_reason(ctx, c.dps, &c.reason)) return;
   std::string dps = c.dps;
   ok_with_location(ctx, std::move(c), 200, std::move(dps));

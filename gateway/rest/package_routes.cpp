@@ -91,6 +91,7 @@ void get_package(RestContext& ctx) {
 
 void post_hold(RestContext& ctx) {
   HoldPackage c;
+  c.by = ctx.principal.name;
   if (!package_id(ctx, c.package)) return;
   if (!read_body(ctx, [&](ObjectReader& r) { r.free_text("reason", c.reason, Need::required); })) return;
   run_package_command(ctx, std::move(c));
@@ -98,6 +99,7 @@ void post_hold(RestContext& ctx) {
 
 void post_release(RestContext& ctx) {
   ReleasePackage c;
+  c.by = ctx.principal.name;
   if (!package_id(ctx, c.package)) return;
   if (!read_body(ctx, [](ObjectReader&) {})) return;
   run_package_command(ctx, c);
@@ -105,6 +107,7 @@ void post_release(RestContext& ctx) {
 
 void post_cancel(RestContext& ctx) {
   CancelPackage c;
+  c.by = ctx.principal.name;
   if (!package_id(ctx, c.package)) return;
   if (!read_body(ctx, [&](ObjectReader& r) { r.free_text("reason", c.reason, Need::required); })) return;
   run_package_command(ctx, std::move(c));
@@ -112,6 +115,7 @@ void post_cancel(RestContext& ctx) {
 
 void post_direct_payment(RestContext& ctx) {
   CloseForDirectPayment c;
+  c.by = ctx.principal.name;
   if (!package_id(ctx, c.package)) return;
   if (!read_body(ctx, [](ObjectReader&) {})) return;
   run_package_command(ctx, c);

@@ -350,6 +350,7 @@ void post_provider(RestContext& ctx) {
 void put_provider_status(RestContext& ctx) {
   engine::SetProviderStatus c;
   c.provider = ctx.param("id");
+  c.by = ctx.principal.name;
   if (!read_body(ctx, [&](ObjectReader& r) {
         r.boolean("in_administration", c.in_administration, Need::required);
         r.boolean("contract_terminated", c.contract_terminated, Need::required);
