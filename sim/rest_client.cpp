@@ -1,6 +1,9 @@
 // The probes' keep-alive HTTP client (rest_client.h), on Beast.
 #include "sim/rest_client.h"
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -34,6 +37,11 @@ struct RestClient::Impl {
         return reply;
       }
       stream.socket().set_option(tcp::no_delay(true));
+      // expires_after bounds asynchronous operations only: a blocking read of a server that
+      // never answers is bounded by the socket's own timeout.
+      const timeval limit{60, 0};
+      ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+      ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
       connected = true;
     }
     http::request<http::string_body> req{verb, std::string(target), 11};
