@@ -105,8 +105,8 @@ int main(int argc, char** argv) {
   }
   l.ws_messages_per_second = rate;
   l.ws_burst = 2 * rate;
-  if (!(handshake_s > 0 && idle_s > 0 && handshake_s <= 3600 && idle_s <= 86400)) {
-    std::fprintf(stderr, "carebroker: --handshake-timeout is 0..3600 seconds and --idle-timeout 0..86400, above 0\n");
+  if (!(handshake_s >= 0.01 && idle_s >= 0.01 && handshake_s <= 3600 && idle_s <= 86400)) {
+    std::fprintf(stderr, "carebroker: --handshake-timeout is 0.01..3600 seconds and --idle-timeout 0.01..86400\n");
     return 2;
   }
   l.handshake_timeout = std::chrono::milliseconds(static_cast<long long>(handshake_s * 1000));

@@ -1,9 +1,6 @@
 // The probes' keep-alive HTTP client (rest_client.h), on Beast.
 #include "sim/rest_client.h"
 
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -37,11 +34,6 @@ struct RestClient::Impl {
         return reply;
       }
       stream.socket().set_option(tcp::no_delay(true));
-      // expires_after bounds asynchronous operations only: a blocking read of a server that
-      // never answers is bounded by the socket's own timeout.
-      const timeval limit{60, 0};
-      ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-      ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
       connected = true;
     }
     http::request<http::string_body> req{verb, std::string(target), 11};
@@ -54,10 +46,16 @@ struct RestClient::Impl {
       req.body() = std::string(body);
     }
     req.prepare_payload();
-    stream.expires_after(std::chrono::seconds(60));
-    http::write(stream, req, ec);
+    // Asynchronous, so that the stream's deadline bounds them: a server that never answers is
+    // an error after 30 s, not a client blocked for ever.
+    stream.expires_after(std::chrono::seconds(30));
     http::response<http::string_body> res;
-    if (!ec) http::read(stream, buffer, res, ec);
+    http::async_write(stream, req, [&](beast::error_code e, std::size_t) {
+      ec = e;
+      if (!e) http::async_read(stream, buffer, res, [&](beast::error_code r, std::size_t) { ec = r; });
+    });
+    ioc.restart();
+    ioc.run();
     if (ec) {
       connected = false;
       stream.socket().close(ec);

@@ -117,7 +117,9 @@ void ChaosProvider::on_frame(const std::string& text_frame) {
     case Inbound::Kind::snapshot_page:
     case Inbound::Kind::snapshot_done: on_snapshot(text_frame); break;
     case Inbound::Kind::broadcast: bid(in.package, in.location, in.start_date, in.must_meet); break;
-    case Inbound::Kind::award_offered: answer(in.package, in.location); break;
+    case Inbound::Kind::award_offered:
+      answer(in.package, in.location);
+      break;
     case Inbound::Kind::replies: {
       const std::int64_t now = steady_ns();
       for (const auto& rid : in.acked)
@@ -219,9 +221,16 @@ void ChaosProvider::steady() {
   if (steady_on_ && welcomed_) {
     Steady& s = *steady_on_;
     const std::string rid = "s" + std::to_string(++s.n);
-    command({'o', who_.id, rid, s.location, s.package},
-            place_offer(Encoding::json, rid, s.location, s.package, price_for(s.package, s.location, s.n), s.start_date,
-                        s.must_meet));
+    json::array confirmed;
+    for (const auto& m : s.must_meet) confirmed.emplace_back(m);
+    const json::object amend{{"message_type", "AmendOffer"},
+                             {"message", json::object{{"request_id", rid},
+                                                      {"location", s.location},
+                                                      {"package", s.package},
+                                                      {"price", price_for(s.package, s.location, s.n)},
+                                                      {"start_date", s.start_date},
+                                                      {"confirmed_must_meet", std::move(confirmed)}}}};
+    command({'o', who_.id, rid, s.location, s.package}, json::serialize(amend));
   }
   steady_timer_.expires_after(steady_period_);
   steady_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {

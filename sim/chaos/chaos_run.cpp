@@ -96,10 +96,13 @@ void MarketRun::on_io(const std::function<void()>& fn) {
   done.get_future().get();
 }
 
-std::uint64_t MarketRun::provider_acks() {
+std::uint64_t MarketRun::provider_acks(char kind) {
   std::uint64_t n = 0;
   on_io([&] {
-    for (auto& p : providers_) n += p->tallies().acked;
+    for (auto& p : providers_)
+      if (kind == 0) n += p->tallies().acked;
+      else n += static_cast<std::uint64_t>(std::count_if(p->tallies().acks.begin(), p->tallies().acks.end(),
+                                                        [kind](const AckedCommand& a) { return a.kind == kind; }));
   });
   return n;
 }

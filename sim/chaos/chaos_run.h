@@ -85,8 +85,8 @@ class MarketRun {
   ChaosOfficer* officer() { return officer_.get(); }
   /// The steady client (after start_providers with a period), or null.
   ChaosProvider* steady() { return steady_.get(); }
-  /// Acks of every provider client so far (read on the io thread).
-  std::uint64_t provider_acks();
+  /// Acks of every provider client so far (read on the io thread); of one kind (o, a, d) if given.
+  std::uint64_t provider_acks(char kind = 0);
   /// The steady client's acks so far, and its commands not yet answered (read on the io thread).
   std::uint64_t steady_acked();
   std::size_t steady_unanswered();

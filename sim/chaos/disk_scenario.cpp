@@ -1,5 +1,8 @@
 // Scenario e: the journal's disk fills mid-run (chaos_scenarios.h).
+#include <sys/wait.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -30,6 +33,13 @@ ChaosRow disk_fills(const ChaosSetup& setup) {
   const std::string full = setup.work_dir + "/disk.full";  // while it exists, the journal's disk is full
   std::error_code ec;
   std::filesystem::remove(full, ec);
+  // The test-only option is refused on a store that is not a simulation's.
+  const std::string refused_dir = setup.work_dir + "/disk-refused";
+  std::filesystem::remove_all(refused_dir, ec);
+  const int refused = std::system(("'" + setup.binary + "' --data '" + refused_dir + "' --port 0 --web '' --test-disk-full-file '" +
+                                   full + "' >/dev/null 2>&1").c_str());
+  if (!WIFEXITED(refused) || WEXITSTATUS(refused) != 2 || std::filesystem::exists(refused_dir))
+    row.fail("the server took --test-disk-full-file without --sim-clock-speed");
   MarketRun run(setup, "disk", {"--test-disk-full-file", full});
   std::string error;
   if (!run.open(error)) {
@@ -100,6 +110,7 @@ ChaosRow disk_fills(const ChaosSetup& setup) {
 
   char text[64];
   std::snprintf(text, sizeof text, "%.1f s after the disk filled", not_ready_after);
+  row.figure("without --sim-clock-speed", WIFEXITED(refused) && WEXITSTATUS(refused) == 2 ? "refused" : "TAKEN");
   row.figure("/readyz 503", not_ready_after < 0 ? "never" : text);
   row.figure("a post while full", std::to_string(probe_status) + " " + probe_code);
   row.figure("reads served while full", std::to_string(reads_ok) + " of " + std::to_string(reads));

@@ -46,8 +46,13 @@ ChaosRow kill_under_load(const ChaosSetup& setup) {
     }
     restart_ms.push_back(ready);
   }
-  // The last stretch runs undisturbed, so awards in flight settle, then the clients stop.
-  std::this_thread::sleep_for(std::chrono::seconds(setup.short_run ? 4 : 3));
+  // The last stretch runs undisturbed, so awards in flight settle — at least until an acceptance
+  // has been acknowledged since the last restart (20 s at most) — then the clients stop.
+  const std::uint64_t accepted_before = run.provider_acks('a');
+  const auto settle_from = std::chrono::steady_clock::now();
+  do std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  while (std::chrono::steady_clock::now() - settle_from < std::chrono::seconds(3) ||
+         (run.provider_acks('a') == accepted_before && std::chrono::steady_clock::now() - settle_from < std::chrono::seconds(20)));
   const OfficerTallies* officer = nullptr;
   const AckCheck check = run.check_acknowledged();
   officer = &run.officer()->tallies();
