@@ -23,7 +23,7 @@ struct Silent {
 
 ChaosRow silent_connections(const ChaosSetup& setup) {
   ChaosRow row{"silent and half-open connections"};
-  MarketRun run(setup, "silent", {"--handshake-timeout", "2", "--idle-timeout", "4"});
+  MarketRun run(setup, "silent", {"--handshake-timeout", "2", "--idle-timeout", "4", "--max-connections-per-address", "1000"});
   std::string error;
   if (!run.open(error)) {
     row.fail(error);
