@@ -116,6 +116,7 @@ bool App::start(const AppOptions& options, std::string& error) {
   store::RocksJournalOptions journal_options;
   journal_options.path = journal_dir;
   journal_options.sync = options.sync;
+  journal_options.file_system = options.journal_file_system;
   if (auto s = store::RocksJournal::open(journal_options, m.journal); !s.ok()) {
     error = "cannot open the journal: " + s.message;
     return false;

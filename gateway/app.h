@@ -12,6 +12,10 @@
 #include "gateway/auth.h"
 #include "gateway/server.h"
 
+namespace rocksdb {
+class FileSystem;
+}
+
 namespace carebroker::sequencer {
 class Sequencer;
 class Clock;
@@ -47,6 +51,9 @@ struct AppOptions {
   /// The writer computes its digest after every batch and each replica checks it reaches the
   /// same (a live determinism check, for tests: it costs a walk of the whole state per batch).
   bool check_replicas_every_batch = false;
+  /// Test-only: the file system the journal writes through (e.g. a FaultFileSystem whose disk
+  /// the chaos tool fills, main's hidden --test-disk-full-file); nullptr = the real one.
+  std::shared_ptr<rocksdb::FileSystem> journal_file_system;
 };
 
 class App {

@@ -9,17 +9,20 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <iostream>
 #include <thread>
 
 #include "demo/demo_market.h"
 #include "engine/sequencer/sequencer.h"
 #include "gateway/app.h"
+#include "gateway/disk_full_trigger.h"
 
 using namespace carebroker;
 
@@ -47,6 +50,9 @@ int main(int argc, char** argv) {
   bool demo = false, unsafe = false;
   auto& l = o.limits;
   double rate = l.ws_messages_per_second;
+  double handshake_s = std::chrono::duration<double>(l.handshake_timeout).count();
+  double idle_s = std::chrono::duration<double>(l.idle_timeout).count();
+  std::string disk_full_file;
   po::options_description options("carebroker — a brokerage and auction engine for adult social care");
   options.add_options()("help,h", "show this help")("config", po::value<std::string>(), "read options from this file (key = value)")(
       "listen", po::value(&o.address)->default_value(o.address), "address to listen on")(
@@ -68,15 +74,25 @@ int main(int argc, char** argv) {
       "max-connections-per-address", po::value(&l.max_connections_per_address)->default_value(l.max_connections_per_address),
       "open connections at most from one client address")(
       "ws-rate", po::value(&rate)->default_value(rate), "WebSocket messages per second per connection")(
+      "handshake-timeout", po::value(&handshake_s)->default_value(handshake_s),
+      "seconds from accept to the end of the first HTTP request or the WebSocket upgrade; again for the Hello")(
+      "idle-timeout", po::value(&idle_s)->default_value(idle_s),
+      "seconds an HTTP keep-alive connection may wait for its next request, and a WebSocket may stay silent")(
       "tls-cert", po::value(&o.tls.certificate_chain), "TLS certificate chain (PEM); with --tls-key, serve https/wss only")(
       "tls-key", po::value(&o.tls.private_key), "TLS private key (PEM)")(
       "unsafe-no-sync", po::bool_switch(&unsafe), "DANGER: do not sync the journal (simulations only)")(
       "sim-clock-speed", po::value(&o.sim_clock_speed),
       "simulation: the market's clock runs N times as fast as real time; the store is marked simulated, "
       "and a store written in real time refuses it (and a simulated store refuses to start without it)");
+  // Test-only, not in --help (README "Chaos"): while this file exists the journal's disk is full.
+  po::options_description test_only("test-only");
+  test_only.add_options()("test-disk-full-file", po::value(&disk_full_file),
+                          "TEST ONLY, a simulation's store only: the journal's disk is full while this file exists");
+  po::options_description all;
+  all.add(options).add(test_only);
   po::variables_map vm;
   try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
+    po::store(po::parse_command_line(argc, argv, all), vm);
     if (vm.count("config")) po::store(po::parse_config_file<char>(vm["config"].as<std::string>().c_str(), options), vm);
     po::notify(vm);
   } catch (const std::exception& e) {
@@ -89,6 +105,24 @@ int main(int argc, char** argv) {
   }
   l.ws_messages_per_second = rate;
   l.ws_burst = 2 * rate;
+  if (!(handshake_s >= 0.01 && idle_s >= 0.01 && handshake_s <= 3600 && idle_s <= 86400)) {
+    std::fprintf(stderr, "carebroker: --handshake-timeout is 0.01..3600 seconds and --idle-timeout 0.01..86400\n");
+    return 2;
+  }
+  l.handshake_timeout = std::chrono::milliseconds(static_cast<long long>(handshake_s * 1000));
+  l.idle_timeout = std::chrono::milliseconds(static_cast<long long>(idle_s * 1000));
+  // A fault-injecting journal only ever on a simulation's store: a store written in real time
+  // refuses --sim-clock-speed, so no real market's journal can be opened this way.
+  std::unique_ptr<gateway::DiskFullTrigger> disk_full;
+  if (!disk_full_file.empty()) {
+    if (!(o.sim_clock_speed > 0)) {
+      std::fprintf(stderr, "carebroker: --test-disk-full-file is for tests, on a simulation's store: it needs --sim-clock-speed\n");
+      return 2;
+    }
+    disk_full = std::make_unique<gateway::DiskFullTrigger>(disk_full_file);
+    o.journal_file_system = disk_full->file_system();
+    std::fprintf(stderr, "carebroker: TEST: the journal's disk is full while %s exists\n", disk_full_file.c_str());
+  }
   // No portal built here: serve the API only. (An explicit --web must exist: the server says so.)
   if (vm["web"].defaulted() && !std::filesystem::is_directory(o.web_dir)) o.web_dir.clear();
   o.sync = !unsafe;

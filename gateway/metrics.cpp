@@ -57,6 +57,9 @@ std::string Metrics::prometheus(const std::string& extra) const {
   gauge("carebroker_broadcasts_total", "Notifications published to provider streams.", static_cast<long long>(broadcasts.load()), "counter");
   gauge("carebroker_slow_consumers_closed_total", "Connections closed because their outbound queue was full.",
         static_cast<long long>(slow_consumers_closed.load()), "counter");
+  gauge("carebroker_stalled_senders_closed_total",
+        "WebSockets dropped because no whole frame came from them within the idle timeout (a frame a byte at a time).",
+        static_cast<long long>(stalled_senders_closed.load()), "counter");
   gauge("carebroker_protocol_errors_total", "Frames refused as malformed, oversized or unauthorised.",
         static_cast<long long>(protocol_errors.load()), "counter");
   gauge("carebroker_rate_limited_total", "Frames refused by the per-connection rate limit.",

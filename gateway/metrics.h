@@ -37,6 +37,9 @@ class Metrics {
   std::atomic<std::uint64_t> ws_reply_batches_joined{0};
   std::atomic<std::uint64_t> broadcasts{0};
   std::atomic<std::uint64_t> slow_consumers_closed{0};
+  /// WebSockets dropped because no whole frame came from them within the idle timeout (e.g. a
+  /// frame sent a byte at a time).
+  std::atomic<std::uint64_t> stalled_senders_closed{0};
   std::atomic<std::uint64_t> protocol_errors{0};
   std::atomic<std::uint64_t> rate_limited{0};
   std::atomic<std::uint64_t> connections_refused{0};  ///< over the total or per-address limit

@@ -45,7 +45,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
         context_(context),
         slot_(std::move(slot)),
         hello_timer_(ws_.get_executor()),
-        close_timer_(ws_.get_executor()) {
+        close_timer_(ws_.get_executor()),
+        frame_timer_(ws_.get_executor()) {
     ++context_.metrics.ws_connections;
     tokens_ = context_.limits.ws_burst;
   }
@@ -76,7 +77,31 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     hello_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
       if (!e && self->provider_.empty()) self->close_with(websocket::close_code::policy_error, "no Hello in time");
     });
+    // Beast's idle timeout counts bytes: a client sending a frame a byte at a time is never idle.
+    // Ours counts whole frames — messages, and control frames such as the pongs that answer
+    // Beast's keep-alive pings, which an idle client sends every half idle timeout.
+    ws_.control_callback([this](websocket::frame_type, beast::string_view) { last_frame_ = std::chrono::steady_clock::now(); });
+    watch_frames();
     read();
+  }
+
+  /// Every half idle timeout: a connection no whole frame has come from for an idle timeout is
+  /// dropped, whatever bytes it trickles (slowloris).
+  void watch_frames() {
+    frame_timer_.expires_after(context_.limits.idle_timeout / 2);
+    frame_timer_.async_wait([weak = std::weak_ptr<WebSocketSession<NextLayer>>(shared_from_this())](beast::error_code e) {
+      auto self = weak.lock();
+      if (!self || e || self->closing_) return;
+      if (std::chrono::steady_clock::now() - self->last_frame_ > self->context_.limits.idle_timeout) {
+        ++self->context_.metrics.stalled_senders_closed;
+        self->closing_ = true;
+        self->hello_timer_.cancel();
+        self->drop_unwritten();
+        self->drop_connection();
+        return;
+      }
+      self->watch_frames();
+    });
   }
 
   void read() {
@@ -92,6 +117,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
       return;  // closed, timed out or failed: the session ends when the last handler lets go
     }
     ++context_.metrics.ws_messages_in;
+    last_frame_ = std::chrono::steady_clock::now();
     const bool binary = ws_.got_binary();
     const std::string frame = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
@@ -461,6 +487,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   beast::flat_buffer buffer_;
   net::steady_timer hello_timer_;
   net::steady_timer close_timer_;
+  net::steady_timer frame_timer_;  // watch_frames()
+  std::chrono::steady_clock::time_point last_frame_ = std::chrono::steady_clock::now();  // a whole frame came in
   websocket::close_reason close_reason_;
   bool close_pending_ = false;  // a close frame waits for the write in flight
   std::string provider_;  // set once the Hello is accepted (protocol::kStaffStream for staff)

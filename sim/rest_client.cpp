@@ -46,10 +46,16 @@ struct RestClient::Impl {
       req.body() = std::string(body);
     }
     req.prepare_payload();
-    stream.expires_after(std::chrono::seconds(60));
-    http::write(stream, req, ec);
+    // Asynchronous, so that the stream's deadline bounds them: a server that never answers is
+    // an error after 30 s, not a client blocked for ever.
+    stream.expires_after(std::chrono::seconds(30));
     http::response<http::string_body> res;
-    if (!ec) http::read(stream, buffer, res, ec);
+    http::async_write(stream, req, [&](beast::error_code e, std::size_t) {
+      ec = e;
+      if (!e) http::async_read(stream, buffer, res, [&](beast::error_code r, std::size_t) { ec = r; });
+    });
+    ioc.restart();
+    ioc.run();
     if (ec) {
       connected = false;
       stream.socket().close(ec);

@@ -332,6 +332,85 @@ TEST_CASE("a WebSocket that never says Hello and ignores the close frame is drop
   ::close(fd);
 }
 
+/// One masked client text frame (RFC 6455: a client masks what it sends), payload < 126 bytes.
+std::string masked_text_frame(std::string_view payload) {
+  REQUIRE(payload.size() < 126);
+  std::string frame{static_cast<char>(0x81), static_cast<char>(0x80 | payload.size())};
+  const char mask[4] = {0x0a, 0x1b, 0x2c, 0x3d};
+  frame.append(mask, 4);
+  for (std::size_t i = 0; i < payload.size(); ++i) frame += static_cast<char>(payload[i] ^ mask[i % 4]);
+  return frame;
+}
+
+/// Whether the server has ended the connection, reading (and throwing away) what has come
+/// without waiting.
+bool server_has_hung_up(int fd) {
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n > 0) continue;
+    return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+}
+
+/// Reads until `marker` has come (true), or the server hangs up or 20 s pass (false).
+bool read_until_marker(int fd, std::string_view marker) {
+  timeval tv{20, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string got;
+  char buffer[4096];
+  while (got.find(marker) == std::string::npos) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return false;
+    got.append(buffer, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+TEST_CASE("a provider sending a frame a byte at a time is dropped at the idle timeout, one sending whole frames is not",
+          "[gateway][security]") {
+  // Found by scripts/chaos ("one byte a second"): the idle timeout counted bytes, so a frame
+  // trickled after the Hello held its connection for as long as the client liked.
+  TestServerOptions options;
+  options.limits.handshake_timeout = std::chrono::seconds(60);
+  options.limits.idle_timeout = std::chrono::milliseconds(400);
+  TestServer server(options);
+  const std::string hello = R"({"message_type":"Hello","message":{"token":")" + server.token(Role::provider, "P-A") + R"("}})";
+  auto authenticated = [&] {
+    const int fd = connect_raw(server.port());
+    REQUIRE(fd >= 0);
+    send_raw(fd, kUpgrade);
+    REQUIRE(read_until_marker(fd, "\r\n\r\n"));
+    send_raw(fd, masked_text_frame(hello));
+    REQUIRE(read_until_marker(fd, "Welcome"));
+    return fd;
+  };
+  const std::string ping = masked_text_frame(R"({"message_type":"Ping","message":{"nonce":7}})");
+
+  SECTION("whole frames, one every 100 ms for 7 idle timeouts: served all along") {
+    const int fd = authenticated();
+    for (int i = 0; i < 30; ++i) {
+      send_raw(fd, ping);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(read_until_marker(fd, "Pong"));
+    CHECK(server.app().metrics().stalled_senders_closed.load() == 0);
+    ::close(fd);
+  }
+  SECTION("the same frame a byte every 100 ms: dropped before it is whole") {
+    const int fd = authenticated();
+    bool dropped = false;
+    // 51 of its 52 bytes over 5 s (a dozen idle timeouts): the frame never completes.
+    for (std::size_t i = 0; i + 1 < ping.size() && !dropped; ++i) {
+      dropped = ::send(fd, &ping[i], 1, MSG_NOSIGNAL) != 1 || server_has_hung_up(fd);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(dropped);
+    CHECK(server.app().metrics().stalled_senders_closed.load() == 1);
+    ::close(fd);
+  }
+}
+
 TEST_CASE("one client address cannot hold more than its share of connections", "[gateway][security]") {
   TestServerOptions options;
   options.limits.max_connections_per_address = 4;
