@@ -174,6 +174,10 @@ std::vector<Event> every_event() {
       KpiReturnSubmitted{9, KpiReturn{1, *parse_quarter("2026-Q3"), {{"visits_on_time", 9650}, {"care_certificate", 7900}},
                                       {{"visits_on_time", "Visits on time — ü", 95, KpiKind::people}}, "654 of 807 — ü",
                                       "rota system A", t + 45, kMonday, 2}},
+      FsaRatingsImported{3, "fhrs-november — ü.csv", "compliance-1", t + 46,
+                         {FsaImportRow{4, "1-126005236", "1387594", "Alpine House — kitchen", FsaRowOutcome::rating_changed,
+                                       "replaces the rating 1 of 2026-10-06 (FSA import 2, row 4)", FsaRating::r2,
+                                       kMonday - 21}}},
   };
 }
 
