@@ -260,6 +260,12 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
                                 {5, "L2", {}, "overall_rating 'Goodish' is not a CQC rating"}};
     f.must(ImportCqcRatings{"cqc.csv", "compliance-1", rows});
   }
+  {  // an FSA file: L0 rated 4 (no RAG moves), a stranger, a bad row
+    const std::vector<FsaRow> rows = {{2, "L0", "101", "L0 kitchen", FsaRating::r4, kMonday - 30, ""},
+                                      {3, "1-999", "102", "", FsaRating::r2, kMonday - 30, ""},
+                                      {4, "L2", "103", "", FsaRating::not_applicable, 0, "RatingValue '6' is not a food hygiene rating"}};
+    f.must(ImportFsaRatings{"fhrs.csv", "compliance-1", rows});
+  }
   for (int step = 0; step < 1000; ++step) {
     const int roll = pick(100);
     // Mostly act on a live package, sometimes on any (closed ones give rejections).

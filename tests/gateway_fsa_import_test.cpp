@@ -141,7 +141,7 @@ TEST_CASE("an FSA file missing a column, a broken file, bad bodies, the wrong ro
   m.refused(m.compliance, R"({"source": "x.csv", "csv": 5})", 422, "wrong_type", "field 'csv'");
   m.refused(m.compliance, R"({"source": "x.csv", "csv": "", "first_data_row": 1})", 422, "invalid_value", "first_data_row");
   m.refused(m.compliance, "not json", 400, "malformed_json", "");
-  m.refused(m.compliance, upload(std::string(201, 'n'), kHeader), 422, "invalid_fsa_file", "at most 200 characters");
+  m.refused(m.compliance, upload(std::string(201, 'n'), kHeader), 422, "invalid_value", "field 'source' is longer than 200 characters");
   m.refused(m.officer, upload("h.csv", kHeader), 403, "forbidden", "role officer");
   m.refused("", upload("h.csv", kHeader), 401, "unauthenticated", "");
   HttpResponse r = m.call("GET", "/api/v1/fsa-imports/7", m.officer);

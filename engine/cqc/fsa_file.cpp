@@ -36,11 +36,12 @@ bool is_fhrsid(std::string_view id) {
 }  // namespace
 
 bool parse_fsa_rating(std::string_view text, FsaRating& out, std::string& why) {
-  const std::string t = folded(text);
-  if (t.size() == 1 && t[0] >= '0' && t[0] <= '5') {
-    out = static_cast<FsaRating>(static_cast<int>(FsaRating::r0) + (t[0] - '0'));
+  const std::string_view digits = trim(text);  // a rating is one digit as written ("-1" is not 1)
+  if (digits.size() == 1 && digits[0] >= '0' && digits[0] <= '5') {
+    out = static_cast<FsaRating>(static_cast<int>(FsaRating::r0) + (digits[0] - '0'));
     return true;
   }
+  const std::string t = folded(text);  // the words, without regard to case, spaces or hyphens
   if (t == "exempt") {
     out = FsaRating::not_applicable;
     return true;
