@@ -2,7 +2,7 @@
 // fixtures: every batch of tests/fixtures/journal_v1.bin (every v1 event type) and snapshots of
 // the market it builds; each provider message type as a JSON and a FlatBuffers frame; a request
 // for every REST route in the router's table (its first role's token, a plausible path and body);
-// the test DPS configuration; the head of each CQC CSV in data/cqc/; the sim's scenarios.
+// the test DPS configuration; the head of each CSV in data/cqc/ and data/fsa/; the sim's scenarios.
 // Run by scripts/fuzz when a corpus is missing and by hand after a format change (the corpora
 // are committed): make-seeds <source dir> <corpus dir>.
 #include <flatbuffers/flatbuffers.h>
@@ -146,7 +146,11 @@ void http_requests() {
 
 void text_files(const fs::path& source) {
   seed("fuzz_dps_config", "home-care.json", testing::kHomeCareJson);
-  for (const auto& entry : fs::directory_iterator(source / "data/cqc")) {
+  // CQC's files and the FSA sample: fuzz_cqc_csv feeds each text to both readers.
+  std::vector<fs::directory_entry> csv_files;
+  for (const char* dir : {"data/cqc", "data/fsa"})
+    for (const auto& entry : fs::directory_iterator(source / dir)) csv_files.push_back(entry);
+  for (const auto& entry : csv_files) {
     if (entry.path().extension() != ".csv") continue;
     // The header and 30 rows: whole files are megabytes, and the fuzzer mutates a few KB best.
     std::ifstream in(entry.path());

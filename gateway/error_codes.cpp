@@ -128,6 +128,10 @@ int http_status(engine::Code code) {
     case Code::kpi_not_reported:
     case Code::duplicate_kpi:
     case Code::invalid_kpi_value: return 422;
+    // FSA hygiene-rating imports.
+    case Code::unknown_fsa_import: return 404;
+    case Code::invalid_fsa_file:
+    case Code::fsa_columns_missing: return 422;
   }
   return 500;
 }

@@ -176,6 +176,10 @@ std::vector<Event> every_event() {
       KpiReturnSubmitted{9, KpiReturn{1, *parse_quarter("2026-Q3"), {{"visits_on_time", 9650}, {"care_certificate", 7900}},
                                       {{"visits_on_time", "Visits on time — ü", 95, KpiKind::people}}, "654 of 807 — ü",
                                       "rota system A", t + 45, kMonday, 2}},
+      FsaRatingsImported{3, "fhrs-november — ü.csv", "compliance-1", t + 46,
+                         {FsaImportRow{4, "1-126005236", "1387594", "Alpine House — kitchen", FsaRowOutcome::rating_changed,
+                                       "replaces the rating 1 of 2026-10-06 (FSA import 2, row 4)", FsaRating::r2,
+                                       kMonday - 21}}},
   };
 }
 
@@ -257,6 +261,12 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
                                 {4, "1-999", {kMonday - 30, CqcRating::good}, ""},
                                 {5, "L2", {}, "overall_rating 'Goodish' is not a CQC rating"}};
     f.must(ImportCqcRatings{"cqc.csv", "compliance-1", rows});
+  }
+  {  // an FSA file: L0 rated 4 (no RAG moves), a stranger, a bad row
+    const std::vector<FsaRow> rows = {{2, "L0", "101", "L0 kitchen", FsaRating::r4, kMonday - 30, ""},
+                                      {3, "1-999", "102", "", FsaRating::r2, kMonday - 30, ""},
+                                      {4, "L2", "103", "", FsaRating::not_applicable, 0, "RatingValue '6' is not a food hygiene rating"}};
+    f.must(ImportFsaRatings{"fhrs.csv", "compliance-1", rows});
   }
   for (int step = 0; step < 1000; ++step) {
     const int roll = pick(100);

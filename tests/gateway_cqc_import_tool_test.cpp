@@ -1,7 +1,7 @@
 // The CQC import command (tools/carebroker_cqc_import.cpp) against a real server: it sends the
 // real CQC locations file and prints every row's fate; a broken file's bad rows by number (exit
 // status 1); a file missing columns is refused, naming them; a file sent in parts keeps its own
-// row numbers.
+// row numbers. With --fsa it sends an FSA (FHRS) file to the FSA import instead.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -104,4 +104,40 @@ TEST_CASE("carebroker-cqc-import sends a CQC file to the server and prints what 
   CHECK(r.output.find("refused (403) forbidden") != std::string::npos);
   std::remove(broken.c_str());
   std::remove(missing.c_str());
+}
+
+TEST_CASE("carebroker-cqc-import --fsa sends an FSA file to the FSA import and prints what became of every row",
+          "[fsa][gateway]") {
+  TestServer server;
+  const std::string compliance = server.token(Role::compliance);
+  must_http(server, 201, "POST", "/api/v1/providers", compliance, R"({"id": "1-101693165", "name": "Alpine Care UK Limited"})");
+  must_http(server, 201, "POST", "/api/v1/locations", compliance,
+            R"({"id": "1-126005236", "provider": "1-101693165", "name": "Alpine House", "postcode": "B18 6NY", "local_authority": "Birmingham"})");
+  const std::string sample = std::string(CAREBROKER_DATA_DIR) + "/fsa/fsa_fhrs_matched_bham_solihull_example.csv";
+
+  ToolRun r = run_tool(server.port(), compliance, "--fsa " + sample);
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(r.output.find("fsa_fhrs_matched_bham_solihull_example.csv: import 1 (fhrs): 10 rows — 1 applied, "
+                      "9 not registered here, 0 rejected") != std::string::npos);
+  CHECK(must_http(server, 200, "GET", "/api/v1/locations/1-126005236", compliance).at("quality_inputs").at("fsa") == "2");
+
+  // A broken FSA file: its bad rows by number, and exit status 1.
+  const std::string broken = temp_file("broken-fsa.csv",
+                                       "FHRSID,BusinessName,RatingValue,RatingDate,location_id\n"
+                                       "9000103,Alpine House,3,2026-11-01,1-126005236\n"
+                                       "9000103,Alpine House,6,2026-11-02,1-126005236\n");
+  r = run_tool(server.port(), compliance, "--fsa " + broken);
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find("import 2 (fhrs): 2 rows — 1 applied, 0 not registered here, 1 rejected") != std::string::npos);
+  CHECK(r.output.find("  row 3: 1-126005236: RatingValue '6' is not a food hygiene rating") != std::string::npos);
+
+  // A CQC file sent as an FSA file: refused, naming the FSA columns it lacks.
+  r = run_tool(server.port(), compliance, "--fsa " + kLocationsFile);
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(r.output.find("refused (422) fsa_columns_missing: ") != std::string::npos);
+  CHECK(r.output.find("missing required columns FHRSID, RatingValue, RatingDate") != std::string::npos);
+  std::remove(broken.c_str());
 }

@@ -1,7 +1,8 @@
 // carebroker-cqc-import: sends CQC CSV files to a running carebroker server's CQC import
-// (POST /api/v1/cqc-imports), and prints what became of every row: the counts, then each
+// (POST /api/v1/cqc-imports) — or, with --fsa, FSA food hygiene rating (FHRS) files to its FSA
+// import (POST /api/v1/fsa-imports) — and prints what became of every row: the counts, then each
 // rejected row by number with its reason.
-//   carebroker-cqc-import --url http://127.0.0.1:8080 [--token T] [--ca FILE] FILE...
+//   carebroker-cqc-import --url http://127.0.0.1:8080 [--token T] [--ca FILE] [--fsa] FILE...
 // The token (a compliance or admin token) comes from --token or the CAREBROKER_TOKEN
 // environment variable (kept off the command line). A file larger than --part-bytes is sent in
 // parts, each with the header repeated and its first row's number, so row numbers are the
@@ -172,7 +173,8 @@ int main(int argc, char** argv) {
       "token", po::value(&token), "a compliance or admin bearer token (default: $CAREBROKER_TOKEN)")(
       "ca", po::value(&ca), "CA certificates (PEM) to verify an https server with (default: the system's)")(
       "part-bytes", po::value(&part_bytes)->default_value(part_bytes), "send larger files in parts of about this size")(
-      "file", po::value(&files), "CQC CSV files");
+      "fsa", "the files are FSA food hygiene rating (FHRS) files with a CQC location column: send them to the FSA import")(
+      "file", po::value(&files), "CQC CSV files (FSA files with --fsa)");
   po::positional_options_description positional;
   positional.add("file", -1);
   po::variables_map vm;
@@ -204,7 +206,7 @@ int main(int argc, char** argv) {
   target.port = parsed->has_port() ? std::string(parsed->port()) : (target.tls ? "443" : "80");
   std::string base(parsed->path());
   while (!base.empty() && base.back() == '/') base.pop_back();
-  target.path = base + "/api/v1/cqc-imports";
+  target.path = base + (vm.count("fsa") ? "/api/v1/fsa-imports" : "/api/v1/cqc-imports");
 
   bool all_good = true;
   for (const std::string& path : files) {

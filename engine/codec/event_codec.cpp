@@ -150,6 +150,14 @@ static_assert(same(eng::CqcRowOutcome::rating_changed, fb::CqcRowOutcome::rating
               same(eng::CqcRowOutcome::not_registered, fb::CqcRowOutcome::not_registered) &&
               same(eng::CqcRowOutcome::rejected, fb::CqcRowOutcome::rejected) &&
               fb::CqcRowOutcome::rejected == fb::CqcRowOutcome::MAX);
+static_assert(same(eng::FsaRowOutcome::rating_changed, fb::FsaRowOutcome::rating_changed) &&
+              same(eng::FsaRowOutcome::rating_confirmed, fb::FsaRowOutcome::rating_confirmed) &&
+              same(eng::FsaRowOutcome::already_known, fb::FsaRowOutcome::already_known) &&
+              same(eng::FsaRowOutcome::older_than_held, fb::FsaRowOutcome::older_than_held) &&
+              same(eng::FsaRowOutcome::no_rating, fb::FsaRowOutcome::no_rating) &&
+              same(eng::FsaRowOutcome::not_registered, fb::FsaRowOutcome::not_registered) &&
+              same(eng::FsaRowOutcome::rejected, fb::FsaRowOutcome::rejected) &&
+              fb::FsaRowOutcome::rejected == fb::FsaRowOutcome::MAX);
 static_assert(same(eng::Rag::green, fb::Rag::green) && same(eng::Rag::amber, fb::Rag::amber) &&
               same(eng::Rag::red, fb::Rag::red) && fb::Rag::red == fb::Rag::MAX);
 static_assert(same(eng::KpiKind::staff, fb::KpiKind::staff) && same(eng::KpiKind::people, fb::KpiKind::people) &&

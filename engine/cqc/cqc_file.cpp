@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 
+#include "engine/cqc/cells.h"
 #include "engine/cqc/csv.h"
 #include "engine/market/calendar.h"
 
@@ -36,34 +37,10 @@ std::vector<std::string_view> required(const Layout& l) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-/// "1-" and digits: CQC's location IDs.
-bool cqc_id(std::string_view id) {
-  if (id.size() < 3 || id.size() > 20 || id.substr(0, 2) != "1-") return false;
-  for (char c : id.substr(2))
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-/// Up to 40 bytes of what a bad cell held, for the report: cut before a UTF-8 continuation byte
-/// so that valid text stays valid; control characters shown as '?'.
-std::string quoted(std::string_view s) {
-  std::size_t n = std::min<std::size_t>(s.size(), 40);
-  while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  std::string out;
-  for (char c : s.substr(0, n)) out += (static_cast<unsigned char>(c) < 0x20 ? '?' : c);
-  return "'" + out + (n < s.size() ? "…'" : "'");
 }
 
 }  // namespace
@@ -151,7 +128,7 @@ CqcFile read_cqc_file(std::string_view csv_text, int first_data_row) {
     row.location = std::string(trim(cells[c_location]));
     if (row.location.empty()) {
       reject("no " + std::string(best->location));
-    } else if (!cqc_id(row.location)) {
+    } else if (!is_cqc_location_id(row.location)) {
       reject(std::string(best->location) + " " + quoted(row.location) + " is not a CQC location ID (1-…)");
       row.location = row.location.substr(0, 40);
     } else if (!parse_cqc_rating(cells[c_overall], row.rating.overall)) {

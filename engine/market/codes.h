@@ -133,7 +133,11 @@ namespace carebroker::engine {
   X(unknown_kpi)                                                                                   \
   X(kpi_not_reported)                                                                              \
   X(duplicate_kpi)                                                                                 \
-  X(invalid_kpi_value)
+  X(invalid_kpi_value)                                                                             \
+  /* FSA hygiene-rating imports (appended, issue 12 item 2) */                                    \
+  X(invalid_fsa_file)                                                                              \
+  X(fsa_columns_missing)                                                                           \
+  X(unknown_fsa_import)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

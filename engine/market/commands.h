@@ -12,6 +12,7 @@
 #include "engine/market/calendar.h"
 #include "engine/market/config.h"
 #include "engine/market/cqc_ratings.h"
+#include "engine/market/fsa_ratings.h"
 #include "engine/market/contract_actions.h"
 #include "engine/market/package.h"
 #include "engine/market/placement.h"
@@ -279,6 +280,16 @@ struct SubmitKpiReturn {
   std::string by;  ///< the provider's principal name
 };
 
+// FSA hygiene ratings (issue 12 item 2; fsa_ratings.h, market_fsa.cpp).
+/// Import the rows of an FSA (FHRS) file (engine/cqc/fsa_file.h reads them): each row sets its
+/// location's FSA input when it is the newest rating, or is counted (no rating, older than the
+/// rating held, not registered here) or reported rejected; one FsaRatingsImported records them.
+struct ImportFsaRatings {
+  std::string source;  ///< the file's name, as the caller gave it
+  std::string officer;
+  std::vector<FsaRow> rows;
+};
+
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
                  SetProviderStatus, ApplyToDps, ExtendAssessment, AdmitToDps, UpdateMembership,
@@ -289,7 +300,7 @@ using Command =
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
                  EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket, AmendPackage,
                  AskQuestion, AnswerQuestion, ImportCqcRatings, DeclareCapacity, SubmitSelfAssessment,
-                 ValidateSelfAssessment, RecordPammsAssessment, SubmitKpiReturn>;
+                 ValidateSelfAssessment, RecordPammsAssessment, SubmitKpiReturn, ImportFsaRatings>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

@@ -13,6 +13,7 @@
 #include "engine/market/calendar.h"
 #include "engine/market/config.h"
 #include "engine/market/cqc_ratings.h"
+#include "engine/market/fsa_ratings.h"
 #include "engine/market/package.h"
 #include "engine/market/placement.h"
 #include "engine/market/provider.h"
@@ -470,6 +471,20 @@ struct KpiReturnSubmitted {
   bool operator==(const KpiReturnSubmitted&) const = default;
 };
 
+// ---- FSA hygiene ratings (issue 12 item 2; market_fsa.cpp) ----
+
+/// An FSA file imported: every row of it with its outcome, in file order. Applying it makes each
+/// row that holds a rating (fsa_ratings.h holds_rating) its location's FSA rating and FSA input,
+/// a change of the input being an early-warning entry. `import` numbers FSA imports 1, 2, ….
+struct FsaRatingsImported {
+  std::uint32_t import = 0;
+  std::string source;
+  std::string officer;
+  UtcMillis at = 0;
+  std::vector<FsaImportRow> rows;
+  bool operator==(const FsaRatingsImported&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
@@ -481,7 +496,8 @@ using Event =
                  PlacementHandedBack, PlacementEndScheduled, PlacementEnded, VariationProposed,
                  VariationAccepted, VariationSentToMarket, PlacementReprocured, PackageAmended,
                  QuestionAsked, QuestionAnswered, CqcRatingsImported, RagChanged,
-                 SelfAssessmentSubmitted, SelfAssessmentValidated, PammsAssessed, KpiReturnSubmitted>;
+                 SelfAssessmentSubmitted, SelfAssessmentValidated, PammsAssessed, KpiReturnSubmitted,
+                 FsaRatingsImported>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

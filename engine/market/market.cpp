@@ -122,6 +122,7 @@ MarketDigests Market::digests() const {
   Digest d;
   d.add(now_).add(calendar_).add(categories_).add(dps_).add(providers_).add(locations_);
   d.add(packages_).add(people_).add(placements_).add(replaces_).add(cqc_imports_).add(retired_facts_);
+  d.add(fsa_imports_);
   Digest without = d;
   without.add(command_keys_);
   if (!keeps_request_ids_) return {0, without.value()};
@@ -157,7 +158,7 @@ std::string_view command_name(const Command& c) {
       "update_contract_action", "set_planned_end", "end_placement", "propose_variation", "accept_variation",
       "send_variation_to_market", "amend_package", "ask_question", "answer_question", "import_cqc_ratings", "declare_capacity",
       "submit_self_assessment", "validate_self_assessment", "record_pamms_assessment",
-      "submit_kpi_return"};
+      "submit_kpi_return", "import_fsa_ratings"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -176,7 +177,7 @@ std::string_view event_name(const Event& e) {
       "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured",
       "package_amended", "question_asked", "question_answered", "cqc_ratings_imported",
       "rag_changed", "self_assessment_submitted", "self_assessment_validated", "pamms_assessed",
-      "kpi_return_submitted"};
+      "kpi_return_submitted", "fsa_ratings_imported"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -51,7 +51,8 @@ struct Reply {
   Status status;
   PackageId package = 0;
   bool replayed = false;
-  /// What the command numbered when it is not a package: a CQC import's number (ImportCqcRatings).
+  /// What the command numbered when it is not a package: a CQC import's number (ImportCqcRatings),
+  /// an FSA import's (ImportFsaRatings).
   std::uint64_t number = 0;
   bool ok() const { return status.ok(); }
 };
@@ -201,6 +202,9 @@ class Market {
   // ---- market intelligence (issue 12) ----
   /// The CQC imports, numbered 1, 2, … (import N at index N-1), each with every row's outcome.
   const std::vector<CqcRatingsImported>& cqc_imports() const { return cqc_imports_; }
+  /// The FSA hygiene-rating imports, numbered 1, 2, … (import N at index N-1), each with every
+  /// row's outcome (market_fsa.cpp).
+  const std::vector<FsaRatingsImported>& fsa_imports() const { return fsa_imports_; }
   /// When a dated early-warning entry next leaves a look-back window (so a RAG may fall): 0 =
   /// none. A hint, never later than the true time (market_early_warning.cpp).
   UtcMillis rag_recheck_at() const { return rag_recheck_at_; }
@@ -284,6 +288,8 @@ class Market {
   void apply_answer(const QuestionAnswered&);
   Reply handle(const ImportCqcRatings&, Emitter&);  // market_cqc.cpp
   void apply_cqc_import(const CqcRatingsImported&);  // market_cqc.cpp
+  Reply handle(const ImportFsaRatings&, Emitter&);  // market_fsa.cpp
+  void apply_fsa_import(const FsaRatingsImported&);  // market_fsa.cpp
   // Assessment cycles (market_assessments.cpp).
   Reply handle(const SubmitSelfAssessment&, Emitter&);
   Reply handle(const ValidateSelfAssessment&, Emitter&);
@@ -456,6 +462,8 @@ class Market {
   std::map<std::pair<LocationIndex, int>, std::int64_t> placed_load_;
   // The CQC imports with their reports (state: digested and snapshotted).
   std::vector<CqcRatingsImported> cqc_imports_;
+  // The FSA imports with their reports (state: digested and snapshotted).
+  std::vector<FsaRatingsImported> fsa_imports_;
   std::vector<PackageFacts> retired_facts_;  // see retired_facts()
   mutable std::vector<LocationIndex> scratch_;
   // Derived: rag_recheck_at().

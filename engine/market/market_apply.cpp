@@ -424,6 +424,7 @@ void Market::apply(const Event& event) {
           [&](const SelfAssessmentValidated& e) { apply_assessment(e); },
           [&](const PammsAssessed& e) { apply_assessment(e); },
           [&](const KpiReturnSubmitted& e) { apply_kpi_return(e); },
+          [&](const FsaRatingsImported& e) { apply_fsa_import(e); },
       },
       event);
 }

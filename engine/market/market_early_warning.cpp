@@ -62,6 +62,10 @@ void Market::rerate_after(const Command& command, bool recheck_due, Emitter& e) 
                  [&](const IssueContractAction& c) { provider(c.provider); },    // a default notice
                  [&](const UpdateContractAction& c) { provider(c.provider); },   // … lifted
                  [&](const ImportCqcRatings&) { every(false); },  // a CQC rating may have changed
+                 [&](const ImportFsaRatings& c) {  // the FSA input of the rows' locations
+                   for (const FsaRow& row : c.rows)
+                     if (row.rejected.empty() && is_hygiene_rating(row.rating)) location(row.location);
+                 },
                  [](const auto&) {},
              },
              command);

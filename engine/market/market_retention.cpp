@@ -19,7 +19,7 @@ constexpr std::string_view kSnapshotTag = "carebroker-market-snapshot";
 std::uint64_t layout_fingerprint() {
   using boost::pfr::tuple_size_v;
   // The number of state members a snapshot holds (now_ … retired_facts_), then the structs.
-  constexpr std::uint64_t kStateMembers = 14;
+  constexpr std::uint64_t kStateMembers = 15;
   std::uint64_t f = 1 + kStateMembers * 7919;
   for (std::size_t n : {tuple_size_v<Package>, tuple_size_v<PackageSpec>, tuple_size_v<Offer>,
                         tuple_size_v<Location>, tuple_size_v<Membership>, tuple_size_v<QualityInputs>,
@@ -36,7 +36,8 @@ std::uint64_t layout_fingerprint() {
                         tuple_size_v<AdmissionMove>, tuple_size_v<Kpi>,
                         tuple_size_v<KpiValue>, tuple_size_v<KpiReturn>, tuple_size_v<PackageRecords>,
                         tuple_size_v<QualityAtClose>, tuple_size_v<QualityPart>, tuple_size_v<ContractAction>,
-                        tuple_size_v<ContractActionUpdate>, tuple_size_v<PackageDecision>})
+                        tuple_size_v<ContractActionUpdate>, tuple_size_v<PackageDecision>,
+                        tuple_size_v<FsaRatingsImported>, tuple_size_v<FsaImportRow>, tuple_size_v<FsaRatingRecord>})
     f = f * 131 + n;
   return f;
 }
@@ -98,6 +99,7 @@ std::string Market::save_snapshot() const {
   });
   e.add(command_keys_);
   e.add(placements_).add(replaces_).add(cqc_imports_).add(retired_facts_);
+  e.add(fsa_imports_);
   return e.take();
 }
 
@@ -134,7 +136,8 @@ SnapshotStatus Market::load_snapshot(std::string_view bytes) {
   const bool ok = d.get(now_) && d.get(calendar_) && d.get(categories_) && d.get(dps_) &&
                   d.get(providers_) && index_providers() && d.get(locations_) && d.get(packages_) &&
                   d.get(people_) && load_requests(d) && d.get(command_keys_) && d.get(placements_) &&
-                  d.get(replaces_) && d.get(cqc_imports_) && d.get(retired_facts_) && d.done();
+                  d.get(replaces_) && d.get(cqc_imports_) && d.get(retired_facts_) && d.get(fsa_imports_) &&
+                  d.done();
   if (!ok || packages_.size() != people_.size()) {
     *this = Market();
     const DecodeError& error = d.error();

@@ -12,6 +12,7 @@
 #include "engine/market/contract_actions.h"
 #include "engine/market/cqc_ratings.h"
 #include "engine/market/early_warning.h"
+#include "engine/market/fsa_ratings.h"
 #include "engine/market/quality.h"
 #include "engine/market/types.h"
 
@@ -96,6 +97,9 @@ struct Location {
   /// quality inputs (a self-assessment validated, PAMMS, CQC, a patch), a KPI return, or the
   /// quality policy or KPI set of a DPS it belongs to (market_kpis.cpp). 0 = as registered.
   std::uint32_t quality_version = 0;
+  /// The FSA hygiene rating imported last as its newest (fsa_ratings.h); rated_on 0 = none. Its
+  /// rating became `quality.fsa` then (a PATCH may have changed the input since).
+  FsaRatingRecord fsa_rating;
   bool operator==(const Location&) const = default;
 
   /// The RAG last announced (by a RagChanged) under `dps`: Green until one says otherwise.

@@ -63,6 +63,9 @@ json::value cost_model_json(const engine::CostModel&);
 json::object fair_cost_json(const engine::DpsConfig&, const engine::Lot&);
 /// A location's CQC rating history, oldest first (cqc_import_routes.cpp).
 json::value cqc_history_json(const std::vector<engine::CqcRatingRecord>&);
+/// A location's imported FSA rating: {rating, rated_on, fhrsid, import, row}, or null when none
+/// was imported (fsa_import_routes.cpp).
+json::value fsa_rating_json(const engine::FsaRatingRecord&);
 /// The officer's view: the package, status, tier, closes_at, person, the ranking with every
 /// offer's explanation, exclusions with rule and detail, invited locations, shortlist, award.
 json::object officer_package_json(const engine::Market&, const engine::OfficerPackageView&);

@@ -498,6 +498,7 @@ json::object location_detail_json(const Market& m, LocationIndex i) {
       {"safeguarding_decisions", std::move(safeguarding)},
       {"substantiated_concerns", std::move(concerns)}};
   o["cqc_history"] = cqc_history_json(l.cqc_history);
+  o["fsa_rating"] = fsa_rating_json(l.fsa_rating);
   json::array memberships;
   for (const auto& mem : l.memberships) {
     json::object e = membership_json(m, mem);

@@ -150,6 +150,9 @@ void get_fair_cost(RestContext&);  // fair_cost_routes.cpp
 void post_cqc_import(RestContext&);   // cqc_import_routes.cpp
 void list_cqc_imports(RestContext&);  // cqc_import_routes.cpp
 void get_cqc_import(RestContext&);    // cqc_import_routes.cpp
+void post_fsa_import(RestContext&);   // fsa_import_routes.cpp
+void list_fsa_imports(RestContext&);  // fsa_import_routes.cpp
+void get_fsa_import(RestContext&);    // fsa_import_routes.cpp
 void get_early_warning(RestContext&);  // early_warning_routes.cpp
 /// A location's early-warning record (early_warning_routes.cpp): its RAG and reasons under each
 /// DPS it belongs to (`dps` only, when >= 0), and its RAG changes and input entries dated
