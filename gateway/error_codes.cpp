@@ -128,6 +128,8 @@ int http_status(engine::Code code) {
     case Code::kpi_not_reported:
     case Code::duplicate_kpi:
     case Code::invalid_kpi_value: return 422;
+    case Code::person_not_sealed: return 422;
+    case Code::person_already_erased: return 409;
   }
   return 500;
 }

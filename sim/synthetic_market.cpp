@@ -1,6 +1,7 @@
 #include "sim/synthetic_market.h"
 
 #include "engine/market/calendar.h"
+#include "engine/person/person_access.h"
 
 namespace carebroker::sim {
 
@@ -44,7 +45,7 @@ std::vector<engine::Command> synthetic_market(const LoadOptions& o, engine::UtcM
     s.start_date = london_date(now) + 3;
     s.window = 30 * kMillisPerDay;  // stays open for the whole run
     s.officer = "load";
-    out.push_back(PostPackage{s, {"Person " + std::to_string(k), "", "", ""}});
+    out.push_back(PostPackage{s, person::seal_unkept({"Person " + std::to_string(k), "", "", ""})});
   }
   return out;
 }

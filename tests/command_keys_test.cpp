@@ -17,7 +17,7 @@ using carebroker::testing::MarketFixture;
 const std::string kOfficer = "officer:brokerage-officer-1";
 
 PostPackage post_command(const std::string& case_reference = "CASE-1") {
-  return PostPackage{MarketFixture::standard_package(), {"Ada Example", "1 Test Street", "B13 9ZZ", case_reference}};
+  return PostPackage{MarketFixture::standard_package(), sealed({"Ada Example", "1 Test Street", "B13 9ZZ", case_reference})};
 }
 
 /// Runs a keyed command and checks that it was answered from the record: replayed, the original

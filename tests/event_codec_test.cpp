@@ -119,7 +119,10 @@ std::vector<Event> every_event() {
       ProviderStatusChanged{"1-101641521", true, true, "administration order", 0},
       MembershipChanged{7, m},
       QualityInputsChanged{8, q, "compliance-1", "safeguarding enquiry", "SG-2026-0142", t + 39},
-      PackagePosted{42, full_spec(), PersonDetails{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},
+      // Every field of the person's record set (a real record has either the legacy or the sealed ones).
+      PackagePosted{42, full_spec(),
+                    SealedPerson{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1", 1, std::string(32, 'a'),
+                                 std::string(12, '\x01'), std::string(40, '\xf2')},
                     1, 2, 3, 4, 0b1011, Urgency::urgent, kMonday + 9, t + 5},
       TierOpened{42, 1, t + 6, t + 7 * kMillisPerHour, std::vector<LocationIndex>{3, 9, 4000000000u}},
       TierEnded{42, 2, t + 8, "2 acceptable offers, both declined", TierEndReason::every_acceptable_offer_declined},
@@ -573,7 +576,7 @@ TEST_CASE("fields missing from an old journal decode to the C++ defaults", "[cod
     fb::PackageSpecBuilder s(b);
     s.add_visits(visits);
     const auto spec = s.Finish();
-    const flatbuffers::Offset<fb::PersonDetails> person(empty());
+    const flatbuffers::Offset<fb::SealedPerson> person(empty());
     fb::PackagePostedBuilder p(b);
     p.add_spec(spec);
     p.add_person(person);

@@ -155,7 +155,7 @@ std::vector<Command> setup_commands(int locations) {
 
 PostPackage post_command(int n) {
   return PostPackage{MarketFixture::standard_package(),
-                     {"Person " + std::to_string(n), "1 Test Street", "B13 9ZZ", "CASE-" + std::to_string(n)}};
+                     sealed({"Person " + std::to_string(n), "1 Test Street", "B13 9ZZ", "CASE-" + std::to_string(n)})};
 }
 
 PlaceOffer offer_command(int location, PackageId package, const std::string& request_id, Pence price = 2900) {

@@ -133,7 +133,10 @@ namespace carebroker::engine {
   X(unknown_kpi)                                                                                   \
   X(kpi_not_reported)                                                                              \
   X(duplicate_kpi)                                                                                 \
-  X(invalid_kpi_value)
+  X(invalid_kpi_value)                                                                             \
+  /* personal data (appended, issue 13) */                                                         \
+  X(person_not_sealed)                                                                             \
+  X(person_already_erased)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

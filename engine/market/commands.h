@@ -93,7 +93,8 @@ struct UpdateQualityInputs {
 };
 
 // ---- packages (brokerage officers) ----
-struct PostPackage { PackageSpec spec; PersonDetails person; };
+/// `person`: sealed at the gateway (sealed_person.h); anything else is person_not_sealed.
+struct PostPackage { PackageSpec spec; SealedPerson person; };
 struct HoldPackage { PackageId package = 0; std::string reason; };
 struct ReleasePackage { PackageId package = 0; };
 struct CancelPackage { PackageId package = 0; std::string reason; };
@@ -272,6 +273,14 @@ struct SubmitKpiReturn {
   std::string by;  ///< the provider's principal name
 };
 
+/// Erase a package's person (UK GDPR; an admin, `by` the token's name, with a reason): the
+/// market then holds the person as erased (PersonErased) and the gateway destroys the key. A
+/// retired package's person can be erased too; an erased one again is person_already_erased.
+struct ErasePerson {
+  PackageId package = 0;
+  std::string by, reason;
+};
+
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
                  SetProviderStatus, ApplyToDps, ExtendAssessment, AdmitToDps, UpdateMembership,
@@ -282,7 +291,7 @@ using Command =
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
                  EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket, AmendPackage,
                  AskQuestion, AnswerQuestion, ImportCqcRatings, DeclareCapacity, SubmitSelfAssessment,
-                 ValidateSelfAssessment, RecordPammsAssessment, SubmitKpiReturn>;
+                 ValidateSelfAssessment, RecordPammsAssessment, SubmitKpiReturn, ErasePerson>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the
