@@ -219,7 +219,7 @@ struct MarketFixture {
                  PersonDetails person = {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"}) {
     if (!key_store_) return must(PostPackage{std::move(spec), sealed(person)}).package;
     std::string error;
-    std::optional<SealedPerson> s = person::seal_new(person, key_store_->keys, error);
+    std::optional<SealedPerson> s = carebroker::person::seal_new(person, key_store_->keys, error);
     INFO(error);
     REQUIRE(s);
     return must(PostPackage{std::move(spec), std::move(*s)}).package;

@@ -70,7 +70,7 @@ json::value cqc_history_json(const std::vector<engine::CqcRatingRecord>&);
 /// `person`: the package's person as released (person_access.h): "person" is {"status", and the
 /// details when available}.
 json::object officer_package_json(const engine::Market&, const engine::OfficerPackageView&,
-                                  const person::ReleasedPerson& person);
+                                  const person::ReleasedPerson& released);
 /// One row of the package list.
 json::object package_row_json(const engine::Market&, const engine::Package&);
 /// One row of the location list; with `dps` >= 0 it carries that membership, quality and RAG.

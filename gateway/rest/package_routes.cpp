@@ -30,14 +30,14 @@ void run_package_command(RestContext& ctx, Command c) {
 
 void post_package(RestContext& ctx) {
   PostPackage c;
-  PersonDetails person;
-  if (JsonStatus s = package_from_json(ctx.body, c.spec, person); !s.ok()) return reply_error(ctx.respond, s);
+  PersonDetails details;
+  if (JsonStatus s = package_from_json(ctx.body, c.spec, details); !s.ok()) return reply_error(ctx.respond, s);
   c.spec.officer = ctx.principal.name;
   // Sealed here, at the edge, with a new key of the person's own, stored durably first: the
   // market (and so the journal, snapshots, archive and backups) only ever holds the sealed form.
   person::PersonKeys& keys = ctx.market.person_keys();
   std::string error;
-  std::optional<SealedPerson> sealed = person::seal_new(person, keys, error);
+  std::optional<SealedPerson> sealed = person::seal_new(details, keys, error);
   if (!sealed)
     return ctx.respond(error_response(GatewayCode::person_key_store_failed,
                                       "the person's details could not be sealed, so the package was not posted: " + error));
@@ -106,11 +106,11 @@ void get_package(RestContext& ctx) {
       return error_response(engine::Code::unknown_package,
                             m.is_retired(id) ? "package " + std::to_string(id) + " is closed and retired to the archive"
                                              : "no package " + std::to_string(id));
-    const person::ReleasedPerson person = person::release(*view->person, keys);
-    if (person.status == person::PersonStatus::key_missing || person.status == person::PersonStatus::tampered)
+    const person::ReleasedPerson released = person::release(*view->person, keys);
+    if (released.status == person::PersonStatus::key_missing || released.status == person::PersonStatus::tampered)
       std::fprintf(stderr, "carebroker: the person of package %llu cannot be opened: %s\n",
-                   static_cast<unsigned long long>(id), std::string(person::to_string(person.status)).c_str());
-    return json_response(200, officer_package_json(m, *view, person));
+                   static_cast<unsigned long long>(id), std::string(person::to_string(released.status)).c_str());
+    return json_response(200, officer_package_json(m, *view, released));
   });
 }
 
