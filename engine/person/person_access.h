@@ -11,6 +11,10 @@
 
 #include "engine/person/person_keys.h"
 
+namespace carebroker::engine {
+class Market;
+}  // namespace carebroker::engine
+
 namespace carebroker::person {
 
 enum class PersonStatus : std::uint8_t { available, erased, key_missing, tampered };

@@ -1,6 +1,7 @@
 // AES-256-GCM sealing of a person's details; see person_seal.h.
 #include "engine/person/person_seal.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
