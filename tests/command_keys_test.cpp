@@ -13,6 +13,7 @@ using namespace carebroker::engine;
 using carebroker::testing::expect_rejected;
 using carebroker::testing::kMonday;
 using carebroker::testing::MarketFixture;
+using carebroker::testing::sealed;
 
 const std::string kOfficer = "officer:brokerage-officer-1";
 

@@ -177,6 +177,7 @@ std::vector<Event> every_event() {
       KpiReturnSubmitted{9, KpiReturn{1, *parse_quarter("2026-Q3"), {{"visits_on_time", 9650}, {"care_certificate", 7900}},
                                       {{"visits_on_time", "Visits on time — ü", 95, KpiKind::people}}, "654 of 807 — ü",
                                       "rota system A", t + 45, kMonday, 2}},
+      PersonErased{42, "admin-1", "the person asked to be forgotten — ü", t + 46},
   };
 }
 
@@ -288,7 +289,7 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
       s.categories = {pick(4) == 0 ? "learning_disability" : "older_people"};
       s.urgency = pick(3) == 0 ? Urgency::urgent : Urgency::standard;
       s.start_date = london_date(f.market.now()) + 2 + pick(5);
-      const PostPackage post{s, {"Person " + rid, "Addr", "B1 1AA", rid}};
+      const PostPackage post{s, sealed({"Person " + rid, "Addr", "B1 1AA", rid})};
       if (pick(2) == 0) {
         (void)f.run(post);
       } else {  // posted by REST with an Idempotency-Key, sometimes retried
@@ -395,6 +396,8 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     (void)f.run(AnswerQuestion{last, 1, "Yes, by the front door", "officer"});
   }
   (void)f.run(AmendPackage{last, spec.start_date + 2, {}, "the discharge moved", "officer"});
+  // A person erased (UK GDPR), after the random steps too: the first package's.
+  (void)f.run(ErasePerson{1, "admin-1", "the person asked to be forgotten"});
   // Assessment cycles (also after the random steps): an admitted location's provider submits a
   // self-assessment, compliance validates it with a change, and records a PAMMS assessment.
   for (LocationIndex i = 0; i < f.market.location_count(); ++i) {

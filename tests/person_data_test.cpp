@@ -120,7 +120,7 @@ struct PeopleMarket : MarketFixture {
   }
   /// Offers from A (cheaper, so awarded) and B, the window closed, and A accepting.
   void place_with_a(PackageId id) {
-    REQUIRE(offer("A", id, 2800).ok());
+    REQUIRE(offer("A", id, 2900).ok());
     REQUIRE(offer("B", id, 3000).ok());
     pass_deadline(id);
     REQUIRE(awarded(id) == "A");
@@ -232,7 +232,7 @@ TEST_CASE("only the location that accepted the award is sent the person, opened,
   for (const Heard& h : posted) CHECK(clear_text_in(h.json) == "");
 
   const auto bidding = hear(f, [&] {
-    REQUIRE(f.offer("A", id, 2800).ok());
+    REQUIRE(f.offer("A", id, 2900).ok());
     REQUIRE(f.offer("B", id, 3000).ok());
     f.pass_deadline(id);
   });
@@ -246,7 +246,7 @@ TEST_CASE("only the location that accepted the award is sent the person, opened,
     if (h.type == "PersonDetails") {
       ++released;
       CHECK(h.provider == "P-A");
-      CHECK(h.json.find("\"status\":\"available\"") != std::string::npos);
+      CHECK(h.json.find("\"status\": \"available\"") != std::string::npos);
       for (const std::string& s : secrets()) CHECK(h.json.find(s) != std::string::npos);
     } else {
       CHECK(clear_text_in(h.json) == "");
@@ -266,7 +266,7 @@ TEST_CASE("only the location that accepted the award is sent the person, opened,
     if (h.type == "PersonDetails") {
       told = true;
       CHECK(h.provider == "P-A");
-      CHECK(h.json.find("\"status\":\"erased\"") != std::string::npos);
+      CHECK(h.json.find("\"status\": \"erased\"") != std::string::npos);
     }
   }
   CHECK(told);

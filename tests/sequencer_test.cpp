@@ -31,6 +31,7 @@ using carebroker::testing::home_care_config;
 using carebroker::testing::kMonday;
 using carebroker::testing::kMonday9am;
 using carebroker::testing::MarketFixture;
+using carebroker::testing::sealed;
 using sequencer::CommandResult;
 using sequencer::ManualClock;
 using sequencer::Recovered;
