@@ -1,5 +1,6 @@
 // Benchmark markets: the seeded population, package specs and provider commands.
 #include "bench/bench_market.h"
+#include "engine/person/person_access.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -172,7 +173,7 @@ eng::PackageSpec BenchMarket::package_spec(std::mt19937& rng, PackageKind kind) 
 eng::PackageId BenchMarket::post(eng::PackageSpec spec) {
   const std::string n = std::to_string(next_case_++);
   eng::PersonDetails person{"Person " + n, n + " Example Street", "B13 9ZZ", "CASE-" + n};
-  return must(eng::PostPackage{std::move(spec), std::move(person)}).package;
+  return must(eng::PostPackage{std::move(spec), carebroker::person::seal_unkept(person)}).package;
 }
 
 OfferBook make_offer_book(int locations, int packages, std::uint32_t seed) {

@@ -64,6 +64,7 @@
 
 #include "bench/bench_market.h"
 #include "engine/codec/event_codec.h"
+#include "engine/person/person_access.h"
 #include "engine/market/market_reports.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/batch_frame.h"
@@ -359,7 +360,7 @@ class SessionWriter {
       spec.window = kWindow;
       const std::string n = std::to_string(++cases_);
       const std::size_t before = m_.market.package_count();
-      exec(eng::PostPackage{std::move(spec), {"Person " + n, n + " Example Street", "B13 9ZZ", "CASE-" + n}});
+      exec(eng::PostPackage{std::move(spec), carebroker::person::seal_unkept({"Person " + n, n + " Example Street", "B13 9ZZ", "CASE-" + n})});
       if (m_.market.package_count() > before) active_.push_back(m_.market.package_count());
     }
 

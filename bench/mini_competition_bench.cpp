@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench/bench_market.h"
+#include "engine/person/person_access.h"
 
 namespace carebroker::bench {
 namespace {
@@ -50,7 +51,7 @@ const CompetitionSetup& competition_setup() {
       spec.window = kWindow;
       const std::string n = std::to_string(i + 1);
       c.commands.push_back(eng::PostPackage{
-          std::move(spec), {"Person " + n, n + " Example Street", "B13 9ZZ", "CASE-" + n}});
+          std::move(spec), carebroker::person::seal_unkept({"Person " + n, n + " Example Street", "B13 9ZZ", "CASE-" + n})});
       const eng::PackageId id = m.must(c.commands.back()).package;
 
       std::vector<eng::LocationIndex> invited = m.market.find_package(id)->invited;

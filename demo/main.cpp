@@ -11,6 +11,7 @@
 
 #include "demo/demo_market.h"
 #include "engine/market/market.h"
+#include "engine/person/person_seal.h"
 
 using namespace carebroker::engine;
 using carebroker::demo::demo_market;
@@ -21,6 +22,15 @@ struct Demo {
   Market market;
   std::vector<Event> journal;
   int next_request = 1;
+  // The council's key for the demonstration's people (the server keeps one per person in its key
+  // store): the market only ever holds them sealed, and the demo opens what it releases.
+  carebroker::person::PersonKey key = *carebroker::person::new_key();
+
+  SealedPerson seal(const PersonDetails& details) const {
+    std::string error;
+    return *carebroker::person::seal(details, carebroker::person::new_key_id(), key, error);
+  }
+  PersonDetails open(const SealedPerson& sealed) const { return carebroker::person::open(sealed, key).value_or(PersonDetails{}); }
 
   Reply run(const Command& c) {
     Reply r = market.execute(c, journal);
@@ -176,7 +186,7 @@ int main(int argc, char** argv) {
   }
   const PackageId p1 = d.run(PostPackage{
       spec("home-care", "home-care", {"older_people", "dementia"}, "B13", {4, 30, 7}, monday + 3),
-      {"Mrs A. Example", "12 Example Road, Birmingham", "B13 9XX", "BCC-2026-0001"}}).package;
+      d.seal({"Mrs A. Example", "12 Example Road, Birmingham", "B13 9XX", "BCC-2026-0001"})}).package;
   std::printf("  posted #%llu: older people + dementia, 4 × 30-minute visits a day (14 h/week), start %s\n",
               static_cast<unsigned long long>(p1), format_date(monday + 3).c_str());
   print_broadcast(d, p1);
@@ -216,8 +226,9 @@ int main(int argc, char** argv) {
     d.run(AcceptAward{d.loc(winner).provider_id, d.loc(winner).id, d.rid(), p1});
     print_status(d, p1);
     const auto view = d.market.provider_view(p1, d.loc(winner).id);
+    const PersonDetails person = d.open(*view->person);  // sealed in the market: opened for release
     std::printf("  only now does the winner receive the person's details: %s, %s (rank %d, score %.4f)\n",
-                view->person->name.c_str(), view->person->address.c_str(), view->own_rank.value_or(0),
+                person.name.c_str(), person.address.c_str(), view->own_rank.value_or(0),
                 view->own_score.value_or(0));
     for (LocationIndex other : tier1)
       if (other != winner) {
@@ -231,7 +242,7 @@ int main(int argc, char** argv) {
   heading("2. A learning-disability package: the specialist tier first, then Tier 2");
   const PackageId p2 = d.run(PostPackage{
       spec("home-care", "home-care", {"learning_disability"}, "B23", {2, 60, 7}, monday + 4),
-      {"Mr B. Example", "3 Sample Close, Erdington", "B23 1XX", "BCC-2026-0002"}}).package;
+      d.seal({"Mr B. Example", "3 Sample Close, Erdington", "B23 1XX", "BCC-2026-0002"})}).package;
   print_broadcast(d, p2);
   std::printf("  no specialist provider offers before the window closes\n");
   d.pass_window(p2);
@@ -251,8 +262,8 @@ int main(int argc, char** argv) {
   urgent.urgency = Urgency::urgent;
   urgent.double_handed = true;
   urgent.must_meet = {"double-handed calls", "hoist trained"};
-  const PackageId p3 = d.run(PostPackage{urgent, {"Mr C. Example", "Ward 4, Good Hope Hospital", "B75 7RR",
-                                                  "BCC-2026-0003"}}).package;
+  const PackageId p3 = d.run(PostPackage{urgent, d.seal({"Mr C. Example", "Ward 4, Good Hope Hospital", "B75 7RR",
+                                                         "BCC-2026-0003"})}).package;
   print_broadcast(d, p3);
   d.pass_window(p3);
   std::printf("  nobody at Tier 1 can take it within the urgent window; cascaded to %s:\n",
@@ -274,7 +285,7 @@ int main(int argc, char** argv) {
   const PackageId p4 = d.run(PostPackage{
       spec("ld-autism-supported-living", "supported-living", {"learning_disability", "autism"}, "B29",
            {3, 60, 7}, monday + 16),
-      {"Ms D. Example", "7 Specimen Lane, Selly Oak", "B29 6XX", "BCC-2026-0004"}}).package;
+      d.seal({"Ms D. Example", "7 Specimen Lane, Selly Oak", "B29 6XX", "BCC-2026-0004"})}).package;
   print_broadcast(d, p4);
   auto sl_bidders = bidders(d, p4, 4);
   for (std::size_t i = 0; i < sl_bidders.size(); ++i) d.offer(sl_bidders[i], p4, 3400 + static_cast<Pence>(i) * 120);

@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <future>
 #include <thread>
 
+#include "engine/person/person_access.h"
 #include "engine/sequencer/scaled_clock.h"
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
@@ -36,6 +38,7 @@ struct App::Impl {
   Metrics metrics;
   protocol::ProviderStreams streams;
   protocol::FanOut fan_out;  // how streams' live messages reach the sessions (in turns)
+  person::PersonKeys person_keys;  // <data>/person-keys: apart from the journal (opened in start)
   // The read side (after what they publish to, so they stop first).
   protocol::Projector projector{[this](std::shared_ptr<const protocol::Notifications> notifications) {
     // The I/O threads start writing while the rest is still being published: a broadcast to
@@ -47,7 +50,7 @@ struct App::Impl {
     }
     fan_out.flush();
     metrics.broadcasts += notifications->size();
-  }};
+  }, person_keys};
   replica::ReplicaThread publisher{"publisher", &projector};
   replica::ReplicaThread reader{"reader"};
   std::string replica_error;  // set by the recovered hook
@@ -113,6 +116,12 @@ bool App::start(const AppOptions& options, std::string& error) {
     return false;
   }
   if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;  // a bad record stops the start
+  // People's keys, apart from the journal (and from its backups): a file that is not a key is
+  // reported and left alone — its person shows as key_missing — rather than stopping the market.
+  if (!m.person_keys.open(options.data_dir + "/person-keys", error)) return false;
+  for (const std::string& bad : m.person_keys.warnings())
+    std::fprintf(stderr, "carebroker: person-keys/%s is not a person key: left alone (its person shows as key_missing)\n",
+                 bad.c_str());
   store::RocksJournalOptions journal_options;
   journal_options.path = journal_dir;
   journal_options.sync = options.sync;
@@ -144,6 +153,10 @@ bool App::start(const AppOptions& options, std::string& error) {
   // Neither ever holds up the writer or an acknowledgement.
   m.sequencer->set_recovered_hook([&m](const engine::Market& market, std::uint64_t seq) {
     if (m.sim_clock) m.sim_clock->carry_on_from(market.now());  // a simulation resumes where it stopped
+    // An erasure journaled before the process stopped, whose key was not yet destroyed: now.
+    std::string sweep_error;
+    if (!person::sweep_erased(market, m.person_keys, sweep_error))
+      std::fprintf(stderr, "carebroker: cannot destroy an erased person's key: %s\n", sweep_error.c_str());
     const std::string state = market.save_snapshot();
     m.replica_error = m.publisher.start(state, seq);
     if (m.replica_error.empty()) m.replica_error = m.reader.start(state, seq);
@@ -169,7 +182,7 @@ bool App::start(const AppOptions& options, std::string& error) {
   // not ready, and every command or read is refused (503) until recovery and the first-start
   // commands are done.
   m.service = std::make_unique<SequencerService>(*m.sequencer, m.reader, *m.journal, m.metrics,
-                                                 std::filesystem::canonical(backup_dir), clock, simulated);
+                                                 std::filesystem::canonical(backup_dir), clock, simulated, m.person_keys);
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
   m.context->private_dirs = {options.data_dir, backup_dir};
   m.context->replies = &m.replies;

@@ -132,6 +132,8 @@ int http_status(engine::Code code) {
     case Code::unknown_fsa_import: return 404;
     case Code::invalid_fsa_file:
     case Code::fsa_columns_missing: return 422;
+    case Code::person_not_sealed: return 422;
+    case Code::person_already_erased: return 409;
   }
   return 500;
 }

@@ -51,6 +51,7 @@ namespace carebroker::gateway {
   X(backup_failed, 500)                                                                            \
   X(token_store_failed, 500)                                                                       \
   X(clock_not_simulated, 409)                                                                      \
+  X(person_key_store_failed, 500)                                                                  \
   /* WebSocket error frames only */                                                                \
   X(malformed_frame, 0)                                                                            \
   X(frame_too_large, 0)                                                                            \

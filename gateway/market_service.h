@@ -1,5 +1,6 @@
 // What request handlers (REST and WebSocket) need of the market: run a command, read the
-// market, back the store up. The server's implementation sends commands to the sequencer and
+// market, back the store up, and the person key store (engine/person/person_keys.h) that seals
+// and opens people's details at the edge. The server's implementation sends commands to the sequencer and
 // reads to a replica (never to the writer); tests use an in-process one. Callbacks run on the sequencer thread or a backup thread (or the
 // caller's, in tests): handlers must not block in them and must marshal back to their own strand.
 #pragma once
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "engine/market/market.h"
+#include "engine/person/person_keys.h"
 #include "engine/sequencer/sequencer.h"
 
 namespace carebroker::gateway {
@@ -55,6 +57,8 @@ class MarketService {
   /// driver audits holds still (no window closes, no award offer expires). False, and nothing
   /// done, when the clock is real.
   virtual bool freeze_clock() = 0;
+  /// The person key store: kept apart from the journal, never in a backup. Thread-safe.
+  virtual person::PersonKeys& person_keys() = 0;
 };
 
 }  // namespace carebroker::gateway

@@ -22,15 +22,18 @@ class SequencerService final : public MarketService {
  public:
   /// Backups go into children of `backup_dir` (an existing directory, checked by App::start).
   /// `simulated`: `clock` is a simulation's (a sequencer::ScaledClock).
+  /// `person_keys`: the person key store (opened by App::start), not owned.
   SequencerService(sequencer::Sequencer& sequencer, replica::ReplicaThread& reader, store::RocksJournal& journal,
-                   Metrics& metrics, std::filesystem::path backup_dir, sequencer::Clock& clock, bool simulated)
+                   Metrics& metrics, std::filesystem::path backup_dir, sequencer::Clock& clock, bool simulated,
+                   person::PersonKeys& person_keys)
       : sequencer_(sequencer),
         reader_(reader),
         journal_(journal),
         metrics_(metrics),
         backup_dir_(std::move(backup_dir)),
         clock_(clock),
-        scaled_clock_(simulated ? dynamic_cast<sequencer::ScaledClock*>(&clock) : nullptr) {}
+        scaled_clock_(simulated ? dynamic_cast<sequencer::ScaledClock*>(&clock) : nullptr),
+        person_keys_(person_keys) {}
 
   bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) override;
   bool read(Read read, std::function<void(bool durable)> done) override;
@@ -39,6 +42,7 @@ class SequencerService final : public MarketService {
   void backup(const std::string& name, std::function<void(BackupOutcome)> done) override;
   ClockReading clock() override;
   bool freeze_clock() override;
+  person::PersonKeys& person_keys() override { return person_keys_; }
   /// Waits for the backups still running (their `done` has been called when it returns).
   void wait_for_backups();
   ~SequencerService() override { wait_for_backups(); }
@@ -51,6 +55,7 @@ class SequencerService final : public MarketService {
   const std::filesystem::path backup_dir_;
   sequencer::Clock& clock_;
   sequencer::ScaledClock* const scaled_clock_;  // a simulation's clock; null for the real one
+  person::PersonKeys& person_keys_;
   std::mutex backup_mutex_;  // one checkpoint at a time, so "exists?" and "create" do not race
   std::mutex running_mutex_;
   std::vector<std::future<void>> running_;  // guarded by running_mutex_; finished ones pruned

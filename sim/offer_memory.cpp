@@ -20,6 +20,7 @@
 
 #include "demo/demo_market.h"
 #include "engine/market/market.h"
+#include "engine/person/person_access.h"
 
 using namespace carebroker::engine;
 namespace po = boost::program_options;
@@ -93,8 +94,8 @@ int main(int argc, char** argv) {
     s.outcomes = {"remain independent at home"};
     s.window = 30LL * kMillisPerDay;
     s.officer = "officer";
-    post.person = {"Person " + std::to_string(n), std::to_string(n) + " Example Road, Birmingham",
-                   std::string(zone[1]) + " 9AA", "ASC-" + std::to_string(100000 + n)};
+    post.person = carebroker::person::seal_unkept({"Person " + std::to_string(n), std::to_string(n) + " Example Road, Birmingham",
+                                                   std::string(zone[1]) + " 9AA", "ASC-" + std::to_string(100000 + n)});
     if (const Reply r = run(post); !r.ok()) {
       std::cerr << "carebroker-offer-memory: posting a package was refused: " << r.status.detail << "\n";
       return 1;

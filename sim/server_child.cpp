@@ -37,7 +37,13 @@ namespace {
   a.limits.ws_burst = 1e9;
   a.limits.outbound_queue_bytes = 64 << 20;
   a.limits.max_connections_per_address = 100'000;  // every client is on 127.0.0.1
-  a.first_start = synthetic_market(o, clock.now());
+  person::PersonKeys keys;  // the server's own key store: it opens the same directory at start
+  std::string key_error;
+  if (!keys.open(o.data + "/person-keys", key_error)) {
+    std::fprintf(stderr, "carebroker-load: server: %s\n", key_error.c_str());
+    _exit(1);
+  }
+  a.first_start = synthetic_market(o, clock.now(), keys);
   gateway::App app;
   std::string error;
   if (!app.start(a, error)) {

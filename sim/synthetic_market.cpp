@@ -1,10 +1,14 @@
 #include "sim/synthetic_market.h"
 
+#include <optional>
+#include <stdexcept>
+
 #include "engine/market/calendar.h"
+#include "engine/person/person_access.h"
 
 namespace carebroker::sim {
 
-std::vector<engine::Command> synthetic_market(const LoadOptions& o, engine::UtcMillis now) {
+std::vector<engine::Command> synthetic_market(const LoadOptions& o, engine::UtcMillis now, person::PersonKeys& keys) {
   using namespace engine;
   std::vector<Command> out;
   out.push_back(DefineCategory{{"older_people", "Older people"}});
@@ -44,7 +48,10 @@ std::vector<engine::Command> synthetic_market(const LoadOptions& o, engine::UtcM
     s.start_date = london_date(now) + 3;
     s.window = 30 * kMillisPerDay;  // stays open for the whole run
     s.officer = "load";
-    out.push_back(PostPackage{s, {"Person " + std::to_string(k), "", "", ""}});
+    std::string error;
+    std::optional<SealedPerson> sealed = person::seal_new({"Person " + std::to_string(k), "", "", ""}, keys, error);
+    if (!sealed) throw std::runtime_error("cannot seal a person: " + error);
+    out.push_back(PostPackage{s, std::move(*sealed)});
   }
   return out;
 }

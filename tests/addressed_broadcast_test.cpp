@@ -139,7 +139,8 @@ TEST_CASE("publishing a broadcast to N locations makes no message per recipient"
   const auto notifications = project(
       replica, {before + 1, f.events.size(),
                 std::make_shared<const std::vector<engine::Event>>(f.events.begin() + static_cast<std::ptrdiff_t>(before),
-                                                                   f.events.end())});
+                                                                   f.events.end())},
+      f.person_keys());
   REQUIRE(notifications);
 
   // Every provider's notification refers to the one shared base; none holds a message of its own.

@@ -92,7 +92,7 @@ void market_session(MarketFixture& f, unsigned seed, int steps) {
       PackageSpec s = MarketFixture::standard_package();
       s.postcode_district = districts[pick(6)];
       s.start_date = london_date(f.market.now()) + 2 + pick(5);
-      (void)f.run(PostPackage{s, {"Person " + rid, "Addr", "B1 1AA", rid}});
+      (void)f.run(PostPackage{s, sealed({"Person " + rid, "Addr", "B1 1AA", rid})});
     } else if (roll < 55) {
       (void)f.run(PlaceOffer{provider, loc, rid, pkg, 2600 + pick(1300), start, true, ""});
     } else if (roll < 60) {

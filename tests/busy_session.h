@@ -86,7 +86,7 @@ inline std::vector<Command> busy_session(unsigned seed) {
       s.urgency = pick(3) == 0 ? Urgency::urgent : Urgency::standard;
       s.start_date = london_date(market.now()) + 2 + pick(5);
       s.visits = {};
-      run(PostPackage{s, {"Person " + std::to_string(step), "Addr", "B1 1AA", rid}});
+      run(PostPackage{s, sealed({"Person " + std::to_string(step), "Addr", "B1 1AA", rid})});
     } else if (roll < 45) {
       const Package* p = market.find_package(pkg);
       const Date start = p ? p->spec->start_date : kMonday;
@@ -130,7 +130,7 @@ inline std::vector<Command> busy_session(unsigned seed) {
   // the steps above — and the seeds chosen for them — are unchanged.
   PackageSpec s = MarketFixture::standard_package();
   s.start_date = london_date(market.now()) + 3;
-  run(PostPackage{s, {"Person last", "Addr", "B1 1AA", "last"}});
+  run(PostPackage{s, sealed({"Person last", "Addr", "B1 1AA", "last"})});
   const PackageId last = market.package_count();
   if (const Package* p = market.find_package(last); p && !p->invited.empty()) {
     const Location& asker = market.location(p->invited.front());
@@ -138,6 +138,8 @@ inline std::vector<Command> busy_session(unsigned seed) {
     run(AnswerQuestion{last, 1, "Yes, by the front door", "officer"});
   }
   run(AmendPackage{last, s.start_date + 2, {}, "the discharge moved", "officer"});
+  // A person erased (UK GDPR): the first package's, retired or not by now.
+  run(ErasePerson{1, "admin-1", "the person asked to be forgotten"});
   run(Tick{market.now() + 30 * kMillisPerDay});
   return out;
 }

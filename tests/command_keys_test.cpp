@@ -13,11 +13,20 @@ using namespace carebroker::engine;
 using carebroker::testing::expect_rejected;
 using carebroker::testing::kMonday;
 using carebroker::testing::MarketFixture;
+using carebroker::testing::sealed;
 
 const std::string kOfficer = "officer:brokerage-officer-1";
 
 PostPackage post_command(const std::string& case_reference = "CASE-1") {
-  return PostPackage{MarketFixture::standard_package(), {"Ada Example", "1 Test Street", "B13 9ZZ", case_reference}};
+  return PostPackage{MarketFixture::standard_package(), sealed({"Ada Example", "1 Test Street", "B13 9ZZ", case_reference})};
+}
+
+/// Another posting: another package (a posting's payload is its spec — its sealed person is new
+/// random bytes at every sealing, so a retry could never match on it).
+PostPackage other_post_command() {
+  PostPackage c = post_command("CASE-2");
+  c.spec.needs.push_back("night sitting");
+  return c;
 }
 
 /// Runs a keyed command and checks that it was answered from the record: replayed, the original
@@ -62,10 +71,17 @@ TEST_CASE("a keyed command retried with the same payload gets the original reply
 }
 
 TEST_CASE("the same key with another payload is refused as request_id_reused and changes nothing", "[idempotency]") {
+  // A posting's payload is its spec: the same spec for another person is the same posting (see
+  // the README's "Personal data"); the same person sealed again is too (every retry).
+  {
+    MarketFixture g;
+    REQUIRE(g.run(post_command("CASE-1"), kOfficer, "k-1").ok());
+    CHECK(g.run(post_command("CASE-1"), kOfficer, "k-1").replayed);
+  }
   MarketFixture f;
   f.admit(carebroker::testing::LocationSpec{"A"});
   REQUIRE(f.run(post_command("CASE-1"), kOfficer, "k-1").ok());
-  for (const Command& other : {Command{post_command("CASE-2")}, Command{HoldPackage{1, "x"}},
+  for (const Command& other : {Command{other_post_command()}, Command{HoldPackage{1, "x"}},
                                Command{RegisterProvider{"P-9", "Nine Ltd"}}}) {
     const auto digest = f.market.digest();
     const auto events = f.events.size();
@@ -144,7 +160,7 @@ TEST_CASE("keyed records survive a replay of the journal and a snapshot, with eq
     CHECK(r.package == p);
     r = m->execute(RegisterProvider{"P-9", "Nine Ltd"}, out, CommandKey{"compliance:c-1", "k-provider"});
     CHECK(r.replayed);
-    r = m->execute(post_command("CASE-2"), out, CommandKey{kOfficer, "k-post"});
+    r = m->execute(other_post_command(), out, CommandKey{kOfficer, "k-post"});
     CHECK(r.status.code == Code::request_id_reused);
     CHECK(out.empty());
   }

@@ -287,11 +287,11 @@ TEST_CASE("a package whose categories no route of the DPS takes is refused with 
   c.routes.pop_back();  // only the specialist route is left: learning disability, mental health
   MarketFixture f(c);
   const std::uint64_t before = f.market.digest();
-  const Reply r = f.run(PostPackage{MarketFixture::standard_package(), {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"}});
+  const Reply r = f.run(PostPackage{MarketFixture::standard_package(), sealed({"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"})});
   CHECK(r.status.code == Code::no_route_for_package);
   CHECK(r.status.detail.find("home-care") != std::string::npos);
   CHECK(f.market.digest() == before);
   PackageSpec specialist = MarketFixture::standard_package();
   specialist.categories = {"mental_health"};
-  CHECK(f.run(PostPackage{specialist, {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"}}).ok());
+  CHECK(f.run(PostPackage{specialist, sealed({"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"})}).ok());
 }

@@ -120,7 +120,10 @@ std::vector<Event> every_event() {
       ProviderStatusChanged{"1-101641521", true, true, "administration order", 0, "compliance-3"},
       MembershipChanged{7, m},
       QualityInputsChanged{8, q, "compliance-1", "safeguarding enquiry", "SG-2026-0142", t + 39},
-      PackagePosted{42, full_spec(), PersonDetails{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"},
+      // Every field of the person's record set (a real record has either the legacy or the sealed ones).
+      PackagePosted{42, full_spec(),
+                    SealedPerson{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1", 1, std::string(32, 'a'),
+                                 std::string(12, '\x01'), std::string(40, '\xf2')},
                     1, 2, 3, 4, 0b1011, Urgency::urgent, kMonday + 9, t + 5},
       TierOpened{42, 1, t + 6, t + 7 * kMillisPerHour, std::vector<LocationIndex>{3, 9, 4000000000u}},
       TierEnded{42, 2, t + 8, "2 acceptable offers, both declined", TierEndReason::every_acceptable_offer_declined},
@@ -180,6 +183,7 @@ std::vector<Event> every_event() {
                          {FsaImportRow{4, "1-126005236", "1387594", "Alpine House — kitchen", FsaRowOutcome::rating_changed,
                                        "replaces the rating 1 of 2026-10-06 (FSA import 2, row 4)", FsaRating::r2,
                                        kMonday - 21}}},
+      PersonErased{42, "admin-1", "the person asked to be forgotten — ü", t + 46},
   };
 }
 
@@ -297,7 +301,7 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
       s.categories = {pick(4) == 0 ? "learning_disability" : "older_people"};
       s.urgency = pick(3) == 0 ? Urgency::urgent : Urgency::standard;
       s.start_date = london_date(f.market.now()) + 2 + pick(5);
-      const PostPackage post{s, {"Person " + rid, "Addr", "B1 1AA", rid}};
+      const PostPackage post{s, sealed({"Person " + rid, "Addr", "B1 1AA", rid})};
       if (pick(2) == 0) {
         (void)f.run(post);
       } else {  // posted by REST with an Idempotency-Key, sometimes retried
@@ -404,6 +408,8 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     (void)f.run(AnswerQuestion{last, 1, "Yes, by the front door", "officer"});
   }
   (void)f.run(AmendPackage{last, spec.start_date + 2, {}, "the discharge moved", "officer"});
+  // A person erased (UK GDPR), after the random steps too: the first package's.
+  (void)f.run(ErasePerson{1, "admin-1", "the person asked to be forgotten"});
   // Assessment cycles (also after the random steps): an admitted location's provider submits a
   // self-assessment, compliance validates it with a change, and records a PAMMS assessment.
   for (LocationIndex i = 0; i < f.market.location_count(); ++i) {
@@ -585,7 +591,7 @@ TEST_CASE("fields missing from an old journal decode to the C++ defaults", "[cod
     fb::PackageSpecBuilder s(b);
     s.add_visits(visits);
     const auto spec = s.Finish();
-    const flatbuffers::Offset<fb::PersonDetails> person(empty());
+    const flatbuffers::Offset<fb::SealedPerson> person(empty());
     fb::PackagePostedBuilder p(b);
     p.add_spec(spec);
     p.add_person(person);

@@ -25,6 +25,7 @@
 #include "engine/store/memory_journal.h"
 #include "gateway/static_files.h"
 #include "bare_server.h"
+#include "market_fixture.h"
 #include "provider_client.h"
 
 namespace {
@@ -47,7 +48,7 @@ std::vector<Command> packages(int n, bool big = false) {
       for (int i = 0; i < 50; ++i) list->push_back(std::string(195, static_cast<char>('a' + i % 26)));
     }
   for (int i = 0; i < n; ++i)
-    out.push_back(carebroker::engine::PostPackage{spec, {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"}});
+    out.push_back(carebroker::engine::PostPackage{spec, carebroker::testing::sealed({"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"})});
   return out;
 }
 

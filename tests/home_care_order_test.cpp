@@ -40,7 +40,7 @@ struct OrderMarket : MarketFixture {
     admit({"B"});
   }
   void rejected(PackageSpec spec, Code code) {
-    expect_rejected(*this, PostPackage{std::move(spec), {"Ada Example", "", "", ""}}, code);
+    expect_rejected(*this, PostPackage{std::move(spec), sealed({"Ada Example", "", "", ""})}, code);
   }
   Reply offer_confirming(const std::string& location, PackageId id, std::vector<std::string> confirmed,
                          bool all = false) {
@@ -82,16 +82,16 @@ TEST_CASE("a call that runs past midnight is refused: split it over the two days
   OrderMarket f;
   f.rejected(scheduled({{kTuesday, at(23, 30), 45, 1}}), Code::schedule_call_past_midnight);
   // Ending exactly at midnight is fine.
-  CHECK(f.run(PostPackage{scheduled({{kTuesday, at(23, 30), 30, 1}}), {"Ada", "", "", ""}}).ok());
+  CHECK(f.run(PostPackage{scheduled({{kTuesday, at(23, 30), 30, 1}}), sealed({"Ada", "", "", ""})}).ok());
 }
 
 TEST_CASE("two calls of one day that overlap are refused but back to back is fine", "[order]") {
   OrderMarket f;
   f.rejected(scheduled({{kMonday0, at(8), 60, 1}, {kMonday0, at(8, 30), 30, 2}}), Code::schedule_calls_overlap);
   f.rejected(scheduled({{kMonday0, at(8), 30, 1}, {kMonday0, at(8), 30, 1}}), Code::schedule_calls_overlap);
-  CHECK(f.run(PostPackage{scheduled({{kMonday0, at(8), 30, 1}, {kMonday0, at(8, 30), 30, 1}}), {"Ada", "", "", ""}}).ok());
+  CHECK(f.run(PostPackage{scheduled({{kMonday0, at(8), 30, 1}, {kMonday0, at(8, 30), 30, 1}}), sealed({"Ada", "", "", ""})}).ok());
   // The same time on different days does not overlap.
-  CHECK(f.run(PostPackage{scheduled({{kMonday0, at(8), 30, 1}, {kTuesday, at(8), 30, 1}}), {"Ada", "", "", ""}}).ok());
+  CHECK(f.run(PostPackage{scheduled({{kMonday0, at(8), 30, 1}, {kTuesday, at(8), 30, 1}}), sealed({"Ada", "", "", ""})}).ok());
 }
 
 TEST_CASE("a call of zero or negative length or a bad weekday or start or number of carers is refused", "[order]") {
@@ -121,7 +121,7 @@ TEST_CASE("a schedule must agree with the quantity and double_handed given besid
   DpsConfig places = home_care_config();
   places.lots[0].unit = Unit::places;
   MarketFixture g(places);
-  expect_rejected(g, PostPackage{scheduled({{kMonday0, at(8), 30, 1}}), {"Ada", "", "", ""}}, Code::visit_pattern_mismatch);
+  expect_rejected(g, PostPackage{scheduled({{kMonday0, at(8), 30, 1}}), sealed({"Ada", "", "", ""})}, Code::visit_pattern_mismatch);
 }
 
 TEST_CASE("the visits summary keeps its meaning: quantity minutes of visits with two carers each when double-handed",
@@ -173,7 +173,7 @@ TEST_CASE("funding shares must total 100% and agree with the funder", "[order]")
   PackageSpec nhs = MarketFixture::standard_package();
   nhs.funder = Funder::nhs;
   nhs.funding = {{Funder::nhs, 100}};
-  CHECK(f.run(PostPackage{nhs, {"Ada", "", "", ""}}).ok());
+  CHECK(f.run(PostPackage{nhs, sealed({"Ada", "", "", ""})}).ok());
 }
 
 TEST_CASE("an offer confirms each must-meet requirement by name", "[order]") {

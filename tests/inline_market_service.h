@@ -2,11 +2,17 @@
 // the calling thread, calling completions immediately (durable). Switches simulate a store that
 // fails to persist (the command does not happen, durable=false; reads report durable=false) and
 // a full queue (execute/read return false). Tests also reach the market directly (run/market),
-// e.g. to place offers, which come from providers over WebSocket in production.
+// e.g. to place offers, which come from providers over WebSocket in production. Its person key
+// store is a real one in a fresh temporary directory, removed with the service.
 // Header-only; single-threaded, not thread-safe.
 #pragma once
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,6 +23,22 @@ namespace carebroker::testing {
 
 class InlineMarketService final : public gateway::MarketService {
  public:
+  InlineMarketService() {
+    static std::atomic<int> counter{0};
+    keys_dir_ = std::filesystem::temp_directory_path() /
+                ("carebroker-inline-keys-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::error_code ec;
+    std::filesystem::remove_all(keys_dir_, ec);
+    std::string error;
+    if (!keys_.open(keys_dir_.string(), error)) throw std::runtime_error(error);
+  }
+  ~InlineMarketService() override {
+    std::error_code ec;
+    std::filesystem::remove_all(keys_dir_, ec);
+  }
+  InlineMarketService(const InlineMarketService&) = delete;
+  InlineMarketService& operator=(const InlineMarketService&) = delete;
+
   bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) override {
     ++commands_;
     if (overloaded) return false;
@@ -64,6 +86,8 @@ class InlineMarketService final : public gateway::MarketService {
     return true;
   }
 
+  person::PersonKeys& person_keys() override { return keys_; }
+
   /// Runs a command directly on the market (no REST), as the sequencer would.
   engine::Reply run(const engine::Command& command) { return market_.execute(command, events_); }
   const engine::Market& market() const { return market_; }
@@ -78,6 +102,8 @@ class InlineMarketService final : public gateway::MarketService {
   bool frozen = false;               ///< set by freeze_clock on a simulated clock
 
  private:
+  std::filesystem::path keys_dir_;
+  person::PersonKeys keys_;
   engine::Market market_;
   std::vector<engine::Event> events_;
   int commands_ = 0;

@@ -143,7 +143,7 @@ void market_session(MarketFixture& f, unsigned seed, int steps) {
       s.categories = {pick(4) == 0 ? "learning_disability" : "older_people"};
       s.urgency = pick(3) == 0 ? Urgency::urgent : Urgency::standard;
       s.start_date = london_date(f.market.now()) + 2 + pick(5);
-      (void)f.run(PostPackage{s, {"Person " + rid, "Addr", "B1 1AA", rid}});
+      (void)f.run(PostPackage{s, sealed({"Person " + rid, "Addr", "B1 1AA", rid})});
     } else if (roll < 48) {
       (void)f.run(PlaceOffer{provider, loc, rid, pkg, 2600 + pick(1300), start, true, pick(3) ? "" : "notes"});
     } else if (roll < 54) {

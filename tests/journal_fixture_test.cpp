@@ -172,6 +172,7 @@ TEST_CASE("a journal written by schema v1 replays with the current codec and rul
   CHECK(m.location(open->offers[0].location).id == "B");
   CHECK(open->offers[0].price == 3080);
   REQUIRE(m.person(20));
+  CHECK(m.person(20)->is_legacy());  // written before sealing: read in clear, shown as before
   CHECK(m.person(20)->name == "Tam Example");
   const Package* waiting = m.find_package(14);
   REQUIRE(waiting);

@@ -5,12 +5,18 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "engine/market/market.h"
+#include "engine/person/person_access.h"
 
 namespace carebroker::testing {
 
@@ -25,6 +31,53 @@ inline std::string read_text_file(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
+
+/// The key the tests seal people with where no key store is needed (the engine never opens a
+/// person; tests that check what is released open it with this key). One key, a fresh key id
+/// at every sealing, so different people's records are told apart as the gateway's are.
+inline const person::PersonKey& test_person_key() {
+  static const person::PersonKey key = *person::new_key();
+  return key;
+}
+
+/// `details` sealed as the gateway seals them (AES-256-GCM), under test_person_key().
+inline SealedPerson sealed(const PersonDetails& details) {
+  std::string error;
+  std::optional<SealedPerson> s = person::seal(details, person::new_key_id(), test_person_key(), error);
+  INFO(error);
+  REQUIRE(s);
+  return *s;
+}
+
+/// A person sealed by sealed(), opened again; fails the test when it does not open.
+inline PersonDetails opened(const SealedPerson& s) {
+  std::optional<PersonDetails> d = person::open(s, test_person_key());
+  REQUIRE(d);
+  return *d;
+}
+
+/// A real person key store in a fresh temporary directory, removed with it.
+struct TempPersonKeys {
+  std::filesystem::path dir;
+  person::PersonKeys keys;
+  TempPersonKeys() {
+    static std::atomic<int> counter{0};
+    dir = std::filesystem::temp_directory_path() /
+          ("carebroker-person-keys-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    std::string error;
+    const bool opened = keys.open(dir.string(), error);
+    INFO(error);
+    REQUIRE(opened);
+  }
+  ~TempPersonKeys() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  TempPersonKeys(const TempPersonKeys&) = delete;
+  TempPersonKeys& operator=(const TempPersonKeys&) = delete;
+};
 
 /// Monday 23 November 2026, 09:00 GMT: the fixture's start of time.
 inline const UtcMillis kMonday9am = london_to_utc(*parse_date("2026-11-23"), 9 * kMillisPerHour);
@@ -92,6 +145,7 @@ struct MarketFixture {
   Market market;
   std::vector<Event> events;  ///< every event so far, in order
   int next_request = 1;
+  std::shared_ptr<TempPersonKeys> key_store_;  ///< see use_key_store()
 
   explicit MarketFixture(DpsConfig config = home_care_config()) {
     must(Tick{kMonday9am});
@@ -100,6 +154,15 @@ struct MarketFixture {
                             "physical_disability", "autism"})
       must(DefineCategory{{cat, cat}});
     must(ConfigureDps{std::move(config)});
+  }
+
+  /// From now on post() seals each person with a new key of a real key store (as the gateway
+  /// does), which person_keys() returns: for tests of what is released.
+  void use_key_store() { person_keys(); }
+  /// The fixture's person key store (made, empty, on first use).
+  person::PersonKeys& person_keys() {
+    if (!key_store_) key_store_ = std::make_shared<TempPersonKeys>();
+    return key_store_->keys;
   }
 
   Reply run(const Command& c) { return market.execute(c, events); }
@@ -154,7 +217,12 @@ struct MarketFixture {
 
   PackageId post(PackageSpec spec = standard_package(),
                  PersonDetails person = {"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"}) {
-    return must(PostPackage{std::move(spec), std::move(person)}).package;
+    if (!key_store_) return must(PostPackage{std::move(spec), sealed(person)}).package;
+    std::string error;
+    std::optional<SealedPerson> s = carebroker::person::seal_new(person, key_store_->keys, error);
+    INFO(error);
+    REQUIRE(s);
+    return must(PostPackage{std::move(spec), std::move(*s)}).package;
   }
 
   std::string request_id() { return "req-" + std::to_string(next_request++); }

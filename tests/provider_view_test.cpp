@@ -94,7 +94,7 @@ TEST_CASE("the person's details go only to the location that accepted the award"
   const ProviderPackageView b = f.view("B");
   CHECK(b.standing == ProviderStanding::placed_with_you);
   REQUIRE(b.person);
-  CHECK(*b.person == kPerson);
+  CHECK(opened(*b.person) == kPerson);
   const ProviderPackageView a = f.view("A");
   CHECK(a.standing == ProviderStanding::awarded_elsewhere);
   CHECK_FALSE(a.person);
@@ -169,7 +169,7 @@ TEST_CASE("the officer sees every offer with its explanation, and every exclusio
   const auto v = f.market.officer_view(f.id);
   REQUIRE(v);
   REQUIRE(v->person);
-  CHECK(*v->person == kPerson);
+  CHECK(opened(*v->person) == kPerson);
   CHECK(v->tier == "tier1");
   CHECK(v->zone == "south");
   CHECK(v->invited == f.package(f.id).invited);

@@ -64,7 +64,8 @@ TEST_CASE("a closed package leaves memory after the retention period, its record
   CHECK(archived->placement.ended_by == "officer-1");
   CHECK(f.market.find_placement(id) == nullptr);  // gone from memory with its package
   CHECK(f.location_id(archived->package.award_location) == "A");
-  CHECK(archived->person.name == "Ada Example");
+  CHECK(archived->person.is_sealed());  // sealed, as posted: the archive holds no clear text
+  CHECK(opened(archived->person).name == "Ada Example");
   // A retired package takes no more commands.
   const Reply r = f.run(HandBackPackage{"P-A", "A", "late", id, "too late"});
   CHECK(r.status.code == Code::unknown_package);
@@ -109,7 +110,7 @@ TEST_CASE("archive records: new ones are a versioned ArchivedPackage, old serial
   const Package package = f.package(id);
   const Placement placement = *f.market.find_placement(id);
   REQUIRE(package.offers.size() == 1);
-  const PersonDetails person = *f.market.person(id);
+  const SealedPerson person = *f.market.person(id);
   f.advance(2 * kMillisPerDay);
   REQUIRE(f.count<PackageRetired>() == 1);
   const std::string written = std::get<PackageRetired>(f.events.back()).archive;
@@ -143,13 +144,17 @@ TEST_CASE("archive records: new ones are a versioned ArchivedPackage, old serial
       old.add(field);
     }
   });
-  old.add(person);
+  // The person as it was then: in clear (before sealing).
+  const PersonDetails clear{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"};
+  old.add(clear);
   const std::string legacy_bytes = old.take();
   const auto legacy = carebroker::codec::decode_archive(legacy_bytes);
   REQUIRE(legacy.ok());
   CHECK(legacy.legacy);
   CHECK(legacy.package == before);
-  CHECK(legacy.person == person);
+  CHECK(legacy.person.is_legacy());  // read as the legacy clear form, shown as before
+  CHECK(legacy.person.name == clear.name);
+  CHECK(legacy.person.case_reference == clear.case_reference);
   const auto via_market = Market::read_archive(legacy_bytes);
   REQUIRE(via_market);
   CHECK(via_market->package == before);

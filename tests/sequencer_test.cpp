@@ -31,6 +31,7 @@ using carebroker::testing::home_care_config;
 using carebroker::testing::kMonday;
 using carebroker::testing::kMonday9am;
 using carebroker::testing::MarketFixture;
+using carebroker::testing::sealed;
 using sequencer::CommandResult;
 using sequencer::ManualClock;
 using sequencer::Recovered;
@@ -155,7 +156,7 @@ std::vector<Command> setup_commands(int locations) {
 
 PostPackage post_command(int n) {
   return PostPackage{MarketFixture::standard_package(),
-                     {"Person " + std::to_string(n), "1 Test Street", "B13 9ZZ", "CASE-" + std::to_string(n)}};
+                     sealed({"Person " + std::to_string(n), "1 Test Street", "B13 9ZZ", "CASE-" + std::to_string(n)})};
 }
 
 PlaceOffer offer_command(int location, PackageId package, const std::string& request_id, Pence price = 2900) {

@@ -19,5 +19,5 @@ TEST_CASE("a package is broadcast, ranked, awarded and placed", "[smoke]") {
   const auto view = f.market.provider_view(id, "B");
   REQUIRE(view);
   REQUIRE(view->person);
-  CHECK(view->person->name == "Ada Example");
+  CHECK(opened(*view->person).name == "Ada Example");
 }

@@ -176,7 +176,8 @@ Projection batch(MarketFixture& f, Fn&& commands) {
   p.notifications = project(
       replica, {before + 1, f.events.size(),
                 std::make_shared<const std::vector<engine::Event>>(f.events.begin() + static_cast<std::ptrdiff_t>(before),
-                                                                   f.events.end())});
+                                                                   f.events.end())},
+      f.person_keys());
   CHECK(replica.market().digest() == f.market.digest());
   if (!p.notifications) return p;
   for (const auto& n : *p.notifications) {
@@ -210,6 +211,7 @@ const w::PackageUpdate* update_in(const Heard& h) { return h.frame->message_as_P
 struct Competition : MarketFixture {
   explicit Competition(engine::DpsConfig config = carebroker::testing::home_care_config())
       : MarketFixture(std::move(config)) {
+    use_key_store();  // people sealed as the gateway seals them, so the projector can open them
     admit(LocationSpec{"A"});
     admit(LocationSpec{"B"});
     admit(LocationSpec{"N", "tier1", {"north"}});
@@ -702,7 +704,7 @@ TEST_CASE("every server message builds, verifies and prints as JSON", "[wire]") 
       {"PackageBroadcast", make_broadcast(v, "L-1")},
       {"PackageUpdate", make_update({"L-1", 12, engine::ProviderStanding::best_and_final, 2, std::nullopt, 5, "x"})},
       {"AwardOffered", make_award_offered("L-1", 12, 99)},
-      {"PersonDetails", make_person_details("L-1", 12, kPerson)},
+      {"PersonDetails", make_person_details("L-1", 12, {carebroker::person::PersonStatus::available, kPerson})},
       {"Snapshot", make_snapshot({{"L-1", v}}, {{"L-1", 12, engine::ProviderStanding::open, {}, {}, 5, ""}})},
       {"Pong", make_pong(5)},
   };
@@ -788,6 +790,7 @@ TEST_CASE("a whole mini-competition tells each provider only about its own locat
   CHECK(person->name()->str() == "Ada Example");
   CHECK(person->address()->str() == "1 Test Street");
   CHECK(person->case_reference()->str() == "CASE-1");
+  CHECK(person->status()->str() == "available");
   CHECK(update_in(accepted.of("P-A")[0])->standing() == w::Standing::placed_with_you);
   CHECK(update_in(accepted.of("P-A")[0])->own_rank() == 1);
   REQUIRE(accepted.types("P-B") == std::vector<std::string>{"PackageUpdate:B"});

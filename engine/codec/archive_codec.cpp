@@ -16,7 +16,7 @@ namespace detail {
 struct ArchiveRecord {
   std::uint32_t version = 0;
   eng::Package package;
-  eng::PersonDetails person;
+  eng::SealedPerson person;
   eng::Placement placement;
 };
 
@@ -215,7 +215,7 @@ DecodedArchive decode_legacy(std::string_view bytes) {
 
 }  // namespace
 
-std::string encode_archive(const engine::Package& package, const engine::PersonDetails& person,
+std::string encode_archive(const engine::Package& package, const engine::SealedPerson& person,
                            const engine::Placement& placement) {
   Builder b(1024);
   const ArchiveRecord record{kArchiveVersion, package, person, placement};

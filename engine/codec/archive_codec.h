@@ -1,7 +1,7 @@
 // The archive record of a retired package (PackageRetired::archive, kept in the store's archive
 // for good): a versioned FlatBuffers table, ArchivedPackage in schemas/journal.fbs, as the root of
 // its own buffer with file identifier "CBA1". Records written before that table existed are the
-// engine's serialize.h blob of (Package, PersonDetails); decode_archive reads both, the old form
+// engine's serialize.h blob of (Package, PersonDetails in clear); decode_archive reads both, the old form
 // with a frozen decoder of its own that no later change to the engine's structs can break.
 // Compiled into carebroker_engine (the market writes archives when it retires a package).
 // Pure functions: thread-safe.
@@ -24,12 +24,12 @@ inline constexpr std::uint32_t kArchiveVersion = 1;
 
 /// A finished "CBA1" buffer holding `package`, `person` and the package's `placement` (a default
 /// Placement, package 0, when it was never placed).
-[[nodiscard]] std::string encode_archive(const engine::Package& package, const engine::PersonDetails& person,
+[[nodiscard]] std::string encode_archive(const engine::Package& package, const engine::SealedPerson& person,
                                          const engine::Placement& placement = {});
 
 struct DecodedArchive {
   engine::Package package;
-  engine::PersonDetails person;
+  engine::SealedPerson person;  ///< a legacy blob's person reads as the legacy clear form
   engine::Placement placement;  ///< package 0: none (never placed, or a record from before placements)
   bool legacy = false;  ///< read from the old serialize.h blob
   std::string error;    ///< empty = decoded

@@ -137,7 +137,10 @@ namespace carebroker::engine {
   /* FSA hygiene-rating imports (appended, issue 12 item 2) */                                    \
   X(invalid_fsa_file)                                                                              \
   X(fsa_columns_missing)                                                                           \
-  X(unknown_fsa_import)
+  X(unknown_fsa_import)                                                                            \
+  /* personal data (appended, issue 13) */                                                         \
+  X(person_not_sealed)                                                                             \
+  X(person_already_erased)
 
 enum class Code : std::uint8_t {
 #define CAREBROKER_CODE_ENUM(name) name,

@@ -98,7 +98,8 @@ struct UpdateQualityInputs {
 };
 
 // ---- packages (brokerage officers) ----
-struct PostPackage { PackageSpec spec; PersonDetails person; };
+/// `person`: sealed at the gateway (sealed_person.h); anything else is person_not_sealed.
+struct PostPackage { PackageSpec spec; SealedPerson person; };
 // `by` on each: who (the caller's principal name, issue 13).
 struct HoldPackage { PackageId package = 0; std::string reason, by; };
 struct ReleasePackage { PackageId package = 0; std::string by; };
@@ -290,6 +291,14 @@ struct ImportFsaRatings {
   std::vector<FsaRow> rows;
 };
 
+/// Erase a package's person (UK GDPR; an admin, `by` the token's name, with a reason): the
+/// market then holds the person as erased (PersonErased) and the gateway destroys the key. A
+/// retired package's person can be erased too; an erased one again is person_already_erased.
+struct ErasePerson {
+  PackageId package = 0;
+  std::string by, reason;
+};
+
 using Command =
     std::variant<Tick, DefineCategory, ConfigureDps, SetCalendar, RegisterProvider, RegisterLocation,
                  SetProviderStatus, ApplyToDps, ExtendAssessment, AdmitToDps, UpdateMembership,
@@ -300,7 +309,8 @@ using Command =
                  ExplainOffer, RecordSpotPurchase, IssueContractAction, UpdateContractAction, SetPlannedEnd,
                  EndPlacement, ProposeVariation, AcceptVariation, SendVariationToMarket, AmendPackage,
                  AskQuestion, AnswerQuestion, ImportCqcRatings, DeclareCapacity, SubmitSelfAssessment,
-                 ValidateSelfAssessment, RecordPammsAssessment, SubmitKpiReturn, ImportFsaRatings>;
+                 ValidateSelfAssessment, RecordPammsAssessment, SubmitKpiReturn, ImportFsaRatings,
+                 ErasePerson>;
 
 /// Who asks, and the key that makes the asking idempotent: REST's Idempotency-Key header. A
 /// command run with a key is answered once; the same caller, key and payload again get the

@@ -75,7 +75,7 @@ struct QualityInputsChanged {
 struct PackagePosted {
   PackageId package = 0;
   Shared<PackageSpec> spec;      ///< held by the package in each market that applies this
-  Shared<PersonDetails> person;  ///< held by each market that applies this
+  Shared<SealedPerson> person;  ///< held by each market that applies this (sealed; legacy_clear in old journals)
   int dps = -1, lot = -1, zone = -1, route = -1;
   CategoryMask categories = 0;
   Urgency urgency = Urgency::standard;
@@ -236,7 +236,7 @@ struct PackageHandedBack {
 };
 
 /// A closed package leaves memory after the retention period; `archive` holds its final record
-/// (the Package and the PersonDetails as a versioned ArchivedPackage table — see
+/// (the Package and the SealedPerson as a versioned ArchivedPackage table — see
 /// engine/codec/archive_codec.h; older journals hold the serialize.h form, still read) so the
 /// store can keep it readable.
 struct PackageRetired {
@@ -485,6 +485,17 @@ struct FsaRatingsImported {
   bool operator==(const FsaRatingsImported&) const = default;
 };
 
+/// A person's details were erased (UK GDPR) by `by` for `reason`: the package's person (and that
+/// of any package holding the same key, e.g. a replacement) is held as erased from now on, and
+/// the gateway destroys the key, so every sealed copy — journal, snapshots, archive, backups —
+/// is unreadable. The journal keeps the ciphertext, so its audit chain stays valid.
+struct PersonErased {
+  PackageId package = 0;
+  std::string by, reason;
+  UtcMillis at = 0;
+  bool operator==(const PersonErased&) const = default;
+};
+
 using Event =
     std::variant<ClockAdvanced, CategoryDefined, DpsConfigured, CalendarSet, ProviderRegistered,
                  LocationRegistered, ProviderStatusChanged, MembershipChanged, QualityInputsChanged,
@@ -497,7 +508,7 @@ using Event =
                  VariationAccepted, VariationSentToMarket, PlacementReprocured, PackageAmended,
                  QuestionAsked, QuestionAnswered, CqcRatingsImported, RagChanged,
                  SelfAssessmentSubmitted, SelfAssessmentValidated, PammsAssessed, KpiReturnSubmitted,
-                 FsaRatingsImported>;
+                 FsaRatingsImported, PersonErased>;
 
 /// The stable name of an event's type, e.g. "offer_placed".
 std::string_view event_name(const Event&);

@@ -31,8 +31,13 @@ Reply Market::execute(const Command& command, std::vector<Event>& out, const Com
                    "an idempotency key is 1..64 printable ASCII characters without spaces")};
   // The payload is the command itself, as parsed (its type and every field): the same request
   // written with other spacing or member order is the same payload.
+  // But a posting's sealed person: its key, nonce and ciphertext are new random bytes at every
+  // sealing, so a retry would never match; a posting's payload is its spec.
   Digest payload;
-  payload.add(command);
+  if (const auto* post = std::get_if<PostPackage>(&command))
+    payload.add(Command(PostPackage{post->spec, SealedPerson{}}));
+  else
+    payload.add(command);
   const std::uint64_t hash = payload.value();
   const std::string record_key = request_key(key.caller, key.key);
   if (auto seen = command_keys_.find(record_key); seen != command_keys_.end()) {
@@ -95,7 +100,7 @@ const Package* Market::find_package(PackageId id) const {
   return &packages_[id - 1];
 }
 
-const PersonDetails* Market::person(PackageId id) const {
+const SealedPerson* Market::person(PackageId id) const {
   if (id == 0 || id > people_.size()) return nullptr;
   return people_[id - 1].get();
 }
@@ -158,7 +163,7 @@ std::string_view command_name(const Command& c) {
       "update_contract_action", "set_planned_end", "end_placement", "propose_variation", "accept_variation",
       "send_variation_to_market", "amend_package", "ask_question", "answer_question", "import_cqc_ratings", "declare_capacity",
       "submit_self_assessment", "validate_self_assessment", "record_pamms_assessment",
-      "submit_kpi_return", "import_fsa_ratings"};
+      "submit_kpi_return", "import_fsa_ratings", "erase_person"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   return kNames[c.index()];
 }
@@ -177,7 +182,7 @@ std::string_view event_name(const Event& e) {
       "variation_proposed", "variation_accepted", "variation_sent_to_market", "placement_reprocured",
       "package_amended", "question_asked", "question_answered", "cqc_ratings_imported",
       "rag_changed", "self_assessment_submitted", "self_assessment_validated", "pamms_assessed",
-      "kpi_return_submitted", "fsa_ratings_imported"};
+      "kpi_return_submitted", "fsa_ratings_imported", "person_erased"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[e.index()];
 }

@@ -122,11 +122,14 @@ class Market {
   const Provider& provider_of(const Location& l) const { return providers_[l.provider_index]; }
   const Package* find_package(PackageId) const;
   std::size_t package_count() const { return packages_.size(); }
-  const PersonDetails* person(PackageId) const;
+  /// A package's person as held: sealed (the gateway opens it), erased, or the legacy clear form
+  /// of an old journal; a retired package's keeps its form and key id only (sealed_person.h).
+  /// nullptr for a package that does not exist.
+  const SealedPerson* person(PackageId) const;
   /// A retired package's final record, decoded from a PackageRetired archive.
   struct ArchivedPackage {
     Package package;
-    PersonDetails person;
+    SealedPerson person;
     Placement placement;  ///< package 0: never placed (or a record from before live placements)
   };
   static std::optional<ArchivedPackage> read_archive(std::string_view archive);
@@ -300,6 +303,9 @@ class Market {
   // KPIs (market_kpis.cpp).
   Reply handle(const SubmitKpiReturn&, Emitter&);
   void apply_kpi_return(const KpiReturnSubmitted&);
+  // Personal data (market_people.cpp).
+  Reply handle(const ErasePerson&, Emitter&);
+  void apply_person_erased(const PersonErased&);
   /// Each offer's quality score and version as the window closes (WindowClosed's apply).
   void capture_quality_at_close(Package&, UtcMillis at);
 
@@ -379,7 +385,7 @@ class Market {
   /// A live placement of `package`, or the rejection that says why there is none.
   Status live_placement(PackageId, const Placement*&) const;
   /// Posts `spec` (for `person`) as a new package that re-procures a placement: its reply.
-  Reply post_replacement(PackageSpec spec, const PersonDetails& person, Emitter&);
+  Reply post_replacement(PackageSpec spec, const SealedPerson& person, Emitter&);
   /// Emits what follows an award accepted on a package that re-procures a placement.
   void schedule_replaced_end(const Package& replacement, Emitter&);
   /// The placement's scheduled end is due (on_deadline of a placed package).
@@ -432,7 +438,7 @@ class Market {
   std::vector<Location> locations_;
   IdIndex location_by_id_;
   std::vector<Package> packages_;  // package id N at index N-1
-  std::vector<Shared<PersonDetails>> people_;  // beside packages_, never in a broadcast; PackagePosted's
+  std::vector<Shared<SealedPerson>> people_;  // beside packages_, never in a broadcast; PackagePosted's
   // (provider, request id) → record. A package's records leave with it when it retires (the
   // idempotency window is the package's life in memory).
   RequestTable requests_;

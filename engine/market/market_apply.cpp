@@ -394,7 +394,7 @@ void Market::apply(const Event& event) {
             retired.closed_at = p.closed_at;
             retired.retired = true;
             p = std::move(retired);
-            people_[e.package - 1] = {};
+            people_[e.package - 1] = retired_person(*people_[e.package - 1]);  // its key id, to erase it
             if (auto it = placements_.find(e.package); it != placements_.end()) {
               add_load(it->second, -1);  // nothing when it ended (or was placed by an old journal)
               placements_.erase(it);
@@ -425,6 +425,7 @@ void Market::apply(const Event& event) {
           [&](const PammsAssessed& e) { apply_assessment(e); },
           [&](const KpiReturnSubmitted& e) { apply_kpi_return(e); },
           [&](const FsaRatingsImported& e) { apply_fsa_import(e); },
+          [&](const PersonErased& e) { apply_person_erased(e); },
       },
       event);
 }

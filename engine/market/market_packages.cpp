@@ -23,6 +23,10 @@ bool bad_list(const std::vector<std::string>& items) {
 }  // namespace
 
 Reply Market::handle(const PostPackage& c, Emitter& e) {
+  // The person comes sealed by the gateway; clear text is refused (a replacement package, posted
+  // by the market itself, carries on its original's record as it is: post_replacement).
+  if (std::string problem = sealed_person_problem(c.person); !problem.empty())
+    return {reject(Code::person_not_sealed, std::move(problem))};
   PackagePosted posted;
   if (Status s = posting(c, posted); !s.ok()) return {s};
   return post(std::move(posted), e);

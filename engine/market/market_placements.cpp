@@ -210,9 +210,13 @@ Reply Market::handle(const SendVariationToMarket& c, Emitter& e) {
 
 // ---- the steps the commands and the clock share ----
 
-Reply Market::post_replacement(PackageSpec spec, const PersonDetails& person, Emitter& e) {
+Reply Market::post_replacement(PackageSpec spec, const SealedPerson& person, Emitter& e) {
   spec.window = 0;  // the DPS's default window for the urgency
-  return handle(PostPackage{std::move(spec), person}, e);
+  // The original's person record as it is (sealed, erased, or an old journal's clear form): not
+  // handle(PostPackage), which takes only a freshly sealed person.
+  PackagePosted posted;
+  if (Status s = posting(PostPackage{std::move(spec), person}, posted); !s.ok()) return {s};
+  return post(std::move(posted), e);
 }
 
 void Market::schedule_replaced_end(const Package& replacement, Emitter& e) {

@@ -25,7 +25,7 @@ std::uint64_t layout_fingerprint() {
                         tuple_size_v<Location>, tuple_size_v<Membership>, tuple_size_v<QualityInputs>,
                         tuple_size_v<Provider>, tuple_size_v<DpsConfig>, tuple_size_v<Lot>,
                         tuple_size_v<RankingPolicy>, tuple_size_v<QualityPolicy>,
-                        tuple_size_v<RiskPolicy>, tuple_size_v<WindowPolicy>, tuple_size_v<PersonDetails>,
+                        tuple_size_v<RiskPolicy>, tuple_size_v<WindowPolicy>, tuple_size_v<SealedPerson>,
                         tuple_size_v<Placement>, tuple_size_v<PendingVariation>,
                         tuple_size_v<CqcRatingsImported>, tuple_size_v<CqcImportRow>,
                         tuple_size_v<CqcRatingRecord>, tuple_size_v<QualityEntry>, tuple_size_v<InputChange>,

@@ -1,6 +1,6 @@
 // A care package, its offers and its place in the mini-competition life cycle.
-// The person's identity is not here: the market keeps it apart (PersonDetails) and releases it
-// only to the location that accepted the award. Plain state; not thread-safe.
+// The person's identity is not here: the market keeps it apart, sealed (sealed_person.h), and the
+// gateway releases it only to the location that accepted the award. Plain state; not thread-safe.
 #pragma once
 
 #include <string>
@@ -12,6 +12,7 @@
 #include "engine/market/funding.h"
 #include "engine/market/package_records.h"
 #include "engine/market/reflect.h"
+#include "engine/market/sealed_person.h"
 #include "engine/market/shared.h"
 #include "engine/market/types.h"
 #include "engine/market/visit_schedule.h"
@@ -28,7 +29,9 @@ struct VisitPattern {
   }
 };
 
-/// The person behind a package: held apart, never broadcast.
+/// The person behind a package in clear: what an officer posts and what is released. Sealed at
+/// the gateway (engine/person/person_seal.h) before the market sees it: the market holds a
+/// SealedPerson, never this.
 struct PersonDetails {
   std::string name;
   std::string address;

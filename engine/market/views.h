@@ -83,13 +83,13 @@ struct ProviderPackageView {
   std::optional<OwnOfferView> own_offer;
   std::optional<int> own_rank;      ///< shortlisted, or after the award
   std::optional<double> own_score;  ///< after the award
-  std::optional<PersonDetails> person;  ///< only once this location accepted the award
+  std::optional<SealedPerson> person;  ///< only once this location accepted the award (sealed: the gateway opens it)
   bool operator==(const ProviderPackageView&) const = default;
 };
 
 struct OfficerPackageView {
   const Package* package = nullptr;
-  const PersonDetails* person = nullptr;
+  const SealedPerson* person = nullptr;  ///< sealed: the gateway opens it
   std::string dps, lot, zone, tier;
   Ranking ranking;
   std::vector<LocationIndex> invited;

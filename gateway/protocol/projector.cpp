@@ -2,6 +2,7 @@
 #include "gateway/protocol/projector.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <set>
 #include <string_view>
@@ -53,7 +54,7 @@ std::string_view tier_end_notice(engine::TierEndReason reason) {
 /// One batch's projection: each event with the market exactly as it left it.
 class Projector::Batch {
  public:
-  explicit Batch(std::uint64_t batch) : batch_(batch) {}
+  Batch(std::uint64_t batch, const person::PersonKeys& keys) : batch_(batch), keys_(keys) {}
 
   void on_event(const engine::Event& event, const engine::Market& market) {
     market_ = &market;
@@ -121,8 +122,8 @@ class Projector::Batch {
       own(e.location, rank, score);
       send(e.location, make_update({location_id(e.location), e.package, ProviderStanding::placed_with_you, rank,
                                     score, 0, "you accepted the award"}));
-      if (const engine::PersonDetails* person = market().person(e.package))
-        send(e.location, make_person_details(location_id(e.location), e.package, *person));
+      if (const engine::SealedPerson* person = market().person(e.package))
+        send(e.location, make_person_details(location_id(e.location), e.package, released(e.package, *person)));
     }
     for (LocationIndex l : *p->ever_invited) {
       if (l == e.location) continue;
@@ -240,12 +241,29 @@ class Projector::Batch {
     for (LocationIndex l : p->invited) send(l, make_clarification_answered(location_id(l), e.package, answered));
   }
 
+  void on(const engine::PersonErased& e) {
+    // The placed location holds the details: it is told they are erased, and to delete its copy.
+    const engine::Package* p = live(e.package);
+    if (!p || p->status != engine::PackageStatus::placed || !p->has_award) return;
+    send(p->award_location, make_person_details(location_id(p->award_location), e.package,
+                                                {person::PersonStatus::erased, {}}));
+  }
+
   template <typename E>
   void on(const E&) {}  // nothing to tell anyone
 
   // ---- helpers ----
 
   const engine::Market& market() const { return *market_; }
+
+  /// The person opened for release; a key lost or bytes altered is logged (never the details).
+  person::ReleasedPerson released(PackageId id, const engine::SealedPerson& sealed) const {
+    person::ReleasedPerson r = person::release(sealed, keys_);
+    if (r.status == person::PersonStatus::key_missing || r.status == person::PersonStatus::tampered)
+      std::fprintf(stderr, "carebroker: the person of package %llu cannot be released: %s\n",
+                   static_cast<unsigned long long>(id), std::string(person::to_string(r.status)).c_str());
+    return r;
+  }
 
   /// The package, unless it left memory (retired): nothing more is said about it then.
   const engine::Package* live(PackageId id) const {
@@ -285,6 +303,7 @@ class Projector::Batch {
   }
 
   const std::uint64_t batch_;
+  const person::PersonKeys& keys_;
   const engine::Market* market_ = nullptr;
   std::set<std::pair<PackageId, LocationIndex>> closed_sent_;
   Notifications out_;
@@ -319,10 +338,10 @@ void add_staff_notices(const std::vector<engine::Event>& events, const engine::M
 
 }  // namespace
 
-Projector::Projector(Sink sink) : sink_(std::move(sink)) {}
+Projector::Projector(Sink sink, const person::PersonKeys& keys) : sink_(std::move(sink)), keys_(keys) {}
 Projector::~Projector() = default;
 
-void Projector::batch_begins(const replica::DurableBatch& batch) { batch_ = std::make_unique<Batch>(batch.last_seq); }
+void Projector::batch_begins(const replica::DurableBatch& batch) { batch_ = std::make_unique<Batch>(batch.last_seq, keys_); }
 
 void Projector::event_applied(const engine::Event& event, const engine::Market& after) {
   if (batch_ && package_of(event) != 0) batch_->on_event(event, after);
@@ -336,9 +355,10 @@ void Projector::batch_applied(const replica::DurableBatch& batch, const engine::
   if (!out.empty()) sink_(std::make_shared<const Notifications>(std::move(out)));
 }
 
-std::shared_ptr<const Notifications> project(replica::Replica& replica, const replica::DurableBatch& batch) {
+std::shared_ptr<const Notifications> project(replica::Replica& replica, const replica::DurableBatch& batch,
+                                             const person::PersonKeys& keys) {
   std::shared_ptr<const Notifications> heard;
-  Projector projector([&](std::shared_ptr<const Notifications> n) { heard = std::move(n); });
+  Projector projector([&](std::shared_ptr<const Notifications> n) { heard = std::move(n); }, keys);
   if (std::string error = replica.apply(batch, &projector); !error.empty()) throw std::logic_error(error);
   return heard;
 }

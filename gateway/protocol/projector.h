@@ -8,7 +8,9 @@
 //                       TierEndReason, "cascaded" for every other
 //   AwardOffered      → AwardOffered to that location
 //   AwardDeclined     → PackageUpdate closed to that location (declined, or lapsed unanswered)
-//   AwardAccepted     → PackageUpdate placed_with_you + PersonDetails to the accepting location;
+//   AwardAccepted     → PackageUpdate placed_with_you + PersonDetails (opened with the person's
+//                       key: status available, or erased / key_missing / tampered without
+//                       details) to the accepting location;
 //                       PackageUpdate awarded_elsewhere to every other location ever invited
 //   PackageCancelled, PackageUnsourced, PackageClosedForDirectPayment
 //                     → PackageUpdate closed to the invited (once per location and batch)
@@ -23,6 +25,7 @@
 //                       PackageUpdate open with the notes (asking those with an offer made
 //                       before it to confirm or withdraw it)
 //   QuestionAnswered  → ClarificationAnswered to each invited location (never who asked)
+//   PersonErased      → PersonDetails status erased to the placed location (delete your copy)
 //   everything else (other offers, explanations, questions asked, spot purchases, membership, quality, configuration, clock) → nothing
 // and, for staff (officers, compliance, admins) on the staff stream (kStaffStream): one
 // PackageChanged per package that any event of the batch touched (offers included), with its
@@ -48,6 +51,7 @@
 #include <vector>
 
 #include "engine/market/market.h"
+#include "engine/person/person_access.h"
 #include "engine/replica/replica.h"
 #include "gateway/protocol/message_ref.h"
 
@@ -71,7 +75,8 @@ using Notifications = std::vector<Notification>;
 class Projector final : public replica::ReplicaObserver {
  public:
   using Sink = std::function<void(std::shared_ptr<const Notifications>)>;
-  explicit Projector(Sink sink);
+  /// `keys`: the person key store, to open a person's details for release (not owned).
+  Projector(Sink sink, const person::PersonKeys& keys);
   ~Projector() override;
 
   void batch_begins(const replica::DurableBatch&) override;
@@ -81,12 +86,14 @@ class Projector final : public replica::ReplicaObserver {
  private:
   class Batch;
   Sink sink_;
+  const person::PersonKeys& keys_;
   std::unique_ptr<Batch> batch_;
 };
 
 /// Applies `batch` to `replica` (at the batch's start) with a Projector watching, and returns the
 /// batch's notifications (nullptr when it told no one anything). For tests and tools.
-std::shared_ptr<const Notifications> project(replica::Replica& replica, const replica::DurableBatch& batch);
+std::shared_ptr<const Notifications> project(replica::Replica& replica, const replica::DurableBatch& batch,
+                                             const person::PersonKeys& keys);
 
 /// A provider's snapshot: every package live for one of its locations (open, best-and-final,
 /// closed for bidding, award offered to it) with its standing, in pages, and the batch it is

@@ -618,11 +618,14 @@ Outbound make_clarification_answered(const std::string& location, engine::Packag
 }
 
 Outbound make_person_details(const std::string& location, engine::PackageId package,
-                             const engine::PersonDetails& person) {
+                             const person::ReleasedPerson& released) {
   fb::FlatBufferBuilder b(kInitialBuilderBytes);
-  const auto l = text(b, location), name = text(b, person.name), address = text(b, person.address),
-             postcode = text(b, person.postcode), ref = text(b, person.case_reference);
-  return finish(w::ServerMessage::PersonDetails, b, w::CreatePersonDetails(b, l, package, name, address, postcode, ref));
+  const engine::PersonDetails& details = released.details;  // empty unless available
+  const auto l = text(b, location), name = text(b, details.name), address = text(b, details.address),
+             postcode = text(b, details.postcode), ref = text(b, details.case_reference),
+             status = text(b, person::to_string(released.status));
+  return finish(w::ServerMessage::PersonDetails, b,
+                w::CreatePersonDetails(b, l, package, name, address, postcode, ref, status));
 }
 
 Outbound make_snapshot(const std::vector<LocatedBroadcast>& packages, const std::vector<StandingUpdate>& updates,

@@ -38,6 +38,7 @@
 
 #include "engine/market/commands.h"
 #include "engine/market/views.h"
+#include "engine/person/person_access.h"
 #include "gateway/gateway_codes.h"
 
 namespace carebroker::gateway::protocol {
@@ -181,8 +182,10 @@ Outbound make_explanation_requested(const std::string& location, engine::Package
 /// The officer's decision on the location's abnormally low offer.
 Outbound make_abnormally_low_decision(const std::string& location, engine::PackageId package, bool accepted,
                                       std::string_view detail);
+/// The person's details as released (status available, or erased / key_missing / tampered with
+/// no details).
 Outbound make_person_details(const std::string& location, engine::PackageId package,
-                             const engine::PersonDetails& person);
+                             const person::ReleasedPerson& released);
 /// A clarification question answered, for one invited location (never who asked).
 Outbound make_clarification_answered(const std::string& location, engine::PackageId package,
                                      const engine::AnsweredQuestion& answered);

@@ -16,6 +16,7 @@
 
 #include "engine/market/commands.h"
 #include "engine/market/market.h"
+#include "engine/person/person_access.h"
 #include "gateway/rest/json_reader.h"
 
 namespace carebroker::gateway::rest {
@@ -27,7 +28,8 @@ namespace carebroker::gateway::rest {
 JsonStatus dps_config_from_json(const json::value&, engine::DpsConfig&);
 /// {code, name}.
 JsonStatus category_from_json(const json::value&, engine::Category&);
-/// The package spec fields plus "person": {name, address, postcode, case_reference}. The officer
+/// The package spec fields plus "person": {name, address, postcode, case_reference} (in clear:
+/// the route seals it before the market sees it). The officer
 /// is not a field: the router fills it from the caller's token.
 JsonStatus package_from_json(const json::value&, engine::PackageSpec&, engine::PersonDetails&);
 /// The UpdateQualityInputs patch (the location comes from the path); absent fields stay as they
@@ -68,7 +70,10 @@ json::value cqc_history_json(const std::vector<engine::CqcRatingRecord>&);
 json::value fsa_rating_json(const engine::FsaRatingRecord&);
 /// The officer's view: the package, status, tier, closes_at, person, the ranking with every
 /// offer's explanation, exclusions with rule and detail, invited locations, shortlist, award.
-json::object officer_package_json(const engine::Market&, const engine::OfficerPackageView&);
+/// `person`: the package's person as released (person_access.h): "person" is {"status", and the
+/// details when available}.
+json::object officer_package_json(const engine::Market&, const engine::OfficerPackageView&,
+                                  const person::ReleasedPerson& released);
 /// One row of the package list.
 json::object package_row_json(const engine::Market&, const engine::Package&);
 /// One row of the location list; with `dps` >= 0 it carries that membership, quality and RAG.

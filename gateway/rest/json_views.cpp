@@ -362,7 +362,7 @@ json::object package_row_json(const Market& m, const Package& p) {
   return o;
 }
 
-json::object officer_package_json(const Market& m, const OfficerPackageView& v) {
+json::object officer_package_json(const Market& m, const OfficerPackageView& v, const person::ReleasedPerson& released) {
   const Package& p = *v.package;
   const DpsConfig& c = m.dps(p.dps);
   json::object o = package_row_json(m, p);
@@ -390,9 +390,14 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v) 
   put_time(o, "closed_at", p.closed_at);
   o["tiers_tried"] = p.tiers_tried;
   o["hand_backs"] = p.hand_backs;
-  if (v.person)
-    o["person"] = json::object{{"name", v.person->name}, {"address", v.person->address},
-                               {"postcode", v.person->postcode}, {"case_reference", v.person->case_reference}};
+  if (released.status == person::PersonStatus::available)
+    o["person"] = json::object{{"status", "available"},
+                               {"name", released.details.name},
+                               {"address", released.details.address},
+                               {"postcode", released.details.postcode},
+                               {"case_reference", released.details.case_reference}};
+  else
+    o["person"] = json::object{{"status", person::to_string(released.status)}};
   json::array offers;
   for (const auto& r : v.ranking.offers) offers.push_back(offer_json(m, p, r));
   o["ranking"] = json::object{{"scheme", to_string(v.ranking.scheme)},

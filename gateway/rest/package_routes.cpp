@@ -1,6 +1,7 @@
 // REST routes for care packages: post, list, the officer's view, and the officer's actions
 // (hold, release, cancel, direct payment, abnormally-low decisions, the person's own choice).
 // The officer recorded on each is the caller's token name, never a body field.
+#include <cstdio>
 #include <limits>
 
 #include "gateway/error_codes.h"
@@ -29,12 +30,32 @@ void run_package_command(RestContext& ctx, Command c) {
 
 void post_package(RestContext& ctx) {
   PostPackage c;
-  if (JsonStatus s = package_from_json(ctx.body, c.spec, c.person); !s.ok()) return reply_error(ctx.respond, s);
+  PersonDetails details;
+  if (JsonStatus s = package_from_json(ctx.body, c.spec, details); !s.ok()) return reply_error(ctx.respond, s);
   c.spec.officer = ctx.principal.name;
-  run_command_with(ctx, std::move(c), [](const Reply& reply) {
-    return CommandSuccess{201, json::object{{"ok", true}, {"package", reply.package}},
-                          {{"Location", "/api/v1/packages/" + std::to_string(reply.package)}}};
-  });
+  // Sealed here, at the edge, with a new key of the person's own, stored durably first: the
+  // market (and so the journal, snapshots, archive and backups) only ever holds the sealed form.
+  person::PersonKeys& keys = ctx.market.person_keys();
+  std::string error;
+  std::optional<SealedPerson> sealed = person::seal_new(details, keys, error);
+  if (!sealed)
+    return ctx.respond(error_response(GatewayCode::person_key_store_failed,
+                                      "the person's details could not be sealed, so the package was not posted: " + error));
+  c.person = std::move(*sealed);
+  // A key no package came to use (refused, not saved, or a retry answered from the first
+  // posting, which has its own) is destroyed again.
+  auto unused = [&keys, key_id = c.person.key_id] {
+    std::string ignored;
+    (void)keys.destroy(key_id, ignored);
+  };
+  run_command_with(
+      ctx, std::move(c),
+      [unused](const Reply& reply) {
+        if (reply.replayed) unused();
+        return CommandSuccess{201, json::object{{"ok", true}, {"package", reply.package}},
+                              {{"Location", "/api/v1/packages/" + std::to_string(reply.package)}}};
+      },
+      unused);
 }
 
 void list_packages(RestContext& ctx) {
@@ -79,13 +100,17 @@ void list_packages(RestContext& ctx) {
 void get_package(RestContext& ctx) {
   PackageId id = 0;
   if (!package_id(ctx, id)) return;
-  run_read(ctx, [id](const Market& m) {
+  run_read(ctx, [id, &keys = ctx.market.person_keys()](const Market& m) {
     const auto view = m.officer_view(id);
     if (!view)
       return error_response(engine::Code::unknown_package,
                             m.is_retired(id) ? "package " + std::to_string(id) + " is closed and retired to the archive"
                                              : "no package " + std::to_string(id));
-    return json_response(200, officer_package_json(m, *view));
+    const person::ReleasedPerson released = person::release(*view->person, keys);
+    if (released.status == person::PersonStatus::key_missing || released.status == person::PersonStatus::tampered)
+      std::fprintf(stderr, "carebroker: the person of package %llu cannot be opened: %s\n",
+                   static_cast<unsigned long long>(id), std::string(person::to_string(released.status)).c_str());
+    return json_response(200, officer_package_json(m, *view, released));
   });
 }
 

@@ -35,6 +35,8 @@ struct RestContext {
 };
 
 HttpResponse json_response(int status, const json::value& body);
+/// 503 overloaded with Retry-After: the command or read queue is full.
+HttpResponse overloaded();
 void reply_error(const Respond&, const JsonStatus&);
 
 /// Runs a command, with the request's Idempotency-Key when it sent one. Rejected → its
@@ -49,8 +51,10 @@ struct CommandSuccess {
   json::object body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
-/// The same, with the whole success response built by `success`.
-void run_command_with(RestContext&, engine::Command, std::function<CommandSuccess(const engine::Reply&)> success);
+/// The same, with the whole success response built by `success`. `not_done`, when given, is
+/// called when the command did not happen (refused, not persisted, or the queue full).
+void run_command_with(RestContext&, engine::Command, std::function<CommandSuccess(const engine::Reply&)> success,
+                      std::function<void()> not_done = {});
 /// Runs `read` with the market on a replica (never the writer) and replies what it built once everything
 /// it saw is durable (503 not_durable otherwise).
 void run_read(RestContext&, std::function<HttpResponse(const engine::Market&)> read);
@@ -124,6 +128,7 @@ void post_cancel(RestContext&);
 void post_direct_payment(RestContext&);
 void post_abnormally_low_decision(RestContext&);
 void post_persons_choice(RestContext&);
+void post_person_erasure(RestContext&);  // person_routes.cpp
 void post_spot_purchase(RestContext&);   // spot_purchase_routes.cpp
 void list_spot_purchases(RestContext&);  // spot_purchase_routes.cpp
 void post_amendment(RestContext&);       // competition_routes.cpp

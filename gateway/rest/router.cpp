@@ -59,11 +59,11 @@ HttpResponse with_header(HttpResponse r, std::string name, std::string value) {
   return r;
 }
 
+}  // namespace
+
 HttpResponse overloaded() {
   return with_header(error_response(GatewayCode::overloaded, "the market is busy: retry shortly"), "Retry-After", "1");
 }
-
-}  // namespace
 
 // ---- context and reply helpers ----
 
@@ -89,10 +89,12 @@ HttpResponse json_response(int status, const json::value& body) {
 
 void reply_error(const Respond& respond, const JsonStatus& s) { respond(error_response(s.http, s.code, s.detail)); }
 
-void run_command_with(RestContext& ctx, Command command, std::function<CommandSuccess(const engine::Reply&)> success) {
+void run_command_with(RestContext& ctx, Command command, std::function<CommandSuccess(const engine::Reply&)> success,
+                      std::function<void()> not_done) {
   Respond respond = ctx.respond;
   const bool queued = ctx.market.execute(
-      std::move(command), ctx.key, [respond, success = std::move(success)](sequencer::CommandResult&& r) {
+      std::move(command), ctx.key, [respond, success = std::move(success), not_done](sequencer::CommandResult&& r) {
+        if ((!r.durable || !r.reply.ok()) && not_done) not_done();
         if (!r.durable)
           return respond(error_response(GatewayCode::store_unavailable,
                                         "the change could not be saved, so it did not happen: retry shortly"));
@@ -105,7 +107,10 @@ void run_command_with(RestContext& ctx, Command command, std::function<CommandSu
         response.headers = std::move(s.headers);
         respond(std::move(response));
       });
-  if (!queued) respond(overloaded());
+  if (!queued) {
+    if (not_done) not_done();
+    respond(overloaded());
+  }
 }
 
 void run_command(RestContext& ctx, Command command, int success_status,
@@ -431,6 +436,7 @@ const std::vector<RouteInfo>& rest_routes() {
       {"POST", "/api/v1/packages/{id}/direct-payment", {officer}, "Close a package for a direct payment", {}, post_direct_payment, kKeyed},
       {"POST", "/api/v1/packages/{id}/abnormally-low-decisions", {officer}, "Accept or reject an abnormally low offer's explanation", {}, post_abnormally_low_decision, kKeyed},
       {"POST", "/api/v1/packages/{id}/persons-choice", {officer}, "Award to the person's own choice of location", {}, post_persons_choice, kKeyed},
+      {"POST", "/api/v1/packages/{id}/person/erasure", {admin}, "Erase the package's person (UK GDPR): destroys their key, so their sealed details are unreadable everywhere; journaled with who and why", {}, post_person_erasure, kKeyed},
       {"POST", "/api/v1/packages/{id}/spot-purchase", {officer}, "Record the spot purchase that followed an unsourced package (provider, rate, reason)", {}, post_spot_purchase, kKeyed},
       {"POST", "/api/v1/packages/{id}/amendments", {officer}, "Amend an open package (start date, schedule of calls) with notes; every invited location is told and earlier offers are marked for confirmation", {}, post_amendment, kKeyed},
       {"GET", "/api/v1/packages/{id}/questions", {officer, compliance}, "The clarification questions invited providers asked, with who asked, and the answers", {}, list_questions},

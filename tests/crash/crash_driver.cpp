@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "demo/demo_market.h"
+#include "engine/person/person_access.h"
 #include "engine/sequencer/clock.h"
 #include "engine/sequencer/sequencer.h"
 #include "engine/store/rocksdb_journal.h"
@@ -245,8 +246,8 @@ struct Driver {
       s.quantity = s.visits.minutes_per_week();
       s.start_date = today + pick<int>(2, 10);
       s.officer = "crash-officer";
-      officer(PostPackage{s, {"Person " + std::to_string(next_request), "1 Crash Street", "B13 9ZZ",
-                              "CRASH-" + run + "-" + std::to_string(next_request)}});
+      officer(PostPackage{s, person::seal_unkept({"Person " + std::to_string(next_request), "1 Crash Street", "B13 9ZZ",
+                                                  "CRASH-" + run + "-" + std::to_string(next_request)})});
     }
 
     for (const auto& p : v.active) {
