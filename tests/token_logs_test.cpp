@@ -131,7 +131,7 @@ TEST_CASE("the first start shows its tokens once on the terminal, and no token o
     const HttpResult r = http_request(server.port(), "POST", "/api/v1/tokens", admin, R"({"role": "officer", "user": "officer-1"})");
     REQUIRE(r.status == 201);
     std::smatch t;
-    REQUIRE(std::regex_search(r.body, t, std::regex(R"("token":"([0-9a-f]{64})")")));
+    REQUIRE(std::regex_search(r.body, t, std::regex(R"re("token":"([0-9a-f]{64})")re")));
     issued = t[1].str();
     CHECK(http_request(server.port(), "GET", "/api/v1/packages", issued).status == 200);
     WsClient ws;

@@ -125,6 +125,7 @@ void list_tokens(RestContext& ctx) {
 }
 
 void delete_token(RestContext& ctx) {
+  if (!read_body(ctx, [](ObjectReader&) {})) return;  // no fields
   const std::string& id = ctx.param("id");
   TokenRecord record;
   std::string error;
