@@ -115,6 +115,7 @@ bool App::start(const AppOptions& options, std::string& error) {
     error = problem;
     return false;
   }
+  m.tokens.set_policy(options.token_policy);
   if (!m.tokens.open(options.data_dir + "/tokens", error)) return false;  // a bad record stops the start
   // People's keys, apart from the journal (and from its backups): a file that is not a key is
   // reported and left alone — its person shows as key_missing — rather than stopping the market.
@@ -252,13 +253,15 @@ void App::stop() {
 
 unsigned short App::port() const { return impl_->server ? impl_->server->port() : 0; }
 TokenStore& App::tokens() { return impl_->tokens; }
-std::optional<std::string> App::issue_token(const Principal& who, std::string& error) {
+std::optional<std::string> App::issue_token(const Principal& who, std::string& error, std::optional<int> lifetime_days) {
   for (const auto& [field, value] : {std::pair{"name", &who.name}, std::pair{"subject", &who.subject}})
     if (std::string problem = text_problem(*value, TextForm::line, kMaxTokenNameChars); !problem.empty()) {
       error = std::string("a token's ") + field + " " + problem;
       return std::nullopt;
     }
-  return impl_->tokens.issue(who, error);
+  auto issued = impl_->tokens.issue(who, lifetime_days, error);
+  if (!issued) return std::nullopt;
+  return std::move(issued->token);
 }
 sequencer::Sequencer& App::sequencer() { return *impl_->sequencer; }
 std::uint64_t App::replica_divergences() const { return impl_->publisher.divergences() + impl_->reader.divergences(); }

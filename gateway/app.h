@@ -36,6 +36,7 @@ struct AppOptions {
   ServerLimits limits;
   std::string web_dir;              ///< static portal files ("" = none)
   TlsFiles tls;                     ///< certificate and key: every connection is TLS
+  TokenPolicy token_policy;         ///< tokens' default lifetime and rotation grace
   /// Commands run once, on first start (an empty journal): e.g. the demonstration market.
   std::vector<engine::Command> first_start;
   /// A clock to use instead of the system clock (tests); not owned.
@@ -69,8 +70,10 @@ class App {
   unsigned short port() const;
   TokenStore& tokens();
   /// Issues a token (e.g. the first admin's); the token, or nullopt with `error`. The name and
-  /// subject must be single-line text (gateway/text_checks.h).
-  std::optional<std::string> issue_token(const Principal& who, std::string& error);
+  /// subject must be single-line text (gateway/text_checks.h). `lifetime_days`: nullopt = the
+  /// policy's default, 0 = never expires.
+  std::optional<std::string> issue_token(const Principal& who, std::string& error,
+                                         std::optional<int> lifetime_days = std::nullopt);
   sequencer::Sequencer& sequencer();
   /// Batches after which a replica's digest differed from the writer's (0 in a healthy server).
   std::uint64_t replica_divergences() const;

@@ -1,17 +1,15 @@
-// Bearer tokens: random, hashed at rest, compared in constant time.
+// Bearer tokens: random, hashed at rest, compared in constant time; issued, expired, revoked and rotated.
 #include "gateway/auth.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
-
-#include <boost/json.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -19,114 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include "gateway/text_checks.h"
+#include "gateway/token_file.h"
 
 namespace carebroker::gateway {
-namespace {
-
-namespace json = boost::json;
-
-std::string hex(const unsigned char* p, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(digits[p[i] >> 4]);
-    out.push_back(digits[p[i] & 15]);
-  }
-  return out;
-}
-
-constexpr std::string_view kTokensHeaderWord = "carebroker-tokens";
-constexpr std::string_view kTokensHeader = "carebroker-tokens 2";
-
-/// `s` for an error message: control characters and non-ASCII bytes as \xNN, at most 80 bytes.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s.substr(0, 80)) {
-    if (c >= 0x20 && c < 0x7F) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back("0123456789abcdef"[c >> 4]);
-      out.push_back("0123456789abcdef"[c & 15]);
-    }
-  }
-  return s.size() > 80 ? out + "…" : out;
-}
-
-bool is_hash(std::string_view s) {
-  return s.size() == 64 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-/// One record: a JSON object {hash, role, subject, name} (or, in the first format, the four
-/// fields separated by tabs). False with `why` when it is not a well-formed record.
-bool read_record(const std::string& line, bool first_format, std::string& hash, Principal& who, std::string& why) {
-  std::string role;
-  if (first_format) {
-    std::vector<std::string> fields;
-    std::size_t start = 0;
-    for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1)
-      fields.push_back(line.substr(start, tab - start));
-    fields.push_back(line.substr(start));
-    if (fields.size() != 4) {
-      why = "not a token record: expected 4 tab-separated fields (hash, role, subject, name), found " +
-            std::to_string(fields.size());
-      return false;
-    }
-    hash = fields[0];
-    role = fields[1];
-    who.subject = fields[2];
-    who.name = fields[3];
-  } else {
-    boost::system::error_code ec;
-    const json::value v = json::parse(line, ec);
-    const json::object* o = ec ? nullptr : v.if_object();
-    if (!o) {
-      why = "not a token record: not a JSON object";
-      return false;
-    }
-    for (const auto& kv : *o)
-      if (kv.key() != "hash" && kv.key() != "role" && kv.key() != "subject" && kv.key() != "name") {
-        why = "not a token record: unknown field '" + printable(kv.key()) + "'";
-        return false;
-      }
-    for (const auto& [key, out] : {std::pair{"hash", &hash}, std::pair{"role", &role},
-                                   std::pair{"subject", &who.subject}, std::pair{"name", &who.name}}) {
-      const json::value* f = o->if_contains(key);
-      if (!f || !f->is_string()) {
-        why = std::string("not a token record: field '") + key + "' must be a string";
-        return false;
-      }
-      out->assign(f->get_string().data(), f->get_string().size());
-    }
-  }
-  if (!is_hash(hash)) {
-    why = "not a token record: the hash is not 64 lowercase hex digits";
-    return false;
-  }
-  if (!parse(role, who.role)) {
-    why = "not a token record: unknown role '" + printable(role) + "'";
-    return false;
-  }
-  if ((who.role == Role::provider) == who.subject.empty()) {
-    why = who.role == Role::provider ? "not a token record: a provider token without its provider"
-                                     : "not a token record: a subject on a token that is not a provider's";
-    return false;
-  }
-  for (const auto& [field, value] : {std::pair{"subject", &who.subject}, std::pair{"name", &who.name}})
-    // The escaped format keeps any text safe, but the first format's fields end at a tab or a
-    // line break: there a control character means the record was forged or damaged.
-    if (first_format)
-      if (std::string problem = text_problem(*value, TextForm::line, kMaxTokenNameChars); !problem.empty()) {
-        why = std::string("not a token record: the ") + field + " " + problem;
-        return false;
-      }
-  return true;
-}
-
-}  // namespace
 
 std::string_view to_string(Role r) {
   switch (r) {
@@ -148,16 +41,16 @@ bool parse(std::string_view s, Role& r) {
 }
 
 std::string sha256_hex(std::string_view data) {
+  static constexpr char digits[] = "0123456789abcdef";
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return hex(digest, size);
-}
-
-std::string_view TokenStore::bearer(std::string_view authorization) {
-  constexpr std::string_view prefix = "Bearer ";
-  if (authorization.size() <= prefix.size() || authorization.substr(0, prefix.size()) != prefix) return {};
-  return authorization.substr(prefix.size());
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out.push_back(digits[digest[i] >> 4]);
+    out.push_back(digits[digest[i] & 15]);
+  }
+  return out;
 }
 
 bool TokenStore::open(const std::string& path, std::string& error) {
@@ -177,30 +70,33 @@ bool TokenStore::open(const std::string& path, std::string& error) {
                                std::filesystem::perm_options::replace, ec);  // 0600, even if it is refused below
   std::string line;
   int number = 0;
-  bool first_format = false;
+  token_file::Format format = token_file::Format::current;
   while (std::getline(in, line)) {
     ++number;
     std::string why;
-    if (number == 1 && line.rfind(kTokensHeaderWord, 0) != 0) first_format = true;
-    if (number == 1 && !first_format) {
-      if (line != kTokensHeader)
-        why = "unsupported tokens file header '" + printable(line) + "' (expected '" + std::string(kTokensHeader) + "')";
-    } else {
-      Entry e;
-      if (read_record(line, first_format, e.hash, e.who, why)) entries_.push_back(std::move(e));
+    if (number == 1 && token_file::format_of(line, format, why) && format != token_file::Format::first) continue;
+    Entry e;
+    if (why.empty() && token_file::read_record(line, format, e.hash, e.record, why)) {
+      if (format != token_file::Format::current) e.record.id = token_file::new_id();
+      for (const Entry& other : entries_)
+        if (other.record.id == e.record.id) why = "not a token record: the id " + e.record.id + " is used twice";
+      if (e.record.id.empty()) why = "no randomness available for a token id";
     }
     if (!why.empty()) {
       error = path + ":" + std::to_string(number) + ": " + why;
       entries_.clear();
       return false;
     }
+    e.record.who.token_id = e.record.id;
+    entries_.push_back(std::move(e));
   }
   if (in.bad()) {
     error = path + ": cannot read the tokens file";
     entries_.clear();
     return false;
   }
-  if (first_format && !save(error)) {  // migrate: the next reader sees only the escaped format
+  // Migrate: the next reader sees only the current format.
+  if (format != token_file::Format::current && number > 0 && !save(error)) {
     error = "cannot rewrite the tokens file in the current format: " + error;
     entries_.clear();
     return false;
@@ -208,47 +104,159 @@ bool TokenStore::open(const std::string& path, std::string& error) {
   return true;
 }
 
+void TokenStore::set_policy(TokenPolicy policy) {
+  std::lock_guard lock(mutex_);
+  policy_ = policy;
+}
+
+void TokenStore::set_clock(std::function<WallMillis()> now) {
+  std::lock_guard lock(mutex_);
+  clock_ = std::move(now);
+}
+
+WallMillis TokenStore::now() const {
+  if (clock_) return clock_();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 bool TokenStore::empty() const {
   std::lock_guard lock(mutex_);
   return entries_.empty();
 }
 
-std::optional<std::string> TokenStore::issue(const Principal& who, std::string& error) {
-  unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof raw) != 1) {
+std::optional<IssuedToken> TokenStore::add(const Principal& who, std::optional<WallMillis> expires_at, std::string replaces,
+                                           std::string& error) {
+  IssuedToken issued;
+  issued.token = token_file::random_hex(32);
+  TokenRecord& r = issued.record;
+  do r.id = token_file::new_id();
+  while (!r.id.empty() && std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.record.id == r.id; }));
+  if (issued.token.empty() || r.id.empty()) {
     error = "no randomness available for a token";
     return std::nullopt;
   }
-  std::string token = hex(raw, sizeof raw);
-  std::lock_guard lock(mutex_);
-  entries_.push_back(Entry{sha256_hex(token), who});
+  r.who = who;
+  r.who.token_id = r.id;
+  r.issued_at = now();
+  r.expires_at = expires_at;
+  r.replaces = std::move(replaces);
+  entries_.push_back(Entry{sha256_hex(issued.token), r});
   if (!save(error)) {
     entries_.pop_back();
     return std::nullopt;
   }
-  return token;
+  return issued;
 }
 
-std::optional<Principal> TokenStore::authenticate(std::string_view token) const {
-  if (token.empty() || token.size() > 256) return std::nullopt;
+std::optional<IssuedToken> TokenStore::issue(const Principal& who, std::optional<int> lifetime_days, std::string& error) {
+  std::lock_guard lock(mutex_);
+  const int days = lifetime_days.value_or(policy_.lifetime_days);
+  std::optional<WallMillis> expires_at;
+  if (days > 0) expires_at = now() + WallMillis{days} * 86'400'000;
+  return add(who, expires_at, "", error);
+}
+
+std::optional<std::string> TokenStore::issue(const Principal& who, std::string& error) {
+  auto issued = issue(who, std::nullopt, error);
+  if (!issued) return std::nullopt;
+  return std::move(issued->token);
+}
+
+Authentication TokenStore::check(std::string_view token) const {
+  if (token.empty()) return {std::nullopt, AuthFailure::missing, std::nullopt};
+  if (token.size() > 256) return {std::nullopt, AuthFailure::unknown, std::nullopt};
   const std::string hash = sha256_hex(token);
   std::lock_guard lock(mutex_);
-  std::optional<Principal> found;
+  const Entry* found = nullptr;
   for (const auto& e : entries_)  // every entry compared, in constant time
-    if (CRYPTO_memcmp(e.hash.data(), hash.data(), hash.size()) == 0) found = e.who;
-  return found;
+    if (CRYPTO_memcmp(e.hash.data(), hash.data(), hash.size()) == 0) found = &e;
+  if (!found) return {std::nullopt, AuthFailure::unknown, std::nullopt};
+  const TokenRecord& r = found->record;
+  const WallMillis t = now();
+  if (r.revoked_at && t >= *r.revoked_at) return {std::nullopt, AuthFailure::revoked, r.revoked_at};
+  if (r.expires_at && t >= *r.expires_at) return {std::nullopt, AuthFailure::expired, r.expires_at};
+  return {r.who, AuthFailure::none, std::nullopt};
+}
+
+TokenRecord TokenStore::with_replacement(const TokenRecord& r) const {
+  TokenRecord out = r;
+  for (const auto& e : entries_)
+    if (e.record.replaces == r.id) out.replaced_by = e.record.id;
+  return out;
+}
+
+std::vector<TokenRecord> TokenStore::list() const {
+  std::lock_guard lock(mutex_);
+  std::vector<TokenRecord> out;
+  out.reserve(entries_.size());
+  for (const auto& e : entries_) out.push_back(with_replacement(e.record));
+  return out;
+}
+
+TokenChange TokenStore::revoke(std::string_view id, TokenRecord& out, std::string& error) {
+  std::lock_guard lock(mutex_);
+  const WallMillis t = now();
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.record.id == id; });
+  if (it == entries_.end()) return TokenChange::unknown;
+  TokenRecord& r = it->record;
+  if (r.revoked_at && *r.revoked_at <= t) {
+    out = with_replacement(r);
+    return TokenChange::already_revoked;
+  }
+  const auto works = [t](const TokenRecord& x) {
+    return (!x.revoked_at || *x.revoked_at > t) && (!x.expires_at || *x.expires_at > t);
+  };
+  if (r.who.role == Role::admin && works(r) &&
+      std::none_of(entries_.begin(), entries_.end(), [&](const Entry& e) {
+        return &e.record != &r && e.record.who.role == Role::admin && works(e.record);
+      }))
+    return TokenChange::last_admin;
+  const std::optional<WallMillis> before = r.revoked_at;
+  r.revoked_at = t;
+  if (!save(error)) {
+    r.revoked_at = before;
+    return TokenChange::store_failed;
+  }
+  out = with_replacement(r);
+  return TokenChange::done;
+}
+
+TokenChange TokenStore::rotate(std::string_view id, std::optional<IssuedToken>& out, std::string& error) {
+  std::lock_guard lock(mutex_);
+  const WallMillis t = now();
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.record.id == id; });
+  if (it == entries_.end()) return TokenChange::unknown;
+  if (std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.record.replaces == id; }))
+    return TokenChange::already_rotated;
+  const TokenRecord old = it->record;
+  if (old.revoked_at && *old.revoked_at <= t) return TokenChange::already_revoked;
+  // The same lifetime as the old token had (none: never expires; migrated: the policy's).
+  std::optional<WallMillis> expires_at;
+  if (old.expires_at && old.issued_at) expires_at = t + (*old.expires_at - *old.issued_at);
+  else if (old.expires_at && policy_.lifetime_days > 0) expires_at = t + WallMillis{policy_.lifetime_days} * 86'400'000;
+  const std::size_t index = static_cast<std::size_t>(it - entries_.begin());
+  entries_[index].record.revoked_at = t + WallMillis{policy_.rotation_grace_seconds} * 1000;
+  auto issued = add(old.who, expires_at, old.id, error);  // saves both, or neither
+  if (!issued) {
+    entries_[index].record.revoked_at = old.revoked_at;
+    return TokenChange::store_failed;
+  }
+  issued->record.who.token_id = issued->record.id;
+  out = std::move(issued);
+  return TokenChange::done;
+}
+
+std::string_view TokenStore::bearer(std::string_view authorization) {
+  constexpr std::string_view prefix = "Bearer ";
+  if (authorization.size() <= prefix.size() || authorization.substr(0, prefix.size()) != prefix) return {};
+  return authorization.substr(prefix.size());
 }
 
 bool TokenStore::save(std::string& error) const {
   if (path_.empty()) return true;  // in-memory (tests)
-  std::string text = std::string(kTokensHeader) + "\n";
+  std::string text = std::string(token_file::kHeader) + "\n";
   for (const auto& e : entries_) {
-    json::object record;
-    record["hash"] = e.hash;
-    record["role"] = to_string(e.who.role);
-    record["subject"] = e.who.subject;
-    record["name"] = e.who.name;
-    text += json::serialize(record);  // escapes every control character: one record, one line
+    text += token_file::write_record(e.hash, e.record);
     text += '\n';
   }
   // Written 0600 from its first byte, made durable, then renamed over the old file.

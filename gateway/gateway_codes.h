@@ -59,7 +59,15 @@ namespace carebroker::gateway {
   X(not_your_location, 0)                                                                          \
   X(rate_limited, 0)                                                                               \
   X(price_not_whole_pence, 0)                                                                      \
-  X(busy, 0)
+  X(busy, 0)                                                                                       \
+  /* tokens: expiry, revocation, rotation, failed authentication */                                \
+  X(token_expired, 401)                                                                            \
+  X(token_revoked, 401)                                                                            \
+  X(too_many_auth_failures, 429)                                                                   \
+  X(unknown_token, 404)                                                                            \
+  X(invalid_token_lifetime, 422)                                                                   \
+  X(token_already_rotated, 409)                                                                    \
+  X(last_admin_token, 409)
 
 enum class GatewayCode : std::uint8_t {
 #define CAREBROKER_GATEWAY_CODE_ENUM(name, status) name,

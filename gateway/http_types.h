@@ -23,6 +23,7 @@ struct HttpRequest {
   /// (RFC 9110 field-line combination), which is not a valid key.
   std::optional<std::string> idempotency_key;
   std::string accept;  ///< the Accept header, verbatim (market reports answer text/csv when asked)
+  std::string client_address;  ///< the peer's IP address ("" when not over a socket, e.g. tests)
 };
 
 struct HttpResponse {

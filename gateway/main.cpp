@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   double handshake_s = std::chrono::duration<double>(l.handshake_timeout).count();
   double idle_s = std::chrono::duration<double>(l.idle_timeout).count();
   std::string disk_full_file;
+  std::size_t auth_failure_limit = l.auth_failures.max_failures;
+  long auth_failure_window = static_cast<long>(l.auth_failures.window.count());
   po::options_description options("carebroker — a brokerage and auction engine for adult social care");
   options.add_options()("help,h", "show this help")("config", po::value<std::string>(), "read options from this file (key = value)")(
       "listen", po::value(&o.address)->default_value(o.address), "address to listen on")(
@@ -80,6 +83,19 @@ int main(int argc, char** argv) {
       "seconds an HTTP keep-alive connection may wait for its next request, and a WebSocket may stay silent")(
       "tls-cert", po::value(&o.tls.certificate_chain), "TLS certificate chain (PEM); with --tls-key, serve https/wss only")(
       "tls-key", po::value(&o.tls.private_key), "TLS private key (PEM)")(
+      "tls-ciphers", po::value(&o.tls.ciphers)->default_value(o.tls.ciphers),
+      "TLS 1.2 cipher suites (OpenSSL list); TLS 1.3 uses OpenSSL's own AEAD suites; below TLS 1.2 is refused")(
+      "token-lifetime-days", po::value(&o.token_policy.lifetime_days)->default_value(o.token_policy.lifetime_days),
+      "a token issued without expires_in_days expires after this many days (0 = never); the first start's admin token never expires")(
+      "token-rotation-grace-seconds",
+      po::value(&o.token_policy.rotation_grace_seconds)->default_value(o.token_policy.rotation_grace_seconds),
+      "a token rotated with POST /api/v1/tokens/rotate still works this long")(
+      "auth-failure-limit", po::value(&auth_failure_limit)->default_value(auth_failure_limit),
+      "failed authentications (unknown, expired or revoked tokens) from one address before it gets 429 (0 = no limit)")(
+      "auth-failure-window", po::value(&auth_failure_window)->default_value(auth_failure_window),
+      "seconds from an address's first failed authentication in which they are counted (and it is refused)")(
+      "auth-failure-addresses", po::value(&l.auth_failures.max_addresses)->default_value(l.auth_failures.max_addresses),
+      "client addresses tracked for failed authentications at most (the oldest is forgotten)")(
       "unsafe-no-sync", po::bool_switch(&unsafe), "DANGER: do not sync the journal (simulations only)")(
       "sim-clock-speed", po::value(&o.sim_clock_speed),
       "simulation: the market's clock runs N times as fast as real time; the store is marked simulated, "
@@ -104,6 +120,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   l.ws_messages_per_second = rate;
+  l.auth_failures.max_failures = auth_failure_limit;
+  l.auth_failures.window = std::chrono::seconds(auth_failure_window);
+  if (o.token_policy.lifetime_days < 0 || o.token_policy.lifetime_days > gateway::kMaxTokenLifetimeDays ||
+      o.token_policy.rotation_grace_seconds < 0 || auth_failure_window < 1) {
+    std::cerr << "carebroker: --token-lifetime-days is 0.." << gateway::kMaxTokenLifetimeDays
+              << ", --token-rotation-grace-seconds at least 0 and --auth-failure-window at least 1\n";
+    return 2;
+  }
   l.ws_burst = 2 * rate;
   if (!(handshake_s >= 0.01 && idle_s >= 0.01 && handshake_s <= 3600 && idle_s <= 86400)) {
     std::fprintf(stderr, "carebroker: --handshake-timeout is 0.01..3600 seconds and --idle-timeout 0.01..86400\n");
@@ -149,11 +173,14 @@ int main(int argc, char** argv) {
               app.first_start() && demo ? "; loaded the demonstration market" : "");
   if (app.tokens().empty()) {
     std::printf("carebroker: first start — these tokens are shown once; keep them safe:\n");
-    auto issue = [&](const std::string& what, gateway::Principal who) {
-      if (auto token = app.issue_token(who, error)) std::printf("  %-40s %s\n", what.c_str(), token->c_str());
+    // On the terminal only: never logged elsewhere, never written in clear (the file keeps hashes).
+    auto issue = [&](const std::string& what, gateway::Principal who, std::optional<int> days = std::nullopt) {
+      if (auto token = app.issue_token(who, error, days)) std::printf("  %-40s %s\n", what.c_str(), token->c_str());
       else std::fprintf(stderr, "carebroker: no token for %s: %s\n", what.c_str(), error.c_str());
     };
-    issue("admin", {gateway::Role::admin, "", "admin"});
+    // The first admin token never expires: an operator is never locked out by a lifetime.
+    // The others follow --token-lifetime-days.
+    issue("admin", {gateway::Role::admin, "", "admin"}, 0);
     if (demo) {
       issue("officer (brokerage-officer-1)", {gateway::Role::officer, "", "brokerage-officer-1"});
       issue("compliance (compliance-officer-1)", {gateway::Role::compliance, "", "compliance-officer-1"});

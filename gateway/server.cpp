@@ -19,6 +19,7 @@
 
 #include "engine/sequencer/thread_setup.h"
 #include "gateway/beast_request.h"
+#include "gateway/bearer_auth.h"
 #include "gateway/connection_slots.h"
 #include "gateway/http_types.h"
 #include "gateway/protocol/fan_out.h"
@@ -48,7 +49,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
   HttpSession(tcp::socket&& socket, ServerContext& context, ssl::context* tls, const StaticRoot* web,
               ConnectionSlots::Slot slot)
-      : stream_(make_stream(std::move(socket), tls)),
+      : address_(peer_address(socket)),
+        stream_(make_stream(std::move(socket), tls)),
         context_(context),
         web_(web),
         slot_(std::move(slot)),
@@ -71,6 +73,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
  private:
+  static std::string peer_address(const tcp::socket& socket) {
+    beast::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    return ec ? std::string() : peer.address().to_string();
+  }
+
   static Stream make_stream(tcp::socket&& socket, ssl::context* tls) {
     if constexpr (kTls)
       return Stream(std::move(socket), *tls);
@@ -112,6 +120,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     version_ = request.version();
     if (beast::websocket::is_upgrade(request)) {
       if (request.target() != kWebSocketPath) return send(error_response(GatewayCode::not_found, "WebSocket endpoint is /ws"));
+      if (const auto wait = held_back()) {  // its Hello would only be another failure
+        keep_alive_ = false;
+        return send(too_many_auth_failures(*wait));
+      }
       // The upgrade must complete by the connection's handshake deadline (a later request on a
       // kept-alive connection gets a fresh one).
       const auto deadline = requests_ == 1 ? deadline_ : std::chrono::steady_clock::now() + context_.limits.handshake_timeout;
@@ -146,24 +158,28 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       }
     }
     HttpRequest r = to_http_request(std::move(request));
+    r.client_address = address_;
     handle_rest(r, context_.tokens, context_.market,
                 [self = shared_from_this()](HttpResponse response) {
                   net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
                     self->send(std::move(response));
                   });
-                });
+                },
+                context_.auth_failures.get());
+  }
+
+  /// How long this client's address is still refused for failed authentications; nullopt: not.
+  std::optional<std::chrono::seconds> held_back() {
+    return context_.auth_failures && !address_.empty() ? context_.auth_failures->retry_after(address_) : std::nullopt;
   }
 
   /// /metrics: Prometheus text for an admin token (it reveals market volume).
   void metrics(std::string_view authorization) {
-    const std::string_view token = TokenStore::bearer(authorization);
-    const auto who = token.empty() ? std::nullopt : context_.tokens.authenticate(token);
-    if (!who) {
-      HttpResponse r = error_response(GatewayCode::unauthenticated,
-                                      token.empty() ? "send Authorization: Bearer <token>" : "the token is not known");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return send(std::move(r));
-    }
+    if (const auto wait = held_back()) return send(too_many_auth_failures(*wait));
+    const Authentication a =
+        authenticate_token(context_.tokens, TokenStore::bearer(authorization), context_.auth_failures.get(), address_);
+    const auto& who = a.who;
+    if (!who) return send(auth_refusal(a));
     if (!may_read_metrics(who->role))
       return send(error_response(GatewayCode::forbidden, "role " + std::string(to_string(who->role)) + " may not read /metrics"));
     HttpResponse r;
@@ -233,6 +249,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
   }
 
+  std::string address_;  // the client's IP address (failed authentications are counted per address)
   Stream stream_;
   beast::flat_buffer buffer_;
   ServerContext& context_;
@@ -351,7 +368,14 @@ bool Server::start(std::string& error) {
     }
     impl_->tls = std::make_unique<ssl::context>(ssl::context::tls_server);
     impl_->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::no_compression |
+                            SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+    // TLS 1.2 at least, whatever the system's OpenSSL configuration allows.
+    if (SSL_CTX_set_min_proto_version(impl_->tls->native_handle(), TLS1_2_VERSION) != 1 ||
+        SSL_CTX_set_cipher_list(impl_->tls->native_handle(), impl_->tls_files.ciphers.c_str()) != 1) {
+      error = "cannot use the TLS cipher list '" + impl_->tls_files.ciphers + "'";
+      return false;
+    }
     impl_->tls->use_certificate_chain_file(impl_->tls_files.certificate_chain, ec);
     if (!ec) impl_->tls->use_private_key_file(impl_->tls_files.private_key, ssl::context::pem, ec);
     if (ec) {
@@ -364,6 +388,8 @@ bool Server::start(std::string& error) {
     impl_->web = StaticRoot::open(impl_->context.static_dir, forbidden, error);
     if (!impl_->web) return false;
   }
+  if (!impl_->context.auth_failures)
+    impl_->context.auth_failures = std::make_shared<AuthFailureLimiter>(impl_->context.limits.auth_failures);
   impl_->listener =
       std::make_shared<Listener>(impl_->ioc, impl_->context, impl_->tls.get(), impl_->web ? &*impl_->web : nullptr,
                                  impl_->slots);

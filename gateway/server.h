@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gateway/auth.h"
+#include "gateway/auth_failures.h"
 #include "gateway/market_service.h"
 #include "gateway/metrics.h"
 
@@ -43,13 +44,23 @@ struct ServerLimits {
   /// then again for the Hello; and the longest a closing WebSocket waits for the client's close.
   std::chrono::milliseconds handshake_timeout{5000};
   std::chrono::milliseconds idle_timeout{60000};  ///< HTTP keep-alive and WebSocket (pings keep it open)
+  /// Failed authentications per client address before it is refused 429 (REST, /metrics, /ws).
+  AuthFailureLimits auth_failures;
 };
 
+/// The TLS 1.2 cipher suites served by default: ECDHE key exchange and AEAD ciphers only
+/// (forward secrecy, no CBC). TLS 1.3 uses OpenSSL's own suites, all AEAD.
+inline constexpr const char* kDefaultTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 /// TLS: PEM certificate chain and private key files. Both empty = plain TCP (e.g. behind a
-/// TLS-terminating proxy); both set = every connection is TLS.
+/// TLS-terminating proxy); both set = every connection is TLS 1.2 or 1.3 (older versions are
+/// refused in the handshake).
 struct TlsFiles {
   std::string certificate_chain;
   std::string private_key;
+  std::string ciphers = kDefaultTls12Ciphers;  ///< TLS 1.2 suites (OpenSSL cipher list)
   bool enabled() const { return !certificate_chain.empty() || !private_key.empty(); }
 };
 
@@ -66,6 +77,8 @@ struct ServerContext {
   std::function<std::string()> ready_detail = {};  ///< why /readyz says no
   protocol::ReplyBatcher* replies = nullptr;  ///< coalesces WebSocket replies per batch (none: one frame each)
   protocol::FanOut* fan_out = nullptr;        ///< notifications in turns (none: one post each)
+  /// Failed authentications per address; Server::start makes one from limits.auth_failures when none is given.
+  std::shared_ptr<AuthFailureLimiter> auth_failures = {};
 };
 
 /// Who may read /metrics (it reveals market volume): admins.

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <deque>
 
+#include "gateway/bearer_auth.h"
 #include "gateway/protocol/fan_out.h"
 #include "gateway/protocol/message_ref.h"
 #include "gateway/protocol/projector.h"
@@ -217,10 +218,15 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
       enqueue(0, protocol::make_error(to_string(GatewayCode::already_authenticated), "this connection is already authenticated"));
       return;
     }
-    const auto who = context_.tokens.authenticate(hello.token);
+    beast::error_code ec;
+    const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+    const Authentication a =
+        authenticate_token(context_.tokens, hello.token, context_.auth_failures.get(), ec ? std::string() : peer.address().to_string());
+    const auto& who = a.who;
     if (!who || (who->role == Role::provider && who->subject.empty())) {
       ++context_.metrics.protocol_errors;
-      enqueue(0, protocol::make_error(to_string(GatewayCode::unauthenticated), who ? "a provider token without a provider" : "unknown token"));
+      enqueue(0, protocol::make_error(to_string(who ? GatewayCode::unauthenticated : auth_failure_code(a.failure)),
+                                      who ? "a provider token without a provider" : auth_failure_detail(a)));
       close_after_flush_ = true;
       return;
     }

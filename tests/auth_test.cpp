@@ -103,7 +103,7 @@ TEST_CASE("a token whose name carries a forged admin record comes back as the sa
   }
   const auto file = lines(read_file(path));
   CHECK(file.size() == 1 + names.size());  // the header, then one line per token
-  CHECK(file.front() == "carebroker-tokens 2");
+  CHECK(file.front() == "carebroker-tokens 3");
   for (const auto& line : file) CHECK(line.find("\"role\":\"admin\"") == std::string::npos);
 }
 
@@ -174,13 +174,18 @@ TEST_CASE("a tokens file in the first format still loads and is rewritten in the
 
   const auto file = lines(read_file(path));
   REQUIRE(file.size() == 3);
-  CHECK(file[0] == "carebroker-tokens 2");
-  CHECK(file[2] == R"({"hash":")" + sha256_hex("provider-token") +
-                       R"(","role":"provider","subject":"P-1","name":"demo provider P-1"})");
+  CHECK(file[0] == "carebroker-tokens 3");
+  // A new id, no issue time and no expiry: a token that worked before keeps working.
+  const std::string id = provider->token_id;
+  CHECK(id.size() == 12);
+  CHECK(file[2] == R"({"id":")" + id + R"(","hash":")" + sha256_hex("provider-token") +
+                       R"(","user":"demo provider P-1","role":"provider","subject":"P-1","issued_at":null,)"
+                       R"("expires_at":null,"revoked_at":null,"replaces":null})");
   CHECK((fs::status(path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
   TokenStore again;
   REQUIRE(again.open(path.string(), error));
   CHECK(again.authenticate("provider-token")->subject == "P-1");
+  CHECK(again.authenticate("provider-token")->token_id == id);  // the id is kept from now on
 }
 
 TEST_CASE("the tokens file is readable by its owner only, whatever the umask", "[auth]") {

@@ -98,6 +98,8 @@ HttpResult http_request(unsigned short port, std::string_view method, std::strin
   out.body = response.body();
   out.content_type = std::string(response[http::field::content_type]);
   out.location = std::string(response[http::field::location]);
+  out.retry_after = std::string(response[http::field::retry_after]);
+  out.www_authenticate = std::string(response[http::field::www_authenticate]);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   return out;

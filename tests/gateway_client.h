@@ -40,6 +40,8 @@ struct HttpResult {
   std::string body;
   std::string content_type;
   std::string location;      ///< the Location header, if any
+  std::string retry_after;   ///< the Retry-After header, if any
+  std::string www_authenticate;  ///< the WWW-Authenticate header, if any
   std::string error;         ///< why there was no response (connect, write or read failure)
 };
 

@@ -265,7 +265,7 @@ TEST_CASE("every body route refuses its own wrong types, missing fields and mark
   };
   const std::vector<Case> cases = {
       // tokens
-      {"POST", "/api/v1/tokens", m.admin, R"({"role": "officer"})", 422, "missing_field", "field 'name' is required"},
+      {"POST", "/api/v1/tokens", m.admin, R"({"role": "officer"})", 422, "missing_field", "field 'user' is required"},
       {"POST", "/api/v1/tokens", m.admin, R"({"role": 1, "name": "x"})", 422, "wrong_type", "field 'role' must be a string"},
       {"POST", "/api/v1/tokens", m.admin, R"({"role": "boss", "name": "x"})", 422, "invalid_value", "field 'role' must be one of"},
       {"POST", "/api/v1/tokens", m.admin, R"({"role": "provider", "name": "x"})", 422, "invalid_value", "required for role provider"},

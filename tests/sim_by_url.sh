@@ -15,7 +15,7 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 200); do grep -q "listening" "$work/server.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.]*:[0-9]*' "$work/server.log" | head -1)
 token=$(awk '$1 == "admin" { print $2 }' "$work/server.log")
-[ -n "$url" ] && [ -n "$token" ] || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
+[ -n "$url" ] && [ -n "$token" ] || { echo "the server did not start:"; sed -E "s/[0-9a-f]{64}/<token>/g" "$work/server.log"; exit 1; }  # never a token in a log
 CAREBROKER_ADMIN_TOKEN=$token "$sim" "$scenario" --server "$url" --server-pid "$pid" --check --no-plots --quiet \
   --out "$work/results"
 if CAREBROKER_ADMIN_TOKEN=$token "$sim" "$scenario" --server "$url" --no-plots --quiet --out "$work/again" 2>"$work/again.err"; then

@@ -95,7 +95,10 @@ bool read_body(RestContext&, const std::function<void(ObjectReader&)>& read);
 void get_healthz(RestContext&);
 void get_readyz(RestContext&);
 void get_me(RestContext&);
-void post_token(RestContext&);
+void post_token(RestContext&);           // token_routes.cpp
+void list_tokens(RestContext&);
+void delete_token(RestContext&);
+void post_token_rotation(RestContext&);
 void list_dps(RestContext&);
 void get_dps(RestContext&);
 void put_dps(RestContext&);

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "gateway/backup_target.h"
+#include "gateway/bearer_auth.h"
 #include "gateway/error_codes.h"
 #include "gateway/percent_decode.h"
 #include "gateway/rest/route_context.h"
@@ -187,44 +188,6 @@ void get_readyz(RestContext& ctx) {
   run_read(ctx, [](const engine::Market&) { return json_response(200, json::object{{"ready", true}}); });
 }
 
-void post_token(RestContext& ctx) {
-  Principal who;
-  std::string provider;
-  if (!read_body(ctx, [&](ObjectReader& r) {
-        r.choice("role", who.role, Need::required, {Role::admin, Role::officer, Role::compliance, Role::provider});
-        r.text("provider", provider, Need::optional);
-        r.text("name", who.name, Need::required);
-      }))
-    return;
-  if (who.name.empty()) return reply_error(ctx.respond, input_error(GatewayCode::invalid_value, "field 'name' must not be empty"));
-  if ((who.role == Role::provider) != !provider.empty())
-    return reply_error(ctx.respond, input_error(GatewayCode::invalid_value,
-                                                who.role == Role::provider
-                                                    ? "field 'provider' is required for role provider"
-                                                    : "field 'provider' is only for role provider"));
-  who.subject = provider;
-  TokenStore* tokens = &ctx.tokens;
-  auto issue = [tokens](const Principal& p, const Respond& respond) {
-    std::string error;
-    const auto token = tokens->issue(p, error);
-    if (!token) return respond(error_response(GatewayCode::token_store_failed, error));
-    json::object body{{"token", *token}, {"role", to_string(p.role)}, {"name", p.name}};
-    body["provider"] = p.subject.empty() ? json::value(nullptr) : json::value(p.subject);
-    respond(json_response(201, body));
-  };
-  if (who.role != Role::provider) return issue(who, ctx.respond);
-  auto known = std::make_shared<bool>(false);
-  Respond respond = ctx.respond;
-  const bool queued = ctx.market.read(
-      [known, provider](const engine::Market& m, std::uint64_t) { *known = m.find_provider(provider) != nullptr; },
-      [known, who, respond, issue](bool durable) {
-        if (!durable) return respond(error_response(GatewayCode::not_durable, "the market could not confirm the provider: retry"));
-        if (!*known) return respond(error_response(engine::Code::unknown_provider, "no provider " + who.subject));
-        issue(who, respond);
-      });
-  if (!queued) respond(overloaded());
-}
-
 void post_backup(RestContext& ctx) {
   std::string name;
   // Taken raw: backup_name_problem is stricter than text(), and every bad name is invalid_backup_name.
@@ -380,7 +343,10 @@ const std::vector<RouteInfo>& rest_routes() {
       {"GET", "/healthz", {}, "Liveness: the process answers", {}, get_healthz},
       {"GET", "/readyz", {}, "Readiness: the market is recovered from the journal and the store can write (503 not_ready while recovering, or while the store cannot write, e.g. a full disk)", {}, get_readyz},
       {"GET", "/api/v1/me", {admin, officer, compliance, provider}, "Who the token belongs to: role, name, and a provider's id and locations", {}, get_me},
-      {"POST", "/api/v1/tokens", {admin}, "Issue a bearer token for a role (and provider)", {}, post_token},
+      {"POST", "/api/v1/tokens", {admin}, "Issue a bearer token to a named user, for a role (and provider), expiring after `expires_in_days` (default: the server's --token-lifetime-days; 0 = never)", {}, post_token},
+      {"GET", "/api/v1/tokens", {admin}, "List the tokens: id, user, role, provider, issued, expires, revoked, rotation (never a token or its hash)", {"user", "page", "page_size"}, list_tokens},
+      {"DELETE", "/api/v1/tokens/{id}", {admin}, "Revoke a token by its id (again: 200, unchanged; the last admin token that works: 409 last_admin_token)", {}, delete_token},
+      {"POST", "/api/v1/tokens/rotate", {admin, officer, compliance, provider}, "Rotate the caller's own token: a new token for the same user, role and provider; the old one stops working after a grace period (--token-rotation-grace-seconds)", {}, post_token_rotation},
       {"GET", "/api/v1/dps", {admin, officer, compliance, provider}, "List DPS configurations", paged, list_dps},
       {"GET", "/api/v1/dps/{code}", {admin, officer, compliance, provider}, "A DPS's configuration", {}, get_dps},
       {"PUT", "/api/v1/dps/{code}", {admin}, "Create or reconfigure a DPS", {}, put_dps, kKeyed},
@@ -459,7 +425,8 @@ const std::vector<RouteInfo>& rest_routes() {
 
 // ---- dispatch ----
 
-void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& market, Respond respond) {
+void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& market, Respond respond,
+                 AuthFailureLimiter* failures) {
   using rest::input_error;
   if (request.body.size() > kMaxRestBodyBytes)
     return respond(error_response(GatewayCode::body_too_large, "the body is larger than " + std::to_string(kMaxRestBodyBytes) + " bytes"));
@@ -498,12 +465,12 @@ void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& 
 
   rest::RestContext ctx{request, tokens, market, respond, {}, std::move(params), {}, rest::json::object()};
   if (!route->roles.empty()) {
-    const std::string_view token = TokenStore::bearer(request.authorization);
-    const auto who = token.empty() ? std::nullopt : tokens.authenticate(token);
-    if (!who)
-      return respond(rest::with_header(
-          error_response(GatewayCode::unauthenticated, token.empty() ? "send Authorization: Bearer <token>" : "the token is not known"),
-          "WWW-Authenticate", "Bearer"));
+    if (failures && !request.client_address.empty())
+      if (const auto wait = failures->retry_after(request.client_address)) return respond(too_many_auth_failures(*wait));
+    const Authentication a =
+        authenticate_token(tokens, TokenStore::bearer(request.authorization), failures, request.client_address);
+    const auto& who = a.who;
+    if (!who) return respond(auth_refusal(a));
     if (std::find(route->roles.begin(), route->roles.end(), who->role) == route->roles.end())
       return respond(error_response(GatewayCode::forbidden, "role " + std::string(to_string(who->role)) + " may not " +
                                                           request.method + " " + std::string(route->path)));

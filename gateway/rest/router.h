@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gateway/auth.h"
+#include "gateway/auth_failures.h"
 #include "gateway/http_types.h"
 #include "gateway/market_service.h"
 
@@ -44,10 +45,12 @@ struct RouteInfo {
 const std::vector<RouteInfo>& rest_routes();
 
 /// Answers one request through `respond` (exactly once). Errors are JSON bodies
-/// {"error":{"code","detail"}}: 400 malformed_json / malformed_target, 401 unauthenticated,
-/// 403 forbidden, 404 not_found (no route) or unknown_* (no such thing), 405 method_not_allowed,
+/// {"error":{"code","detail"}}: 400 malformed_json / malformed_target, 401 unauthenticated /
+/// token_expired / token_revoked, 429 too_many_auth_failures (with `failures`: the client's
+/// address failed to authenticate too often; gateway/bearer_auth.h), 403 forbidden, 404 not_found (no route) or unknown_* (no such thing), 405 method_not_allowed,
 /// 413 body_too_large, 415 unsupported_media_type, 422 (validation and market rules),
 /// 409 (a clash with the market's state), 503 overloaded / store_unavailable / not_durable.
-void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& market, Respond respond);
+void handle_rest(const HttpRequest& request, TokenStore& tokens, MarketService& market, Respond respond,
+                 AuthFailureLimiter* failures = nullptr);
 
 }  // namespace carebroker::gateway
