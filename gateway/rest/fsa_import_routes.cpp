@@ -5,12 +5,9 @@
 // and the answer accounts for every row: applied, counted (no rating, older than the rating held,
 // already known, not registered here) or rejected with its reason. Past imports and their
 // reports are read back at GET /api/v1/fsa-imports and /api/v1/fsa-imports/{n}.
-#include <limits>
-
 #include "engine/cqc/fsa_file.h"
 #include "gateway/error_codes.h"
-#include "gateway/rest/route_context.h"
-#include "gateway/text_checks.h"
+#include "gateway/rest/rating_imports.h"
 
 namespace carebroker::gateway::rest {
 
@@ -63,15 +60,12 @@ json::object report_json(const FsaRatingsImported& imp) {
   return o;
 }
 
-bool import_number(RestContext& ctx, std::uint64_t& n) {
-  const std::string& text = ctx.param("n");
-  std::int64_t number = 0;
-  if (!whole_number(text, 1, std::numeric_limits<std::int64_t>::max(), number)) {
-    ctx.respond(error_response(http_status(Code::unknown_fsa_import), to_string(Code::unknown_fsa_import),
-                               "no FSA import " + text));
-    return false;
-  }
-  n = static_cast<std::uint64_t>(number);
+constexpr RatingImportKind kFsa{"FSA", "/api/v1/fsa-imports/", Code::unknown_fsa_import, Code::invalid_fsa_file,
+                                Code::fsa_columns_missing};
+
+bool fsa_report(const Market& m, std::uint64_t n, json::object& out) {
+  if (n > m.fsa_imports().size()) return false;
+  out = report_json(m.fsa_imports()[n - 1]);
   return true;
 }
 
@@ -87,81 +81,22 @@ json::value fsa_rating_json(const FsaRatingRecord& r) {
 }
 
 void post_fsa_import(RestContext& ctx) {
+  RatingImportBody body;
+  if (!read_rating_import_body(ctx, kFsa, body)) return;
+  cqc::FsaFile file = cqc::read_fsa_file(body.csv, body.first_data_row);
+  if (!rating_file_read(ctx, kFsa, body.source, file.missing, file.error)) return;
   ImportFsaRatings c;
-  std::string csv;
-  int first_data_row = 2;
-  if (!read_body(ctx, [&](ObjectReader& r) {
-        r.text("source", c.source, Need::required);
-        r.raw_text("csv", csv, Need::required);
-        r.integer("first_data_row", first_data_row, Need::optional, 2, 100'000'000);
-      }))
-    return;
-  // Free text (line breaks, tabs), valid UTF-8, no other control character: what a record may hold.
-  if (std::string problem = text_problem(csv, TextForm::free, kMaxRestBodyBytes); !problem.empty())
-    return ctx.respond(error_response(http_status(Code::invalid_fsa_file), to_string(Code::invalid_fsa_file),
-                                      c.source + ": the CSV text " + problem));
-  cqc::FsaFile file = cqc::read_fsa_file(csv, first_data_row);
-  if (!file.missing.empty())
-    return ctx.respond(error_response(http_status(Code::fsa_columns_missing), to_string(Code::fsa_columns_missing),
-                                      c.source + ": " + file.error));
-  if (!file.error.empty())
-    return ctx.respond(error_response(http_status(Code::invalid_fsa_file), to_string(Code::invalid_fsa_file),
-                                      c.source + ": " + file.error));
+  c.source = std::move(body.source);
   c.rows = std::move(file.rows);
   c.officer = ctx.principal.name;
-  Respond respond = ctx.respond;
-  MarketService* market = &ctx.market;
-  const bool queued = ctx.market.execute(std::move(c), ctx.key, [respond, market](sequencer::CommandResult&& r) {
-    if (!r.durable)
-      return respond(error_response(GatewayCode::store_unavailable,
-                                    "the import could not be saved, so it did not happen: retry shortly"));
-    if (!r.reply.ok())
-      return respond(error_response(http_status(r.reply.status.code), to_string(r.reply.status.code), r.reply.status.detail));
-    // The report is the journaled import, read back from a replica that has it.
-    const std::uint64_t n = r.reply.number;
-    const bool replayed = r.reply.replayed;  // a retry with the same Idempotency-Key: the same report
-    auto body = std::make_shared<json::object>();
-    const bool read = market->read(
-        [body, n, replayed](const Market& m, std::uint64_t) {
-          if (n == 0 || n > m.fsa_imports().size()) return;
-          *body = report_json(m.fsa_imports()[n - 1]);
-          if (replayed) (*body)["replayed"] = true;
-        },
-        [respond, body, n](bool durable) {
-          if (!durable || body->empty())
-            return respond(error_response(GatewayCode::not_durable, "FSA import " + std::to_string(n) +
-                                                                  " was saved; read its report at /api/v1/fsa-imports/" +
-                                                                  std::to_string(n)));
-          respond(json_response(201, *body));
-        });
-    if (!read) respond(error_response(GatewayCode::overloaded, "FSA import " + std::to_string(n) + " was saved; read its report later"));
-  });
-  if (!queued)
-    respond(error_response(GatewayCode::overloaded, "the market is busy: retry shortly"));
+  run_rating_import(ctx, kFsa, std::move(c), fsa_report);
 }
 
 void list_fsa_imports(RestContext& ctx) {
-  Page page;
-  if (JsonStatus s = read_page(ctx, page); !s.ok()) return reply_error(ctx.respond, s);
-  run_read(ctx, [page](const Market& m) {
-    const auto& imports = m.fsa_imports();
-    json::array items;
-    // Newest first.
-    for (std::size_t i = page.first(); i < imports.size() && items.size() < static_cast<std::size_t>(page.size); ++i)
-      items.push_back(summary_json(imports[imports.size() - 1 - i]));
-    return json_response(200, page_json(std::move(items), imports.size(), page));
-  });
+  list_rating_imports(ctx, [](const Market& m) { return m.fsa_imports().size(); },
+                      [](const Market& m, std::size_t i) { return summary_json(m.fsa_imports()[i]); });
 }
 
-void get_fsa_import(RestContext& ctx) {
-  std::uint64_t n = 0;
-  if (!import_number(ctx, n)) return;
-  run_read(ctx, [n](const Market& m) {
-    if (n > m.fsa_imports().size())
-      return error_response(http_status(Code::unknown_fsa_import), to_string(Code::unknown_fsa_import),
-                            "no FSA import " + std::to_string(n));
-    return json_response(200, report_json(m.fsa_imports()[n - 1]));
-  });
-}
+void get_fsa_import(RestContext& ctx) { get_rating_import(ctx, kFsa, fsa_report); }
 
 }  // namespace carebroker::gateway::rest
