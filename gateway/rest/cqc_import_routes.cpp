@@ -26,28 +26,12 @@ json::object rating_json(const CqcRatingRecord& r) {
   return o;
 }
 
-/// Counts per outcome, and the three the issue asks for: applied, not registered, rejected.
 json::object summary_json(const CqcRatingsImported& imp) {
-  json::object by_outcome;
-  for (auto o : {CqcRowOutcome::rating_changed, CqcRowOutcome::history_added, CqcRowOutcome::record_updated,
-                 CqcRowOutcome::already_known, CqcRowOutcome::no_rating_published, CqcRowOutcome::not_registered,
-                 CqcRowOutcome::rejected})
-    by_outcome[to_string(o)] = 0;
-  std::int64_t applied = 0, not_registered = 0, rejected = 0;
-  for (const CqcImportRow& r : imp.rows) {
-    by_outcome[to_string(r.outcome)] = by_outcome[to_string(r.outcome)].as_int64() + 1;
-    if (r.outcome == CqcRowOutcome::not_registered) ++not_registered;
-    else if (r.outcome == CqcRowOutcome::rejected) ++rejected;
-    else ++applied;
-  }
-  json::object o{{"import", imp.import}, {"source", imp.source}, {"officer", imp.officer}};
-  put_time(o, "at", imp.at);
-  o["rows"] = imp.rows.size();
-  o["applied"] = applied;
-  o["not_registered"] = not_registered;
-  o["rejected"] = rejected;
-  o["by_outcome"] = std::move(by_outcome);
-  return o;
+  return rating_import_summary(imp,
+                               {CqcRowOutcome::rating_changed, CqcRowOutcome::history_added, CqcRowOutcome::record_updated,
+                                CqcRowOutcome::already_known, CqcRowOutcome::no_rating_published,
+                                CqcRowOutcome::not_registered, CqcRowOutcome::rejected},
+                               CqcRowOutcome::not_registered, CqcRowOutcome::rejected);
 }
 
 json::object report_json(const CqcRatingsImported& imp) {

@@ -18,27 +18,13 @@ namespace {
 /// The layout name the report carries (carebroker-cqc-import prints it).
 constexpr const char* kLayout = "fhrs";
 
-/// Counts per outcome, and the three every import reports: applied, not registered, rejected.
 json::object summary_json(const FsaRatingsImported& imp) {
-  json::object by_outcome;
-  for (auto o : {FsaRowOutcome::rating_changed, FsaRowOutcome::rating_confirmed, FsaRowOutcome::already_known,
-                 FsaRowOutcome::older_than_held, FsaRowOutcome::no_rating, FsaRowOutcome::not_registered,
-                 FsaRowOutcome::rejected})
-    by_outcome[to_string(o)] = 0;
-  std::int64_t applied = 0, not_registered = 0, rejected = 0;
-  for (const FsaImportRow& r : imp.rows) {
-    by_outcome[to_string(r.outcome)] = by_outcome[to_string(r.outcome)].as_int64() + 1;
-    if (r.outcome == FsaRowOutcome::not_registered) ++not_registered;
-    else if (r.outcome == FsaRowOutcome::rejected) ++rejected;
-    else ++applied;
-  }
-  json::object o{{"import", imp.import}, {"layout", kLayout}, {"source", imp.source}, {"officer", imp.officer}};
-  put_time(o, "at", imp.at);
-  o["rows"] = imp.rows.size();
-  o["applied"] = applied;
-  o["not_registered"] = not_registered;
-  o["rejected"] = rejected;
-  o["by_outcome"] = std::move(by_outcome);
+  json::object o = rating_import_summary(imp,
+                                         {FsaRowOutcome::rating_changed, FsaRowOutcome::rating_confirmed,
+                                          FsaRowOutcome::already_known, FsaRowOutcome::older_than_held,
+                                          FsaRowOutcome::no_rating, FsaRowOutcome::not_registered, FsaRowOutcome::rejected},
+                                         FsaRowOutcome::not_registered, FsaRowOutcome::rejected);
+  o["layout"] = kLayout;
   return o;
 }
 

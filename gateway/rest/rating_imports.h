@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 
 #include "gateway/rest/route_context.h"
@@ -19,6 +20,31 @@ struct RatingImportKind {
   const char* route;   ///< "/api/v1/cqc-imports/": where a report is read back
   engine::Code unknown_import, invalid_file, columns_missing;
 };
+
+/// An import's summary: its number, source, who and when, its rows counted per outcome (every
+/// outcome listed, 0 or more) and the three every import reports — applied (neither of the
+/// other two), not registered here, rejected.
+template <class Import, class Outcome>
+json::object rating_import_summary(const Import& imp, std::initializer_list<Outcome> outcomes, Outcome not_registered,
+                                   Outcome rejected) {
+  json::object by_outcome;
+  for (Outcome o : outcomes) by_outcome[to_string(o)] = 0;
+  std::int64_t applied = 0, unregistered = 0, refused = 0;
+  for (const auto& r : imp.rows) {
+    by_outcome[to_string(r.outcome)] = by_outcome[to_string(r.outcome)].as_int64() + 1;
+    if (r.outcome == not_registered) ++unregistered;
+    else if (r.outcome == rejected) ++refused;
+    else ++applied;
+  }
+  json::object o{{"import", imp.import}, {"source", imp.source}, {"officer", imp.officer}};
+  put_time(o, "at", imp.at);
+  o["rows"] = imp.rows.size();
+  o["applied"] = applied;
+  o["not_registered"] = unregistered;
+  o["rejected"] = refused;
+  o["by_outcome"] = std::move(by_outcome);
+  return o;
+}
 
 /// The body's source, CSV text and first data row; false once the error is answered.
 struct RatingImportBody {
