@@ -30,6 +30,14 @@ std::string refused_text(const AckCheck& check) {
   return out.empty() ? "none" : out;
 }
 
+void report_acknowledgements(ChaosRow& row, const AckCheck& check) {
+  row.figure("acks", std::to_string(check.acked));
+  row.figure("lost", std::to_string(check.lost));
+  row.figure("provider commands refused", refused_text(check));
+  if (check.lost > 0) row.fail(std::to_string(check.lost) + " acknowledged commands lost, e.g. " + check.first_lost);
+  if (!check.error.empty()) row.fail(check.error);
+}
+
 MarketRun::MarketRun(const ChaosSetup& setup, const std::string& name, std::vector<std::string> options)
     : data_dir_(setup.work_dir + "/" + name), scenario_file_(setup.scenario_file) {
   std::error_code ec;

@@ -110,6 +110,9 @@ class MarketRun {
 
 /// "code n, code n" of the provider commands refused, or "none".
 std::string refused_text(const AckCheck& check);
+/// The acknowledgement check's figures in a scenario's row — acks, lost, provider commands refused
+/// — and its failures: any acknowledged command lost, or the check itself failing.
+void report_acknowledgements(ChaosRow& row, const AckCheck& check);
 
 /// "p50 / max" of a list of milliseconds.
 std::string p50_max_ms(std::vector<double> ms);

@@ -87,12 +87,8 @@ ChaosRow silent_connections(const ChaosSetup& setup) {
     if (k.dropped_after_s < 0) row.fail(std::string(k.name) + ": not all dropped within 30 s (timeouts 2 s and 4 s)");
   }
   row.figure("well-behaved acks meanwhile", std::to_string(acks_after - acks_before));
-  row.figure("acks", std::to_string(check.acked));
-  row.figure("lost", std::to_string(check.lost));
-  row.figure("provider commands refused", refused_text(check));
   if (!starved.empty()) row.fail(starved);
-  if (check.lost > 0) row.fail(std::to_string(check.lost) + " acknowledged commands lost, e.g. " + check.first_lost);
-  if (!check.error.empty()) row.fail(check.error);
+  report_acknowledgements(row, check);
   return row;
 }
 

@@ -93,12 +93,8 @@ ChaosRow one_byte_a_second(const ChaosSetup& setup) {
     if (s.opened && s.cut_after_s < 0) row.fail(std::string(s.name) + " sent a byte a second for 30 s and was not cut off");
   }
   row.figure("well-behaved acks meanwhile", std::to_string(acks_after - acks_before));
-  row.figure("acks", std::to_string(check.acked));
-  row.figure("lost", std::to_string(check.lost));
-  row.figure("provider commands refused", refused_text(check));
   if (!starved.empty()) row.fail(starved);
-  if (check.lost > 0) row.fail(std::to_string(check.lost) + " acknowledged commands lost, e.g. " + check.first_lost);
-  if (!check.error.empty()) row.fail(check.error);
+  report_acknowledgements(row, check);
   return row;
 }
 
