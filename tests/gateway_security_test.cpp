@@ -480,6 +480,42 @@ TEST_CASE("/metrics needs an admin token, /readyz says ready once recovered", "[
   CHECK(ready.status == 200);
 }
 
+TEST_CASE("while the store stays unavailable every command is refused at once, none waits for it to return", "[gateway][security][sequencer]") {
+  // A full disk: an append fails and the store will not resume until space is freed. Commands
+  // sent meanwhile — whether the sequencer had already taken them for its next batch or they are
+  // still queued — are each answered not durable, never held until the store is back.
+  carebroker::store::MemoryJournal journal;
+  carebroker::sequencer::ManualClock clock(kMonday9am);
+  carebroker::sequencer::Sequencer sequencer(journal, clock);
+  REQUIRE(sequencer.start().ok());
+  journal.keep_unavailable(true);
+  journal.fail_appends(1, carebroker::store::StoreCode::disk_full);
+  const carebroker::engine::SetCalendar calendar{carebroker::engine::england_and_wales_bank_holidays()};
+  std::promise<bool> first;
+  REQUIRE(sequencer.submit(calendar, [&](carebroker::sequencer::CommandResult&& r) { first.set_value(r.durable); }));
+  CHECK_FALSE(first.get_future().get());
+  for (int i = 0; i < 3; ++i) {  // each waits at most for one retry of the store (0.5 s)
+    std::promise<bool> next;
+    REQUIRE(sequencer.submit(calendar, [&](carebroker::sequencer::CommandResult&& r) { next.set_value(r.durable); }));
+    CHECK_FALSE(next.get_future().get());  // answered while the store is still down
+  }
+  CHECK_FALSE(sequencer.store_writable());
+  // Space returns: the store resumes, the market is rebuilt, and commands are durable again.
+  journal.keep_unavailable(false);
+  std::promise<bool> after;
+  REQUIRE(sequencer.submit(calendar, [&](carebroker::sequencer::CommandResult&& r) { after.set_value(r.durable); }));
+  bool durable = after.get_future().get();
+  // One sent just as space returned may still be refused by the retry that saw the store down.
+  while (!durable) {
+    std::promise<bool> again;
+    REQUIRE(sequencer.submit(calendar, [&](carebroker::sequencer::CommandResult&& r) { again.set_value(r.durable); }));
+    durable = again.get_future().get();
+  }
+  CHECK(durable);
+  CHECK(sequencer.store_writable());
+  sequencer.stop();
+}
+
 TEST_CASE("the sequencer reports the store unwritable from a failed append until it is rebuilt", "[gateway][security][sequencer]") {
   carebroker::store::MemoryJournal journal;
   carebroker::sequencer::ManualClock clock(kMonday9am);

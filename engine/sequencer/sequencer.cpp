@@ -105,7 +105,7 @@ void Sequencer::run_sequencer() {
       }
       if (!incoming_.empty()) stopping = false;  // drain everything before stopping
     }
-    if (persist_failed_) rebuild_after_failure();
+    if (persist_failed_) rebuild_after_failure(&items);
     // Time is journaled only when it matters: with a command (which happens "now") or when a
     // deadline is due. A batch of reads alone writes nothing — a read never costs a synced
     // append; it sees the market as of the last tick, which is the state it is released with.
@@ -334,7 +334,7 @@ void Sequencer::run_snapshot_writer() {
   }
 }
 
-void Sequencer::rebuild_after_failure() {
+void Sequencer::rebuild_after_failure(std::deque<Item>* held) {
   std::lock_guard journal_lock(journal_mutex_);  // no snapshot is written while the store is rebuilt
   // Until the store is back (e.g. space freed on a full disk), every command is failed — never
   // queued without limit, never acknowledged — and the store is retried twice a second.
@@ -343,10 +343,12 @@ void Sequencer::rebuild_after_failure() {
     if (s.ok()) break;
     std::fprintf(stderr, "carebroker: the store is unavailable, retrying: %s\n", s.message.c_str());
     std::deque<Item> refused;
+    if (held) refused.swap(*held);  // taken for the next batch: failed now, not after the outage
     {
       std::unique_lock lock(in_mutex_);
       in_cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; });
-      refused.swap(incoming_);
+      for (auto& item : incoming_) refused.push_back(std::move(item));
+      incoming_.clear();
       if (stopping_ && refused.empty()) return;
     }
     Prepared failed;

@@ -150,7 +150,10 @@ class Sequencer {
   void execute_batch(std::deque<Item>& items);
   /// Appends the batch (one synced write), then releases it — or fails it.
   void persist(Prepared p);
-  void rebuild_after_failure();
+  /// After a failed append: waits until the store takes writes again, then rebuilds the market
+  /// from the journal. While it waits, every command that arrives — and those of `held`, taken
+  /// for the next batch before the failure was seen — is failed, never kept waiting.
+  void rebuild_after_failure(std::deque<Item>* held = nullptr);
   void run_snapshot_writer();
   /// Forks a child that serialises the market; returns nullopt (and the caller snapshots inline)
   /// when fork is not possible.

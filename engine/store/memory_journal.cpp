@@ -78,7 +78,11 @@ StoreStatus MemoryJournal::archived_package(std::uint64_t package, std::string& 
   return {};
 }
 
-StoreStatus MemoryJournal::resume() { return {}; }
+StoreStatus MemoryJournal::resume() {
+  std::lock_guard lock(mutex_);
+  if (unavailable_) return {StoreCode::io_error, "the store is kept unavailable (test)"};
+  return {};
+}
 
 void MemoryJournal::corrupt_batch(std::uint64_t first_seq) {
   std::lock_guard lock(mutex_);

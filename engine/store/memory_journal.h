@@ -36,6 +36,12 @@ class MemoryJournal final : public Journal {
     failures_left_ = count;
     failure_code_ = code;
   }
+  /// While on, resume() fails (io_error): the store stays unavailable after a failed append, as
+  /// a full disk does until space is freed.
+  void keep_unavailable(bool on) {
+    std::lock_guard lock(mutex_);
+    unavailable_ = on;
+  }
   /// Flips one byte of the framed batch starting at `first_seq` (the CRC then fails).
   void corrupt_batch(std::uint64_t first_seq);
   /// Removes the batch starting at `first_seq`, leaving a gap.
@@ -56,6 +62,7 @@ class MemoryJournal final : public Journal {
   StoreStatus anchor_at(std::uint64_t after, ChainState& out) const;  // REQUIRES: mutex_ held
 
   mutable std::mutex mutex_;
+  bool unavailable_ = false;
   std::map<std::uint64_t, std::string> batches_;  // first_seq → framed batch
   std::map<std::uint64_t, Snapshot> snapshots_;
   std::map<std::uint64_t, std::string> archive_;
