@@ -10,9 +10,12 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/market/market.h"
@@ -40,13 +43,21 @@ inline const person::PersonKey& test_person_key() {
   return key;
 }
 
-/// `details` sealed as the gateway seals them (AES-256-GCM), under test_person_key().
+/// `details` sealed as the gateway seals them (AES-256-GCM), under test_person_key(). The same
+/// details give the same sealed bytes within a test run (the first sealing is kept), so that two
+/// markets built alike are alike to the digest, as the determinism tests need; different people
+/// still get different key ids and nonces.
 inline SealedPerson sealed(const PersonDetails& details) {
+  static std::mutex mutex;
+  static std::map<std::tuple<std::string, std::string, std::string, std::string>, SealedPerson> sealings;
+  std::lock_guard lock(mutex);
+  const auto key = std::make_tuple(details.name, details.address, details.postcode, details.case_reference);
+  if (auto it = sealings.find(key); it != sealings.end()) return it->second;
   std::string error;
   std::optional<SealedPerson> s = person::seal(details, person::new_key_id(), test_person_key(), error);
   INFO(error);
   REQUIRE(s);
-  return *s;
+  return sealings.emplace(key, *s).first->second;
 }
 
 /// A person sealed by sealed(), opened again; fails the test when it does not open.
