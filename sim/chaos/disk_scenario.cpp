@@ -41,17 +41,8 @@ ChaosRow disk_fills(const ChaosSetup& setup) {
   if (!WIFEXITED(refused) || WEXITSTATUS(refused) != 2 || std::filesystem::exists(refused_dir))
     row.fail("the server took --test-disk-full-file without --sim-clock-speed");
   MarketRun run(setup, "disk", {"--test-disk-full-file", full});
-  std::string error;
-  if (!run.open(error)) {
-    row.fail(error);
+  if (!start_steady_market(run, row, std::chrono::milliseconds(100), 20 * 60 * 1000, "the disk filled"))
     return row;
-  }
-  run.start_providers(std::chrono::milliseconds(50));
-  run.start_officer(std::chrono::milliseconds(100), 20 * 60 * 1000);
-  if (!wait_for_steady_acks(run, 30)) {
-    row.fail("the well-behaved client was never answered, even before the disk filled");
-    return row;
-  }
   std::this_thread::sleep_for(std::chrono::seconds(setup.short_run ? 1 : 3));
   RestClient rest("127.0.0.1", run.server().port());
   const std::string officer = run.market().officer_token;
@@ -99,6 +90,7 @@ ChaosRow disk_fills(const ChaosSetup& setup) {
   // Restarted on the same store: the probe refused while the disk was full was never claimed
   // (posting it again with its key is a first post, not a replay).
   run.server().stop();
+  std::string error;
   if (!run.server().start(60, error) || run.server().wait_ready(60) < 0) {
     row.fail("restart after the disk was freed: " + error + run.server().log_tail());
     return row;

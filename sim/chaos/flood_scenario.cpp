@@ -40,17 +40,9 @@ ChaosRow flood_at_limit(const ChaosSetup& setup) {
   const int flood = limit + limit / 2;
   const std::string cap = std::to_string(limit);
   MarketRun run(setup, "flood", {"--max-connections", cap, "--max-connections-per-address", cap, "--idle-timeout", "60"});
-  std::string error;
-  if (!run.open(error)) {
-    row.fail(error);
+  // Windows of two days: open all along.
+  if (!start_steady_market(run, row, std::chrono::milliseconds(250), 2LL * 24 * 3600 * 1000, "the flood"))
     return row;
-  }
-  run.start_providers(std::chrono::milliseconds(50));
-  run.start_officer(std::chrono::milliseconds(250), 2LL * 24 * 3600 * 1000);  // windows of two days: open all along
-  if (!wait_for_steady_acks(run, 30)) {
-    row.fail("the well-behaved client was never answered, even before the flood");
-    return row;
-  }
   const long rss_before = run.server().rss_kb();
   const std::uint64_t acks_before = steady_acks(run);
   long rss_peak = rss_before;

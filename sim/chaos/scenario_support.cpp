@@ -22,6 +22,22 @@ bool wait_for_steady_acks(MarketRun& run, double timeout_s) {
   return false;
 }
 
+bool start_steady_market(MarketRun& run, ChaosRow& row, std::chrono::milliseconds post_every, std::int64_t window_ms,
+                         const std::string& before_what) {
+  std::string error;
+  if (!run.open(error)) {
+    row.fail(error);
+    return false;
+  }
+  run.start_providers(std::chrono::milliseconds(50));
+  run.start_officer(post_every, window_ms);
+  if (!wait_for_steady_acks(run, 30)) {
+    row.fail("the well-behaved client was never answered, even before " + before_what);
+    return false;
+  }
+  return true;
+}
+
 double read_metric(MarketRun& run, const std::string& name) {
   RestClient rest("127.0.0.1", run.server().port());
   const auto reply = rest.request("GET", "/metrics", run.market().admin_token);

@@ -3,6 +3,7 @@
 // the steady client's figures over a stretch of the run. Used from a scenario's main thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -10,6 +11,12 @@
 
 namespace carebroker::sim::chaos {
 
+/// Opens the run's server, starts its providers (the steady one amending every 50 ms) and an
+/// officer posting every `post_every` with windows of `window_ms`, and waits up to 30 s for the
+/// steady client's first acknowledgement. False, with the reason failed in `row` ("… even before
+/// `before_what`"), when any step does not happen.
+bool start_steady_market(MarketRun& run, ChaosRow& row, std::chrono::milliseconds post_every, std::int64_t window_ms,
+                         const std::string& before_what);
 /// Waits (up to `timeout_s`) until the steady client has been acknowledged at least once.
 bool wait_for_steady_acks(MarketRun& run, double timeout_s);
 /// The steady client's acknowledgements so far.

@@ -24,17 +24,8 @@ struct Silent {
 ChaosRow silent_connections(const ChaosSetup& setup) {
   ChaosRow row{"silent and half-open connections"};
   MarketRun run(setup, "silent", {"--handshake-timeout", "2", "--idle-timeout", "4", "--max-connections-per-address", "1000"});
-  std::string error;
-  if (!run.open(error)) {
-    row.fail(error);
+  if (!start_steady_market(run, row, std::chrono::milliseconds(250), 2LL * 24 * 3600 * 1000, "the silent connections"))
     return row;
-  }
-  run.start_providers(std::chrono::milliseconds(50));
-  run.start_officer(std::chrono::milliseconds(250), 2LL * 24 * 3600 * 1000);
-  if (!wait_for_steady_acks(run, 30)) {
-    row.fail("the well-behaved client was never answered, even before the silent connections");
-    return row;
-  }
   const int n = setup.short_run ? 20 : 100;
   // A client that has stopped reading cannot see the server close (the FIN waits behind the
   // bytes it never read): for those, the server's own count of open WebSockets says.

@@ -32,17 +32,8 @@ std::string padded(std::string text, std::size_t size) {
 ChaosRow one_byte_a_second(const ChaosSetup& setup) {
   ChaosRow row{"one byte a second"};
   MarketRun run(setup, "slow", {"--handshake-timeout", "2", "--idle-timeout", "4"});
-  std::string error;
-  if (!run.open(error)) {
-    row.fail(error);
+  if (!start_steady_market(run, row, std::chrono::milliseconds(250), 2LL * 24 * 3600 * 1000, "the slow clients"))
     return row;
-  }
-  run.start_providers(std::chrono::milliseconds(50));
-  run.start_officer(std::chrono::milliseconds(250), 2LL * 24 * 3600 * 1000);
-  if (!wait_for_steady_acks(run, 30)) {
-    row.fail("the well-behaved client was never answered, even before the slow clients");
-    return row;
-  }
   const unsigned short port = run.server().port();
   const auto& who = run.market().providers[1];
   // Long enough that none of them could finish within the 30 s watched.
