@@ -20,22 +20,6 @@ struct BadInputMarket : RestHarness {
     admit("A");
     must(201, "POST", "/api/v1/packages", officer, kPackageJson);
   }
-
-  /// Sends a request that must be refused with `status` and `code` (and a detail containing
-  /// `detail`), and checks that the market did not change.
-  void refused(const std::string& method, const std::string& target, const std::string& token, const std::string& body,
-               int status, const std::string& code, const std::string& detail = "",
-               const std::string& content_type = "application/json") {
-    const auto digest = service.market().digest();
-    const auto events = service.events().size();
-    const HttpResponse r = call(method, target, token, body, content_type);
-    INFO(method << " " << target << " " << body.substr(0, 200) << " → " << r.status << " " << r.body);
-    CHECK(r.status == status);
-    CHECK(error_code(r) == code);
-    if (!detail.empty()) CHECK(r.body.find(detail) != std::string::npos);
-    CHECK(service.market().digest() == digest);
-    CHECK(service.events().size() == events);
-  }
 };
 
 std::string concrete(std::string_view path) {

@@ -21,19 +21,6 @@ struct TextMarket : RestHarness {
     admit("A");
     must(201, "POST", "/api/v1/packages", officer, kPackageJson);
   }
-
-  void refused(const std::string& method, const std::string& target, const std::string& token, const std::string& body,
-               int status, const std::string& code, const std::string& detail) {
-    const auto digest = service.market().digest();
-    const auto events = service.events().size();
-    const HttpResponse r = call(method, target, token, body);
-    INFO(method << " " << target << " " << body << " → " << r.status << " " << r.body);
-    CHECK(r.status == status);
-    CHECK(error_code(r) == code);
-    CHECK(r.body.find(detail) != std::string::npos);
-    CHECK(service.market().digest() == digest);
-    CHECK(service.events().size() == events);
-  }
 };
 
 /// The JSON escape of code point `c` ("\u000A") and the name the server gives it ("U+000A").
