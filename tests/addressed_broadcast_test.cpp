@@ -11,11 +11,11 @@
 #include <sstream>
 
 #include "engine/market/calendar.h"
-#include "engine/replica/replica.h"
 #include "gateway/protocol/message_ref.h"
 #include "gateway/protocol/projector.h"
 #include "gateway/protocol/provider_streams.h"
 #include "market_fixture.h"
+#include "project_commands.h"
 #include "schemas/wire_generated.h"
 
 namespace {
@@ -131,16 +131,7 @@ TEST_CASE("publishing a broadcast to N locations makes no message per recipient"
   constexpr int kLocations = 40;
   MarketFixture f;
   for (int i = 0; i < kLocations; ++i) f.admit(LocationSpec{"L-" + std::to_string(i)});
-  carebroker::replica::Replica replica;
-  REQUIRE(replica.start({}, 0).empty());
-  REQUIRE(replica.apply({1, f.events.size(), std::make_shared<const std::vector<engine::Event>>(f.events)}).empty());
-  const std::size_t before = f.events.size();
-  f.post();
-  const auto notifications = project(
-      replica, {before + 1, f.events.size(),
-                std::make_shared<const std::vector<engine::Event>>(f.events.begin() + static_cast<std::ptrdiff_t>(before),
-                                                                   f.events.end())},
-      f.person_keys());
+  const auto notifications = carebroker::testing::project_commands(f, [&] { f.post(); });
   REQUIRE(notifications);
 
   // Every provider's notification refers to the one shared base; none holds a message of its own.

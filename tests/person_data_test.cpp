@@ -18,11 +18,11 @@
 #include "engine/codec/archive_codec.h"
 #include "engine/codec/event_codec.h"
 #include "engine/person/person_access.h"
-#include "engine/replica/replica.h"
 #include "engine/store/chain_verify.h"
 #include "engine/store/rocksdb_journal.h"
 #include "gateway/error_codes.h"
 #include "gateway/protocol/projector.h"
+#include "project_commands.h"
 #include "rest_harness.h"
 #include "store_test_support.h"
 
@@ -135,24 +135,8 @@ struct Heard {
 };
 template <typename Fn>
 std::vector<Heard> hear(PeopleMarket& f, Fn&& commands) {
-  const std::size_t before = f.events.size();
-  commands();
-  carebroker::replica::Replica replica;
-  REQUIRE(replica.start({}, 0).empty());
-  if (before > 0)
-    REQUIRE(replica
-                .apply({1, before,
-                        std::make_shared<const std::vector<Event>>(f.events.begin(),
-                                                                   f.events.begin() + static_cast<std::ptrdiff_t>(before))})
-                .empty());
   std::vector<Heard> out;
-  if (f.events.size() == before) return out;
-  const auto notifications = carebroker::gateway::protocol::project(
-      replica,
-      {before + 1, f.events.size(),
-       std::make_shared<const std::vector<Event>>(f.events.begin() + static_cast<std::ptrdiff_t>(before), f.events.end())},
-      f.person_keys());
-  if (notifications)
+  if (const auto notifications = project_commands(f, commands))
     for (const auto& n : *notifications)
       out.push_back({n.provider, std::string(n.message.type_name()), n.message.body(false)});
   return out;

@@ -22,6 +22,7 @@
 #include "gateway/protocol/provider_streams.h"
 #include "gateway/protocol/wire_codec.h"
 #include "market_fixture.h"
+#include "project_commands.h"
 #include "schemas/wire_generated.h"
 
 namespace {
@@ -161,24 +162,8 @@ struct Projection {
 /// before the batch), numbered by the journal sequence of the batch's last event.
 template <typename Fn>
 Projection batch(MarketFixture& f, Fn&& commands) {
-  const std::size_t before = f.events.size();
-  commands();
-  carebroker::replica::Replica replica;
-  REQUIRE(replica.start({}, 0).empty());
-  if (before > 0)
-    REQUIRE(replica
-                .apply({1, before,
-                        std::make_shared<const std::vector<engine::Event>>(f.events.begin(),
-                                                                           f.events.begin() + static_cast<std::ptrdiff_t>(before))})
-                .empty());
   Projection p;
-  if (f.events.size() == before) return p;
-  p.notifications = project(
-      replica, {before + 1, f.events.size(),
-                std::make_shared<const std::vector<engine::Event>>(f.events.begin() + static_cast<std::ptrdiff_t>(before),
-                                                                   f.events.end())},
-      f.person_keys());
-  CHECK(replica.market().digest() == f.market.digest());
+  p.notifications = carebroker::testing::project_commands(f, commands);
   if (!p.notifications) return p;
   for (const auto& n : *p.notifications) {
     const w::ServerFrame* frame = verified(n.message);
