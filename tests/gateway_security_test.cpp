@@ -19,8 +19,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "engine/store/memory_journal.h"
 #include "gateway/static_files.h"
@@ -523,13 +525,15 @@ TEST_CASE("the sequencer reports the store unwritable from a failed append until
   REQUIRE(sequencer.start().ok());
   CHECK(sequencer.store_writable());
   journal.fail_appends(1, carebroker::store::StoreCode::io_error);
-  std::promise<bool> writable_at_failure;
+  // Catch2's checks run on this thread only: the callback, on the sequencer's, just records.
+  std::promise<std::pair<bool, bool>> at_failure;  // durable, and writable as the failure is answered
   REQUIRE(sequencer.submit(carebroker::engine::SetCalendar{carebroker::engine::england_and_wales_bank_holidays()},
                            [&](carebroker::sequencer::CommandResult&& r) {
-                             CHECK_FALSE(r.durable);
-                             writable_at_failure.set_value(sequencer.store_writable());
+                             at_failure.set_value({r.durable, sequencer.store_writable()});
                            }));
-  CHECK_FALSE(writable_at_failure.get_future().get());
+  const auto [durable, writable] = at_failure.get_future().get();
+  CHECK_FALSE(durable);
+  CHECK_FALSE(writable);
   // The next command runs on the rebuilt market, and the store is writable again.
   std::promise<bool> ok;
   REQUIRE(sequencer.submit(carebroker::engine::SetCalendar{carebroker::engine::england_and_wales_bank_holidays()},

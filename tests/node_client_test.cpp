@@ -1,9 +1,10 @@
 // The Node.js reference client (clients/node) against the real server: App on an ephemeral port,
 // then `node clients/node/dist/e2e.js` with the server's URL and an officer's and a provider's
 // tokens in its environment. The e2e program posts a package over REST, waits for the broadcast
-// on its FlatBuffers WebSocket, places an offer and checks the Ack (and its replay); it exits 0
-// only if all of that worked. Here we check its exit status and, through REST, that the offer is
-// really in the market.
+// on its FlatBuffers WebSocket, places an offer and checks the Ack (and its replay); with the admin
+// token it is awarded the package, accepts, is given the person and is told of their erasure; it
+// exits 0 only if all of that worked. Here we check its exit status and, through REST, that the
+// offer, the placement and the erasure are really in the market.
 //
 // CMake builds clients/node (npm ci && npm run build) when node and npm are installed and passes
 // their paths in; without them this test only warns.
@@ -106,6 +107,7 @@ TEST_CASE("the Node.js reference client posts, receives the broadcast over FlatB
 
   TestServer server;
   const std::string officer = server.token(Role::officer);
+  const std::string admin = server.token(Role::admin);
   const std::uint64_t journal = server.durable_seq();
 
   // FlatBuffers (the default, as rostering software would), then the same through JSON.
@@ -121,7 +123,7 @@ TEST_CASE("the Node.js reference client posts, receives the broadcast over FlatB
         {CAREBROKER_NODE, e2e.string()},
         {"CAREBROKER_URL=http://127.0.0.1:" + std::to_string(server.port()),
          "CAREBROKER_PROVIDER_TOKEN=" + server.token(Role::provider, r.provider), "CAREBROKER_OFFICER_TOKEN=" + officer,
-         "CAREBROKER_PRICE=2875", std::string("CAREBROKER_ENCODING=") + r.encoding},
+         "CAREBROKER_ADMIN_TOKEN=" + admin, "CAREBROKER_PRICE=2875", std::string("CAREBROKER_ENCODING=") + r.encoding},
         std::chrono::seconds(60));
     INFO("node e2e.js (exit " << run.exit_code << "):\n" << run.output);
     REQUIRE(run.exit_code == 0);
@@ -143,6 +145,10 @@ TEST_CASE("the Node.js reference client posts, receives the broadcast over FlatB
     CHECK(offers[0].at("abnormally_low").as_string() == "pending");
     CHECK(offers[0].at("provider_explanation").at("text").as_string() ==
           "our carers are paid the real living wage; this round is short");
+    // Then awarded to the person's choice, accepted, and the person erased.
+    CHECK(v.at("status").as_string() == "placed");
+    CHECK(v.at("award_location").as_string() == r.location);
+    CHECK(v.at("person") == boost::json::value{{"status", "erased"}});
   }
   CHECK(server.durable_seq() > journal);
 #endif

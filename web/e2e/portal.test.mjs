@@ -124,6 +124,13 @@ test('officer, two providers and compliance: post, bid live, rank, close, accept
   assert.ok(loserText.includes(loserPrice));
   await detail.getByRole('heading', { name: new RegExp(`Package ${pkg}: placed`) }).waitFor();
 
+  // The officer sees the person. Once the admin erases them (UK GDPR), the winner is told at once
+  // to delete its copy, and its screen no longer shows them.
+  await detail.locator('.person', { hasText: PERSON }).waitFor();
+  await api(server, tokens.admin, 'POST', `/packages/${pkg}/person/erasure`, { reason: 'the person asked to be forgotten (e2e)' });
+  await winCard.locator('[data-person-status=erased]', { hasText: 'erased at their request' }).waitFor();
+  assert.ok(!(await winner.content()).includes(PERSON), 'the winner no longer shows the erased person');
+
   // A reconnect loses no update: the loser's connection drops; a package is posted meanwhile;
   // on reconnecting the page resumes its stream and shows it.
   await loser.evaluate(() => window.carebrokerLive.drop(-1));

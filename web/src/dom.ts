@@ -67,6 +67,11 @@ export function select(options: [string, string][], value?: string): HTMLSelectE
   return s;
 }
 
+/// A term and its value for a `dl class="facts"`.
+export function fact(term: string, value: string): HTMLElement[] {
+  return [h('dt', {}, term), h('dd', {}, value)];
+}
+
 export function money(pence: number): string {
   return `£${(pence / 100).toFixed(2)}`;
 }
@@ -90,12 +95,15 @@ export function words(code: string): string {
 }
 
 /// Re-renders `container` with `render` keeping what the person was doing: the values of inputs
-/// and selects and the open <details> (matched by id), and the focused element. Live updates
-/// redraw often; they must never wipe a half-typed price or reason.
+/// and selects, the error shown against a field, and the open <details> (matched by id), and the
+/// focused element. Live updates redraw often; they must never wipe a half-typed price or reason,
+/// nor the message saying what is wrong with it.
 export function rerender(container: HTMLElement, render: () => void): void {
   const values = new Map<string, string | boolean>();
   for (const el of container.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[id], select[id]'))
     values.set(el.id, el instanceof HTMLInputElement && el.type === 'checkbox' ? el.checked : el.value);
+  const errors = new Map<string, string>();
+  for (const el of container.querySelectorAll<HTMLElement>('.field-error[id]')) if (el.textContent) errors.set(el.id, el.textContent);
   const open = new Set<string>();
   for (const d of container.querySelectorAll<HTMLDetailsElement>('details[id]')) if (d.open) open.add(d.id);
   const focused = container.contains(document.activeElement) ? (document.activeElement as HTMLElement).id : '';
@@ -105,6 +113,12 @@ export function rerender(container: HTMLElement, render: () => void): void {
     if (!el || !container.contains(el)) continue;
     if (typeof v === 'boolean') (el as HTMLInputElement).checked = v;
     else el.value = v;
+  }
+  for (const [id, text] of errors) {
+    const el = document.getElementById(id);
+    if (!el || !container.contains(el)) continue;
+    el.textContent = text;
+    document.getElementById(id.replace(/-error$/, ''))?.setAttribute('aria-invalid', 'true');
   }
   for (const id of open) {
     const d = document.getElementById(id) as HTMLDetailsElement | null;

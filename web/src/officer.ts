@@ -2,7 +2,8 @@
 // categories and zones), the packages live, one package's ranked offers with their explanations
 // and decisions, the packages that need action, and the exclusions grouped by rule.
 import { api, ApiError, Me } from './api';
-import { Call, callsText, clear, field, Field, h, rerender, select, when, words } from './dom';
+import { Call, callsText, clear, fact, field, Field, h, rerender, select, when, words } from './dom';
+import { personBox } from './person';
 import { Frame, Screen } from './live';
 
 interface Dps {
@@ -193,7 +194,8 @@ export function officerScreen(main: HTMLElement, _me: Me): Screen {
         ...fact('Start', p.end_date ? `${p.start_date} to ${p.end_date}` : p.start_date),
         ...fact('Funding', p.funding.map((f: any) => `${words(f.funder)} ${f.percent}%`).join(', ')),
         ...fact('Closes', when(p.closes_at)), ...fact('Invited', String(p.invited_count)),
-        ...fact('Award', p.award ? `${p.award.name} (${p.award.location}): ${words(p.award.state)}` : '—')));
+        ...fact('Award', p.award ? `${p.award.name} (${p.award.location}): ${words(p.award.state)}` : '—')),
+      personBox(p.person));
     const offers = [...p.ranking.offers].sort((a: any, b: any) => (a.rank || 1e9) - (b.rank || 1e9));
     detailArea.append(h('h3', {}, `Offers, ranked (${offers.length})`),
       h('p', { class: 'hint' }, `Ranking: ${words(p.ranking.scheme)}; lowest acceptable price ${p.ranking.lowest ? `£${(p.ranking.lowest / 100).toFixed(2)}` : '—'}.`));
@@ -394,9 +396,6 @@ function scheduleCalls(schedule: Record<string, { at: string; minutes: number; c
   return Object.entries(schedule).flatMap(([weekday, calls]) => calls.map((c) => ({ weekday, ...c })));
 }
 
-function fact(term: string, value: string): HTMLElement[] {
-  return [h('dt', {}, term), h('dd', {}, value)];
-}
 
 /// A server error in plain English.
 export function plain(e: ApiError | Error): string {

@@ -4,9 +4,10 @@
 // self-assessments (my_quality.ts); an
 // offer flagged abnormally low asks for an explanation, and the officer's decision is shown.
 import { Me } from './api';
-import { callsText, clear, countdown, field, h, money, rerender, when, words } from './dom';
+import { callsText, clear, countdown, fact, field, h, money, rerender, when, words } from './dom';
 import { Frame, LiveFeed, Screen } from './live';
 import { myQuality } from './my_quality';
+import { personBox } from './person';
 
 interface Entry {
   location: string;
@@ -85,8 +86,7 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
     if (e.standing === 'open' || e.standing === 'best_and_final') el.append(offerForm(e, b), questionForm(e));
     if (e.explanation) el.append(explanationBox(e));
     if (e.standing === 'award_offered') el.append(awardBox(e));
-    if (e.person) el.append(h('div', { class: 'person' }, h('h4', {}, 'The person'),
-      h('dl', { class: 'facts' }, ...fact('Name', e.person.name), ...fact('Address', e.person.address), ...fact('Postcode', e.person.postcode), ...fact('Case reference', e.person.case_reference))));
+    if (e.person) el.append(personBox(e.person));
     if (e.message) el.append(h('p', { role: 'status', class: 'result' }, e.message));
     return el;
   }
@@ -325,6 +325,3 @@ export function providerScreen(main: HTMLElement, me: Me, feed: LiveFeed): Scree
   };
 }
 
-function fact(term: string, value: string): HTMLElement[] {
-  return [h('dt', {}, term), h('dd', {}, value)];
-}

@@ -260,6 +260,9 @@ export function decodeBinaryFrame(data: Buffer): ServerMessage {
         address: m.address() ?? '',
         postcode: m.postcode() ?? '',
         case_reference: m.caseReference() ?? '',
+        // available (the details above), erased (delete your copy), key_missing or tampered (the
+        // council's copy cannot be opened: ask the council). An older server sends none: available.
+        status: m.status() || 'available',
       };
       break;
     }

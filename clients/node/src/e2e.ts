@@ -2,8 +2,11 @@
 // market: an officer posts a package over REST; the provider's FlatBuffers (binary) WebSocket
 // receives its broadcast; the provider places an offer and gets its Ack, then retries the same
 // request and gets the same answer marked replayed; then it amends the offer under the
-// abnormally-low threshold, is asked to explain (ExplanationRequested) and explains it. Exit 0 on
-// success; non-zero with a message on any failure.
+// abnormally-low threshold, is asked to explain (ExplanationRequested) and explains it. With an
+// admin token it goes on to the person: the officer awards the package to our location as the
+// person's own choice, we accept and receive the person's details (status available), and the
+// admin erases the person (UK GDPR): we are told at once (status erased) to delete our copy.
+// Exit 0 on success; non-zero with a message on any failure.
 //
 // Environment:
 //   CAREBROKER_URL             http://host:port of the server (the WebSocket is ws://host:port/ws)
@@ -12,6 +15,7 @@
 //   CAREBROKER_PACKAGE_JSON    optional: the package to post (default: home care in B13)
 //   CAREBROKER_PRICE           optional: the offer's price in pence per hour (default 2900)
 //   CAREBROKER_ENCODING        optional: binary (default) or json
+//   CAREBROKER_ADMIN_TOKEN     optional: an admin's token; with it, the award, acceptance and erasure
 import { CarebrokerClient, Encoding, ProtocolError, ServerMessage } from './client';
 
 const TIMEOUT_MS = 10_000;
@@ -39,18 +43,48 @@ function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`check failed: ${what}`);
 }
 
-async function postPackage(base: string, officerToken: string, body: string): Promise<number> {
-  const response = await fetch(`${base}/api/v1/packages`, {
+/// POSTs `body` to `path` with `token`; the parsed reply, or an error naming the status and body.
+async function post(base: string, path: string, token: string, body: string, expected: number): Promise<any> {
+  const response = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${officerToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body,
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const text = await response.text();
-  if (response.status !== 201) throw new Error(`POST /api/v1/packages → ${response.status} ${text}`);
-  const reply = JSON.parse(text);
-  check(Number.isSafeInteger(reply.package) && reply.package > 0, `a package number in ${text}`);
+  if (response.status !== expected) throw new Error(`POST ${path} → ${response.status} ${text}`);
+  return JSON.parse(text);
+}
+
+async function postPackage(base: string, officerToken: string, body: string): Promise<number> {
+  const reply = await post(base, '/api/v1/packages', officerToken, body, 201);
+  check(Number.isSafeInteger(reply.package) && reply.package > 0, `a package number in ${JSON.stringify(reply)}`);
   return reply.package;
+}
+
+/// The award and the person: the officer awards `packageId` to `location` as the person's own
+/// choice; we accept and are given the person; the admin erases them and we are told so.
+async function awardAcceptAndErase(client: CarebrokerClient, base: string, officerToken: string, adminToken: string,
+                                   packageId: number, location: string, requestId: string): Promise<void> {
+  await post(base, `/api/v1/packages/${packageId}/persons-choice`, officerToken,
+             JSON.stringify({ location, reason: 'the person already knows this provider (e2e)' }), 200);
+  const offered = await client.waitFor((m) => m.type === 'AwardOffered' && m.message.package === packageId, TIMEOUT_MS);
+  check(offered.message.location === location, 'the award is offered to our location');
+  await client.acceptAward({ requestId: `${requestId}-accept`, location, package: packageId });
+  const given = await client.waitFor((m) => m.type === 'PersonDetails' && m.message.package === packageId, TIMEOUT_MS);
+  const person = given.message;
+  console.log(`accepted: the person is ${person.status}: ${person.name}, ${person.postcode}`);
+  check(person.status === 'available' && person.name === DEFAULT_PACKAGE.person.name &&
+        person.case_reference === DEFAULT_PACKAGE.person.case_reference, 'the person is given on acceptance');
+
+  const erased = await post(base, `/api/v1/packages/${packageId}/person/erasure`, adminToken,
+                            JSON.stringify({ reason: 'the person asked to be forgotten (e2e)' }), 200);
+  check(erased.person === 'erased', `the erasure is confirmed (${JSON.stringify(erased)})`);
+  const told = await client.waitFor(
+    (m) => m.type === 'PersonDetails' && m.message.package === packageId && m.message.status !== 'available', TIMEOUT_MS);
+  console.log(`erased: told ${JSON.stringify(told.message)}`);
+  check(told.message.status === 'erased' && told.message.name === '' && told.message.case_reference === '',
+        'the provider is told the person is erased, with none of their details');
 }
 
 async function main(): Promise<void> {
@@ -107,6 +141,9 @@ async function main(): Promise<void> {
     explanation: 'our carers are paid the real living wage; this round is short',
   });
   check(explained.package === packageId && explained.replayed === false, 'the explanation is acknowledged');
+
+  const adminToken = process.env.CAREBROKER_ADMIN_TOKEN;
+  if (adminToken) await awardAcceptAndErase(client, base, officerToken, adminToken, packageId, b.location, requestId);
 
   await client.ping();
   client.close();
