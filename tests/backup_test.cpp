@@ -26,6 +26,7 @@
 #include "engine/store/memory_journal.h"
 #include "engine/store/rocksdb_journal.h"
 #include "market_fixture.h"
+#include "market_session.h"
 
 using namespace carebroker::testing;
 using carebroker::codec::encode_batch;
@@ -51,82 +52,6 @@ std::unique_ptr<RocksJournal> open_journal(const fs::path& dir) {
   std::unique_ptr<RocksJournal> j;
   REQUIRE_STORE_OK(RocksJournal::open(o, j));
   return j;
-}
-
-/// A seeded market session on the fixture market: admissions, packages, offers, ticks through
-/// windows, awards accepted and declined, then quiet days until closed packages are retired.
-void market_session(MarketFixture& f, unsigned seed, int steps) {
-  std::mt19937 rng(seed);
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  const std::vector<std::string> zones = {"north", "central", "south"};
-  const std::vector<std::string> tiers = {"tier1", "tier2", "specialist"};
-  const std::vector<std::string> districts = {"B23", "B44", "B11", "B12", "B13", "B14"};
-  const int locations = 12;
-  for (int i = 0; i < locations; ++i) {
-    const int zone = pick(3);
-    LocationSpec s{"L" + std::to_string(i), tiers[pick(3)], {zones[zone], zones[(zone + 1 + pick(2)) % 3]}};
-    s.categories = {"older_people", "dementia", "learning_disability"};
-    s.cqc = static_cast<CqcRating>(1 + pick(3));
-    s.self_assessment = pick(101);
-    s.provider = "P" + std::to_string(i % 4);
-    f.admit(s);
-  }
-  for (int step = 0; step < steps; ++step) {
-    const int roll = pick(100);
-    std::vector<PackageId> live;
-    for (PackageId id = 1; id <= f.market.package_count(); ++id)
-      if (const Package* lp = f.market.find_package(id); lp && !is_closed(lp->status)) live.push_back(id);
-    const PackageId pkg = live.empty() ? 1 : live[pick(static_cast<int>(live.size()))];
-    std::string loc = "L" + std::to_string(pick(locations));
-    if (const Package* p = f.market.find_package(pkg); p && pick(5) != 0) {
-      if (p->status == PackageStatus::award_pending || p->status == PackageStatus::placed)
-        loc = f.location_id(p->award_location);
-      else if (!p->invited.empty())
-        loc = f.location_id(p->invited[pick(static_cast<int>(p->invited.size()))]);
-    }
-    const std::string provider = f.provider_of(loc);
-    const std::string rid = "b" + std::to_string(step);
-    const Package* p = f.market.find_package(pkg);
-    const Date start = p ? p->spec->start_date : kMonday;
-    if (roll < 12) {
-      PackageSpec s = MarketFixture::standard_package();
-      s.postcode_district = districts[pick(6)];
-      s.start_date = london_date(f.market.now()) + 2 + pick(5);
-      (void)f.run(PostPackage{s, sealed({"Person " + rid, "Addr", "B1 1AA", rid})});
-    } else if (roll < 55) {
-      (void)f.run(PlaceOffer{provider, loc, rid, pkg, 2600 + pick(1300), start, true, ""});
-    } else if (roll < 60) {
-      (void)f.run(WithdrawOffer{provider, loc, rid, pkg});
-    } else if (roll < 80) {
-      (void)f.run(Tick{f.market.now() + (1 + pick(8)) * kMillisPerHour});
-    } else if (roll < 94) {
-      (void)f.run(AcceptAward{provider, loc, rid, pkg});
-    } else {
-      (void)f.run(DeclineAward{provider, loc, rid, pkg, "full"});
-    }
-  }
-  (void)f.run(Tick{f.market.now() + (f.market.dps(0).windows.retain_closed_days + 10) * kMillisPerDay});
-}
-
-/// The events chunked into batches of 1–`max_size` events with consecutive sequence numbers
-/// from 1, encoded, with the archives of packages retired in each — as the sequencer writes.
-std::vector<BatchToAppend> journal_batches(const std::vector<Event>& events, unsigned seed, std::size_t max_size) {
-  std::mt19937 rng(seed);
-  std::vector<BatchToAppend> out;
-  std::size_t at = 0;
-  while (at < events.size()) {
-    const std::size_t n = std::min<std::size_t>(1 + rng() % max_size, events.size() - at);
-    const std::vector<Event> chunk(events.begin() + static_cast<long>(at), events.begin() + static_cast<long>(at + n));
-    BatchToAppend b;
-    b.first_seq = at + 1;
-    b.last_seq = at + n;
-    b.payload = encode_batch(b.first_seq, chunk);
-    for (const auto& e : chunk)
-      if (const auto* retired = std::get_if<PackageRetired>(&e)) b.archive.emplace_back(retired->package, retired->archive);
-    out.push_back(std::move(b));
-    at += n;
-  }
-  return out;
 }
 
 /// The market after the first `seq` events, rebuilt by applying them.

@@ -103,8 +103,25 @@ class WsClient {
 // ---------------------------------------------------------------------------------------------
 // The real server, in-process.
 
-struct TestServerOptions {
+/// The server's limits for tests: its defaults, except that under a sanitizer — which runs the
+/// server 5 to 15 times slower, in CI beside other builds — a connection has 60 s rather than 5 to
+/// say Hello (a test that pipelined 600 frames before its Hello, or whose Hello waited behind a
+/// 5,000-package snapshot, was cut off by the timer under ThreadSanitizer on a busy machine). The
+/// tests of the timeout itself set their own.
+inline gateway::ServerLimits test_limits() {
   gateway::ServerLimits limits;
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  limits.handshake_timeout = std::chrono::seconds(60);
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+  limits.handshake_timeout = std::chrono::seconds(60);
+#endif
+#endif
+  return limits;
+}
+
+struct TestServerOptions {
+  gateway::ServerLimits limits = test_limits();
   bool sync = true;  ///< the journal syncs every batch (false: faster, for load-shaped tests)
   /// Admitted to home-care with their quality inputs. Default: A and B (tier 1, south: invited
   /// to B13 packages), N (tier 1, north: never invited to them), each its own provider P-<id>.
