@@ -14,8 +14,6 @@ using namespace carebroker::testing;
 
 namespace {
 
-const UtcMillis kDay = kMillisPerDay;
-
 /// Every standard of the default framework scored `score`, but those in `except` scored as given.
 std::vector<StandardScore> every_standard(int score, std::vector<StandardScore> except = {}) {
   std::vector<StandardScore> out;
@@ -61,12 +59,6 @@ MarketFixture cycle_market() {
   f.must(RegisterLocation{"C", "P-C", "C branch", "B13 9AA", "Birmingham"});
   f.must(ApplyToDps{"C", "home-care"});
   return f;
-}
-
-const Location& location(const MarketFixture& f, const std::string& id) {
-  const auto l = f.market.find_location(id);
-  REQUIRE(l);
-  return f.market.location(*l);
 }
 
 SelfAssessmentDue due(const MarketFixture& f, const std::string& id) {

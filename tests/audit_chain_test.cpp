@@ -43,6 +43,7 @@ using carebroker::store::RocksJournal;
 using carebroker::store::StoreStatus;
 using carebroker::testing::store_support::code;
 using carebroker::testing::store_support::TempDir;
+using carebroker::testing::store_support::open_store;
 namespace fs = std::filesystem;
 
 namespace {
@@ -73,14 +74,6 @@ std::vector<ChainHead> heads_of(const std::vector<BatchToAppend>& batches, Chain
     out.push_back(ChainHead{b.last_seq, previous});
   }
   return out;
-}
-
-std::unique_ptr<RocksJournal> open_store(const fs::path& dir) {
-  store::RocksJournalOptions o;
-  o.path = dir.string();
-  std::unique_ptr<RocksJournal> j;
-  REQUIRE_STORE_OK(RocksJournal::open(o, j));
-  return j;
 }
 
 void make_store(const fs::path& dir, const std::vector<BatchToAppend>& batches) {

@@ -22,7 +22,6 @@ using namespace carebroker::testing;
 using carebroker::gateway::AuthFailureLimiter;
 using carebroker::gateway::AuthFailureLimits;
 using carebroker::gateway::HttpRequest;
-using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
 /// A limiter on a clock the test moves.
@@ -43,7 +42,7 @@ HttpResponse call_from(RestHarness& h, AuthFailureLimiter& limiter, const std::s
   return *out;
 }
 
-std::string header(const HttpResponse& r, const std::string& name) {
+std::string response_header(const HttpResponse& r, const std::string& name) {
   for (const auto& [k, v] : r.headers)
     if (k == name) return v;
   return "";
@@ -54,34 +53,34 @@ std::string header(const HttpResponse& r, const std::string& name) {
 TEST_CASE("an address that fails to authenticate N times in the window gets 429 too_many_auth_failures until the window passes",
           "[gateway][security][auth_limit]") {
   RestHarness h;
-  ManualLimiter m(AuthFailureLimits{3, seconds(60), 100});
+  ManualLimiter m(AuthFailureLimits{3, std::chrono::seconds(60), 100});
   const std::string attacker = "192.0.2.7", neighbour = "192.0.2.8";
   for (int i = 0; i < 3; ++i) {
     const HttpResponse r = call_from(h, m.limiter, attacker, "GET", "/api/v1/me", "guess-" + std::to_string(i));
     CHECK(r.status == 401);
     CHECK(RestHarness::error_code(r) == "unauthenticated");
-    m.now += seconds(10);
+    m.now += std::chrono::seconds(10);
   }
   // Held back: every request that needs a token, even with a good one, until 60 s after the first failure.
   for (const std::string& token : {std::string("guess-4"), h.officer}) {
     const HttpResponse r = call_from(h, m.limiter, attacker, "GET", "/api/v1/me", token);
     CHECK(r.status == 429);
     CHECK(RestHarness::error_code(r) == "too_many_auth_failures");
-    CHECK(header(r, "Retry-After") == "30");
+    CHECK(response_header(r, "Retry-After") == "30");
     CHECK(r.body.find(token) == std::string::npos);
   }
   CHECK(call_from(h, m.limiter, attacker, "GET", "/healthz", "").status == 200);  // no token needed: not held back
   CHECK(call_from(h, m.limiter, neighbour, "GET", "/api/v1/me", h.officer).status == 200);
-  m.now += seconds(29);
-  CHECK(header(call_from(h, m.limiter, attacker, "GET", "/api/v1/me", h.officer), "Retry-After") == "1");
-  m.now += seconds(1);
+  m.now += std::chrono::seconds(29);
+  CHECK(response_header(call_from(h, m.limiter, attacker, "GET", "/api/v1/me", h.officer), "Retry-After") == "1");
+  m.now += std::chrono::seconds(1);
   CHECK(call_from(h, m.limiter, attacker, "GET", "/api/v1/me", h.officer).status == 200);  // the window has passed
   CHECK(call_from(h, m.limiter, attacker, "GET", "/api/v1/me", "guess-5").status == 401);  // a new window's first failure
 }
 
 TEST_CASE("expired and revoked tokens count as failures, correct and missing tokens never do", "[gateway][security][auth_limit]") {
   RestHarness h;
-  ManualLimiter m(AuthFailureLimits{2, seconds(60), 100});
+  ManualLimiter m(AuthFailureLimits{2, std::chrono::seconds(60), 100});
   const std::string address = "127.0.0.1";
   for (int i = 0; i < 500; ++i) REQUIRE(call_from(h, m.limiter, address, "GET", "/api/v1/me", h.officer).status == 200);
   for (int i = 0; i < 50; ++i) REQUIRE(call_from(h, m.limiter, address, "GET", "/api/v1/me", "").status == 401);
@@ -100,10 +99,10 @@ TEST_CASE("expired and revoked tokens count as failures, correct and missing tok
 }
 
 TEST_CASE("the failed-authentication tracker is bounded: the oldest address is forgotten first", "[gateway][security][auth_limit]") {
-  ManualLimiter m(AuthFailureLimits{1, seconds(60), 3});
+  ManualLimiter m(AuthFailureLimits{1, std::chrono::seconds(60), 3});
   for (const char* a : {"10.0.0.1", "10.0.0.2", "10.0.0.3"}) {
     m.limiter.failed(a);
-    m.now += seconds(1);
+    m.now += std::chrono::seconds(1);
   }
   CHECK(m.limiter.tracked() == 3);
   CHECK(m.limiter.retry_after("10.0.0.1"));
@@ -114,7 +113,7 @@ TEST_CASE("the failed-authentication tracker is bounded: the oldest address is f
   for (int i = 0; i < 10'000; ++i) m.limiter.failed("198.51.100." + std::to_string(i));
   CHECK(m.limiter.tracked() == 3);
   // A limit of 0 turns the limiter off.
-  ManualLimiter off(AuthFailureLimits{0, seconds(60), 3});
+  ManualLimiter off(AuthFailureLimits{0, std::chrono::seconds(60), 3});
   for (int i = 0; i < 10; ++i) off.limiter.failed("10.0.0.9");
   CHECK(!off.limiter.retry_after("10.0.0.9"));
 }
@@ -122,7 +121,7 @@ TEST_CASE("the failed-authentication tracker is bounded: the oldest address is f
 TEST_CASE("the real server holds back an address after failed tokens: REST, /metrics and the WebSocket upgrade get 429 with Retry-After",
           "[gateway][security][auth_limit]") {
   TestServerOptions options;
-  options.limits.auth_failures = AuthFailureLimits{3, seconds(600), 100};
+  options.limits.auth_failures = AuthFailureLimits{3, std::chrono::seconds(600), 100};
   TestServer server(options);
   const std::string officer = server.token(Role::officer);
   const std::string provider = server.token(Role::provider, "P-A");

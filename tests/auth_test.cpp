@@ -32,21 +32,10 @@ using carebroker::gateway::TokenStore;
 namespace fs = std::filesystem;
 
 using carebroker::testing::store_support::TempDir;
+using carebroker::testing::store_support::read_file;
+using carebroker::testing::store_support::write_file;
 
 namespace {
-
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-  REQUIRE(out);
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -64,7 +53,7 @@ std::string issue(TokenStore& store, Principal who) {
 }
 
 const std::string kHashA = std::string(64, 'a');
-const std::string kHeader = "carebroker-tokens 2\n";
+const std::string kTokensFileHeader = "carebroker-tokens 2\n";
 
 }  // namespace
 
@@ -117,21 +106,21 @@ TEST_CASE("a tokens file with a bad line is refused, naming the file and the lin
     std::string why;
   };
   const std::vector<Case> cases = {
-      {kHeader + good + "\nnot json\n", 3, "not a JSON object"},
-      {kHeader + good + "\n\n" + good + "\n", 3, "not a JSON object"},
-      {kHeader + good + "\n[1,2]\n", 3, "not a JSON object"},
-      {kHeader + R"({"hash":"abc","role":"officer","subject":"","name":"x"})" "\n", 2, "64 lowercase hex"},
-      {kHeader + R"({"hash":")" + std::string(64, 'A') + R"(","role":"officer","subject":"","name":"x"})" "\n", 2,
+      {kTokensFileHeader + good + "\nnot json\n", 3, "not a JSON object"},
+      {kTokensFileHeader + good + "\n\n" + good + "\n", 3, "not a JSON object"},
+      {kTokensFileHeader + good + "\n[1,2]\n", 3, "not a JSON object"},
+      {kTokensFileHeader + R"({"hash":"abc","role":"officer","subject":"","name":"x"})" "\n", 2, "64 lowercase hex"},
+      {kTokensFileHeader + R"({"hash":")" + std::string(64, 'A') + R"(","role":"officer","subject":"","name":"x"})" "\n", 2,
        "64 lowercase hex"},
-      {kHeader + R"({"hash":")" + kHashA + R"(","role":"root","subject":"","name":"x"})" "\n", 2, "unknown role 'root'"},
-      {kHeader + R"({"hash":")" + kHashA + R"(","role":"officer","subject":"","name":"x","admin":true})" "\n", 2,
+      {kTokensFileHeader + R"({"hash":")" + kHashA + R"(","role":"root","subject":"","name":"x"})" "\n", 2, "unknown role 'root'"},
+      {kTokensFileHeader + R"({"hash":")" + kHashA + R"(","role":"officer","subject":"","name":"x","admin":true})" "\n", 2,
        "unknown field 'admin'"},
-      {kHeader + R"({"hash":")" + kHashA + R"(","role":"officer","subject":""})" "\n", 2, "field 'name' must be a string"},
-      {kHeader + R"({"hash":")" + kHashA + R"(","role":"officer","subject":"","name":7})" "\n", 2,
+      {kTokensFileHeader + R"({"hash":")" + kHashA + R"(","role":"officer","subject":""})" "\n", 2, "field 'name' must be a string"},
+      {kTokensFileHeader + R"({"hash":")" + kHashA + R"(","role":"officer","subject":"","name":7})" "\n", 2,
        "field 'name' must be a string"},
-      {kHeader + R"({"hash":")" + kHashA + R"(","role":"provider","subject":"","name":"x"})" "\n", 2,
+      {kTokensFileHeader + R"({"hash":")" + kHashA + R"(","role":"provider","subject":"","name":"x"})" "\n", 2,
        "without its provider"},
-      {kHeader + R"({"hash":")" + kHashA + R"(","role":"admin","subject":"P-1","name":"x"})" "\n", 2,
+      {kTokensFileHeader + R"({"hash":")" + kHashA + R"(","role":"admin","subject":"P-1","name":"x"})" "\n", 2,
        "not a provider's"},
       {"carebroker-tokens 9\n" + good + "\n", 1, "unsupported tokens file header"},
       // The first format: exactly four tab-separated fields, no control character in them.
@@ -205,7 +194,7 @@ TEST_CASE("the tokens file is readable by its owner only, whatever the umask", "
 
 TEST_CASE("the server refuses to start on a damaged tokens file and names the line", "[auth]") {
   TempDir dir{"auth", TempDir::Made::created};
-  write_file(dir.path / "tokens", kHeader + R"({"hash":")" + kHashA +
+  write_file(dir.path / "tokens", kTokensFileHeader + R"({"hash":")" + kHashA +
                                       R"(","role":"officer","subject":"","name":"officer-1"})" "\nofficer-2\n");
   AppOptions o;
   o.data_dir = dir.path.string();

@@ -104,14 +104,6 @@ struct TwoTenants : RestHarness {
   }
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 // ---- REST: every route × every caller ------------------------------------------------------------
@@ -379,7 +371,7 @@ TEST_CASE("every WebSocket message type, from every caller: providers command, s
 }
 
 TEST_CASE("the README's table of WebSocket messages lists every message type and who may send it", "[docs][authz]") {
-  const std::string readme = read_text(std::string(CAREBROKER_DATA_DIR) + "/../README.md");
+  const std::string readme = read_text_file(std::string(CAREBROKER_DATA_DIR) + "/../README.md");
   for (const std::string& type : client_message_types()) {
     const std::string row = type == "Hello"  ? "| `Hello` | anyone, once, first |"
                             : type == "Ping" ? "| `Ping` | any authenticated connection |"

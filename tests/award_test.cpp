@@ -10,10 +10,6 @@ using namespace carebroker::testing;
 
 namespace {
 
-UtcMillis at(const char* date, int hour) {
-  return london_to_utc(*parse_date(date), hour * kMillisPerHour);
-}
-
 /// Three Tier 1 South locations of quality 75. Posted Monday 09:00; the window closes
 /// Wednesday 25 November 09:00.
 struct AwardMarket : MarketFixture {
@@ -40,16 +36,16 @@ TEST_CASE("at the window's close the top acceptable offer is offered the award, 
   CHECK(f.count<AwardOffered>() == 0);
 
   f.pass_deadline(id);
-  CHECK(f.market.now() == at("2026-11-25", 9));
+  CHECK(f.market.now() == london_at("2026-11-25", 9));
   CHECK(f.status(id) == PackageStatus::award_pending);
   CHECK(f.awarded(id) == "B");
   CHECK(f.count<AwardOffered>() == 1);
-  CHECK(f.package(id).award_expires == at("2026-11-26", 9));  // one working day to answer
+  CHECK(f.package(id).award_expires == london_at("2026-11-26", 9));  // one working day to answer
 
   REQUIRE(f.accept("B", id).ok());
   CHECK(f.status(id) == PackageStatus::placed);
   CHECK(f.count<AwardAccepted>() == 1);
-  CHECK(f.package(id).closed_at == at("2026-11-25", 9));
+  CHECK(f.package(id).closed_at == london_at("2026-11-25", 9));
   f.advance(7 * kMillisPerDay);  // no deadline is left to fire
   CHECK(f.status(id) == PackageStatus::placed);
   CHECK(f.count<AwardDeclined>() == 0);
@@ -80,14 +76,14 @@ TEST_CASE("an award not answered within one working day lapses to the next offer
   REQUIRE(f.offer("B", id, 2900).ok());
   f.pass_deadline(id);
   REQUIRE(f.awarded(id) == "B");
-  f.must(Tick{at("2026-11-26", 9) - 1});
+  f.must(Tick{london_at("2026-11-26", 9) - 1});
   CHECK(f.awarded(id) == "B");
-  f.must(Tick{at("2026-11-26", 9)});
+  f.must(Tick{london_at("2026-11-26", 9)});
   CHECK(f.awarded(id) == "A");
   REQUIRE(f.count<AwardDeclined>() == 1);
   for (const auto& e : f.events)
     if (const auto* d = std::get_if<AwardDeclined>(&e)) CHECK(d->timed_out);
-  CHECK(f.package(id).award_expires == at("2026-11-27", 9));
+  CHECK(f.package(id).award_expires == london_at("2026-11-27", 9));
   expect_rejected(f, AcceptAward{"P-B", "B", "late", id}, Code::award_not_for_location);
 }
 

@@ -46,14 +46,6 @@ using namespace carebroker::testing::store_support;
 
 namespace {
 
-std::unique_ptr<RocksJournal> open_journal(const fs::path& dir) {
-  RocksJournalOptions o;
-  o.path = dir.string();
-  std::unique_ptr<RocksJournal> j;
-  REQUIRE_STORE_OK(RocksJournal::open(o, j));
-  return j;
-}
-
 /// The market after the first `seq` events, rebuilt by applying them.
 Market market_at(const std::vector<Event>& events, std::uint64_t seq) {
   Market m;
@@ -64,16 +56,6 @@ Market market_at(const std::vector<Event>& events, std::uint64_t seq) {
 Snapshot snapshot_at(const std::vector<Event>& events, std::uint64_t seq) {
   const Market m = market_at(events, seq);
   return Snapshot{seq, m.digest(), m.save_snapshot()};
-}
-
-bool names_number(const std::string& text, std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  for (std::size_t at = text.find(digits); at != std::string::npos; at = text.find(digits, at + 1)) {
-    const bool before = at > 0 && std::isdigit(static_cast<unsigned char>(text[at - 1]));
-    const bool after = at + digits.size() < text.size() && std::isdigit(static_cast<unsigned char>(text[at + digits.size()]));
-    if (!before && !after) return true;
-  }
-  return false;
 }
 
 /// The session shared by the tests below (built once: it is deterministic).
@@ -102,7 +84,7 @@ TEST_CASE("a backup taken while appends continue restores to the market at the b
   const fs::path restored_dir = restored.path / "journal";
   fs::create_directories(restored.path);
 
-  auto j = open_journal(data.path);
+  auto j = open_store(data.path);
   const std::size_t head = batches.size() / 4;
   for (std::size_t i = 0; i < head; ++i) REQUIRE_STORE_OK(j->append(batches[i]));
   const Snapshot early = snapshot_at(events, batches[head - 1].last_seq);
@@ -144,7 +126,7 @@ TEST_CASE("a backup taken while appends continue restores to the market at the b
 
   REQUIRE_STORE_OK(RocksJournal::restore(backup_dir.string(), restored_dir.string()));
   CHECK_FALSE(fs::exists(restored_dir.string() + ".verifying"));
-  auto r = open_journal(restored_dir);
+  auto r = open_store(restored_dir);
   const std::uint64_t point = r->last_seq();
   // The backup point is a batch boundary within the window of the backup.
   std::size_t count = 0;
@@ -193,7 +175,7 @@ TEST_CASE("restore refuses a missing backup, an existing data directory and a ba
   fs::create_directories(work.path);
   const fs::path source = work.path / "source", backup = work.path / "backup";
   {
-    auto j = open_journal(source);
+    auto j = open_store(source);
     for (std::uint64_t seq = 1; seq <= 20; ++seq)
       REQUIRE_STORE_OK(j->append(BatchToAppend{seq, seq, "payload " + std::to_string(seq), {}}));
     REQUIRE_STORE_OK(j->backup(backup.string()));
@@ -242,7 +224,7 @@ TEST_CASE("restore refuses a missing backup, an existing data directory and a ba
   SECTION("a backup whose journal does not replay cleanly") {
     const fs::path damaged_source = work.path / "damaged-source", damaged_backup = work.path / "damaged-backup";
     {
-      auto j = open_journal(damaged_source);
+      auto j = open_store(damaged_source);
       for (std::uint64_t seq = 1; seq <= 20; ++seq)
         REQUIRE_STORE_OK(j->append(BatchToAppend{seq, seq, "payload " + std::to_string(seq), {}}));
       REQUIRE_STORE_OK(j->debug_delete(12));
@@ -271,14 +253,14 @@ TEST_CASE("restore refuses a missing backup, an existing data directory and a ba
     const fs::path target = work.path / "restored";
     REQUIRE_STORE_OK(RocksJournal::restore(backup.string(), target.string()));
     {
-      auto r = open_journal(target);
+      auto r = open_store(target);
       CHECK(r->last_seq() == 20);
       REQUIRE_STORE_OK(r->append(BatchToAppend{21, 21, "after the restore", {}}));
     }
     // The backup still restores to sequence 20 (the restored journal did not write into it).
     const fs::path second = work.path / "restored-2";
     REQUIRE_STORE_OK(RocksJournal::restore(backup.string(), second.string()));
-    auto r2 = open_journal(second);
+    auto r2 = open_store(second);
     CHECK(r2->last_seq() == 20);
   }
 }
@@ -293,7 +275,7 @@ struct MemoryKind {
 struct RocksKind {
   static constexpr const char* kName = "rocksdb";
   TempDir dir{"snapshot-equivalence"};
-  std::unique_ptr<RocksJournal> rocks = open_journal(dir.path);
+  std::unique_ptr<RocksJournal> rocks = open_store(dir.path);
   Journal& journal() { return *rocks; }
 };
 

@@ -15,7 +15,7 @@ using namespace carebroker;
 
 namespace {
 
-std::optional<std::string> read_text(const std::string& path) {
+std::optional<std::string> read_if_present(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream text;
@@ -49,10 +49,10 @@ std::map<std::string, catalogue::KnownCode> served_codes() {
 
 TEST_CASE("every code the server can send has a row in docs/bad-input.md, and every row's test exercises its code",
           "[catalogue]") {
-  const auto markdown = read_text(std::string(CAREBROKER_DOCS_DIR) + "/bad-input.md");
+  const auto markdown = read_if_present(std::string(CAREBROKER_DOCS_DIR) + "/bad-input.md");
   REQUIRE(markdown);
   const auto problems = catalogue::check(*markdown, served_codes(), [](const std::string& path) {
-    return read_text(std::string(CAREBROKER_DOCS_DIR) + "/../" + path);  // paths are from the repository's root
+    return read_if_present(std::string(CAREBROKER_DOCS_DIR) + "/../" + path);  // paths are from the repository's root
   });
   for (const std::string& problem : problems) FAIL_CHECK(problem);
   CHECK(problems.empty());

@@ -10,10 +10,6 @@ using namespace carebroker::testing;
 
 namespace {
 
-UtcMillis at(const char* date, int hour) {
-  return london_to_utc(*parse_date(date), hour * kMillisPerHour);
-}
-
 LocationSpec tier2(std::string id) {
   return {.id = std::move(id), .tier = "tier2", .zones = {"north", "central", "south"}};
 }
@@ -41,11 +37,11 @@ TEST_CASE("Tier 2 is broadcast only after Tier 1 ends with no acceptable offer",
   CHECK(early.status.code == Code::not_broadcast_to_location);
   REQUIRE(f.offer("Q", id, 2900).ok());  // an offer, but not an acceptable one
 
-  f.must(Tick{at("2026-11-25", 9) - 1});  // a millisecond before Tier 1's close
+  f.must(Tick{london_at("2026-11-25", 9) - 1});  // a millisecond before Tier 1's close
   CHECK(f.tier(id) == "tier1");
   CHECK(f.count<TierOpened>() == 1);
 
-  f.must(Tick{at("2026-11-25", 9)});
+  f.must(Tick{london_at("2026-11-25", 9)});
   REQUIRE(last_tier_ended(f));
   CHECK(last_tier_ended(f)->step == 0);
   CHECK(last_tier_ended(f)->reason == TierEndReason::no_acceptable_offer);
@@ -55,7 +51,7 @@ TEST_CASE("Tier 2 is broadcast only after Tier 1 ends with no acceptable offer",
   CHECK(f.invited(id) == std::vector<std::string>{"T2"});
   CHECK(f.package(id).tiers_tried == 2);
   CHECK(f.package(id).offers.empty());  // Tier 1's offers stay behind
-  CHECK(f.package(id).closes_at == at("2026-11-27", 9));  // a fresh 2-working-day window
+  CHECK(f.package(id).closes_at == london_at("2026-11-27", 9));  // a fresh 2-working-day window
   REQUIRE(f.offer("T2", id, 3000).ok());
   f.pass_deadline(id);
   CHECK(f.awarded(id) == "T2");
@@ -85,7 +81,7 @@ TEST_CASE("a package whose first tier has nobody eligible opens the next tier th
   CHECK(f.tier(id) == "tier2");
   CHECK(f.invited(id) == std::vector<std::string>{"T2"});
   CHECK(f.package(id).opened_at == kMonday9am);
-  CHECK(f.package(id).closes_at == at("2026-11-25", 9));
+  CHECK(f.package(id).closes_at == london_at("2026-11-25", 9));
 }
 
 TEST_CASE("when every acceptable offer is declined the package cascades", "[cascade]") {
@@ -175,27 +171,27 @@ TEST_CASE("windows: urgent 4 hours, standard 2 working days, planned 5 working d
   urgent.urgency = Urgency::urgent;
   const PackageId u = f.post(urgent);
   CHECK(f.package(u).urgency == Urgency::urgent);
-  CHECK(f.package(u).closes_at == at("2026-11-23", 13));
+  CHECK(f.package(u).closes_at == london_at("2026-11-23", 13));
 
   const PackageId s = f.post();
   CHECK(f.package(s).urgency == Urgency::standard);
-  CHECK(f.package(s).closes_at == at("2026-11-25", 9));
+  CHECK(f.package(s).closes_at == london_at("2026-11-25", 9));
 
   PackageSpec day28 = MarketFixture::standard_package();
   day28.start_date = kMonday + 28;  // not more than 28 days away: still standard
   const PackageId s28 = f.post(day28);
   CHECK(f.package(s28).urgency == Urgency::standard);
-  CHECK(f.package(s28).closes_at == at("2026-11-25", 9));
+  CHECK(f.package(s28).closes_at == london_at("2026-11-25", 9));
 
   PackageSpec planned = MarketFixture::standard_package();
   planned.start_date = kMonday + 29;
   const PackageId p = f.post(planned);
   CHECK(f.package(p).urgency == Urgency::planned);
-  CHECK(f.package(p).closes_at == at("2026-11-30", 9));
-  CHECK(f.market.broadcast_view(f.package(p)).closes_at == at("2026-11-30", 9));
+  CHECK(f.package(p).closes_at == london_at("2026-11-30", 9));
+  CHECK(f.market.broadcast_view(f.package(p)).closes_at == london_at("2026-11-30", 9));
 
   f.pass_deadline(u);
-  CHECK(f.market.now() == at("2026-11-23", 13));
+  CHECK(f.market.now() == london_at("2026-11-23", 13));
   CHECK(f.status(u) != PackageStatus::open);
   CHECK(f.status(s) == PackageStatus::open);
 }

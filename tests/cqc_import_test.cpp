@@ -25,7 +25,7 @@ const std::string kHistoryFile = "cqc_domcare_rating_history_bham_solihull.csv";
 const std::string kKeyQuestionFile = "cqc_birmingham_care_homes_kq_ratings.csv";
 
 /// Imports CSV text through the market as compliance would; returns the import's report.
-const CqcRatingsImported& import(MarketFixture& f, const std::string& source, const std::string& text) {
+const CqcRatingsImported& import_cqc(MarketFixture& f, const std::string& source, const std::string& text) {
   CqcFile file = read_cqc_file(text);
   INFO(file.error);
   REQUIRE(file.error.empty());
@@ -46,12 +46,6 @@ std::map<int, std::string> rows_with(const CqcRatingsImported& imp, CqcRowOutcom
   for (const auto& r : imp.rows)
     if (r.outcome == outcome) out[r.row] = r.detail;
   return out;
-}
-
-const Location& location(const MarketFixture& f, const std::string& id) {
-  const auto at = f.market.find_location(id);
-  REQUIRE(at);
-  return f.market.location(*at);
 }
 
 /// The number of data lines of a CSV file without fields spanning lines (the header aside).
@@ -186,7 +180,7 @@ TEST_CASE("an import applies good rows, counts strangers as not registered and a
   f.admit({.id = "1-101", .cqc = CqcRating::good});
   f.admit({.id = "1-102", .cqc = CqcRating::good});
   const auto before_102 = location(f, "1-102");
-  const CqcRatingsImported& imp = import(f, "kq.csv",
+  const CqcRatingsImported& imp = import_cqc(f, "kq.csv",
       "location_id,rating_overall,rating_safe,rating_effective,rating_caring,rating_responsive,rating_well_led,rating_date\n"
       "1-101,Requires Improvement,Inadequate,Good,Good,Good,Requires Improvement,2025-06-01\n"
       "1-102,Inadequate,Inadequate,Good,Terrible,Good,Good,2025-06-01\n"
@@ -212,19 +206,19 @@ TEST_CASE("a newer file updates the rating and keeps the history, an older one o
   MarketFixture f;
   f.admit({.id = "1-101", .cqc = CqcRating::none});
   const char* header = "location_id,report_date,overall_rating\n";
-  const auto& first = import(f, "2022.csv", std::string(header) + "1-101,2022-03-02,Requires improvement\n");
+  const auto& first = import_cqc(f, "2022.csv", std::string(header) + "1-101,2022-03-02,Requires improvement\n");
   CHECK(first.rows[0].outcome == CqcRowOutcome::rating_changed);
   CHECK(location(f, "1-101").quality.cqc == CqcRating::requires_improvement);
 
-  const auto& newer = import(f, "2024.csv", std::string(header) + "1-101,2024-04-12,Good\n");
+  const auto& newer = import_cqc(f, "2024.csv", std::string(header) + "1-101,2024-04-12,Good\n");
   CHECK(newer.rows[0].outcome == CqcRowOutcome::rating_changed);
   CHECK(location(f, "1-101").quality.cqc == CqcRating::good);
 
-  const auto& older = import(f, "2018.csv", std::string(header) + "1-101,2018-01-10,Inadequate\n");
+  const auto& older = import_cqc(f, "2018.csv", std::string(header) + "1-101,2018-01-10,Inadequate\n");
   CHECK(older.rows[0].outcome == CqcRowOutcome::history_added);
   CHECK(location(f, "1-101").quality.cqc == CqcRating::good);  // history does not overrule the newest
 
-  const auto& again = import(f, "2024-again.csv", std::string(header) + "1-101,2024-04-12,Good\n");
+  const auto& again = import_cqc(f, "2024-again.csv", std::string(header) + "1-101,2024-04-12,Good\n");
   CHECK(again.rows[0].outcome == CqcRowOutcome::already_known);
   CHECK(again.rows[0].detail == "recorded by import 2");
 
@@ -245,7 +239,7 @@ TEST_CASE("an imported Inadequate rating turns the location Red and keeps it out
   f.admit({.id = "1-102", .cqc = CqcRating::good});
   const LocationIndex a = *f.market.find_location("1-101");
   CHECK(f.market.risk_of(a, 0).rag == Rag::green);
-  import(f, "cqc.csv", "location_id,report_date,overall_rating\n1-101,2026-11-20,Inadequate\n");
+  import_cqc(f, "cqc.csv", "location_id,report_date,overall_rating\n1-101,2026-11-20,Inadequate\n");
   const RiskRating r = f.market.risk_of(a, 0);
   CHECK(r.rag == Rag::red);
   CHECK(std::find(r.reasons.begin(), r.reasons.end(), "CQC rating inadequate") != r.reasons.end());
@@ -257,7 +251,7 @@ TEST_CASE("an imported Inadequate rating turns the location Red and keeps it out
 TEST_CASE("within one file, a repeated row is already known and a contradicting one is rejected", "[cqc]") {
   MarketFixture f;
   f.admit({.id = "1-101"});
-  const auto& imp = import(f, "dup.csv",
+  const auto& imp = import_cqc(f, "dup.csv",
                            "location_id,report_date,overall_rating\n"
                            "1-101,2024-04-12,Inadequate\n"
                            "1-101,2024-04-12,Inadequate\n"
@@ -273,12 +267,12 @@ TEST_CASE("within one file, a repeated row is already known and a contradicting 
 TEST_CASE("a file without key questions does not erase those another file gave for the same rating", "[cqc]") {
   MarketFixture f;
   f.admit({.id = "1-101"});
-  import(f, "kq.csv",
+  import_cqc(f, "kq.csv",
          "location_id,rating_overall,rating_safe,rating_effective,rating_caring,rating_responsive,rating_well_led,rating_date\n"
          "1-101,Good,Requires Improvement,Good,Good,Good,Good,2023-05-05\n");
-  const auto& overall_only = import(f, "history.csv", "location_id,report_date,overall_rating\n1-101,2023-05-05,Good\n");
+  const auto& overall_only = import_cqc(f, "history.csv", "location_id,report_date,overall_rating\n1-101,2023-05-05,Good\n");
   CHECK(overall_only.rows[0].outcome == CqcRowOutcome::already_known);
-  const auto& corrected = import(f, "history.csv", "location_id,report_date,overall_rating\n1-101,2023-05-05,Requires improvement\n");
+  const auto& corrected = import_cqc(f, "history.csv", "location_id,report_date,overall_rating\n1-101,2023-05-05,Requires improvement\n");
   CHECK(corrected.rows[0].outcome == CqcRowOutcome::record_updated);
   CHECK(location(f, "1-101").quality.cqc == CqcRating::requires_improvement);
   CHECK(location(f, "1-101").cqc_history.size() == 1);
@@ -311,7 +305,7 @@ TEST_CASE("the real CQC extracts import with every row accounted for and no good
     const std::string text = read_text_file(kCqcDir + e.file);
     const int not_registered = e.rows - f.registered_rows(text);
     REQUIRE(data_rows(text) == e.rows);
-    const CqcRatingsImported& imp = import(f, e.file, text);
+    const CqcRatingsImported& imp = import_cqc(f, e.file, text);
     auto count = outcomes(imp);
     REQUIRE(static_cast<int>(imp.rows.size()) == e.rows);
     std::set<int> numbers;
@@ -377,7 +371,7 @@ TEST_CASE("a deliberately broken copy of a real extract reports its bad rows by 
   std::string text;
   for (const auto& l : lines) text += l + "\n";
 
-  const CqcRatingsImported& imp = import(f, "broken.csv", text);
+  const CqcRatingsImported& imp = import_cqc(f, "broken.csv", text);
   REQUIRE(imp.rows.size() == 453);
   const auto rejected = rows_with(imp, CqcRowOutcome::rejected);
   std::set<int> numbers;
@@ -391,7 +385,7 @@ TEST_CASE("a deliberately broken copy of a real extract reports its bad rows by 
   // Every other row is accounted for as the intact file's is: not registered rows alike, the
   // rest applied (rejected rows only where the copy was broken).
   DemoFixture intact;
-  const CqcRatingsImported& whole = import(intact, "intact.csv", read_text_file(kCqcDir + kHistoryFile));
+  const CqcRatingsImported& whole = import_cqc(intact, "intact.csv", read_text_file(kCqcDir + kHistoryFile));
   REQUIRE(whole.rows.size() == imp.rows.size());
   for (std::size_t i = 0; i < imp.rows.size(); ++i) {
     if (numbers.count(imp.rows[i].row)) continue;

@@ -37,6 +37,7 @@
 #include "engine/market/market.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/store/rocksdb_journal.h"
+#include "store_test_support.h"
 
 extern char** environ;
 
@@ -44,6 +45,7 @@ namespace {
 
 using namespace carebroker;
 using namespace carebroker::engine;
+using carebroker::testing::store_support::read_file;
 
 /// One acknowledged command as the driver logged it, rebuilt exactly.
 struct Ack {
@@ -189,13 +191,6 @@ int env_int(const char* name, int fallback) {
   return std::atoi(v);
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command", "[crash]") {
@@ -223,7 +218,7 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged command", "[cr
     const RunOutcome r = run_driver(args, target, log_path, acks);
     ++runs;
     INFO("run " << k << ": target " << target << " acks, read " << r.acks << "; driver stderr:\n"
-                << read_text(log_path));
+                << read_file(log_path));
     for (const auto& b : r.bad) UNSCOPED_INFO(b);
     CHECK(r.bad.empty());
     if (r.killed) {

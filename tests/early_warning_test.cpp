@@ -13,8 +13,6 @@ using namespace carebroker::testing;
 
 namespace {
 
-const UtcMillis kDay = kMillisPerDay;
-
 /// A patch of A's inputs by compliance, with a reason.
 UpdateQualityInputs patch(const std::string& location, std::string reason = {}) {
   UpdateQualityInputs q;
@@ -24,21 +22,9 @@ UpdateQualityInputs patch(const std::string& location, std::string reason = {}) 
   return q;
 }
 
-/// The RagChanged events emitted from event number `from` on.
-std::vector<RagChanged> rag_changes_since(const MarketFixture& f, std::size_t from) {
-  std::vector<RagChanged> out;
-  for (std::size_t i = from; i < f.events.size(); ++i)
-    if (const auto* c = std::get_if<RagChanged>(&f.events[i])) out.push_back(*c);
-  return out;
-}
-
 bool says(const std::vector<std::string>& reasons, std::string_view what) {
   return std::any_of(reasons.begin(), reasons.end(),
                      [&](const std::string& r) { return r.find(what) != std::string::npos; });
-}
-
-const Location& location(const MarketFixture& f, const std::string& id) {
-  return f.market.location(*f.market.find_location(id));
 }
 
 /// A fixture whose clock has run `days` past A's registration (so entries may be dated back).

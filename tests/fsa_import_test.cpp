@@ -22,10 +22,10 @@ using carebroker::cqc::read_fsa_file;
 namespace {
 
 const std::string kSampleFile = std::string(CAREBROKER_DATA_DIR) + "/fsa/fsa_fhrs_matched_bham_solihull_example.csv";
-const char* kHeader = "FHRSID,BusinessName,PostCode,RatingValue,RatingDate,LocalAuthorityName,location_id\n";
+const char* kFsaCsvHeader = "FHRSID,BusinessName,PostCode,RatingValue,RatingDate,LocalAuthorityName,location_id\n";
 
 /// Imports CSV text through the market as compliance would; returns the import's report.
-const FsaRatingsImported& import(MarketFixture& f, const std::string& text, const std::string& source = "fhrs.csv") {
+const FsaRatingsImported& import_fsa(MarketFixture& f, const std::string& text, const std::string& source = "fhrs.csv") {
   FsaFile file = read_fsa_file(text);
   INFO(file.error);
   REQUIRE(file.error.empty());
@@ -34,7 +34,7 @@ const FsaRatingsImported& import(MarketFixture& f, const std::string& text, cons
   return f.market.fsa_imports().back();
 }
 
-/// One data line of kHeader's layout.
+/// One data line of kFsaCsvHeader's layout.
 std::string line(const std::string& fhrsid, const std::string& rating, const std::string& date,
                  const std::string& location) {
   return fhrsid + ",Kitchen of " + location + ",B13 9AA," + rating + "," + date + ",Birmingham," + location + "\n";
@@ -43,19 +43,6 @@ std::string line(const std::string& fhrsid, const std::string& rating, const std
 std::map<FsaRowOutcome, int> outcomes(const FsaRatingsImported& imp) {
   std::map<FsaRowOutcome, int> out;
   for (const auto& r : imp.rows) ++out[r.outcome];
-  return out;
-}
-
-const Location& location(const MarketFixture& f, const std::string& id) {
-  const auto at = f.market.find_location(id);
-  REQUIRE(at);
-  return f.market.location(*at);
-}
-
-std::vector<RagChanged> rag_changes_since(const MarketFixture& f, std::size_t mark) {
-  std::vector<RagChanged> out;
-  for (std::size_t i = mark; i < f.events.size(); ++i)
-    if (const auto* c = std::get_if<RagChanged>(&f.events[i])) out.push_back(*c);
   return out;
 }
 
@@ -156,7 +143,7 @@ TEST_CASE("an FSA file missing a required column fails whole, naming the missing
 }
 
 TEST_CASE("bad FSA rows are reported by row number, each with its reason, and the good rows are read", "[fsa]") {
-  const FsaFile f = read_fsa_file(std::string(kHeader) +
+  const FsaFile f = read_fsa_file(std::string(kFsaCsvHeader) +
                                   line("101", "5", "2024-01-04", "1-101") +            // row 2: good
                                   line("102", "6", "2024-01-04", "1-102") +            // row 3: out of range
                                   line("103", "-1", "2024-01-04", "1-103") +           // row 4: out of range
@@ -195,7 +182,7 @@ TEST_CASE("bad FSA rows are reported by row number, each with its reason, and th
   CHECK(f.rows[0].rating == FsaRating::r5);
   CHECK(f.rows[12].rating == FsaRating::awaiting);  // row 14
   // A later part of a file keeps the file's row numbers.
-  const FsaFile part = read_fsa_file(std::string(kHeader) + line("101", "5", "2024-01-04", "1-101"), 5002);
+  const FsaFile part = read_fsa_file(std::string(kFsaCsvHeader) + line("101", "5", "2024-01-04", "1-101"), 5002);
   CHECK(part.rows.at(0).row == 5002);
 }
 
@@ -206,7 +193,7 @@ TEST_CASE("an FSA import sets each registered location's FSA input, counts stran
   MarketFixture f;
   for (const char* id : {"1-101", "1-102", "1-103", "1-104"}) f.admit({id});
   const Location before_102 = location(f, "1-102");
-  const FsaRatingsImported& imp = import(f, std::string(kHeader) +
+  const FsaRatingsImported& imp = import_fsa(f, std::string(kFsaCsvHeader) +
                                                 line("9001", "5", "2025-06-01", "1-101") +
                                                 line("9002", "7", "2025-06-01", "1-102") +
                                                 line("9003", "AwaitingInspection", "", "1-103") +
@@ -244,7 +231,7 @@ TEST_CASE("an imported FSA rating of 2 turns the location Amber: an entry by the
   f.advance(kMillisPerHour);
   const std::uint32_t version = location(f, "1-101").quality_version;
   const std::size_t mark = f.events.size();
-  FsaFile file = read_fsa_file(std::string(kHeader) + line("1387594", "2", "2026-11-02", "1-101"));
+  FsaFile file = read_fsa_file(std::string(kFsaCsvHeader) + line("1387594", "2", "2026-11-02", "1-101"));
   f.must(ImportFsaRatings{"council-fhrs-november.csv", "compliance-2", std::move(file.rows)});
 
   const QualityEntry& e = location(f, "1-101").quality_entries.back();
@@ -267,7 +254,7 @@ TEST_CASE("an imported FSA rating of 2 turns the location Amber: an entry by the
 
   // Re-inspected and rated 4: Green again, a second entry and RAG change.
   const std::size_t again = f.events.size();
-  import(f, std::string(kHeader) + line("1387594", "4", "2026-11-20", "1-101"));
+  import_fsa(f, std::string(kFsaCsvHeader) + line("1387594", "4", "2026-11-20", "1-101"));
   CHECK(f.market.risk_of(a, 0).rag == Rag::green);
   CHECK(location(f, "1-101").quality_entries.back().changes == std::vector<InputChange>{{"fsa", "2", "4"}});
   const auto back = rag_changes_since(f, again);
@@ -280,27 +267,27 @@ TEST_CASE("a newer FSA rating replaces the one held, an older one is kept out, t
   MarketFixture f;
   f.admit({"1-101"});
   const auto fsa = [&] { return location(f, "1-101").quality.fsa; };
-  CHECK(import(f, std::string(kHeader) + line("55", "3", "2024-05-01", "1-101")).rows[0].outcome ==
+  CHECK(import_fsa(f, std::string(kFsaCsvHeader) + line("55", "3", "2024-05-01", "1-101")).rows[0].outcome ==
         FsaRowOutcome::rating_changed);
   CHECK(fsa() == FsaRating::r3);
 
-  const auto& newer = import(f, std::string(kHeader) + line("55", "1", "2026-01-10", "1-101"));
+  const auto& newer = import_fsa(f, std::string(kFsaCsvHeader) + line("55", "1", "2026-01-10", "1-101"));
   CHECK(newer.rows[0].outcome == FsaRowOutcome::rating_changed);
   CHECK(fsa() == FsaRating::r1);
 
   const std::size_t entries = location(f, "1-101").quality_entries.size();
-  const auto& older = import(f, std::string(kHeader) + line("55", "5", "2022-03-03", "1-101"));
+  const auto& older = import_fsa(f, std::string(kFsaCsvHeader) + line("55", "5", "2022-03-03", "1-101"));
   CHECK(older.rows[0].outcome == FsaRowOutcome::older_than_held);
   CHECK(older.rows[0].detail == "older than the rating 1 of 2026-01-10 held (FSA import 2, row 2)");
   CHECK(fsa() == FsaRating::r1);  // an old rating never overrules the newest
   CHECK(location(f, "1-101").quality_entries.size() == entries);
 
-  const auto& same = import(f, std::string(kHeader) + line("55", "1", "2026-01-10", "1-101"));
+  const auto& same = import_fsa(f, std::string(kFsaCsvHeader) + line("55", "1", "2026-01-10", "1-101"));
   CHECK(same.rows[0].outcome == FsaRowOutcome::already_known);
   CHECK(same.rows[0].detail == "recorded by FSA import 2, row 2");
 
   // The council corrects the rating of that date (an appeal): the correction replaces it.
-  const auto& corrected = import(f, std::string(kHeader) + line("55", "2", "2026-01-10", "1-101"));
+  const auto& corrected = import_fsa(f, std::string(kFsaCsvHeader) + line("55", "2", "2026-01-10", "1-101"));
   CHECK(corrected.rows[0].outcome == FsaRowOutcome::rating_changed);
   CHECK(corrected.rows[0].detail == "replaces the rating 1 of 2026-01-10 (FSA import 2, row 2)");
   CHECK(fsa() == FsaRating::r2);
@@ -311,11 +298,11 @@ TEST_CASE("a newer FSA rating replaces the one held, an older one is kept out, t
   patch.location = "1-101";
   patch.fsa = FsaRating::r4;
   f.must(patch);
-  const auto& confirmed = import(f, std::string(kHeader) + line("55", "4", "2026-06-30", "1-101"));
+  const auto& confirmed = import_fsa(f, std::string(kFsaCsvHeader) + line("55", "4", "2026-06-30", "1-101"));
   CHECK(confirmed.rows[0].outcome == FsaRowOutcome::rating_confirmed);
   CHECK(location(f, "1-101").fsa_rating.rated_on == *parse_date("2026-06-30"));
   CHECK(fsa() == FsaRating::r4);
-  const auto& replaced = import(f, std::string(kHeader) + line("55", "5", "2026-09-01", "1-101"));
+  const auto& replaced = import_fsa(f, std::string(kFsaCsvHeader) + line("55", "5", "2026-09-01", "1-101"));
   CHECK(replaced.rows[0].outcome == FsaRowOutcome::rating_changed);
   CHECK(fsa() == FsaRating::r5);
 }
@@ -325,7 +312,7 @@ TEST_CASE("within one FSA file the newest rating of a location wins, a repeat is
   MarketFixture f;
   f.admit({"1-101"});
   f.admit({"1-102"});
-  const auto& imp = import(f, std::string(kHeader) +
+  const auto& imp = import_fsa(f, std::string(kFsaCsvHeader) +
                                   line("71", "4", "2025-02-01", "1-101") +   // row 2
                                   line("71", "2", "2024-02-01", "1-101") +   // row 3: older than row 2
                                   line("71", "4", "2025-02-01", "1-101") +   // row 4: the same as row 2
@@ -355,7 +342,7 @@ TEST_CASE("an FSA rating dated after today, an import without a file name and on
           "[fsa]") {
   MarketFixture f;
   f.admit({"1-101"});
-  const auto& future = import(f, std::string(kHeader) + line("1", "5", "2026-11-24", "1-101"));
+  const auto& future = import_fsa(f, std::string(kFsaCsvHeader) + line("1", "5", "2026-11-24", "1-101"));
   CHECK(future.rows[0].outcome == FsaRowOutcome::rejected);
   CHECK(future.rows[0].detail == "RatingDate 2026-11-24 is after today");
   CHECK(location(f, "1-101").quality.fsa == FsaRating::not_applicable);
@@ -372,9 +359,9 @@ TEST_CASE("FSA imports replay through the journal's codec and survive a snapshot
   MarketFixture f;
   f.admit({"1-101"});
   f.admit({"1-102"});
-  import(f, std::string(kHeader) + line("11", "2", "2026-10-01", "1-101") + line("12", "Exempt", "", "1-102") +
+  import_fsa(f, std::string(kFsaCsvHeader) + line("11", "2", "2026-10-01", "1-101") + line("12", "Exempt", "", "1-102") +
                 line("13", "5", "2026-10-01", "1-999") + line("14", "9", "2026-10-01", "1-102"));
-  import(f, std::string(kHeader) + line("11", "3", "2026-11-01", "1-101") + line("11", "1", "2025-01-01", "1-101"));
+  import_fsa(f, std::string(kFsaCsvHeader) + line("11", "3", "2026-11-01", "1-101") + line("11", "1", "2025-01-01", "1-101"));
   const std::string bytes = carebroker::codec::encode_batch(1, f.events);
   const auto decoded = carebroker::codec::decode_batch(bytes);
   INFO(decoded.error);
@@ -395,7 +382,7 @@ TEST_CASE("FSA imports replay through the journal's codec and survive a snapshot
   CHECK(restored.location(*restored.find_location("1-101")).fsa_rating == l.fsa_rating);
   // The digest sees the imports themselves: one that changes no location still changes it.
   const std::uint64_t before = f.market.digest();
-  const auto& strangers = import(f, std::string(kHeader) + line("15", "4", "2026-10-01", "1-998"));
+  const auto& strangers = import_fsa(f, std::string(kFsaCsvHeader) + line("15", "4", "2026-10-01", "1-998"));
   CHECK(strangers.rows[0].outcome == FsaRowOutcome::not_registered);
   CHECK(f.market.digest() != before);
 }
@@ -415,7 +402,7 @@ TEST_CASE("the sample FSA file imports into the demonstration market with every 
     if (!std::holds_alternative<Tick>(c)) f.must(c);
 
   const std::string text = read_text_file(kSampleFile);
-  const FsaRatingsImported& imp = import(f, text, "fsa_fhrs_matched_bham_solihull_example.csv");
+  const FsaRatingsImported& imp = import_fsa(f, text, "fsa_fhrs_matched_bham_solihull_example.csv");
   REQUIRE(imp.rows.size() == 10);
   for (std::size_t i = 0; i < imp.rows.size(); ++i) CHECK(imp.rows[i].row == static_cast<int>(i) + 2);
   auto count = outcomes(imp);

@@ -8,10 +8,10 @@ using namespace carebroker::testing;
 
 namespace {
 
-const std::string kLocationsFile =
+const std::string kCqcLocationsFile =
     std::string(CAREBROKER_DATA_DIR) + "/cqc/cqc_birmingham_solihull_domiciliary_care_2026-09.csv";
 
-std::string upload(const std::string& source, const std::string& csv) {
+std::string cqc_upload(const std::string& source, const std::string& csv) {
   return json::serialize(json::object{{"source", source}, {"csv", csv}});
 }
 
@@ -38,7 +38,7 @@ struct CqcMarket : RestHarness {
 TEST_CASE("compliance imports the real CQC locations file over REST, every row is accounted for", "[cqc][rest]") {
   CqcMarket m;
   const json::value report = m.must(201, "POST", "/api/v1/cqc-imports", m.compliance,
-                                    upload("cqc_birmingham_solihull_domiciliary_care_2026-09.csv", read_text_file(kLocationsFile)));
+                                    cqc_upload("cqc_birmingham_solihull_domiciliary_care_2026-09.csv", read_text_file(kCqcLocationsFile)));
   CHECK(report.at("import").as_int64() == 1);
   CHECK(str(report.at("layout")) == "locations");
   CHECK(str(report.at("officer")) == "compliance-1");
@@ -69,10 +69,10 @@ TEST_CASE("compliance imports the real CQC locations file over REST, every row i
   CHECK(again.at("items").as_array().size() == 353);
 }
 
-TEST_CASE("a CQC upload retried with its Idempotency-Key gets the same report and imports nothing twice",
+TEST_CASE("a CQC cqc_upload retried with its Idempotency-Key gets the same report and imports nothing twice",
           "[cqc][rest]") {
   CqcMarket m;
-  const std::string body = upload("h.csv", "location_id,report_date,overall_rating\n1-2375497294,2018-01-05,Good\n");
+  const std::string body = cqc_upload("h.csv", "location_id,report_date,overall_rating\n1-2375497294,2018-01-05,Good\n");
   const HttpResponse first = m.call_keyed("POST", "/api/v1/cqc-imports", m.compliance, "cqc-1", body);
   REQUIRE(first.status == 201);
   const auto events = m.service.events().size();
@@ -88,7 +88,7 @@ TEST_CASE("a CQC upload retried with its Idempotency-Key gets the same report an
 TEST_CASE("a broken CQC file reports its bad rows by number over REST while good rows apply", "[cqc][rest]") {
   CqcMarket m;
   const json::value report = m.must(201, "POST", "/api/v1/cqc-imports", m.compliance,
-                                    upload("broken.csv",
+                                    cqc_upload("broken.csv",
                                            "location_id,report_date,overall_rating\n"
                                            "1-2375497294,2017-04-07,Requires improvement\n"
                                            "1-2375497294,2018-01-05,Goodish\n"
@@ -107,17 +107,17 @@ TEST_CASE("a broken CQC file reports its bad rows by number over REST while good
 
 TEST_CASE("a CQC file missing columns, a broken file, the wrong role and unknown imports are refused", "[cqc][rest]") {
   CqcMarket m;
-  m.refused(m.compliance, upload("kq.csv", "location_id,rating_overall,rating_safe,rating_date\n1-2375497294,Good,Good,2024-01-04\n"),
+  m.refused(m.compliance, cqc_upload("kq.csv", "location_id,rating_overall,rating_safe,rating_date\n1-2375497294,Good,Good,2024-01-04\n"),
             422, "cqc_columns_missing",
             "kq.csv: missing required columns rating_effective, rating_caring, rating_responsive, rating_well_led");
-  m.refused(m.compliance, upload("q.csv", "location_id,report_date,overall_rating\n1-1,\"2024-01-04,Good\n"), 422,
+  m.refused(m.compliance, cqc_upload("q.csv", "location_id,report_date,overall_rating\n1-1,\"2024-01-04,Good\n"), 422,
             "invalid_cqc_file", "q.csv: line 3: an unterminated quoted field");
-  m.refused(m.compliance, upload("empty.csv", ""), 422, "invalid_cqc_file", "the file is empty");
-  m.refused(m.compliance, upload("ctl.csv", "location_id,report_date,overall_rating\n1-1,2024-01-04,Good\u0001\n"), 422,
+  m.refused(m.compliance, cqc_upload("empty.csv", ""), 422, "invalid_cqc_file", "the file is empty");
+  m.refused(m.compliance, cqc_upload("ctl.csv", "location_id,report_date,overall_rating\n1-1,2024-01-04,Good\u0001\n"), 422,
             "invalid_cqc_file", "ctl.csv: the CSV text contains a control character");
   m.refused(m.compliance, R"({"csv": "location_id\n"})", 422, "missing_field", "field 'source' is required");
   m.refused(m.compliance, R"({"source": "x.csv", "csv": 5})", 422, "wrong_type", "field 'csv'");
-  m.refused(m.officer, upload("h.csv", "location_id,report_date,overall_rating\n"), 403, "forbidden", "role officer");
+  m.refused(m.officer, cqc_upload("h.csv", "location_id,report_date,overall_rating\n"), 403, "forbidden", "role officer");
   HttpResponse r = m.call("GET", "/api/v1/cqc-imports/7", m.officer);
   CHECK(r.status == 404);
   CHECK(RestHarness::error_code(r) == "unknown_cqc_import");

@@ -17,18 +17,18 @@ using carebroker::gateway::Role;
 
 namespace {
 
-const std::string kLocationsFile =
+const std::string kCqcLocationsPath =
     std::string(CAREBROKER_DATA_DIR) + "/cqc/cqc_birmingham_solihull_domiciliary_care_2026-09.csv";
 
-struct ToolRun {
+struct ImportToolRun {
   int status = -1;
   std::string output;  ///< stdout and stderr
 };
 
-ToolRun run_tool(unsigned short port, const std::string& token, const std::string& args) {
+ImportToolRun run_tool(unsigned short port, const std::string& token, const std::string& args) {
   const std::string command = std::string(CAREBROKER_CQC_IMPORT_TOOL) + " --url http://127.0.0.1:" +
                               std::to_string(port) + " --token " + token + " " + args + " 2>&1";
-  ToolRun r;
+  ImportToolRun r;
   FILE* out = popen(command.c_str(), "r");
   REQUIRE(out);
   char buffer[4096];
@@ -54,7 +54,7 @@ TEST_CASE("carebroker-cqc-import sends a CQC file to the server and prints what 
   must_http(server, 201, "POST", "/api/v1/locations", compliance,
             R"({"id": "1-2375497294", "provider": "1-2304519526", "name": "24-7 Care Services", "postcode": "B33 0TG", "local_authority": "Birmingham"})");
 
-  ToolRun r = run_tool(server.port(), compliance, kLocationsFile);
+  ImportToolRun r = run_tool(server.port(), compliance, kCqcLocationsPath);
   INFO(r.output);
   CHECK(r.status == 0);
   CHECK(r.output.find("cqc_birmingham_solihull_domiciliary_care_2026-09.csv: import 1 (locations): 353 rows — 1 applied, "
@@ -63,7 +63,7 @@ TEST_CASE("carebroker-cqc-import sends a CQC file to the server and prints what 
         "requires_improvement");
 
   // In parts of about 20 kB: each part keeps the file's row numbers.
-  r = run_tool(server.port(), compliance, "--part-bytes 20000 " + kLocationsFile);
+  r = run_tool(server.port(), compliance, "--part-bytes 20000 " + kCqcLocationsPath);
   INFO(r.output);
   CHECK(r.status == 0);
   CHECK(r.output.find("from row ") != std::string::npos);
@@ -115,7 +115,7 @@ TEST_CASE("carebroker-cqc-import --fsa sends an FSA file to the FSA import and p
             R"({"id": "1-126005236", "provider": "1-101693165", "name": "Alpine House", "postcode": "B18 6NY", "local_authority": "Birmingham"})");
   const std::string sample = std::string(CAREBROKER_DATA_DIR) + "/fsa/fsa_fhrs_matched_bham_solihull_example.csv";
 
-  ToolRun r = run_tool(server.port(), compliance, "--fsa " + sample);
+  ImportToolRun r = run_tool(server.port(), compliance, "--fsa " + sample);
   INFO(r.output);
   CHECK(r.status == 0);
   CHECK(r.output.find("fsa_fhrs_matched_bham_solihull_example.csv: import 1 (fhrs): 10 rows — 1 applied, "
@@ -134,7 +134,7 @@ TEST_CASE("carebroker-cqc-import --fsa sends an FSA file to the FSA import and p
   CHECK(r.output.find("  row 3: 1-126005236: RatingValue '6' is not a food hygiene rating") != std::string::npos);
 
   // A CQC file sent as an FSA file: refused, naming the FSA columns it lacks.
-  r = run_tool(server.port(), compliance, "--fsa " + kLocationsFile);
+  r = run_tool(server.port(), compliance, "--fsa " + kCqcLocationsPath);
   INFO(r.output);
   CHECK(r.status == 1);
   CHECK(r.output.find("refused (422) fsa_columns_missing: ") != std::string::npos);

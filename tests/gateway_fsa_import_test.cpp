@@ -10,10 +10,10 @@ using namespace carebroker::testing;
 
 namespace {
 
-const std::string kSampleFile = std::string(CAREBROKER_DATA_DIR) + "/fsa/fsa_fhrs_matched_bham_solihull_example.csv";
-const std::string kHeader = "FHRSID,BusinessName,RatingValue,RatingDate,location_id\n";
+const std::string kFsaSampleFile = std::string(CAREBROKER_DATA_DIR) + "/fsa/fsa_fhrs_matched_bham_solihull_example.csv";
+const std::string kFsaUploadHeader = "FHRSID,BusinessName,RatingValue,RatingDate,location_id\n";
 
-std::string upload(const std::string& source, const std::string& csv) {
+std::string fsa_upload(const std::string& source, const std::string& csv) {
   return json::serialize(json::object{{"source", source}, {"csv", csv}});
 }
 
@@ -37,7 +37,7 @@ TEST_CASE("compliance imports an FSA file over REST: rows rejected by number whi
           "[fsa][rest]") {
   FsaMarket m;
   const json::value report = m.must(201, "POST", "/api/v1/fsa-imports", m.compliance,
-                                    upload("fhrs-november.csv", kHeader +
+                                    fsa_upload("fhrs-november.csv", kFsaUploadHeader +
                                                                     "1387594,Kitchen A,2,2026-11-02,1-101\n"
                                                                     "1387595,Kitchen B,6,2026-11-02,1-102\n"
                                                                     "1387596,Kitchen B,5,2026-13-02,1-102\n"
@@ -97,7 +97,7 @@ TEST_CASE("compliance imports an FSA file over REST: rows rejected by number whi
 TEST_CASE("an admin may import the sample FSA file too, and a retry with its Idempotency-Key imports nothing twice",
           "[fsa][rest]") {
   FsaMarket m;
-  const std::string body = upload("sample.csv", read_text_file(kSampleFile));
+  const std::string body = fsa_upload("sample.csv", read_text_file(kFsaSampleFile));
   const HttpResponse first = m.call_keyed("POST", "/api/v1/fsa-imports", m.admin, "fsa-1", body);
   REQUIRE(first.status == 201);
   const json::value report = RestHarness::parse(first);
@@ -117,25 +117,25 @@ TEST_CASE("an admin may import the sample FSA file too, and a retry with its Ide
 TEST_CASE("an FSA file missing a column, a broken file, bad bodies, the wrong role and unknown imports are refused",
           "[fsa][rest]") {
   FsaMarket m;
-  m.refused(m.compliance, upload("unmatched.csv", "FHRSID,BusinessName,RatingValue,RatingDate\n1,A,5,2024-01-04\n"), 422,
+  m.refused(m.compliance, fsa_upload("unmatched.csv", "FHRSID,BusinessName,RatingValue,RatingDate\n1,A,5,2024-01-04\n"), 422,
             "fsa_columns_missing", "unmatched.csv: missing required column location_id");
-  m.refused(m.compliance, upload("nodate.csv", "FHRSID,RatingValue,location_id\n1,5,1-101\n"), 422, "fsa_columns_missing",
+  m.refused(m.compliance, fsa_upload("nodate.csv", "FHRSID,RatingValue,location_id\n1,5,1-101\n"), 422, "fsa_columns_missing",
             "nodate.csv: missing required column RatingDate");
-  m.refused(m.compliance, upload("both.csv", "FHRSID,RatingValue,RatingDate,location_id,Location ID\n"), 422,
+  m.refused(m.compliance, fsa_upload("both.csv", "FHRSID,RatingValue,RatingDate,location_id,Location ID\n"), 422,
             "invalid_fsa_file", "both location_id and Location ID columns");
-  m.refused(m.compliance, upload("q.csv", kHeader + "1,A,\"5,2024-01-04,1-101\n"), 422, "invalid_fsa_file",
+  m.refused(m.compliance, fsa_upload("q.csv", kFsaUploadHeader + "1,A,\"5,2024-01-04,1-101\n"), 422, "invalid_fsa_file",
             "q.csv: line 3: an unterminated quoted field");
-  m.refused(m.compliance, upload("empty.csv", ""), 422, "invalid_fsa_file", "the file is empty");
-  m.refused(m.compliance, upload("ctl.csv", kHeader + "1,A\u0001,5,2024-01-04,1-101\n"), 422, "invalid_fsa_file",
+  m.refused(m.compliance, fsa_upload("empty.csv", ""), 422, "invalid_fsa_file", "the file is empty");
+  m.refused(m.compliance, fsa_upload("ctl.csv", kFsaUploadHeader + "1,A\u0001,5,2024-01-04,1-101\n"), 422, "invalid_fsa_file",
             "ctl.csv: the CSV text contains a control character");
   m.refused(m.compliance, R"({"csv": "FHRSID\n"})", 422, "missing_field", "field 'source' is required");
   m.refused(m.compliance, R"({"source": "x.csv"})", 422, "missing_field", "field 'csv' is required");
   m.refused(m.compliance, R"({"source": "x.csv", "csv": 5})", 422, "wrong_type", "field 'csv'");
   m.refused(m.compliance, R"({"source": "x.csv", "csv": "", "first_data_row": 1})", 422, "invalid_value", "first_data_row");
   m.refused(m.compliance, "not json", 400, "malformed_json", "");
-  m.refused(m.compliance, upload(std::string(201, 'n'), kHeader), 422, "invalid_value", "field 'source' is longer than 200 characters");
-  m.refused(m.officer, upload("h.csv", kHeader), 403, "forbidden", "role officer");
-  m.refused("", upload("h.csv", kHeader), 401, "unauthenticated", "");
+  m.refused(m.compliance, fsa_upload(std::string(201, 'n'), kFsaUploadHeader), 422, "invalid_value", "field 'source' is longer than 200 characters");
+  m.refused(m.officer, fsa_upload("h.csv", kFsaUploadHeader), 403, "forbidden", "role officer");
+  m.refused("", fsa_upload("h.csv", kFsaUploadHeader), 401, "unauthenticated", "");
   HttpResponse r = m.call("GET", "/api/v1/fsa-imports/7", m.officer);
   CHECK(r.status == 404);
   CHECK(RestHarness::error_code(r) == "unknown_fsa_import");

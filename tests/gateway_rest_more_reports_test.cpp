@@ -15,8 +15,6 @@ carebroker::engine::UtcMillis tuesday_10am() {
   return carebroker::engine::london_to_utc(kMonday + 1, 10 * carebroker::engine::kMillisPerHour);
 }
 
-double number(const json::value& v) { return v.is_double() ? v.as_double() : static_cast<double>(v.as_int64()); }
-
 /// The home-care DPS with (or without) a baseline of £29.50 an hour; B admitted; two packages of
 /// 14 hours placed with B, the council's at £28.00 an hour and the NHS's at £30.00.
 struct SavingsMarket {

@@ -29,9 +29,6 @@ struct ReportedMarket {
   }
 };
 
-/// A JSON number as a double, however it was printed (75.0 prints as 75).
-double number(const json::value& v) { return v.is_double() ? v.as_double() : static_cast<double>(v.as_int64()); }
-
 std::vector<std::string> lines_of(const std::string& csv) {
   std::vector<std::string> lines;
   std::size_t at = 0;

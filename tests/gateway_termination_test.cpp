@@ -25,6 +25,8 @@ using namespace carebroker::testing::gateway_support;
 
 namespace {
 
+std::string string_of(const json::value& v) { return std::string(v.as_string()); }
+
 /// Reads until a message of `type` arrives (others, e.g. notifications, are skipped).
 Msg until(ProviderClient& c, const std::string& type) {
   std::string seen;
@@ -52,8 +54,6 @@ void accept_awards(ProviderClient& c, const std::string& location, const std::ve
     CHECK(until(c, "Ack").text("request_id") == "accept-" + std::to_string(id));
   }
 }
-
-std::string str(const json::value& v) { return std::string(v.as_string()); }
 
 std::string date_after(TestServer& server, int days) {
   return engine::format_date(engine::london_date(server.clock().now()) + days);
@@ -121,7 +121,7 @@ TEST_CASE("a terminated provider's placements are re-procured and taken on by an
   // Each old placement ends on its replacement's start date.
   for (const std::uint64_t id : placed) {
     const json::value p = must_http(server, 200, "GET", "/api/v1/packages/" + std::to_string(id) + "/placement", officer);
-    CHECK(str(p.at("ends_on")) == start);
+    CHECK(string_of(p.at("ends_on")) == start);
   }
   server.clock().set(engine::london_to_utc(engine::london_date(server.clock().now()) + 1, 0) + 1000);
   for (int i = 0; i < 100 && must_http(server, 200, "GET", "/api/v1/placements?provider=P-A", officer).at("total").as_int64() > 0; ++i)
@@ -131,6 +131,6 @@ TEST_CASE("a terminated provider's placements are re-procured and taken on by an
   CHECK(after.at("total").as_int64() == 2);
   for (const std::uint64_t id : placed) {
     const json::value p = must_http(server, 200, "GET", "/api/v1/packages/" + std::to_string(id) + "/placement", officer);
-    CHECK(str(p.at("status")) == "ended");
+    CHECK(string_of(p.at("status")) == "ended");
   }
 }

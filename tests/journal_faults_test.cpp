@@ -45,7 +45,7 @@ using namespace carebroker::testing::store_support;
 namespace {
 
 /// A recognisable, seeded, partly binary payload (the journal does not look inside).
-std::string payload_for(std::uint64_t first, std::uint64_t last) {
+std::string fault_payload_for(std::uint64_t first, std::uint64_t last) {
   std::string p = "events " + std::to_string(first) + ".." + std::to_string(last) + " ";
   std::mt19937 rng(static_cast<unsigned>(first * 7919 + last));
   const std::size_t extra = 24 + rng() % 96;
@@ -60,7 +60,7 @@ std::vector<BatchToAppend> batches_from(std::uint64_t first, int count) {
   std::uint64_t seq = first;
   for (int i = 0; i < count; ++i) {
     const std::uint64_t size = 1 + (seq * 5 + static_cast<std::uint64_t>(i)) % 8;
-    BatchToAppend b{seq, seq + size - 1, payload_for(seq, seq + size - 1), {}};
+    BatchToAppend b{seq, seq + size - 1, fault_payload_for(seq, seq + size - 1), {}};
     if (i % 3 == 0) b.archive.emplace_back(seq * 10, "archive of package " + std::to_string(seq * 10));
     out.push_back(std::move(b));
     seq += size;
@@ -75,18 +75,7 @@ std::vector<Seen> seen_of(const std::vector<BatchToAppend>& batches, std::size_t
   return out;
 }
 
-/// True when `text` contains the number `n` as a whole number (not as part of a longer one).
-bool names_number(const std::string& text, std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  for (std::size_t at = text.find(digits); at != std::string::npos; at = text.find(digits, at + 1)) {
-    const bool before = at > 0 && std::isdigit(static_cast<unsigned char>(text[at - 1]));
-    const bool after = at + digits.size() < text.size() && std::isdigit(static_cast<unsigned char>(text[at + digits.size()]));
-    if (!before && !after) return true;
-  }
-  return false;
-}
-
-std::unique_ptr<RocksJournal> open_journal(const fs::path& dir, bool sync = true,
+std::unique_ptr<RocksJournal> open_fault_journal(const fs::path& dir, bool sync = true,
                                            std::shared_ptr<rocksdb::FileSystem> file_system = nullptr,
                                            bool avoid_flush_during_shutdown = false) {
   RocksJournalOptions o;
@@ -102,7 +91,7 @@ std::unique_ptr<RocksJournal> open_journal(const fs::path& dir, bool sync = true
 /// Writes `batches` with sync=true into a fresh journal at `dir` and closes it leaving every
 /// batch in the write-ahead log only (avoid_flush_during_shutdown: no memtable flush at close).
 void write_into_wal(const fs::path& dir, const std::vector<BatchToAppend>& batches) {
-  auto j = open_journal(dir, true, nullptr, true);
+  auto j = open_fault_journal(dir, true, nullptr, true);
   for (const auto& b : batches) REQUIRE_STORE_OK(j->append(b));
 }
 
@@ -133,17 +122,6 @@ fs::path newest_wal(const fs::path& dir) {
   return best;
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
 /// After a torn tail: the journal opens, ends at the last complete batch, replays cleanly, and
 /// takes the lost batch again.
 void check_recovers_to_all_but_last(const fs::path& dir, const std::vector<BatchToAppend>& batches) {
@@ -162,7 +140,7 @@ void check_recovers_to_all_but_last(const fs::path& dir, const std::vector<Batch
   // The dropped batch can be written again, and the journal goes on.
   REQUIRE_STORE_OK(j->append(batches.back()));
   j.reset();
-  j = open_journal(dir);
+  j = open_fault_journal(dir);
   REQUIRE_STORE_OK(replay_all(*j, 0, seen));
   CHECK(seen == seen_of(batches, batches.size()));
 }
@@ -343,7 +321,7 @@ TEST_CASE("a batch failing our checks stops the RocksDB journal's replay, naming
     INFO(damage.what << ", stored at sequence " << victim.first_seq);
     TempDir dir("crc");
     journal_template.copy_to(dir.path);
-    auto j = open_journal(dir.path);
+    auto j = open_fault_journal(dir.path);
     REQUIRE(j->last_seq() == batches.back().last_seq);
     REQUIRE_STORE_OK(j->debug_put_raw(victim.first_seq, damage.value));
 
@@ -363,7 +341,7 @@ TEST_CASE("a batch failing our checks stops the RocksDB journal's replay, naming
       CHECK(names_number(after.message, victim.first_seq));
       CHECK(seen.empty());
       j.reset();
-      j = open_journal(dir.path);  // opening does not read the middle of the journal
+      j = open_fault_journal(dir.path);  // opening does not read the middle of the journal
       CHECK(j->last_seq() == batches.back().last_seq);
     }
   }
@@ -378,7 +356,7 @@ TEST_CASE("a missing batch in the RocksDB journal is a sequence gap naming the e
     INFO("batch " << missing << ".." << batches[victim].last_seq << " deleted");
     TempDir dir("gap");
     journal_template.copy_to(dir.path);
-    auto j = open_journal(dir.path);
+    auto j = open_fault_journal(dir.path);
     REQUIRE(j->last_seq() == batches.back().last_seq);
     REQUIRE_STORE_OK(j->debug_delete(missing));
     for (int pass = 0; pass < 2; ++pass) {
@@ -390,13 +368,13 @@ TEST_CASE("a missing batch in the RocksDB journal is a sequence gap naming the e
       CHECK(names_number(s.message, missing));
       CHECK(seen == seen_of(batches, victim));
       j.reset();
-      j = open_journal(dir.path);
+      j = open_fault_journal(dir.path);
     }
   }
   SECTION("a batch overlapping its predecessor is a sequence gap too") {
     TempDir dir("overlap");
     journal_template.copy_to(dir.path);
-    auto j = open_journal(dir.path);
+    auto j = open_fault_journal(dir.path);
     // Replace batch 8 by one that starts inside batch 7 (keyed where it says it starts).
     const BatchToAppend& seventh = batches[7];
     REQUIRE(seventh.last_seq > seventh.first_seq);
@@ -472,7 +450,7 @@ TEST_CASE("a full disk fails the append with disk_full, and resume() returns the
   const std::size_t before = 9;  // acknowledged before the disk fills (batch 9 retires a package)
   auto ffs = std::make_shared<FaultFileSystem>();
   {
-    auto j = open_journal(dir.path, true, ffs);
+    auto j = open_fault_journal(dir.path, true, ffs);
     for (std::size_t i = 0; i < before; ++i) REQUIRE_STORE_OK(j->append(batches[i]));
     const std::uint64_t acknowledged = j->last_seq();
 
@@ -503,7 +481,7 @@ TEST_CASE("a full disk fails the append with disk_full, and resume() returns the
       // Not back in service: restart the store (as an operator would) so that the rest of the
       // requirement — nothing acknowledged lost, nothing half-applied — is still checked.
       j.reset();
-      j = open_journal(dir.path, true, ffs);
+      j = open_fault_journal(dir.path, true, ffs);
     }
     CHECK(j->last_seq() == acknowledged);
     std::vector<Seen> seen;
@@ -518,7 +496,7 @@ TEST_CASE("a full disk fails the append with disk_full, and resume() returns the
     CHECK(record == refused.archive[0].second);
   }
   // And on disk, read back without the fault file system.
-  auto j = open_journal(dir.path);
+  auto j = open_fault_journal(dir.path);
   CHECK(j->last_seq() == batches.back().last_seq);
   std::vector<Seen> seen;
   REQUIRE_STORE_OK(replay_all(*j, 0, seen));
@@ -537,7 +515,7 @@ TEST_CASE("a power cut loses nothing appended with sync=true", "[store][faults]"
     const Snapshot snapshot{batches[15].last_seq, 0xfeedULL, "state at the snapshot"};
     {
       auto ffs = std::make_shared<FaultFileSystem>();
-      auto j = open_journal(dir.path, true, ffs, avoid_flush);
+      auto j = open_fault_journal(dir.path, true, ffs, avoid_flush);
       for (std::size_t i = 0; i < batches.size(); ++i) {
         REQUIRE_STORE_OK(j->append(batches[i]));
         if (i == 15) REQUIRE_STORE_OK(j->put_snapshot(snapshot));
@@ -545,7 +523,7 @@ TEST_CASE("a power cut loses nothing appended with sync=true", "[store][faults]"
       ffs->power_cut();
       j.reset();  // closed as a crashed process leaves it: nothing more reaches the disk
     }
-    auto j = open_journal(dir.path);  // the real file system
+    auto j = open_fault_journal(dir.path);  // the real file system
     CHECK(j->last_seq() == batches.back().last_seq);
     std::vector<Seen> seen;
     REQUIRE_STORE_OK(replay_all(*j, 0, seen));
@@ -576,13 +554,13 @@ TEST_CASE("a power cut does lose what was appended with sync off (the fault file
     TempDir dir("power-cut-unsafe");
     {
       auto ffs = std::make_shared<FaultFileSystem>();
-      auto j = open_journal(dir.path, false, ffs, true);
+      auto j = open_fault_journal(dir.path, false, ffs, true);
       for (const auto& b : durable) REQUIRE_STORE_OK(j->append(b));
       CHECK(j->last_seq() == durable.back().last_seq);  // acknowledged in memory only
       ffs->power_cut();
       j.reset();
     }
-    auto j = open_journal(dir.path);
+    auto j = open_fault_journal(dir.path);
     CHECK(j->last_seq() == 0);
     std::vector<Seen> seen;
     REQUIRE_STORE_OK(replay_all(*j, 0, seen));
@@ -591,19 +569,19 @@ TEST_CASE("a power cut does lose what was appended with sync off (the fault file
   SECTION("synced batches survive, the unsynced ones after them are lost") {
     TempDir dir("power-cut-mixed");
     {
-      auto j = open_journal(dir.path, true, nullptr, true);
+      auto j = open_fault_journal(dir.path, true, nullptr, true);
       for (const auto& b : durable) REQUIRE_STORE_OK(j->append(b));
     }
     {
       auto ffs = std::make_shared<FaultFileSystem>();
-      auto j = open_journal(dir.path, false, ffs, true);
+      auto j = open_fault_journal(dir.path, false, ffs, true);
       REQUIRE(j->last_seq() == durable.back().last_seq);
       for (const auto& b : unsynced) REQUIRE_STORE_OK(j->append(b));
       CHECK(j->last_seq() == unsynced.back().last_seq);
       ffs->power_cut();
       j.reset();
     }
-    auto j = open_journal(dir.path);
+    auto j = open_fault_journal(dir.path);
     CHECK(j->last_seq() == durable.back().last_seq);
     std::vector<Seen> seen;
     REQUIRE_STORE_OK(replay_all(*j, 0, seen));

@@ -15,8 +15,6 @@ using namespace carebroker::testing;
 
 namespace {
 
-const UtcMillis kDay = kMillisPerDay;
-
 /// The home-care KPIs: assistive technology, strengths-based training, qualifications, Care
 /// Certificate — as given, in hundredths of a percent.
 std::vector<KpiValue> home_care_values(int at, int sba, int quals, int cert) {
@@ -45,8 +43,6 @@ LocationIndex index_of(const MarketFixture& f, const std::string& id) {
   REQUIRE(l);
   return *l;
 }
-
-const Location& location(const MarketFixture& f, const std::string& id) { return f.market.location(index_of(f, id)); }
 
 DpsConfig with_kpi_weight(int kpi, DpsConfig c = home_care_config()) {
   c.quality.pamms_weight_pct = 30;

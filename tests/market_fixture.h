@@ -306,6 +306,29 @@ struct MarketFixture {
   }
 };
 
+/// A day, in the market's milliseconds.
+inline const UtcMillis kDay = kMillisPerDay;
+
+/// The instant at `hour`:00 on a London calendar date ("2026-11-23").
+inline UtcMillis london_at(const char* date, int hour) {
+  return london_to_utc(*parse_date(date), hour * kMillisPerHour);
+}
+
+/// The location registered as `id` (its CQC location id); fails the test when there is none.
+inline const Location& location(const MarketFixture& f, const std::string& id) {
+  const auto index = f.market.find_location(id);
+  REQUIRE(index);
+  return f.market.location(*index);
+}
+
+/// The RagChanged events emitted from event number `from` on.
+inline std::vector<RagChanged> rag_changes_since(const MarketFixture& f, std::size_t from) {
+  std::vector<RagChanged> out;
+  for (std::size_t i = from; i < f.events.size(); ++i)
+    if (const auto* c = std::get_if<RagChanged>(&f.events[i])) out.push_back(*c);
+  return out;
+}
+
 /// Runs a command that must be refused with `code`, and checks that nothing changed: no event,
 /// the same digest, and not a replay of an earlier reply.
 inline void expect_rejected(MarketFixture& f, const Command& c, Code code) {

@@ -34,6 +34,7 @@ using carebroker::store::BatchToAppend;
 using carebroker::store::RocksJournal;
 using carebroker::store::RocksJournalOptions;
 using carebroker::testing::store_support::TempDir;
+using carebroker::testing::store_support::open_store;
 namespace fs = std::filesystem;
 namespace person = carebroker::person;
 
@@ -71,14 +72,6 @@ unsigned mode_of(const fs::path& p) {
   struct stat st {};
   REQUIRE(::stat(p.c_str(), &st) == 0);
   return st.st_mode & 0777;
-}
-
-std::unique_ptr<RocksJournal> open_store(const fs::path& dir) {
-  RocksJournalOptions o;
-  o.path = dir.string();
-  std::unique_ptr<RocksJournal> j;
-  REQUIRE_STORE_OK(RocksJournal::open(o, j));
-  return j;
 }
 
 /// events[from, to) as one journal batch numbered from `from + 1`, with its archive records.

@@ -17,8 +17,6 @@ QualityInputs inputs(PammsRating pamms, CqcRating cqc, int self) {
   return q;
 }
 
-const UtcMillis kDay = kMillisPerDay;
-
 RiskRating rate(const QualityInputs& q, bool administration = false, UtcMillis now = kMonday9am) {
   return risk_rating(q, administration, RiskPolicy{}, now);
 }

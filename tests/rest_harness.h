@@ -156,5 +156,7 @@ struct RestHarness {
 
 inline const json::object& as_object(const json::value& v) { return v.as_object(); }
 inline std::string str(const json::value& v) { return std::string(v.as_string()); }
+/// A JSON number as a double, whether it was written as an integer or not.
+inline double number(const json::value& v) { return v.is_double() ? v.as_double() : static_cast<double>(v.as_int64()); }
 
 }  // namespace carebroker::testing

@@ -86,7 +86,7 @@ class Completions {
 
 /// Blocks the sequencer thread inside a read until released: lets a test queue commands while
 /// the sequencer is busy, deterministically (no sleeping).
-class Gate {
+class SequencerGate {
  public:
   sequencer::Read read() {
     return [this](const Market&) {
@@ -387,7 +387,7 @@ TEST_CASE("sequencer: replies to reads and commands in one batch are released in
     if (released.size() == 3) all_done.set_value();
   };
   // Hold the sequencer so that the command, the read and the command form one batch.
-  Gate gate;
+  SequencerGate gate;
   REQUIRE(rig.seq.submit_read(gate.read(), {}));
   REQUIRE(gate.wait_entered());
   REQUIRE(rig.seq.submit(offer_command(0, p, "ord-a"), [&](CommandResult&&) { note("command A"); }));
@@ -460,7 +460,7 @@ TEST_CASE("sequencer: group commit turns many commands into few appends", "[sequ
 
   // Hold the sequencer thread in a read while 5,000 commands are queued, so the test does not
   // depend on how fast this machine submits.
-  Gate gate;
+  SequencerGate gate;
   REQUIRE(rig.seq.submit_read(gate.read(), {}));
   REQUIRE(gate.wait_entered());
   constexpr int kCommands = 5000;
@@ -526,7 +526,7 @@ TEST_CASE("sequencer: a failed append fails exactly its batch and the market is 
   rig.journal.fail_appends(1, StoreCode::disk_full);
 
   // Batch 1 (held behind a gate so it is one batch): offers from locations 0..3, a read.
-  Gate gate;
+  SequencerGate gate;
   REQUIRE(rig.seq.submit_read(gate.read(), {}));
   REQUIRE(gate.wait_entered());
   std::vector<Command> doomed;
@@ -838,7 +838,7 @@ TEST_CASE("sequencer: a clean stop right after a failed batch snapshots the jour
 
   // Hold the sequencer, queue an offer whose append will fail, and stop: the offer is in the
   // last batch, taken once the stop has begun.
-  Gate gate;
+  SequencerGate gate;
   REQUIRE(seq.submit_read(gate.read(), {}));
   REQUIRE(gate.wait_entered());
   journal.fail_appends(1, StoreCode::io_error);
@@ -907,7 +907,7 @@ TEST_CASE("sequencer: the queue is bounded", "[sequencer]") {
     Rig rig(options);
     REQUIRE(rig.seq.start().ok());
     must_all(rig.seq, rig.journal, {SetCalendar{england_and_wales_bank_holidays()}});
-    Gate gate;
+    SequencerGate gate;
     REQUIRE(rig.seq.submit_read(gate.read(), {}));
     REQUIRE(gate.wait_entered());  // the sequencer holds the read; the queue is empty
     Completions c(rig.journal);

@@ -87,7 +87,7 @@ TEST_CASE("a winter surge of x2 about doubles its days' packages, a discharge su
   const auto discharge = std::count_if(a.begin(), a.end(), [](const Arrival& x) { return x.discharge; });
   CHECK(discharge == 50);
   CHECK(std::all_of(a.begin(), a.end(), [](const Arrival& x) {
-    return !x.discharge || (x.urgency == Urgency::urgent && x.at_s >= 3 * 86'400 && x.at_s < 4 * 86'400);
+    return !x.discharge || (x.urgency == carebroker::sim::Urgency::urgent && x.at_s >= 3 * 86'400 && x.at_s < 4 * 86'400);
   }));
 }
 

@@ -1,12 +1,18 @@
 // Helpers shared by the store tests: a temporary directory removed after the test, the name of
-// a store code, REQUIRE_STORE_OK to stop a test on a store error with its message, and a replay
-// that records what it saw.
+// a store code, REQUIRE_STORE_OK to stop a test on a store error with its message, a replay
+// that records what it saw, a RocksDB journal opened with the defaults, and whole files read
+// and written byte for byte.
 #pragma once
 
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <memory>
+#include <iterator>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -15,6 +21,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/store/journal.h"
+#include "engine/store/rocksdb_journal.h"
 #include "engine/store/store_status.h"
 
 #define REQUIRE_STORE_OK(expr)                                                                     \
@@ -71,6 +78,39 @@ inline store::StoreStatus replay_all(store::Journal& j, std::uint64_t after, std
     out.push_back(Seen{first, last, std::string(payload)});
     return store::StoreStatus{};
   });
+}
+
+/// A RocksDB journal at `dir` with the default options (synced); stops the test if it won't open.
+inline std::unique_ptr<store::RocksJournal> open_store(const std::filesystem::path& dir) {
+  store::RocksJournalOptions o;
+  o.path = dir.string();
+  std::unique_ptr<store::RocksJournal> j;
+  REQUIRE_STORE_OK(store::RocksJournal::open(o, j));
+  return j;
+}
+
+/// A whole file, byte for byte ("" when it cannot be read).
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+/// Writes `bytes` as the whole of the file at `p`; stops the test if it cannot.
+inline void write_file(const std::filesystem::path& p, const std::string& bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  REQUIRE(out.good());
+}
+
+/// Whether `text` names the number `n` on its own (not as part of a longer number).
+inline bool names_number(const std::string& text, std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  for (std::size_t at = text.find(digits); at != std::string::npos; at = text.find(digits, at + 1)) {
+    const bool before = at > 0 && std::isdigit(static_cast<unsigned char>(text[at - 1]));
+    const bool after = at + digits.size() < text.size() && std::isdigit(static_cast<unsigned char>(text[at + digits.size()]));
+    if (!before && !after) return true;
+  }
+  return false;
 }
 
 }  // namespace carebroker::testing::store_support

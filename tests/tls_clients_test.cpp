@@ -31,10 +31,10 @@ using carebroker::testing::store_support::TempDir;
 const std::string kCert = CAREBROKER_FIXTURES_DIR "/tls/test-cert.pem";
 const std::string kKey = CAREBROKER_FIXTURES_DIR "/tls/test-key.pem";
 
-struct TlsServer {
+struct TlsClientsServer {
   TempDir dir{"tls-clients", TempDir::Made::created};
   carebroker::gateway::App app;
-  TlsServer() {
+  TlsClientsServer() {
     carebroker::gateway::AppOptions o;
     o.data_dir = dir.path.string();
     o.port = 0;
@@ -43,18 +43,18 @@ struct TlsServer {
     INFO(error);
     REQUIRE(app.start(o, error));
   }
-  ~TlsServer() { app.stop(); }
+  ~TlsClientsServer() { app.stop(); }
   std::string port() const { return std::to_string(app.port()); }
 };
 
-struct Run {
+struct ClientRun {
   int exit_code = -1;
   std::string output;  ///< stdout and stderr
 };
 
 /// Runs a shell command line (stdin from /dev/null), bounded by `timeout 30`.
-Run run(const std::string& command) {
-  Run r;
+ClientRun run(const std::string& command) {
+  ClientRun r;
   FILE* p = ::popen(("timeout 30 " + command + " </dev/null 2>&1").c_str(), "r");
   REQUIRE(p);
   char buf[4096];
@@ -67,7 +67,7 @@ Run run(const std::string& command) {
 bool installed(const char* program) { return std::filesystem::exists(std::string("/usr/bin/") + program); }
 
 /// `openssl s_client` against the server with extra options; -brief prints the protocol and verification.
-Run s_client(const TlsServer& server, const std::string& options) {
+ClientRun s_client(const TlsClientsServer& server, const std::string& options) {
   return run("openssl s_client -brief -connect 127.0.0.1:" + server.port() + " -servername localhost -CAfile " + kCert +
              " -verify_return_error " + options);
 }
@@ -79,19 +79,19 @@ TEST_CASE("curl verifies the server's certificate and gets REST over HTTPS", "[t
     WARN("curl is not installed: skipped");
     return;
   }
-  TlsServer server;
+  TlsClientsServer server;
   const std::string url = "https://localhost:" + server.port();
-  const Run ok = run("curl -sS --cacert " + kCert + " --resolve localhost:" + server.port() + ":127.0.0.1 -w ' %{http_code}' " +
+  const ClientRun ok = run("curl -sS --cacert " + kCert + " --resolve localhost:" + server.port() + ":127.0.0.1 -w ' %{http_code}' " +
                      url + "/healthz");
   INFO(ok.output);
   CHECK(ok.exit_code == 0);
   CHECK(ok.output == "ok 200");
   // Without the test CA the certificate is not trusted: curl refuses (exit 60), nothing is served.
-  const Run untrusted = run("curl -sS --resolve localhost:" + server.port() + ":127.0.0.1 " + url + "/healthz");
+  const ClientRun untrusted = run("curl -sS --resolve localhost:" + server.port() + ":127.0.0.1 " + url + "/healthz");
   INFO(untrusted.output);
   CHECK(untrusted.exit_code == 60);
   // Plain HTTP to the TLS port gets no HTTP answer.
-  const Run plain = run("curl -sS -w '%{http_code}' http://127.0.0.1:" + server.port() + "/healthz");
+  const ClientRun plain = run("curl -sS -w '%{http_code}' http://127.0.0.1:" + server.port() + "/healthz");
   INFO(plain.output);
   CHECK(plain.output.find("ok") == std::string::npos);
 }
@@ -102,9 +102,9 @@ TEST_CASE("openssl s_client: TLS 1.2 and 1.3 verify, TLS 1.0 and 1.1 and a suite
     WARN("openssl is not installed: skipped");
     return;
   }
-  TlsServer server;
+  TlsClientsServer server;
   for (const auto& [option, protocol] : {std::pair{"-tls1_2", "TLSv1.2"}, std::pair{"-tls1_3", "TLSv1.3"}}) {
-    const Run r = s_client(server, option);
+    const ClientRun r = s_client(server, option);
     INFO(option << ": " << r.output);
     CHECK(r.exit_code == 0);
     CHECK(r.output.find(std::string("Protocol version: ") + protocol) != std::string::npos);
@@ -113,24 +113,24 @@ TEST_CASE("openssl s_client: TLS 1.2 and 1.3 verify, TLS 1.0 and 1.1 and a suite
   // The client is let offer the old versions (security level 0), so the refusal is the server's:
   // its protocol_version alert.
   for (const char* option : {"-tls1", "-tls1_1"}) {
-    const Run r = s_client(server, std::string(option) + " -cipher DEFAULT@SECLEVEL=0");
+    const ClientRun r = s_client(server, std::string(option) + " -cipher DEFAULT@SECLEVEL=0");
     INFO(option << ": " << r.output);
     CHECK(r.exit_code != 0);
     CHECK(r.output.find("alert protocol version") != std::string::npos);
   }
   // RSA key exchange with CBC: no forward secrecy, no AEAD. The server has no such suite.
-  const Run weak = s_client(server, "-tls1_2 -cipher AES128-SHA");
+  const ClientRun weak = s_client(server, "-tls1_2 -cipher AES128-SHA");
   INFO(weak.output);
   CHECK(weak.exit_code != 0);
   CHECK(weak.output.find("alert handshake failure") != std::string::npos);
-  const Run strong = s_client(server, "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256");
+  const ClientRun strong = s_client(server, "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256");
   INFO(strong.output);
   CHECK(strong.exit_code == 0);
   CHECK(strong.output.find("ECDHE-RSA-AES128-GCM-SHA256") != std::string::npos);
 }
 
 TEST_CASE("a client that speaks TLS 1.1 at most is refused in the handshake", "[tls][security]") {
-  TlsServer server;
+  TlsClientsServer server;
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;

@@ -33,10 +33,11 @@ using carebroker::gateway::TokenPolicy;
 using carebroker::gateway::TokenStore;
 using carebroker::gateway::WallMillis;
 using carebroker::testing::store_support::TempDir;
+using carebroker::testing::store_support::read_file;
 namespace fs = std::filesystem;
 
 namespace rest = carebroker::gateway::rest;
-constexpr WallMillis kDay = 86'400'000;
+constexpr WallMillis kWallDay = 86'400'000;
 
 /// A REST harness whose token store runs on a clock the test moves.
 struct TokenHarness : RestHarness {
@@ -55,13 +56,6 @@ const json::object* find_token(const json::value& list, const std::string& id) {
   return nullptr;
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 TEST_CASE("an admin issues a token to a named user with a lifetime, and the user is who acts on decisions",
@@ -78,7 +72,7 @@ TEST_CASE("an admin issues a token to a named user with a lifetime, and the user
   CHECK(str(issued.at("role")) == "officer");
   CHECK(issued.at("provider").is_null());
   CHECK(str(issued.at("status")) == "active");
-  CHECK(str(issued.at("expires_at")) == rest::iso_utc(h.now_ms + 30 * kDay));
+  CHECK(str(issued.at("expires_at")) == rest::iso_utc(h.now_ms + 30 * kWallDay));
   CHECK(str(issued.at("issued_at")) == rest::iso_utc(h.now_ms));
 
   // What the officer posts is recorded as the user's.
@@ -87,7 +81,7 @@ TEST_CASE("an admin issues a token to a named user with a lifetime, and the user
 
   // Without expires_in_days: the server's default lifetime; 0: never.
   const json::value by_default = h.issue_json(R"({"role": "compliance", "user": "compliance-7"})");
-  CHECK(str(by_default.at("expires_at")) == rest::iso_utc(h.now_ms + 90 * kDay));
+  CHECK(str(by_default.at("expires_at")) == rest::iso_utc(h.now_ms + 90 * kWallDay));
   const json::value forever = h.issue_json(R"({"role": "admin", "user": "admin-7", "expires_in_days": 0})");
   CHECK(forever.at("expires_at").is_null());
   // The older spelling of the user ('name') still works, as the load tools send it.
@@ -118,7 +112,7 @@ TEST_CASE("the token list shows ids, users, roles, providers and times, never a 
   REQUIRE(listed);
   CHECK(str(listed->at("user")) == "officer-8");
   CHECK(str(listed->at("role")) == "officer");
-  CHECK(str(listed->at("expires_at")) == rest::iso_utc(h.now_ms + 7 * kDay));
+  CHECK(str(listed->at("expires_at")) == rest::iso_utc(h.now_ms + 7 * kWallDay));
   CHECK(listed->at("revoked_at").is_null());
   CHECK(str(listed->at("status")) == "active");
   // Filtered by user, and paged.
@@ -133,7 +127,7 @@ TEST_CASE("a token past its expiry gets 401 token_expired, a revoked one 401 tok
   const json::value issued = h.issue_json(R"({"role": "officer", "user": "officer-9", "expires_in_days": 1})");
   const std::string token = str(issued.at("token"));
   CHECK(h.call("GET", "/api/v1/me", token).status == 200);
-  h.now_ms += kDay - 1;
+  h.now_ms += kWallDay - 1;
   CHECK(h.call("GET", "/api/v1/me", token).status == 200);  // the last millisecond of its day
   h.now_ms += 1;
   const HttpResponse expired = h.call("GET", "/api/v1/me", token);
@@ -196,7 +190,7 @@ TEST_CASE("a caller rotates its own token: the same user, role and provider, the
   const json::value issued = h.issue_json(R"({"role": "provider", "provider": "P-A", "user": "rostering-A", "expires_in_days": 10})");
   const std::string old_token = str(issued.at("token"));
   const std::string old_id = str(issued.at("id"));
-  h.now_ms += kDay;
+  h.now_ms += kWallDay;
   const json::value rotated = h.must(201, "POST", "/api/v1/tokens/rotate", old_token);
   const std::string new_token = str(rotated.at("token"));
   CHECK(new_token != old_token);
@@ -204,7 +198,7 @@ TEST_CASE("a caller rotates its own token: the same user, role and provider, the
   CHECK(str(rotated.at("user")) == "rostering-A");
   CHECK(str(rotated.at("role")) == "provider");
   CHECK(str(rotated.at("provider")) == "P-A");
-  CHECK(str(rotated.at("expires_at")) == rest::iso_utc(h.now_ms + 10 * kDay));  // the same lifetime, from now
+  CHECK(str(rotated.at("expires_at")) == rest::iso_utc(h.now_ms + 10 * kWallDay));  // the same lifetime, from now
   CHECK(str(rotated.at("old_token_valid_until")) == rest::iso_utc(h.now_ms + 300'000));
   const auto who = h.tokens.authenticate(new_token);
   REQUIRE(who);
@@ -321,13 +315,13 @@ TEST_CASE("the tokens file keeps ids, users, times, revocations and rotations ac
   CHECK(records[0].who.name == "admin");
   CHECK(!records[0].expires_at);
   CHECK(records[1].id == officer_id);
-  CHECK(records[1].expires_at == now + 30 * kDay);
+  CHECK(records[1].expires_at == now + 30 * kWallDay);
   CHECK(records[1].revoked_at == now);
   CHECK(records[2].who.name == "rostering \"P-1\"\n");
   CHECK(records[2].revoked_at == now + 60'000);  // the grace
   CHECK(records[2].replaced_by == records[3].id);
   CHECK(records[3].replaces == records[2].id);
-  CHECK(records[3].expires_at == now + 5 * kDay);
+  CHECK(records[3].expires_at == now + 5 * kWallDay);
   CHECK(again.check(officer).failure == carebroker::gateway::AuthFailure::revoked);
   CHECK(again.authenticate(rotated)->subject == "P-1");
   CHECK(again.authenticate(admin)->token_id == records[0].id);

@@ -34,13 +34,7 @@ namespace fs = std::filesystem;
 using carebroker::gateway::sha256_hex;
 using namespace carebroker::testing;
 using carebroker::testing::store_support::TempDir;
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using carebroker::testing::store_support::read_file;
 
 /// The real server on `data`, its stdout and stderr both appended to `log`.
 class ServerProcess {

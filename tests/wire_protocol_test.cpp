@@ -128,7 +128,7 @@ std::string location_in(const MessageRef& m) {
 }
 
 /// What one provider heard from one batch, in order.
-struct Heard {
+struct WireHeard {
   std::string type;
   std::string location;
   const w::ServerFrame* frame;
@@ -137,11 +137,11 @@ struct Heard {
 
 struct Projection {
   std::shared_ptr<const Notifications> notifications;
-  std::map<std::string, std::vector<Heard>> by_provider;
-  std::vector<Heard> staff;  ///< the staff stream's notices (PackageChanged), apart from providers'
+  std::map<std::string, std::vector<WireHeard>> by_provider;
+  std::vector<WireHeard> staff;  ///< the staff stream's notices (PackageChanged), apart from providers'
 
-  const std::vector<Heard>& of(const std::string& provider) const {
-    static const std::vector<Heard> none;
+  const std::vector<WireHeard>& of(const std::string& provider) const {
+    static const std::vector<WireHeard> none;
     const auto it = by_provider.find(provider);
     return it == by_provider.end() ? none : it->second;
   }
@@ -167,7 +167,7 @@ Projection batch(MarketFixture& f, Fn&& commands) {
   if (!p.notifications) return p;
   for (const auto& n : *p.notifications) {
     const w::ServerFrame* frame = verified(n.message);
-    Heard heard{std::string(n.message.type_name()), location_in(n.message), frame, n.message.body(false)};
+    WireHeard heard{std::string(n.message.type_name()), location_in(n.message), frame, n.message.body(false)};
     if (n.provider == carebroker::gateway::protocol::kStaffStream) {
       REQUIRE(heard.type == "PackageChanged");
       p.staff.push_back(std::move(heard));
@@ -189,7 +189,7 @@ void check_addressing(const MarketFixture& f, const Projection& p) {
     }
 }
 
-const w::PackageUpdate* update_in(const Heard& h) { return h.frame->message_as_PackageUpdate(); }
+const w::PackageUpdate* update_in(const WireHeard& h) { return h.frame->message_as_PackageUpdate(); }
 
 // A market with two tier-1 locations in the south, one tier-1 location in the north (never
 // eligible for a B13 package), and one tier-2 location in the south.
@@ -204,7 +204,7 @@ struct Competition : MarketFixture {
   }
 };
 
-const engine::PersonDetails kPerson{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"};
+const engine::PersonDetails kWirePerson{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1"};
 
 bool mentions_person(const std::string& json) {
   return json.find("Ada Example") != std::string::npos || json.find("Test Street") != std::string::npos ||
@@ -689,7 +689,7 @@ TEST_CASE("every server message builds, verifies and prints as JSON", "[wire]") 
       {"PackageBroadcast", make_broadcast(v, "L-1")},
       {"PackageUpdate", make_update({"L-1", 12, engine::ProviderStanding::best_and_final, 2, std::nullopt, 5, "x"})},
       {"AwardOffered", make_award_offered("L-1", 12, 99)},
-      {"PersonDetails", make_person_details("L-1", 12, {carebroker::person::PersonStatus::available, kPerson})},
+      {"PersonDetails", make_person_details("L-1", 12, {carebroker::person::PersonStatus::available, kWirePerson})},
       {"Snapshot", make_snapshot({{"L-1", v}}, {{"L-1", 12, engine::ProviderStanding::open, {}, {}, 5, ""}})},
       {"Pong", make_pong(5)},
   };
@@ -723,7 +723,7 @@ TEST_CASE("a whole mini-competition tells each provider only about its own locat
   Competition f;
   engine::PackageId id = 0;
 
-  const auto posted = batch(f, [&] { id = f.post(MarketFixture::standard_package(), kPerson); });
+  const auto posted = batch(f, [&] { id = f.post(MarketFixture::standard_package(), kWirePerson); });
   check_addressing(f, posted);
   // Broadcast to the two eligible tier-1 locations only, one message each.
   CHECK(posted.providers() == std::set<std::string>{"P-A", "P-B"});
@@ -928,7 +928,7 @@ TEST_CASE("an award that lapses is withdrawn from its location and offered to th
 
 TEST_CASE("a placement's provider hears of its hand-back, a variation to accept, and the placement's end", "[wire][placement]") {
   Competition f;
-  const engine::PackageId id = f.post(MarketFixture::standard_package(), kPerson);
+  const engine::PackageId id = f.post(MarketFixture::standard_package(), kWirePerson);
   REQUIRE(f.offer("A", id, 2900).ok());
   f.pass_deadline(id);
   REQUIRE(f.accept("A", id).ok());
@@ -1000,11 +1000,11 @@ TEST_CASE("a snapshot shows a provider its live packages and standing, never the
   Competition f;
   f.admit(LocationSpec{"A2", "tier1", {"south"}, {"older_people", "dementia", "physical_disability"}, engine::CqcRating::good,
                        engine::PammsRating::good, 75, "P-A"});
-  const engine::PackageId offered = f.post(MarketFixture::standard_package(), kPerson);
+  const engine::PackageId offered = f.post(MarketFixture::standard_package(), kWirePerson);
   REQUIRE(f.offer("A", offered, 2900).ok());
   f.pass_deadline(offered);
   REQUIRE(f.awarded(offered) == "A");
-  const engine::PackageId open = f.post(MarketFixture::standard_package(), kPerson);
+  const engine::PackageId open = f.post(MarketFixture::standard_package(), kWirePerson);
 
   const ProviderSnapshot snap = snapshot_for(f.market, "P-A", f.events.size());
   CHECK(snap.batch == f.events.size());
