@@ -108,15 +108,17 @@ class WsClient {
 /// say Hello (a test that pipelined 600 frames before its Hello, or whose Hello waited behind a
 /// 5,000-package snapshot, was cut off by the timer under ThreadSanitizer on a busy machine). The
 /// tests of the timeout itself set their own.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)  // GCC's spelling
+inline constexpr bool kUnderSanitizer = true;
+#elif defined(__has_feature)  // clang's
+inline constexpr bool kUnderSanitizer = __has_feature(address_sanitizer) || __has_feature(thread_sanitizer);
+#else
+inline constexpr bool kUnderSanitizer = false;
+#endif
+
 inline gateway::ServerLimits test_limits() {
   gateway::ServerLimits limits;
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  limits.handshake_timeout = std::chrono::seconds(60);
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-  limits.handshake_timeout = std::chrono::seconds(60);
-#endif
-#endif
+  if (kUnderSanitizer) limits.handshake_timeout = std::chrono::seconds(60);
   return limits;
 }
 
