@@ -16,6 +16,7 @@
 #include "engine/codec/event_codec.h"
 #include "engine/codec/table_codec.h"
 #include "busy_session.h"
+#include "market_session.h"
 #include "market_fixture.h"
 #include "schemas/journal_generated.h"
 
@@ -276,25 +277,8 @@ MarketFixture& busy_session(MarketFixture& f, unsigned seed) {
     const int roll = pick(100);
     // Mostly act on a live package, sometimes on any (closed ones give rejections).
     const PackageId posted = f.market.package_count();
-    std::vector<PackageId> live;
-    for (PackageId id = 1; id <= posted; ++id)
-      if (const Package* lp = f.market.find_package(id); lp && !is_closed(lp->status)) live.push_back(id);
-    PackageId pkg = 1;
-    if (!live.empty() && pick(6) != 0)
-      pkg = live[pick(static_cast<int>(live.size()))];
-    else if (posted > 0)
-      pkg = 1 + static_cast<PackageId>(pick(static_cast<int>(posted)));
-    std::string loc = "L" + std::to_string(pick(locations));
-    if (const Package* p = f.market.find_package(pkg); p && pick(5) != 0) {
-      if ((p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) && pick(2) == 0)
-        loc = f.location_id(p->award_location);
-      else if (!p->invited.empty())
-        loc = f.location_id(p->invited[pick(static_cast<int>(p->invited.size()))]);
-    }
-    const std::string provider = f.provider_of(loc);
+    const auto [pkg, p, loc, provider, start] = session_target(f, pick, locations, [&] { return pick(2) == 0; });
     const std::string rid = "r" + std::to_string(step);
-    const Package* p = f.market.find_package(pkg);
-    const Date start = p ? p->spec->start_date : kMonday;
     if (roll < 8) {
       PackageSpec s = MarketFixture::standard_package();
       s.postcode_district = districts[pick(6)];

@@ -16,6 +16,42 @@
 
 namespace carebroker::testing {
 
+/// Where a busy session's next step acts: mostly a live package, sometimes any (a closed one
+/// gets rejections); mostly a location that package concerns — its award's location when
+/// `award_first()` says so, else one it invited — sometimes any of the `locations` "L<n>".
+/// `pick(n)` draws from 0..n-1, always in the same order, so one seed is one session.
+struct SessionTarget {
+  PackageId package = 1;
+  const Package* found = nullptr;  ///< the package, when it exists
+  std::string location;
+  std::string provider;
+  Date start = kMonday;  ///< the package's start date (kMonday when there is none)
+};
+
+template <class Pick, class AwardFirst>
+SessionTarget session_target(const MarketFixture& f, Pick& pick, int locations, AwardFirst award_first) {
+  SessionTarget t;
+  const PackageId posted = f.market.package_count();
+  std::vector<PackageId> live;
+  for (PackageId id = 1; id <= posted; ++id)
+    if (const Package* lp = f.market.find_package(id); lp && !is_closed(lp->status)) live.push_back(id);
+  if (!live.empty() && pick(6) != 0)
+    t.package = live[pick(static_cast<int>(live.size()))];
+  else if (posted > 0)
+    t.package = 1 + static_cast<PackageId>(pick(static_cast<int>(posted)));
+  t.location = "L" + std::to_string(pick(locations));
+  t.found = f.market.find_package(t.package);
+  if (const Package* p = t.found; p && pick(5) != 0) {
+    if ((p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) && award_first())
+      t.location = f.location_id(p->award_location);
+    else if (!p->invited.empty())
+      t.location = f.location_id(p->invited[pick(static_cast<int>(p->invited.size()))]);
+  }
+  t.provider = f.provider_of(t.location);
+  if (t.found) t.start = t.found->spec->start_date;
+  return t;
+}
+
 /// A seeded, busy session on the fixture market: admissions, packages, offers, amendments,
 /// withdrawals, ticks through windows, awards accepted and declined, cancellations, quality
 /// changes — then quiet days until closed packages are retired (PackageRetired, with archives).
@@ -37,26 +73,8 @@ inline void market_session(MarketFixture& f, unsigned seed, int steps) {
   }
   for (int step = 0; step < steps; ++step) {
     const int roll = pick(100);
-    const PackageId posted = f.market.package_count();
-    std::vector<PackageId> live;
-    for (PackageId id = 1; id <= posted; ++id)
-      if (const Package* lp = f.market.find_package(id); lp && !is_closed(lp->status)) live.push_back(id);
-    PackageId pkg = 1;
-    if (!live.empty() && pick(6) != 0)
-      pkg = live[pick(static_cast<int>(live.size()))];
-    else if (posted > 0)
-      pkg = 1 + static_cast<PackageId>(pick(static_cast<int>(posted)));
-    std::string loc = "L" + std::to_string(pick(locations));
-    if (const Package* p = f.market.find_package(pkg); p && pick(5) != 0) {
-      if ((p->status == PackageStatus::award_pending || p->status == PackageStatus::placed) && pick(3) != 0)
-        loc = f.location_id(p->award_location);
-      else if (!p->invited.empty())
-        loc = f.location_id(p->invited[pick(static_cast<int>(p->invited.size()))]);
-    }
-    const std::string provider = f.provider_of(loc);
+    const auto [pkg, p, loc, provider, start] = session_target(f, pick, locations, [&] { return pick(3) != 0; });
     const std::string rid = "r" + std::to_string(step);
-    const Package* p = f.market.find_package(pkg);
-    const Date start = p ? p->spec->start_date : kMonday;
     if (roll < 10) {
       PackageSpec s = MarketFixture::standard_package();
       s.postcode_district = districts[pick(6)];
