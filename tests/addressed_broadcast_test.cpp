@@ -135,7 +135,7 @@ TEST_CASE("publishing a broadcast to N locations makes no message per recipient"
   REQUIRE(notifications);
 
   // Every provider's notification refers to the one shared base; none holds a message of its own.
-  std::shared_ptr<const OutboundMessage> base;
+  SharedMessage base;
   ProviderStreams streams;
   int recipients = 0;
   for (const Notification& n : *notifications) {
@@ -149,7 +149,7 @@ TEST_CASE("publishing a broadcast to N locations makes no message per recipient"
   REQUIRE(recipients == kLocations);
   REQUIRE(base->is_shared_broadcast());
   // Held by each notification, each history entry and this test: nothing else exists.
-  CHECK(base.use_count() == 2 * kLocations + 1);
+  CHECK(base->use_count() == 2 * kLocations + 1);
   for (int i = 0; i < kLocations; ++i) {
     std::vector<ProviderStreams::Entry> history;
     REQUIRE(streams.replay_after("P-L-" + std::to_string(i), 0, history));
@@ -158,5 +158,5 @@ TEST_CASE("publishing a broadcast to N locations makes no message per recipient"
     std::string bytes;
     CHECK(verified_broadcast(history[0].message, bytes)->location()->str() == "L-" + std::to_string(i));
   }
-  CHECK(base.use_count() == 2 * kLocations + 1);
+  CHECK(base->use_count() == 2 * kLocations + 1);
 }

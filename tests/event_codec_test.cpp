@@ -123,7 +123,8 @@ std::vector<Event> every_event() {
       QualityInputsChanged{8, q, "compliance-1", "safeguarding enquiry", "SG-2026-0142", t + 39},
       // Every field of the person's record set (a real record has either the legacy or the sealed ones).
       PackagePosted{42, full_spec(),
-                    SealedPerson{"Ada Example", "1 Test Street", "B13 9ZZ", "CASE-1", 1, std::string(32, 'a'),
+                    SealedPerson{std::string("Ada Example"), std::string("1 Test Street"), std::string("B13 9ZZ"),
+                                 std::string("CASE-1"), 1, std::string(32, 'a'),
                                  std::string(12, '\x01'), std::string(40, '\xf2')},
                     1, 2, 3, 4, 0b1011, Urgency::urgent, kMonday + 9, t + 5},
       TierOpened{42, 1, t + 6, t + 7 * kMillisPerHour, std::vector<LocationIndex>{3, 9, 4000000000u}},

@@ -260,8 +260,8 @@ TEST_CASE("an officer posts a package by REST: the market holds the person seale
   const SealedPerson* held = h.service.market().person(id);
   REQUIRE(held);
   CHECK(held->is_sealed());
-  CHECK(held->name.empty());
-  CHECK(held->address.empty());
+  CHECK(held->name->empty());
+  CHECK(held->address->empty());
   CHECK(held->sealed.find("Ada Example") == std::string::npos);
   // Its key: one file, 0600, in a 0700 directory of the key store.
   const fs::path dir = h.service.person_keys().directory();
@@ -477,7 +477,7 @@ TEST_CASE("the market refuses a person in clear or not well sealed: person_not_s
     change(s);
     return f.run(PostPackage{MarketFixture::standard_package(), s}).status.code == Code::person_not_sealed;
   };
-  CHECK(refused([](SealedPerson& s) { s.name = "Zelda"; }));  // clear text beside the sealed
+  CHECK(refused([](SealedPerson& s) { s.name = std::string("Zelda"); }));  // clear text beside the sealed
   CHECK(refused([](SealedPerson& s) { s.nonce.resize(5); }));
   CHECK(refused([](SealedPerson& s) { s.sealed.resize(10); }));
   CHECK(refused([](SealedPerson& s) { s.sealed.assign(kMaxSealedPersonBytes + 1, 'x'); }));
@@ -531,8 +531,8 @@ TEST_CASE("the key store reads its keys back, removes unfinished ones and names 
 TEST_CASE("an old journal's person in clear is shown as before, and can be erased", "[security][person]") {
   TempPersonKeys store;
   SealedPerson legacy;  // as journal_v1.bin's PackagePosted events read back
-  legacy.name = "Tam Example";
-  legacy.postcode = "B13 9ZZ";
+  legacy.name = std::string("Tam Example");
+  legacy.postcode = std::string("B13 9ZZ");
   const person::ReleasedPerson shown = person::release(legacy, store.keys);
   CHECK(shown.status == PersonStatus::available);
   CHECK(shown.details.name == "Tam Example");
@@ -550,6 +550,6 @@ TEST_CASE("an old journal's person in clear is shown as before, and can be erase
   std::vector<Event> out;
   REQUIRE(m.execute(ErasePerson{1, "admin-1", "asked to be forgotten"}, out).ok());
   CHECK(m.person(1)->is_erased());
-  CHECK(m.person(1)->name.empty());
+  CHECK(m.person(1)->name->empty());
   CHECK(person::release(*m.person(1), store.keys).status == PersonStatus::erased);
 }

@@ -65,8 +65,8 @@ Reply Market::handle(const Tick& tick, Emitter& e) {
   e.emit(ClockAdvanced{tick.now});
   // Fire every deadline that has passed, earliest first (package id breaks ties). Each firing
   // moves or clears that package's deadline, so the loop ends.
-  while (!deadlines_.empty() && deadlines_.begin()->first <= now_) {
-    on_deadline(deadlines_.begin()->second, e);
+  while (!deadlines_.empty() && deadlines_.earliest().first <= now_) {
+    on_deadline(deadlines_.earliest().second, e);
   }
   retire_closed(e);
   return {};

@@ -21,6 +21,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "engine/market/deadline_queue.h"
 #include "engine/market/calendar.h"
 #include "engine/market/codes.h"
 #include "engine/market/commands.h"
@@ -457,8 +458,7 @@ class Market {
   // location, which are the same for every such command from it (payload_hash).
   std::vector<std::array<std::uint64_t, kProviderCommandKinds>> payload_prefix_;
   EligibilityIndex index_;
-  std::set<std::pair<UtcMillis, PackageId>> deadlines_;
-  std::vector<UtcMillis> deadline_of_;  // per package; 0 = none
+  DeadlineQueue deadlines_;  // per package: at most one pending deadline
   std::vector<std::set<std::pair<UtcMillis, PackageId>>> closed_;  // per DPS, by closing time
   // Live placements (and ended ones until their package retires), by package; and the packages
   // that re-procure a placement → that placement. State: digested and snapshotted.

@@ -18,17 +18,9 @@ void record_decision(Package& p, PackageDecision d) {
 
 }  // namespace
 
-void Market::set_deadline(Package& p, UtcMillis when) {
-  clear_deadline(p);
-  deadline_of_[p.id - 1] = when;
-  deadlines_.insert({when, p.id});
-}
+void Market::set_deadline(Package& p, UtcMillis when) { deadlines_.set(p.id, when); }
 
-void Market::clear_deadline(Package& p) {
-  UtcMillis& current = deadline_of_[p.id - 1];
-  if (current != 0) deadlines_.erase({current, p.id});
-  current = 0;
-}
+void Market::clear_deadline(Package& p) { deadlines_.clear(p.id); }
 
 std::string Market::request_key(std::string_view provider, std::string_view request_id) {
   std::string key;
@@ -208,7 +200,7 @@ void Market::apply(const Event& event) {
             p.status = PackageStatus::evaluating;
             packages_.push_back(std::move(p));
             people_.push_back(e.person);
-            deadline_of_.push_back(0);
+            deadlines_.add_package();
           },
           [&](const TierOpened& e) {
             Package& p = package_mut(e.package);

@@ -53,7 +53,7 @@ void Market::reserve_for_replay(std::uint64_t events) {
 }
 
 UtcMillis Market::next_deadline() const {
-  UtcMillis next = deadlines_.empty() ? 0 : deadlines_.begin()->first;
+  UtcMillis next = deadlines_.empty() ? 0 : deadlines_.earliest().first;
   for (std::size_t d = 0; d < closed_.size(); ++d) {
     const int days = dps_[d].windows.retain_closed_days;
     if (days <= 0 || closed_[d].empty()) continue;
@@ -176,8 +176,7 @@ void Market::rebuild_derived() {
     else
       command_key_expiry_.insert({record.expires_at, key});
   }
-  deadlines_.clear();
-  deadline_of_.assign(packages_.size(), 0);
+  deadlines_.reset(packages_.size());
   for (auto& p : packages_) {
     if (p.retired) continue;
     switch (p.status) {

@@ -125,28 +125,22 @@ struct ShortlistEntry {
   bool operator==(const ShortlistEntry&) const = default;
 };
 
+/// A package in one market. Its members are grouped by size, the 8-byte ones first, so that the
+/// struct has no padding holes: every market (the writer and each replica) holds one per live
+/// package (288 bytes; 320 in declaration order by meaning). Their digest, snapshot and archive
+/// order is walk_order's, not this one.
 struct Package {
   PackageId id = 0;
   Shared<PackageSpec> spec;  ///< the PackagePosted event's, shared
   // Resolved from the spec at posting.
-  int dps = -1;
-  int lot = -1;
-  int zone = -1;
   CategoryMask categories = 0;
-  int route = -1;
   /// The route's tiers (indexes into the DPS's tiers) as they were when the package was posted,
   /// so a later reconfiguration of the routes cannot move a package mid-competition. Empty when
   /// the DPS distributes to everyone at once.
   std::vector<int> route_tiers;
-  Urgency urgency = Urgency::standard;  ///< effective urgency (standard or planned, or urgent)
-  Date latest_start = 0;
   UtcMillis posted_at = 0;
   // Life cycle.
-  PackageStatus status = PackageStatus::open;
-  PackageStatus held_from = PackageStatus::open;
   UtcMillis hold_remaining = 0;
-  int step = 0;   ///< position in the route's tiers
-  int round = 1;  ///< 2 during best-and-final
   UtcMillis opened_at = 0;
   UtcMillis closes_at = 0;
   /// sorted; who was broadcast at this step. Copied from TierOpened into each market, not
@@ -158,18 +152,28 @@ struct Package {
   Shared<std::vector<LocationIndex>> ever_invited;
   std::vector<Offer> offers;           ///< offers at this step, in order of first placement
   std::vector<ShortlistEntry> shortlist;
-  LocationIndex award_location = 0;
-  bool has_award = false;
   UtcMillis award_expires = 0;
-  bool persons_choice = false;
   std::string award_reason;
+  UtcMillis closed_at = 0;
+  /// Explanations of abnormally low offers and the spot purchase after unsourced (usually none).
+  Boxed<PackageRecords> records;
+  int dps = -1;
+  int lot = -1;
+  int zone = -1;
+  int route = -1;
+  Date latest_start = 0;
+  int step = 0;   ///< position in the route's tiers
+  int round = 1;  ///< 2 during best-and-final
+  LocationIndex award_location = 0;
   int tiers_tried = 0;
   int declines = 0;
   int hand_backs = 0;
-  UtcMillis closed_at = 0;
+  Urgency urgency = Urgency::standard;  ///< effective urgency (standard or planned, or urgent)
+  PackageStatus status = PackageStatus::open;
+  PackageStatus held_from = PackageStatus::open;
+  bool has_award = false;
+  bool persons_choice = false;
   bool retired = false;  ///< closed long ago: in the store's archive, no longer in memory
-  /// Explanations of abnormally low offers and the spot purchase after unsourced (usually none).
-  Boxed<PackageRecords> records;
   bool operator==(const Package&) const = default;
 
   const Offer* offer_of(LocationIndex loc) const {
@@ -183,6 +187,22 @@ struct Package {
     return nullptr;
   }
   bool was_invited(LocationIndex loc) const;
+};
+static_assert(sizeof(Package) == 288, "Package: keep the members grouped by size (no padding holes)");
+
+/// Package's digest, snapshot and archive order: its journal.fbs table's (the order of meaning).
+template <>
+struct walk_order<Package> {
+  static constexpr std::tuple fields{
+      &Package::id,          &Package::spec,           &Package::dps,          &Package::lot,
+      &Package::zone,        &Package::categories,     &Package::route,        &Package::route_tiers,
+      &Package::urgency,     &Package::latest_start,   &Package::posted_at,    &Package::status,
+      &Package::held_from,   &Package::hold_remaining, &Package::step,         &Package::round,
+      &Package::opened_at,   &Package::closes_at,      &Package::invited,      &Package::ever_invited,
+      &Package::offers,      &Package::shortlist,      &Package::award_location, &Package::has_award,
+      &Package::award_expires, &Package::persons_choice, &Package::award_reason, &Package::tiers_tried,
+      &Package::declines,    &Package::hand_backs,     &Package::closed_at,    &Package::retired,
+      &Package::records};
 };
 
 /// Whether the offer was placed (or last amended) before the package's latest amendment: its

@@ -14,7 +14,7 @@ bool valid_person_key_id(std::string_view key_id) {
 
 std::string sealed_person_problem(const SealedPerson& p) {
   if (!p.is_sealed()) return "the person's details must be sealed (form 1), never in clear";
-  if (!p.name.empty() || !p.address.empty() || !p.postcode.empty() || !p.case_reference.empty())
+  if (!p.name->empty() || !p.address->empty() || !p.postcode->empty() || !p.case_reference->empty())
     return "a sealed person carries no clear-text fields";
   if (!valid_person_key_id(p.key_id)) return "the sealed person's key id must be 32 lower-case hex digits";
   if (p.nonce.size() != kPersonNonceBytes) return "the sealed person's nonce must be 12 bytes";

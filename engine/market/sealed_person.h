@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/market/boxed.h"
+
 namespace carebroker::engine {
 
 /// How a SealedPerson holds the details: its `form` byte.
@@ -31,10 +33,11 @@ inline constexpr std::size_t kMaxSealedPersonBytes = 8192;
 
 struct SealedPerson {
   // legacy_clear only (read from an old journal or archive record); empty in every other form.
-  std::string name;
-  std::string address;
-  std::string postcode;
-  std::string case_reference;
+  // Boxed: 8 bytes each and nothing allocated in every other form (every live package holds one).
+  Boxed<std::string> name;
+  Boxed<std::string> address;
+  Boxed<std::string> postcode;
+  Boxed<std::string> case_reference;
   std::uint8_t form = 0;  ///< a PersonForm
   std::string key_id;     ///< which key of the person key store (sealed; kept when erased)
   std::string nonce;      ///< bytes: kPersonNonceBytes (sealed)

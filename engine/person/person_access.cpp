@@ -20,7 +20,7 @@ std::string_view to_string(PersonStatus s) {
 ReleasedPerson release(const engine::SealedPerson& person, const PersonKeys& keys) {
   switch (person.person_form()) {
     case engine::PersonForm::legacy_clear:
-      return {PersonStatus::available, {person.name, person.address, person.postcode, person.case_reference}};
+      return {PersonStatus::available, {*person.name, *person.address, *person.postcode, *person.case_reference}};
     case engine::PersonForm::erased: return {PersonStatus::erased, {}};
     case engine::PersonForm::sealed: break;
   }

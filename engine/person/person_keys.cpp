@@ -1,6 +1,7 @@
 // The person key store; see person_keys.h.
 #include "engine/person/person_keys.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -86,13 +87,20 @@ bool PersonKeys::open(const std::string& dir, std::string& error) {
       warnings_.push_back(name);
       continue;
     }
-    keys_.emplace(id, key);
+    keys_.emplace(*key_of(id), key);
   }
   if (ec) {
     error = "cannot read the person key directory " + dir + ": " + ec.message();
     return false;
   }
   return true;
+}
+
+std::optional<PersonKeys::KeyId> PersonKeys::key_of(std::string_view key_id) {
+  if (key_id.size() != engine::kPersonKeyIdChars) return std::nullopt;
+  KeyId out;
+  std::copy(key_id.begin(), key_id.end(), out.begin());
+  return out;
 }
 
 std::string PersonKeys::path_of(std::string_view key_id) const { return dir_ + "/" + std::string(key_id) + std::string(kKeySuffix); }
@@ -133,13 +141,14 @@ std::optional<PersonKeys::Created> PersonKeys::create(std::string& error) {
     return std::nullopt;
   }
   std::unique_lock lock(mutex_);
-  keys_.emplace(id, *key);
+  keys_.emplace(*key_of(id), *key);
   return Created{std::move(id), std::move(*key)};
 }
 
 std::optional<PersonKey> PersonKeys::find(std::string_view key_id) const {
   std::shared_lock lock(mutex_);
-  const auto it = keys_.find(std::string(key_id));
+  const std::optional<KeyId> id = key_of(key_id);
+  const auto it = id ? keys_.find(*id) : keys_.end();
   if (it == keys_.end()) return std::nullopt;
   return it->second;
 }
@@ -171,7 +180,7 @@ bool PersonKeys::destroy(std::string_view key_id, std::string& error) {
     error = why("cannot make the person key directory durable");
     return false;
   }
-  keys_.erase(std::string(key_id));  // PersonKey's destructor wipes the bytes
+  keys_.erase(*key_of(key_id));  // PersonKey's destructor wipes the bytes (a valid id: checked above)
   return true;
 }
 

@@ -10,7 +10,9 @@
 // and destroy.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -53,9 +55,20 @@ class PersonKeys {
  private:
   std::string path_of(std::string_view key_id) const;
 
+  /// A key id as the map holds it: its characters inline (a string of 32 would allocate 48
+  /// bytes more per key, and there is one key per package).
+  using KeyId = std::array<char, engine::kPersonKeyIdChars>;
+  struct KeyIdHash {
+    std::size_t operator()(const KeyId& id) const noexcept {
+      return std::hash<std::string_view>{}(std::string_view(id.data(), id.size()));
+    }
+  };
+  /// `key_id` as a KeyId; nullopt when it has not a key id's length.
+  static std::optional<KeyId> key_of(std::string_view key_id);
+
   std::string dir_;
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, PersonKey> keys_;
+  std::unordered_map<KeyId, PersonKey, KeyIdHash> keys_;
   std::vector<std::string> warnings_;
 };
 

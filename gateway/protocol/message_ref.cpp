@@ -5,7 +5,7 @@
 
 namespace carebroker::gateway::protocol {
 
-MessageRef MessageRef::addressed(std::shared_ptr<const OutboundMessage> base, std::string_view location) {
+MessageRef MessageRef::addressed(SharedMessage base, std::string_view location) {
   assert(base && base->is_shared_broadcast());
   return MessageRef(std::move(base), OutboundMessage::intern_location(location));
 }

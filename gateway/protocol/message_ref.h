@@ -2,7 +2,7 @@
 // all its recipients (a reply, an update, a snapshot page), or a broadcast's shared base
 // (make_shared_broadcast) addressed to one location. An addressed broadcast holds no bytes of
 // its own: the base is shared and the location's encodings are interned for the life of the
-// process (wire_codec.h), so making one allocates nothing and a stream's history pays 24 bytes
+// process (wire_codec.h), so making one allocates nothing and a stream's history pays 16 bytes
 // per recipient.
 //
 // The frame on the wire is prefix(seq) + body + suffix (wire_codec.h); parts() gives the body in
@@ -32,12 +32,12 @@ class MessageRef {
   MessageRef() = default;
   /// A whole message, as every recipient receives it (implicit: a builder's result is one).
   template <typename Message>
-    requires std::convertible_to<Message, std::shared_ptr<const OutboundMessage>>
+    requires std::convertible_to<Message, SharedMessage>
   MessageRef(Message&& whole)
       : message_(std::forward<Message>(whole)) {}
   /// A shared broadcast (make_shared_broadcast) addressed to `location`.
   /// REQUIRES: base is a shared broadcast base.
-  static MessageRef addressed(std::shared_ptr<const OutboundMessage> base, std::string_view location);
+  static MessageRef addressed(SharedMessage base, std::string_view location);
 
   explicit operator bool() const { return message_ != nullptr; }
 
@@ -64,16 +64,16 @@ class MessageRef {
   /// The projection (sequencer batch) this notification came from; 0 for a reply.
   std::uint64_t batch() const { return message_->batch(); }
   /// The shared message: a whole message, or an addressed broadcast's base (tests).
-  const std::shared_ptr<const OutboundMessage>& shared() const { return message_; }
+  const SharedMessage& shared() const { return message_; }
 
  private:
-  MessageRef(std::shared_ptr<const OutboundMessage> base, const OutboundMessage::EncodedLocation* location)
+  MessageRef(SharedMessage base, const OutboundMessage::EncodedLocation* location)
       : message_(std::move(base)), location_(location) {}
 
-  std::shared_ptr<const OutboundMessage> message_;
+  SharedMessage message_;
   const OutboundMessage::EncodedLocation* location_ = nullptr;  // an addressed broadcast's (interned)
 };
 
-static_assert(sizeof(MessageRef) == 24, "a stream history holds one MessageRef per recipient");
+static_assert(sizeof(MessageRef) == 16, "a stream history holds one MessageRef per recipient");
 
 }  // namespace carebroker::gateway::protocol

@@ -5,7 +5,7 @@
 // provider cannot infer market volume from them; the journal's global sequence stays internal).
 // The numbers are valid within one stream epoch: a random string chosen when this object is
 // made (each server start). The last N messages of each provider are kept (default 2048; a
-// broadcast costs each recipient's history 24 bytes, stream_history.h):
+// broadcast costs each recipient's history 16 bytes, stream_history.h):
 // a client that reconnects with the same epoch and a resume_after within that history gets what
 // it missed; anyone else gets a snapshot (projector.h snapshot_for) instead.
 //

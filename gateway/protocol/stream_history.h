@@ -1,5 +1,5 @@
 // The newest messages of one provider's stream, kept for resume (ProviderStreams): a ring buffer
-// of MessageRefs whose numbers are consecutive, so an entry is the message alone (24 bytes) and
+// of MessageRefs whose numbers are consecutive, so an entry is the message alone (16 bytes) and
 // its number is first_seq() + its position. The ring grows with the stream, by half again each
 // time, up to its limit, so a quiet provider's history stays small and a full one is exactly
 // `limit` entries in one block.

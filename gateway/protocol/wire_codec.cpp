@@ -307,7 +307,7 @@ template <typename Build>
 Outbound finish(w::ServerMessage type, fb::FlatBufferBuilder& b, Build message) {
   const auto frame = w::CreateServerFrame(b, type, message.Union());
   b.Finish(frame, kWireIdentifier.data());
-  return std::make_shared<OutboundMessage>(b.Release());
+  return Outbound(new OutboundMessage(b.Release()));
 }
 
 fb::Offset<fb::String> text(fb::FlatBufferBuilder& b, std::string_view s) { return b.CreateString(as_utf8(s)); }
@@ -460,9 +460,9 @@ std::string_view request_id_of(const engine::Command& command) {
 
 // ---------------------------------------------------------------------------------------------
 
-OutboundMessage::OutboundMessage(fb::DetachedBuffer buffer) : body_(std::make_unique<Body>()) {
-  body_->bytes.assign(buffer.data(), buffer.data() + buffer.size());
-}
+OutboundMessage::OutboundMessage(fb::DetachedBuffer buffer) : bytes_(buffer.data(), buffer.data() + buffer.size()) {}
+
+OutboundMessage::~OutboundMessage() { delete json_.load(std::memory_order_acquire); }
 
 /// A location id as an addressed broadcast carries it: the FlatBuffers string object (its
 /// length, its bytes, a NUL, then seven NULs of which the message uses what pads the buffer to a
@@ -496,42 +496,42 @@ const OutboundMessage::EncodedLocation* OutboundMessage::intern_location(std::st
   return slot.get();
 }
 
-const std::string& OutboundMessage::json() const {
-  Body& b = *body_;
-  std::call_once(b.json_once, [&b] {
-    std::string out;
-    if (!fb::GenerateText(server_printer(), b.bytes.data(), &out))
-      // Unreachable: every string the builders write is UTF-8. Never send half a JSON text.
-      out = R"({"message_type":"Error","message":{"code":"internal","detail":"frame not printable"}})";
-    b.json = std::move(out);
-    if (b.slot != 0) {  // the location is the first field printed: its first occurrence
-      b.json_slot = b.json.find(kLocationPlaceholder);
-      b.json_slot_size = kLocationPlaceholder.size();
-    }
-  });
-  return b.json;
+const OutboundMessage::JsonText& OutboundMessage::json() const {
+  if (const JsonText* built = json_.load(std::memory_order_acquire)) return *built;
+  auto made = std::make_unique<JsonText>();
+  if (!fb::GenerateText(server_printer(), bytes_.data(), &made->text))
+    // Unreachable: every string the builders write is UTF-8. Never send half a JSON text.
+    made->text = R"({"message_type":"Error","message":{"code":"internal","detail":"frame not printable"}})";
+  if (slot_ != 0) {  // the location is the first field printed: its first occurrence
+    made->slot = made->text.find(kLocationPlaceholder);
+    made->slot_size = kLocationPlaceholder.size();
+  }
+  const JsonText* expected = nullptr;
+  if (json_.compare_exchange_strong(expected, made.get(), std::memory_order_acq_rel, std::memory_order_acquire))
+    return *made.release();
+  return *expected;  // another thread built it first: ours is freed
 }
 
 std::string_view OutboundMessage::body(bool binary) const {
-  if (binary) return {reinterpret_cast<const char*>(body_->bytes.data()), body_->bytes.size()};
-  return json();
+  if (binary) return {reinterpret_cast<const char*>(bytes_.data()), bytes_.size()};
+  return json().text;
 }
 
 std::array<std::string_view, 3> OutboundMessage::addressed_parts(bool binary, const EncodedLocation& location) const {
-  const Body& base = *body_;
   if (binary) {
     // The location's string object, padded so that the whole buffer (the shared bytes before the
     // slot, then these) stays a multiple of 8 bytes.
-    const std::size_t padded = (base.slot + location.unpadded + 7) / 8 * 8 - base.slot;
-    return {std::string_view(reinterpret_cast<const char*>(base.bytes.data()), base.slot),
+    const std::size_t padded = (slot_ + location.unpadded + 7) / 8 * 8 - slot_;
+    return {std::string_view(reinterpret_cast<const char*>(bytes_.data()), slot_),
             std::string_view(location.binary).substr(0, padded), {}};
   }
-  const std::string_view all(json());
-  return {all.substr(0, base.json_slot), location.json, all.substr(base.json_slot + base.json_slot_size)};
+  const JsonText& j = json();
+  const std::string_view all(j.text);
+  return {all.substr(0, j.slot), location.json, all.substr(j.slot + j.slot_size)};
 }
 
 std::string_view OutboundMessage::type_name() const {
-  const auto* frame = fb::GetRoot<w::ServerFrame>(body_->bytes.data());
+  const auto* frame = fb::GetRoot<w::ServerFrame>(bytes_.data());
   return w::EnumNameServerMessage(frame->message_type());
 }
 
@@ -573,12 +573,11 @@ Outbound make_shared_broadcast(const engine::BroadcastView& view) {
   // the shared bytes before it and that recipient's own location in its place.
   const auto loc = b.CreateString(kLocationPlaceholder.data(), kLocationPlaceholder.size());
   Outbound base = finish(w::ServerMessage::PackageBroadcast, b, broadcast_table(b, view, loc));
-  OutboundMessage::Body& body = *base->body_;
-  const auto* data = body.bytes.data();
+  const auto* data = base->bytes_.data();
   const auto* placeholder = fb::GetRoot<w::ServerFrame>(data)->message_as_PackageBroadcast()->location();
-  body.slot = static_cast<std::size_t>(reinterpret_cast<const std::uint8_t*>(placeholder) - data);
-  const std::size_t string_end = body.slot + 4 + kLocationPlaceholder.size() + 1;
-  if (body.slot == 0 || string_end > body.bytes.size() || body.bytes.size() - string_end >= 8)
+  base->slot_ = static_cast<std::size_t>(reinterpret_cast<const std::uint8_t*>(placeholder) - data);
+  const std::size_t string_end = base->slot_ + 4 + kLocationPlaceholder.size() + 1;
+  if (base->slot_ == 0 || string_end > base->bytes_.size() || base->bytes_.size() - string_end >= 8)
     throw std::logic_error("the shared broadcast's location is not the last object of its buffer");
   return base;
 }

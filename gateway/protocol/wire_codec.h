@@ -20,11 +20,13 @@
 //
 // Threading: decode_client_frame and the builders may run on any thread (each thread keeps its
 // own schema parser). An OutboundMessage is immutable once shared, except for its lazily built
-// JSON text, which is built once under std::call_once: share it freely between threads.
+// JSON text, which is built on first use and published once (compare-and-swap): share it freely
+// between threads.
 #pragma once
 
 #include <cstddef>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -34,6 +36,8 @@
 #include <variant>
 #include <vector>
 
+#include <boost/smart_ptr/intrusive_ptr.hpp>
+#include <boost/smart_ptr/intrusive_ref_counter.hpp>
 #include <flatbuffers/detached_buffer.h>
 
 #include "engine/market/commands.h"
@@ -88,14 +92,16 @@ std::string_view request_id_of(const engine::Command&);
 
 /// One server message, encoded once and shared by all its recipients: a whole message, or the
 /// shared base of a broadcast that each recipient receives addressed to its own location
-/// (message_ref.h MessageRef, which also frames both for the wire).
-class OutboundMessage {
+/// (message_ref.h MessageRef, which also frames both for the wire). Counted intrusively (one
+/// allocation, and an 8-byte pointer to share: a stream history holds one per recipient).
+class OutboundMessage : public boost::intrusive_ref_counter<OutboundMessage, boost::thread_safe_counter> {
  public:
   /// `buffer`: a finished FlatBuffer whose root is a wire ServerFrame (identifier "CBW1"), as the
   /// make_* builders produce.
   explicit OutboundMessage(flatbuffers::DetachedBuffer buffer);
   OutboundMessage(const OutboundMessage&) = delete;
   OutboundMessage& operator=(const OutboundMessage&) = delete;
+  ~OutboundMessage();
 
   /// A location's bytes as addressed broadcasts carry them (opaque; wire_codec.cpp).
   struct EncodedLocation;
@@ -107,7 +113,7 @@ class OutboundMessage {
   /// broadcast base's body holds a placeholder where the location goes: it is never sent as it is.
   std::string_view body(bool binary) const;
   /// Whether this is a shared broadcast base (make_shared_broadcast), to address per location.
-  bool is_shared_broadcast() const { return body_->slot != 0; }
+  bool is_shared_broadcast() const { return slot_ != 0; }
   /// A shared broadcast's body addressed to `location`, in three pieces: the shared bytes before
   /// the location, the location's own bytes, the shared bytes after it. REQUIRES:
   /// is_shared_broadcast().
@@ -122,25 +128,32 @@ class OutboundMessage {
   void set_batch(std::uint64_t batch) { batch_ = batch; }
 
  private:
-  friend std::shared_ptr<OutboundMessage> make_shared_broadcast(const engine::BroadcastView& view);
-  /// A message's bytes (a FlatBuffer copied to its exact size: a builder's buffer keeps its whole
-  /// reservation, 1 KiB or more) and its JSON text, built on first use.
-  struct Body {
-    std::vector<std::uint8_t> bytes;
-    std::once_flag json_once;
-    std::string json;  // written once under json_once
-    // A shared broadcast's base: where its location string starts in bytes (it is the last
-    // object of the buffer), and where the location placeholder is in json.
-    std::size_t slot = 0, json_slot = 0, json_slot_size = 0;
+  friend boost::intrusive_ptr<OutboundMessage> make_shared_broadcast(const engine::BroadcastView& view);
+  /// The JSON text, built on first use (most recipients read FlatBuffers, so most messages
+  /// never build it), and for a shared broadcast base where its location placeholder lies in it.
+  struct JsonText {
+    std::string text;
+    std::size_t slot = 0, slot_size = 0;
   };
-  /// The JSON text and, for a shared broadcast base, where its location placeholder lies in it.
-  const std::string& json() const;
+  const JsonText& json() const;
 
+  // 48 bytes with the bytes' vector: a message lives as long as the stream histories that hold
+  // it (every broadcast stays until its recipients' histories drop it).
   std::uint64_t batch_ = 0;
-  std::unique_ptr<Body> body_;
+  /// A shared broadcast's base: where its location string starts in bytes_ (it is the last
+  /// object of the buffer); 0 for any other message.
+  std::size_t slot_ = 0;
+  /// The FlatBuffer, copied to its exact size (a builder's buffer keeps its whole reservation,
+  /// 1 KiB or more).
+  std::vector<std::uint8_t> bytes_;
+  /// Published once with compare-and-swap; the loser of a race deletes its own copy.
+  mutable std::atomic<const JsonText*> json_{nullptr};
 };
 
-using Outbound = std::shared_ptr<OutboundMessage>;
+/// A message as its builder made it (make_* below).
+using Outbound = boost::intrusive_ptr<OutboundMessage>;
+/// A message as its recipients share it: immutable.
+using SharedMessage = boost::intrusive_ptr<const OutboundMessage>;
 
 /// A package as broadcast to one location (one of the provider's locations that was invited).
 struct LocatedBroadcast {
