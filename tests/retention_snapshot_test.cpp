@@ -224,6 +224,30 @@ TEST_CASE("a damaged or foreign snapshot is refused and leaves the market empty"
   CHECK(m3.digest() == Market().digest());
 }
 
+TEST_CASE("a snapshot whose request record names a package it does not hold is refused", "[snapshot]") {
+  // Found by fuzz_snapshot (fuzz/regressions/fuzz_snapshot/): the record's package sized an index
+  // of the request table, so a damaged number asked for exabytes.
+  MarketFixture f;
+  f.admit({"A"});
+  const PackageId id = f.post();
+  const Command offer = PlaceOffer{"P-A", "A", "req-77", id, 2900, kMonday + 2, true, ""};
+  std::vector<Event> events;
+  REQUIRE(f.market.execute(offer, events).ok());
+  std::string snapshot = f.market.save_snapshot();
+  REQUIRE(Market().load_snapshot(snapshot).ok());
+  // The record: its key "provider\nrequest id", then the payload hash and the package, 8 bytes each.
+  const std::size_t key = snapshot.find("P-A\nreq-77");
+  REQUIRE(key != std::string::npos);
+  const std::size_t package_at = key + std::string("P-A\nreq-77").size() + 8;
+  REQUIRE(static_cast<unsigned char>(snapshot[package_at]) == id);
+  for (std::size_t i = 0; i < 8; ++i) snapshot[package_at + i] = '\x4b';  // package 0x4b4b…
+  Market damaged;
+  const SnapshotStatus status = damaged.load_snapshot(snapshot);
+  CHECK(status.code == SnapshotCode::unreadable);
+  CHECK_THAT(status.detail, Catch::Contains("a request record of an unknown package"));
+  CHECK(damaged.digest() == Market().digest());
+}
+
 TEST_CASE("a snapshot's decoder reports what stopped it as a fault, and only running out of bytes is truncation",
           "[snapshot]") {
   const auto decode_u64s = [](std::string bytes, int count) {

@@ -120,6 +120,8 @@ bool Market::load_requests(Decoder& d) {
     const auto provider = provider_index(std::string_view(key).substr(0, split));
     const std::string_view id = std::string_view(key).substr(split + 1);
     if (!provider || id.empty() || id.size() > kMaxRequestId) return d.fail_record("a request record of an unknown provider");
+    // Packages come before the request records: a record's package is one of them, or 0.
+    if (record.package > packages_.size()) return d.fail_record("a request record of an unknown package");
     if (keeps_request_ids_) requests_.insert(RequestKey(*provider, id), record);
   }
   return true;
