@@ -152,7 +152,11 @@ EligibilityQuery Market::query_for(const Package& p, int step) const {
 }
 
 void Market::open_step(const Package& p, int step, Emitter& e) {
-  TierOpened opened{p.id, step, now_, window_close(p), eligible(query_for(p, step))};
+  std::vector<LocationIndex> invited = eligible(query_for(p, step));
+  // eligible() reserves for every candidate; this list is kept for the package's life (TierOpened's,
+  // shared by every market), so it is trimmed to its size here, not in eligible()'s other callers.
+  invited.shrink_to_fit();
+  TierOpened opened{p.id, step, now_, window_close(p), std::move(invited)};
   const bool nobody = opened.invited->empty();
   e.emit(std::move(opened));
   if (nobody) cascade(p, TierEndReason::no_eligible_location, e);

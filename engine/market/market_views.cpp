@@ -23,8 +23,6 @@ std::vector<LocationIndex> Market::eligible(const EligibilityQuery& q, const Dps
     if (q.handed_back == i) continue;
     out.push_back(i);
   }
-  // Reserved for every candidate; the list is kept for the package's life (TierOpened's, shared).
-  out.shrink_to_fit();
   return out;
 }
 
