@@ -140,7 +140,11 @@ SnapshotStatus Market::load_snapshot(std::string_view bytes) {
                   d.get(people_) && load_requests(d) && d.get(command_keys_) && d.get(placements_) &&
                   d.get(replaces_) && d.get(cqc_imports_) && d.get(retired_facts_) && d.get(fsa_imports_) &&
                   d.done();
-  if (!ok || packages_.size() != people_.size()) {
+  // Package N sits at index N-1: every per-package index (deadlines, people) relies on it.
+  bool numbered = true;
+  for (std::size_t i = 0; ok && numbered && i < packages_.size(); ++i)
+    if (packages_[i].id != i + 1) numbered = d.fail_record("a package out of its place");
+  if (!ok || !numbered || packages_.size() != people_.size()) {
     *this = Market();
     const DecodeError& error = d.error();
     return {error.ends_early() ? SnapshotCode::truncated : SnapshotCode::unreadable,
