@@ -174,10 +174,6 @@ bool App::start(const AppOptions& options, std::string& error) {
   m.publisher.set_background();
   m.sequencer->set_listener([&m](const replica::DurableBatch& batch) { m.publisher.push(batch); });
   m.sequencer->set_release_hook([&m] { m.replies.flush(); });
-  m.sequencer->set_snapshot_observer([&m](std::uint64_t seq, const engine::MarketDigests& digests) {
-    m.publisher.expect_digest(seq, digests);
-    m.reader.expect_digest(seq, digests);
-  });
   m.sequencer->set_commit_observer([&m](std::uint64_t micros, std::size_t) { m.metrics.journal_commit.record_us(micros); });
   // The server listens before the market is recovered: /healthz answers, /readyz says why it is
   // not ready, and every command or read is refused (503) until recovery and the first-start
@@ -205,6 +201,7 @@ bool App::start(const AppOptions& options, std::string& error) {
     line("carebroker_journal_events_total", "counter", s.events);
     line("carebroker_journal_failed_batches_total", "counter", s.failed_batches);
     line("carebroker_snapshots_total", "counter", s.snapshots);
+    line("carebroker_snapshot_failures_total", "counter", s.snapshot_failures);
     line("carebroker_journal_write_buffer_bytes", "gauge", m.journal->write_buffer_bytes());
     // The audit chain's head, anchored outside the store by whoever scrapes this: the sequence
     // it is at, and the hash as a label (verify --expect-head SEQ:HEX checks a store against it).
@@ -220,7 +217,9 @@ bool App::start(const AppOptions& options, std::string& error) {
     out += "# TYPE carebroker_replica_applied_sequence gauge\n";
     out += "carebroker_replica_applied_sequence{replica=\"publisher\"} " + std::to_string(m.publisher.applied_seq()) + "\n";
     out += "carebroker_replica_applied_sequence{replica=\"reader\"} " + std::to_string(m.reader.applied_seq()) + "\n";
-    line("carebroker_replica_divergences_total", "counter", m.publisher.divergences() + m.reader.divergences());
+    // The snapshot thread's state rebuilt from the journal is one more replica of the writer.
+    line("carebroker_replica_divergences_total", "counter",
+         m.publisher.divergences() + m.reader.divergences() + s.snapshot_divergences);
     return out;
   };
   m.server = std::make_unique<Server>(*m.context, options.address, options.port, options.threads, options.tls);
@@ -264,7 +263,9 @@ std::optional<std::string> App::issue_token(const Principal& who, std::string& e
   return std::move(issued->token);
 }
 sequencer::Sequencer& App::sequencer() { return *impl_->sequencer; }
-std::uint64_t App::replica_divergences() const { return impl_->publisher.divergences() + impl_->reader.divergences(); }
+std::uint64_t App::replica_divergences() const {
+  return impl_->publisher.divergences() + impl_->reader.divergences() + impl_->sequencer->stats().snapshot_divergences;
+}
 Metrics& App::metrics() { return impl_->metrics; }
 bool App::first_start() const { return impl_->first_start; }
 std::string App::recovery_summary() const {

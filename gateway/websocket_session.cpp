@@ -120,14 +120,16 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     ++context_.metrics.ws_messages_in;
     last_frame_ = std::chrono::steady_clock::now();
     const bool binary = ws_.got_binary();
-    const std::string frame = beast::buffers_to_string(buffer_.data());
-    buffer_.consume(buffer_.size());
+    // Decoded where it lies (a flat_buffer is one block): no copy of the frame per message.
+    const auto data = buffer_.cdata();
+    const std::string_view frame(static_cast<const char*>(data.data()), data.size());
     if (!take_token()) {
       ++context_.metrics.rate_limited;
       enqueue(0, protocol::make_error(to_string(GatewayCode::rate_limited), "slow down: too many frames per second"));
     } else {
       handle(frame, binary);
     }
+    buffer_.consume(buffer_.size());
     if (!closing_) read();
   }
 
@@ -141,7 +143,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
     return true;
   }
 
-  void handle(const std::string& frame, bool binary) {
+  void handle(std::string_view frame, bool binary) {
     if (provider_.empty() && !attaching_) binary_ = binary;  // until the Hello, answer in the frame's encoding
     if (attaching_) {
       // A client may pipeline commands right behind its Hello: they wait for the attach.
@@ -195,22 +197,27 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
             reply.detail = result.reply.status.detail;
           }
           if (batcher)
-            batcher->add(id, deliver, std::move(reply));
+            batcher->add(id, *deliver, std::move(reply));
           else
-            deliver({std::move(reply)});
+            (*deliver)({std::move(reply)});
         });
     if (!queued) enqueue(0, protocol::make_error(to_string(GatewayCode::busy), "the market is busy: retry shortly", request_id));
   }
 
   /// How replies reach this session: on its strand, as one frame — dispatched, so that when the
-  /// batcher's one hop per batch already runs on an I/O thread they are written at once.
-  protocol::ReplyBatcher::Deliver deliverer() {
-    std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
-    return [weak, executor = ws_.get_executor()](std::vector<protocol::CommandReply> replies) {
-      net::dispatch(executor, [weak, replies = std::move(replies)]() mutable {
-        if (auto self = weak.lock()) self->enqueue_replies(std::move(replies));
-      });
-    };
+  /// batcher's one hop per batch already runs on an I/O thread they are written at once. Made
+  /// once per session and shared by its commands' completions (not a new one per command).
+  std::shared_ptr<const protocol::ReplyBatcher::Deliver> deliverer() {
+    if (!deliver_) {
+      std::weak_ptr<WebSocketSession<NextLayer>> weak = shared_from_this();
+      deliver_ = std::make_shared<const protocol::ReplyBatcher::Deliver>(
+          [weak, executor = ws_.get_executor()](std::vector<protocol::CommandReply> replies) {
+            net::dispatch(executor, [weak, replies = std::move(replies)]() mutable {
+              if (auto self = weak.lock()) self->enqueue_replies(std::move(replies));
+            });
+          });
+    }
+    return deliver_;
   }
 
   void on_hello(const protocol::HelloRequest& hello, bool binary) {
@@ -491,6 +498,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Ne
   ServerContext& context_;
   ConnectionSlots::Slot slot_;
   beast::flat_buffer buffer_;
+  std::shared_ptr<const protocol::ReplyBatcher::Deliver> deliver_;  // deliverer(): holds only a weak pointer to this
   net::steady_timer hello_timer_;
   net::steady_timer close_timer_;
   net::steady_timer frame_timer_;  // watch_frames()

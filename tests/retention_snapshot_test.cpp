@@ -1,5 +1,6 @@
 // Retention and snapshots: closed packages leave memory after the DPS's retention period but
 // their final record travels to the archive; a snapshot reloads to the same digest.
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -245,6 +246,29 @@ TEST_CASE("a snapshot whose request record names a package it does not hold is r
   const SnapshotStatus status = damaged.load_snapshot(snapshot);
   CHECK(status.code == SnapshotCode::unreadable);
   CHECK_THAT(status.detail, Catch::Contains("a request record of an unknown package"));
+  CHECK(damaged.digest() == Market().digest());
+}
+
+TEST_CASE("a snapshot whose package N is not the N-th is refused", "[snapshot]") {
+  // Found by fuzz_snapshot (fuzz/regressions/fuzz_snapshot/): every per-package index (the
+  // deadlines, the people) takes package N at N-1, so a damaged id wrote out of bounds.
+  MarketFixture f;
+  f.admit({"A"});
+  const std::string before = f.market.save_snapshot();
+  REQUIRE(f.post() == 1);
+  std::string snapshot = f.market.save_snapshot();
+  // The two differ first at the packages' count (0, then 1: 8 bytes little-endian); package 1's
+  // id, its first field, follows it.
+  const auto differ = std::mismatch(before.begin(), before.end(), snapshot.begin(), snapshot.end());
+  const std::size_t count_at = static_cast<std::size_t>(differ.second - snapshot.begin());
+  REQUIRE(count_at + 16 <= snapshot.size());
+  REQUIRE(snapshot.compare(count_at, 16, std::string("\x01\0\0\0\0\0\0\0\x01\0\0\0\0\0\0\0", 16)) == 0);
+  REQUIRE(Market().load_snapshot(snapshot).ok());
+  snapshot[count_at + 8] = '\x02';  // package 1 claims to be package 2
+  Market damaged;
+  const SnapshotStatus status = damaged.load_snapshot(snapshot);
+  CHECK(status.code == SnapshotCode::unreadable);
+  CHECK_THAT(status.detail, Catch::Contains("a package out of its place"));
   CHECK(damaged.digest() == Market().digest());
 }
 

@@ -20,6 +20,7 @@
 #include "engine/sequencer/clock.h"
 #include "engine/sequencer/recovery.h"
 #include "engine/sequencer/sequencer.h"
+#include "engine/sequencer/snapshot_replica.h"
 #include "engine/store/memory_journal.h"
 #include "market_fixture.h"
 
@@ -34,6 +35,7 @@ using carebroker::testing::MarketFixture;
 using carebroker::testing::sealed;
 using sequencer::CommandResult;
 using sequencer::ManualClock;
+using sequencer::PastSnapshot;
 using sequencer::Recovered;
 using sequencer::Sequencer;
 using sequencer::SequencerOptions;
@@ -236,7 +238,9 @@ class HeldJournal final : public store::Journal {
     return inner_.append(b);
   }
   std::uint64_t last_seq() const override { return inner_.last_seq(); }
-  store::StoreStatus replay(std::uint64_t after, const store::BatchVisitor& v) override { return inner_.replay(after, v); }
+  store::StoreStatus replay_range(std::uint64_t after, std::uint64_t up_to, const store::BatchVisitor& v) override {
+    return inner_.replay_range(after, up_to, v);
+  }
   store::ChainHead chain_head() const override { return inner_.chain_head(); }
   store::StoreStatus chain_head_at(std::uint64_t seq, store::ChainHead& out) override { return inner_.chain_head_at(seq, out); }
   store::StoreStatus put_snapshot(const store::Snapshot& s) override { return inner_.put_snapshot(s); }
@@ -870,8 +874,8 @@ TEST_CASE("sequencer: periodic snapshots are taken and recovery from them matche
   for (int i = 0; i < 60; ++i) posts.push_back(post_command(i));
   must_all(seq, journal, posts);
   const std::uint64_t live = market_digest(seq);
-  // Periodic snapshots are serialised in a forked child and written once their batch is
-  // durable, after the replies: wait (bounded) for the first to land.
+  // Periodic snapshots are rebuilt from the journal on the snapshot thread once their batch is
+  // durable: wait (bounded) for the first to land.
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (seq.stats().snapshots < 1 && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -887,6 +891,83 @@ TEST_CASE("sequencer: periodic snapshots are taken and recovery from them matche
   CHECK(m.digest() == live);
   CHECK(recovered_digest(journal, SnapshotUse::none) == live);
   seq.stop();
+}
+
+/// Posts `count` packages one command (one batch) at a time and keeps the writer's digests after
+/// each: sequence number of the batch's last event → the writer's digests there.
+static std::map<std::uint64_t, engine::MarketDigests> post_one_by_one(Sequencer& seq, store::Journal& journal, int count) {
+  std::map<std::uint64_t, engine::MarketDigests> at;
+  for (int i = 0; i < count; ++i) {
+    must_all(seq, journal, {post_command(i)});
+    // The clock does not move, so no tick comes between: the read sees exactly this batch.
+    const auto r = read_market<engine::MarketDigests>(seq, [](const Market& m) { return m.digests(); });
+    REQUIRE(r.durable);
+    at[journal.last_seq()] = r.value;
+  }
+  return at;
+}
+
+TEST_CASE("sequencer: a periodic snapshot is the journal's state at its batch and carries the writer's digest",
+          "[sequencer][snapshot]") {
+  Rig rig([] {
+    SequencerOptions o;
+    o.snapshot_every_events = 50;
+    return o;
+  }());
+  rig.start_with_market();
+  const auto writers = post_one_by_one(rig.seq, rig.journal, 40);
+  const auto until = std::chrono::steady_clock::now() + kTimeout;
+  while (rig.seq.stats().snapshots < 1 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(rig.seq.stats().snapshots >= 1);
+  CHECK(rig.seq.stats().snapshot_failures == 0);
+  std::optional<store::Snapshot> snapshot;
+  REQUIRE(rig.journal.latest_snapshot(snapshot).ok());
+  REQUIRE(snapshot);
+  // It was taken at the end of one of the batches, with the writer's digest of that moment.
+  REQUIRE(writers.count(snapshot->seq) == 1);
+  CHECK(snapshot->digest == writers.at(snapshot->seq).whole);
+  Market loaded;
+  REQUIRE(loaded.load_snapshot(snapshot->state).ok());
+  CHECK(loaded.digests() == writers.at(snapshot->seq));
+  rig.seq.stop();
+}
+
+TEST_CASE("snapshot replica: the state at a past batch is rebuilt from the journal and must reach the writer's digests",
+          "[sequencer][snapshot]") {
+  Rig rig;  // periodic snapshots at the default interval: none in this run
+  rig.start_with_market();
+  const auto writers = post_one_by_one(rig.seq, rig.journal, 6);
+  const auto [seq, digests] = *std::next(writers.begin(), 2);  // a batch in the middle
+
+  SECTION("the writer's digests reached: a snapshot of that state, not of the journal's end") {
+    const PastSnapshot past = sequencer::snapshot_from_journal(rig.journal, seq, digests);
+    INFO(past.problem);
+    REQUIRE(past.snapshot);
+    CHECK(past.snapshot->seq == seq);
+    CHECK(past.snapshot->digest == digests.whole);
+    CHECK(seq < rig.journal.last_seq());
+    Market loaded;
+    REQUIRE(loaded.load_snapshot(past.snapshot->state).ok());
+    CHECK(loaded.digests() == digests);
+  }
+  SECTION("another digest is a divergence: nothing to write, and it says so") {
+    engine::MarketDigests wrong = digests;
+    ++wrong.whole;
+    const PastSnapshot past = sequencer::snapshot_from_journal(rig.journal, seq, wrong);
+    CHECK_FALSE(past.snapshot);
+    CHECK(past.diverged);
+    CHECK(past.problem.find("digest") != std::string::npos);
+  }
+  SECTION("a point inside a batch cannot be rebuilt: nothing to write, and no divergence") {
+    const std::uint64_t inside = std::prev(writers.find(seq))->first + 1;  // the batch's first event
+    REQUIRE(inside < seq);
+    const PastSnapshot past = sequencer::snapshot_from_journal(rig.journal, inside, digests);
+    CHECK_FALSE(past.snapshot);
+    CHECK_FALSE(past.diverged);
+    CHECK(past.problem.find("no journal batch ends at sequence " + std::to_string(inside)) != std::string::npos);
+  }
+  rig.seq.stop();
 }
 
 TEST_CASE("sequencer: the queue is bounded", "[sequencer]") {

@@ -159,7 +159,7 @@ int what_if(const std::string& data, replica::PolicyReplayOptions options, const
   const auto status = journal->replay(0, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
     codec::DecodedBatch d = codec::decode_batch(payload);
     if (!d.ok()) return store::StoreStatus{store::StoreCode::corruption, "batch " + std::to_string(first) + ": " + d.error};
-    replica::DurableBatch batch{first, last, std::make_shared<const std::vector<engine::Event>>(std::move(d.events)), {}, false};
+    replica::DurableBatch batch{first, last, std::make_shared<const std::vector<engine::Event>>(std::move(d.events)), {}};
     if (std::string e = scratch.apply(batch, &observer); !e.empty()) return store::StoreStatus{store::StoreCode::corruption, e};
     return store::StoreStatus{};
   });

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <variant>
@@ -49,6 +50,13 @@ class Digest {
     state_ *= kPrimePowers[8 - significant];
   }
   std::uint64_t value() const { return state_; }
+  /// Adds a + separator + b exactly as add(std::string) adds that string, without building it.
+  void joined(std::string_view a, char separator, std::string_view b) {
+    u64(a.size() + 1 + b.size());
+    bytes(a.data(), a.size());
+    bytes(&separator, 1);
+    bytes(b.data(), b.size());
+  }
 
   template <typename T>
   Digest& add(const T& v) {

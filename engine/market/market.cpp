@@ -143,7 +143,7 @@ void Market::digest_requests(Digest& d) const {
   std::uint64_t sum = 0;
   requests_.for_each([&](LocationIndex provider, std::string_view id, const RequestRecord& record) {
     Digest entry;
-    entry.add(request_key(providers_[provider].id, id));
+    entry.joined(providers_[provider].id, '\n', id);  // = entry.add(request_key(provider's id, id))
     entry.add(record);
     sum += entry.value();
   });

@@ -95,7 +95,8 @@ std::string Market::save_snapshot() const {
   // (serialize.h's encoding of a map), so the snapshot format is unchanged.
   e.u64(requests_.size());
   requests_.for_each([&](LocationIndex provider, std::string_view id, const RequestRecord& record) {
-    e.add(request_key(providers_[provider].id, id)).add(record);
+    e.joined(providers_[provider].id, '\n', id);  // = e.add(request_key(provider's id, id))
+    e.add(record);
   });
   e.add(command_keys_);
   e.add(placements_).add(replaces_).add(cqc_imports_).add(retired_facts_);

@@ -30,6 +30,12 @@ class Encoder {
     u64(s.size());
     out_.append(s.data(), s.size());
   }
+  /// Writes a + separator + b exactly as bytes() writes that string, without building it.
+  void joined(std::string_view a, char separator, std::string_view b) {
+    u64(a.size() + 1 + b.size());
+    out_.append(a.data(), a.size()).push_back(separator);
+    out_.append(b.data(), b.size());
+  }
   template <typename T>
   Encoder& add(const T& v) {
     encode_value(*this, v);

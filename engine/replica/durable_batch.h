@@ -16,12 +16,10 @@ struct DurableBatch {
   std::uint64_t first_seq = 0;
   std::uint64_t last_seq = 0;
   std::shared_ptr<const std::vector<engine::Event>> events;
-  /// The writer's state digests right after this batch, when it was asked to compute them (a
-  /// determinism check: every replica must reach the one for what it keeps); not given() = none.
+  /// The writer's state digests right after this batch, when it computed them — after every
+  /// batch in tests (SequencerOptions::digest_every_batch), and at every snapshot point — a
+  /// determinism check: every replica must reach the one for what it keeps; not given() = none.
   engine::MarketDigests writer_digests;
-  /// The writer snapshots its state after this batch: replicas note their digest here, to be
-  /// compared with the snapshot's (ReplicaThread::expect_digest).
-  bool snapshot_point = false;
 };
 
 }  // namespace carebroker::replica

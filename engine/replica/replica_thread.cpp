@@ -54,27 +54,6 @@ void ReplicaThread::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void ReplicaThread::expect_digest(std::uint64_t seq, const engine::MarketDigests& digests) {
-  const std::uint64_t digest = digests.for_market(replica_.keeps_request_ids());
-  std::lock_guard lock(mutex_);
-  match_digest(seq, digest, false);
-}
-
-void ReplicaThread::match_digest(std::uint64_t seq, std::uint64_t digest, bool mine) {
-  const auto it = digests_.find(seq);
-  if (it == digests_.end() || it->second.second == mine) {
-    digests_[seq] = {digest, mine};
-    while (digests_.size() > 64) digests_.erase(digests_.begin());  // halves that never met
-    return;
-  }
-  if (it->second.first != digest) {
-    ++divergences_;
-    std::fprintf(stderr, "carebroker: replica %s: digest at snapshot %llu differs from the writer's\n", name_.c_str(),
-                 static_cast<unsigned long long>(seq));
-  }
-  digests_.erase(it);
-}
-
 void ReplicaThread::run() {
   for (;;) {
     std::deque<DurableBatch> batches;
@@ -114,11 +93,6 @@ void ReplicaThread::run() {
         std::fprintf(stderr, "carebroker: replica %s: %s\n", name_.c_str(), error.c_str());
       }
       applied_seq_ = replica_.applied_seq();
-      if (batch.snapshot_point) {
-        const std::uint64_t digest = replica_.market().digest();
-        std::lock_guard lock(mutex_);
-        match_digest(batch.last_seq, digest, true);
-      }
       if (downstream_) downstream_(batch);
     }
     for (auto& r : ready) r.read(replica_.market(), replica_.applied_seq());

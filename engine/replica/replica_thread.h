@@ -20,7 +20,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -59,10 +58,6 @@ class ReplicaThread {
   /// Applies what is queued, runs the reads that can run, and stops the thread.
   void stop();
 
-  /// The writer's digest of its snapshot at `seq` (a snapshot_point batch): compared with this
-  /// replica's digest there, now or once it gets there; a difference counts as a divergence.
-  void expect_digest(std::uint64_t seq, const engine::MarketDigests& digests);
-
   std::uint64_t applied_seq() const { return applied_seq_.load(); }
   /// Batches after which this replica's digest differed from the writer's, or that did not
   /// follow in sequence (each also printed to stderr): 0 in a healthy process.
@@ -74,8 +69,6 @@ class ReplicaThread {
     Read read;
   };
   void run();
-  /// REQUIRES: mutex_ held. Compares (or keeps for later) one side of a snapshot digest.
-  void match_digest(std::uint64_t seq, std::uint64_t digest, bool mine);
 
   const std::string name_;
   ReplicaObserver* observer_;
@@ -94,8 +87,6 @@ class ReplicaThread {
   /// good: at most this much is added to a notification or a read, and under load the thread
   /// wakes about once a nap rather than once a batch.
   static constexpr std::chrono::microseconds kNap{500};
-  // Snapshot digests waiting for their other half: seq → (digest, whether it is the replica's).
-  std::map<std::uint64_t, std::pair<std::uint64_t, bool>> digests_;  // guarded by mutex_
 
   std::atomic<std::uint64_t> applied_seq_{0};
   std::atomic<std::uint64_t> divergences_{0};

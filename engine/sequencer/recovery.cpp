@@ -11,12 +11,15 @@ namespace carebroker::sequencer {
 using store::StoreCode;
 using store::StoreStatus;
 
-StoreStatus recover_market(store::Journal& journal, engine::Market& market, Recovered& info, SnapshotUse use) {
+StoreStatus recover_market(store::Journal& journal, engine::Market& market, Recovered& info, SnapshotUse use,
+                           std::uint64_t up_to) {
   info = Recovered{};
   if (use == SnapshotUse::latest) {
     std::optional<store::Snapshot> snapshot;
     if (auto s = journal.latest_snapshot(snapshot); !s.ok()) return s;
-    if (snapshot) {
+    if (snapshot && snapshot->seq > up_to) {
+      info.note = "snapshot at " + std::to_string(snapshot->seq) + " not used: it is past " + std::to_string(up_to);
+    } else if (snapshot) {
       if (const auto loaded = market.load_snapshot(snapshot->state); !loaded.ok()) {
         // Snapshots are a cache: one from another build's layout is ignored, the journal replayed.
         info.note = "snapshot at " + std::to_string(snapshot->seq) + " not used (" +
@@ -33,9 +36,11 @@ StoreStatus recover_market(store::Journal& journal, engine::Market& market, Reco
       }
     }
   }
-  if (journal.last_seq() > info.last_seq) market.reserve_for_replay(journal.last_seq() - info.last_seq);
+  // (A bounded recovery runs beside the writer: it reads no more of the journal than its range.)
+  const std::uint64_t end = up_to == store::Journal::kToTheEnd ? journal.last_seq() : up_to;
+  if (end > info.last_seq) market.reserve_for_replay(end - info.last_seq);
   codec::BatchDecoder decoder;  // one set of buffers for every batch
-  return journal.replay(info.last_seq, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
+  const StoreStatus replayed = journal.replay_range(info.last_seq, up_to, [&](std::uint64_t first, std::uint64_t last, std::string_view payload) {
     const codec::DecodedBatch& batch = decoder.decode(payload);
     if (!batch.error.empty())
       return store::store_error(StoreCode::corruption,
@@ -50,6 +55,10 @@ StoreStatus recover_market(store::Journal& journal, engine::Market& market, Reco
     ++info.batches_replayed;
     return StoreStatus{};
   });
+  if (replayed.ok() && up_to != store::Journal::kToTheEnd && info.last_seq != up_to)
+    return store::store_error(StoreCode::sequence_gap, "no journal batch ends at sequence " + std::to_string(up_to) +
+                                                           " (the replay ended at " + std::to_string(info.last_seq) + ")");
+  return replayed;
 }
 
 }  // namespace carebroker::sequencer

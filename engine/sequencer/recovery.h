@@ -24,7 +24,10 @@ struct Recovered {
 enum class SnapshotUse : std::uint8_t { latest, none };
 
 /// REQUIRES: `market` is fresh. On error the market is left as far as it got; discard it.
+/// `up_to`: the state after that event rather than the journal's last (a batch must end there,
+/// and a snapshot after it is not used); any thread may do this while the writer appends.
 store::StoreStatus recover_market(store::Journal& journal, engine::Market& market, Recovered& info,
-                                  SnapshotUse use = SnapshotUse::latest);
+                                  SnapshotUse use = SnapshotUse::latest,
+                                  std::uint64_t up_to = store::Journal::kToTheEnd);
 
 }  // namespace carebroker::sequencer

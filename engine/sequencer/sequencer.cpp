@@ -4,11 +4,10 @@
 #include <algorithm>
 #include <chrono>
 
-#include <sys/wait.h>
-#include <unistd.h>
 #include <cstdio>
 
 #include "engine/codec/event_codec.h"
+#include "engine/sequencer/snapshot_replica.h"
 #include "engine/sequencer/thread_setup.h"
 
 namespace carebroker::sequencer {
@@ -30,6 +29,7 @@ store::StoreStatus Sequencer::start() {
   started_ = true;
   snapshot_thread_ = std::thread([this] {
     name_this_thread("cb-snapshots");
+    make_this_thread_idle_only();  // it rebuilds and serialises a whole market: only on a spare core
     run_snapshot_writer();
   });
   sequencer_thread_ = std::thread([this] {
@@ -66,13 +66,15 @@ void Sequencer::stop() {
     if (stopping_) return;
     stopping_ = true;
   }
-  in_cv_.notify_all();
-  sequencer_thread_.join();
   {
+    // A periodic snapshot still waiting is dropped: the clean stop writes a newer one.
     std::lock_guard lock(snapshot_mutex_);
     snapshot_writer_stop_ = true;
+    snapshot_job_.reset();
   }
   snapshot_cv_.notify_all();
+  in_cv_.notify_all();
+  sequencer_thread_.join();
   snapshot_thread_.join();
 }
 
@@ -126,8 +128,7 @@ void Sequencer::run_sequencer() {
     Prepared last;
     last.batch.first_seq = next_seq_;
     last.batch.last_seq = next_seq_ - 1;
-    last.snapshot_digests = market_.digests();
-    last.snapshot = store::Snapshot{next_seq_ - 1, last.snapshot_digests.whole, market_.save_snapshot()};
+    last.snapshot = store::Snapshot{next_seq_ - 1, market_.digests().whole, market_.save_snapshot()};
     persist(std::move(last));
   }
 }
@@ -158,15 +159,11 @@ void Sequencer::execute_batch(std::deque<Item>& items) {
         p.batch.archive.emplace_back(retired->package, retired->archive);
     next_seq_ = p.batch.last_seq + 1;
     events_since_snapshot_ += p.events.size();
-    if (options_.digest_every_batch) p.digests = market_.digests();
-    if (options_.snapshot_every_events > 0 && events_since_snapshot_ >= options_.snapshot_every_events) {
-      events_since_snapshot_ = 0;
-      if (options_.fork_snapshots) p.forked = fork_snapshot(p.batch.last_seq);
-      if (!p.forked) {
-        p.snapshot_digests = options_.digest_every_batch ? p.digests : market_.digests();
-        p.snapshot = store::Snapshot{p.batch.last_seq, p.snapshot_digests.whole, market_.save_snapshot()};
-      }
-    }
+    p.snapshot_due = options_.snapshot_every_events > 0 && events_since_snapshot_ >= options_.snapshot_every_events;
+    if (p.snapshot_due) events_since_snapshot_ = 0;
+    // At a snapshot point the writer's digests go with the batch: the snapshot thread's rebuilt
+    // state and every replica must reach them (the live determinism check).
+    if (options_.digest_every_batch || p.snapshot_due) p.digests = market_.digests();
   }
   {
     std::lock_guard lock(stats_mutex_);
@@ -215,11 +212,6 @@ void Sequencer::persist(Prepared p) {
       store_writable_ = false;
     }
   }
-  if (p.forked) {
-    std::lock_guard lock(snapshot_mutex_);
-    forked_.emplace_back(*p.forked, !failed);  // a failed batch's snapshot is reaped, not written
-    snapshot_cv_.notify_one();
-  }
   if (failed) {
     fail(p, why);
     std::lock_guard lock(stats_mutex_);
@@ -238,10 +230,19 @@ void Sequencer::persist(Prepared p) {
   if (release_hook_) release_hook_();
   if (has_events && listener_)
     listener_(replica::DurableBatch{p.batch.first_seq, p.batch.last_seq,
-                                    std::make_shared<const std::vector<Event>>(std::move(p.events)), p.digests,
-                                    p.forked || p.snapshot});
-  // The snapshot after the replies: writing it delays the next batch, not this one's acks.
-  if (p.snapshot) write_snapshot(*p.snapshot, p.snapshot_digests);
+                                    std::make_shared<const std::vector<Event>>(std::move(p.events)), p.digests});
+  if (p.snapshot_due) {  // durable: the snapshot thread may rebuild it from the journal
+    {
+      std::lock_guard lock(snapshot_mutex_);
+      if (!snapshot_writer_stop_) snapshot_job_ = SnapshotJob{p.batch.last_seq, p.digests};
+    }
+    snapshot_cv_.notify_one();
+  }
+  // The clean stop's snapshot, after the replies.
+  if (p.snapshot) {
+    std::lock_guard journal_lock(journal_mutex_);
+    write_snapshot(*p.snapshot);
+  }
 
   std::lock_guard lock(stats_mutex_);
   if (has_events) {
@@ -250,87 +251,40 @@ void Sequencer::persist(Prepared p) {
   }
 }
 
-void Sequencer::write_snapshot(const store::Snapshot& snapshot, const engine::MarketDigests& digests) {
-  std::lock_guard journal_lock(journal_mutex_);
+void Sequencer::write_snapshot(const store::Snapshot& snapshot) {
   if (auto s = journal_.put_snapshot(snapshot); !s.ok()) {
     std::fprintf(stderr, "carebroker: snapshot at %llu not written: %s\n",
                  static_cast<unsigned long long>(snapshot.seq), s.message.c_str());
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.snapshot_failures;
     return;
   }
-  if (snapshot_observer_) snapshot_observer_(snapshot.seq, digests);
   std::lock_guard lock(stats_mutex_);
   ++stats_.snapshots;
 }
 
-std::optional<Sequencer::Prepared::Forked> Sequencer::fork_snapshot(std::uint64_t seq) {
-  int fds[2];
-  if (pipe(fds) != 0) return std::nullopt;
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return std::nullopt;
-  }
-  if (pid == 0) {
-    // The child: a copy-on-write image of the market at `seq`. It only serialises and writes;
-    // it takes no lock another thread could have held (glibc's malloc is fork-safe).
-    close(fds[0]);
-    // Both digests (engine::MarketDigests: whole, then without request ids), 8 bytes each.
-    const engine::MarketDigests digests = market_.digests();
-    std::string out(16, '\0');
-    for (int i = 0; i < 8; ++i) {
-      out[static_cast<std::size_t>(i)] = static_cast<char>(digests.whole >> (8 * i));
-      out[static_cast<std::size_t>(8 + i)] = static_cast<char>(digests.without_request_ids >> (8 * i));
-    }
-    out += market_.save_snapshot();
-    const char* p = out.data();
-    std::size_t left = out.size();
-    while (left > 0) {
-      const ssize_t n = write(fds[1], p, left);
-      if (n <= 0) _exit(1);
-      p += n;
-      left -= static_cast<std::size_t>(n);
-    }
-    _exit(0);
-  }
-  close(fds[1]);
-  return Prepared::Forked{pid, fds[0], seq};
-}
-
 void Sequencer::run_snapshot_writer() {
   for (;;) {
-    std::pair<Prepared::Forked, bool> job{Prepared::Forked{-1, -1, 0}, false};  // explicit: clang 14 cannot default-construct it here
+    SnapshotJob job;
     {
       std::unique_lock lock(snapshot_mutex_);
-      snapshot_cv_.wait(lock, [&] { return snapshot_writer_stop_ || !forked_.empty(); });
-      if (forked_.empty()) return;
-      job = forked_.front();
-      forked_.pop_front();
+      snapshot_cv_.wait(lock, [&] { return snapshot_writer_stop_ || snapshot_job_; });
+      if (snapshot_writer_stop_) return;
+      job = *snapshot_job_;
+      snapshot_job_.reset();
     }
-    auto& [forked, write_it] = job;
-    std::string bytes;
-    std::vector<char> chunk(1 << 16);
-    for (ssize_t n; (n = read(forked.fd, chunk.data(), chunk.size())) > 0;) bytes.append(chunk.data(), static_cast<std::size_t>(n));
-    close(forked.fd);
-    int status = 0;
-    waitpid(forked.pid, &status, 0);
-    if (!write_it) continue;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.size() < 16) {
-      std::fprintf(stderr, "carebroker: the snapshot child for %llu failed; no snapshot written\n",
-                   static_cast<unsigned long long>(forked.seq));
+    // Held while the journal is read back: a rebuild after a failed write waits for it.
+    std::lock_guard journal_lock(journal_mutex_);
+    PastSnapshot past = snapshot_from_journal(journal_, job.seq, job.digests);
+    if (!past.snapshot) {
+      std::fprintf(stderr, "carebroker: %ssnapshot at %llu not written: %s\n", past.diverged ? "DIVERGENCE: " : "",
+                   static_cast<unsigned long long>(job.seq), past.problem.c_str());
+      std::lock_guard lock(stats_mutex_);
+      ++stats_.snapshot_failures;
+      if (past.diverged) ++stats_.snapshot_divergences;
       continue;
     }
-    const auto u64_at = [&bytes](std::size_t at) {
-      std::uint64_t v = 0;
-      for (std::size_t i = 0; i < 8; ++i) v |= std::uint64_t{static_cast<unsigned char>(bytes[at + i])} << (8 * i);
-      return v;
-    };
-    const engine::MarketDigests digests{u64_at(0), u64_at(8)};
-    store::Snapshot snapshot;
-    snapshot.seq = forked.seq;
-    snapshot.digest = digests.whole;
-    snapshot.state = bytes.substr(16);
-    write_snapshot(snapshot, digests);
+    write_snapshot(*past.snapshot);
   }
 }
 

@@ -14,7 +14,9 @@
 // for tests and tools: such a read runs on the writer in order with commands and is released
 // with its batch, so nothing not yet durable is ever visible.) Time is journaled (a Tick) only
 // in a batch that holds a command or when a deadline is due: reads alone never write.
-// Snapshots are written every N events and at a clean stop.
+// Snapshots are written every N events and at a clean stop. A periodic one costs the writer
+// only its state digest at that point: the snapshot thread rebuilds that state from the journal
+// (snapshot_replica.h), checks it reaches the same digest, and writes it.
 //
 // Thread-safety: submit*, durable_seq and stats may be called from any thread; completions and
 // the listener run on the sequencer thread and must not block.
@@ -45,9 +47,6 @@ struct SequencerOptions {
   std::size_t max_batch_commands = 1024;
   std::size_t queue_capacity = 100'000;        ///< submissions beyond this are refused
   std::uint64_t snapshot_every_events = 500'000;  ///< 0 = only at a clean stop
-  /// Take periodic snapshots in a forked child (a copy-on-write image of the market), so the
-  /// sequencer pauses only for the fork, not for serialising the whole state. false = inline.
-  bool fork_snapshots = true;
   engine::UtcMillis idle_tick_ms = 50;         ///< how often an idle sequencer looks at deadlines
   /// Compute the writer's state digest after every batch and pass it with the batch, so each
   /// replica checks it reaches the same state (tests: a live determinism check; costly).
@@ -73,6 +72,9 @@ using RecoveredHook = std::function<void(const engine::Market&, std::uint64_t la
 
 struct SequencerStats {
   std::uint64_t batches = 0, commands = 0, events = 0, failed_batches = 0, rebuilds = 0, snapshots = 0;
+  /// Periodic snapshots not written: the journal could not be replayed to their point, or the
+  /// state rebuilt from it did not reach the writer's digest (snapshot_divergences, also counted here).
+  std::uint64_t snapshot_failures = 0, snapshot_divergences = 0;
   std::uint64_t durable_seq = 0;
   std::size_t queue_depth = 0;
 };
@@ -91,11 +93,6 @@ class Sequencer {
   /// batch's, or commands refused while the store is down), on the thread that ran them: a
   /// batch's replies can be delivered together (gateway/protocol/reply_batcher.h).
   void set_release_hook(std::function<void()> hook) { release_hook_ = std::move(hook); }
-  /// Told the digests (engine::MarketDigests) of every snapshot written (on the snapshot thread), so that the replicas'
-  /// digests at the same sequence number can be compared with it.
-  void set_snapshot_observer(std::function<void(std::uint64_t seq, const engine::MarketDigests&)> observer) {
-    snapshot_observer_ = std::move(observer);
-  }
   /// Told the duration of every successful journal append (microseconds) and its event count.
   void set_commit_observer(std::function<void(std::uint64_t micros, std::size_t events)> observer) {
     commit_observer_ = std::move(observer);
@@ -135,15 +132,13 @@ class Sequencer {
       std::function<void(bool)> on_read;
     };
     std::vector<Release> releases;
-    std::optional<store::Snapshot> snapshot;
-    struct Forked {
-      int pid = -1;
-      int fd = -1;  ///< the child writes digest (8 bytes, little-endian) then the state
-      std::uint64_t seq = 0;
-    };
-    std::optional<Forked> forked;
-    engine::MarketDigests digests;           ///< the writer's after the batch (digest_every_batch)
-    engine::MarketDigests snapshot_digests;  ///< the writer's at `snapshot`
+    std::optional<store::Snapshot> snapshot;  ///< written inline: the clean stop's
+    bool snapshot_due = false;                ///< a periodic snapshot after this batch (the snapshot thread's)
+    engine::MarketDigests digests;  ///< the writer's after the batch (digest_every_batch, and at snapshots)
+  };
+  struct SnapshotJob {
+    std::uint64_t seq = 0;
+    engine::MarketDigests digests;  ///< the writer's at seq
   };
 
   void run_sequencer();
@@ -154,12 +149,11 @@ class Sequencer {
   /// from the journal. While it waits, every command that arrives — and those of `held`, taken
   /// for the next batch before the failure was seen — is failed, never kept waiting.
   void rebuild_after_failure(std::deque<Item>* held = nullptr);
+  /// The snapshot thread: takes the newest snapshot job, rebuilds that state from the journal,
+  /// and writes it when it matches the writer's digests.
   void run_snapshot_writer();
-  /// Forks a child that serialises the market; returns nullopt (and the caller snapshots inline)
-  /// when fork is not possible.
-  std::optional<Prepared::Forked> fork_snapshot(std::uint64_t seq);
-  /// `digests`: the market's at the snapshot, for the snapshot observer.
-  void write_snapshot(const store::Snapshot& snapshot, const engine::MarketDigests& digests);
+  /// REQUIRES: journal_mutex_ held.
+  void write_snapshot(const store::Snapshot& snapshot);
   void fail(Prepared& prepared, const std::string& why);
 
   store::Journal& journal_;
@@ -167,7 +161,6 @@ class Sequencer {
   SequencerOptions options_;
   BatchListener listener_;
   RecoveredHook recovered_hook_;
-  std::function<void(std::uint64_t, const engine::MarketDigests&)> snapshot_observer_;
   std::function<void()> release_hook_;
   std::function<void(std::uint64_t, std::size_t)> commit_observer_;
   Recovered recovered_;
@@ -191,8 +184,8 @@ class Sequencer {
 
   std::mutex snapshot_mutex_;
   std::condition_variable snapshot_cv_;
-  std::deque<std::pair<Prepared::Forked, bool /* write it */>> forked_;  // guarded by snapshot_mutex_
-  bool snapshot_writer_stop_ = false;                                       // guarded by snapshot_mutex_
+  std::optional<SnapshotJob> snapshot_job_;  // guarded by snapshot_mutex_; a newer job replaces a waiting one
+  bool snapshot_writer_stop_ = false;        // guarded by snapshot_mutex_
   std::mutex journal_mutex_;  // held to write a snapshot, and to resume/rebuild the journal
 
   std::thread sequencer_thread_;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -27,6 +28,14 @@ inline constexpr int kBackgroundNice = 10;
 /// privilege; a failure leaves the thread as it was, which is only slower under contention.
 inline void make_this_thread_background() {
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice);
+}
+
+/// Lets the calling thread run only when a core would otherwise be idle (Linux SCHED_IDLE, per
+/// thread, no privilege needed): for work that may wait as long as it must, such as a periodic
+/// snapshot. Falls back to the background nice value where that policy is refused.
+inline void make_this_thread_idle_only() {
+  sched_param none{};
+  if (sched_setscheduler(0, SCHED_IDLE, &none) != 0) make_this_thread_background();
 }
 
 }  // namespace carebroker::sequencer

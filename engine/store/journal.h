@@ -51,7 +51,12 @@ class Journal {
   /// sequence numbers continue without a gap, and each link of the audit chain from the link
   /// stored in the batch ending at `after` (so a batch must end there); the first problem stops
   /// the replay with an error naming its sequence number.
-  virtual StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) = 0;
+  StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) { return replay_range(after, kToTheEnd, visit); }
+  /// As replay(), but stops before the first batch whose events come after `up_to`: how a
+  /// replica of the past (a snapshot's, engine/sequencer/snapshot_replica.h) reads the journal
+  /// while the writer appends to it.
+  virtual StoreStatus replay_range(std::uint64_t after, std::uint64_t up_to, const BatchVisitor& visit) = 0;
+  static constexpr std::uint64_t kToTheEnd = ~std::uint64_t{0};
 
   /// The audit chain's head after the last batch appended (or found at open). Any thread.
   virtual ChainHead chain_head() const = 0;

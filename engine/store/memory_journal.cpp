@@ -24,12 +24,12 @@ StoreStatus MemoryJournal::append(const BatchToAppend& batch) {
   return {};
 }
 
-StoreStatus MemoryJournal::replay(std::uint64_t after, const BatchVisitor& visit) {
+StoreStatus MemoryJournal::replay_range(std::uint64_t after, std::uint64_t up_to, const BatchVisitor& visit) {
   std::lock_guard lock(mutex_);
   ChainState anchor;
   if (auto s = anchor_at(after, anchor); !s.ok()) return s;
   ReplayCheck check(after, anchor);
-  for (auto it = batches_.upper_bound(after); it != batches_.end(); ++it) {
+  for (auto it = batches_.upper_bound(after); it != batches_.end() && it->first <= up_to; ++it) {
     UnframedBatch b;
     if (auto s = check.next(it->first, it->second, b); !s.ok()) return s;
     if (auto s = visit(b.first_seq, b.last_seq, b.payload); !s.ok()) return s;

@@ -18,7 +18,7 @@ class MemoryJournal final : public Journal {
     std::lock_guard lock(mutex_);
     return last_seq_;
   }
-  StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) override;
+  StoreStatus replay_range(std::uint64_t after, std::uint64_t up_to, const BatchVisitor& visit) override;
   ChainHead chain_head() const override {
     std::lock_guard lock(mutex_);
     return head_;

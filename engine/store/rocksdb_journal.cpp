@@ -252,7 +252,7 @@ StoreStatus RocksJournal::append(const BatchToAppend& batch) {
   return {};
 }
 
-StoreStatus RocksJournal::replay(std::uint64_t after, const BatchVisitor& visit) {
+StoreStatus RocksJournal::replay_range(std::uint64_t after, std::uint64_t up_to, const BatchVisitor& visit) {
   if (!db_) return not_open();
   rocksdb::ReadOptions r;
   r.verify_checksums = true;
@@ -266,6 +266,7 @@ StoreStatus RocksJournal::replay(std::uint64_t after, const BatchVisitor& visit)
     std::uint64_t key_seq = 0;
     if (!parse_sequence_key(std::string_view(it->key().data(), it->key().size()), key_seq))
       return store_error(StoreCode::corruption, "a journal key is not a sequence number");
+    if (key_seq > up_to) break;  // the batch's first event (the key) comes after the range
     UnframedBatch b;
     if (auto s = check.next(key_seq, std::string_view(it->value().data(), it->value().size()), b); !s.ok()) return s;
     if (auto s = visit(b.first_seq, b.last_seq, b.payload); !s.ok()) return s;

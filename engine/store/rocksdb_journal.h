@@ -48,7 +48,7 @@ class RocksJournal final : public Journal {
 
   StoreStatus append(const BatchToAppend& batch) override;
   std::uint64_t last_seq() const override { return last_seq_; }
-  StoreStatus replay(std::uint64_t after, const BatchVisitor& visit) override;
+  StoreStatus replay_range(std::uint64_t after, std::uint64_t up_to, const BatchVisitor& visit) override;
   ChainHead chain_head() const override {
     std::lock_guard lock(chain_mutex_);
     return chain_.head;
