@@ -1,9 +1,10 @@
 // The sequencer: execute, append, release.
 #include "engine/sequencer/sequencer.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
-
 #include <cstdio>
 
 #include "engine/codec/event_codec.h"
@@ -276,6 +277,9 @@ void Sequencer::run_snapshot_writer() {
     // Held while the journal is read back: a rebuild after a failed write waits for it.
     std::lock_guard journal_lock(journal_mutex_);
     PastSnapshot past = snapshot_from_journal(journal_, job.seq, job.digests);
+    // The rebuilt market is gone; give its pages back (this thread's malloc arena would keep
+    // them, and the process's resident memory would carry a second market between snapshots).
+    malloc_trim(0);
     if (!past.snapshot) {
       std::fprintf(stderr, "carebroker: %ssnapshot at %llu not written: %s\n", past.diverged ? "DIVERGENCE: " : "",
                    static_cast<unsigned long long>(job.seq), past.problem.c_str());
