@@ -4,7 +4,10 @@
 // payloads here (the codec encodes events); the journal frames each with its sequence range, a
 // CRC32C of our own and its audit-chain link (audit_chain.h), and verifies all three when it
 // reads them back. The writer keeps the chain's head in memory.
-// One writer (the sequencer thread) and, at start-up, one reader; not thread-safe.
+// One writer (the sequencer thread). Readers: recovery at start-up and, beside the writer, the
+// snapshot thread (replay_range, latest_snapshot, put_snapshot), which the implementations allow
+// (RocksDB's reads and writes are thread-safe; the memory journal has one mutex). resume() only
+// with no reader running (the sequencer's journal mutex).
 #pragma once
 
 #include <cstdint>

@@ -7,7 +7,7 @@
 // final record (a crash mid-write, never acknowledged) is dropped, while corruption in the
 // middle of the WAL refuses to open; on top of that, replay verifies our own CRC on every batch
 // and that sequence numbers continue, and stops with an error naming the sequence number.
-// One writer thread; not thread-safe.
+// One writer thread; its reads (replay_range, snapshots, the archive) may run beside it (journal.h).
 #pragma once
 
 #include <atomic>
