@@ -39,6 +39,7 @@ struct App::Impl {
   protocol::ProviderStreams streams;
   protocol::FanOut fan_out;  // how streams' live messages reach the sessions (in turns)
   person::PersonKeys person_keys;  // <data>/person-keys: apart from the journal (opened in start)
+  std::unique_ptr<person::KeyReserve> key_reserve;  // keys made ahead (made once the store is open)
   // The read side (after what they publish to, so they stop first).
   protocol::Projector projector{[this](std::shared_ptr<const protocol::Notifications> notifications) {
     // The I/O threads start writing while the rest is still being published: a broadcast to
@@ -123,6 +124,7 @@ bool App::start(const AppOptions& options, std::string& error) {
   for (const std::string& bad : m.person_keys.warnings())
     std::fprintf(stderr, "carebroker: person-keys/%s is not a person key: left alone (its person shows as key_missing)\n",
                  bad.c_str());
+  m.key_reserve = std::make_unique<person::KeyReserve>(m.person_keys, person::KeyReserve::Options{});
   store::RocksJournalOptions journal_options;
   journal_options.path = journal_dir;
   journal_options.sync = options.sync;
@@ -179,7 +181,7 @@ bool App::start(const AppOptions& options, std::string& error) {
   // not ready, and every command or read is refused (503) until recovery and the first-start
   // commands are done.
   m.service = std::make_unique<SequencerService>(*m.sequencer, m.reader, *m.journal, m.metrics,
-                                                 std::filesystem::canonical(backup_dir), clock, simulated, m.person_keys);
+                                                 std::filesystem::canonical(backup_dir), clock, simulated, m.person_keys, *m.key_reserve);
   m.context.reset(new ServerContext{m.tokens, *m.service, m.streams, m.metrics, options.limits, {}, {}, options.web_dir});
   m.context->private_dirs = {options.data_dir, backup_dir};
   m.context->replies = &m.replies;
@@ -202,6 +204,7 @@ bool App::start(const AppOptions& options, std::string& error) {
     line("carebroker_journal_failed_batches_total", "counter", s.failed_batches);
     line("carebroker_snapshots_total", "counter", s.snapshots);
     line("carebroker_snapshot_failures_total", "counter", s.snapshot_failures);
+    line("carebroker_person_keys_ready", "gauge", m.key_reserve->ready_keys());
     line("carebroker_journal_write_buffer_bytes", "gauge", m.journal->write_buffer_bytes());
     // The audit chain's head, anchored outside the store by whoever scrapes this: the sequence
     // it is at, and the hash as a label (verify --expect-head SEQ:HEX checks a store against it).
@@ -245,6 +248,9 @@ void App::stop() {
   if (!impl_) return;
   if (impl_->service) impl_->service->wait_for_backups();  // they answer through the server
   if (impl_->server) impl_->server->stop();
+  // After the server (no more postings), before the writer (a posting given a key by the
+  // reserve's thread still reaches it); the keys made ahead and never used are destroyed.
+  if (impl_->key_reserve) impl_->key_reserve->stop();
   if (impl_->sequencer) impl_->sequencer->stop();
   impl_->publisher.stop();  // after the writer: every durable batch reaches the replicas
   impl_->reader.stop();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/market/market.h"
+#include "engine/person/key_reserve.h"
 #include "engine/person/person_keys.h"
 #include "engine/sequencer/sequencer.h"
 
@@ -59,6 +60,9 @@ class MarketService {
   virtual bool freeze_clock() = 0;
   /// The person key store: kept apart from the journal, never in a backup. Thread-safe.
   virtual person::PersonKeys& person_keys() = 0;
+  /// Keys made ahead for people newly posted (key_reserve.h), so that a posting never waits on
+  /// the key store's disk on an I/O thread. Thread-safe.
+  virtual person::KeyReserve& key_reserve() = 0;
 };
 
 }  // namespace carebroker::gateway

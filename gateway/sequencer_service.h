@@ -22,10 +22,10 @@ class SequencerService final : public MarketService {
  public:
   /// Backups go into children of `backup_dir` (an existing directory, checked by App::start).
   /// `simulated`: `clock` is a simulation's (a sequencer::ScaledClock).
-  /// `person_keys`: the person key store (opened by App::start), not owned.
+  /// `person_keys`: the person key store (opened by App::start) and its reserve, not owned.
   SequencerService(sequencer::Sequencer& sequencer, replica::ReplicaThread& reader, store::RocksJournal& journal,
                    Metrics& metrics, std::filesystem::path backup_dir, sequencer::Clock& clock, bool simulated,
-                   person::PersonKeys& person_keys)
+                   person::PersonKeys& person_keys, person::KeyReserve& key_reserve)
       : sequencer_(sequencer),
         reader_(reader),
         journal_(journal),
@@ -33,7 +33,8 @@ class SequencerService final : public MarketService {
         backup_dir_(std::move(backup_dir)),
         clock_(clock),
         scaled_clock_(simulated ? dynamic_cast<sequencer::ScaledClock*>(&clock) : nullptr),
-        person_keys_(person_keys) {}
+        person_keys_(person_keys),
+        key_reserve_(key_reserve) {}
 
   bool execute(engine::Command command, engine::CommandKey key, sequencer::Completion done) override;
   bool read(Read read, std::function<void(bool durable)> done) override;
@@ -43,6 +44,7 @@ class SequencerService final : public MarketService {
   ClockReading clock() override;
   bool freeze_clock() override;
   person::PersonKeys& person_keys() override { return person_keys_; }
+  person::KeyReserve& key_reserve() override { return key_reserve_; }
   /// Waits for the backups still running (their `done` has been called when it returns).
   void wait_for_backups();
   ~SequencerService() override { wait_for_backups(); }
@@ -56,6 +58,7 @@ class SequencerService final : public MarketService {
   sequencer::Clock& clock_;
   sequencer::ScaledClock* const scaled_clock_;  // a simulation's clock; null for the real one
   person::PersonKeys& person_keys_;
+  person::KeyReserve& key_reserve_;
   std::mutex backup_mutex_;  // one checkpoint at a time, so "exists?" and "create" do not race
   std::mutex running_mutex_;
   std::vector<std::future<void>> running_;  // guarded by running_mutex_; finished ones pruned

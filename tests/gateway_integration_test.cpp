@@ -793,3 +793,41 @@ TEST_CASE("a Hello while the market's queue is full is answered busy and the con
   CHECK(decode(ws.read(), false).text("code") == "busy");
   CHECK(ws.is_open());
 }
+
+TEST_CASE("a burst of postings beyond the keys made ahead: each package posted with a key of its own, and a clean stop "
+          "leaves only theirs",
+          "[gateway][person]") {
+  TestServer server;
+  const std::string officer = server.token(Role::officer);
+  // 48 postings at once from four officers' clients; the reserve keeps 16 keys made ahead, so
+  // most wait for a key on the reserve's thread.
+  constexpr int kPosters = 4, kEach = 12;
+  std::vector<std::vector<HttpResult>> results(kPosters);
+  std::vector<std::thread> posters;
+  for (int p = 0; p < kPosters; ++p)
+    posters.emplace_back([&, p] {
+      for (int i = 0; i < kEach; ++i)
+        results[static_cast<std::size_t>(p)].push_back(
+            http_request(server.port(), "POST", "/api/v1/packages", officer, package_json()));
+    });
+  for (auto& t : posters) t.join();
+  std::set<std::uint64_t> packages;
+  for (const auto& mine : results)
+    for (const HttpResult& r : mine) {
+      INFO(r.status << " " << r.body << r.error);
+      REQUIRE(r.status == 201);
+      packages.insert(parse_json(r.body).at("package").to_number<std::uint64_t>());
+    }
+  REQUIRE(packages.size() == kPosters * kEach);
+  // Every person opens with its key.
+  for (const std::uint64_t id : packages) {
+    const json::value view = must_http(server, 200, "GET", "/api/v1/packages/" + std::to_string(id), officer);
+    CHECK(view.at("person").at("status") == "available");
+  }
+  // The keys made ahead and never handed out are destroyed at a clean stop: one key per package.
+  server.app().stop();
+  std::size_t keys = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(server.data_dir()) / "person-keys"))
+    keys += entry.path().extension() == ".key";
+  CHECK(keys == packages.size());
+}

@@ -87,6 +87,8 @@ class InlineMarketService final : public gateway::MarketService {
   }
 
   person::PersonKeys& person_keys() override { return keys_; }
+  /// Keys made when asked, on the caller's thread: a posting is answered before handle_rest returns.
+  person::KeyReserve& key_reserve() override { return reserve_; }
 
   /// Runs a command directly on the market (no REST), as the sequencer would.
   engine::Reply run(const engine::Command& command) { return market_.execute(command, events_); }
@@ -104,6 +106,7 @@ class InlineMarketService final : public gateway::MarketService {
  private:
   std::filesystem::path keys_dir_;
   person::PersonKeys keys_;
+  person::KeyReserve reserve_{keys_, {.keep_ready = 0, .own_thread = false}};
   engine::Market market_;
   std::vector<engine::Event> events_;
   int commands_ = 0;

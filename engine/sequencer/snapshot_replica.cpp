@@ -13,7 +13,6 @@ PastSnapshot snapshot_from_journal(store::Journal& journal, std::uint64_t seq, c
     out.problem = "the journal could not be replayed to " + std::to_string(seq) + ": " + s.message;
     return out;
   }
-  out.events_replayed = info.events_replayed;
   const engine::MarketDigests mine = market.digests();
   if (mine != writers) {
     out.diverged = true;

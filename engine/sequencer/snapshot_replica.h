@@ -21,7 +21,6 @@ struct PastSnapshot {
   std::optional<store::Snapshot> snapshot;  ///< set only when the rebuilt state matched the writer's
   bool diverged = false;                    ///< the rebuilt state's digest differs from the writer's
   std::string problem;                      ///< why there is no snapshot
-  std::uint64_t events_replayed = 0;        ///< journal events applied on top of the older snapshot
 };
 
 /// REQUIRES: a journal batch ends at `seq`, and `writers` are the writer's digests after it.

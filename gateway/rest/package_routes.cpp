@@ -35,27 +35,35 @@ void post_package(RestContext& ctx) {
   c.spec.officer = ctx.principal.name;
   // Sealed here, at the edge, with a new key of the person's own, stored durably first: the
   // market (and so the journal, snapshots, archive and backups) only ever holds the sealed form.
-  person::PersonKeys& keys = ctx.market.person_keys();
-  std::string error;
-  std::optional<SealedPerson> sealed = person::seal_new(details, keys, error);
-  if (!sealed)
-    return ctx.respond(error_response(GatewayCode::person_key_store_failed,
-                                      "the person's details could not be sealed, so the package was not posted: " + error));
-  c.person = std::move(*sealed);
-  // A key no package came to use (refused, not saved, or a retry answered from the first
-  // posting, which has its own) is destroyed again.
-  auto unused = [&keys, key_id = c.person.key_id] {
-    std::string ignored;
-    (void)keys.destroy(key_id, ignored);
-  };
-  run_command_with(
-      ctx, std::move(c),
-      [unused](const Reply& reply) {
-        if (reply.replayed) unused();
-        return CommandSuccess{201, json::object{{"ok", true}, {"package", reply.package}},
-                              {{"Location", "/api/v1/packages/" + std::to_string(reply.package)}}};
-      },
-      unused);
+  // The key comes from the reserve (made ahead on its own thread, key_reserve.h): the I/O thread
+  // never waits on the key store's disk. When a burst has used every key made ahead, the rest of
+  // this posting runs on the reserve's thread once its key is made.
+  MarketService& market = ctx.market;
+  person::KeyReserve& reserve = market.key_reserve();
+  reserve.take([&market, &reserve, key = ctx.key, respond = ctx.respond, c = std::move(c),
+                details = std::move(details)](person::KeyReserve::Taken taken) mutable {
+    std::string error = std::move(taken.error);
+    std::optional<SealedPerson> sealed;
+    if (taken.key) {
+      sealed = person::seal(details, taken.key->key_id, taken.key->key, error);
+      if (!sealed) reserve.discard(taken.key->key_id);
+    }
+    if (!sealed)
+      return respond(error_response(GatewayCode::person_key_store_failed,
+                                    "the person's details could not be sealed, so the package was not posted: " + error));
+    c.person = std::move(*sealed);
+    // A key no package came to use (refused, not saved, or a retry answered from the first
+    // posting, which has its own) is destroyed again.
+    auto unused = [&reserve, key_id = c.person.key_id] { reserve.discard(key_id); };
+    run_command_with(
+        market, key, respond, std::move(c),
+        [unused](const Reply& reply) {
+          if (reply.replayed) unused();
+          return CommandSuccess{201, json::object{{"ok", true}, {"package", reply.package}},
+                                {{"Location", "/api/v1/packages/" + std::to_string(reply.package)}}};
+        },
+        unused);
+  });
 }
 
 void list_packages(RestContext& ctx) {

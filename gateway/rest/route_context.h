@@ -55,6 +55,9 @@ struct CommandSuccess {
 /// called when the command did not happen (refused, not persisted, or the queue full).
 void run_command_with(RestContext&, engine::Command, std::function<CommandSuccess(const engine::Reply&)> success,
                       std::function<void()> not_done = {});
+/// The same, after the handler has returned (its context gone): what it needs, by value.
+void run_command_with(MarketService&, const engine::CommandKey&, const Respond&, engine::Command,
+                      std::function<CommandSuccess(const engine::Reply&)> success, std::function<void()> not_done = {});
 /// Runs `read` with the market on a replica (never the writer) and replies what it built once everything
 /// it saw is durable (503 not_durable otherwise).
 void run_read(RestContext&, std::function<HttpResponse(const engine::Market&)> read);

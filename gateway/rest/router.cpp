@@ -92,9 +92,13 @@ void reply_error(const Respond& respond, const JsonStatus& s) { respond(error_re
 
 void run_command_with(RestContext& ctx, Command command, std::function<CommandSuccess(const engine::Reply&)> success,
                       std::function<void()> not_done) {
-  Respond respond = ctx.respond;
-  const bool queued = ctx.market.execute(
-      std::move(command), ctx.key, [respond, success = std::move(success), not_done](sequencer::CommandResult&& r) {
+  run_command_with(ctx.market, ctx.key, ctx.respond, std::move(command), std::move(success), std::move(not_done));
+}
+
+void run_command_with(MarketService& market, const engine::CommandKey& key, const Respond& respond, Command command,
+                      std::function<CommandSuccess(const engine::Reply&)> success, std::function<void()> not_done) {
+  const bool queued = market.execute(
+      std::move(command), key, [respond, success = std::move(success), not_done](sequencer::CommandResult&& r) {
         if ((!r.durable || !r.reply.ok()) && not_done) not_done();
         if (!r.durable)
           return respond(error_response(GatewayCode::store_unavailable,
