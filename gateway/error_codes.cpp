@@ -139,9 +139,14 @@ int http_status(engine::Code code) {
 }
 
 std::string json_quote(std::string_view text) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(text.size() + 2);
+  append_json_quoted(out, text);
+  return out;
+}
+
+void append_json_quoted(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
@@ -164,7 +169,6 @@ std::string json_quote(std::string_view text) {
     }
   }
   out.push_back('"');
-  return out;
 }
 
 HttpResponse error_response(int status, std::string_view code, std::string_view detail) {

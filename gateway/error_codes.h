@@ -18,5 +18,7 @@ int http_status(engine::Code code);
 
 /// `text` as a JSON string literal, quotes included ("a\"b" for a"b).
 std::string json_quote(std::string_view text);
+/// The same, appended to `out` (no string of its own: a response body quotes every key).
+void append_json_quoted(std::string& out, std::string_view text);
 
 }  // namespace carebroker::gateway

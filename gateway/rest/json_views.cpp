@@ -143,12 +143,18 @@ json::value award_json(const Market& m, const Package& p) {
   return o;
 }
 
+template <typename Integer>
+void append_number(std::string& out, Integer n) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
+}
+
 void write(std::string& out, const json::value& v) {
   switch (v.kind()) {
     case json::kind::null: out += "null"; return;
     case json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
-    case json::kind::int64: out += std::to_string(v.get_int64()); return;
-    case json::kind::uint64: out += std::to_string(v.get_uint64()); return;
+    case json::kind::int64: return append_number(out, v.get_int64());
+    case json::kind::uint64: return append_number(out, v.get_uint64());
     case json::kind::double_: {
       const double d = v.get_double();
       if (!std::isfinite(d)) {
@@ -160,7 +166,7 @@ void write(std::string& out, const json::value& v) {
       out.append(buf, end);
       return;
     }
-    case json::kind::string: out += json_quote(v.get_string()); return;
+    case json::kind::string: return append_json_quoted(out, v.get_string());
     case json::kind::array: {
       out.push_back('[');
       bool first = true;
@@ -178,7 +184,7 @@ void write(std::string& out, const json::value& v) {
       for (const auto& kv : v.get_object()) {
         if (!first) out.push_back(',');
         first = false;
-        out += json_quote(kv.key());
+        append_json_quoted(out, kv.key());
         out.push_back(':');
         write(out, kv.value());
       }
