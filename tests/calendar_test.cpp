@@ -183,3 +183,16 @@ TEST_CASE("the market's clock never moves backwards: an earlier tick is refused 
   CHECK(f.market.digest() == before);
   CHECK(f.run(Tick{now}).ok());  // the same time again moves nothing and is not an error
 }
+
+TEST_CASE("instants are written the same way in every year, four-digit or not", "[calendar]") {
+  CHECK(format_utc(kMonday9am) == "2026-11-23T09:00:00.000Z");
+  CHECK(format_utc(kMonday9am + 14 * kMillisPerHour + 5 * kMillisPerMinute + 7'089) == "2026-11-23T23:05:07.089Z");
+  CHECK(format_utc(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(format_london(london_to_utc(*parse_date("2026-07-01"), 9 * kMillisPerHour)) == "2026-07-01 09:00 BST");
+  // Outside years 0..9999 (no market reaches them, but nothing breaks): printf's own form.
+  const Date far = days_from_civil({12026, 1, 2});
+  CHECK(format_date(far) == "12026-01-02");
+  CHECK(format_utc(static_cast<UtcMillis>(far) * kMillisPerDay) == "12026-01-02T00:00:00.000Z");
+  CHECK(format_london(static_cast<UtcMillis>(far) * kMillisPerDay) == "12026-01-02 00:00 GMT");
+  CHECK(format_date(days_from_civil({-1, 12, 31})) == "-001-12-31");
+}

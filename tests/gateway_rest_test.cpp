@@ -384,3 +384,16 @@ TEST_CASE("JSON responses print numbers as people write them", "[rest]") {
   CHECK(rest::to_text(json::object{{"a", 75.0}, {"b", -3}, {"c", "x\"y"}}) == R"({"a":75,"b":-3,"c":"x\"y"})");
   CHECK(rest::iso_utc(kMonday9am) == "2026-11-23T09:00:00.000Z");
 }
+
+TEST_CASE("JSON responses escape what JSON requires and pass UTF-8 through", "[rest]") {
+  std::string every_control;
+  for (int c = 0; c < 0x20; ++c) every_control.push_back(static_cast<char>(c));
+  const std::string text = "plain \"quoted\" back\\slash " + every_control + " £32.14 × café";
+  const std::string written = rest::to_text(json::object{{"k\"ey", text}});
+  CHECK(json::parse(written) == json::value(json::object{{"k\"ey", text}}));  // what was written reads back the same
+  CHECK(written.find("\\u0000\\u0001") != std::string::npos);
+  CHECK(written.find("\\b\\t\\n\\u000b\\f\\r") != std::string::npos);
+  CHECK(written.find("£32.14 × café") != std::string::npos);
+  CHECK(carebroker::gateway::json_quote("") == "\"\"");
+  CHECK(carebroker::gateway::json_quote("a\"") == "\"a\\\"\"");
+}

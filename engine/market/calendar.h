@@ -28,6 +28,8 @@ int weekday(Date);
 /// "2026-11-24" → Date; nullopt for anything that is not a real calendar date.
 std::optional<Date> parse_date(std::string_view);
 std::string format_date(Date);
+/// "2026-11-24T14:05:00.000Z": an instant in UTC, ISO 8601 with milliseconds.
+std::string format_utc(UtcMillis utc);
 
 /// UK civil time: GMT in winter, BST (UTC+1) from 01:00 UTC on the last Sunday of March to
 /// 01:00 UTC on the last Sunday of October.

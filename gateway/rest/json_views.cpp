@@ -2,7 +2,6 @@
 // package and location rows, location detail; and the compact JSON writer.
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "engine/market/calendar.h"
 #include "gateway/error_codes.h"
@@ -13,8 +12,6 @@ namespace carebroker::gateway::rest {
 namespace {
 
 using namespace carebroker::engine;
-
-UtcMillis floor_div(UtcMillis a, UtcMillis b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 
 json::array strings(const std::vector<std::string>& items) {
   json::array out;
@@ -204,14 +201,7 @@ std::string to_text(const json::value& v) {
 
 std::string iso_utc(UtcMillis t) {
   if (t == 0) return "";
-  const Date day = static_cast<Date>(floor_div(t, kMillisPerDay));
-  const UtcMillis into = t - static_cast<UtcMillis>(day) * kMillisPerDay;
-  const CivilDate c = civil_from_days(day);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day,
-                static_cast<int>(into / kMillisPerHour), static_cast<int>(into % kMillisPerHour / kMillisPerMinute),
-                static_cast<int>(into % kMillisPerMinute / 1000), static_cast<int>(into % 1000));
-  return buf;
+  return format_utc(t);
 }
 
 void put_time(json::object& o, std::string_view key, UtcMillis t) {
