@@ -184,7 +184,7 @@ TEST_CASE("the market's clock never moves backwards: an earlier tick is refused 
   CHECK(f.run(Tick{now}).ok());  // the same time again moves nothing and is not an error
 }
 
-TEST_CASE("instants are written the same way in every year, four-digit or not", "[calendar]") {
+TEST_CASE("instants are written the same way in every year, four-digit or not", "[calendar][rest]") {
   CHECK(format_utc(kMonday9am) == "2026-11-23T09:00:00.000Z");
   CHECK(format_utc(kMonday9am + 14 * kMillisPerHour + 5 * kMillisPerMinute + 7'089) == "2026-11-23T23:05:07.089Z");
   CHECK(format_utc(-1) == "1969-12-31T23:59:59.999Z");
@@ -195,4 +195,8 @@ TEST_CASE("instants are written the same way in every year, four-digit or not", 
   CHECK(format_utc(static_cast<UtcMillis>(far) * kMillisPerDay) == "12026-01-02T00:00:00.000Z");
   CHECK(format_london(static_cast<UtcMillis>(far) * kMillisPerDay) == "12026-01-02 00:00 GMT");
   CHECK(format_date(days_from_civil({-1, 12, 31})) == "-001-12-31");
+  // As wide as a year of a day count gets: seven digits and a sign.
+  CHECK(format_date(days_from_civil({1000000, 1, 1})) == "1000000-01-01");
+  CHECK(format_london(static_cast<UtcMillis>(days_from_civil({-1000000, 12, 31})) * kMillisPerDay) ==
+        "-1000000-12-31 00:00 GMT");
 }

@@ -130,19 +130,24 @@ TEST_CASE("key reserve: keys discarded, and keys made ahead but never handed out
   REQUIRE(reserve_reaches(*reserve, 3));
   Handed handed;
   reserve->take(handed.for_request(0));  // a posting that will be used
-  reserve->take(handed.for_request(1));  // and one refused by the market: its key discarded
-  REQUIRE(handed.taken.size() == 2);
-  const std::string kept = handed.taken[0].key->key_id, refused = handed.taken[1].key->key_id;
+  reserve->take(handed.for_request(1));  // one refused by the market: its key discarded
+  reserve->take(handed.for_request(2));  // and one refused only once the reserve has stopped
+  REQUIRE(handed.taken.size() == 3);
+  const std::string kept = handed.taken[0].key->key_id, refused = handed.taken[1].key->key_id,
+                    refused_late = handed.taken[2].key->key_id;
   reserve->discard(refused);
   reserve->stop();
-  // Only the key a package uses is left.
-  CHECK(store.keys.size() == 1);
+  // The keys made ahead and never handed out are gone; the late refusal's is destroyed at once.
+  CHECK(store.keys.size() == 2);
+  reserve->discard(refused_late);
+  CHECK(store.keys.size() == 1);  // only the key a package uses is left
   CHECK(store.keys.find(kept));
   CHECK_FALSE(store.keys.find(refused));
-  reserve->take(handed.for_request(2));
-  REQUIRE(handed.taken.size() == 3);
-  CHECK_FALSE(handed.taken[2].key);
-  CHECK(handed.taken[2].error == "the server is stopping");
+  CHECK_FALSE(store.keys.find(refused_late));
+  reserve->take(handed.for_request(3));
+  REQUIRE(handed.taken.size() == 4);
+  CHECK_FALSE(handed.taken[3].key);
+  CHECK(handed.taken[3].error == "the server is stopping");
   reserve.reset();  // a second stop (the destructor's) does nothing more
   CHECK(store.keys.size() == 1);
 }

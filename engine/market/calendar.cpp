@@ -63,54 +63,53 @@ char* put_digits(char* at, unsigned n, int width) {
   return at + width;
 }
 
-/// "YYYY-MM-DD" at `at` (10 characters) for years 0..9999; returns the end.
+/// The most a date can take: a year of an int32 day count has at most 7 digits and a sign,
+/// then "-MM-DD".
+constexpr std::size_t kMaxDateChars = 8 + 6;
+
+/// "YYYY-MM-DD" at `at` (at most kMaxDateChars); returns the end. A year outside 0..9999 (no
+/// market reaches one) is written as printf's %04d writes it: "12026", "-001".
 char* put_date(char* at, const CivilDate& c) {
-  at = put_digits(at, static_cast<unsigned>(c.year), 4);
+  if (c.year >= 0 && c.year <= 9999) {
+    at = put_digits(at, static_cast<unsigned>(c.year), 4);
+  } else {
+    char year[16];
+    const int n = std::snprintf(year, sizeof year, "%04d", c.year);
+    at = std::copy(year, year + n, at);
+  }
   *at++ = '-';
   at = put_digits(at, c.month, 2);
   *at++ = '-';
   return put_digits(at, c.day, 2);
 }
 
-bool four_digit_year(const CivilDate& c) { return c.year >= 0 && c.year <= 9999; }
+/// "HH:MM" at `at` for `into` milliseconds into a day; returns the end.
+char* put_hours_minutes(char* at, UtcMillis into) {
+  at = put_digits(at, static_cast<unsigned>(into / kMillisPerHour), 2);
+  *at++ = ':';
+  return put_digits(at, static_cast<unsigned>(into % kMillisPerHour / kMillisPerMinute), 2);
+}
 
 UtcMillis floor_div(UtcMillis a, UtcMillis b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
 
 std::string format_date(Date d) {
-  const CivilDate c = civil_from_days(d);
-  char buf[16];
-  if (!four_digit_year(c)) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", c.year, c.month, c.day);
-    return buf;
-  }
-  return std::string(buf, put_date(buf, c));
+  char buf[kMaxDateChars];
+  return std::string(buf, put_date(buf, civil_from_days(d)));
 }
 
 std::string format_utc(UtcMillis utc) {
   const Date day = static_cast<Date>(floor_div(utc, kMillisPerDay));
   const UtcMillis into = utc - static_cast<UtcMillis>(day) * kMillisPerDay;
-  const auto hour = static_cast<unsigned>(into / kMillisPerHour);
-  const auto minute = static_cast<unsigned>(into % kMillisPerHour / kMillisPerMinute);
-  const auto second = static_cast<unsigned>(into % kMillisPerMinute / 1000);
-  const auto milli = static_cast<unsigned>(into % 1000);
-  const CivilDate c = civil_from_days(day);
-  char buf[40];
-  if (!four_digit_year(c)) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ", c.year, c.month, c.day, hour, minute, second,
-                  milli);
-    return buf;
-  }
-  char* at = put_date(buf, c);
+  char buf[kMaxDateChars + 14];
+  char* at = put_date(buf, civil_from_days(day));
   *at++ = 'T';
-  at = put_digits(at, hour, 2);
+  at = put_hours_minutes(at, into);
   *at++ = ':';
-  at = put_digits(at, minute, 2);
-  *at++ = ':';
-  at = put_digits(at, second, 2);
+  at = put_digits(at, static_cast<unsigned>(into % kMillisPerMinute / 1000), 2);
   *at++ = '.';
-  at = put_digits(at, milli, 3);
+  at = put_digits(at, static_cast<unsigned>(into % 1000), 3);
   *at++ = 'Z';
   return std::string(buf, at);
 }
@@ -144,22 +143,13 @@ std::string format_london(UtcMillis utc) {
   const UtcMillis local = utc + offset;
   const Date day = static_cast<Date>(floor_div(local, kMillisPerDay));
   const UtcMillis into = local - static_cast<UtcMillis>(day) * kMillisPerDay;
-  const auto hour = static_cast<unsigned>(into / kMillisPerHour);
-  const auto minute = static_cast<unsigned>(into % kMillisPerHour / kMillisPerMinute);
-  const CivilDate c = civil_from_days(day);
-  const char* zone = offset != 0 ? "BST" : "GMT";
-  char buf[48];
-  if (!four_digit_year(c)) {
-    std::snprintf(buf, sizeof buf, "%s %02u:%02u %s", format_date(day).c_str(), hour, minute, zone);
-    return buf;
-  }
-  char* at = put_date(buf, c);
+  char buf[kMaxDateChars + 10];
+  char* at = put_date(buf, civil_from_days(day));
   *at++ = ' ';
-  at = put_digits(at, hour, 2);
-  *at++ = ':';
-  at = put_digits(at, minute, 2);
+  at = put_hours_minutes(at, into);
   *at++ = ' ';
-  for (const char* z = zone; *z; ++z) *at++ = *z;
+  const std::string_view zone = offset != 0 ? "BST" : "GMT";
+  at = std::copy(zone.begin(), zone.end(), at);
   return std::string(buf, at);
 }
 

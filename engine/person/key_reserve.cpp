@@ -34,9 +34,7 @@ void KeyReserve::take(Ready ready) {
   }
   if (!options_.own_thread) {
     lock.unlock();
-    Taken made;
-    made.key = keys_.create(made.error);
-    ready(std::move(made));
+    ready(make_key());
     return;
   }
   failed_ = false;  // asked again: try again
@@ -45,16 +43,22 @@ void KeyReserve::take(Ready ready) {
 }
 
 void KeyReserve::discard(std::string key_id) {
-  if (!options_.own_thread) return destroy_now(key_id);
-  std::lock_guard lock(mutex_);
-  discards_.push_back(std::move(key_id));
-  wake_.notify_one();
+  {
+    std::lock_guard lock(mutex_);
+    if (options_.own_thread && !stopped_) {
+      discards_.push_back(std::move(key_id));
+      wake_.notify_one();
+      return;
+    }
+  }
+  // No thread to do it (none of its own, or stopped: a posting refused while the server stops).
+  destroy_now(key_id);
 }
 
 void KeyReserve::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
+    if (stopped_) return;
     stopping_ = true;
     wake_.notify_one();
   }
@@ -67,10 +71,17 @@ void KeyReserve::stop() {
     waiting.swap(waiting_);
     never_used.swap(ready_);
     discards.swap(discards_);
+    stopped_ = true;  // from here a discard destroys at once
   }
   for (Ready& ready : waiting) ready(Taken{std::nullopt, "the server is stopping"});
   for (const std::string& key_id : discards) destroy_now(key_id);
   for (const PersonKeys::Created& key : never_used) destroy_now(key.key_id);
+}
+
+KeyReserve::Taken KeyReserve::make_key() {
+  Taken made;
+  made.key = keys_.create(made.error);
+  return made;
 }
 
 std::size_t KeyReserve::ready_keys() const {
@@ -101,8 +112,7 @@ void KeyReserve::run() {
       continue;
     }
     lock.unlock();
-    Taken made;
-    made.key = keys_.create(made.error);
+    Taken made = make_key();
     lock.lock();
     if (!made.key) {
       // Everyone waiting now hears why; no refill until someone asks again (a full or broken

@@ -51,16 +51,19 @@ class KeyReserve {
   /// make one, `ready` gets the error, as does every request waiting then; the next take tries
   /// again. `ready` must not block.
   void take(Ready ready);
-  /// Destroys `key_id`, a key handed out that no package came to use (on the reserve's thread).
+  /// Destroys `key_id`, a key handed out that no package came to use: on the reserve's thread,
+  /// or at once on the caller's when there is none (none of its own, or stopped).
   void discard(std::string key_id);
   /// Requests still waiting get an error, discards still queued are done, and the keys made
-  /// ahead and never handed out are destroyed. Takes after this get an error at once.
+  /// ahead and never handed out are destroyed. Takes after this get an error at once. From one
+  /// thread at a time; a second stop does nothing.
   void stop();
   /// Keys made and not yet handed out.
   std::size_t ready_keys() const;
 
  private:
   void run();
+  Taken make_key();
   void destroy_now(const std::string& key_id);
 
   PersonKeys& keys_;
@@ -71,7 +74,8 @@ class KeyReserve {
   std::deque<Ready> waiting_;              // guarded by mutex_
   std::deque<std::string> discards_;       // guarded by mutex_
   bool failed_ = false;    // guarded by mutex_: the last make failed; refill waits for a take
-  bool stopping_ = false;  // guarded by mutex_
+  bool stopping_ = false;  // guarded by mutex_: the thread is to end
+  bool stopped_ = false;   // guarded by mutex_: stop() has ended the thread and done what was left
   std::thread thread_;
 };
 
