@@ -78,6 +78,8 @@ TEST_CASE("the quality explanation shows the arithmetic", "[quality]") {
   CHECK(text.find("0.20×self-assessment 80") != std::string::npos);
   CHECK(text.find("= 66.00") != std::string::npos);
   CHECK(text.find("provisional") != std::string::npos);
+  CHECK(text == "quality = 0.40×PAMMS good 75 + 0.40×CQC none 50 (missing: neutral) + 0.20×self-assessment 80 = "
+                "66.00 (provisional)");
 
   const std::string firm = quality_score(inputs(PammsRating::excellent, CqcRating::outstanding, 90), QualityPolicy{}).explain();
   INFO(firm);

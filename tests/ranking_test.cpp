@@ -3,8 +3,12 @@
 // or, by configuration, the quality-adjusted price  price × 100 / quality  (lower wins).
 // Offers from locations under the minimum quality (40) are not acceptable. Ties break by the
 // time of the offer's last amendment, then by location id.
+#include <cstdio>
+#include <random>
 #include <string>
 #include <tuple>
+
+#include "engine/market/number_text.h"
 
 #include "market_fixture.h"
 
@@ -288,5 +292,84 @@ TEST_CASE("every offer gate has one stable name", "[ranking]") {
     const std::string name(to_string(g));
     CHECK(name != "unknown");
     CHECK(names.insert(name).second);
+  }
+}
+
+// Explanations are written digit by digit (engine/market/number_text.h), not by printf, which
+// was a seventh of an officer's package view. The text must not change: every number reads
+// exactly as printf's "%.2f", "%.4f" and "%lld" wrote it, exact ties (0.125) rounded to even.
+TEST_CASE("an explanation's numbers read exactly as printf wrote them", "[ranking]") {
+  const auto printf_fixed = [](double v, int decimals) {
+    char buf[400];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return std::string(buf);
+  };
+  const auto fixed = [](double v, int decimals) {
+    std::string s;
+    append_fixed(s, v, decimals);
+    return s;
+  };
+  for (const double v : {0.0, -0.0, 0.125, 0.375, 2.5, 3.5, 0.005, 1.0 / 3, 2.0 / 3, 72.5, 99.995, -1.005, 1e22,
+                         1.7976931348623157e308, -1.7976931348623157e308, 5e-324})
+    for (const int decimals : {0, 2, 4}) {
+      INFO(v << " to " << decimals << " decimals");
+      CHECK(fixed(v, decimals) == printf_fixed(v, decimals));
+    }
+  std::mt19937_64 rng(2026);
+  std::uniform_int_distribution<Pence> pence(1, 500'000);
+  std::uniform_int_distribution<int> points(0, 10'000);  // a quality score ×100
+  for (int i = 0; i < 20'000; ++i) {
+    const double ratio = static_cast<double>(pence(rng)) / static_cast<double>(pence(rng));
+    const double quality = points(rng) / 100.0;
+    INFO(ratio << ", " << quality);
+    CHECK(fixed(ratio, 4) == printf_fixed(ratio, 4));
+    CHECK(fixed(quality, 2) == printf_fixed(quality, 2));
+    CHECK(fixed(quality / 8, 4) == printf_fixed(quality / 8, 4));  // exact binary fractions: ties
+  }
+  std::string n;
+  append_integer(n, -9'223'372'036'854'775'807LL - 1);
+  CHECK(n == "-9223372036854775808");
+  CHECK(format_pence(0) == "£0.00");
+  CHECK(format_pence(7) == "£0.07");
+  CHECK(format_pence(-1) == "-£0.01");
+  CHECK(format_pence(123'456) == "£1234.56");
+}
+
+TEST_CASE("a whole explanation reads as the printf form did, for offers of every size", "[ranking]") {
+  std::mt19937_64 rng(30);
+  std::uniform_int_distribution<Pence> pence(100, 400'000);
+  std::uniform_int_distribution<int> points(4'000, 10'000);
+  std::uniform_int_distribution<int> weight(0, 100);
+  for (int i = 0; i < 500; ++i) {
+    RankingPolicy policy;
+    policy.price_weight_pct = weight(rng);
+    policy.quality_weight_pct = 100 - policy.price_weight_pct;
+    const Ranking r = rank_offers({candidate(0, "A", pence(rng), points(rng) / 100.0),
+                                   candidate(1, "B", pence(rng), points(rng) / 100.0)},
+                                  policy);
+    const RankedOffer& a = ranked(r, "A");
+    const double wp = policy.price_weight_pct / 100.0, wq = policy.quality_weight_pct / 100.0;
+    const double price_ratio = static_cast<double>(r.lowest) / static_cast<double>(a.offer.price);
+    const double quality_ratio = a.offer.quality.score / 100.0;
+    char old[320];
+    std::snprintf(old, sizeof old,
+                  "score = %.2f × lowest/price + %.2f × quality/100 = %.2f × %lld/%lld + %.2f × "
+                  "%.2f/100 = %.2f × %.4f + %.2f × %.4f = %.4f + %.4f = %.4f",
+                  wp, wq, wp, static_cast<long long>(r.lowest), static_cast<long long>(a.offer.price), wq,
+                  a.offer.quality.score, wp, price_ratio, wq, quality_ratio, wp * price_ratio, wq * quality_ratio,
+                  a.score);
+    INFO(a.explanation);
+    CHECK(a.explanation.find(old) != std::string::npos);
+
+    RankingPolicy qap = policy;
+    qap.scheme = RankingScheme::quality_adjusted_price;
+    const Ranking q = rank_offers({candidate(0, "A", pence(rng), points(rng) / 100.0)}, qap);
+    const RankedOffer& only = q.offers.front();
+    std::snprintf(old, sizeof old,
+                  "quality-adjusted price = price × 100 / quality = %lld × 100 / %.2f = %.2f "
+                  "(pence per quality point ×100; lowest wins)",
+                  static_cast<long long>(only.offer.price), only.offer.quality.score, only.score);
+    INFO(only.explanation);
+    CHECK(only.explanation.find(old) != std::string::npos);
   }
 }

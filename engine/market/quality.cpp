@@ -2,7 +2,9 @@
 #include "engine/market/quality.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <string>
+
+#include "engine/market/number_text.h"
 
 namespace carebroker::engine {
 namespace {
@@ -75,19 +77,28 @@ QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p, Date
 }
 
 std::string QualityScore::explain() const {
+  // "quality = 0.40×CQC Good 75 + 0.40×PAMMS 80 + 0.20×self-assessment 70 = 76.00"
   std::string out = "quality = ";
-  char buf[96];
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const auto& part = parts[i];
-    const bool numeric = part.rating == std::to_string(part.points);  // a score, not a rating
-    std::snprintf(buf, sizeof buf, "%s%.2f×%s %s%s%s%s", i ? " + " : "", part.weight_pct / 100.0,
-                  part.input.c_str(), part.rating.c_str(), numeric ? "" : " ",
-                  numeric ? "" : std::to_string(part.points).c_str(),
-                  part.missing ? " (missing: neutral)" : "");
-    out += buf;
+    std::string points;
+    append_integer(points, part.points);
+    const bool numeric = part.rating == points;  // a score, not a rating
+    if (i) out += " + ";
+    append_fixed(out, part.weight_pct / 100.0, 2);
+    out += "×";
+    out += part.input;
+    out.push_back(' ');
+    out += part.rating;
+    if (!numeric) {
+      out.push_back(' ');
+      out += points;
+    }
+    if (part.missing) out += " (missing: neutral)";
   }
-  std::snprintf(buf, sizeof buf, " = %.2f%s", score, provisional ? " (provisional)" : "");
-  out += buf;
+  out += " = ";
+  append_fixed(out, score, 2);
+  if (provisional) out += " (provisional)";
   return out;
 }
 

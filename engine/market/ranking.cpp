@@ -3,19 +3,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "engine/market/calendar.h"
+#include "engine/market/number_text.h"
 
 namespace carebroker::engine {
 
 std::string format_pence(Pence p) {
-  char buf[32];
-  const char* sign = p < 0 ? "-" : "";
+  std::string out = p < 0 ? "-£" : "£";
   const Pence a = p < 0 ? -p : p;
-  std::snprintf(buf, sizeof buf, "%s£%lld.%02lld", sign, static_cast<long long>(a / 100),
-                static_cast<long long>(a % 100));
-  return buf;
+  append_integer(out, static_cast<long long>(a / 100));
+  out.push_back('.');
+  const auto pence = static_cast<int>(a % 100);
+  out.push_back(static_cast<char>('0' + pence / 10));
+  out.push_back(static_cast<char>('0' + pence % 10));
+  return out;
 }
 
 std::string_view to_string(OfferGate g) {
@@ -55,10 +57,10 @@ OfferGate failed_gate(const RankingCandidate& c, const RankingPolicy& policy, st
     return OfferGate::rejected_abnormally_low;
   }
   if (c.quality.score < policy.min_quality) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "quality %.2f is below the minimum %d", c.quality.score,
-                  policy.min_quality);
-    why = buf;
+    why = "quality ";
+    append_fixed(why, c.quality.score, 2);
+    why += " is below the minimum ";
+    append_integer(why, policy.min_quality);
     return OfferGate::below_min_quality;
   }
   if (policy.scheme == RankingScheme::quality_adjusted_price && c.quality.score <= 0) {
@@ -77,25 +79,43 @@ void score_split(RankedOffer& r, Pence lowest, const RankingPolicy& p, bool text
   const double quality_part = wq * quality_ratio;
   r.score = price_part + quality_part;
   if (!text) return;
-  char buf[320];
-  std::snprintf(buf, sizeof buf,
-                "score = %.2f × lowest/price + %.2f × quality/100 = %.2f × %lld/%lld + %.2f × "
-                "%.2f/100 = %.2f × %.4f + %.2f × %.4f = %.4f + %.4f = %.4f",
-                wp, wq, wp, static_cast<long long>(lowest), static_cast<long long>(r.offer.price),
-                wq, r.offer.quality.score, wp, price_ratio, wq, quality_ratio, price_part,
-                quality_part, r.score);
-  r.explanation = buf;
+  // "score = 0.60 × lowest/price + 0.40 × quality/100 = 0.60 × 1850/1900 + 0.40 × 72.50/100
+  //  = 0.60 × 0.9737 + 0.40 × 0.7250 = 0.5842 + 0.2900 = 0.8742"
+  std::string& s = r.explanation;
+  s = "score = ";
+  const auto fixed = [&s](double v, int decimals, const char* then) {
+    append_fixed(s, v, decimals);
+    s += then;
+  };
+  fixed(wp, 2, " × lowest/price + ");
+  fixed(wq, 2, " × quality/100 = ");
+  fixed(wp, 2, " × ");
+  append_integer(s, static_cast<long long>(lowest));
+  s.push_back('/');
+  append_integer(s, static_cast<long long>(r.offer.price));
+  s += " + ";
+  fixed(wq, 2, " × ");
+  fixed(r.offer.quality.score, 2, "/100 = ");
+  fixed(wp, 2, " × ");
+  fixed(price_ratio, 4, " + ");
+  fixed(wq, 2, " × ");
+  fixed(quality_ratio, 4, " = ");
+  fixed(price_part, 4, " + ");
+  fixed(quality_part, 4, " = ");
+  fixed(r.score, 4, "");
 }
 
 void score_quality_adjusted(RankedOffer& r, bool text) {
   r.score = static_cast<double>(r.offer.price) * 100.0 / r.offer.quality.score;
   if (!text) return;
-  char buf[200];
-  std::snprintf(buf, sizeof buf,
-                "quality-adjusted price = price × 100 / quality = %lld × 100 / %.2f = %.2f "
-                "(pence per quality point ×100; lowest wins)",
-                static_cast<long long>(r.offer.price), r.offer.quality.score, r.score);
-  r.explanation = buf;
+  std::string& s = r.explanation;
+  s = "quality-adjusted price = price × 100 / quality = ";
+  append_integer(s, static_cast<long long>(r.offer.price));
+  s += " × 100 / ";
+  append_fixed(s, r.offer.quality.score, 2);
+  s += " = ";
+  append_fixed(s, r.score, 2);
+  s += " (pence per quality point ×100; lowest wins)";
 }
 
 }  // namespace

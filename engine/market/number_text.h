@@ -1,0 +1,24 @@
+// Numbers appended to text (ranking and quality explanations, amounts in pounds) with
+// std::to_chars: the same digits as printf's "%.Nf" and "%lld" — both round the exact binary
+// value to the nearest, ties to even — at a fraction of printf's cost. An officer's package view
+// writes several hundred of them; printf's were a seventh of the view's time.
+#pragma once
+
+#include <charconv>
+#include <string>
+
+namespace carebroker::engine {
+
+/// Appends `value` with `decimals` (0..17) digits after the point, as printf("%.*f") would.
+inline void append_fixed(std::string& out, double value, int decimals) {
+  char buf[328];  // the longest finite double in fixed notation, its sign and 17 decimals
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, decimals).ptr);
+}
+
+/// Appends an integer in decimal, as printf("%lld") would.
+inline void append_integer(std::string& out, long long n) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
+}
+
+}  // namespace carebroker::engine
