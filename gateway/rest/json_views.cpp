@@ -64,6 +64,7 @@ json::object membership_json(const Market& m, const Membership& mem) {
 json::object quality_json(const QualityScore& q, bool explain) {
   json::object o{{"score", q.score}, {"provisional", q.provisional}};
   if (!explain) return o;
+  o.reserve(6);
   o["explanation"] = q.explain();
   json::array parts;
   for (const auto& p : q.parts)
@@ -79,6 +80,7 @@ json::object risk_json(const RiskRating& r) {
 
 json::object offer_json(const Market& m, const Package& p, const RankedOffer& r) {
   json::object o = location_ref(m, r.offer.location);
+  o.reserve(48);  // every key below at once: growing key by key rehashed the table several times
   o["price"] = r.offer.price;
   o["price_display"] = format_pence(r.offer.price);
   if (const Offer* offer = p.offer_of(r.offer.location)) {
@@ -370,6 +372,7 @@ json::object officer_package_json(const Market& m, const OfficerPackageView& v, 
   const Package& p = *v.package;
   const DpsConfig& c = m.dps(p.dps);
   json::object o = package_row_json(m, p);
+  o.reserve(72);
   o["tier"] = v.tier;
   json::array route;
   for (int t : p.route_tiers) route.emplace_back(tier_code(c, t));
