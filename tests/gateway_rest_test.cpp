@@ -396,4 +396,18 @@ TEST_CASE("JSON responses escape what JSON requires and pass UTF-8 through", "[r
   CHECK(written.find("£32.14 × café") != std::string::npos);
   CHECK(carebroker::gateway::json_quote("") == "\"\"");
   CHECK(carebroker::gateway::json_quote("a\"") == "\"a\\\"\"");
+  // Every character that needs an escape is found wherever it stands in a run of text, between
+  // bytes on both sides of each boundary it is tested against, and only it is escaped.
+  for (const char special : std::string{'"', '\\', '\0', '\x1f', '\n'})
+    for (const char filler : std::string{'a', ' ', '\x7f', '\x80', '\xff', '!', '#', '[', ']'})
+      for (std::size_t at = 0; at < 20; ++at) {
+        std::string run(20, filler);
+        run[at] = special;
+        INFO("special " << int(special) << " at " << at << " among " << int(static_cast<unsigned char>(filler)));
+        const std::string quoted = carebroker::gateway::json_quote(run);
+        // Only the special character is escaped: 2 quotes + 19 fillers + its escape.
+        const std::size_t escape = special == '"' || special == '\\' || special == '\n' ? 2 : 6;
+        CHECK(quoted.size() == 2 + 19 + escape);
+        if (filler != '\x80' && filler != '\xff') CHECK(json::parse(quoted) == json::value(run));
+      }
 }

@@ -199,8 +199,10 @@ std::string to_text(const json::value& v) {
   // Written into this thread's scratch buffer, then copied out at its exact size. Grown by
   // doubling, a ~110 KB package view's body went past glibc's mmap threshold (128 KiB), so each
   // view mapped fresh pages, faulted them in and unmapped them: a quarter of its cost
-  // (BM_OfficerPackageView). A body larger than kKeptScratch is not kept for the next one.
-  constexpr std::size_t kKeptScratch = 1 << 20;
+  // (BM_OfficerPackageView). A buffer grown past kKeptScratch (a long page of locations, a
+  // report) is freed, not kept: each thread that renders JSON holds at most this much between
+  // responses (a view's 110 KB fits, in a buffer grown to 120 or 240 KiB).
+  constexpr std::size_t kKeptScratch = 256 << 10;
   thread_local std::string scratch;
   scratch.clear();
   write(scratch, v);
