@@ -4,15 +4,18 @@
 // writes several hundred of them; printf's were a seventh of the view's time.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
 namespace carebroker::engine {
 
-/// Appends `value` with `decimals` (0..17) digits after the point, as printf("%.*f") would.
+/// Appends `value` with `decimals` digits after the point, as printf("%.*f") would; decimals are
+/// held to 0..17 (a double has no more to show), so the text always fits the buffer.
 inline void append_fixed(std::string& out, double value, int decimals) {
-  char buf[328];  // the longest finite double in fixed notation, its sign and 17 decimals
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, decimals).ptr);
+  char buf[328];  // the longest finite double in fixed notation, its sign, the point and 17 decimals
+  const int places = std::clamp(decimals, 0, 17);
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, places).ptr);
 }
 
 /// Appends an integer in decimal, as printf("%lld") would.

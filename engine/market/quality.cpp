@@ -77,7 +77,8 @@ QualityScore quality_score(const QualityInputs& in, const QualityPolicy& p, Date
 }
 
 std::string QualityScore::explain() const {
-  // "quality = 0.40×CQC Good 75 + 0.40×PAMMS 80 + 0.20×self-assessment 70 = 76.00"
+  // "quality = 0.40×PAMMS good 75 + 0.40×CQC none 50 (missing: neutral) + 0.20×self-assessment 80
+  //  = 66.00 (provisional)": a rating is followed by its points, a score stands alone
   std::string out = "quality = ";
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const auto& part = parts[i];
