@@ -3,7 +3,9 @@
 // or, by configuration, the quality-adjusted price  price × 100 / quality  (lower wins).
 // Offers from locations under the minimum quality (40) are not acceptable. Ties break by the
 // time of the offer's last amendment, then by location id.
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <string>
 #include <tuple>
@@ -329,6 +331,9 @@ TEST_CASE("an explanation's numbers read exactly as printf wrote them", "[rankin
   std::string n;
   append_integer(n, -9'223'372'036'854'775'807LL - 1);
   CHECK(n == "-9223372036854775808");
+  n.clear();
+  append_integer(n, std::numeric_limits<std::uint64_t>::max());
+  CHECK(n == "18446744073709551615");
   CHECK(format_pence(0) == "£0.00");
   CHECK(format_pence(7) == "£0.07");
   CHECK(format_pence(-1) == "-£0.01");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <concepts>
 #include <string>
 
 namespace carebroker::engine {
@@ -18,9 +19,10 @@ inline void append_fixed(std::string& out, double value, int decimals) {
   out.append(buf, std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, places).ptr);
 }
 
-/// Appends an integer in decimal, as printf("%lld") would.
-inline void append_integer(std::string& out, long long n) {
-  char buf[24];
+/// Appends an integer in decimal, as printf("%lld") / ("%llu") would.
+template <std::integral Integer>
+void append_integer(std::string& out, Integer n) {
+  char buf[24];  // a 64-bit integer's 20 digits and its sign
   out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/market/calendar.h"
+#include "engine/market/number_text.h"
 #include "gateway/error_codes.h"
 #include "gateway/rest/json_convert.h"
 #include "gateway/rest/placement_json.h"
@@ -142,18 +143,12 @@ json::value award_json(const Market& m, const Package& p) {
   return o;
 }
 
-template <typename Integer>
-void append_number(std::string& out, Integer n) {
-  char buf[24];
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
-}
-
 void write(std::string& out, const json::value& v) {
   switch (v.kind()) {
     case json::kind::null: out += "null"; return;
     case json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
-    case json::kind::int64: return append_number(out, v.get_int64());
-    case json::kind::uint64: return append_number(out, v.get_uint64());
+    case json::kind::int64: return append_integer(out, v.get_int64());
+    case json::kind::uint64: return append_integer(out, v.get_uint64());
     case json::kind::double_: {
       const double d = v.get_double();
       if (!std::isfinite(d)) {
