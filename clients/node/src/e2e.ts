@@ -43,21 +43,33 @@ function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(`check failed: ${what}`);
 }
 
-/// POSTs `body` to `path` with `token`; the parsed reply, or an error naming the status and body.
-async function post(base: string, path: string, token: string, body: string, expected: number): Promise<any> {
+/// Sends `body` (a GET when there is none) to `path` with `token`; the parsed reply, or an error
+/// naming the status and body.
+async function call(base: string, path: string, token: string, body: string | undefined, expected: number): Promise<any> {
+  const method = body === undefined ? 'GET' : 'POST';
   const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body,
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const text = await response.text();
-  if (response.status !== expected) throw new Error(`POST ${path} → ${response.status} ${text}`);
+  if (response.status !== expected) throw new Error(`${method} ${path} → ${response.status} ${text}`);
   return JSON.parse(text);
 }
 
+/// A price that the lot accepts (within its rate band) and flags as abnormally low (under the
+/// threshold its fair cost of care sets): half our price, at least £18, or null when the lot has
+/// no such price (no fair cost, or a band that starts at the threshold).
+function abnormallyLowPrice(price: number, lot: { rate_min: number; abnormally_low_below: number }): number | null {
+  const threshold = lot.abnormally_low_below;
+  const lowest = Math.max(1, lot.rate_min);
+  const wanted = Math.min(Math.max(1800, Math.floor(price / 2), lowest), threshold - 1);
+  return threshold > 0 && wanted >= lowest ? wanted : null;
+}
+
 async function postPackage(base: string, officerToken: string, body: string): Promise<number> {
-  const reply = await post(base, '/api/v1/packages', officerToken, body, 201);
+  const reply = await call(base, '/api/v1/packages', officerToken, body, 201);
   check(Number.isSafeInteger(reply.package) && reply.package > 0, `a package number in ${JSON.stringify(reply)}`);
   return reply.package;
 }
@@ -66,7 +78,7 @@ async function postPackage(base: string, officerToken: string, body: string): Pr
 /// choice; we accept and are given the person; the admin erases them and we are told so.
 async function awardAcceptAndErase(client: CarebrokerClient, base: string, officerToken: string, adminToken: string,
                                    packageId: number, location: string, requestId: string): Promise<void> {
-  await post(base, `/api/v1/packages/${packageId}/persons-choice`, officerToken,
+  await call(base, `/api/v1/packages/${packageId}/persons-choice`, officerToken,
              JSON.stringify({ location, reason: 'the person already knows this provider (e2e)' }), 200);
   const offered = await client.waitFor((m) => m.type === 'AwardOffered' && m.message.package === packageId, TIMEOUT_MS);
   check(offered.message.location === location, 'the award is offered to our location');
@@ -77,7 +89,7 @@ async function awardAcceptAndErase(client: CarebrokerClient, base: string, offic
   check(person.status === 'available' && person.name === DEFAULT_PACKAGE.person.name &&
         person.case_reference === DEFAULT_PACKAGE.person.case_reference, 'the person is given on acceptance');
 
-  const erased = await post(base, `/api/v1/packages/${packageId}/person/erasure`, adminToken,
+  const erased = await call(base, `/api/v1/packages/${packageId}/person/erasure`, adminToken,
                             JSON.stringify({ reason: 'the person asked to be forgotten (e2e)' }), 200);
   check(erased.person === 'erased', `the erasure is confirmed (${JSON.stringify(erased)})`);
   const told = await client.waitFor(
@@ -129,18 +141,26 @@ async function main(): Promise<void> {
   check(again.request_id === requestId && again.replayed === true, 'a retry with the same request id is replayed');
 
   // Amended far under the fair cost of care, the offer is flagged: the server asks us to explain.
-  const low = Math.max(1800, Math.floor(price * 0.5));
-  await client.amendOffer({ ...offer, requestId: `${requestId}-low`, price: low });
-  const asked = await client.waitFor(
-    (m) => m.type === 'ExplanationRequested' && m.message.package === packageId, TIMEOUT_MS);
-  console.log(`asked to explain #${asked.seq}: ${JSON.stringify(asked.message)}`);
-  check(asked.seq > 0 && asked.message.price === low && asked.message.location === b.location,
-        'the explanation request names our own offer');
-  const explained = await client.explainOffer({
-    requestId: `${requestId}-why`, location: b.location, package: packageId,
-    explanation: 'our carers are paid the real living wage; this round is short',
-  });
-  check(explained.package === packageId && explained.replayed === false, 'the explanation is acknowledged');
+  // The lot's rate band and threshold are public to its providers.
+  const lot = await call(base, `/api/v1/dps/${encodeURIComponent(b.dps)}/lots/${encodeURIComponent(b.lot)}/fair-cost`,
+                         providerToken, undefined, 200);
+  const low = abnormallyLowPrice(price, lot);
+  if (low === null) {
+    console.log(`lot ${b.lot}: no price is both within its rate band (from ${lot.rate_min}) and under its ` +
+                `abnormally-low threshold (${lot.abnormally_low_below}): the explanation step is skipped`);
+  } else {
+    await client.amendOffer({ ...offer, requestId: `${requestId}-low`, price: low });
+    const asked = await client.waitFor(
+      (m) => m.type === 'ExplanationRequested' && m.message.package === packageId, TIMEOUT_MS);
+    console.log(`asked to explain #${asked.seq}: ${JSON.stringify(asked.message)}`);
+    check(asked.seq > 0 && asked.message.price === low && asked.message.location === b.location,
+          'the explanation request names our own offer');
+    const explained = await client.explainOffer({
+      requestId: `${requestId}-why`, location: b.location, package: packageId,
+      explanation: 'our carers are paid the real living wage; this round is short',
+    });
+    check(explained.package === packageId && explained.replayed === false, 'the explanation is acknowledged');
+  }
 
   const adminToken = process.env.CAREBROKER_ADMIN_TOKEN;
   if (adminToken) await awardAcceptAndErase(client, base, officerToken, adminToken, packageId, b.location, requestId);
