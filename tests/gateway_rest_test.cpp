@@ -3,8 +3,10 @@
 // explanation, and acts on it. Offers come from providers over WebSocket in production; here
 // they are placed on the engine directly. Also: the route table and docs/openapi.json agree, the
 // status of every rejection code, and configuration round-trips through JSON.
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -383,6 +385,25 @@ TEST_CASE("JSON responses print numbers as people write them", "[rest]") {
   CHECK(rest::to_text(json::value(66.5)) == "66.5");
   CHECK(rest::to_text(json::object{{"a", 75.0}, {"b", -3}, {"c", "x\"y"}}) == R"({"a":75,"b":-3,"c":"x\"y"})");
   CHECK(rest::iso_utc(kMonday9am) == "2026-11-23T09:00:00.000Z");
+  // Integers at both ends of both of Boost.JSON's integer kinds, and zero.
+  CHECK(rest::to_text(json::value(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
+  CHECK(rest::to_text(json::value(std::numeric_limits<std::int64_t>::max())) == "9223372036854775807");
+  CHECK(rest::to_text(json::value(std::numeric_limits<std::uint64_t>::max())) == "18446744073709551615");
+  CHECK(rest::to_text(json::array{0, std::uint64_t{0}}) == "[0,0]");
+}
+
+TEST_CASE("a JSON body is whole whatever the size of the one written before it on the thread", "[rest]") {
+  // The writer reuses a per-thread buffer and frees it once grown past 256 KiB: bodies below
+  // and above that, in a mixed order, each come out whole with nothing of the one before.
+  const std::size_t kept = 256 << 10;
+  for (const std::size_t size : {std::size_t{10}, kept - 100, kept + 100, std::size_t{5}, 4 * kept, kept - 100,
+                                 std::size_t{0}, kept + 100, std::size_t{10}}) {
+    INFO("a string of " << size << " bytes");
+    const json::value v = json::object{{"s", std::string(size, 'x') + "\\"}, {"n", size}};
+    const std::string written = rest::to_text(v);
+    CHECK(written.size() == size + std::to_string(size).size() + 15);  // {"s":"x…\\","n":N}: 15 bytes around them
+    CHECK(json::parse(written) == v);
+  }
 }
 
 TEST_CASE("JSON responses escape what JSON requires and pass UTF-8 through", "[rest]") {
